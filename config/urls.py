@@ -1,0 +1,26 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from config.api import api
+from sambandh.web import views as web_views
+
+urlpatterns = [
+    path("health", web_views.health, name="health"),
+    path("ready", web_views.ready, name="ready"),
+    path("api/v1/", api.urls),
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password-reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path("password-reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path("reset/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(),
+         name="password_reset_confirm"),
+    path("reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path("admin/", admin.site.urls),
+    path("", include("sambandh.home.urls")),
+    path("", include("sambandh.contacts.urls")),
+    path("", include("sambandh.sales.urls")),
+    path("", include("sambandh.activities.urls")),
+    path("search/", include("sambandh.search.urls")),
+    path("account/", include("sambandh.accounts.urls")),
+]

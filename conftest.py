@@ -1,0 +1,114 @@
+"""Shared fixtures: named users (owner, teammate, outsider, manager, admin, read-only) on a real
+database, and API clients that authenticate with real bearer tokens."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import Client
+
+from tests import factories
+
+
+def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
+    """Tests marked ``postgres`` run only when the database is PostgreSQL."""
+    engine = os.environ.get("DATABASE_URL", "")
+    on_postgres = engine.startswith(("postgres://", "postgresql://"))
+    skip = pytest.mark.skip(reason="needs PostgreSQL (run with DATABASE_URL=postgres://...)")
+    for item in items:
+        if "postgres" in item.keywords and not on_postgres:
+            item.add_marker(skip)
+        if "sqlite_only" in item.keywords and on_postgres:
+            item.add_marker(pytest.mark.skip(reason="SQLite-specific"))
+
+
+@pytest.fixture
+def team(db: Any) -> Any:
+    return factories.make_team("Sales India")
+
+
+@pytest.fixture
+def other_team(db: Any) -> Any:
+    return factories.make_team("Sales Brazil")
+
+
+@pytest.fixture
+def owner(team: Any) -> Any:
+    return factories.make_user("sales_rep", email="owner@example.com", full_name="Olivia Owner",
+                               team=team)
+
+
+@pytest.fixture
+def teammate(team: Any) -> Any:
+    return factories.make_user("sales_rep", email="teammate@example.com",
+                               full_name="Tejas Teammate", team=team)
+
+
+@pytest.fixture
+def outsider(other_team: Any) -> Any:
+    return factories.make_user("sales_rep", email="outsider@example.com",
+                               full_name="Oscar Outsider", team=other_team)
+
+
+@pytest.fixture
+def manager(team: Any) -> Any:
+    return factories.make_user("manager", email="manager@example.com", full_name="Meera Manager",
+                               team=team)
+
+
+@pytest.fixture
+def admin_user(db: Any) -> Any:
+    return factories.make_user("admin", email="admin@example.com", full_name="Ada Admin")
+
+
+@pytest.fixture
+def readonly(team: Any) -> Any:
+    return factories.make_user("read_only", email="reader@example.com", full_name="Rae Reader",
+                               team=team)
+
+
+@pytest.fixture
+def pipeline(admin_user: Any) -> Any:
+    return factories.make_pipeline(admin_user)
+
+
+class ApiClient:
+    """A test client that sends a real bearer token and JSON bodies."""
+
+    def __init__(self, user: Any):
+        self.user = user
+        self.token = factories.make_token(user)
+        self.client = Client()
+
+    def _headers(self, headers: dict[str, str] | None) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}", **(headers or {})}
+
+    def get(self, path: str, params: dict[str, Any] | None = None, **headers: str) -> Any:
+        return self.client.get(path, params or {}, headers=self._headers(headers))
+
+    def post(self, path: str, body: Any = None, **headers: str) -> Any:
+        return self.client.post(path, body if body is not None else {},
+                                content_type="application/json", headers=self._headers(headers))
+
+    def patch(self, path: str, body: Any = None, **headers: str) -> Any:
+        return self.client.patch(path, body if body is not None else {},
+                                 content_type="application/json", headers=self._headers(headers))
+
+    def delete(self, path: str, **headers: str) -> Any:
+        return self.client.delete(path, headers=self._headers(headers))
+
+
+@pytest.fixture
+def api() -> Any:
+    """``api(user)`` gives a client acting as ``user`` through a bearer token."""
+    return ApiClient
+
+
+@pytest.fixture
+def queries() -> Any:
+    from django.test.utils import CaptureQueriesContext
+
+    return lambda: CaptureQueriesContext(connection)

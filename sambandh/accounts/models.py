@@ -1,0 +1,147 @@
+"""Users (who log in by email), teams in a hierarchy, record sharing and API tokens."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("Administrator")
+    MANAGER = "manager", _("Manager")
+    SALES_REP = "sales_rep", _("Sales rep")
+    SUPPORT_AGENT = "support_agent", _("Support agent")
+    MARKETER = "marketer", _("Marketer")
+    READ_ONLY = "read_only", _("Read-only")
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
+        # Services (accounts.services.user_create) are the way to add users; this exists for
+        # Django's own commands and the test client.
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
+        extra.setdefault("role", Role.ADMIN)
+        extra.setdefault("is_superuser", True)
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    email = models.EmailField(_("email"), unique=True)
+    full_name = models.CharField(_("name"), max_length=200, blank=True)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.SALES_REP)
+    language = models.CharField(_("language"), max_length=10, default="en")
+    time_zone = models.CharField(_("time zone"), max_length=64, default="UTC")
+    currency = models.CharField(_("currency"), max_length=3, default="USD")
+    is_active = models.BooleanField(_("active"), default=True)
+    date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+
+    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["full_name", "email"]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    @property
+    def is_staff(self) -> bool:  # Django admin access follows the role.
+        return self.role == Role.ADMIN
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+    @property
+    def can_write(self) -> bool:
+        return self.role != Role.READ_ONLY
+
+
+class Team(models.Model):
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent team"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="children",
+    )
+    members = models.ManyToManyField(User, through="TeamMembership", related_name="teams")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TeamMembership(models.Model):
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    joined_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["team", "user"], name="team_member_unique")]
+
+
+class RecordShare(models.Model):
+    """A record shared with one user or with a whole team (exactly one of the two)."""
+
+    record_type = models.CharField(max_length=40)
+    record_id = models.BigIntegerField()
+    user = models.ForeignKey(User, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    can_edit = models.BooleanField(default=True)
+    shared_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(user__isnull=False) & models.Q(team__isnull=True))
+                | (models.Q(user__isnull=True) & models.Q(team__isnull=False)),
+                name="share_user_xor_team",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["user", "record_type", "record_id"], name="share_user_idx"),
+            models.Index(fields=["team", "record_type", "record_id"], name="share_team_idx"),
+            models.Index(fields=["record_type", "record_id"], name="share_record_idx"),
+        ]
+
+
+class ApiToken(models.Model):
+    """A bearer token. Only its SHA-256 is stored; the secret is shown once, at creation."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100, blank=True)
+    prefix = models.CharField(max_length=12)
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.user})"

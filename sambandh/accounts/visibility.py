@@ -1,0 +1,122 @@
+"""Who sees which records: written once here, applied by every selector.
+
+- an admin sees everything;
+- a manager (and a read-only user) sees the records owned by anyone in their teams and the teams
+  below them, plus what is shared with them or their teams;
+- everyone else sees the records they own plus what is shared with them or one of their teams.
+
+The interface, the API, search and exports all read through selectors that call ``visible_q``,
+so they always agree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q
+
+from sambandh.accounts.models import RecordShare, Role, Team, TeamMembership
+
+_CACHE_ATTR = "_sambandh_scope"
+
+
+@dataclass(frozen=True)
+class Scope:
+    user_id: int
+    everything: bool
+    owner_ids: frozenset[int]
+    team_ids: frozenset[int]
+    can_write: bool
+
+
+def _subtree(team_ids: set[int]) -> set[int]:
+    parents = dict(Team.objects.values_list("id", "parent_id"))
+    result = set(team_ids)
+    changed = True
+    while changed:
+        changed = False
+        for team_id, parent_id in parents.items():
+            if parent_id in result and team_id not in result:
+                result.add(team_id)
+                changed = True
+    return result
+
+
+def scope_for(user: Any) -> Scope:
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is not None:
+        return cached
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        scope = Scope(0, False, frozenset(), frozenset(), False)
+    elif user.role == Role.ADMIN:
+        scope = Scope(user.pk, True, frozenset(), frozenset(), True)
+    else:
+        team_ids = set(TeamMembership.objects.filter(user_id=user.pk).values_list("team_id", flat=True))
+        owner_ids = {user.pk}
+        if user.role in (Role.MANAGER, Role.READ_ONLY) and team_ids:
+            managed = _subtree(team_ids)
+            owner_ids |= set(
+                TeamMembership.objects.filter(team_id__in=managed).values_list("user_id", flat=True)
+            )
+        scope = Scope(
+            user.pk, False, frozenset(owner_ids), frozenset(team_ids), user.role != Role.READ_ONLY
+        )
+    if user is not None:
+        setattr(user, _CACHE_ATTR, scope)
+    return scope
+
+
+def forget_scope(user: Any) -> None:
+    """Drop the cached scope (after team membership changes)."""
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+def _shares(scope: Scope, record_type: str, *, editable: bool) -> Any:
+    who = Q(user_id=scope.user_id)
+    if scope.team_ids:
+        who |= Q(team_id__in=scope.team_ids)
+    shares = RecordShare.objects.filter(who, record_type=record_type)
+    if editable:
+        shares = shares.filter(can_edit=True)
+    return shares.values("record_id")
+
+
+def _owned(scope: Scope, owner_field: str) -> Q:
+    if len(scope.owner_ids) == 1:
+        return Q(**{owner_field: scope.user_id})
+    return Q(**{f"{owner_field}__in": sorted(scope.owner_ids)})
+
+
+def visible_q(
+    user: Any, record_type: str, *, owner_field: str = "owner_id", id_field: str = "id"
+) -> Q:
+    """A filter for the records of ``record_type`` that ``user`` may see."""
+    scope = scope_for(user)
+    if scope.everything:
+        return Q()
+    if not scope.user_id:
+        return Q(pk__in=[])
+    return _owned(scope, owner_field) | Q(
+        **{f"{id_field}__in": _shares(scope, record_type, editable=False)}
+    )
+
+
+def editable_q(
+    user: Any, record_type: str, *, owner_field: str = "owner_id", id_field: str = "id"
+) -> Q:
+    """A filter for the records of ``record_type`` that ``user`` may change."""
+    scope = scope_for(user)
+    if not scope.can_write:
+        return Q(pk__in=[])
+    if scope.everything:
+        return Q()
+    return _owned(scope, owner_field) | Q(
+        **{f"{id_field}__in": _shares(scope, record_type, editable=True)}
+    )
+
+
+def can_see_owner(user: Any, owner_id: int) -> bool:
+    scope = scope_for(user)
+    return scope.everything or owner_id in scope.owner_ids

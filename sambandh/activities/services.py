@@ -1,0 +1,169 @@
+"""Writes for activities: notes, calls, meetings, logged emails and tasks."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sambandh.accounts.models import User
+from sambandh.accounts.visibility import visible_q
+from sambandh.activities.models import Activity
+from sambandh.contacts.models import Organization, Person
+from sambandh.core.audit import audit_record, diff_fields
+from sambandh.core.cleaning import clean_long_text, clean_text
+from sambandh.core.errors import Forbidden, ValidationFailed
+from sambandh.core.records import FieldErrors, bump_version, clean_custom, lock_for_update
+from sambandh.sales.models import Deal, Lead
+
+LINKS: dict[str, tuple[str, Any]] = {
+    "person_id": ("person", Person),
+    "organization_id": ("organization", Organization),
+    "deal_id": ("deal", Deal),
+    "lead_id": ("lead", Lead),
+}
+
+
+def _aware(value: Any, field: str, errors: FieldErrors) -> datetime | None:
+    if value is None:
+        return None
+    if not isinstance(value, datetime):
+        errors.add(field, _("Enter a date and time."))
+        return None
+    if timezone.is_naive(value):
+        # A time without a zone is the writer's local time (the active zone of the request).
+        value = timezone.make_aware(value)
+    return value
+
+
+def _clean_activity(data: dict[str, Any], actor: User, errors: FieldErrors,
+                    instance: Activity | None) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if "kind" in data or instance is None:
+        kind = data.get("kind")
+        if kind not in Activity.Kind.values:
+            errors.add("kind", _("Choose note, call, meeting, email or task."))
+        elif instance is not None and kind != instance.kind:
+            errors.add("kind", _("The kind of an activity cannot change."))
+        out["kind"] = kind
+    kind = out.get("kind") or (instance.kind if instance else None)
+    if "subject" in data:
+        out["subject"] = errors.run(clean_text, data["subject"], field="subject", max_length=300)
+    if "body" in data:
+        out["body"] = errors.run(clean_long_text, data["body"], field="body")
+    for name in ("occurred_at", "ends_at", "due_at"):
+        if name in data:
+            out[name] = _aware(data[name], name, errors)
+    if out.get("occurred_at") is None:
+        out.pop("occurred_at", None)
+    if "duration_seconds" in data and data["duration_seconds"] is not None:
+        d = data["duration_seconds"]
+        if not isinstance(d, int) or isinstance(d, bool) or not 0 <= d <= 7 * 86400:
+            errors.add("duration_seconds", _("Enter a duration from 0 to 7 days, in seconds."))
+        out["duration_seconds"] = d
+    if "direction" in data:
+        if (data["direction"] or "") not in Activity.Direction.values:
+            errors.add("direction", _("Choose in or out."))
+        out["direction"] = data["direction"] or ""
+    if "outcome" in data:
+        out["outcome"] = errors.run(clean_text, data["outcome"], field="outcome", max_length=100)
+    if "custom" in data:
+        out["custom"] = errors.run(clean_custom, data["custom"])
+    if "assignee" in data:
+        assignee = data["assignee"]
+        if assignee is not None and not assignee.is_active:
+            errors.add("assignee_id", _("Assign to an active user."))
+        out["assignee"] = assignee
+    for key, (attr, model) in LINKS.items():
+        if key in data:
+            pk = data[key]
+            obj = None
+            if pk is not None:
+                obj = model.objects.filter(visible_q(actor, attr), pk=pk).first()
+                if obj is None:
+                    errors.add(key, _("No such record."))
+            out[attr] = obj
+    if kind == Activity.Kind.TASK:
+        if instance is None and not out.get("subject"):
+            errors.add("subject", _("A task needs a subject."))
+    elif kind is not None and instance is None:
+        if not any(out.get(attr) for attr, _m in LINKS.values()):
+            errors.add("person_id", _("Link the activity to a person, organization, deal or lead."))
+        if kind == Activity.Kind.NOTE and not out.get("body") and not out.get("subject"):
+            errors.add("body", _("A note needs some text."))
+    ends, starts = out.get("ends_at"), out.get("occurred_at")
+    if ends and starts and ends < starts:
+        errors.add("ends_at", _("The end must be after the start."))
+    return out
+
+
+def _fill_organization(fields: dict[str, Any]) -> None:
+    """An activity on a person (or deal) also shows on their organization's timeline."""
+    if fields.get("organization") is None:
+        person, deal = fields.get("person"), fields.get("deal")
+        if person is not None and person.organization_id:
+            fields["organization"] = person.organization
+        elif deal is not None and deal.organization_id:
+            fields["organization"] = deal.organization
+
+
+def _ensure_writer(actor: User) -> None:
+    if not actor.can_write:
+        raise Forbidden(_("Your role can read records but not change them."))
+
+
+@transaction.atomic
+def activity_create(*, actor: User, data: dict[str, Any]) -> Activity:
+    _ensure_writer(actor)
+    errors = FieldErrors()
+    fields = _clean_activity(data, actor, errors, None)
+    errors.raise_if_any()
+    _fill_organization(fields)
+    if fields["kind"] == Activity.Kind.TASK:
+        fields.setdefault("assignee", actor)
+        if fields["assignee"] is None:
+            fields["assignee"] = actor
+    activity = Activity.objects.create(owner=actor, **fields)
+    audit_record(actor=actor, action="create", record_type="activity", record_id=activity.pk,
+                 changes={"kind": activity.kind, "subject": activity.subject})
+    return activity
+
+
+@transaction.atomic
+def activity_update(*, actor: User, activity: Activity, data: dict[str, Any],
+                    version: int | None) -> Activity:
+    _ensure_writer(actor)
+    activity = lock_for_update(activity, version)
+    errors = FieldErrors()
+    fields = _clean_activity(data, actor, errors, activity)
+    if "done" in data:
+        if activity.kind != Activity.Kind.TASK:
+            errors.add("done", _("Only tasks can be marked done."))
+        else:
+            fields["done_at"] = (activity.done_at or timezone.now()) if data["done"] else None
+    errors.raise_if_any()
+    changes = diff_fields(activity, fields)
+    bump_version(activity)
+    activity.save()
+    audit_record(actor=actor, action="update", record_type="activity", record_id=activity.pk,
+                 changes=changes)
+    return activity
+
+
+def task_complete(*, actor: User, task: Activity, done: bool = True,
+                  version: int | None = None) -> Activity:
+    if task.kind != Activity.Kind.TASK:
+        raise ValidationFailed(_("Only tasks can be marked done."))
+    return activity_update(actor=actor, activity=task, data={"done": done}, version=version)
+
+
+@transaction.atomic
+def activity_delete(*, actor: User, activity: Activity, version: int | None = None) -> None:
+    _ensure_writer(actor)
+    activity = lock_for_update(activity, version)
+    pk = activity.pk
+    activity.delete()
+    audit_record(actor=actor, action="delete", record_type="activity", record_id=pk)

@@ -1,0 +1,142 @@
+"""/api/v1/people: thin endpoints over the contacts services and selectors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Query, Router, Schema
+from pydantic import Field
+
+from sambandh.accounts.selectors import user_get
+from sambandh.contacts import selectors, services
+from sambandh.contacts.models import Person
+from sambandh.contacts.schemas import PersonIn, PersonListItem, PersonOut, PersonPatch
+from sambandh.core.api import ErrorOut, expected_version, page_out, with_etag
+from sambandh.core.errors import ValidationFailed
+from sambandh.core.listing import ListQuery
+from sambandh.core.pagination import clamp_limit
+
+router = Router(tags=["people"])
+ERRORS: dict[int, Any] = {k: ErrorOut for k in (401, 403, 404, 409, 413, 422, 428)}
+
+
+def user_ref(user: Any) -> dict[str, Any]:
+    return {"id": user.pk, "name": str(user)}
+
+
+def person_out(p: Person) -> dict[str, Any]:
+    return {
+        "id": p.pk, "version": p.version, "full_name": p.full_name, "given_name": p.given_name,
+        "family_name": p.family_name, "job_title": p.job_title, "email": p.email, "phone": p.phone,
+        "organization": {"id": p.organization.pk, "name": p.organization.name} if p.organization else None,
+        "emails": [{"email": e.email, "label": e.label, "is_primary": e.is_primary} for e in p.emails.all()],
+        "phones": [{"number": t.e164, "label": t.label, "is_primary": t.is_primary} for t in p.phones.all()],
+        "addresses": [
+            {"street": a.street, "city": a.city, "region": a.region, "postal_code": a.postal_code,
+             "country": a.country, "label": a.label, "is_primary": a.is_primary}
+            for a in p.addresses.all()
+        ],
+        "preferred_language": p.preferred_language, "time_zone": p.time_zone, "currency": p.currency,
+        "country": p.country, "source": p.source, "description": p.description,
+        "tags": [t.name for t in p.tags.all()], "owner": user_ref(p.owner), "custom": p.custom,
+        "created_at": p.created_at, "updated_at": p.updated_at,
+    }
+
+
+def person_list_item(p: Person) -> dict[str, Any]:
+    return {
+        "id": p.pk, "version": p.version, "full_name": p.full_name, "job_title": p.job_title,
+        "email": p.email, "phone": p.phone, "country": p.country,
+        "organization": {"id": p.organization.pk, "name": p.organization.name} if p.organization else None,
+        "tags": [t.name for t in p.tags.all()], "owner": user_ref(p.owner), "updated_at": p.updated_at,
+    }
+
+
+def owner_from(request: HttpRequest, owner_id: int | None) -> Any:
+    owner = user_get(viewer=request.user, user_id=owner_id) if owner_id is not None else None  # type: ignore[arg-type]
+    if owner_id is not None and owner is None:
+        raise ValidationFailed(fields={"owner_id": "No such user."})
+    return owner
+
+
+def split_payload(request: HttpRequest, payload: PersonIn) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Scalar fields the caller sent, and the contact-point lists and tags (None = unchanged)."""
+    data = payload.model_dump(exclude_unset=True, exclude={"emails", "phones", "addresses", "tags", "version"})
+    if "owner_id" in data:
+        data["owner"] = owner_from(request, data.pop("owner_id"))
+    sent = payload.model_fields_set
+    nested = {
+        "emails": [services.EmailIn(**e.model_dump()) for e in payload.emails or []] if "emails" in sent else None,
+        "phones": [services.PhoneIn(**t.model_dump()) for t in payload.phones or []] if "phones" in sent else None,
+        "addresses": [services.AddressIn(**a.model_dump()) for a in payload.addresses or []] if "addresses" in sent else None,
+        "tags": (payload.tags or []) if "tags" in sent else None,
+    }
+    return data, nested
+
+
+class PersonFilters(Schema):
+    limit: int = Field(50, ge=1, le=200)
+    cursor: str | None = Field(None, max_length=500)
+    sort: str = Field("name", max_length=20, description=", ".join(selectors.PERSON_SORTS))
+    name: str | None = Field(None, max_length=200, description="Name contains")
+    email: str | None = Field(None, max_length=254)
+    organization_id: int | None = None
+    owner_id: int | None = None
+    tag: str | None = Field(None, max_length=60)
+    country: str | None = Field(None, max_length=2)
+
+
+class PersonPage(Schema):
+    items: list[PersonListItem]
+    next: str | None
+
+
+@router.get("", response={200: PersonPage, **ERRORS})
+def list_people(request: HttpRequest, filters: Query[PersonFilters]) -> Any:
+    f = filters.model_dump(exclude={"limit", "cursor", "sort"}, exclude_none=True)
+    page = selectors.person_list(
+        viewer=request.user,  # type: ignore[arg-type]
+        query=ListQuery(filters=f, sort=filters.sort, limit=clamp_limit(filters.limit),
+                        cursor=filters.cursor),
+    )
+    return page_out(page, person_list_item)
+
+
+@router.post("", response={201: PersonOut, **ERRORS})
+def create_person(request: HttpRequest, response: HttpResponse, payload: PersonIn) -> Any:
+    data, nested = split_payload(request, payload)
+    person = services.person_create(
+        actor=request.user, data=data,  # type: ignore[arg-type]
+        **{k: v for k, v in nested.items() if v is not None},
+    )
+    person = selectors.person_get(viewer=request.user, person_id=person.pk)  # type: ignore[arg-type]
+    with_etag(response, person.version)
+    return 201, person_out(person)
+
+
+@router.get("/{int:person_id}", response={200: PersonOut, **ERRORS})
+def get_person(request: HttpRequest, response: HttpResponse, person_id: int) -> Any:
+    person = selectors.person_get(viewer=request.user, person_id=person_id)  # type: ignore[arg-type]
+    with_etag(response, person.version)
+    return person_out(person)
+
+
+@router.patch("/{int:person_id}", response={200: PersonOut, **ERRORS})
+def update_person(request: HttpRequest, response: HttpResponse, person_id: int,
+                  payload: PersonPatch) -> Any:
+    person = selectors.person_get_for_update(viewer=request.user, person_id=person_id)  # type: ignore[arg-type]
+    version = expected_version(request, payload.version)
+    data, nested = split_payload(request, payload)
+    services.person_update(actor=request.user, person=person, data=data, version=version, **nested)  # type: ignore[arg-type]
+    person = selectors.person_get(viewer=request.user, person_id=person_id)  # type: ignore[arg-type]
+    with_etag(response, person.version)
+    return person_out(person)
+
+
+@router.delete("/{int:person_id}", response={204: None, **ERRORS})
+def delete_person(request: HttpRequest, person_id: int, version: int | None = None) -> Any:
+    person = selectors.person_get_for_update(viewer=request.user, person_id=person_id)  # type: ignore[arg-type]
+    services.person_delete(actor=request.user, person=person,  # type: ignore[arg-type]
+                           version=expected_version(request, version))
+    return 204, None

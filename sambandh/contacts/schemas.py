@@ -1,0 +1,188 @@
+"""API shapes for people, organizations and tags."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from ninja import Schema
+from pydantic import Field
+
+from sambandh.core.api import StrictSchema
+
+
+class EmailSchema(StrictSchema):
+    email: str = Field(max_length=254)
+    label: str = Field("", max_length=40)
+    is_primary: bool = False
+
+
+class PhoneSchema(StrictSchema):
+    number: str = Field(max_length=60, description="Any format; stored as E.164.")
+    label: str = Field("", max_length=40)
+    is_primary: bool = False
+
+
+class AddressSchema(StrictSchema):
+    street: str = Field("", max_length=500)
+    city: str = Field("", max_length=100)
+    region: str = Field("", max_length=100)
+    postal_code: str = Field("", max_length=20)
+    country: str = Field("", max_length=2, description="ISO 3166-1 alpha-2")
+    label: str = Field("", max_length=40)
+    is_primary: bool = False
+
+
+class PhoneOut(Schema):
+    number: str
+    label: str
+    is_primary: bool
+
+
+class UserRef(Schema):
+    id: int
+    name: str
+
+
+class OrganizationRef(Schema):
+    id: int
+    name: str
+
+
+class PersonIn(StrictSchema):
+    full_name: str | None = Field(None, max_length=200)
+    given_name: str | None = Field(None, max_length=100)
+    family_name: str | None = Field(None, max_length=100)
+    job_title: str | None = Field(None, max_length=150)
+    organization_id: int | None = None
+    emails: list[EmailSchema] | None = Field(None, max_length=20)
+    phones: list[PhoneSchema] | None = Field(None, max_length=20)
+    addresses: list[AddressSchema] | None = Field(None, max_length=20)
+    preferred_language: str | None = Field(None, max_length=20)
+    time_zone: str | None = Field(None, max_length=64)
+    currency: str | None = Field(None, max_length=3)
+    country: str | None = Field(None, max_length=2)
+    source: str | None = Field(None, max_length=100)
+    description: str | None = Field(None, max_length=100_000)
+    tags: list[str] | None = Field(None, max_length=50)
+    owner_id: int | None = None
+    custom: dict[str, Any] | None = None
+
+
+class PersonPatch(PersonIn):
+    version: int | None = Field(None, description="The version you read; or send If-Match.")
+
+
+class PersonOut(Schema):
+    id: int
+    version: int
+    full_name: str
+    given_name: str
+    family_name: str
+    job_title: str
+    email: str
+    phone: str
+    organization: OrganizationRef | None
+    emails: list[EmailSchema]
+    phones: list[PhoneOut]
+    addresses: list[AddressSchema]
+    preferred_language: str
+    time_zone: str
+    currency: str
+    country: str
+    source: str
+    description: str
+    tags: list[str]
+    owner: UserRef
+    custom: dict[str, Any]
+    created_at: datetime
+    updated_at: datetime
+
+
+class PersonListItem(Schema):
+    id: int
+    version: int
+    full_name: str
+    job_title: str
+    email: str
+    phone: str
+    organization: OrganizationRef | None
+    country: str
+    tags: list[str]
+    owner: UserRef
+    updated_at: datetime
+
+
+class OrganizationIn(StrictSchema):
+    name: str | None = Field(None, max_length=200)
+    domain: str | None = Field(None, max_length=253)
+    website: str | None = Field(None, max_length=300)
+    industry: str | None = Field(None, max_length=100)
+    size: str | None = Field(None, max_length=12)
+    description: str | None = Field(None, max_length=100_000)
+    parent_id: int | None = None
+    country: str | None = Field(None, max_length=2)
+    currency: str | None = Field(None, max_length=3)
+    emails: list[EmailSchema] | None = Field(None, max_length=20)
+    phones: list[PhoneSchema] | None = Field(None, max_length=20)
+    addresses: list[AddressSchema] | None = Field(None, max_length=20)
+    tags: list[str] | None = Field(None, max_length=50)
+    owner_id: int | None = None
+    custom: dict[str, Any] | None = None
+
+
+class OrganizationPatch(OrganizationIn):
+    version: int | None = None
+
+
+class OrganizationOut(Schema):
+    id: int
+    version: int
+    name: str
+    domain: str
+    website: str
+    industry: str
+    size: str
+    description: str
+    parent: OrganizationRef | None
+    country: str
+    currency: str
+    emails: list[EmailSchema]
+    phones: list[PhoneOut]
+    addresses: list[AddressSchema]
+    tags: list[str]
+    owner: UserRef
+    custom: dict[str, Any]
+    created_at: datetime
+    updated_at: datetime
+
+
+class OrganizationListItem(Schema):
+    id: int
+    version: int
+    name: str
+    domain: str
+    industry: str
+    country: str
+    parent: OrganizationRef | None
+    tags: list[str]
+    owner: UserRef
+    updated_at: datetime
+
+
+class TagIn(StrictSchema):
+    name: str = Field(max_length=60)
+    color: str = Field("gray", max_length=20)
+
+
+class TagPatch(StrictSchema):
+    name: str | None = Field(None, max_length=60)
+    color: str | None = Field(None, max_length=20)
+    version: int | None = None
+
+
+class TagOut(Schema):
+    id: int
+    version: int
+    name: str
+    color: str

@@ -1,0 +1,159 @@
+"""Reads for people and organizations, always through the viewer's visibility."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from sambandh.accounts.models import User
+from sambandh.accounts.visibility import editable_q, visible_q
+from sambandh.contacts.models import (
+    Affiliation,
+    EmailAddress,
+    Organization,
+    Person,
+    PhoneNumber,
+    PostalAddress,
+    Tag,
+)
+from sambandh.core.errors import Forbidden, NotFound, ValidationFailed
+from sambandh.core.listing import ListQuery, sort_order
+from sambandh.core.pagination import Page, paginate
+
+PERSON_SORTS = {
+    "name": ["full_name", "id"],
+    "-name": ["-full_name", "-id"],
+    "-updated": ["-updated_at", "-id"],
+    "updated": ["updated_at", "id"],
+    "-created": ["-created_at", "-id"],
+    "created": ["created_at", "id"],
+}
+ORGANIZATION_SORTS = {
+    "name": ["name", "id"],
+    "-name": ["-name", "-id"],
+    "-updated": ["-updated_at", "-id"],
+    "updated": ["updated_at", "id"],
+    "-created": ["-created_at", "-id"],
+    "created": ["created_at", "id"],
+}
+
+
+def _int(value: Any, field: str) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise ValidationFailed(fields={field: _("Enter a whole number.")}) from None
+
+
+def people_visible(viewer: User) -> QuerySet[Person]:
+    return Person.objects.filter(visible_q(viewer, "person"))
+
+
+def organizations_visible(viewer: User) -> QuerySet[Organization]:
+    return Organization.objects.filter(visible_q(viewer, "organization"))
+
+
+def _common_filters(qs: QuerySet[Any], filters: dict[str, Any], name_field: str) -> QuerySet[Any]:
+    if owner := filters.get("owner_id"):
+        qs = qs.filter(owner_id=_int(owner, "owner_id"))
+    if tag := filters.get("tag"):
+        qs = qs.filter(tags__name__iexact=str(tag))
+    if country := filters.get("country"):
+        qs = qs.filter(country=str(country).upper())
+    if text := (filters.get("name") or "").strip():
+        qs = qs.filter(**{f"{name_field}__icontains": text})
+    return qs
+
+
+def person_list(*, viewer: User, query: ListQuery) -> Page[Person]:
+    qs = people_visible(viewer)
+    qs = _common_filters(qs, query.filters, "full_name")
+    if org := query.filters.get("organization_id"):
+        qs = qs.filter(organization_id=_int(org, "organization_id"))
+    if email := (query.filters.get("email") or "").strip().lower():
+        qs = qs.filter(email=email)
+    qs = qs.select_related("organization", "owner").prefetch_related("tags")
+    return paginate(qs, order=sort_order(query.sort, PERSON_SORTS, "name"),
+                    limit=query.limit, cursor=query.cursor)
+
+
+def person_detail_qs(viewer: User) -> QuerySet[Person]:
+    return people_visible(viewer).select_related("organization", "owner").prefetch_related(
+        "tags",
+        Prefetch("emails", queryset=EmailAddress.objects.order_by("-is_primary", "id")),
+        Prefetch("phones", queryset=PhoneNumber.objects.order_by("-is_primary", "id")),
+        Prefetch("addresses", queryset=PostalAddress.objects.order_by("-is_primary", "id")),
+        Prefetch("affiliations", queryset=Affiliation.objects.select_related("organization")),
+    )
+
+
+def person_get(*, viewer: User, person_id: int) -> Person:
+    person = person_detail_qs(viewer).filter(pk=person_id).first()
+    if person is None:
+        raise NotFound(_("No such person."))
+    return person
+
+
+def person_get_for_update(*, viewer: User, person_id: int) -> Person:
+    person = person_get(viewer=viewer, person_id=person_id)
+    if not Person.objects.filter(editable_q(viewer, "person"), pk=person.pk).exists():
+        raise Forbidden()
+    return person
+
+
+def organization_list(*, viewer: User, query: ListQuery) -> Page[Organization]:
+    qs = organizations_visible(viewer)
+    qs = _common_filters(qs, query.filters, "name")
+    if parent := query.filters.get("parent_id"):
+        qs = qs.filter(parent_id=_int(parent, "parent_id"))
+    if domain := (query.filters.get("domain") or "").strip().lower():
+        qs = qs.filter(domain=domain)
+    if industry := (query.filters.get("industry") or "").strip():
+        qs = qs.filter(industry__iexact=industry)
+    qs = qs.select_related("owner", "parent").prefetch_related("tags")
+    return paginate(qs, order=sort_order(query.sort, ORGANIZATION_SORTS, "name"),
+                    limit=query.limit, cursor=query.cursor)
+
+
+def organization_detail_qs(viewer: User) -> QuerySet[Organization]:
+    return organizations_visible(viewer).select_related("owner", "parent").prefetch_related(
+        "tags", "emails", "phones", "addresses",
+    )
+
+
+def organization_get(*, viewer: User, organization_id: int) -> Organization:
+    org = organization_detail_qs(viewer).filter(pk=organization_id).first()
+    if org is None:
+        raise NotFound(_("No such organization."))
+    return org
+
+
+def organization_get_for_update(*, viewer: User, organization_id: int) -> Organization:
+    org = organization_get(viewer=viewer, organization_id=organization_id)
+    if not Organization.objects.filter(editable_q(viewer, "organization"), pk=org.pk).exists():
+        raise Forbidden()
+    return org
+
+
+def organization_people(*, viewer: User, organization: Organization, limit: int = 100) -> list[Person]:
+    """People currently at the organization that the viewer may see."""
+    return list(
+        people_visible(viewer)
+        .filter(Q(organization=organization) | Q(affiliations__organization=organization,
+                                                 affiliations__ended_on__isnull=True))
+        .distinct()
+        .order_by("full_name", "id")[:limit]
+    )
+
+
+def organization_children(*, viewer: User, organization: Organization) -> list[Organization]:
+    return list(organizations_visible(viewer).filter(parent=organization).order_by("name")[:200])
+
+
+def tag_list(*, q: str = "", limit: int = 200) -> list[Tag]:
+    qs = Tag.objects.all()
+    if q:
+        qs = qs.filter(name__icontains=q)
+    return list(qs.order_by("name")[:limit])

@@ -1,0 +1,177 @@
+"""Standardize values at write time: trimmed text, normalized emails, E.164 phones, ISO codes.
+
+Each cleaner returns the clean value or raises ValidationFailed naming the field, so a service can
+collect every problem before writing anything.
+"""
+
+from __future__ import annotations
+
+import re
+import zoneinfo
+from decimal import Decimal, InvalidOperation
+from functools import cache
+
+import phonenumbers
+from babel import Locale, UnknownLocaleError
+from babel.numbers import get_currency_precision, list_currencies
+from django.conf import settings
+from django.utils.translation import gettext as _
+from email_validator import EmailNotValidError, validate_email
+
+from sambandh.core.errors import ValidationFailed
+
+_SPACES = re.compile(r"\s+")
+
+
+def clean_text(value: str | None, *, field: str, max_length: int, required: bool = False) -> str:
+    text = _SPACES.sub(" ", (value or "").replace("\x00", "")).strip()
+    if required and not text:
+        raise ValidationFailed(fields={field: _("This field is required.")})
+    if len(text) > max_length:
+        raise ValidationFailed(
+            fields={field: _("At most %(n)s characters.") % {"n": max_length}}
+        )
+    return text
+
+
+def clean_long_text(value: str | None, *, field: str, max_length: int = 100_000) -> str:
+    text = (value or "").replace("\x00", "").replace("\r\n", "\n").strip()
+    if len(text) > max_length:
+        raise ValidationFailed(
+            fields={field: _("At most %(n)s characters.") % {"n": max_length}}
+        )
+    return text
+
+
+def clean_email(value: str, *, field: str = "email") -> str:
+    raw = (value or "").strip()
+    if not raw:
+        raise ValidationFailed(fields={field: _("Enter an email address.")})
+    try:
+        info = validate_email(raw, check_deliverability=False)
+    except EmailNotValidError:
+        raise ValidationFailed(
+            fields={field: _("“%(value)s” is not a valid email address.") % {"value": raw[:100]}}
+        ) from None
+    # The domain is case-insensitive; the local part is lower-cased too, as every CRM does, so
+    # duplicates are found whatever the writer typed.
+    return info.normalized.lower()
+
+
+def clean_phone(value: str, *, region: str | None = None, field: str = "phone") -> str:
+    """Return the number in E.164, or raise. ``region`` is the ISO country for national forms."""
+    raw = (value or "").strip()
+    if not raw:
+        raise ValidationFailed(fields={field: _("Enter a phone number.")})
+    try:
+        number = phonenumbers.parse(raw, (region or settings.DEFAULT_PHONE_REGION).upper())
+    except phonenumbers.NumberParseException:
+        raise ValidationFailed(
+            fields={field: _("“%(value)s” is not a phone number.") % {"value": raw[:40]}}
+        ) from None
+    if not phonenumbers.is_possible_number(number):
+        raise ValidationFailed(
+            fields={field: _("“%(value)s” is not a possible phone number.") % {"value": raw[:40]}}
+        )
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def phone_digit_forms(e164: str) -> list[str]:
+    """The digit strings a person might type for this number: international and national."""
+    try:
+        number = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return [re.sub(r"\D", "", e164)]
+    national = re.sub(r"\D", "", phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL))
+    forms = [e164.lstrip("+"), str(number.national_number), national]
+    return list(dict.fromkeys(f for f in forms if f))
+
+
+def format_phone(e164: str, *, international: bool = True) -> str:
+    try:
+        number = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return e164
+    fmt = (
+        phonenumbers.PhoneNumberFormat.INTERNATIONAL
+        if international
+        else phonenumbers.PhoneNumberFormat.NATIONAL
+    )
+    return phonenumbers.format_number(number, fmt)
+
+
+@cache
+def currency_codes() -> frozenset[str]:
+    return frozenset(list_currencies())
+
+
+def clean_currency(value: str | None, *, field: str = "currency") -> str:
+    code = (value or "").strip().upper()
+    if code not in currency_codes():
+        raise ValidationFailed(
+            fields={field: _("“%(value)s” is not an ISO 4217 currency code.") % {"value": code[:10]}}
+        )
+    return code
+
+
+def clean_amount(value: object, *, currency: str, field: str = "amount") -> Decimal:
+    try:
+        amount = value if isinstance(value, Decimal) else Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        raise ValidationFailed(fields={field: _("Enter a number.")}) from None
+    if not amount.is_finite():
+        raise ValidationFailed(fields={field: _("Enter a number.")})
+    if amount < 0:
+        raise ValidationFailed(fields={field: _("The amount cannot be negative.")})
+    if amount >= Decimal("1e14"):
+        raise ValidationFailed(fields={field: _("The amount is too large.")})
+    places = get_currency_precision(currency)
+    quantum = Decimal(1).scaleb(-places)
+    if amount != amount.quantize(quantum):
+        raise ValidationFailed(
+            fields={
+                field: _("%(currency)s amounts have at most %(n)s decimal places.")
+                % {"currency": currency, "n": places}
+            }
+        )
+    return amount.quantize(quantum)
+
+
+@cache
+def time_zone_names() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+def clean_time_zone(value: str | None, *, field: str = "time_zone") -> str:
+    name = (value or "").strip()
+    if name not in time_zone_names():
+        raise ValidationFailed(
+            fields={field: _("“%(value)s” is not a known time zone.") % {"value": name[:60]}}
+        )
+    return name
+
+
+def clean_language(value: str | None, *, field: str = "language") -> str:
+    """A BCP 47 language tag that Babel knows (any language a person may prefer)."""
+    tag = (value or "").strip().replace("_", "-")
+    if not tag:
+        return ""
+    try:
+        Locale.parse(tag, sep="-")
+    except (UnknownLocaleError, ValueError):
+        raise ValidationFailed(
+            fields={field: _("“%(value)s” is not a known language.") % {"value": tag[:20]}}
+        ) from None
+    return tag.lower() if "-" not in tag else tag.split("-")[0].lower() + "-" + "-".join(tag.split("-")[1:])
+
+
+def clean_domain(value: str | None, *, field: str = "domain") -> str:
+    text = (value or "").strip().lower()
+    text = re.sub(r"^[a-z][a-z0-9+.-]*://", "", text).split("/")[0].removeprefix("www.")
+    if not text:
+        return ""
+    if len(text) > 253 or not re.fullmatch(r"[^\s@/]+\.[^\s@/.]{2,}", text):
+        raise ValidationFailed(
+            fields={field: _("“%(value)s” is not a domain name.") % {"value": text[:60]}}
+        )
+    return text

@@ -1,0 +1,69 @@
+"""Helpers shared by the services that write owned, versioned records."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, TypeVar
+
+from django.db.models import Model
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sambandh.core.errors import Conflict, ValidationFailed
+
+M = TypeVar("M", bound=Model)
+
+MAX_CUSTOM_BYTES = 16_384
+
+
+def lock_for_update(instance: M, expected_version: int | None) -> M:
+    """Re-read ``instance`` locked for this transaction and refuse a stale version."""
+    locked = type(instance)._default_manager.select_for_update().get(pk=instance.pk)
+    if expected_version is not None and expected_version != locked.version:  # type: ignore[attr-defined]
+        raise Conflict()
+    return locked
+
+
+def bump_version(instance: Any) -> None:
+    instance.version += 1
+    instance.updated_at = timezone.now()
+
+
+def clean_custom(value: Any, *, field: str = "custom") -> dict[str, Any]:
+    """Custom field values: a flat object of scalars (the definitions arrive in a later part)."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise ValidationFailed(fields={field: _("Custom fields must be an object.")})
+
+    for key, item in value.items():
+        if not isinstance(key, str) or not key or len(key) > 64:
+            raise ValidationFailed(fields={field: _("Custom field names are 1 to 64 characters.")})
+        if item is not None and not isinstance(item, str | int | float | bool | list):
+            raise ValidationFailed(
+                fields={field: _("Custom field “%(name)s” must be a plain value.") % {"name": key}}
+            )
+    if len(json.dumps(value)) > MAX_CUSTOM_BYTES:
+        raise ValidationFailed(fields={field: _("Custom field values are too large.")})
+    return value
+
+
+class FieldErrors:
+    """Collect every field problem, then raise them together."""
+
+    def __init__(self) -> None:
+        self.fields: dict[str, str] = {}
+
+    def run(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except ValidationFailed as exc:
+            self.fields.update(exc.fields or {"__all__": exc.message})
+            return None
+
+    def add(self, field: str, message: str) -> None:
+        self.fields.setdefault(field, message)
+
+    def raise_if_any(self) -> None:
+        if self.fields:
+            raise ValidationFailed(fields=self.fields)

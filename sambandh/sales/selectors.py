@@ -1,0 +1,182 @@
+"""Reads for pipelines, deals and leads, always through the viewer's visibility."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Prefetch, QuerySet, Sum
+from django.utils.translation import gettext as _
+
+from sambandh.accounts.models import User
+from sambandh.accounts.visibility import editable_q, visible_q
+from sambandh.contacts.selectors import _int
+from sambandh.core.errors import Forbidden, NotFound, ValidationFailed
+from sambandh.core.listing import ListQuery, sort_order
+from sambandh.core.pagination import Page, paginate
+from sambandh.sales.models import Deal, Lead, Pipeline, Stage, StageChange
+
+DEAL_SORTS = {
+    "-updated": ["-updated_at", "-id"],
+    "updated": ["updated_at", "id"],
+    "name": ["name", "id"],
+    "-name": ["-name", "-id"],
+    "-amount": ["-amount", "-id"],
+    "amount": ["amount", "id"],
+    "-created": ["-created_at", "-id"],
+    "created": ["created_at", "id"],
+}
+LEAD_SORTS = {
+    "-created": ["-created_at", "-id"],
+    "created": ["created_at", "id"],
+    "name": ["full_name", "id"],
+    "-name": ["-full_name", "-id"],
+    "-updated": ["-updated_at", "-id"],
+}
+BOARD_CARDS_PER_STAGE = 50
+
+
+# --- pipelines --------------------------------------------------------------------
+def pipeline_list(*, include_archived: bool = False) -> list[Pipeline]:
+    """Pipelines are shared configuration: every signed-in user may read them."""
+    qs = Pipeline.objects.all()
+    if not include_archived:
+        qs = qs.filter(is_archived=False)
+    stages = Stage.objects.filter(is_archived=False).order_by("position", "id")
+    return list(qs.prefetch_related(Prefetch("stages", queryset=stages, to_attr="active_stages")))
+
+
+def pipeline_get(*, pipeline_id: int) -> Pipeline:
+    stages = Stage.objects.filter(is_archived=False).order_by("position", "id")
+    pipeline = (
+        Pipeline.objects.prefetch_related(Prefetch("stages", queryset=stages, to_attr="active_stages"))
+        .filter(pk=pipeline_id)
+        .first()
+    )
+    if pipeline is None:
+        raise NotFound(_("No such pipeline."))
+    return pipeline
+
+
+# --- deals ---------------------------------------------------------------------------
+def deals_visible(viewer: User) -> QuerySet[Deal]:
+    return Deal.objects.filter(visible_q(viewer, "deal"))
+
+
+def _deal_filters(qs: QuerySet[Deal], filters: dict[str, Any]) -> QuerySet[Deal]:
+    for name in ("pipeline_id", "stage_id", "owner_id", "organization_id"):
+        if value := filters.get(name):
+            qs = qs.filter(**{name: _int(value, name)})
+    if person := filters.get("person_id"):
+        qs = qs.filter(people__id=_int(person, "person_id"))
+    if status := filters.get("status"):
+        if status not in Deal.Status.values:
+            raise ValidationFailed(fields={"status": _("Choose open, won or lost.")})
+        qs = qs.filter(status=status)
+    if tag := filters.get("tag"):
+        qs = qs.filter(tags__name__iexact=str(tag))
+    if currency := filters.get("currency"):
+        qs = qs.filter(currency=str(currency).upper())
+    if text := (filters.get("name") or "").strip():
+        qs = qs.filter(name__icontains=text)
+    return qs
+
+
+def deal_list(*, viewer: User, query: ListQuery) -> Page[Deal]:
+    qs = _deal_filters(deals_visible(viewer), query.filters)
+    qs = qs.select_related("stage", "pipeline", "organization", "owner").prefetch_related("tags")
+    return paginate(qs, order=sort_order(query.sort, DEAL_SORTS, "-updated"),
+                    limit=query.limit, cursor=query.cursor)
+
+
+def deal_get(*, viewer: User, deal_id: int) -> Deal:
+    deal = (
+        deals_visible(viewer)
+        .select_related("stage", "pipeline", "organization", "owner")
+        .prefetch_related("people", "tags")
+        .filter(pk=deal_id)
+        .first()
+    )
+    if deal is None:
+        raise NotFound(_("No such deal."))
+    return deal
+
+
+def deal_get_for_update(*, viewer: User, deal_id: int) -> Deal:
+    deal = deal_get(viewer=viewer, deal_id=deal_id)
+    if not Deal.objects.filter(editable_q(viewer, "deal"), pk=deal.pk).exists():
+        raise Forbidden()
+    return deal
+
+
+def deal_stage_history(*, deal: Deal) -> list[StageChange]:
+    return list(deal.stage_changes.select_related("from_stage", "to_stage", "changed_by"))
+
+
+@dataclass
+class BoardColumn:
+    stage: Stage
+    deals: list[Deal]
+    count: int
+    totals: dict[str, Decimal]
+
+
+def deal_board(*, viewer: User, pipeline: Pipeline, filters: dict[str, Any] | None = None) -> list[BoardColumn]:
+    """The kanban: each active stage with its first cards and its count and totals per currency."""
+    stages = list(pipeline.stages.filter(is_archived=False).order_by("position", "id"))
+    base = _deal_filters(deals_visible(viewer).filter(pipeline=pipeline), filters or {})
+    counts: dict[int, int] = {}
+    totals: dict[int, dict[str, Decimal]] = {}
+    for row in base.values("stage_id", "currency").annotate(n=Count("id"), total=Sum("amount")):
+        counts[row["stage_id"]] = counts.get(row["stage_id"], 0) + row["n"]
+        totals.setdefault(row["stage_id"], {})[row["currency"]] = row["total"] or Decimal(0)
+    columns = []
+    for stage in stages:
+        cards = list(
+            base.filter(stage=stage)
+            .select_related("organization", "owner")
+            .order_by("-position", "-id")[:BOARD_CARDS_PER_STAGE]
+        )
+        columns.append(BoardColumn(stage=stage, deals=cards, count=counts.get(stage.pk, 0),
+                                   totals=totals.get(stage.pk, {})))
+    return columns
+
+
+# --- leads -----------------------------------------------------------------------------
+def leads_visible(viewer: User) -> QuerySet[Lead]:
+    return Lead.objects.filter(visible_q(viewer, "lead"))
+
+
+def lead_list(*, viewer: User, query: ListQuery) -> Page[Lead]:
+    qs = leads_visible(viewer)
+    f = query.filters
+    if status := f.get("status"):
+        if status not in Lead.Status.values:
+            raise ValidationFailed(fields={"status": _("Not a lead status.")})
+        qs = qs.filter(status=status)
+    if owner := f.get("owner_id"):
+        qs = qs.filter(owner_id=_int(owner, "owner_id"))
+    if source := f.get("source"):
+        qs = qs.filter(source__iexact=str(source))
+    if tag := f.get("tag"):
+        qs = qs.filter(tags__name__iexact=str(tag))
+    if text := (f.get("name") or "").strip():
+        qs = qs.filter(full_name__icontains=text)
+    qs = qs.select_related("owner").prefetch_related("tags")
+    return paginate(qs, order=sort_order(query.sort, LEAD_SORTS, "-created"),
+                    limit=query.limit, cursor=query.cursor)
+
+
+def lead_get(*, viewer: User, lead_id: int) -> Lead:
+    lead = leads_visible(viewer).select_related("owner").prefetch_related("tags").filter(pk=lead_id).first()
+    if lead is None:
+        raise NotFound(_("No such lead."))
+    return lead
+
+
+def lead_get_for_update(*, viewer: User, lead_id: int) -> Lead:
+    lead = lead_get(viewer=viewer, lead_id=lead_id)
+    if not Lead.objects.filter(editable_q(viewer, "lead"), pk=lead.pk).exists():
+        raise Forbidden()
+    return lead

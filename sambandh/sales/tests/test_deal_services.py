@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from sambandh.core.errors import Conflict, ValidationFailed
+from sambandh.sales.models import Deal, StageChange
+from sambandh.sales.services import deal_move_stage, deal_update
+from tests.factories import make_deal
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_stage_change_is_a_row(owner, pipeline):
+    # given a deal in the first stage
+    deal = make_deal(owner, pipeline, amount="2500.50", currency="EUR")
+    stages = list(pipeline.stages.order_by("position"))
+    # when it moves twice
+    deal = deal_move_stage(actor=owner, deal=deal, stage_id=stages[1].pk, version=1)
+    deal = deal_move_stage(actor=owner, deal=deal, stage_id=stages[3].pk, version=2)
+    # then three rows tell its story and the deal is won
+    rows = list(StageChange.objects.filter(deal=deal).order_by("id"))
+    assert [(r.from_stage_id, r.to_stage_id) for r in rows] == [
+        (None, stages[0].pk), (stages[0].pk, stages[1].pk), (stages[1].pk, stages[3].pk)
+    ]
+    assert rows[-1].amount == Decimal("2500.5000") and rows[-1].currency == "EUR"
+    assert deal.status == Deal.Status.WON and deal.probability == 100 and deal.closed_at
+    assert deal.version == 3
+
+
+def test_stale_version_is_refused_and_nothing_changes(owner, pipeline):
+    deal = make_deal(owner, pipeline, name="Original")
+    deal_update(actor=owner, deal=deal, data={"name": "First edit"}, version=1)
+    with pytest.raises(Conflict):
+        deal_update(actor=owner, deal=deal, data={"name": "Lost edit"}, version=1)
+    assert Deal.objects.get(pk=deal.pk).name == "First edit"
+
+
+def test_amount_respects_currency_precision(owner, pipeline):
+    with pytest.raises(ValidationFailed) as err:
+        make_deal(owner, pipeline, amount="10.5", currency="JPY")
+    assert "amount" in err.value.fields
+    assert Deal.objects.count() == 0
+    deal = make_deal(owner, pipeline, amount="10.125", currency="BHD")
+    assert deal.amount == Decimal("10.125")

@@ -1,0 +1,82 @@
+"""Factories that build records through the services, so tests see what users would create."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+from sambandh.accounts.models import Team, User
+from sambandh.accounts.services import team_add_member, team_create, token_create, user_create
+from sambandh.activities.models import Activity
+from sambandh.activities.services import activity_create
+from sambandh.contacts import services as contacts
+from sambandh.contacts.models import Organization, Person
+from sambandh.sales import services as sales
+from sambandh.sales.models import Deal, Lead, Pipeline, Stage
+
+_seq = itertools.count(1)
+
+
+def make_user(role: str = "sales_rep", *, email: str | None = None, team: Team | None = None,
+              **extra: Any) -> User:
+    n = next(_seq)
+    user = user_create(email=email or f"user{n}@example.com", role=role,
+                       password=extra.pop("password", "correct horse battery staple"),
+                       full_name=extra.pop("full_name", f"User {n}"), **extra)
+    if team is not None:
+        team_add_member(team=team, user=user)
+    return user
+
+
+def make_team(name: str | None = None, parent: Team | None = None) -> Team:
+    return team_create(name=name or f"Team {next(_seq)}", parent=parent)
+
+
+def make_token(user: User) -> str:
+    return token_create(user=user)[1]
+
+
+def make_organization(owner: User, **data: Any) -> Organization:
+    data.setdefault("name", f"Organization {next(_seq)}")
+    return contacts.organization_create(actor=owner, data=data)
+
+
+def make_person(owner: User, *, email: str | None = None, phone: str | None = None,
+                **data: Any) -> Person:
+    data.setdefault("full_name", f"Person {next(_seq)}")
+    return contacts.person_create(
+        actor=owner, data=data,
+        emails=[contacts.EmailIn(email)] if email else [],
+        phones=[contacts.PhoneIn(phone)] if phone else [],
+    )
+
+
+def make_pipeline(actor: User | None = None, name: str = "Sales") -> Pipeline:
+    admin = actor or make_user("admin")
+    return sales.pipeline_create(
+        actor=admin, name=name,
+        stages=[
+            sales.StageIn("Qualified", 10), sales.StageIn("Proposal", 50),
+            sales.StageIn("Negotiation", 80), sales.StageIn("Won", 100, Stage.Kind.WON),
+            sales.StageIn("Lost", 0, Stage.Kind.LOST),
+        ],
+    )
+
+
+def make_deal(owner: User, pipeline: Pipeline | None = None, **data: Any) -> Deal:
+    data.setdefault("name", f"Deal {next(_seq)}")
+    data.setdefault("amount", "1000")
+    data.setdefault("currency", "INR")
+    return sales.deal_create(actor=owner, data=data,
+                             pipeline_id=(pipeline or make_pipeline()).pk)
+
+
+def make_lead(owner: User, **data: Any) -> Lead:
+    data.setdefault("full_name", f"Lead {next(_seq)}")
+    return sales.lead_create(actor=owner, data=data)
+
+
+def make_activity(owner: User, kind: str = "note", **data: Any) -> Activity:
+    data.setdefault("subject", f"{kind} {next(_seq)}")
+    data.setdefault("body", "Spoke about the renewal.")
+    return activity_create(actor=owner, data={"kind": kind, **data})
