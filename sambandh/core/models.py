@@ -69,3 +69,24 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.record_type}:{self.record_id}"
+
+
+class SavedView(TimeStampedModel):
+    """A named list view: filters, sort and columns, for one user or shared with everyone."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_views"
+    )
+    list_key = models.CharField(max_length=40)  # e.g. "people", "organizations", "deals", "leads"
+    name = models.CharField(_("name"), max_length=80)
+    filters = models.JSONField(default=dict, blank=True)
+    sort = models.CharField(max_length=20, blank=True)
+    columns = models.JSONField(default=list, blank=True)
+    is_shared = models.BooleanField(_("shared with everyone"), default=False)
+
+    class Meta:
+        ordering = ["name", "id"]
+        indexes = [models.Index(fields=["list_key", "owner"], name="savedview_list_idx")]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,215 @@
+"""The ``sambandh`` command: serve, worker, demo, user create, token create, and every Django
+management command (``sambandh migrate``, ``sambandh shell``, ...)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import sys
+from pathlib import Path
+from typing import Any
+
+FIRST_LOGIN_FILE = "first-login.txt"
+
+
+def _setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+
+
+def _fail(message: str, code: int = 2) -> int:
+    print(f"sambandh: {message}", file=sys.stderr)
+    return code
+
+
+def _validation_text(exc: Any) -> str:
+    fields = "; ".join(f"{k}: {v}" for k, v in getattr(exc, "fields", {}).items())
+    return f"{exc.message} {fields}".strip()
+
+
+def _first_login_path() -> Path:
+    from django.conf import settings
+
+    return Path(settings.DATA_DIR) / FIRST_LOGIN_FILE
+
+
+def ensure_demo_admin() -> tuple[str, str | None]:
+    """Create the demo administrator on an empty database; return its email and password (the
+    password only while the saved first-login file still holds it)."""
+    from sambandh.accounts.models import Role, User
+    from sambandh.accounts.services import user_create
+
+    path = _first_login_path()
+    admin = User.objects.filter(role=Role.ADMIN, is_active=True).order_by("id").first()
+    if admin is None:
+        password = secrets.token_urlsafe(12)
+        admin = user_create(email="admin@example.com", role=Role.ADMIN, password=password,
+                            full_name="Admin", time_zone="Asia/Kolkata", currency="INR")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"{admin.email}\n{password}\n", encoding="utf-8")
+        path.chmod(0o600)
+        return admin.email, password
+    if path.exists():
+        lines = path.read_text(encoding="utf-8").splitlines()
+        if len(lines) >= 2 and lines[0] == admin.email and admin.check_password(lines[1]):
+            return admin.email, lines[1]
+    return admin.email, None
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    _setup()
+    from django.core.management import call_command
+
+    from sambandh.accounts.models import User
+
+    call_command("migrate", interactive=False, verbosity=0)
+    if args.demo and not User.objects.exists():
+        email, password = ensure_demo_admin()
+        print("Loading demo data (first start only)...", flush=True)
+        from sambandh.demo.generate import load_demo
+
+        load_demo("small", admin=User.objects.get(email=email))
+    if User.objects.exists():
+        email, password = ensure_demo_admin() if args.demo else (None, None)
+        if email:
+            print("\n  Sambandh is starting.")
+            print(f"  Open http://{args.host}:{args.port}/ and sign in as")
+            print(f"    email:    {email}")
+            if password:
+                print(f"    password: {password}")
+            else:
+                print("    password: the one you set (reset it with "
+                      "`sambandh changepassword <email>`)")
+            print("", flush=True)
+    else:
+        print("No users yet: create one with `sambandh user create --email you@example.com "
+              "--role admin --password ...`", flush=True)
+    from granian import Granian
+    from granian.constants import Interfaces
+
+    Granian(
+        target="config.wsgi:application",
+        address=args.host,
+        port=args.port,
+        interface=Interfaces.WSGI,
+        workers=args.workers,
+        blocking_threads=args.threads,
+        log_access=False,
+    ).serve()
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    _setup()
+    from django.core.management import call_command
+
+    call_command("db_worker", *args.rest)
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    _setup()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("demo", size=args.size)
+    return 0
+
+
+def cmd_user(args: argparse.Namespace) -> int:
+    _setup()
+    from sambandh.core.errors import ServiceError
+
+    if args.action != "create":
+        return _fail("usage: sambandh user create --email E --role R [--password P]")
+    from sambandh.accounts.services import user_create
+
+    try:
+        user = user_create(email=args.email, role=args.role, password=args.password,
+                           full_name=args.name or "")
+    except ServiceError as exc:
+        return _fail(_validation_text(exc))
+    print(f"Created {user.role} {user.email} (id {user.pk})")
+    return 0
+
+
+def cmd_token(args: argparse.Namespace) -> int:
+    _setup()
+    from sambandh.accounts.services import token_create, user_by_email
+    from sambandh.core.errors import ServiceError
+
+    if args.action != "create":
+        return _fail("usage: sambandh token create --email E")
+    user = user_by_email(args.email)
+    if user is None:
+        return _fail(f"no user with email {args.email}")
+    try:
+        token, secret = token_create(user=user, name=args.name or "cli")
+    except ServiceError as exc:
+        return _fail(_validation_text(exc))
+    print(f"API token {token.prefix}… for {user.email}; it is shown only once:")
+    print(secret)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="sambandh", description="Sambandh CRM")
+    sub = parser.add_subparsers(dest="command")
+
+    serve = sub.add_parser("serve", help="migrate and serve the web app and API")
+    serve.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+    serve.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    serve.add_argument("--workers", type=int, default=int(os.environ.get("WEB_WORKERS", "2")))
+    serve.add_argument("--threads", type=int, default=int(os.environ.get("WEB_THREADS", "4")))
+    serve.add_argument("--demo", action="store_true", help="load demo data into an empty database")
+    serve.set_defaults(func=cmd_serve)
+
+    worker = sub.add_parser("worker", help="run background tasks")
+    worker.add_argument("rest", nargs=argparse.REMAINDER)
+    worker.set_defaults(func=cmd_worker)
+
+    demo = sub.add_parser("demo", help="load demo data")
+    demo.add_argument("--size", choices=["small", "large"], default="small")
+    demo.set_defaults(func=cmd_demo)
+
+    user = sub.add_parser("user", help="manage users")
+    user.add_argument("action", choices=["create"])
+    user.add_argument("--email", required=True)
+    user.add_argument("--role", required=True)
+    user.add_argument("--password")
+    user.add_argument("--name")
+    user.set_defaults(func=cmd_user)
+
+    token = sub.add_parser("token", help="manage API tokens")
+    token.add_argument("action", choices=["create"])
+    token.add_argument("--email", required=True)
+    token.add_argument("--name")
+    token.set_defaults(func=cmd_token)
+    return parser
+
+
+OWN_COMMANDS = {"serve", "worker", "demo", "user", "token", "-h", "--help"}
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] not in OWN_COMMANDS:
+        # Everything else is a Django management command.
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+        from django.core.management import execute_from_command_line
+
+        execute_from_command_line(["sambandh", *argv])
+        return 0
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 0
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,128 @@
+"""The shell's template tags: {% icon %} and the |initials filter. Load with {% load web %}."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from django import template
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+
+register = template.Library()
+
+# Our own constant SVG bodies (24x24, stroked). Only these strings are ever marked safe.
+_ICONS: dict[str, str] = {
+    "home": '<path d="M3 10.5 12 3l9 7.5"/><path d="M5 9v12h14V9"/><path d="M10 21v-6h4v6"/>',
+    "person": '<circle cx="12" cy="8" r="4"/><path d="M4 21a8 8 0 0 1 16 0"/>',
+    "organization": (
+        '<rect x="4" y="3" width="16" height="18" rx="2"/>'
+        '<path d="M9 7h.01M15 7h.01M9 11h.01M15 11h.01M9 15h.01M15 15h.01"/>'
+        '<path d="M10 21v-3h4v3"/>'
+    ),
+    "deal": (
+        '<path d="M20.6 13.4 13.4 20.6a2 2 0 0 1-2.8 0L3 13V3h10l7.6 7.6a2 2 0 0 1 0 2.8z"/>'
+        '<circle cx="8" cy="8" r="1.5"/>'
+    ),
+    "lead": (
+        '<circle cx="12" cy="12" r="9"/><circle cx="12" cy="12" r="5"/>'
+        '<circle cx="12" cy="12" r="1"/>'
+    ),
+    "task": '<rect x="3" y="3" width="18" height="18" rx="4"/><path d="m8 12 3 3 5-6"/>',
+    "note": (
+        '<path d="M14 3H6a2 2 0 0 0-2 2v14a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2V9z"/>'
+        '<path d="M14 3v6h6"/><path d="M8 13h8M8 17h5"/>'
+    ),
+    "call": (
+        '<path d="M22 16.9v3a2 2 0 0 1-2.2 2 19.8 19.8 0 0 1-8.6-3.1 19.5 19.5 0 0 1-6-6A19.8 '
+        '19.8 0 0 1 2.1 4.2 2 2 0 0 1 4.1 2h3a2 2 0 0 1 2 1.7c.1 1 .4 1.9.7 2.8a2 2 0 0 1-.5 '
+        '2.1L8.1 9.9a16 16 0 0 0 6 6l1.3-1.3a2 2 0 0 1 2.1-.4c.9.3 1.8.6 2.8.7a2 2 0 0 1 1.7 2z"/>'
+    ),
+    "meeting": (
+        '<rect x="3" y="4" width="18" height="17" rx="2"/><path d="M16 2v4M8 2v4M3 10h18"/>'
+        '<path d="M8 14h.01M12 14h.01M16 14h.01M8 17.5h.01M12 17.5h.01"/>'
+    ),
+    "email": '<rect x="2" y="4" width="20" height="16" rx="2"/><path d="m22 7-10 6L2 7"/>',
+    "search": '<circle cx="11" cy="11" r="7"/><path d="m20 20-3.6-3.6"/>',
+    "plus": '<path d="M12 5v14M5 12h14"/>',
+    "board": '<rect x="3" y="3" width="18" height="18" rx="3"/><path d="M8 7v7M12 7v4M16 7v9"/>',
+    "list": '<path d="M8 6h13M8 12h13M8 18h13M3.5 6h.01M3.5 12h.01M3.5 18h.01"/>',
+    "logout": (
+        '<path d="M9 21H5a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2h4"/><path d="m16 17 5-5-5-5"/>'
+        '<path d="M21 12H9"/>'
+    ),
+    "menu": '<path d="M4 6h16M4 12h16M4 18h16"/>',
+    "check": '<path d="M20 6 9 17l-5-5"/>',
+    "clock": '<circle cx="12" cy="12" r="9"/><path d="M12 7v5l3 2"/>',
+    # Extras the shell itself uses.
+    "x": '<path d="M18 6 6 18M6 6l12 12"/>',
+    "chevron-down": '<path d="m6 9 6 6 6-6"/>',
+    "chevron-right": '<path d="m9 6 6 6-6 6"/>',
+    "chevron-left": '<path d="m15 6-6 6 6 6"/>',
+    "settings": (
+        '<circle cx="12" cy="12" r="3"/><path d="M19.4 15a1.7 1.7 0 0 0 .3 1.8l.1.1a2 2 0 1 1-2.8 '
+        '2.8l-.1-.1a1.7 1.7 0 0 0-1.8-.3 1.7 1.7 0 0 0-1 1.5V21a2 2 0 1 1-4 0v-.1a1.7 1.7 0 0 '
+        '0-1.1-1.5 1.7 1.7 0 0 0-1.8.3l-.1.1a2 2 0 1 1-2.8-2.8l.1-.1a1.7 1.7 0 0 0 .3-1.8 1.7 1.7 '
+        '0 0 0-1.5-1H3a2 2 0 1 1 0-4h.1a1.7 1.7 0 0 0 1.5-1.1 1.7 1.7 0 0 0-.3-1.8l-.1-.1a2 2 0 1 '
+        '1 2.8-2.8l.1.1a1.7 1.7 0 0 0 1.8.3H9a1.7 1.7 0 0 0 1-1.5V3a2 2 0 1 1 4 0v.1a1.7 1.7 0 0 0 '
+        '1 1.5 1.7 1.7 0 0 0 1.8-.3l.1-.1a2 2 0 1 1 2.8 2.8l-.1.1a1.7 1.7 0 0 0-.3 1.8V9a1.7 1.7 0 '
+        '0 0 1.5 1H21a2 2 0 1 1 0 4h-.1a1.7 1.7 0 0 0-1.5 1z"/>'
+    ),
+    "filter": '<path d="M22 3H2l8 9.5V19l4 2v-8.5z"/>',
+    "user": '<circle cx="12" cy="12" r="9"/><circle cx="12" cy="10" r="3"/>'
+    '<path d="M6.2 18.6a7 7 0 0 1 11.6 0"/>',
+}
+
+# Icons that point along the reading direction; the CSS mirrors them in right-to-left pages.
+_DIRECTIONAL = frozenset({"logout", "chevron-right", "chevron-left", "list"})
+
+_SVG_OPEN = (
+    '<svg class="icon{}{}" viewBox="0 0 24 24" width="16" height="16" fill="none" '
+    'stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" '
+    'aria-hidden="true" focusable="false">'
+)
+
+ICON_NAMES = frozenset(_ICONS)
+
+
+@register.simple_tag
+def icon(name: str, css_class: str = "") -> SafeString:
+    """An inline SVG icon by name; an unknown name renders nothing.
+
+    {% icon "person" %}  {% icon "plus" "icon-lg" %}
+    """
+    body = _ICONS.get(str(name))
+    if body is None:
+        return mark_safe("")  # noqa: S308 - a constant empty string
+    flip = " icon-flip" if name in _DIRECTIONAL else ""
+    extra = f" {css_class}" if css_class else ""
+    # format_html escapes the class names, which may come from a template variable;
+    # the body is one of our own constants above.
+    return format_html(_SVG_OPEN, flip, extra) + mark_safe(body + "</svg>")  # noqa: S308
+
+
+def _first_letter(word: str) -> str:
+    """The first letter of a word with its combining marks, so Indic initials render whole."""
+    for index, char in enumerate(word):
+        if unicodedata.category(char)[0] in "LN":
+            letter = char
+            for mark in word[index + 1 :]:
+                if unicodedata.category(mark)[0] != "M":
+                    break
+                # A virama (halant) joins to the next consonant; alone it leaves a broken glyph.
+                if "VIRAMA" in unicodedata.name(mark, "") or "HALANT" in unicodedata.name(mark, ""):
+                    break
+                letter += mark
+            return letter.upper()
+    return ""
+
+
+@register.filter
+def initials(value: object) -> str:
+    """Up to two initials from a name in any script: "Asha Rao" -> "AR", "山田" -> "山"."""
+    text = str(value or "").strip()
+    if "@" in text and " " not in text:
+        text = text.split("@", 1)[0].replace(".", " ").replace("_", " ")
+    letters = [letter for letter in (_first_letter(w) for w in text.split()) if letter]
+    if len(letters) > 2:
+        letters = [letters[0], letters[-1]]
+    return "".join(letters)
