@@ -1,10 +1,10 @@
 # Sambandh: `make run` starts the CRM with demo data; `make test` runs every check CI runs.
 SHELL := /bin/bash
-VENV := .venv
+VENV ?= .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
-export HOST PORT
+export HOST PORT VENV
 
 .PHONY: venv venv-test run test lint bench chromium
 

@@ -25,6 +25,13 @@ def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
             item.add_marker(pytest.mark.skip(reason="SQLite-specific"))
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings: Any) -> None:
+    """Named users get passwords; Argon2 at full cost would dominate the suite's time. (Login
+    and reset tests still exercise Django's real hashing path.)"""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def team(db: Any) -> Any:
     return factories.make_team("Sales India")

@@ -94,6 +94,11 @@ def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
     return _error(request, 500, "server_error", _("Something went wrong on our side."))
 
 
+def not_found_view(request: HttpRequest, rest: str = "") -> HttpResponse:
+    """Unknown paths under /api/v1/ answer the JSON envelope, not an HTML page."""
+    return _error(request, 404, "not_found", _("No such API path."))
+
+
 def _mount() -> None:
     """Each domain app's router, added here: config is the only place that knows them all."""
     from importlib import import_module
@@ -110,13 +115,7 @@ def _mount() -> None:
         ("/users", "sambandh.accounts.api"),
         ("/search", "sambandh.search.api"),
     ):
-        try:
-            router = import_module(module).router
-        except ModuleNotFoundError as exc:
-            if exc.name != module:
-                raise
-            continue
-        api.add_router(prefix, router)
+        api.add_router(prefix, import_module(module).router)
 
 
 _mount()

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import DateTimeField, Q, QuerySet, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,10 +27,12 @@ ACTIVITY_SORTS = {
     "-created": ["-created_at", "-id"],
 }
 TASK_SORTS = {
-    "due": ["due_at", "id"],
-    "-due": ["-due_at", "-id"],
+    # Tasks without a due date sort after every dated one (see _with_due_sort).
+    "due": ["due_sort", "id"],
+    "-due": ["-due_sort", "-id"],
     "-created": ["-created_at", "-id"],
 }
+_NO_DUE_DATE = datetime(9999, 12, 31, tzinfo=UTC)
 
 
 def _visibility(viewer: User, *, editable: bool = False) -> Q:
@@ -73,7 +76,7 @@ def activity_list(*, viewer: User, query: ListQuery) -> Page[Activity]:
 
 def task_list(*, viewer: User, query: ListQuery) -> Page[Activity]:
     qs = _filters(activities_visible(viewer).filter(kind=Activity.Kind.TASK), query.filters)
-    qs = qs.exclude(due_at__isnull=True) if query.sort in ("due", "-due", "") else qs
+    qs = qs.annotate(due_sort=Coalesce("due_at", Value(_NO_DUE_DATE, output_field=DateTimeField())))
     qs = qs.select_related("owner", "assignee", "person", "organization", "deal", "lead")
     return paginate(qs, order=sort_order(query.sort, TASK_SORTS, "due"),
                     limit=query.limit, cursor=query.cursor)

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema
+from django.utils.translation import gettext as _
 from pydantic import Field
 
 from sambandh.accounts.selectors import user_get
@@ -56,7 +57,7 @@ def person_list_item(p: Person) -> dict[str, Any]:
 def owner_from(request: HttpRequest, owner_id: int | None) -> Any:
     owner = user_get(viewer=request.user, user_id=owner_id) if owner_id is not None else None  # type: ignore[arg-type]
     if owner_id is not None and owner is None:
-        raise ValidationFailed(fields={"owner_id": "No such user."})
+        raise ValidationFailed(fields={"owner_id": _("No such user.")})
     return owner
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from sambandh.accounts.models import User
+from sambandh.accounts.models import Role, User
 from sambandh.accounts.visibility import editable_q, visible_q
 from sambandh.contacts.models import (
     Affiliation,
@@ -157,3 +157,35 @@ def tag_list(*, q: str = "", limit: int = 200) -> list[Tag]:
     if q:
         qs = qs.filter(name__icontains=q)
     return list(qs.order_by("name")[:limit])
+
+
+TAG_SORTS = {
+    "name": ["name", "id"],
+    "-name": ["-name", "-id"],
+    "-created": ["-created_at", "-id"],
+    "created": ["created_at", "id"],
+}
+
+
+def tag_page(*, query: ListQuery) -> Page[Tag]:
+    """Tags are shared configuration: every signed-in user may read them."""
+    qs = Tag.objects.all()
+    if text := (query.filters.get("q") or "").strip():
+        qs = qs.filter(name__icontains=text)
+    return paginate(qs, order=sort_order(query.sort, TAG_SORTS, "name"),
+                    limit=query.limit, cursor=query.cursor)
+
+
+def tag_get(*, tag_id: int) -> Tag:
+    tag = Tag.objects.filter(pk=tag_id).first()
+    if tag is None:
+        raise NotFound(_("No such tag."))
+    return tag
+
+
+def tag_get_for_update(*, viewer: User, tag_id: int) -> Tag:
+    """Renaming or deleting a tag changes every record carrying it: admins and managers only."""
+    tag = tag_get(tag_id=tag_id)
+    if viewer.role not in (Role.ADMIN, Role.MANAGER):
+        raise Forbidden(_("Only administrators and managers can rename or delete tags."))
+    return tag

@@ -1,4 +1,31 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from sambandh.contacts import views
 
 app_name = "contacts"
-urlpatterns: list = []
+urlpatterns = [
+    path("people/", views.person_list, name="person_list"),
+    path("people/new/", views.person_create, name="person_create"),
+    path("people/suggest/", views.person_suggest, name="person_suggest"),
+    path("people/<int:person_id>/", views.person_detail, name="person_detail"),
+    path("people/<int:person_id>/edit/", views.person_edit, name="person_edit"),
+    path("people/<int:person_id>/delete/", views.person_delete, name="person_delete"),
+    path("organizations/", views.organization_list, name="organization_list"),
+    path("organizations/new/", views.organization_create, name="organization_create"),
+    path("organizations/suggest/", views.organization_suggest, name="organization_suggest"),
+    path(
+        "organizations/<int:organization_id>/",
+        views.organization_detail,
+        name="organization_detail",
+    ),
+    path(
+        "organizations/<int:organization_id>/edit/",
+        views.organization_edit,
+        name="organization_edit",
+    ),
+    path(
+        "organizations/<int:organization_id>/delete/",
+        views.organization_delete,
+        name="organization_delete",
+    ),
+]

@@ -30,6 +30,8 @@ class Page(Generic[T]):
 
 
 def _field_of(qs: QuerySet[Any], path: str) -> Any:
+    if path in qs.query.annotations:  # e.g. a Coalesce that gives NULLs a place in the order
+        return qs.query.annotations[path].output_field
     model = qs.model
     field: Any = None
     for part in path.split("__"):
@@ -108,6 +110,8 @@ def paginate(
 
 
 def _value(obj: Any, path: str) -> Any:
+    if "__" not in path and not _is_model_field(obj, path):
+        return getattr(obj, path)  # an annotation
     for part in path.split("__"):
         if obj is None:
             return None
@@ -117,3 +121,11 @@ def _value(obj: Any, path: str) -> Any:
             return getattr(obj, field.attname)
         obj = getattr(obj, part)
     return obj
+
+
+def _is_model_field(obj: Any, name: str) -> bool:
+    try:
+        obj._meta.get_field(name)
+    except Exception:  # FieldDoesNotExist, or not a model instance
+        return name == "pk"
+    return True

@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from sambandh.home import views
 
 app_name = "home"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+]

@@ -9,9 +9,10 @@ from typing import Any
 from django.db.models import Count, Prefetch, QuerySet, Sum
 from django.utils.translation import gettext as _
 
-from sambandh.accounts.models import User
+from sambandh.accounts.models import Role, User
 from sambandh.accounts.visibility import editable_q, visible_q
 from sambandh.contacts.selectors import _int
+from sambandh.contacts.models import Person
 from sambandh.core.errors import Forbidden, NotFound, ValidationFailed
 from sambandh.core.listing import ListQuery, sort_order
 from sambandh.core.pagination import Page, paginate
@@ -94,7 +95,11 @@ def deal_get(*, viewer: User, deal_id: int) -> Deal:
     deal = (
         deals_visible(viewer)
         .select_related("stage", "pipeline", "organization", "owner")
-        .prefetch_related("people", "tags")
+        .prefetch_related(
+            # Only the people the viewer may see: a deal never reveals a hidden person's name.
+            Prefetch("people", queryset=Person.objects.filter(visible_q(viewer, "person"))),
+            "tags",
+        )
         .filter(pk=deal_id)
         .first()
     )
@@ -180,3 +185,28 @@ def lead_get_for_update(*, viewer: User, lead_id: int) -> Lead:
     if not Lead.objects.filter(editable_q(viewer, "lead"), pk=lead.pk).exists():
         raise Forbidden()
     return lead
+
+
+PIPELINE_SORTS = {
+    "position": ["position", "id"],
+    "name": ["name", "id"],
+    "-created": ["-created_at", "-id"],
+}
+
+
+def pipeline_page(*, query: ListQuery) -> Page[Pipeline]:
+    """A page of pipelines with their active stages (shared configuration, readable by all)."""
+    qs = Pipeline.objects.all()
+    if not query.filters.get("include_archived"):
+        qs = qs.filter(is_archived=False)
+    stages = Stage.objects.filter(is_archived=False).order_by("position", "id")
+    qs = qs.prefetch_related(Prefetch("stages", queryset=stages, to_attr="active_stages"))
+    return paginate(qs, order=sort_order(query.sort, PIPELINE_SORTS, "position"),
+                    limit=query.limit, cursor=query.cursor)
+
+
+def pipeline_get_for_update(*, viewer: User, pipeline_id: int) -> Pipeline:
+    pipeline = pipeline_get(pipeline_id=pipeline_id)
+    if viewer.role not in (Role.ADMIN, Role.MANAGER):
+        raise Forbidden(_("Only administrators and managers can change pipelines."))
+    return pipeline

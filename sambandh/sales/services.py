@@ -321,7 +321,9 @@ def deal_update(
     errors.raise_if_any()
     changes = diff_fields(deal, fields)
     if people is not None:
-        deal.people.set(people)
+        # Links to people the actor cannot see stay: they were not in the actor's list to keep.
+        hidden = deal.people.exclude(visible_q(actor, "person"))
+        deal.people.set([*people, *hidden])
         changes["people"] = [None, [p.pk for p in people]]
     if tag_objs is not None:
         deal.tags.set(tag_objs)

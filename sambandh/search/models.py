@@ -1,6 +1,9 @@
 """One search document per findable record, kept current by the services that write records.
 
-The full-text index over it is SQLite FTS5 or PostgreSQL tsvector + trigram (see migrations).
+The full-text index over it is SQLite FTS5 or PostgreSQL tsvector + trigram, created in migration
+0002 with raw SQL. On SQLite, triggers on this table keep the FTS5 table in step: a migration that
+makes Django rebuild this table (most AlterField/RemoveField on SQLite) drops them, so such a
+migration must re-create them (see ``migrations/0002_fulltext.py``).
 """
 
 from __future__ import annotations
@@ -15,7 +18,12 @@ class SearchDocument(models.Model):
     owner_id = models.BigIntegerField(db_index=True)
     title = models.CharField(max_length=300)
     subtitle = models.CharField(max_length=300, blank=True)
-    # Words to match: names, emails (whole and split), domains, company, phone digit forms.
+    # The title as folded tokens (see sambandh.search.text.title_key): title-prefix and exact
+    # matches come from a B-tree index on it in code-point order (created in migration 0002:
+    # COLLATE "C" on PostgreSQL, so a prefix is a range whatever the database's collation).
+    title_key = models.CharField(max_length=300, blank=True, default="")
+    # Folded tokens to match (sambandh.search.text.index_terms): the title's and subtitle's words,
+    # names, emails' parts, domains, company, phone digit forms.
     terms = models.TextField(blank=True)
     updated_at = models.DateTimeField(default=timezone.now)
 

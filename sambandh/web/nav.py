@@ -53,8 +53,9 @@ def nav_items() -> list[NavItem]:
         order = int(getattr(config, "nav_order", DEFAULT_ORDER))
         for view_name, label, icon in entries:
             collected.append(
-                NavItem(view_name=view_name, label=label, icon=icon, order=order,
-                        app_label=config.label)
+                NavItem(
+                    view_name=view_name, label=label, icon=icon, order=order, app_label=config.label
+                )
             )
     # sorted() is stable, so entries of one app keep the order the app gave them.
     return sorted(collected, key=lambda item: item.order)

@@ -44,3 +44,24 @@ def test_amount_respects_currency_precision(owner, pipeline):
     assert Deal.objects.count() == 0
     deal = make_deal(owner, pipeline, amount="10.125", currency="BHD")
     assert deal.amount == Decimal("10.125")
+
+
+def test_hidden_people_on_a_deal_are_neither_shown_nor_dropped(owner, outsider, pipeline):
+    from sambandh.accounts.services import record_share
+    from sambandh.sales.selectors import deal_get
+    from tests.factories import make_person
+
+    # given a deal shared with the outsider, linking one of the owner's people the outsider
+    # cannot see
+    secret = make_person(owner, full_name="Hidden Person")
+    deal = make_deal(owner, pipeline)
+    deal_update(actor=owner, deal=deal, data={}, version=1, person_ids=[secret.pk])
+    record_share(actor=owner, record_type="deal", record_id=deal.pk, user=outsider)
+    mine = make_person(outsider, full_name="Outsider's contact")
+    # then the outsider does not see the hidden name
+    assert [p.full_name for p in deal_get(viewer=outsider, deal_id=deal.pk).people.all()] == []
+    # and when the outsider sets the people they can see, the hidden link stays
+    deal_update(actor=outsider, deal=deal, data={}, version=2, person_ids=[mine.pk])
+    assert sorted(Deal.objects.get(pk=deal.pk).people.values_list("full_name", flat=True)) == [
+        "Hidden Person", "Outsider's contact"
+    ]

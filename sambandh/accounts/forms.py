@@ -1,0 +1,42 @@
+"""Forms for the signed-in user's own settings and API tokens."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy
+
+from sambandh.core.forms import ServiceForm, currency_choices, time_zone_choices
+
+
+class ProfileForm(ServiceForm):
+    full_name = forms.CharField(label=gettext_lazy("Name"), max_length=200, required=False)
+    language = forms.ChoiceField(
+        label=gettext_lazy("Language"),
+        help_text=gettext_lazy("The language of the interface."),
+    )
+    time_zone = forms.ChoiceField(
+        label=gettext_lazy("Time zone"),
+        help_text=gettext_lazy("Times are shown in this zone; due dates are read in it."),
+    )
+    currency = forms.ChoiceField(
+        label=gettext_lazy("Currency"),
+        help_text=gettext_lazy("The currency new deals start in."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = [(code, name) for code, name in settings.LANGUAGES]
+        self.fields["time_zone"].choices = list(time_zone_choices())
+        self.fields["currency"].choices = currency_choices()
+
+
+class TokenForm(ServiceForm):
+    name = forms.CharField(
+        label=gettext_lazy("Token name"),
+        max_length=100,
+        required=False,
+        help_text=gettext_lazy("What the token is for, e.g. “spreadsheet sync”."),
+    )

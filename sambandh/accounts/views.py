@@ -1,0 +1,93 @@
+"""The signed-in user's own pages: profile and preferences, API tokens."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from sambandh.accounts import services
+from sambandh.accounts.forms import ProfileForm, TokenForm
+from sambandh.accounts.models import ApiToken
+from sambandh.core.errors import NotFound, ServiceError
+from sambandh.core.forms import apply_service_errors
+from sambandh.core.http import page
+
+
+def _own_tokens(user: Any) -> Any:
+    # A user's own tokens: no visibility rule beyond "yours", so no shared selector is needed.
+    return ApiToken.objects.filter(user_id=user.pk).order_by("-created_at", "-id")
+
+
+@page
+@require_http_methods(["GET", "POST"])
+def profile(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if request.method == "POST":
+        form = ProfileForm(request.POST)
+        if form.is_valid():
+            try:
+                services.user_update_preferences(user=user, **form.cleaned_data)  # type: ignore[arg-type]
+            except ServiceError as exc:
+                apply_service_errors(form, exc)
+            else:
+                # Say it in the language just chosen.
+                from django.utils import translation
+
+                translation.activate(user.language)  # type: ignore[union-attr]
+                messages.success(request, _("Your settings were saved."))
+                return redirect("accounts:profile")
+    else:
+        form = ProfileForm(
+            initial={
+                "full_name": user.full_name,  # type: ignore[union-attr]
+                "language": user.language,  # type: ignore[union-attr]
+                "time_zone": user.time_zone,  # type: ignore[union-attr]
+                "currency": user.currency,  # type: ignore[union-attr]
+            }
+        )
+    return render(request, "accounts/profile.html", {"form": form})
+
+
+@page
+@require_http_methods(["GET", "POST"])
+def tokens(request: HttpRequest) -> HttpResponse:
+    """API tokens: create one (its secret is shown once, on this response only) or revoke."""
+    secret = ""
+    if request.method == "POST":
+        form = TokenForm(request.POST)
+        if form.is_valid():
+            try:
+                _token, secret = services.token_create(
+                    user=request.user,  # type: ignore[arg-type]
+                    name=form.cleaned_data["name"],
+                )
+            except ServiceError as exc:
+                apply_service_errors(form, exc)
+            else:
+                form = TokenForm()
+    else:
+        form = TokenForm()
+    response = render(
+        request,
+        "accounts/tokens.html",
+        {"form": form, "secret": secret, "tokens": list(_own_tokens(request.user))},
+    )
+    if secret:
+        response["Cache-Control"] = "no-store"
+    return response
+
+
+@page
+@require_POST
+def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+    token = _own_tokens(request.user).filter(pk=token_id).first()
+    if token is None:
+        raise NotFound(_("No such token."))
+    services.token_revoke(token=token, actor=request.user)  # type: ignore[arg-type]
+    messages.success(request, _("The token was revoked. Programs using it can no longer sign in."))
+    return redirect("accounts:tokens")

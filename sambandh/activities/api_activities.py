@@ -1,0 +1,165 @@
+"""/api/v1/activities: notes, calls, meetings, logged emails and tasks; thin endpoints over the
+activities services and selectors."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, Literal, cast
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema, Status
+from pydantic import Field
+
+from sambandh.accounts.models import User
+from sambandh.accounts.selectors import user_get
+from sambandh.activities import selectors, services
+from sambandh.activities.models import Activity
+from sambandh.activities.schemas import ActivityIn, ActivityOut, ActivityPatch
+from sambandh.core.api import ErrorOut, expected_version, page_out, with_etag
+from sambandh.core.errors import ValidationFailed
+from sambandh.core.listing import ListQuery
+from sambandh.core.pagination import clamp_limit
+
+router = Router(tags=["activities"])
+ERRORS: dict[int, Any] = {k: ErrorOut for k in (401, 403, 404, 409, 413, 422, 428)}
+
+
+def viewer(request: HttpRequest) -> User:
+    """The token's user: the API's bearer auth has set it on every request that gets here."""
+    return cast(User, request.user)
+
+
+# --- shaping helpers (shared with the tasks router) ----------------------------------------
+def utc(value: datetime | None) -> datetime | None:
+    return value.astimezone(UTC) if value is not None else None
+
+
+def ref(obj: Any) -> dict[str, Any] | None:
+    return {"id": obj.pk, "name": str(obj)} if obj is not None else None
+
+
+def activity_out(a: Activity) -> dict[str, Any]:
+    return {
+        "id": a.pk,
+        "version": a.version,
+        "kind": a.kind,
+        "subject": a.subject,
+        "body": a.body,
+        "occurred_at": utc(a.occurred_at),
+        "ends_at": utc(a.ends_at),
+        "duration_seconds": a.duration_seconds,
+        "direction": a.direction,
+        "outcome": a.outcome,
+        "due_at": utc(a.due_at),
+        "done": a.done_at is not None,
+        "done_at": utc(a.done_at),
+        "assignee": ref(a.assignee),
+        "person": ref(a.person),
+        "organization": ref(a.organization),
+        "deal": ref(a.deal),
+        "lead": ref(a.lead),
+        "owner": ref(a.owner),
+        "custom": a.custom,
+        "created_at": utc(a.created_at),
+        "updated_at": utc(a.updated_at),
+    }
+
+
+def activity_data(request: HttpRequest, payload: Any) -> dict[str, Any]:
+    """The fields the caller sent, as the services take them (an assignee is a user)."""
+    data = payload.model_dump(exclude_unset=True, exclude={"version", "assignee_id", "done"})
+    sent = payload.model_fields_set
+    if "assignee_id" in sent:
+        assignee = None
+        if payload.assignee_id is not None:
+            assignee = user_get(viewer=viewer(request), user_id=payload.assignee_id)
+            if assignee is None:
+                raise ValidationFailed(fields={"assignee_id": _("No such user.")})
+        data["assignee"] = assignee
+    if getattr(payload, "done", None) is not None:
+        data["done"] = payload.done
+    return data
+
+
+class ActivityPage(Schema):
+    items: list[ActivityOut]
+    next: str | None
+
+
+class LinkFilters(Schema):
+    limit: int = Field(50, ge=1, le=200)
+    cursor: str | None = Field(None, max_length=500)
+    person_id: int | None = None
+    organization_id: int | None = None
+    deal_id: int | None = None
+    lead_id: int | None = None
+    owner_id: int | None = None
+    assignee_id: int | None = None
+    done: bool | None = Field(None, description="Tasks done (true) or open (false).")
+
+
+class ActivityFilters(LinkFilters):
+    sort: str = Field("-occurred", max_length=20, description=", ".join(selectors.ACTIVITY_SORTS))
+    kind: Literal["note", "call", "meeting", "email", "task"] | None = None
+
+
+def list_query(filters: LinkFilters, sort: str) -> ListQuery:
+    f = filters.model_dump(exclude={"limit", "cursor", "sort"}, exclude_none=True)
+    return ListQuery(filters=f, sort=sort, limit=clamp_limit(filters.limit), cursor=filters.cursor)
+
+
+# --- endpoints -------------------------------------------------------------------------------
+@router.get("", response={200: ActivityPage, **ERRORS})
+def list_activities(request: HttpRequest, filters: Query[ActivityFilters]) -> Any:
+    page = selectors.activity_list(
+        viewer=viewer(request),
+        query=list_query(filters, filters.sort),
+    )
+    return page_out(page, activity_out)
+
+
+@router.post("", response={201: ActivityOut, **ERRORS})
+def create_activity(request: HttpRequest, response: HttpResponse, payload: ActivityIn) -> Any:
+    activity = services.activity_create(
+        actor=viewer(request),
+        data=activity_data(request, payload),
+    )
+    activity = selectors.activity_get(viewer=viewer(request), activity_id=activity.pk)
+    with_etag(response, activity.version)
+    return Status(201, activity_out(activity))
+
+
+@router.get("/{int:activity_id}", response={200: ActivityOut, **ERRORS})
+def get_activity(request: HttpRequest, response: HttpResponse, activity_id: int) -> Any:
+    activity = selectors.activity_get(viewer=viewer(request), activity_id=activity_id)
+    with_etag(response, activity.version)
+    return activity_out(activity)
+
+
+@router.patch("/{int:activity_id}", response={200: ActivityOut, **ERRORS})
+def update_activity(
+    request: HttpRequest, response: HttpResponse, activity_id: int, payload: ActivityPatch
+) -> Any:
+    activity = selectors.activity_get_for_update(viewer=viewer(request), activity_id=activity_id)
+    version = expected_version(request, payload.version)
+    services.activity_update(
+        actor=viewer(request),
+        activity=activity,
+        data=activity_data(request, payload),
+        version=version,
+    )
+    activity = selectors.activity_get(viewer=viewer(request), activity_id=activity_id)
+    with_etag(response, activity.version)
+    return activity_out(activity)
+
+
+@router.delete("/{int:activity_id}", response={204: None, **ERRORS})
+def delete_activity(request: HttpRequest, activity_id: int, version: int | None = None) -> Any:
+    activity = selectors.activity_get_for_update(viewer=viewer(request), activity_id=activity_id)
+    services.activity_delete(
+        actor=viewer(request),
+        activity=activity,
+        version=expected_version(request, version),
+    )
+    return Status(204, None)

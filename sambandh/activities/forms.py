@@ -1,0 +1,195 @@
+"""The inline composer (note, task, call, meeting) and what the record pages need to show the
+composer and the timeline together."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
+
+from sambandh.activities.models import Activity
+from sambandh.activities.selectors import Timeline, timeline
+from sambandh.contacts import selectors as contacts_selectors
+from sambandh.core.errors import NotFound, ValidationFailed
+from sambandh.core.forms import ServiceForm, with_blank
+from sambandh.sales import selectors as sales_selectors
+
+#: The composer's tabs, in order.
+COMPOSER_KINDS = [
+    (Activity.Kind.NOTE, gettext_lazy("Note")),
+    (Activity.Kind.TASK, gettext_lazy("Task")),
+    (Activity.Kind.CALL, gettext_lazy("Call")),
+    (Activity.Kind.MEETING, gettext_lazy("Meeting")),
+]
+RECORD_TYPES = ("person", "organization", "deal", "lead")
+DATETIME_INPUT = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d"]
+
+
+def _datetime_field(label: Any) -> forms.DateTimeField:
+    return forms.DateTimeField(
+        label=label,
+        required=False,
+        input_formats=DATETIME_INPUT,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+
+
+def timeline_record(*, viewer: Any, record_type: str, record_id: Any) -> Any:
+    """The record whose timeline is shown, read through its selector (so the viewer may see it)."""
+    visible = {
+        "person": contacts_selectors.people_visible,
+        "organization": contacts_selectors.organizations_visible,
+        "deal": sales_selectors.deals_visible,
+        "lead": sales_selectors.leads_visible,
+    }.get(record_type)
+    try:
+        pk = int(record_id)
+    except (TypeError, ValueError):
+        pk = None
+    record = visible(viewer).filter(pk=pk).first() if visible and pk else None
+    if record is None:
+        raise NotFound()
+    return record
+
+
+class ComposerForm(ServiceForm):
+    service_fields = {"assignee_id": "assignee", "duration_seconds": "duration_minutes"}
+
+    kind = forms.ChoiceField(choices=Activity.Kind.choices, widget=forms.HiddenInput)
+    record_type = forms.ChoiceField(
+        choices=[("", "")] + [(t, t) for t in RECORD_TYPES],
+        required=False,
+        widget=forms.HiddenInput,
+    )
+    record_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    subject = forms.CharField(label=gettext_lazy("Subject"), max_length=300, required=False)
+    body = forms.CharField(
+        label=gettext_lazy("Details"),
+        max_length=100_000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    due_at = _datetime_field(gettext_lazy("Due"))
+    assignee = forms.ChoiceField(label=gettext_lazy("Assigned to"), required=False)
+    occurred_at = _datetime_field(gettext_lazy("When"))
+    duration_minutes = forms.IntegerField(
+        label=gettext_lazy("Minutes"), required=False, min_value=0, max_value=7 * 24 * 60
+    )
+    direction = forms.ChoiceField(
+        label=gettext_lazy("Direction"),
+        required=False,
+        choices=[
+            ("out", gettext_lazy("Outbound")),
+            ("in", gettext_lazy("Inbound")),
+        ],
+    )
+    outcome = forms.CharField(label=gettext_lazy("Outcome"), max_length=100, required=False)
+
+    def __init__(self, *args: Any, viewer: Any, users: list[Any] | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.viewer = viewer
+        self.users = {u.pk: u for u in users or []}
+        self.fields["assignee"].choices = with_blank(
+            [(str(u.pk), str(u)) for u in users or []], str(gettext_lazy("Me"))
+        )
+        kind = self.current_kind
+        if kind == Activity.Kind.NOTE:
+            self.fields["body"].label = gettext_lazy("Note")
+            self.fields["body"].widget.attrs["placeholder"] = gettext_lazy("Write a note…")
+        elif kind == Activity.Kind.TASK:
+            self.fields["subject"].widget.attrs["placeholder"] = gettext_lazy("What needs doing?")
+
+    @property
+    def current_kind(self) -> str:
+        value = self.data.get("kind") if self.is_bound else self.initial.get("kind")
+        return value if value in Activity.Kind.values else Activity.Kind.NOTE
+
+    @property
+    def submit_label(self) -> Any:
+        return {
+            Activity.Kind.TASK: gettext_lazy("Add task"),
+            Activity.Kind.CALL: gettext_lazy("Log call"),
+            Activity.Kind.MEETING: gettext_lazy("Log meeting"),
+        }.get(self.current_kind, gettext_lazy("Save note"))
+
+    def to_service(self) -> dict[str, Any]:
+        cd = self.cleaned_data
+        kind = cd["kind"]
+        data: dict[str, Any] = {
+            "kind": kind,
+            "subject": cd.get("subject") or "",
+            "body": cd.get("body") or "",
+        }
+        if cd.get("record_type") and cd.get("record_id"):
+            data[f"{cd['record_type']}_id"] = cd["record_id"]
+        if kind == Activity.Kind.TASK:
+            data["due_at"] = cd.get("due_at")
+            assignee = cd.get("assignee")
+            data["assignee"] = self.users.get(int(assignee)) if assignee else self.viewer
+        elif kind in (Activity.Kind.CALL, Activity.Kind.MEETING):
+            when = cd.get("occurred_at") or timezone.now()
+            data["occurred_at"] = when
+            minutes = cd.get("duration_minutes")
+            if minutes is not None:
+                data["duration_seconds"] = minutes * 60
+                if kind == Activity.Kind.MEETING:
+                    data["ends_at"] = when + timedelta(minutes=minutes)
+            if kind == Activity.Kind.CALL:
+                data["direction"] = cd.get("direction") or ""
+                data["outcome"] = cd.get("outcome") or ""
+        return data
+
+
+def composer_form(
+    *,
+    viewer: Any,
+    record_type: str = "",
+    record_id: Any = None,
+    kind: str = "note",
+    users: list[Any] | None = None,
+) -> ComposerForm:
+    kind = kind if kind in dict(COMPOSER_KINDS) else Activity.Kind.NOTE
+    initial: dict[str, Any] = {"kind": kind, "record_type": record_type, "record_id": record_id}
+    if kind == Activity.Kind.CALL:
+        initial["direction"] = "out"
+    return ComposerForm(viewer=viewer, users=users, initial=initial)
+
+
+def _timeline(record: Any, before: str | None) -> Timeline:
+    if before:
+        try:
+            return timeline(record=record, before=before)
+        except ValidationFailed:
+            pass  # a mangled link: show the newest entries instead
+    return timeline(record=record)
+
+
+def panel_context(
+    *,
+    viewer: Any,
+    record: Any,
+    record_type: str,
+    kind: str = "note",
+    form: ComposerForm | None = None,
+    users: list[Any] | None = None,
+    before: str | None = None,
+) -> dict[str, Any]:
+    """What ``activities/_panel.html`` needs: the composer and the record's timeline."""
+    if form is None:
+        if kind == Activity.Kind.TASK and users is None:
+            from sambandh.accounts.selectors import user_list
+
+            users = list(user_list(viewer=viewer))
+        form = composer_form(
+            viewer=viewer, record_type=record_type, record_id=record.pk, kind=kind, users=users
+        )
+    return {
+        "record": record,
+        "record_type": record_type,
+        "composer": form,
+        "composer_kinds": COMPOSER_KINDS,
+        "timeline": _timeline(record, before),
+    }

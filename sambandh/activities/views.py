@@ -1,0 +1,200 @@
+"""Pages and htmx fragments for activities: the inline composer, timelines, tasks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from sambandh.accounts.selectors import user_list
+from sambandh.activities import selectors, services
+from sambandh.activities.forms import (
+    COMPOSER_KINDS,
+    ComposerForm,
+    composer_form,
+    panel_context,
+    timeline_record,
+)
+from sambandh.activities.models import Activity
+from sambandh.activities.selectors import timeline
+from sambandh.core.errors import ValidationFailed
+from sambandh.core.forms import apply_service_errors
+from sambandh.core.http import is_htmx, page, safe_next
+
+RECORD_URLS = {
+    "person": "contacts:person_detail",
+    "organization": "contacts:organization_detail",
+    "deal": "sales:deal_detail",
+    "lead": "sales:lead_detail",
+}
+
+
+def record_url(record_type: str, record_id: Any) -> str:
+    return reverse(RECORD_URLS[record_type], args=[record_id])
+
+
+def _users(request: HttpRequest) -> list[Any]:
+    return list(user_list(viewer=request.user))  # type: ignore[arg-type]
+
+
+def _tasks_response(request: HttpRequest, form: ComposerForm | None = None, status: int = 200):
+    return render(
+        request,
+        "activities/_my_tasks_body.html",
+        _my_tasks_context(request, form=form),
+        status=status,
+    )
+
+
+@page
+@require_http_methods(["GET", "POST"])
+def activity_create(request: HttpRequest) -> HttpResponse:
+    """GET: the composer for one kind (the composer's tabs). POST: add the activity, then answer
+    the re-rendered panel (composer + timeline), or the task list when it came from "My tasks"."""
+    source = request.POST if request.method == "POST" else request.GET
+    record_type = source.get("record_type", "")
+    record_id = source.get("record_id")
+    from_tasks = source.get("panel") == "tasks"
+    record = None
+    if record_type:
+        record = timeline_record(viewer=request.user, record_type=record_type, record_id=record_id)
+    kind = source.get("kind", "note")
+    users = _users(request) if kind == Activity.Kind.TASK else []
+
+    if request.method == "GET":
+        form = composer_form(
+            viewer=request.user,
+            record_type=record_type,
+            record_id=record.pk if record else None,
+            kind=kind,
+            users=users,
+        )
+        return render(
+            request,
+            "activities/_composer.html",
+            {
+                "composer": form,
+                "record": record,
+                "record_type": record_type,
+                "composer_kinds": COMPOSER_KINDS,
+            },
+        )
+
+    if not request.user.can_write:  # type: ignore[union-attr]
+        raise PermissionDenied(_("Your role can read records but not change them."))
+    form = ComposerForm(request.POST, viewer=request.user, users=users)
+    status = 200
+    if form.is_valid():
+        try:
+            services.activity_create(actor=request.user, data=form.to_service())  # type: ignore[arg-type]
+        except ValidationFailed as exc:
+            apply_service_errors(form, exc)
+            status = 422
+        else:
+            if not is_htmx(request):
+                messages.success(request, _("Saved."))
+                if from_tasks or record is None:
+                    return redirect("activities:my_tasks")
+                return redirect(record_url(record_type, record.pk) + f"?composer={kind}")
+            form = None
+    else:
+        status = 422
+    if form is not None and not is_htmx(request):
+        for message in [*form.non_field_errors(), *[e for f in form for e in f.errors]]:
+            messages.error(request, message)
+        if from_tasks or record is None:
+            return redirect("activities:my_tasks")
+        return redirect(record_url(record_type, record.pk) + f"?composer={kind}")
+    if from_tasks or record is None:
+        return _tasks_response(request, form=form, status=status)
+    ctx = panel_context(
+        viewer=request.user,
+        record=record,
+        record_type=record_type,
+        kind=kind,
+        form=form,
+        users=users,
+    )
+    if form is None:
+        ctx["saved_message"] = _("Added to the timeline.")
+    return render(request, "activities/_panel.html", ctx, status=status)
+
+
+@page
+@require_GET
+def timeline_page(request: HttpRequest, record_type: str, record_id: int) -> HttpResponse:
+    """Older timeline entries ("Load older"), as list items that replace the button."""
+    record = timeline_record(viewer=request.user, record_type=record_type, record_id=record_id)
+    try:
+        tl = timeline(record=record, before=request.GET.get("before") or None)
+    except ValidationFailed:
+        tl = timeline(record=record)
+    return render(
+        request,
+        "activities/_timeline_items.html",
+        {
+            "timeline": tl,
+            "record": record,
+            "record_type": record_type,
+        },
+    )
+
+
+@page
+@require_POST
+def task_toggle(request: HttpRequest, activity_id: int) -> HttpResponse:
+    """Mark a task done or not done (``done`` present means done)."""
+    task = selectors.activity_get_for_update(
+        viewer=request.user,
+        activity_id=activity_id,
+        kind=Activity.Kind.TASK,  # type: ignore[arg-type]
+    )
+    done = request.POST.get("done") in ("1", "on", "true")
+    task = services.task_complete(actor=request.user, task=task, done=done)  # type: ignore[arg-type]
+    task = selectors.activity_get(viewer=request.user, activity_id=task.pk)  # type: ignore[arg-type]
+    if not is_htmx(request):
+        return redirect(safe_next(request, reverse("activities:my_tasks")))
+    if request.POST.get("view") == "tasks":
+        return render(request, "activities/_task_row.html", {"task": task})
+    entry = selectors.TimelineEntry(at=task.occurred_at, kind=task.kind, activity=task)
+    return render(request, "activities/_entry.html", {"entry": entry})
+
+
+@page
+@require_POST
+def activity_delete(request: HttpRequest, activity_id: int) -> HttpResponse:
+    activity = selectors.activity_get_for_update(viewer=request.user, activity_id=activity_id)  # type: ignore[arg-type]
+    services.activity_delete(actor=request.user, activity=activity)  # type: ignore[arg-type]
+    if is_htmx(request):
+        return HttpResponse("")
+    messages.success(request, _("Deleted."))
+    return redirect(safe_next(request, reverse("activities:my_tasks")))
+
+
+def _my_tasks_context(request: HttpRequest, form: ComposerForm | None = None) -> dict[str, Any]:
+    tasks = selectors.my_tasks(viewer=request.user)  # type: ignore[arg-type]
+    sections = [
+        ("overdue", _("Overdue"), tasks.overdue),
+        ("today", _("Today"), tasks.today),
+        ("upcoming", _("Upcoming"), tasks.upcoming),
+        ("undated", _("No date"), tasks.undated),
+    ]
+    if form is None:
+        form = composer_form(viewer=request.user, kind=Activity.Kind.TASK)
+    return {
+        "sections": sections,
+        "open_count": sum(len(items) for _key, _label, items in sections),
+        "task_form": form,
+    }
+
+
+@page
+@require_GET
+def my_tasks(request: HttpRequest) -> HttpResponse:
+    return render(request, "activities/my_tasks.html", _my_tasks_context(request))

@@ -1,0 +1,178 @@
+"""/api/v1/organizations: thin endpoints over the contacts services and selectors."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Query, Router, Schema, Status
+from pydantic import Field
+
+from sambandh.accounts.models import User
+from sambandh.contacts import selectors, services
+from sambandh.contacts.api_people import ERRORS, split_payload, user_ref
+from sambandh.contacts.models import Organization
+from sambandh.contacts.schemas import (
+    OrganizationIn,
+    OrganizationListItem,
+    OrganizationOut,
+    OrganizationPatch,
+)
+from sambandh.core.api import expected_version, page_out, with_etag
+from sambandh.core.listing import ListQuery
+from sambandh.core.pagination import clamp_limit
+
+router = Router(tags=["organizations"])
+
+
+def viewer(request: HttpRequest) -> User:
+    """The token's user: the API's bearer auth has set it on every request that gets here."""
+    return cast(User, request.user)
+
+
+def _ref(org: Organization | None) -> dict[str, Any] | None:
+    return {"id": org.pk, "name": org.name} if org is not None else None
+
+
+def organization_out(o: Organization) -> dict[str, Any]:
+    return {
+        "id": o.pk,
+        "version": o.version,
+        "name": o.name,
+        "domain": o.domain,
+        "website": o.website,
+        "industry": o.industry,
+        "size": o.size,
+        "description": o.description,
+        "parent": _ref(o.parent),
+        "country": o.country,
+        "currency": o.currency,
+        "emails": [
+            {"email": e.email, "label": e.label, "is_primary": e.is_primary} for e in o.emails.all()
+        ],
+        "phones": [
+            {"number": t.e164, "label": t.label, "is_primary": t.is_primary} for t in o.phones.all()
+        ],
+        "addresses": [
+            {
+                "street": a.street,
+                "city": a.city,
+                "region": a.region,
+                "postal_code": a.postal_code,
+                "country": a.country,
+                "label": a.label,
+                "is_primary": a.is_primary,
+            }
+            for a in o.addresses.all()
+        ],
+        "tags": [t.name for t in o.tags.all()],
+        "owner": user_ref(o.owner),
+        "custom": o.custom,
+        "created_at": o.created_at,
+        "updated_at": o.updated_at,
+    }
+
+
+def organization_list_item(o: Organization) -> dict[str, Any]:
+    return {
+        "id": o.pk,
+        "version": o.version,
+        "name": o.name,
+        "domain": o.domain,
+        "industry": o.industry,
+        "country": o.country,
+        "parent": _ref(o.parent),
+        "tags": [t.name for t in o.tags.all()],
+        "owner": user_ref(o.owner),
+        "updated_at": o.updated_at,
+    }
+
+
+class OrganizationFilters(Schema):
+    limit: int = Field(50, ge=1, le=200)
+    cursor: str | None = Field(None, max_length=500)
+    sort: str = Field("name", max_length=20, description=", ".join(selectors.ORGANIZATION_SORTS))
+    name: str | None = Field(None, max_length=200, description="Name contains")
+    domain: str | None = Field(None, max_length=253)
+    industry: str | None = Field(None, max_length=100)
+    parent_id: int | None = None
+    owner_id: int | None = None
+    tag: str | None = Field(None, max_length=60)
+    country: str | None = Field(None, max_length=2)
+
+
+class OrganizationPage(Schema):
+    items: list[OrganizationListItem]
+    next: str | None
+
+
+@router.get("", response={200: OrganizationPage, **ERRORS})
+def list_organizations(request: HttpRequest, filters: Query[OrganizationFilters]) -> Any:
+    f = filters.model_dump(exclude={"limit", "cursor", "sort"}, exclude_none=True)
+    page = selectors.organization_list(
+        viewer=viewer(request),
+        query=ListQuery(
+            filters=f, sort=filters.sort, limit=clamp_limit(filters.limit), cursor=filters.cursor
+        ),
+    )
+    return page_out(page, organization_list_item)
+
+
+@router.post("", response={201: OrganizationOut, **ERRORS})
+def create_organization(
+    request: HttpRequest, response: HttpResponse, payload: OrganizationIn
+) -> Any:
+    data, nested = split_payload(request, payload)  # type: ignore[arg-type]
+    org = services.organization_create(
+        actor=viewer(request),
+        data=data,
+        **{k: v for k, v in nested.items() if v is not None},
+    )
+    org = selectors.organization_get(viewer=viewer(request), organization_id=org.pk)
+    with_etag(response, org.version)
+    return Status(201, organization_out(org))
+
+
+@router.get("/{int:organization_id}", response={200: OrganizationOut, **ERRORS})
+def get_organization(request: HttpRequest, response: HttpResponse, organization_id: int) -> Any:
+    org = selectors.organization_get(viewer=viewer(request), organization_id=organization_id)
+    with_etag(response, org.version)
+    return organization_out(org)
+
+
+@router.patch("/{int:organization_id}", response={200: OrganizationOut, **ERRORS})
+def update_organization(
+    request: HttpRequest, response: HttpResponse, organization_id: int, payload: OrganizationPatch
+) -> Any:
+    org = selectors.organization_get_for_update(
+        viewer=viewer(request),
+        organization_id=organization_id,
+    )
+    version = expected_version(request, payload.version)
+    data, nested = split_payload(request, payload)  # type: ignore[arg-type]
+    services.organization_update(
+        actor=viewer(request),
+        organization=org,
+        data=data,
+        version=version,
+        **nested,
+    )
+    org = selectors.organization_get(viewer=viewer(request), organization_id=organization_id)
+    with_etag(response, org.version)
+    return organization_out(org)
+
+
+@router.delete("/{int:organization_id}", response={204: None, **ERRORS})
+def delete_organization(
+    request: HttpRequest, organization_id: int, version: int | None = None
+) -> Any:
+    org = selectors.organization_get_for_update(
+        viewer=viewer(request),
+        organization_id=organization_id,
+    )
+    services.organization_delete(
+        actor=viewer(request),
+        organization=org,
+        version=expected_version(request, version),
+    )
+    return Status(204, None)

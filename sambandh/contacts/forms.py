@@ -1,0 +1,377 @@
+"""Forms for people and organizations. They only parse what the browser sends; the services clean,
+validate and write, and their errors come back onto these forms through apply_service_errors."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from sambandh.contacts import selectors
+from sambandh.contacts.models import Organization, Person
+from sambandh.contacts.services import AddressIn, EmailIn, PhoneIn
+from sambandh.core.forms import (
+    ServiceForm,
+    VersionField,
+    country_choices,
+    currency_choices,
+    lookup_widget,
+    record_ref,
+    resolve_record,
+    split_tags,
+    time_zone_choices,
+    with_blank,
+)
+
+MIN_ROWS = 3
+_ROW_FIELD = re.compile(r"^(emails|phones|addresses)\.(\d+)\.(\w+)$")
+
+
+def owner_choices(users: Any) -> list[tuple[str, str]]:
+    return [(str(u.pk), str(u)) for u in users]
+
+
+def _text(label: Any, max_length: int, **kwargs: Any) -> forms.CharField:
+    kwargs.setdefault("required", False)
+    return forms.CharField(label=label, max_length=max_length, **kwargs)
+
+
+class RecordForm(ServiceForm):
+    """Fields people and organizations share: owner, tags, contact points, one address."""
+
+    min_rows = MIN_ROWS
+    owner = forms.ChoiceField(label=gettext_lazy("Owner"))
+    tags = _text(
+        gettext_lazy("Tags"),
+        1000,
+        help_text=gettext_lazy("Separate tags with commas."),
+    )
+    street = forms.CharField(
+        label=gettext_lazy("Street"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    city = _text(gettext_lazy("City"), 100)
+    region = _text(gettext_lazy("State / region"), 100)
+    postal_code = _text(gettext_lazy("Postal code"), 20)
+    address_country = forms.ChoiceField(label=gettext_lazy("Country"), required=False)
+    version = VersionField()
+
+    def __init__(
+        self,
+        *args: Any,
+        viewer: Any,
+        users: list[Any],
+        instance: Any = None,
+        **kwargs: Any,
+    ) -> None:
+        self.viewer = viewer
+        self.users = {u.pk: u for u in users}
+        self.instance = instance
+        initial = kwargs.pop("initial", None) or {}
+        emails = list(instance.emails.all()) if instance else []
+        phones = list(instance.phones.all()) if instance else []
+        addresses = list(instance.addresses.all()) if instance else []
+        self.extra_addresses = addresses[1:]
+        if instance is not None:
+            initial = {**self.instance_initial(instance), **initial}
+            initial["owner"] = str(instance.owner_id)
+            initial["tags"] = ", ".join(t.name for t in instance.tags.all())
+            initial["version"] = instance.version
+            for i, email in enumerate(emails):
+                initial[f"email_{i}"] = email.email
+                initial[f"email_label_{i}"] = email.label
+            for i, number in enumerate(phones):
+                initial[f"phone_{i}"] = number.e164
+                initial[f"phone_label_{i}"] = number.label
+            if addresses:
+                first = addresses[0]
+                initial.update(
+                    street=first.street,
+                    city=first.city,
+                    region=first.region,
+                    postal_code=first.postal_code,
+                    address_country=first.country,
+                )
+        else:
+            initial.setdefault("owner", str(viewer.pk))
+        data = args[0] if args else kwargs.get("data")
+        self.email_rows = self._row_count("email", data, len(emails))
+        self.phone_rows = self._row_count("phone", data, len(phones))
+        super().__init__(*args, initial=initial, **kwargs)
+        self.fields["owner"].choices = owner_choices(users)
+        self.fields["address_country"].choices = with_blank(country_choices())
+        for i in range(self.email_rows):
+            self.fields[f"email_{i}"] = forms.CharField(
+                label=_("Email"),
+                max_length=254,
+                required=False,
+                widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+            )
+            self.fields[f"email_label_{i}"] = _text(
+                _("Label"), 40, widget=forms.TextInput(attrs={"placeholder": _("work, home…")})
+            )
+        for i in range(self.phone_rows):
+            self.fields[f"phone_{i}"] = forms.CharField(
+                label=_("Phone"),
+                max_length=60,
+                required=False,
+                widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+            )
+            self.fields[f"phone_label_{i}"] = _text(
+                _("Label"), 40, widget=forms.TextInput(attrs={"placeholder": _("mobile, work…")})
+            )
+        # Which form row each service list position came from (blank rows are not sent).
+        self.sent_rows: dict[str, list[int]] = {"emails": [], "phones": []}
+
+    def _row_count(self, prefix: str, data: Any, existing: int) -> int:
+        rows = max(self.min_rows, existing + 1)
+        if data is not None:
+            posted = [k for k in data if re.fullmatch(rf"{prefix}_\d+", k)]
+            rows = max(rows, *(int(k.rsplit("_", 1)[1]) + 1 for k in posted), 0)
+        return min(rows, 20)
+
+    def instance_initial(self, instance: Any) -> dict[str, Any]:
+        return {}
+
+    # --- rows ------------------------------------------------------------------------------
+    @property
+    def email_fields(self) -> list[tuple[Any, Any]]:
+        return [(self[f"email_{i}"], self[f"email_label_{i}"]) for i in range(self.email_rows)]
+
+    @property
+    def phone_fields(self) -> list[tuple[Any, Any]]:
+        return [(self[f"phone_{i}"], self[f"phone_label_{i}"]) for i in range(self.phone_rows)]
+
+    def field_for(self, service_field: str) -> str | None:
+        match = _ROW_FIELD.match(service_field)
+        if match:
+            group, index, part = match.group(1), int(match.group(2)), match.group(3)
+            if group == "addresses":
+                name = "address_country" if part == "country" else part
+                return name if name in self.fields else None
+            rows = self.sent_rows.get(group, [])
+            if index < len(rows):
+                return f"{group[:-1]}_{rows[index]}"
+            return None
+        if service_field in ("emails", "phones"):
+            return f"{service_field[:-1]}_0"
+        if service_field == "addresses":
+            return "street"
+        return super().field_for(service_field)
+
+    def contact_points(self) -> dict[str, Any]:
+        cd = self.cleaned_data
+        emails, phones = [], []
+        self.sent_rows = {"emails": [], "phones": []}
+        for i in range(self.email_rows):
+            value = (cd.get(f"email_{i}") or "").strip()
+            if value:
+                self.sent_rows["emails"].append(i)
+                emails.append(EmailIn(email=value, label=cd.get(f"email_label_{i}") or ""))
+        for i in range(self.phone_rows):
+            value = (cd.get(f"phone_{i}") or "").strip()
+            if value:
+                self.sent_rows["phones"].append(i)
+                phones.append(PhoneIn(number=value, label=cd.get(f"phone_label_{i}") or ""))
+        first = AddressIn(
+            street=cd.get("street") or "",
+            city=cd.get("city") or "",
+            region=cd.get("region") or "",
+            postal_code=cd.get("postal_code") or "",
+            country=cd.get("address_country") or "",
+            is_primary=True,
+        )
+        rest = [
+            AddressIn(
+                street=a.street,
+                city=a.city,
+                region=a.region,
+                postal_code=a.postal_code,
+                country=a.country,
+                label=a.label,
+            )
+            for a in self.extra_addresses
+        ]
+        return {"emails": emails, "phones": phones, "addresses": [first, *rest]}
+
+    def owner_user(self) -> Any:
+        return self.users.get(int(self.cleaned_data["owner"]))
+
+    def tag_names(self) -> list[str]:
+        return split_tags(self.cleaned_data.get("tags") or "")
+
+    def lookup(self, field: str, qs: Any, **kwargs: Any) -> Any:
+        """Resolve a "Name (#id)" lookup field; on failure the form gets the error."""
+        record, error = resolve_record(qs, self.cleaned_data.get(field) or "", **kwargs)
+        if error:
+            self.add_error(field, error)
+        return record
+
+
+class PersonForm(RecordForm):
+    service_fields = {"organization_id": "organization", "time_zone": "time_zone"}
+
+    given_name = _text(gettext_lazy("Given name"), 100)
+    family_name = _text(gettext_lazy("Family name"), 100)
+    full_name = _text(
+        gettext_lazy("Full name"),
+        200,
+        help_text=gettext_lazy(
+            "The name as the person writes it. Leave empty to join the given and family names."
+        ),
+    )
+    job_title = _text(gettext_lazy("Job title"), 150)
+    organization = _text(
+        gettext_lazy("Organization"),
+        300,
+        widget=lookup_widget("organization-options", "contacts:organization_suggest"),
+    )
+    preferred_language = _text(
+        gettext_lazy("Preferred language"),
+        20,
+        widget=forms.TextInput(attrs={"list": "language-options", "autocomplete": "off"}),
+    )
+    time_zone = forms.ChoiceField(label=gettext_lazy("Time zone"), required=False)
+    country = forms.ChoiceField(
+        label=gettext_lazy("Country"),
+        required=False,
+        help_text=gettext_lazy("Phone numbers without a +country code are read as from here."),
+    )
+    currency = forms.ChoiceField(label=gettext_lazy("Currency"), required=False)
+    source = _text(gettext_lazy("Source"), 100)
+    description = forms.CharField(
+        label=gettext_lazy("About"),
+        required=False,
+        max_length=100_000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    field_order = [
+        "given_name",
+        "family_name",
+        "full_name",
+        "job_title",
+        "organization",
+        "owner",
+    ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["time_zone"].choices = with_blank(time_zone_choices())
+        self.fields["country"].choices = with_blank(country_choices())
+        self.fields["currency"].choices = with_blank(currency_choices())
+
+    def instance_initial(self, person: Person) -> dict[str, Any]:
+        return {
+            "given_name": person.given_name,
+            "family_name": person.family_name,
+            "full_name": person.full_name,
+            "job_title": person.job_title,
+            "organization": record_ref(person.organization) if person.organization_id else "",
+            "preferred_language": person.preferred_language,
+            "time_zone": person.time_zone,
+            "country": person.country,
+            "currency": person.currency,
+            "source": person.source,
+            "description": person.description,
+        }
+
+    def to_service(self) -> dict[str, Any] | None:
+        """The keyword arguments for person_create / person_update, or None when a lookup
+        failed (the error is then on the form)."""
+        cd = self.cleaned_data
+        org = self.lookup("organization", selectors.organizations_visible(self.viewer))
+        if self.errors:
+            return None
+        data = {
+            name: cd.get(name) or ""
+            for name in (
+                "given_name",
+                "family_name",
+                "full_name",
+                "job_title",
+                "preferred_language",
+                "time_zone",
+                "country",
+                "currency",
+                "source",
+                "description",
+            )
+        }
+        data["organization_id"] = org.pk if org else None
+        data["owner"] = self.owner_user()
+        return {"data": data, "tags": self.tag_names(), **self.contact_points()}
+
+
+class OrganizationForm(RecordForm):
+    service_fields = {"parent_id": "parent"}
+    min_rows = 2
+
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=200)
+    domain = _text(
+        gettext_lazy("Domain"), 253, widget=forms.TextInput(attrs={"placeholder": "example.com"})
+    )
+    website = _text(gettext_lazy("Website"), 300)
+    industry = _text(gettext_lazy("Industry"), 100)
+    size = forms.ChoiceField(label=gettext_lazy("Size"), required=False)
+    parent = _text(
+        gettext_lazy("Parent organization"),
+        300,
+        widget=lookup_widget("organization-options", "contacts:organization_suggest"),
+    )
+    country = forms.ChoiceField(label=gettext_lazy("Country"), required=False)
+    currency = forms.ChoiceField(label=gettext_lazy("Currency"), required=False)
+    description = forms.CharField(
+        label=gettext_lazy("Description"),
+        required=False,
+        max_length=100_000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    field_order = ["name", "domain", "website", "industry", "size", "parent", "owner"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["size"].choices = with_blank(Organization.Size.choices)
+        self.fields["country"].choices = with_blank(country_choices())
+        self.fields["currency"].choices = with_blank(currency_choices())
+
+    def instance_initial(self, org: Organization) -> dict[str, Any]:
+        return {
+            "name": org.name,
+            "domain": org.domain,
+            "website": org.website,
+            "industry": org.industry,
+            "size": org.size,
+            "parent": record_ref(org.parent) if org.parent_id else "",
+            "country": org.country,
+            "currency": org.currency,
+            "description": org.description,
+        }
+
+    def to_service(self) -> dict[str, Any] | None:
+        cd = self.cleaned_data
+        parent = self.lookup("parent", selectors.organizations_visible(self.viewer))
+        if self.errors:
+            return None
+        data = {
+            name: cd.get(name) or ""
+            for name in (
+                "name",
+                "domain",
+                "website",
+                "industry",
+                "size",
+                "country",
+                "currency",
+                "description",
+            )
+        }
+        data["parent_id"] = parent.pk if parent else None
+        data["owner"] = self.owner_user()
+        return {"data": data, "tags": self.tag_names(), **self.contact_points()}

@@ -1,0 +1,42 @@
+"""Template filters for contact data. Load with {% load contacts %}."""
+
+from __future__ import annotations
+
+from django import template
+
+from sambandh.core.cleaning import format_phone
+from sambandh.core.forms import country_choices
+
+register = template.Library()
+
+
+@register.filter
+def phone(value: object) -> str:
+    """An E.164 number in its international form: "+919876543210" -> "+91 98765 43210"."""
+    text = str(value or "")
+    return format_phone(text) if text else ""
+
+
+@register.filter
+def country_name(code: object) -> str:
+    """An ISO country code as the viewer reads it: "IN" -> "India"."""
+    text = str(code or "").upper()
+    if not text:
+        return ""
+    return dict(country_choices()).get(text, text)
+
+
+@register.filter
+def language_name(code: object) -> str:
+    """A BCP 47 tag as the viewer reads it: "es" -> "Spanish", "pt-BR" -> "Portuguese (Brazil)"."""
+    from babel import Locale, UnknownLocaleError
+    from django.utils.translation import get_language, to_locale
+
+    tag = str(code or "")
+    if not tag:
+        return ""
+    try:
+        viewer = Locale.parse(to_locale(get_language() or "en"))
+        return Locale.parse(tag, sep="-").get_display_name(viewer) or tag
+    except (UnknownLocaleError, ValueError):
+        return tag

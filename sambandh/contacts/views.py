@@ -1,0 +1,417 @@
+"""Pages for people and organizations: lists, record pages, forms. Thin: parse, call one selector
+or service, render."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods
+
+from sambandh.accounts.selectors import user_list
+from sambandh.activities.forms import panel_context
+from sambandh.contacts import selectors, services
+from sambandh.contacts.forms import OrganizationForm, PersonForm
+from sambandh.core.errors import Conflict, ValidationFailed
+from sambandh.core.forms import apply_service_errors, language_choices, record_ref
+from sambandh.core.http import page
+from sambandh.core.listing import ListQuery
+from sambandh.core.lists import Column, ListSpec, list_page
+from sambandh.sales import selectors as sales_selectors
+
+RELATED_LIMIT = 10
+
+PEOPLE = ListSpec(
+    key="people",
+    columns=(
+        Column("name", gettext_lazy("Name"), sort="name", fixed=True),
+        Column("email", gettext_lazy("Email")),
+        Column("phone", gettext_lazy("Phone")),
+        Column("organization", gettext_lazy("Organization")),
+        Column("owner", gettext_lazy("Owner")),
+        Column("tags", gettext_lazy("Tags")),
+        Column("country", gettext_lazy("Country"), default=False),
+        Column("updated", gettext_lazy("Updated"), sort="-updated"),
+        Column("created", gettext_lazy("Created"), sort="-created", default=False),
+    ),
+    filters=("name", "owner_id", "tag", "country", "organization_id"),
+    sorts=selectors.PERSON_SORTS,
+    default_sort="name",
+)
+
+ORGANIZATIONS = ListSpec(
+    key="organizations",
+    columns=(
+        Column("name", gettext_lazy("Name"), sort="name", fixed=True),
+        Column("domain", gettext_lazy("Domain")),
+        Column("industry", gettext_lazy("Industry")),
+        Column("country", gettext_lazy("Country")),
+        Column("parent", gettext_lazy("Parent"), default=False),
+        Column("owner", gettext_lazy("Owner")),
+        Column("tags", gettext_lazy("Tags")),
+        Column("updated", gettext_lazy("Updated"), sort="-updated"),
+        Column("created", gettext_lazy("Created"), sort="-created", default=False),
+    ),
+    filters=("name", "owner_id", "tag", "country", "industry"),
+    sorts=selectors.ORGANIZATION_SORTS,
+    default_sort="name",
+)
+
+
+def _users(request: HttpRequest) -> list[Any]:
+    return list(user_list(viewer=request.user))  # type: ignore[arg-type]
+
+
+def _require_writer(request: HttpRequest) -> None:
+    if not request.user.can_write:  # type: ignore[union-attr]
+        raise PermissionDenied(_("Your role can read records but not change them."))
+
+
+def _list_context(request: HttpRequest) -> dict[str, Any]:
+    from sambandh.contacts.selectors import tag_list
+    from sambandh.core.forms import country_choices
+
+    return {
+        "users": _users(request),
+        "tags": tag_list(),
+        "countries": country_choices(),
+    }
+
+
+# --- people -------------------------------------------------------------------------------------
+@page
+@require_http_methods(["GET", "POST"])
+def person_list(request: HttpRequest) -> HttpResponse:
+    return list_page(
+        request,
+        spec=PEOPLE,
+        select=lambda query: selectors.person_list(viewer=request.user, query=query),  # type: ignore[arg-type]
+        template="contacts/person_list.html",
+        context=_list_context(request) if request.method == "GET" else None,
+    )
+
+
+def _organization_options(request: HttpRequest) -> list[str]:
+    """A first set of choices for organization inputs; typing asks the server for more."""
+    page_ = selectors.organization_list(
+        viewer=request.user,  # type: ignore[arg-type]
+        query=ListQuery(sort="-updated", limit=50),
+    )
+    return [record_ref(o) for o in page_.items]
+
+
+def _person_form_page(
+    request: HttpRequest, form: PersonForm, person: Any = None, status: int = 200
+) -> HttpResponse:
+    return render(
+        request,
+        "contacts/person_form.html",
+        {
+            "form": form,
+            "person": person,
+            "conflict": status == 409,
+            "organization_options": _organization_options(request),
+            "language_options": language_choices(),
+        },
+        status=status,
+    )
+
+
+def _save(request: HttpRequest, form: Any, write: Any) -> tuple[Any, int]:
+    """Validate, call the service, and put its errors back on the form. Returns (record, status)."""
+    if not form.is_valid():
+        return None, 200
+    kwargs = form.to_service()
+    if kwargs is None:
+        return None, 200
+    try:
+        return write(kwargs), 200
+    except Conflict as exc:
+        apply_service_errors(form, exc)
+        return None, 409
+    except ValidationFailed as exc:
+        apply_service_errors(form, exc)
+        return None, 200
+
+
+@page
+@require_http_methods(["GET", "POST"])
+def person_create(request: HttpRequest) -> HttpResponse:
+    _require_writer(request)
+    users = _users(request)
+    if request.method == "GET":
+        initial: dict[str, Any] = {}
+        org_id = request.GET.get("organization")
+        if org_id and org_id.isdigit():
+            org = selectors.organizations_visible(request.user).filter(pk=org_id).first()  # type: ignore[arg-type]
+            initial["organization"] = record_ref(org) if org else ""
+        form = PersonForm(viewer=request.user, users=users, initial=initial)
+        return _person_form_page(request, form)
+    form = PersonForm(request.POST, viewer=request.user, users=users)
+    person, status = _save(
+        request,
+        form,
+        lambda kw: services.person_create(actor=request.user, **kw),  # type: ignore[arg-type]
+    )
+    if person is None:
+        return _person_form_page(request, form, status=status)
+    messages.success(request, _("%(name)s was added.") % {"name": person.full_name})
+    return redirect("contacts:person_detail", person.pk)
+
+
+@page
+@require_GET
+def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = selectors.person_get(viewer=request.user, person_id=person_id)  # type: ignore[arg-type]
+    deals = sales_selectors.deal_list(
+        viewer=request.user,  # type: ignore[arg-type]
+        query=ListQuery(filters={"person_id": person.pk}, sort="-updated", limit=RELATED_LIMIT),
+    )
+    affiliations = list(person.affiliations.all())
+    ctx = {
+        "person": person,
+        "deals": deals.items,
+        "more_deals": bool(deals.next_cursor),
+        "more_deals_url": reverse("sales:deal_list") + f"?person_id={person.pk}",
+        "new_deal_query": f"person={person.pk}",
+        "current_affiliations": [a for a in affiliations if a.ended_on is None],
+        "past_affiliations": [a for a in affiliations if a.ended_on is not None],
+        **panel_context(
+            viewer=request.user,
+            record=person,
+            record_type="person",
+            kind=request.GET.get("composer", "note"),
+            before=request.GET.get("before"),
+        ),
+    }
+    return render(request, "contacts/person_detail.html", ctx)
+
+
+@page
+@require_http_methods(["GET", "POST"])
+def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = selectors.person_get_for_update(viewer=request.user, person_id=person_id)  # type: ignore[arg-type]
+    users = _users(request)
+    if request.method == "GET":
+        form = PersonForm(viewer=request.user, users=users, instance=person)
+        return _person_form_page(request, form, person)
+    form = PersonForm(request.POST, viewer=request.user, users=users, instance=person)
+    saved, status = _save(
+        request,
+        form,
+        lambda kw: services.person_update(
+            actor=request.user,  # type: ignore[arg-type]
+            person=person,
+            version=form.cleaned_data.get("version"),
+            **kw,
+        ),
+    )
+    if saved is None:
+        return _person_form_page(request, form, person, status=status)
+    messages.success(request, _("Changes saved."))
+    return redirect("contacts:person_detail", person.pk)
+
+
+@page
+@require_http_methods(["GET", "POST"])
+def person_delete(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = selectors.person_get_for_update(viewer=request.user, person_id=person_id)  # type: ignore[arg-type]
+    if request.method == "GET":
+        return render(
+            request,
+            "contacts/confirm_delete.html",
+            {
+                "record": person,
+                "cancel_url": reverse("contacts:person_detail", args=[person.pk]),
+                "title": _("Delete %(name)s?") % {"name": person.full_name},
+            },
+        )
+    try:
+        services.person_delete(
+            actor=request.user,  # type: ignore[arg-type]
+            person=person,
+            version=_version(request),
+        )
+    except Conflict as exc:
+        messages.error(request, exc.message)
+        return redirect("contacts:person_detail", person.pk)
+    messages.success(request, _("%(name)s was deleted.") % {"name": person.full_name})
+    return redirect("contacts:person_list")
+
+
+def _version(request: HttpRequest) -> int | None:
+    raw = request.POST.get("version", "")
+    return int(raw) if raw.isdigit() else None
+
+
+# --- organizations ------------------------------------------------------------------------------
+@page
+@require_http_methods(["GET", "POST"])
+def organization_list(request: HttpRequest) -> HttpResponse:
+    return list_page(
+        request,
+        spec=ORGANIZATIONS,
+        select=lambda query: selectors.organization_list(viewer=request.user, query=query),  # type: ignore[arg-type]
+        template="contacts/organization_list.html",
+        context=_list_context(request) if request.method == "GET" else None,
+    )
+
+
+def _organization_form_page(
+    request: HttpRequest, form: OrganizationForm, org: Any = None, status: int = 200
+) -> HttpResponse:
+    return render(
+        request,
+        "contacts/organization_form.html",
+        {
+            "form": form,
+            "organization": org,
+            "conflict": status == 409,
+            "organization_options": _organization_options(request),
+        },
+        status=status,
+    )
+
+
+@page
+@require_http_methods(["GET", "POST"])
+def organization_create(request: HttpRequest) -> HttpResponse:
+    _require_writer(request)
+    users = _users(request)
+    if request.method == "GET":
+        form = OrganizationForm(viewer=request.user, users=users)
+        return _organization_form_page(request, form)
+    form = OrganizationForm(request.POST, viewer=request.user, users=users)
+    org, status = _save(
+        request,
+        form,
+        lambda kw: services.organization_create(actor=request.user, **kw),  # type: ignore[arg-type]
+    )
+    if org is None:
+        return _organization_form_page(request, form, status=status)
+    messages.success(request, _("%(name)s was added.") % {"name": org.name})
+    return redirect("contacts:organization_detail", org.pk)
+
+
+@page
+@require_GET
+def organization_detail(request: HttpRequest, organization_id: int) -> HttpResponse:
+    viewer = request.user
+    org = selectors.organization_get(viewer=viewer, organization_id=organization_id)  # type: ignore[arg-type]
+    deals = sales_selectors.deal_list(
+        viewer=viewer,  # type: ignore[arg-type]
+        query=ListQuery(filters={"organization_id": org.pk}, sort="-updated", limit=RELATED_LIMIT),
+    )
+    ctx = {
+        "organization": org,
+        "people": selectors.organization_people(viewer=viewer, organization=org, limit=50),  # type: ignore[arg-type]
+        "children": selectors.organization_children(viewer=viewer, organization=org),  # type: ignore[arg-type]
+        "deals": deals.items,
+        "more_deals": bool(deals.next_cursor),
+        "more_deals_url": reverse("sales:deal_list") + f"?organization_id={org.pk}",
+        "new_deal_query": f"organization={org.pk}",
+        **panel_context(
+            viewer=viewer,
+            record=org,
+            record_type="organization",
+            kind=request.GET.get("composer", "note"),
+            before=request.GET.get("before"),
+        ),
+    }
+    return render(request, "contacts/organization_detail.html", ctx)
+
+
+@page
+@require_http_methods(["GET", "POST"])
+def organization_edit(request: HttpRequest, organization_id: int) -> HttpResponse:
+    org = selectors.organization_get_for_update(
+        viewer=request.user,  # type: ignore[arg-type]
+        organization_id=organization_id,
+    )
+    users = _users(request)
+    if request.method == "GET":
+        form = OrganizationForm(viewer=request.user, users=users, instance=org)
+        return _organization_form_page(request, form, org)
+    form = OrganizationForm(request.POST, viewer=request.user, users=users, instance=org)
+    saved, status = _save(
+        request,
+        form,
+        lambda kw: services.organization_update(
+            actor=request.user,  # type: ignore[arg-type]
+            organization=org,
+            version=form.cleaned_data.get("version"),
+            **kw,
+        ),
+    )
+    if saved is None:
+        return _organization_form_page(request, form, org, status=status)
+    messages.success(request, _("Changes saved."))
+    return redirect("contacts:organization_detail", org.pk)
+
+
+@page
+@require_http_methods(["GET", "POST"])
+def organization_delete(request: HttpRequest, organization_id: int) -> HttpResponse:
+    org = selectors.organization_get_for_update(
+        viewer=request.user,  # type: ignore[arg-type]
+        organization_id=organization_id,
+    )
+    if request.method == "GET":
+        return render(
+            request,
+            "contacts/confirm_delete.html",
+            {
+                "record": org,
+                "cancel_url": reverse("contacts:organization_detail", args=[org.pk]),
+                "title": _("Delete %(name)s?") % {"name": org.name},
+            },
+        )
+    try:
+        services.organization_delete(
+            actor=request.user,  # type: ignore[arg-type]
+            organization=org,
+            version=_version(request),
+        )
+    except Conflict as exc:
+        messages.error(request, exc.message)
+        return redirect("contacts:organization_detail", org.pk)
+    messages.success(request, _("%(name)s was deleted.") % {"name": org.name})
+    return redirect("contacts:organization_list")
+
+
+# --- lookups for the "Name (#id)" inputs --------------------------------------------------------
+def _typed(request: HttpRequest) -> str:
+    return next((v for v in request.GET.values() if v.strip()), "").strip()[:100]
+
+
+@page
+@require_GET
+def organization_suggest(request: HttpRequest) -> HttpResponse:
+    """``<option>``s for an organization input's datalist, matching what was typed."""
+    name, _sep, _rest = _typed(request).partition(" (#")
+    result = selectors.organization_list(
+        viewer=request.user,  # type: ignore[arg-type]
+        query=ListQuery(filters={"name": name}, sort="name", limit=20),
+    )
+    return render(
+        request, "contacts/_options.html", {"options": [record_ref(o) for o in result.items]}
+    )
+
+
+@page
+@require_GET
+def person_suggest(request: HttpRequest) -> HttpResponse:
+    name, _sep, _rest = _typed(request).partition(" (#")
+    result = selectors.person_list(
+        viewer=request.user,  # type: ignore[arg-type]
+        query=ListQuery(filters={"name": name}, sort="name", limit=20),
+    )
+    return render(
+        request, "contacts/_options.html", {"options": [record_ref(p) for p in result.items]}
+    )

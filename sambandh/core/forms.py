@@ -1,0 +1,182 @@
+"""Form helpers for pages whose writes go through services.
+
+Forms only parse what the browser sends (text, numbers, dates); the services clean and validate,
+and their ValidationFailed / Conflict errors are put back onto the form with
+``apply_service_errors`` so the user sees every message next to what they typed.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext as _
+
+from sambandh.core.errors import ServiceError
+
+_REF = re.compile(r"^(?P<name>.*?)\s*\(#(?P<id>\d{1,18})\)\s*$")
+
+
+class ServiceForm(forms.Form):
+    """A form that maps service field names ("emails.1.email") onto its own fields."""
+
+    #: service field name -> form field name, for names that differ.
+    service_fields: dict[str, str] = {}
+
+    def field_for(self, service_field: str) -> str | None:
+        name = self.service_fields.get(service_field, service_field)
+        return name if name in self.fields else None
+
+
+def apply_service_errors(form: forms.Form, exc: ServiceError) -> None:
+    """Show a service's error on ``form``: each field message on its field, the rest on top."""
+    finder = getattr(form, "field_for", None)
+    unplaced: list[str] = []
+    for service_field, message in exc.fields.items():
+        name = (
+            finder(service_field)
+            if finder
+            else (service_field if service_field in form.fields else None)
+        )
+        if name is not None:
+            form.add_error(name, message)
+        elif service_field != "__all__":
+            unplaced.append(message)
+    form.add_error(None, exc.message)
+    for message in unplaced:
+        form.add_error(None, message)
+
+
+def record_ref(obj: Any) -> str:
+    """How a record is written in a lookup input: "Name (#12)"."""
+    return f"{obj} (#{obj.pk})" if obj is not None else ""
+
+
+def parse_record_ref(text: str) -> tuple[int | None, str]:
+    """("Name (#12)") -> (12, "Name"); a plain name -> (None, name)."""
+    text = (text or "").strip()
+    match = _REF.match(text)
+    if match:
+        return int(match.group("id")), match.group("name")
+    return None, text
+
+
+def resolve_record(qs: Any, text: str, *, name_field: str = "name") -> tuple[Any, str | None]:
+    """The record in ``qs`` (already limited to what the viewer may see) that ``text`` names.
+
+    Returns (record or None, error message or None). Empty text is (None, None).
+    """
+    pk, name = parse_record_ref(text)
+    if not name and pk is None:
+        return None, None
+    if pk is not None:
+        found = qs.filter(pk=pk).first()
+        if found is not None:
+            return found, None
+    matches = list(qs.filter(**{f"{name_field}__iexact": name})[:2])
+    if len(matches) == 1:
+        return matches[0], None
+    if not matches:
+        return None, _("Nothing called “%(name)s” was found. Pick one from the list.") % {
+            "name": name[:100]
+        }
+    return None, _("Several records are called “%(name)s”. Pick one from the list.") % {
+        "name": name[:100]
+    }
+
+
+def split_tags(text: str) -> list[str]:
+    return [t.strip() for t in (text or "").split(",") if t.strip()]
+
+
+class VersionField(forms.IntegerField):
+    """The version the form was loaded at; a stale one makes the service refuse the update."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("widget", forms.HiddenInput)
+        kwargs.setdefault("min_value", 1)
+        super().__init__(**kwargs)
+
+
+# --- choice lists, in the viewer's language ----------------------------------------------------
+def _babel_locale() -> Any:
+    from babel import Locale, UnknownLocaleError
+    from django.utils.translation import get_language, to_locale
+
+    try:
+        return Locale.parse(to_locale(get_language() or "en"))
+    except (UnknownLocaleError, ValueError):
+        return Locale.parse("en")
+
+
+@functools.cache
+def _country_choices(locale_name: str) -> tuple[tuple[str, str], ...]:
+    from babel import Locale
+
+    names = Locale.parse(locale_name).territories
+    items = [(code, name) for code, name in names.items() if len(code) == 2 and code.isalpha()]
+    return tuple(sorted(items, key=lambda item: item[1].casefold()))
+
+
+@functools.cache
+def _currency_choices(locale_name: str) -> tuple[tuple[str, str], ...]:
+    from babel import Locale
+
+    from sambandh.core.cleaning import currency_codes
+
+    names = Locale.parse(locale_name).currencies
+    return tuple((code, f"{code} · {names.get(code, code)}") for code in sorted(currency_codes()))
+
+
+@functools.cache
+def _language_choices(locale_name: str) -> tuple[tuple[str, str], ...]:
+    from babel import Locale
+
+    names = Locale.parse(locale_name).languages
+    items = [(code.replace("_", "-"), name) for code, name in names.items()]
+    return tuple(sorted(items, key=lambda item: item[1].casefold()))
+
+
+def country_choices() -> list[tuple[str, str]]:
+    return list(_country_choices(str(_babel_locale())))
+
+
+def currency_choices() -> list[tuple[str, str]]:
+    return list(_currency_choices(str(_babel_locale())))
+
+
+def language_choices() -> list[tuple[str, str]]:
+    return list(_language_choices(str(_babel_locale())))
+
+
+@functools.cache
+def time_zone_choices() -> tuple[tuple[str, str], ...]:
+    from sambandh.core.cleaning import time_zone_names
+
+    return tuple((name, name.replace("_", " ")) for name in sorted(time_zone_names()))
+
+
+def with_blank(choices: Any, label: str = "—") -> list[tuple[str, str]]:
+    return [("", label), *choices]
+
+
+def lookup_widget(list_id: str, suggest_view: str = "") -> forms.TextInput:
+    """A text input that picks a record from ``<datalist id=list_id>``; with ``suggest_view``,
+    typing asks that view for matching ``<option>``s (htmx), so long lists need not be sent."""
+    from django.urls import reverse_lazy
+
+    attrs: dict[str, Any] = {"list": list_id, "autocomplete": "off"}
+    if suggest_view:
+        attrs.update(
+            {
+                "hx-get": reverse_lazy(suggest_view),
+                "hx-trigger": "input changed delay:200ms",
+                "hx-target": f"#{list_id}",
+                "hx-swap": "innerHTML",
+                "hx-sync": "this:replace",
+            }
+        )
+    return forms.TextInput(attrs=attrs)

@@ -1,0 +1,280 @@
+"""The state of a list page (filters, sort, columns, cursor) read from the query string, and the
+links that change one part of it. Saved views store the same three parts.
+
+The list's selector still does all the reading; this only turns GET parameters into a ListQuery
+and back into links, so every list page behaves the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode
+
+from django.http import QueryDict
+
+from sambandh.core.listing import ListQuery
+
+MAX_FILTER_LENGTH = 200
+MAX_CURSOR_LENGTH = 500
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: Any
+    sort: str = ""  # the selector's ascending sort key, or "" when the column does not sort
+    default: bool = True
+    fixed: bool = False  # always shown (the record's name)
+
+
+@dataclass(frozen=True)
+class ListSpec:
+    key: str  # the saved-view list key: "people", "organizations", "deals", "leads"
+    columns: tuple[Column, ...]
+    filters: tuple[str, ...]  # GET parameters passed to the selector as filters
+    sorts: Mapping[str, Any]  # the selector's sort table (PERSON_SORTS etc.)
+    default_sort: str
+    page_size: int = 50
+
+    def column(self, key: str) -> Column | None:
+        return next((c for c in self.columns if c.key == key), None)
+
+    @property
+    def default_columns(self) -> list[str]:
+        return [c.key for c in self.columns if c.default or c.fixed]
+
+
+@dataclass
+class Header:
+    key: str
+    label: Any
+    url: str = ""  # empty when the column does not sort
+    direction: str = ""  # "ascending", "descending" or ""
+
+
+@dataclass
+class ListState:
+    spec: ListSpec
+    filters: dict[str, str] = field(default_factory=dict)
+    sort: str = ""
+    columns: list[str] = field(default_factory=list)
+    cursor: str | None = None
+    view_id: int | None = None
+
+    # --- what the selector gets -------------------------------------------------------------
+    def query(self) -> ListQuery:
+        return ListQuery(
+            filters=dict(self.filters),
+            sort=self.sort or self.spec.default_sort,
+            limit=self.spec.page_size,
+            cursor=self.cursor,
+        )
+
+    # --- links ------------------------------------------------------------------------------
+    def params(self, **overrides: Any) -> list[tuple[str, str]]:
+        """The query parameters of this state, with ``overrides`` applied (None drops one)."""
+        values: dict[str, Any] = {
+            "view": self.view_id,
+            **self.filters,
+            "sort": self.sort if self.sort and self.sort != self.spec.default_sort else None,
+            "cols": ",".join(self.columns) if self.columns != self.spec.default_columns else None,
+            "cursor": self.cursor,
+        }
+        values.update(overrides)
+        return [(k, str(v)) for k, v in values.items() if v not in (None, "")]
+
+    def querystring(self, **overrides: Any) -> str:
+        pairs = self.params(**overrides)
+        return "?" + urlencode(pairs) if pairs else "?"
+
+    @property
+    def first_page_query(self) -> str:
+        return self.querystring(cursor=None)
+
+    def next_page_query(self, next_cursor: str | None) -> str:
+        return self.querystring(cursor=next_cursor) if next_cursor else ""
+
+    @property
+    def is_first_page(self) -> bool:
+        return not self.cursor
+
+    @property
+    def shown(self) -> dict[str, bool]:
+        return {key: True for key in self.columns}
+
+    @property
+    def has_filters(self) -> bool:
+        return bool(self.filters)
+
+    def headers(self) -> list[Header]:
+        current = self.sort or self.spec.default_sort
+        result = []
+        for key in self.columns:
+            column = self.spec.column(key)
+            if column is None:
+                continue
+            header = Header(key=key, label=column.label)
+            if column.sort:
+                # column.sort is the first click's order ("-updated": newest first).
+                ascending = column.sort.lstrip("-")
+                descending = "-" + ascending
+                if current == ascending:
+                    header.direction, target = "ascending", descending
+                elif current == descending:
+                    header.direction, target = "descending", ascending
+                else:
+                    target = column.sort
+                if target not in self.spec.sorts:
+                    target = column.sort
+                header.url = self.querystring(sort=target, cursor=None)
+            result.append(header)
+        return result
+
+    def column_choices(self) -> list[dict[str, Any]]:
+        return [
+            {"key": c.key, "label": c.label, "checked": c.key in self.columns, "fixed": c.fixed}
+            for c in self.spec.columns
+        ]
+
+    # --- saved views ------------------------------------------------------------------------
+    def saved_parts(self) -> dict[str, Any]:
+        return {"filters": dict(self.filters), "sort": self.sort, "columns": list(self.columns)}
+
+    def view_query(self, view: Any) -> str:
+        """The link of a saved view's tab."""
+        state = state_from_saved(self.spec, view)
+        return state.querystring()
+
+    def hidden_inputs(self) -> list[tuple[str, str]]:
+        """The state as hidden form fields (for the "save view" form), without the cursor."""
+        return self.params(view=None, cursor=None)
+
+
+def _clean_value(value: Any) -> str:
+    return str(value or "").replace("\x00", "").strip()[:MAX_FILTER_LENGTH]
+
+
+def _columns(spec: ListSpec, raw: Iterable[str]) -> list[str]:
+    wanted: list[str] = []
+    for item in raw:
+        for key in str(item).split(","):
+            key = key.strip()
+            if key and spec.column(key) is not None and key not in wanted:
+                wanted.append(key)
+    if not wanted:
+        return spec.default_columns
+    # Keep the list's own column order; the record's name is always there.
+    return [c.key for c in spec.columns if c.fixed or c.key in wanted]
+
+
+def _sort(spec: ListSpec, value: str) -> str:
+    return value if value in spec.sorts else ""
+
+
+def state_from_saved(spec: ListSpec, view: Any) -> ListState:
+    filters = {k: _clean_value(v) for k, v in (view.filters or {}).items() if k in spec.filters}
+    return ListState(
+        spec=spec,
+        filters={k: v for k, v in filters.items() if v},
+        sort=_sort(spec, view.sort or ""),
+        columns=_columns(spec, view.columns or []),
+        view_id=view.pk,
+    )
+
+
+def parse_state(spec: ListSpec, data: QueryDict, saved_views: Iterable[Any] = ()) -> ListState:
+    """The list state from GET parameters. ``?view=<id>`` alone opens that saved view; with other
+    parameters it only marks the view's tab as the one being refined."""
+    view_id: int | None = None
+    raw_view = data.get("view", "")
+    if raw_view.isdigit():
+        view_id = int(raw_view)
+    view = next((v for v in saved_views if v.pk == view_id), None)
+    if view is None:
+        view_id = None
+    cursor = (data.get("cursor") or "")[:MAX_CURSOR_LENGTH] or None
+    own_keys = {*spec.filters, "sort", "cols"}
+    if view is not None and not any(k in data for k in own_keys):
+        state = state_from_saved(spec, view)
+        state.cursor = cursor
+        return state
+    filters = {name: _clean_value(data.get(name)) for name in spec.filters}
+    return ListState(
+        spec=spec,
+        filters={k: v for k, v in filters.items() if v},
+        sort=_sort(spec, data.get("sort", "")),
+        columns=_columns(spec, data.getlist("cols")),
+        cursor=cursor,
+        view_id=view_id,
+    )
+
+
+# --- the list page ------------------------------------------------------------------------------
+def list_page(
+    request: Any,
+    *,
+    spec: ListSpec,
+    select: Any,
+    template: str,
+    context: dict[str, Any] | None = None,
+) -> Any:
+    """Render a list page: parse the state, read one page through ``select(query)``, and handle
+    the saved-view actions (POST ``_action=save_view`` / ``delete_view``)."""
+    from django.contrib import messages
+    from django.shortcuts import redirect, render
+    from django.utils.translation import gettext as _
+
+    from sambandh.core.errors import ValidationFailed
+    from sambandh.core.saved_views import saved_view_create, saved_view_delete, saved_views_for
+
+    if request.method == "POST":
+        action = request.POST.get("_action")
+        posted = parse_state(spec, request.POST)
+        if action == "save_view":
+            try:
+                view = saved_view_create(
+                    actor=request.user,
+                    list_key=spec.key,
+                    name=request.POST.get("view_name", ""),
+                    is_shared=request.POST.get("is_shared") == "on",
+                    **posted.saved_parts(),
+                )
+            except ValidationFailed as exc:
+                messages.error(request, " ".join([exc.message, *exc.fields.values()]))
+                return redirect(request.path + posted.querystring(view=None, cursor=None))
+            messages.success(request, _("View “%(name)s” saved.") % {"name": view.name})
+            return redirect(request.path + f"?view={view.pk}")
+        if action == "delete_view":
+            saved_view_delete(
+                actor=request.user, list_key=spec.key, saved_view_id=request.POST.get("view_id")
+            )
+            messages.success(request, _("The view was deleted."))
+            return redirect(request.path)
+        return redirect(request.path)
+
+    views = saved_views_for(request.user, spec.key)
+    state = parse_state(spec, request.GET, views)
+    list_error = ""
+    try:
+        page = select(state.query())
+    except ValidationFailed as exc:
+        # A hand-edited or stale link: say what was wrong and show the list unfiltered.
+        list_error = " ".join(dict.fromkeys([*exc.fields.values(), exc.message]))
+        state = ListState(spec=spec, columns=state.columns)
+        page = select(state.query())
+    active_view = next((v for v in views if v.pk == state.view_id), None)
+    ctx = {
+        "state": state,
+        "page": page,
+        "rows": page.items,
+        "next_cursor": page.next_cursor,
+        "headers": state.headers(),
+        "cols": state.shown,
+        "saved_views": [(v, state.view_query(v)) for v in views],
+        "active_view": active_view,
+        "list_error": list_error,
+        **(context or {}),
+    }
+    return render(request, template, ctx)

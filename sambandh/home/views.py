@@ -1,0 +1,73 @@
+"""The start page: a greeting, my tasks, my open deals by stage, recent activity."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from sambandh.activities import selectors as activity_selectors
+from sambandh.core.http import page
+from sambandh.core.listing import ListQuery
+from sambandh.sales import selectors as sales_selectors
+from sambandh.sales.models import Stage
+
+RECENT_LIMIT = 8
+
+
+def _greeting(name: str) -> str:
+    hour = timezone.localtime().hour
+    if 5 <= hour < 12:
+        text = _("Good morning, %(name)s")
+    elif 12 <= hour < 18:
+        text = _("Good afternoon, %(name)s")
+    else:
+        text = _("Good evening, %(name)s")
+    return text % {"name": name}
+
+
+@page
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    first_name = (user.full_name or user.email).split()[0]  # type: ignore[union-attr]
+    tasks = activity_selectors.my_tasks(viewer=user)  # type: ignore[arg-type]
+    pipelines = sales_selectors.pipeline_list()
+    pipeline = next((p for p in pipelines if p.is_default), pipelines[0] if pipelines else None)
+    stages, totals, open_count = [], {}, 0
+    if pipeline is not None:
+        columns = sales_selectors.deal_board(
+            viewer=user,  # type: ignore[arg-type]
+            pipeline=pipeline,
+            filters={"owner_id": user.pk, "status": "open"},
+        )
+        stages = [c for c in columns if c.stage.kind == Stage.Kind.OPEN]
+        for column in stages:
+            open_count += column.count
+            for currency, amount in column.totals.items():
+                totals[currency] = totals.get(currency, Decimal(0)) + amount
+    recent = activity_selectors.activity_list(
+        viewer=user,  # type: ignore[arg-type]
+        query=ListQuery(sort="-occurred", limit=RECENT_LIMIT),
+    )
+    ctx = {
+        "greeting": _greeting(first_name),
+        "today": timezone.localdate(),
+        "overdue": tasks.overdue,
+        "due_today": tasks.today,
+        "open_tasks": len(tasks.overdue)
+        + len(tasks.today)
+        + len(tasks.upcoming)
+        + len(tasks.undated),
+        "next_tasks": (tasks.overdue + tasks.today + tasks.upcoming)[:5],
+        "pipeline": pipeline,
+        "deal_stages": stages,
+        "deal_totals": sorted(totals.items()),
+        "open_deals": open_count,
+        "recent": recent.items,
+    }
+    return render(request, "home/index.html", ctx)

@@ -1,0 +1,251 @@
+"""/api/v1/deals: thin endpoints over the sales services and selectors."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any, Literal, cast
+
+from babel.numbers import get_currency_precision
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema, Status
+from pydantic import Field
+
+from sambandh.accounts.models import User
+from sambandh.accounts.selectors import user_get
+from sambandh.core.api import ErrorOut, expected_version, page_out, with_etag
+from sambandh.core.errors import ValidationFailed
+from sambandh.core.listing import ListQuery
+from sambandh.core.pagination import clamp_limit
+from sambandh.sales import selectors, services
+from sambandh.sales.models import Deal, Stage, StageChange
+from sambandh.sales.schemas import (
+    DealIn,
+    DealListItem,
+    DealMoveIn,
+    DealOut,
+    DealPatch,
+    StageChangeOut,
+)
+
+router = Router(tags=["deals"])
+ERRORS: dict[int, Any] = {k: ErrorOut for k in (401, 403, 404, 409, 413, 422, 428)}
+
+
+def viewer(request: HttpRequest) -> User:
+    """The token's user: the API's bearer auth has set it on every request that gets here."""
+    return cast(User, request.user)
+
+
+# --- shaping helpers (shared with the other sales routers) ------------------------------
+def user_ref(user: Any) -> dict[str, Any] | None:
+    return {"id": user.pk, "name": str(user)} if user is not None else None
+
+
+def named_ref(obj: Any) -> dict[str, Any] | None:
+    return {"id": obj.pk, "name": str(obj)} if obj is not None else None
+
+
+def money_str(amount: Decimal, currency: str) -> str:
+    """The amount as a decimal string in the currency's precision ("1234.50" for INR)."""
+    places = get_currency_precision(currency) if currency else 2
+    return f"{amount.quantize(Decimal(1).scaleb(-places)):f}"
+
+
+def owner_from(request: HttpRequest, owner_id: int | None) -> Any:
+    if owner_id is None:
+        return None
+    owner = user_get(viewer=viewer(request), user_id=owner_id)
+    if owner is None:
+        raise ValidationFailed(fields={"owner_id": _("No such user.")})
+    return owner
+
+
+def stage_ref(stage: Stage) -> dict[str, Any]:
+    return {
+        "id": stage.pk,
+        "name": stage.name,
+        "kind": stage.kind,
+        "probability": stage.probability,
+    }
+
+
+def deal_list_item(d: Deal) -> dict[str, Any]:
+    return {
+        "id": d.pk,
+        "version": d.version,
+        "name": d.name,
+        "pipeline": named_ref(d.pipeline),
+        "stage": stage_ref(d.stage),
+        "status": d.status,
+        "amount": money_str(d.amount, d.currency),
+        "currency": d.currency,
+        "probability": d.probability,
+        "expected_close_date": d.expected_close_date,
+        "organization": named_ref(d.organization),
+        "tags": [t.name for t in d.tags.all()],
+        "owner": user_ref(d.owner),
+        "updated_at": d.updated_at,
+    }
+
+
+def deal_out(d: Deal) -> dict[str, Any]:
+    return {
+        **deal_list_item(d),
+        "people": [{"id": p.pk, "name": p.full_name} for p in d.people.all()],
+        "source": d.source,
+        "description": d.description,
+        "won_reason": d.won_reason,
+        "lost_reason": d.lost_reason,
+        "closed_at": d.closed_at,
+        "stage_entered_at": d.stage_entered_at,
+        "custom": d.custom,
+        "created_at": d.created_at,
+    }
+
+
+def stage_change_out(c: StageChange) -> dict[str, Any]:
+    return {
+        "id": c.pk,
+        "from_stage": named_ref(c.from_stage),
+        "to_stage": named_ref(c.to_stage),
+        "changed_by": user_ref(c.changed_by),
+        "changed_at": c.changed_at,
+        "amount": money_str(c.amount, c.currency),
+        "currency": c.currency,
+        "probability": c.probability,
+        "seconds_in_previous": c.seconds_in_previous,
+    }
+
+
+def _split(
+    request: HttpRequest, payload: DealIn | DealPatch
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The scalar fields the caller sent, and the links (None = unchanged)."""
+    links = {"pipeline_id", "stage_id", "person_ids", "tags", "version", "owner_id"}
+    data = payload.model_dump(exclude_unset=True, exclude=links)
+    sent = payload.model_fields_set
+    if "owner_id" in sent:
+        data["owner"] = owner_from(request, payload.owner_id)
+    nested = {
+        "stage_id": payload.stage_id,
+        "person_ids": (payload.person_ids or []) if "person_ids" in sent else None,
+        "tags": (payload.tags or []) if "tags" in sent else None,
+    }
+    return data, nested
+
+
+# --- endpoints -------------------------------------------------------------------------------
+class DealFilters(Schema):
+    limit: int = Field(50, ge=1, le=200)
+    cursor: str | None = Field(None, max_length=500)
+    sort: str = Field("-updated", max_length=20, description=", ".join(selectors.DEAL_SORTS))
+    pipeline_id: int | None = None
+    stage_id: int | None = None
+    status: Literal["open", "won", "lost"] | None = None
+    owner_id: int | None = None
+    organization_id: int | None = None
+    person_id: int | None = None
+    tag: str | None = Field(None, max_length=60)
+    currency: str | None = Field(None, max_length=3)
+    name: str | None = Field(None, max_length=200, description="Name contains")
+
+
+class DealPage(Schema):
+    items: list[DealListItem]
+    next: str | None
+
+
+class StageHistory(Schema):
+    items: list[StageChangeOut]
+    next: str | None = Field(description="Always null: the whole history is one page.")
+
+
+@router.get("", response={200: DealPage, **ERRORS})
+def list_deals(request: HttpRequest, filters: Query[DealFilters]) -> Any:
+    f = filters.model_dump(exclude={"limit", "cursor", "sort"}, exclude_none=True)
+    page = selectors.deal_list(
+        viewer=viewer(request),
+        query=ListQuery(
+            filters=f, sort=filters.sort, limit=clamp_limit(filters.limit), cursor=filters.cursor
+        ),
+    )
+    return page_out(page, deal_list_item)
+
+
+@router.post("", response={201: DealOut, **ERRORS})
+def create_deal(request: HttpRequest, response: HttpResponse, payload: DealIn) -> Any:
+    data, nested = _split(request, payload)
+    deal = services.deal_create(
+        actor=viewer(request),
+        data=data,
+        pipeline_id=payload.pipeline_id,
+        stage_id=nested["stage_id"],
+        person_ids=nested["person_ids"],
+        tags=nested["tags"] or (),
+    )
+    deal = selectors.deal_get(viewer=viewer(request), deal_id=deal.pk)
+    with_etag(response, deal.version)
+    return Status(201, deal_out(deal))
+
+
+@router.get("/{int:deal_id}", response={200: DealOut, **ERRORS})
+def get_deal(request: HttpRequest, response: HttpResponse, deal_id: int) -> Any:
+    deal = selectors.deal_get(viewer=viewer(request), deal_id=deal_id)
+    with_etag(response, deal.version)
+    return deal_out(deal)
+
+
+@router.patch("/{int:deal_id}", response={200: DealOut, **ERRORS})
+def update_deal(
+    request: HttpRequest, response: HttpResponse, deal_id: int, payload: DealPatch
+) -> Any:
+    deal = selectors.deal_get_for_update(viewer=viewer(request), deal_id=deal_id)
+    version = expected_version(request, payload.version)
+    data, nested = _split(request, payload)
+    services.deal_update(
+        actor=viewer(request),
+        deal=deal,
+        data=data,
+        version=version,
+        **nested,
+    )
+    deal = selectors.deal_get(viewer=viewer(request), deal_id=deal_id)
+    with_etag(response, deal.version)
+    return deal_out(deal)
+
+
+@router.delete("/{int:deal_id}", response={204: None, **ERRORS})
+def delete_deal(request: HttpRequest, deal_id: int, version: int | None = None) -> Any:
+    deal = selectors.deal_get_for_update(viewer=viewer(request), deal_id=deal_id)
+    services.deal_delete(
+        actor=viewer(request),
+        deal=deal,
+        version=expected_version(request, version),
+    )
+    return Status(204, None)
+
+
+@router.post("/{int:deal_id}/move", response={200: DealOut, **ERRORS})
+def move_deal(
+    request: HttpRequest, response: HttpResponse, deal_id: int, payload: DealMoveIn
+) -> Any:
+    """Move the deal to another stage (of any pipeline); the change is kept as a row."""
+    deal = selectors.deal_get_for_update(viewer=viewer(request), deal_id=deal_id)
+    services.deal_move_stage(
+        actor=viewer(request),
+        deal=deal,
+        stage_id=payload.stage_id,
+        version=expected_version(request, payload.version),
+        reason=payload.reason,
+    )
+    deal = selectors.deal_get(viewer=viewer(request), deal_id=deal_id)
+    with_etag(response, deal.version)
+    return deal_out(deal)
+
+
+@router.get("/{int:deal_id}/stage-history", response={200: StageHistory, **ERRORS})
+def deal_stage_history(request: HttpRequest, deal_id: int) -> Any:
+    deal = selectors.deal_get(viewer=viewer(request), deal_id=deal_id)
+    changes = selectors.deal_stage_history(deal=deal)
+    return {"items": [stage_change_out(c) for c in changes], "next": None}

@@ -1,0 +1,151 @@
+"""/api/v1/leads: thin endpoints over the sales services and selectors."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Query, Router, Schema, Status
+from pydantic import Field
+
+from sambandh.core.api import expected_version, page_out, with_etag
+from sambandh.core.listing import ListQuery
+from sambandh.core.pagination import clamp_limit
+from sambandh.sales import selectors, services
+from sambandh.sales.api_deals import ERRORS, owner_from, user_ref, viewer
+from sambandh.sales.models import Lead
+from sambandh.sales.schemas import LeadConvertIn, LeadIn, LeadListItem, LeadOut, LeadPatch
+
+router = Router(tags=["leads"])
+
+
+def lead_list_item(lead: Lead) -> dict[str, Any]:
+    return {
+        "id": lead.pk,
+        "version": lead.version,
+        "full_name": lead.full_name,
+        "company": lead.company,
+        "email": lead.email,
+        "phone": lead.phone,
+        "status": lead.status,
+        "source": lead.source,
+        "country": lead.country,
+        "tags": [t.name for t in lead.tags.all()],
+        "owner": user_ref(lead.owner),
+        "created_at": lead.created_at,
+        "updated_at": lead.updated_at,
+    }
+
+
+def lead_out(lead: Lead) -> dict[str, Any]:
+    return {
+        **lead_list_item(lead),
+        "job_title": lead.job_title,
+        "preferred_language": lead.preferred_language,
+        "description": lead.description,
+        "custom": lead.custom,
+        "converted_at": lead.converted_at,
+        "converted_person_id": lead.converted_person_id,
+        "converted_organization_id": lead.converted_organization_id,
+        "converted_deal_id": lead.converted_deal_id,
+    }
+
+
+def _split(request: HttpRequest, payload: LeadIn) -> tuple[dict[str, Any], list[str] | None]:
+    data = payload.model_dump(exclude_unset=True, exclude={"tags", "version", "owner_id"})
+    sent = payload.model_fields_set
+    if "owner_id" in sent:
+        data["owner"] = owner_from(request, payload.owner_id)
+    return data, (payload.tags or []) if "tags" in sent else None
+
+
+class LeadFilters(Schema):
+    limit: int = Field(50, ge=1, le=200)
+    cursor: str | None = Field(None, max_length=500)
+    sort: str = Field("-created", max_length=20, description=", ".join(selectors.LEAD_SORTS))
+    status: Literal["new", "contacted", "qualified", "unqualified", "converted"] | None = None
+    owner_id: int | None = None
+    source: str | None = Field(None, max_length=100)
+    tag: str | None = Field(None, max_length=60)
+    name: str | None = Field(None, max_length=200, description="Name contains")
+
+
+class LeadPage(Schema):
+    items: list[LeadListItem]
+    next: str | None
+
+
+@router.get("", response={200: LeadPage, **ERRORS})
+def list_leads(request: HttpRequest, filters: Query[LeadFilters]) -> Any:
+    f = filters.model_dump(exclude={"limit", "cursor", "sort"}, exclude_none=True)
+    page = selectors.lead_list(
+        viewer=viewer(request),
+        query=ListQuery(
+            filters=f, sort=filters.sort, limit=clamp_limit(filters.limit), cursor=filters.cursor
+        ),
+    )
+    return page_out(page, lead_list_item)
+
+
+@router.post("", response={201: LeadOut, **ERRORS})
+def create_lead(request: HttpRequest, response: HttpResponse, payload: LeadIn) -> Any:
+    data, tags = _split(request, payload)
+    lead = services.lead_create(actor=viewer(request), data=data, tags=tags or ())
+    lead = selectors.lead_get(viewer=viewer(request), lead_id=lead.pk)
+    with_etag(response, lead.version)
+    return Status(201, lead_out(lead))
+
+
+@router.get("/{int:lead_id}", response={200: LeadOut, **ERRORS})
+def get_lead(request: HttpRequest, response: HttpResponse, lead_id: int) -> Any:
+    lead = selectors.lead_get(viewer=viewer(request), lead_id=lead_id)
+    with_etag(response, lead.version)
+    return lead_out(lead)
+
+
+@router.patch("/{int:lead_id}", response={200: LeadOut, **ERRORS})
+def update_lead(
+    request: HttpRequest, response: HttpResponse, lead_id: int, payload: LeadPatch
+) -> Any:
+    lead = selectors.lead_get_for_update(viewer=viewer(request), lead_id=lead_id)
+    version = expected_version(request, payload.version)
+    data, tags = _split(request, payload)
+    services.lead_update(actor=viewer(request), lead=lead, data=data, version=version, tags=tags)
+    lead = selectors.lead_get(viewer=viewer(request), lead_id=lead_id)
+    with_etag(response, lead.version)
+    return lead_out(lead)
+
+
+@router.delete("/{int:lead_id}", response={204: None, **ERRORS})
+def delete_lead(request: HttpRequest, lead_id: int, version: int | None = None) -> Any:
+    lead = selectors.lead_get_for_update(viewer=viewer(request), lead_id=lead_id)
+    services.lead_delete(
+        actor=viewer(request),
+        lead=lead,
+        version=expected_version(request, version),
+    )
+    return Status(204, None)
+
+
+@router.post("/{int:lead_id}/convert", response={200: LeadOut, **ERRORS})
+def convert_lead(
+    request: HttpRequest, response: HttpResponse, lead_id: int, payload: LeadConvertIn | None = None
+) -> Any:
+    """Turn the lead into a person (with an organization from its company, and a deal unless
+    create_deal is false); the answer links to what was created. The body may be left out when
+    If-Match carries the version."""
+    payload = payload or LeadConvertIn.model_validate({})
+    lead = selectors.lead_get_for_update(viewer=viewer(request), lead_id=lead_id)
+    services.lead_convert(
+        actor=viewer(request),
+        lead=lead,
+        version=expected_version(request, payload.version),
+        create_deal=payload.create_deal,
+        deal_name=payload.deal_name,
+        amount=payload.amount,
+        currency=payload.currency,
+        organization_id=payload.organization_id,
+    )
+    lead = selectors.lead_get(viewer=viewer(request), lead_id=lead_id)
+    with_etag(response, lead.version)
+    return lead_out(lead)

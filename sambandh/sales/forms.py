@@ -1,0 +1,361 @@
+"""Forms for deals, leads and lead conversion. Parsing only; the services validate and write."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from babel.numbers import NumberFormatError, parse_decimal
+from django import forms
+from django.urls import reverse
+from django.utils.translation import get_language, gettext_lazy, to_locale
+from django.utils.translation import gettext as _
+
+from sambandh.contacts import selectors as contacts_selectors
+from sambandh.core.forms import (
+    ServiceForm,
+    VersionField,
+    country_choices,
+    currency_choices,
+    lookup_widget,
+    record_ref,
+    resolve_record,
+    split_tags,
+    with_blank,
+)
+from sambandh.sales.models import Lead
+
+MIN_PEOPLE_ROWS = 2
+_PERSON_ROW = re.compile(r"^person_(\d+)$")
+
+
+def _text(label: Any, max_length: int, **kwargs: Any) -> forms.CharField:
+    kwargs.setdefault("required", False)
+    return forms.CharField(label=label, max_length=max_length, **kwargs)
+
+
+def _lookup_input(list_id: str) -> forms.TextInput:
+    suggest = {
+        "organization-options": "contacts:organization_suggest",
+        "person-options": "contacts:person_suggest",
+    }.get(list_id, "")
+    return lookup_widget(list_id, suggest)
+
+
+class _OwnedForm(ServiceForm):
+    owner = forms.ChoiceField(label=gettext_lazy("Owner"))
+    tags = _text(gettext_lazy("Tags"), 1000, help_text=gettext_lazy("Separate tags with commas."))
+    version = VersionField()
+
+    def __init__(self, *args: Any, viewer: Any, users: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.viewer = viewer
+        self.users = {u.pk: u for u in users}
+        self.fields["owner"].choices = [(str(u.pk), str(u)) for u in users]
+        self.initial.setdefault("owner", str(viewer.pk))
+
+    def owner_user(self) -> Any:
+        return self.users.get(int(self.cleaned_data["owner"]))
+
+    def lookup(self, field: str, qs: Any, **kwargs: Any) -> Any:
+        record, error = resolve_record(qs, self.cleaned_data.get(field) or "", **kwargs)
+        if error:
+            self.add_error(field, error)
+        return record
+
+
+class DealForm(_OwnedForm):
+    service_fields = {
+        "organization_id": "organization",
+        "stage_id": "stage",
+        "pipeline_id": "pipeline",
+        "person_ids": "person_0",
+    }
+
+    name = forms.CharField(label=gettext_lazy("Deal name"), max_length=200)
+    pipeline = forms.ChoiceField(label=gettext_lazy("Pipeline"))
+    stage = forms.ChoiceField(label=gettext_lazy("Stage"))
+    amount = _text(
+        gettext_lazy("Amount"),
+        40,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    )
+    currency = forms.ChoiceField(label=gettext_lazy("Currency"))
+    expected_close_date = forms.DateField(
+        label=gettext_lazy("Expected close date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    probability = forms.IntegerField(
+        label=gettext_lazy("Probability (%)"),
+        required=False,
+        min_value=0,
+        max_value=100,
+        help_text=gettext_lazy("Leave empty to use the stage's probability."),
+    )
+    organization = _text(
+        gettext_lazy("Organization"), 300, widget=_lookup_input("organization-options")
+    )
+    source = _text(gettext_lazy("Source"), 100)
+    description = forms.CharField(
+        label=gettext_lazy("Description"),
+        required=False,
+        max_length=100_000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    field_order = ["name", "pipeline", "stage", "amount", "currency", "expected_close_date"]
+
+    def __init__(
+        self, *args: Any, pipelines: list[Any], instance: Any = None, **kwargs: Any
+    ) -> None:
+        self.instance = instance
+        self.pipelines = {p.pk: p for p in pipelines}
+        initial = kwargs.pop("initial", None) or {}
+        people = list(instance.people.all()) if instance else []
+        if instance is not None:
+            initial = {
+                "name": instance.name,
+                "pipeline": str(instance.pipeline_id),
+                "stage": str(instance.stage_id),
+                "amount": _plain_amount(instance.amount),
+                "currency": instance.currency,
+                "expected_close_date": instance.expected_close_date,
+                "probability": instance.probability,
+                "organization": record_ref(instance.organization)
+                if instance.organization_id
+                else "",
+                "source": instance.source,
+                "description": instance.description,
+                "owner": str(instance.owner_id),
+                "tags": ", ".join(t.name for t in instance.tags.all()),
+                "version": instance.version,
+                **{f"person_{i}": record_ref(p) for i, p in enumerate(people)},
+                **initial,
+            }
+        super().__init__(*args, initial=initial, **kwargs)
+        data = self.data if self.is_bound else None
+        rows = max(MIN_PEOPLE_ROWS, len(people) + 1)
+        if data is not None:
+            posted = [int(m.group(1)) + 1 for k in data if (m := _PERSON_ROW.match(k))]
+            rows = max(rows, *posted, 0)
+        self.people_rows = min(rows, 20)
+        for i in range(self.people_rows):
+            self.fields[f"person_{i}"] = _text(
+                _("Person"), 300, widget=_lookup_input("person-options")
+            )
+        self.fields["pipeline"].choices = [(str(p.pk), p.name) for p in pipelines]
+        # Choosing another pipeline swaps the stage options for that pipeline's stages.
+        self.fields["pipeline"].widget.attrs.update(
+            {
+                "hx-get": reverse("sales:deal_stage_options"),
+                "hx-target": f"#{self['stage'].auto_id}",
+                "hx-swap": "innerHTML",
+            }
+        )
+        self.fields["currency"].choices = currency_choices()
+        self.initial.setdefault("currency", getattr(self.viewer, "currency", "") or "USD")
+        default = next((p for p in pipelines if p.is_default), pipelines[0] if pipelines else None)
+        self.initial.setdefault("pipeline", str(default.pk) if default else "")
+        self.fields["stage"].choices = self.stage_choices()
+
+    def selected_pipeline(self) -> Any:
+        raw = self.data.get("pipeline") if self.is_bound else self.initial.get("pipeline")
+        try:
+            return self.pipelines.get(int(raw))
+        except (TypeError, ValueError):
+            return None
+
+    def stage_choices(self) -> list[tuple[str, str]]:
+        pipeline = self.selected_pipeline()
+        stages = pipeline.active_stages if pipeline is not None else []
+        return [(str(s.pk), s.name) for s in stages]
+
+    @property
+    def person_fields(self) -> list[Any]:
+        return [self[f"person_{i}"] for i in range(self.people_rows)]
+
+    def to_service(self) -> dict[str, Any] | None:
+        cd = self.cleaned_data
+        org = self.lookup("organization", contacts_selectors.organizations_visible(self.viewer))
+        people_qs = contacts_selectors.people_visible(self.viewer)
+        person_ids: list[int] = []
+        for i in range(self.people_rows):
+            person = self.lookup(f"person_{i}", people_qs, name_field="full_name")
+            if person is not None and person.pk not in person_ids:
+                person_ids.append(person.pk)
+        if self.errors:
+            return None
+        data: dict[str, Any] = {
+            "name": cd["name"],
+            "amount": parse_amount(cd.get("amount") or ""),
+            "currency": cd["currency"],
+            "expected_close_date": cd.get("expected_close_date"),
+            "organization_id": org.pk if org else None,
+            "source": cd.get("source") or "",
+            "description": cd.get("description") or "",
+            "owner": self.owner_user(),
+        }
+        probability = cd.get("probability")
+        if probability is not None and probability != self.initial.get("probability"):
+            data["probability"] = probability
+        return {
+            "data": data,
+            "pipeline_id": int(cd["pipeline"]),
+            "stage_id": int(cd["stage"]),
+            "person_ids": person_ids,
+            "tags": split_tags(cd.get("tags") or ""),
+        }
+
+    def field_for(self, service_field: str) -> str | None:
+        if service_field in ("amount", "currency") and service_field in self.fields:
+            return service_field
+        return super().field_for(service_field)
+
+
+def parse_amount(text: str) -> Any:
+    """An amount typed the viewer's way ("1,000.50" in English, "1.000,50" in German) as a
+    Decimal; anything else goes to the service as typed, which explains what is wrong."""
+    text = text.strip().replace("\u00a0", "").replace(" ", "")
+    if not text:
+        return 0
+    try:
+        return parse_decimal(text, locale=to_locale(get_language() or "en"), strict=True)
+    except (NumberFormatError, ValueError):
+        return text
+
+
+def _plain_amount(amount: Any) -> str:
+    """A stored amount as the user would type it: 1000.0000 -> "1000", 12.5000 -> "12.50"."""
+    text = f"{amount:f}"
+    if "." in text:
+        whole, frac = text.split(".")
+        frac = frac.rstrip("0")
+        return whole if not frac else f"{whole}.{frac.ljust(2, '0')}"
+    return text
+
+
+class LeadForm(_OwnedForm):
+    full_name = forms.CharField(label=gettext_lazy("Name"), max_length=200)
+    company = _text(gettext_lazy("Company"), 200)
+    job_title = _text(gettext_lazy("Job title"), 150)
+    email = _text(gettext_lazy("Email"), 254, widget=forms.EmailInput)
+    phone = _text(gettext_lazy("Phone"), 60, widget=forms.TextInput(attrs={"type": "tel"}))
+    status = forms.ChoiceField(label=gettext_lazy("Status"))
+    source = _text(gettext_lazy("Source"), 100)
+    country = forms.ChoiceField(
+        label=gettext_lazy("Country"),
+        required=False,
+        help_text=gettext_lazy("Phone numbers without a +country code are read as from here."),
+    )
+    preferred_language = _text(
+        gettext_lazy("Preferred language"), 20, widget=_lookup_input("language-options")
+    )
+    description = forms.CharField(
+        label=gettext_lazy("Notes"),
+        required=False,
+        max_length=100_000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    field_order = ["full_name", "company", "job_title", "email", "phone", "status", "source"]
+
+    def __init__(self, *args: Any, instance: Any = None, **kwargs: Any) -> None:
+        initial = kwargs.pop("initial", None) or {}
+        if instance is not None:
+            initial = {
+                **{
+                    name: getattr(instance, name)
+                    for name in (
+                        "full_name",
+                        "company",
+                        "job_title",
+                        "email",
+                        "phone",
+                        "status",
+                        "source",
+                        "country",
+                        "preferred_language",
+                        "description",
+                    )
+                },
+                "owner": str(instance.owner_id),
+                "tags": ", ".join(t.name for t in instance.tags.all()),
+                "version": instance.version,
+                **initial,
+            }
+        super().__init__(*args, initial=initial, **kwargs)
+        self.fields["status"].choices = [
+            (value, label) for value, label in Lead.Status.choices if value != Lead.Status.CONVERTED
+        ]
+        self.fields["country"].choices = with_blank(country_choices())
+
+    def to_service(self) -> dict[str, Any] | None:
+        cd = self.cleaned_data
+        data = {
+            name: cd.get(name) or ""
+            for name in (
+                "full_name",
+                "company",
+                "job_title",
+                "email",
+                "phone",
+                "status",
+                "source",
+                "country",
+                "preferred_language",
+                "description",
+            )
+        }
+        data["owner"] = self.owner_user()
+        return {"data": data, "tags": split_tags(cd.get("tags") or "")}
+
+
+class LeadConvertForm(ServiceForm):
+    service_fields = {"organization_id": "organization", "name": "deal_name"}
+
+    create_deal = forms.BooleanField(label=gettext_lazy("Also create a deal"), required=False)
+    deal_name = _text(gettext_lazy("Deal name"), 200)
+    amount = _text(
+        gettext_lazy("Amount"), 40, widget=forms.TextInput(attrs={"inputmode": "decimal"})
+    )
+    currency = forms.ChoiceField(label=gettext_lazy("Currency"))
+    organization = _text(
+        gettext_lazy("Organization"),
+        300,
+        widget=_lookup_input("organization-options"),
+        help_text=gettext_lazy(
+            "Leave empty to use the lead's company (found by name, or created)."
+        ),
+    )
+    version = VersionField()
+
+    def __init__(self, *args: Any, viewer: Any, lead: Any, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "initial",
+            {
+                "create_deal": True,
+                "currency": viewer.currency,
+                "version": lead.version,
+                "deal_name": _("%(name)s deal") % {"name": lead.company or lead.full_name},
+            },
+        )
+        super().__init__(*args, **kwargs)
+        self.viewer = viewer
+        self.fields["currency"].choices = currency_choices()
+
+    def to_service(self) -> dict[str, Any] | None:
+        cd = self.cleaned_data
+        org, error = resolve_record(
+            contacts_selectors.organizations_visible(self.viewer), cd.get("organization") or ""
+        )
+        if error:
+            self.add_error("organization", error)
+            return None
+        return {
+            "create_deal": cd.get("create_deal", False),
+            "deal_name": cd.get("deal_name") or "",
+            "amount": parse_amount(cd.get("amount") or ""),
+            "currency": cd["currency"],
+            "organization_id": org.pk if org else None,
+        }

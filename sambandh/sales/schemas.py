@@ -1,0 +1,247 @@
+"""API shapes for pipelines, deals and leads.
+
+Money is a decimal string plus an ISO 4217 code, never a float: ``"amount": "1234.50",
+"currency": "INR"``.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+from ninja import Schema
+from pydantic import Field, StringConstraints
+
+from sambandh.core.api import StrictSchema
+
+TagName = Annotated[str, StringConstraints(max_length=60)]
+AMOUNT_HELP = 'A decimal string such as "1234.50", in the currency\'s precision; never a float.'
+
+
+class UserRef(Schema):
+    id: int
+    name: str
+
+
+class NamedRef(Schema):
+    id: int
+    name: str
+
+
+class StageRef(Schema):
+    id: int
+    name: str
+    kind: str
+    probability: int
+
+
+# --- pipelines -----------------------------------------------------------------------
+class PipelineStageIn(StrictSchema):
+    id: int | None = Field(
+        None, description="An existing stage of this pipeline; omit for a new one."
+    )
+    name: str = Field(max_length=100)
+    probability: int = Field(0, ge=0, le=100)
+    kind: Literal["open", "won", "lost"] = "open"
+
+
+class PipelineIn(StrictSchema):
+    name: str = Field(max_length=100)
+    stages: list[PipelineStageIn] = Field(max_length=30, description="In board order.")
+    is_default: bool = False
+
+
+class PipelinePatch(StrictSchema):
+    name: str | None = Field(None, max_length=100)
+    stages: list[PipelineStageIn] | None = Field(
+        None,
+        max_length=30,
+        description="The whole ordered list: stages left out are removed (archived if they "
+        "have history).",
+    )
+    is_default: bool | None = None
+    version: int | None = Field(None, description="The version you read; or send If-Match.")
+
+
+class StageOut(Schema):
+    id: int
+    name: str
+    probability: int
+    kind: str
+    position: int
+
+
+class PipelineOut(Schema):
+    id: int
+    version: int
+    name: str
+    is_default: bool
+    position: int
+    is_archived: bool
+    stages: list[StageOut]
+    created_at: datetime
+    updated_at: datetime
+
+
+# --- deals ------------------------------------------------------------------------------
+class DealFields(StrictSchema):
+    name: str | None = Field(None, max_length=200)
+    stage_id: int | None = None
+    amount: str | None = Field(None, max_length=40, description=AMOUNT_HELP)
+    currency: str | None = Field(None, max_length=3, description="ISO 4217")
+    probability: int | None = Field(None, ge=0, le=100)
+    expected_close_date: date | None = None
+    organization_id: int | None = None
+    person_ids: list[int] | None = Field(None, max_length=100)
+    source: str | None = Field(None, max_length=100)
+    description: str | None = Field(None, max_length=100_000)
+    won_reason: str | None = Field(None, max_length=300)
+    lost_reason: str | None = Field(None, max_length=300)
+    tags: list[TagName] | None = Field(None, max_length=50)
+    owner_id: int | None = None
+    custom: dict[str, Any] | None = None
+
+
+class DealIn(DealFields):
+    pipeline_id: int | None = Field(None, description="Defaults to the default pipeline.")
+
+
+class DealPatch(DealFields):
+    version: int | None = Field(None, description="The version you read; or send If-Match.")
+
+
+class DealMoveIn(StrictSchema):
+    stage_id: int
+    version: int | None = Field(None, description="The version you read; or send If-Match.")
+    reason: str = Field("", max_length=300, description="Why it was won or lost.")
+
+
+class DealOut(Schema):
+    id: int
+    version: int
+    name: str
+    pipeline: NamedRef
+    stage: StageRef
+    status: str
+    amount: str = Field(description=AMOUNT_HELP)
+    currency: str
+    probability: int
+    expected_close_date: date | None
+    organization: NamedRef | None
+    people: list[NamedRef]
+    source: str
+    description: str
+    won_reason: str
+    lost_reason: str
+    closed_at: datetime | None
+    stage_entered_at: datetime
+    tags: list[str]
+    owner: UserRef
+    custom: dict[str, Any]
+    created_at: datetime
+    updated_at: datetime
+
+
+class DealListItem(Schema):
+    id: int
+    version: int
+    name: str
+    pipeline: NamedRef
+    stage: StageRef
+    status: str
+    amount: str
+    currency: str
+    probability: int
+    expected_close_date: date | None
+    organization: NamedRef | None
+    tags: list[str]
+    owner: UserRef
+    updated_at: datetime
+
+
+class StageChangeOut(Schema):
+    id: int
+    from_stage: NamedRef | None
+    to_stage: NamedRef
+    changed_by: UserRef | None
+    changed_at: datetime
+    amount: str
+    currency: str
+    probability: int
+    seconds_in_previous: int | None
+
+
+# --- leads --------------------------------------------------------------------------------
+class LeadIn(StrictSchema):
+    full_name: str | None = Field(None, max_length=200)
+    company: str | None = Field(None, max_length=200)
+    job_title: str | None = Field(None, max_length=150)
+    email: str | None = Field(None, max_length=254)
+    phone: str | None = Field(None, max_length=60, description="Any format; stored as E.164.")
+    status: str | None = Field(
+        None, max_length=12, description="new, contacted, qualified or unqualified"
+    )
+    source: str | None = Field(None, max_length=100)
+    country: str | None = Field(None, max_length=2, description="ISO 3166-1 alpha-2")
+    preferred_language: str | None = Field(None, max_length=20)
+    description: str | None = Field(None, max_length=100_000)
+    tags: list[TagName] | None = Field(None, max_length=50)
+    owner_id: int | None = None
+    custom: dict[str, Any] | None = None
+
+
+class LeadPatch(LeadIn):
+    version: int | None = Field(None, description="The version you read; or send If-Match.")
+
+
+class LeadConvertIn(StrictSchema):
+    version: int | None = Field(None, description="The version you read; or send If-Match.")
+    create_deal: bool = True
+    deal_name: str = Field("", max_length=200)
+    amount: str = Field("0", max_length=40, description=AMOUNT_HELP)
+    currency: str | None = Field(None, max_length=3)
+    organization_id: int | None = Field(
+        None,
+        description="Link to this organization instead of finding or creating one by the "
+        "lead's company name.",
+    )
+
+
+class LeadOut(Schema):
+    id: int
+    version: int
+    full_name: str
+    company: str
+    job_title: str
+    email: str
+    phone: str
+    status: str
+    source: str
+    country: str
+    preferred_language: str
+    description: str
+    tags: list[str]
+    owner: UserRef
+    custom: dict[str, Any]
+    converted_at: datetime | None
+    converted_person_id: int | None
+    converted_organization_id: int | None
+    converted_deal_id: int | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class LeadListItem(Schema):
+    id: int
+    version: int
+    full_name: str
+    company: str
+    email: str
+    phone: str
+    status: str
+    source: str
+    country: str
+    tags: list[str]
+    owner: UserRef
+    created_at: datetime
+    updated_at: datetime

@@ -1,0 +1,551 @@
+"""Pages for deals (kanban, list, record, forms) and leads. Thin: parse, call one selector or
+service, render."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from sambandh.accounts.selectors import user_list
+from sambandh.activities.forms import panel_context
+from sambandh.contacts import selectors as contacts_selectors
+from sambandh.contacts.selectors import tag_list
+from sambandh.core.errors import Conflict, NotFound, ValidationFailed
+from sambandh.core.forms import apply_service_errors, language_choices, record_ref
+from sambandh.core.http import is_htmx, page, safe_next
+from sambandh.core.listing import ListQuery
+from sambandh.core.lists import Column, ListSpec, list_page
+from sambandh.sales import selectors, services
+from sambandh.sales.forms import DealForm, LeadConvertForm, LeadForm
+from sambandh.sales.models import Deal, Lead
+
+DEALS = ListSpec(
+    key="deals",
+    columns=(
+        Column("name", gettext_lazy("Deal"), sort="name", fixed=True),
+        Column("organization", gettext_lazy("Organization")),
+        Column("stage", gettext_lazy("Stage")),
+        Column("amount", gettext_lazy("Amount"), sort="-amount"),
+        Column("status", gettext_lazy("Status"), default=False),
+        Column("close", gettext_lazy("Close date")),
+        Column("owner", gettext_lazy("Owner")),
+        Column("tags", gettext_lazy("Tags"), default=False),
+        Column("pipeline", gettext_lazy("Pipeline"), default=False),
+        Column("updated", gettext_lazy("Updated"), sort="-updated"),
+        Column("created", gettext_lazy("Created"), sort="-created", default=False),
+    ),
+    filters=(
+        "name",
+        "owner_id",
+        "pipeline_id",
+        "stage_id",
+        "status",
+        "tag",
+        "currency",
+        "organization_id",
+        "person_id",
+    ),
+    sorts=selectors.DEAL_SORTS,
+    default_sort="-updated",
+)
+
+LEADS = ListSpec(
+    key="leads",
+    columns=(
+        Column("name", gettext_lazy("Name"), sort="name", fixed=True),
+        Column("company", gettext_lazy("Company")),
+        Column("email", gettext_lazy("Email")),
+        Column("phone", gettext_lazy("Phone")),
+        Column("status", gettext_lazy("Status")),
+        Column("source", gettext_lazy("Source")),
+        Column("owner", gettext_lazy("Owner")),
+        Column("tags", gettext_lazy("Tags"), default=False),
+        Column("created", gettext_lazy("Created"), sort="-created"),
+        Column("updated", gettext_lazy("Updated"), sort="-updated", default=False),
+    ),
+    filters=("name", "owner_id", "status", "source", "tag"),
+    sorts=selectors.LEAD_SORTS,
+    default_sort="-created",
+)
+
+STATUS_BADGES = {"open": "badge-blue", "won": "badge-green", "lost": "badge-red"}
+LEAD_BADGES = {
+    "new": "badge-blue",
+    "contacted": "badge-amber",
+    "qualified": "badge-green",
+    "unqualified": "badge-gray",
+    "converted": "badge-accent",
+}
+
+
+def _users(request: HttpRequest) -> list[Any]:
+    return list(user_list(viewer=request.user))  # type: ignore[arg-type]
+
+
+def _require_writer(request: HttpRequest) -> None:
+    if not request.user.can_write:  # type: ignore[union-attr]
+        raise PermissionDenied(_("Your role can read records but not change them."))
+
+
+def _int_or_none(value: Any) -> int | None:
+    text = str(value or "").strip()
+    return int(text) if text.isdigit() else None
+
+
+def _version(request: HttpRequest) -> int | None:
+    return _int_or_none(request.POST.get("version"))
+
+
+def _save(form: Any, write: Any) -> tuple[Any, int]:
+    """Validate, call the service, and put its errors back on the form. Returns (record, status)."""
+    if not form.is_valid():
+        return None, 200
+    kwargs = form.to_service()
+    if kwargs is None:
+        return None, 200
+    try:
+        return write(kwargs), 200
+    except Conflict as exc:
+        apply_service_errors(form, exc)
+        return None, 409
+    except ValidationFailed as exc:
+        apply_service_errors(form, exc)
+        return None, 200
+
+
+# --- the kanban -------------------------------------------------------------------------------
+BOARD_FILTERS = ("owner_id", "name")
+
+
+def _board_filters(request: HttpRequest) -> dict[str, str]:
+    return {k: request.GET.get(k, "").strip()[:200] for k in BOARD_FILTERS if request.GET.get(k)}
+
+
+def _pipeline_for(request: HttpRequest, pipelines: list[Any], pipeline_id: Any = None) -> Any:
+    wanted = _int_or_none(pipeline_id or request.GET.get("pipeline"))
+    chosen = next((p for p in pipelines if p.pk == wanted), None)
+    if wanted is not None and chosen is None:
+        raise NotFound(_("No such pipeline."))
+    return chosen or next(
+        (p for p in pipelines if p.is_default), pipelines[0] if pipelines else None
+    )
+
+
+def _board_context(
+    request: HttpRequest, pipeline: Any, filters: dict[str, str], error: str = ""
+) -> dict[str, Any]:
+    columns = []
+    try:
+        if pipeline is not None:
+            columns = selectors.deal_board(viewer=request.user, pipeline=pipeline, filters=filters)  # type: ignore[arg-type]
+    except ValidationFailed as exc:
+        error = error or " ".join([*exc.fields.values()]) or exc.message
+        filters = {}
+        columns = selectors.deal_board(viewer=request.user, pipeline=pipeline)  # type: ignore[arg-type]
+    query = urlencode({"pipeline": pipeline.pk, **filters}) if pipeline else ""
+    stages = [c.stage for c in columns]
+    return {
+        "pipeline": pipeline,
+        "columns": columns,
+        "stages": stages,
+        "board_query": query,
+        "board_filters": filters,
+        "board_error": error,
+        "cards_per_stage": selectors.BOARD_CARDS_PER_STAGE,
+    }
+
+
+@page
+@require_GET
+def deal_board(request: HttpRequest) -> HttpResponse:
+    pipelines = selectors.pipeline_list()
+    pipeline = _pipeline_for(request, pipelines)
+    filters = _board_filters(request)
+    ctx = {
+        "pipelines": pipelines,
+        "users": _users(request),
+        **_board_context(request, pipeline, filters),
+    }
+    return render(request, "sales/deal_board.html", ctx)
+
+
+@page
+@require_POST
+def deal_move(request: HttpRequest, deal_id: int) -> HttpResponse:
+    """Move a deal to another stage (drag and drop, Alt+arrow, or the card's "Move to" menu).
+
+    htmx gets the re-rendered board (id="board"); a stale card gets the board with a message and
+    409. Other browsers are sent back to where they came from."""
+    deal = selectors.deal_get_for_update(viewer=request.user, deal_id=deal_id)  # type: ignore[arg-type]
+    error, status = "", 200
+    stage_id = _int_or_none(request.POST.get("stage"))
+    try:
+        if stage_id is None:
+            raise ValidationFailed(fields={"stage": _("Choose a stage.")})
+        deal = services.deal_move_stage(
+            actor=request.user,  # type: ignore[arg-type]
+            deal=deal,
+            stage_id=stage_id,
+            version=_version(request),
+            reason=request.POST.get("reason", ""),
+        )
+    except Conflict as exc:
+        error, status = exc.message, 409
+    except ValidationFailed as exc:
+        error, status = " ".join([*exc.fields.values()]) or exc.message, 422
+    if not is_htmx(request):
+        if error:
+            messages.error(request, error)
+        else:
+            messages.success(
+                request,
+                _("%(deal)s moved to %(stage)s.") % {"deal": deal.name, "stage": deal.stage},
+            )
+        return redirect(
+            safe_next(request, reverse("sales:deal_board") + f"?pipeline={deal.pipeline_id}")
+        )
+    pipelines = selectors.pipeline_list()
+    pipeline = next((p for p in pipelines if p.pk == deal.pipeline_id), None)
+    ctx = _board_context(request, pipeline, _board_filters(request), error)
+    return render(request, "sales/_board.html", ctx, status=status)
+
+
+# --- the deal list ----------------------------------------------------------------------------
+@page
+@require_http_methods(["GET", "POST"])
+def deal_list(request: HttpRequest) -> HttpResponse:
+    context = None
+    if request.method == "GET":
+        pipelines = selectors.pipeline_list()
+        context = {
+            "users": _users(request),
+            "tags": tag_list(),
+            "pipelines": pipelines,
+            "statuses": Deal.Status.choices,
+            "status_badges": STATUS_BADGES,
+        }
+    return list_page(
+        request,
+        spec=DEALS,
+        select=lambda query: selectors.deal_list(viewer=request.user, query=query),  # type: ignore[arg-type]
+        template="sales/deal_list.html",
+        context=context,
+    )
+
+
+# --- deal record, forms -----------------------------------------------------------------------
+def _deal_form_page(
+    request: HttpRequest, form: DealForm, deal: Any = None, status: int = 200
+) -> HttpResponse:
+    orgs = contacts_selectors.organization_list(
+        viewer=request.user,  # type: ignore[arg-type]
+        query=ListQuery(sort="-updated", limit=50),
+    )
+    people = contacts_selectors.person_list(
+        viewer=request.user,  # type: ignore[arg-type]
+        query=ListQuery(sort="-updated", limit=50),
+    )
+    return render(
+        request,
+        "sales/deal_form.html",
+        {
+            "form": form,
+            "deal": deal,
+            "conflict": status == 409,
+            "organization_options": [record_ref(o) for o in orgs.items],
+            "person_options": [record_ref(p) for p in people.items],
+        },
+        status=status,
+    )
+
+
+@page
+@require_http_methods(["GET", "POST"])
+def deal_create(request: HttpRequest) -> HttpResponse:
+    _require_writer(request)
+    users, pipelines = _users(request), selectors.pipeline_list()
+    if request.method == "GET":
+        initial: dict[str, Any] = {}
+        if pid := _int_or_none(request.GET.get("pipeline")):
+            initial["pipeline"] = str(pid)
+        if sid := _int_or_none(request.GET.get("stage")):
+            initial["stage"] = str(sid)
+        if oid := _int_or_none(request.GET.get("organization")):
+            org = contacts_selectors.organizations_visible(request.user).filter(pk=oid).first()  # type: ignore[arg-type]
+            initial["organization"] = record_ref(org) if org else ""
+        if person_id := _int_or_none(request.GET.get("person")):
+            person = (
+                contacts_selectors.people_visible(request.user)  # type: ignore[arg-type]
+                .select_related("organization")
+                .filter(pk=person_id)
+                .first()
+            )
+            if person is not None:
+                initial["person_0"] = record_ref(person)
+                if person.organization_id and "organization" not in initial:
+                    initial["organization"] = record_ref(person.organization)
+        form = DealForm(viewer=request.user, users=users, pipelines=pipelines, initial=initial)
+        return _deal_form_page(request, form)
+    form = DealForm(request.POST, viewer=request.user, users=users, pipelines=pipelines)
+    deal, status = _save(
+        form,
+        lambda kw: services.deal_create(actor=request.user, **kw),  # type: ignore[arg-type]
+    )
+    if deal is None:
+        return _deal_form_page(request, form, status=status)
+    messages.success(request, _("%(name)s was added.") % {"name": deal.name})
+    return redirect("sales:deal_detail", deal.pk)
+
+
+@page
+@require_GET
+def deal_stage_options(request: HttpRequest) -> HttpResponse:
+    """The stage ``<option>``s of the pipeline chosen in the deal form."""
+    pipeline = selectors.pipeline_get(pipeline_id=_int_or_none(request.GET.get("pipeline")) or 0)
+    return render(request, "sales/_stage_options.html", {"stages": pipeline.active_stages})
+
+
+@page
+@require_GET
+def deal_detail(request: HttpRequest, deal_id: int) -> HttpResponse:
+    deal = selectors.deal_get(viewer=request.user, deal_id=deal_id)  # type: ignore[arg-type]
+    pipeline = selectors.pipeline_get(pipeline_id=deal.pipeline_id)
+    ctx = {
+        "deal": deal,
+        "path_stages": pipeline.active_stages,
+        "stage_history": selectors.deal_stage_history(deal=deal),
+        "status_badge": STATUS_BADGES.get(deal.status, "badge-gray"),
+        **panel_context(
+            viewer=request.user,
+            record=deal,
+            record_type="deal",
+            kind=request.GET.get("composer", "note"),
+            before=request.GET.get("before"),
+        ),
+    }
+    return render(request, "sales/deal_detail.html", ctx)
+
+
+@page
+@require_http_methods(["GET", "POST"])
+def deal_edit(request: HttpRequest, deal_id: int) -> HttpResponse:
+    deal = selectors.deal_get_for_update(viewer=request.user, deal_id=deal_id)  # type: ignore[arg-type]
+    users, pipelines = _users(request), selectors.pipeline_list()
+    if request.method == "GET":
+        form = DealForm(viewer=request.user, users=users, pipelines=pipelines, instance=deal)
+        return _deal_form_page(request, form, deal)
+    form = DealForm(
+        request.POST, viewer=request.user, users=users, pipelines=pipelines, instance=deal
+    )
+
+    def write(kw: dict[str, Any]) -> Any:
+        kw.pop("pipeline_id")  # the stage names the pipeline
+        return services.deal_update(
+            actor=request.user,  # type: ignore[arg-type]
+            deal=deal,
+            version=form.cleaned_data.get("version"),
+            **kw,
+        )
+
+    saved, status = _save(form, write)
+    if saved is None:
+        return _deal_form_page(request, form, deal, status=status)
+    messages.success(request, _("Changes saved."))
+    return redirect("sales:deal_detail", deal.pk)
+
+
+@page
+@require_http_methods(["GET", "POST"])
+def deal_delete(request: HttpRequest, deal_id: int) -> HttpResponse:
+    deal = selectors.deal_get_for_update(viewer=request.user, deal_id=deal_id)  # type: ignore[arg-type]
+    if request.method == "GET":
+        return render(
+            request,
+            "contacts/confirm_delete.html",
+            {
+                "record": deal,
+                "cancel_url": reverse("sales:deal_detail", args=[deal.pk]),
+                "title": _("Delete %(name)s?") % {"name": deal.name},
+            },
+        )
+    try:
+        services.deal_delete(actor=request.user, deal=deal, version=_version(request))  # type: ignore[arg-type]
+    except Conflict as exc:
+        messages.error(request, exc.message)
+        return redirect("sales:deal_detail", deal.pk)
+    messages.success(request, _("%(name)s was deleted.") % {"name": deal.name})
+    return redirect(reverse("sales:deal_board") + f"?pipeline={deal.pipeline_id}")
+
+
+# --- leads --------------------------------------------------------------------------------------
+@page
+@require_http_methods(["GET", "POST"])
+def lead_list(request: HttpRequest) -> HttpResponse:
+    context = None
+    if request.method == "GET":
+        context = {
+            "users": _users(request),
+            "tags": tag_list(),
+            "statuses": Lead.Status.choices,
+            "status_badges": LEAD_BADGES,
+        }
+    return list_page(
+        request,
+        spec=LEADS,
+        select=lambda query: selectors.lead_list(viewer=request.user, query=query),  # type: ignore[arg-type]
+        template="sales/lead_list.html",
+        context=context,
+    )
+
+
+def _lead_form_page(
+    request: HttpRequest, form: LeadForm, lead: Any = None, status: int = 200
+) -> HttpResponse:
+    return render(
+        request,
+        "sales/lead_form.html",
+        {
+            "form": form,
+            "lead": lead,
+            "conflict": status == 409,
+            "language_options": language_choices(),
+        },
+        status=status,
+    )
+
+
+@page
+@require_http_methods(["GET", "POST"])
+def lead_create(request: HttpRequest) -> HttpResponse:
+    _require_writer(request)
+    users = _users(request)
+    if request.method == "GET":
+        return _lead_form_page(request, LeadForm(viewer=request.user, users=users))
+    form = LeadForm(request.POST, viewer=request.user, users=users)
+    lead, status = _save(
+        form,
+        lambda kw: services.lead_create(actor=request.user, **kw),  # type: ignore[arg-type]
+    )
+    if lead is None:
+        return _lead_form_page(request, form, status=status)
+    messages.success(request, _("%(name)s was added.") % {"name": lead.full_name})
+    return redirect("sales:lead_detail", lead.pk)
+
+
+@page
+@require_GET
+def lead_detail(request: HttpRequest, lead_id: int) -> HttpResponse:
+    lead = selectors.lead_get(viewer=request.user, lead_id=lead_id)  # type: ignore[arg-type]
+    ctx = {
+        "lead": lead,
+        "status_badge": LEAD_BADGES.get(lead.status, "badge-gray"),
+        "is_converted": lead.status == Lead.Status.CONVERTED,
+        **panel_context(
+            viewer=request.user,
+            record=lead,
+            record_type="lead",
+            kind=request.GET.get("composer", "note"),
+            before=request.GET.get("before"),
+        ),
+    }
+    return render(request, "sales/lead_detail.html", ctx)
+
+
+@page
+@require_http_methods(["GET", "POST"])
+def lead_edit(request: HttpRequest, lead_id: int) -> HttpResponse:
+    lead = selectors.lead_get_for_update(viewer=request.user, lead_id=lead_id)  # type: ignore[arg-type]
+    users = _users(request)
+    if request.method == "GET":
+        form = LeadForm(viewer=request.user, users=users, instance=lead)
+        return _lead_form_page(request, form, lead)
+    form = LeadForm(request.POST, viewer=request.user, users=users, instance=lead)
+    saved, status = _save(
+        form,
+        lambda kw: services.lead_update(
+            actor=request.user,  # type: ignore[arg-type]
+            lead=lead,
+            version=form.cleaned_data.get("version"),
+            **kw,
+        ),
+    )
+    if saved is None:
+        return _lead_form_page(request, form, lead, status=status)
+    messages.success(request, _("Changes saved."))
+    return redirect("sales:lead_detail", lead.pk)
+
+
+@page
+@require_http_methods(["GET", "POST"])
+def lead_delete(request: HttpRequest, lead_id: int) -> HttpResponse:
+    lead = selectors.lead_get_for_update(viewer=request.user, lead_id=lead_id)  # type: ignore[arg-type]
+    if request.method == "GET":
+        return render(
+            request,
+            "contacts/confirm_delete.html",
+            {
+                "record": lead,
+                "cancel_url": reverse("sales:lead_detail", args=[lead.pk]),
+                "title": _("Delete %(name)s?") % {"name": lead.full_name},
+            },
+        )
+    try:
+        services.lead_delete(actor=request.user, lead=lead, version=_version(request))  # type: ignore[arg-type]
+    except Conflict as exc:
+        messages.error(request, exc.message)
+        return redirect("sales:lead_detail", lead.pk)
+    messages.success(request, _("%(name)s was deleted.") % {"name": lead.full_name})
+    return redirect("sales:lead_list")
+
+
+@page
+@require_http_methods(["GET", "POST"])
+def lead_convert(request: HttpRequest, lead_id: int) -> HttpResponse:
+    lead = selectors.lead_get_for_update(viewer=request.user, lead_id=lead_id)  # type: ignore[arg-type]
+    if lead.status == Lead.Status.CONVERTED:
+        messages.info(request, _("This lead is already converted."))
+        return redirect("sales:lead_detail", lead.pk)
+    if request.method == "POST":
+        form = LeadConvertForm(request.POST, viewer=request.user, lead=lead)
+        converted, status = _save(
+            form,
+            lambda kw: services.lead_convert(
+                actor=request.user,  # type: ignore[arg-type]
+                lead=lead,
+                version=form.cleaned_data.get("version"),
+                **kw,
+            ),
+        )
+        if converted is not None:
+            messages.success(
+                request, _("%(name)s is now a contact.") % {"name": converted.full_name}
+            )
+            if converted.converted_deal_id:
+                return redirect("sales:deal_detail", converted.converted_deal_id)
+            return redirect("contacts:person_detail", converted.converted_person_id)
+    else:
+        form, status = LeadConvertForm(viewer=request.user, lead=lead), 200
+    orgs = contacts_selectors.organization_list(
+        viewer=request.user,  # type: ignore[arg-type]
+        query=ListQuery(sort="-updated", limit=50),
+    )
+    return render(
+        request,
+        "sales/lead_convert.html",
+        {
+            "form": form,
+            "lead": lead,
+            "conflict": status == 409,
+            "organization_options": [record_ref(o) for o in orgs.items],
+        },
+        status=status,
+    )

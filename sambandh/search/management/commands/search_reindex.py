@@ -1,0 +1,78 @@
+"""Rebuild every search document from the people, organizations, deals and leads.
+
+Each record goes through its domain's own reindex function (the same code the services run on
+every write), inside ``search_batch()`` so documents are saved a batch at a time. Documents whose
+record is gone are removed, and on SQLite the FTS5 index is rebuilt from the documents.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.core.management.base import BaseCommand
+from django.db import connection, transaction
+from django.db.models import Exists, OuterRef, QuerySet
+
+from sambandh.contacts.models import Organization, Person
+from sambandh.contacts.services import organization_reindex, person_reindex
+from sambandh.sales.models import Deal, Lead
+from sambandh.sales.services import deal_reindex, lead_reindex
+from sambandh.search.models import SearchDocument
+from sambandh.search.services import search_batch
+
+
+def _sources() -> list[tuple[str, QuerySet[Any], Callable[[Any], None]]]:
+    return [
+        ("organization", Organization.objects.all(), organization_reindex),
+        ("person", Person.objects.select_related("organization"), person_reindex),
+        ("deal", Deal.objects.select_related("organization"), deal_reindex),
+        # A converted lead lives on as its person, organization and deal: it is not searched.
+        ("lead", Lead.objects.exclude(status=Lead.Status.CONVERTED), lead_reindex),
+    ]
+
+
+class Command(BaseCommand):
+    help = "Rebuild the search documents and the full-text index from all records."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--batch-size", type=int, default=1000)
+        parser.add_argument(
+            "--type", dest="types", action="append",
+            choices=["organization", "person", "deal", "lead"],
+            help="Only this record type (repeatable). All types by default.",
+        )
+
+    def handle(self, *args: Any, batch_size: int, types: list[str] | None, **options: Any) -> None:
+        batch_size = max(1, batch_size)
+        for record_type, queryset, reindex in _sources():
+            if types and record_type not in types:
+                continue
+            removed = self._remove_orphans(record_type, queryset)
+            done = 0
+            last_pk = 0
+            while True:
+                chunk = list(queryset.filter(pk__gt=last_pk).order_by("pk")[:batch_size])
+                if not chunk:
+                    break
+                with transaction.atomic(), search_batch():
+                    for record in chunk:
+                        reindex(record)
+                done += len(chunk)
+                last_pk = chunk[-1].pk
+                if options["verbosity"] >= 2:
+                    self.stdout.write(f"{record_type}: {done}")
+            self.stdout.write(f"{record_type}: {done} indexed, {removed} removed")
+        with connection.cursor() as cursor:
+            if connection.vendor == "sqlite":
+                cursor.execute("INSERT INTO search_fts(search_fts) VALUES ('rebuild')")
+            elif connection.vendor == "postgresql":
+                cursor.execute("ANALYZE search_searchdocument")
+        self.stdout.write(self.style.SUCCESS("Search index rebuilt."))
+
+    def _remove_orphans(self, record_type: str, queryset: QuerySet[Any]) -> int:
+        alive = queryset.model._default_manager.filter(pk=OuterRef("record_id"))
+        if record_type == "lead":
+            alive = alive.exclude(status=Lead.Status.CONVERTED)
+        orphans = SearchDocument.objects.filter(record_type=record_type).exclude(Exists(alive))
+        return orphans.delete()[0]

@@ -1,0 +1,56 @@
+"""The search palette (Ctrl+K) and the full results page: thin views over the search selector."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+from sambandh.search import selectors, text
+
+PALETTE_LIMIT = 10
+PAGE_LIMIT = selectors.MAX_LIMIT
+GROUP_LABELS = {
+    "person": _("People"),
+    "organization": _("Organizations"),
+    "deal": _("Deals"),
+    "lead": _("Leads"),
+}
+
+
+def _context(request: HttpRequest, *, limit: int) -> dict[str, Any]:
+    q = request.GET.get("q", "")[:200].strip()
+    kind = request.GET.get("type", "")
+    types = [kind] if kind in selectors.RECORD_TYPES else None
+    hits = selectors.search(viewer=request.user, q=q, types=types, limit=limit)
+    groups = [
+        {"type": record_type, "label": GROUP_LABELS[record_type], "hits": group}
+        for record_type, group in selectors.group_hits(hits)
+    ]
+    return {
+        "q": q,
+        "type": kind if types else "",
+        "groups": groups,
+        "count": len(hits),
+        "searchable": text.parse_query(q) is not None,
+        "type_choices": list(GROUP_LABELS.items()),
+    }
+
+
+@never_cache
+@require_safe
+@login_required
+def palette(request: HttpRequest) -> HttpResponse:
+    return render(request, "search/_palette_results.html", _context(request, limit=PALETTE_LIMIT))
+
+
+@never_cache
+@require_safe
+@login_required
+def results(request: HttpRequest) -> HttpResponse:
+    return render(request, "search/results.html", _context(request, limit=PAGE_LIMIT))

@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from django.test import RequestFactory
+
+from sambandh.web.context_processors import shell
+from sambandh.web.nav import NavItem, active_view_name, nav_items
+
+
+def item(view_name: str, order: int = 10) -> NavItem:
+    return NavItem(view_name=view_name, label=view_name, icon="home", order=order, app_label="x")
+
+
+ITEMS = [
+    item("home:index", 10),
+    item("contacts:person_list", 20),
+    item("contacts:organization_list", 20),
+    item("sales:deal_board", 30),
+    item("sales:lead_list", 30),
+    item("activities:my_tasks", 40),
+]
+
+
+def test_registry_collects_app_entries_in_nav_order():
+    items = nav_items()
+    assert items, "the domain apps declare nav_items"
+    orders = [entry.order for entry in items]
+    assert orders == sorted(orders)
+    assert all(":" in entry.view_name for entry in items)
+
+
+def test_exact_url_name_is_active():
+    assert active_view_name(ITEMS, "sales", "lead_list") == "sales:lead_list"
+
+
+def test_detail_page_lights_up_its_list_by_entity():
+    assert active_view_name(ITEMS, "contacts", "person_detail") == "contacts:person_list"
+    assert active_view_name(ITEMS, "contacts", "organization_edit") == "contacts:organization_list"
+    assert active_view_name(ITEMS, "sales", "deal_detail") == "sales:deal_board"
+
+
+def test_other_pages_of_a_namespace_fall_back_to_its_first_entry():
+    assert active_view_name(ITEMS, "activities", "task_edit") == "activities:my_tasks"
+
+
+def test_pages_outside_the_registry_light_up_nothing():
+    assert active_view_name(ITEMS, "", "health") is None
+    assert active_view_name(ITEMS, "admin", "index") is None
+    assert active_view_name(ITEMS, "", "") is None
+
+
+def test_context_processor_marks_one_entry_active_and_hides_unroutable_ones(monkeypatch):
+    # Given a registry with one routable entry and one whose URL is not wired yet
+    routable = item("login", 10)
+    missing = item("nowhere:at_all", 20)
+    monkeypatch.setattr("sambandh.web.context_processors.nav_items", lambda: [routable, missing])
+    request = RequestFactory().get("/login/")
+    request.resolver_match = SimpleNamespace(namespace="", url_name="login")
+    # When the shell context is built
+    entries = shell(request)["nav_items"]
+    # Then only the routable entry is shown, and it is the active one
+    assert [(e["view_name"], e["active"]) for e in entries] == [("login", True)]
+    assert entries[0]["url"] == "/login/"
