@@ -44,26 +44,30 @@ def other_team(db: Any) -> Any:
 
 @pytest.fixture
 def owner(team: Any) -> Any:
-    return factories.make_user("sales_rep", email="owner@example.com", full_name="Olivia Owner",
-                               team=team)
+    return factories.make_user(
+        "sales_rep", email="owner@example.com", full_name="Olivia Owner", team=team
+    )
 
 
 @pytest.fixture
 def teammate(team: Any) -> Any:
-    return factories.make_user("sales_rep", email="teammate@example.com",
-                               full_name="Tejas Teammate", team=team)
+    return factories.make_user(
+        "sales_rep", email="teammate@example.com", full_name="Tejas Teammate", team=team
+    )
 
 
 @pytest.fixture
 def outsider(other_team: Any) -> Any:
-    return factories.make_user("sales_rep", email="outsider@example.com",
-                               full_name="Oscar Outsider", team=other_team)
+    return factories.make_user(
+        "sales_rep", email="outsider@example.com", full_name="Oscar Outsider", team=other_team
+    )
 
 
 @pytest.fixture
 def manager(team: Any) -> Any:
-    return factories.make_user("manager", email="manager@example.com", full_name="Meera Manager",
-                               team=team)
+    return factories.make_user(
+        "manager", email="manager@example.com", full_name="Meera Manager", team=team
+    )
 
 
 @pytest.fixture
@@ -73,8 +77,9 @@ def admin_user(db: Any) -> Any:
 
 @pytest.fixture
 def readonly(team: Any) -> Any:
-    return factories.make_user("read_only", email="reader@example.com", full_name="Rae Reader",
-                               team=team)
+    return factories.make_user(
+        "read_only", email="reader@example.com", full_name="Rae Reader", team=team
+    )
 
 
 @pytest.fixture
@@ -97,12 +102,20 @@ class ApiClient:
         return self.client.get(path, params or {}, headers=self._headers(headers))
 
     def post(self, path: str, body: Any = None, **headers: str) -> Any:
-        return self.client.post(path, body if body is not None else {},
-                                content_type="application/json", headers=self._headers(headers))
+        return self.client.post(
+            path,
+            body if body is not None else {},
+            content_type="application/json",
+            headers=self._headers(headers),
+        )
 
     def patch(self, path: str, body: Any = None, **headers: str) -> Any:
-        return self.client.patch(path, body if body is not None else {},
-                                 content_type="application/json", headers=self._headers(headers))
+        return self.client.patch(
+            path,
+            body if body is not None else {},
+            content_type="application/json",
+            headers=self._headers(headers),
+        )
 
     def delete(self, path: str, **headers: str) -> Any:
         return self.client.delete(path, headers=self._headers(headers))

@@ -23,7 +23,7 @@ api = NinjaAPI(
         "(create one with `sambandh token create --email you@example.com`). Lists answer "
         '`{"items": [...], "next": cursor}`; pass `cursor` back for the next page. Updates '
         "need the record's `version` (or an If-Match header with its ETag); a stale one "
-        "answers 409. Errors answer `{\"error\": {\"code\", \"message\", \"fields\"}}`."
+        'answers 409. Errors answer `{"error": {"code", "message", "fields"}}`.'
     ),
     auth=BearerToken(),
     urls_namespace="api",
@@ -32,8 +32,9 @@ api = NinjaAPI(
 )
 
 
-def _error(request: HttpRequest, status: int, code: str, message: str,
-           fields: dict[str, str] | None = None) -> HttpResponse:
+def _error(
+    request: HttpRequest, status: int, code: str, message: str, fields: dict[str, str] | None = None
+) -> HttpResponse:
     return api.create_response(request, error_payload(code, message, fields), status=status)
 
 
@@ -43,7 +44,9 @@ def on_service_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
 
 
 def _loc(loc: tuple | list) -> str:
-    parts = [str(p) for p in loc if p not in ("body", "query", "path", "payload", "data", "filters")]
+    parts = [
+        str(p) for p in loc if p not in ("body", "query", "path", "payload", "data", "filters")
+    ]
     return ".".join(parts) or "__all__"
 
 
@@ -65,8 +68,9 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
 
 @api.exception_handler(AuthenticationError)
 def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    response = _error(request, 401, "unauthorized",
-                      _("Send a valid API token: Authorization: Bearer <token>."))
+    response = _error(
+        request, 401, "unauthorized", _("Send a valid API token: Authorization: Bearer <token>.")
+    )
     response["WWW-Authenticate"] = "Bearer"
     return response
 
@@ -83,8 +87,16 @@ def on_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
 
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    code = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
-            405: "method_not_allowed", 409: "conflict", 413: "too_large", 429: "rate_limited"}
+    code = {
+        400: "bad_request",
+        401: "unauthorized",
+        403: "forbidden",
+        404: "not_found",
+        405: "method_not_allowed",
+        409: "conflict",
+        413: "too_large",
+        429: "rate_limited",
+    }
     return _error(request, exc.status_code, code.get(exc.status_code, "error"), str(exc))
 
 

@@ -26,7 +26,9 @@ PRODUCTION = env_bool("SAMBANDH_PRODUCTION", False)
 if PRODUCTION and SECRET_KEY == _DEV_SECRET:
     raise RuntimeError("SECRET_KEY must be set when SAMBANDH_PRODUCTION is on")
 
-ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
+ALLOWED_HOSTS = [
+    h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h
+]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
@@ -190,6 +192,7 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = not PRODUCTION
 
 # --- security ----------------------------------------------------------------
 from django.utils.csp import CSP  # noqa: E402

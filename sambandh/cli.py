@@ -46,8 +46,14 @@ def ensure_demo_admin() -> tuple[str, str | None]:
     admin = User.objects.filter(role=Role.ADMIN, is_active=True).order_by("id").first()
     if admin is None:
         password = secrets.token_urlsafe(12)
-        admin = user_create(email="admin@example.com", role=Role.ADMIN, password=password,
-                            full_name="Admin", time_zone="Asia/Kolkata", currency="INR")
+        admin = user_create(
+            email="admin@example.com",
+            role=Role.ADMIN,
+            password=password,
+            full_name="Admin",
+            time_zone="Asia/Kolkata",
+            currency="INR",
+        )
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(f"{admin.email}\n{password}\n", encoding="utf-8")
         path.chmod(0o600)
@@ -81,12 +87,17 @@ def cmd_serve(args: argparse.Namespace) -> int:
             if password:
                 print(f"    password: {password}")
             else:
-                print("    password: the one you set (reset it with "
-                      "`sambandh changepassword <email>`)")
+                print(
+                    "    password: the one you set (reset it with "
+                    "`sambandh changepassword <email>`)"
+                )
             print("", flush=True)
     else:
-        print("No users yet: create one with `sambandh user create --email you@example.com "
-              "--role admin --password ...`", flush=True)
+        print(
+            "No users yet: create one with `sambandh user create --email you@example.com "
+            "--role admin --password ...`",
+            flush=True,
+        )
     from granian import Granian
     from granian.constants import Interfaces
 
@@ -128,8 +139,9 @@ def cmd_user(args: argparse.Namespace) -> int:
     from sambandh.accounts.services import user_create
 
     try:
-        user = user_create(email=args.email, role=args.role, password=args.password,
-                           full_name=args.name or "")
+        user = user_create(
+            email=args.email, role=args.role, password=args.password, full_name=args.name or ""
+        )
     except ServiceError as exc:
         return _fail(_validation_text(exc))
     print(f"Created {user.role} {user.email} (id {user.pk})")

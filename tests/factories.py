@@ -17,12 +17,17 @@ from sambandh.sales.models import Deal, Lead, Pipeline, Stage
 _seq = itertools.count(1)
 
 
-def make_user(role: str = "sales_rep", *, email: str | None = None, team: Team | None = None,
-              **extra: Any) -> User:
+def make_user(
+    role: str = "sales_rep", *, email: str | None = None, team: Team | None = None, **extra: Any
+) -> User:
     n = next(_seq)
-    user = user_create(email=email or f"user{n}@example.com", role=role,
-                       password=extra.pop("password", "correct horse battery staple"),
-                       full_name=extra.pop("full_name", f"User {n}"), **extra)
+    user = user_create(
+        email=email or f"user{n}@example.com",
+        role=role,
+        password=extra.pop("password", "correct horse battery staple"),
+        full_name=extra.pop("full_name", f"User {n}"),
+        **extra,
+    )
     if team is not None:
         team_add_member(team=team, user=user)
     return user
@@ -41,11 +46,13 @@ def make_organization(owner: User, **data: Any) -> Organization:
     return contacts.organization_create(actor=owner, data=data)
 
 
-def make_person(owner: User, *, email: str | None = None, phone: str | None = None,
-                **data: Any) -> Person:
+def make_person(
+    owner: User, *, email: str | None = None, phone: str | None = None, **data: Any
+) -> Person:
     data.setdefault("full_name", f"Person {next(_seq)}")
     return contacts.person_create(
-        actor=owner, data=data,
+        actor=owner,
+        data=data,
         emails=[contacts.EmailIn(email)] if email else [],
         phones=[contacts.PhoneIn(phone)] if phone else [],
     )
@@ -54,10 +61,13 @@ def make_person(owner: User, *, email: str | None = None, phone: str | None = No
 def make_pipeline(actor: User | None = None, name: str = "Sales") -> Pipeline:
     admin = actor or make_user("admin")
     return sales.pipeline_create(
-        actor=admin, name=name,
+        actor=admin,
+        name=name,
         stages=[
-            sales.StageIn("Qualified", 10), sales.StageIn("Proposal", 50),
-            sales.StageIn("Negotiation", 80), sales.StageIn("Won", 100, Stage.Kind.WON),
+            sales.StageIn("Qualified", 10),
+            sales.StageIn("Proposal", 50),
+            sales.StageIn("Negotiation", 80),
+            sales.StageIn("Won", 100, Stage.Kind.WON),
             sales.StageIn("Lost", 0, Stage.Kind.LOST),
         ],
     )
@@ -67,8 +77,7 @@ def make_deal(owner: User, pipeline: Pipeline | None = None, **data: Any) -> Dea
     data.setdefault("name", f"Deal {next(_seq)}")
     data.setdefault("amount", "1000")
     data.setdefault("currency", "INR")
-    return sales.deal_create(actor=owner, data=data,
-                             pipeline_id=(pipeline or make_pipeline()).pk)
+    return sales.deal_create(actor=owner, data=data, pipeline_id=(pipeline or make_pipeline()).pk)
 
 
 def make_lead(owner: User, **data: Any) -> Lead:

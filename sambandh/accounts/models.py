@@ -80,7 +80,11 @@ class User(AbstractBaseUser, PermissionsMixin):
 class Team(models.Model):
     name = models.CharField(_("name"), max_length=120, unique=True)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent team"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("parent team"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
     members = models.ManyToManyField(User, through="TeamMembership", related_name="teams")
@@ -103,14 +107,21 @@ class TeamMembership(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["team", "user"], name="team_member_unique")]
 
+    def __str__(self) -> str:
+        return f"{self.user_id} in {self.team_id}"
+
 
 class RecordShare(models.Model):
     """A record shared with one user or with a whole team (exactly one of the two)."""
 
     record_type = models.CharField(max_length=40)
     record_id = models.BigIntegerField()
-    user = models.ForeignKey(User, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     can_edit = models.BooleanField(default=True)
     shared_by = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -130,6 +141,9 @@ class RecordShare(models.Model):
             models.Index(fields=["team", "record_type", "record_id"], name="share_team_idx"),
             models.Index(fields=["record_type", "record_id"], name="share_record_idx"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.record_type}:{self.record_id}"
 
 
 class ApiToken(models.Model):

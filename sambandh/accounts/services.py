@@ -19,7 +19,7 @@ from sambandh.core.audit import audit_record
 from sambandh.core.cleaning import clean_currency, clean_email, clean_text, clean_time_zone
 from sambandh.core.errors import Forbidden, ValidationFailed
 
-TOKEN_PREFIX = "sbk_"
+TOKEN_PREFIX = "sbk_"  # noqa: S105 (a public marker, not a secret)
 _LANGUAGES = {code for code, _name in settings.LANGUAGES}
 
 
@@ -79,8 +79,13 @@ def user_create(
     else:
         user.set_unusable_password()
     user.save()
-    audit_record(actor=actor, action="create", record_type="user", record_id=user.pk,
-                 changes={"email": email, "role": role})
+    audit_record(
+        actor=actor,
+        action="create",
+        record_type="user",
+        record_id=user.pk,
+        changes={"email": email, "role": role},
+    )
     return user
 
 
@@ -103,8 +108,9 @@ def team_create(*, name: str, parent: Team | None = None, actor: User | None = N
     if Team.objects.filter(name__iexact=name).exists():
         raise ValidationFailed(fields={"name": _("A team with this name already exists.")})
     team = Team.objects.create(name=name, parent=parent)
-    audit_record(actor=actor, action="create", record_type="team", record_id=team.pk,
-                 changes={"name": name})
+    audit_record(
+        actor=actor, action="create", record_type="team", record_id=team.pk, changes={"name": name}
+    )
     return team
 
 
@@ -112,8 +118,13 @@ def team_create(*, name: str, parent: Team | None = None, actor: User | None = N
 def team_add_member(*, team: Team, user: User, actor: User | None = None) -> None:
     TeamMembership.objects.get_or_create(team=team, user=user)
     forget_scope(user)
-    audit_record(actor=actor, action="update", record_type="team", record_id=team.pk,
-                 changes={"member_added": user.pk})
+    audit_record(
+        actor=actor,
+        action="update",
+        record_type="team",
+        record_id=team.pk,
+        changes={"member_added": user.pk},
+    )
 
 
 @transaction.atomic
@@ -129,12 +140,23 @@ def record_share(
     if (user is None) == (team is None):
         raise ValidationFailed(_("Share with exactly one user or one team."))
     share, _created = RecordShare.objects.update_or_create(
-        record_type=record_type, record_id=record_id, user=user, team=team,
+        record_type=record_type,
+        record_id=record_id,
+        user=user,
+        team=team,
         defaults={"can_edit": can_edit, "shared_by": actor},
     )
-    audit_record(actor=actor, action="share", record_type=record_type, record_id=record_id,
-                 changes={"user": user.pk if user else None, "team": team.pk if team else None,
-                          "can_edit": can_edit})
+    audit_record(
+        actor=actor,
+        action="share",
+        record_type=record_type,
+        record_id=record_id,
+        changes={
+            "user": user.pk if user else None,
+            "team": team.pk if team else None,
+            "can_edit": can_edit,
+        },
+    )
     return share
 
 
@@ -150,8 +172,13 @@ def token_create(*, user: User, name: str = "", actor: User | None = None) -> tu
         prefix=secret[:12],
         digest=token_digest(secret),
     )
-    audit_record(actor=actor or user, action="token", record_type="user", record_id=user.pk,
-                 summary=f"token {token.prefix} created")
+    audit_record(
+        actor=actor or user,
+        action="token",
+        record_type="user",
+        record_id=user.pk,
+        summary=f"token {token.prefix} created",
+    )
     return token, secret
 
 
@@ -160,8 +187,13 @@ def token_revoke(*, token: ApiToken, actor: User) -> None:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
-        audit_record(actor=actor, action="token", record_type="user", record_id=token.user_id,
-                     summary=f"token {token.prefix} revoked")
+        audit_record(
+            actor=actor,
+            action="token",
+            record_type="user",
+            record_id=token.user_id,
+            summary=f"token {token.prefix} revoked",
+        )
 
 
 def token_touch(*, token: ApiToken) -> None:

@@ -52,7 +52,9 @@ def scope_for(user: Any) -> Scope:
     elif user.role == Role.ADMIN:
         scope = Scope(user.pk, True, frozenset(), frozenset(), True)
     else:
-        team_ids = set(TeamMembership.objects.filter(user_id=user.pk).values_list("team_id", flat=True))
+        team_ids = set(
+            TeamMembership.objects.filter(user_id=user.pk).values_list("team_id", flat=True)
+        )
         owner_ids = {user.pk}
         if user.role in (Role.MANAGER, Role.READ_ONLY) and team_ids:
             managed = _subtree(team_ids)

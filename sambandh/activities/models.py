@@ -41,8 +41,12 @@ class Activity(RecordModel):
     outcome = models.CharField(_("outcome"), max_length=100, blank=True)
     due_at = models.DateTimeField(_("due"), null=True, blank=True)
     assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("assigned to"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned to"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     done_at = models.DateTimeField(_("done"), null=True, blank=True)
     person = models.ForeignKey(
@@ -68,7 +72,8 @@ class Activity(RecordModel):
             models.Index(fields=["deal", "-occurred_at", "-id"], name="activity_deal_idx"),
             models.Index(fields=["lead", "-occurred_at", "-id"], name="activity_lead_idx"),
             models.Index(
-                fields=["assignee", "due_at"], name="activity_open_task_idx",
+                fields=["assignee", "due_at"],
+                name="activity_open_task_idx",
                 condition=models.Q(kind="task", done_at__isnull=True),
             ),
             models.Index(fields=["owner", "-occurred_at", "-id"], name="activity_owner_idx"),

@@ -70,20 +70,27 @@ def _filters(qs: QuerySet[Activity], f: dict[str, Any]) -> QuerySet[Activity]:
 def activity_list(*, viewer: User, query: ListQuery) -> Page[Activity]:
     qs = _filters(activities_visible(viewer), query.filters)
     qs = qs.select_related("owner", "assignee", "person", "organization", "deal", "lead")
-    return paginate(qs, order=sort_order(query.sort, ACTIVITY_SORTS, "-occurred"),
-                    limit=query.limit, cursor=query.cursor)
+    return paginate(
+        qs,
+        order=sort_order(query.sort, ACTIVITY_SORTS, "-occurred"),
+        limit=query.limit,
+        cursor=query.cursor,
+    )
 
 
 def task_list(*, viewer: User, query: ListQuery) -> Page[Activity]:
     qs = _filters(activities_visible(viewer).filter(kind=Activity.Kind.TASK), query.filters)
     qs = qs.annotate(due_sort=Coalesce("due_at", Value(_NO_DUE_DATE, output_field=DateTimeField())))
     qs = qs.select_related("owner", "assignee", "person", "organization", "deal", "lead")
-    return paginate(qs, order=sort_order(query.sort, TASK_SORTS, "due"),
-                    limit=query.limit, cursor=query.cursor)
+    return paginate(
+        qs, order=sort_order(query.sort, TASK_SORTS, "due"), limit=query.limit, cursor=query.cursor
+    )
 
 
 def activity_get(*, viewer: User, activity_id: int, kind: str | None = None) -> Activity:
-    qs = activities_visible(viewer).select_related("owner", "assignee", "person", "organization", "deal", "lead")
+    qs = activities_visible(viewer).select_related(
+        "owner", "assignee", "person", "organization", "deal", "lead"
+    )
     if kind:
         qs = qs.filter(kind=kind)
     activity = qs.filter(pk=activity_id).first()
@@ -112,16 +119,31 @@ def my_tasks(*, viewer: User, now: datetime | None = None, limit: int = 100) -> 
     now = timezone.localtime(now or timezone.now())
     start_of_day = now.replace(hour=0, minute=0, second=0, microsecond=0)
     end_of_day = start_of_day + timedelta(days=1)
-    open_tasks = Activity.objects.filter(kind=Activity.Kind.TASK, assignee=viewer, done_at__isnull=True)
+    open_tasks = Activity.objects.filter(
+        kind=Activity.Kind.TASK, assignee=viewer, done_at__isnull=True
+    )
     related = ("person", "organization", "deal", "lead")
     return MyTasks(
-        overdue=list(open_tasks.filter(due_at__lt=now).select_related(*related).order_by("due_at", "id")[:limit]),
-        today=list(open_tasks.filter(due_at__gte=now, due_at__lt=end_of_day).select_related(*related)
-                   .order_by("due_at", "id")[:limit]),
-        upcoming=list(open_tasks.filter(due_at__gte=end_of_day).select_related(*related)
-                      .order_by("due_at", "id")[:limit]),
-        undated=list(open_tasks.filter(due_at__isnull=True).select_related(*related)
-                     .order_by("-created_at", "-id")[:limit]),
+        overdue=list(
+            open_tasks.filter(due_at__lt=now)
+            .select_related(*related)
+            .order_by("due_at", "id")[:limit]
+        ),
+        today=list(
+            open_tasks.filter(due_at__gte=now, due_at__lt=end_of_day)
+            .select_related(*related)
+            .order_by("due_at", "id")[:limit]
+        ),
+        upcoming=list(
+            open_tasks.filter(due_at__gte=end_of_day)
+            .select_related(*related)
+            .order_by("due_at", "id")[:limit]
+        ),
+        undated=list(
+            open_tasks.filter(due_at__isnull=True)
+            .select_related(*related)
+            .order_by("-created_at", "-id")[:limit]
+        ),
     )
 
 
@@ -150,8 +172,9 @@ def _parse_before(before: str | None) -> tuple[datetime, int] | None:
         raise ValidationFailed(fields={"before": _("Not valid.")}) from None
 
 
-def timeline(*, record: Person | Organization | Deal | Lead, limit: int = 30,
-             before: str | None = None) -> Timeline:
+def timeline(
+    *, record: Person | Organization | Deal | Lead, limit: int = 30, before: str | None = None
+) -> Timeline:
     """Everything that happened with a record, newest first: its activities and, for deals (and
     the people and organizations on them), the stage changes. The caller has already checked the
     viewer may see ``record``; what is on it is shown with it."""
@@ -172,13 +195,18 @@ def timeline(*, record: Person | Organization | Deal | Lead, limit: int = 30,
         at, pk = cut
         activities = activities.filter(Q(occurred_at__lt=at) | Q(occurred_at=at, id__lt=pk))
         changes = changes.filter(changed_at__lt=at)
-    acts = list(activities.select_related("owner", "assignee").order_by("-occurred_at", "-id")[: limit + 1])
+    acts = list(
+        activities.select_related("owner", "assignee").order_by("-occurred_at", "-id")[: limit + 1]
+    )
     stage_rows = list(
-        changes.select_related("deal", "from_stage", "to_stage", "changed_by")
-        .order_by("-changed_at", "-id")[: limit + 1]
+        changes.select_related("deal", "from_stage", "to_stage", "changed_by").order_by(
+            "-changed_at", "-id"
+        )[: limit + 1]
     )
     entries = [TimelineEntry(at=a.occurred_at, kind=a.kind, activity=a) for a in acts]
-    entries += [TimelineEntry(at=s.changed_at, kind="stage_change", stage_change=s) for s in stage_rows]
+    entries += [
+        TimelineEntry(at=s.changed_at, kind="stage_change", stage_change=s) for s in stage_rows
+    ]
     entries.sort(key=lambda e: e.at, reverse=True)
     more = len(entries) > limit
     entries = entries[:limit]

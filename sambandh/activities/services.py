@@ -39,8 +39,9 @@ def _aware(value: Any, field: str, errors: FieldErrors) -> datetime | None:
     return value
 
 
-def _clean_activity(data: dict[str, Any], actor: User, errors: FieldErrors,
-                    instance: Activity | None) -> dict[str, Any]:
+def _clean_activity(
+    data: dict[str, Any], actor: User, errors: FieldErrors, instance: Activity | None
+) -> dict[str, Any]:
     out: dict[str, Any] = {}
     if "kind" in data or instance is None:
         kind = data.get("kind")
@@ -127,14 +128,20 @@ def activity_create(*, actor: User, data: dict[str, Any]) -> Activity:
         if fields["assignee"] is None:
             fields["assignee"] = actor
     activity = Activity.objects.create(owner=actor, **fields)
-    audit_record(actor=actor, action="create", record_type="activity", record_id=activity.pk,
-                 changes={"kind": activity.kind, "subject": activity.subject})
+    audit_record(
+        actor=actor,
+        action="create",
+        record_type="activity",
+        record_id=activity.pk,
+        changes={"kind": activity.kind, "subject": activity.subject},
+    )
     return activity
 
 
 @transaction.atomic
-def activity_update(*, actor: User, activity: Activity, data: dict[str, Any],
-                    version: int | None) -> Activity:
+def activity_update(
+    *, actor: User, activity: Activity, data: dict[str, Any], version: int | None
+) -> Activity:
     _ensure_writer(actor)
     activity = lock_for_update(activity, version)
     errors = FieldErrors()
@@ -148,13 +155,15 @@ def activity_update(*, actor: User, activity: Activity, data: dict[str, Any],
     changes = diff_fields(activity, fields)
     bump_version(activity)
     activity.save()
-    audit_record(actor=actor, action="update", record_type="activity", record_id=activity.pk,
-                 changes=changes)
+    audit_record(
+        actor=actor, action="update", record_type="activity", record_id=activity.pk, changes=changes
+    )
     return activity
 
 
-def task_complete(*, actor: User, task: Activity, done: bool = True,
-                  version: int | None = None) -> Activity:
+def task_complete(
+    *, actor: User, task: Activity, done: bool = True, version: int | None = None
+) -> Activity:
     if task.kind != Activity.Kind.TASK:
         raise ValidationFailed(_("Only tasks can be marked done."))
     return activity_update(actor=actor, activity=task, data={"done": done}, version=version)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Query, Router, Schema
 from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema
 from pydantic import Field
 
 from sambandh.accounts.selectors import user_get
@@ -28,29 +28,64 @@ def user_ref(user: Any) -> dict[str, Any]:
 
 def person_out(p: Person) -> dict[str, Any]:
     return {
-        "id": p.pk, "version": p.version, "full_name": p.full_name, "given_name": p.given_name,
-        "family_name": p.family_name, "job_title": p.job_title, "email": p.email, "phone": p.phone,
-        "organization": {"id": p.organization.pk, "name": p.organization.name} if p.organization else None,
-        "emails": [{"email": e.email, "label": e.label, "is_primary": e.is_primary} for e in p.emails.all()],
-        "phones": [{"number": t.e164, "label": t.label, "is_primary": t.is_primary} for t in p.phones.all()],
+        "id": p.pk,
+        "version": p.version,
+        "full_name": p.full_name,
+        "given_name": p.given_name,
+        "family_name": p.family_name,
+        "job_title": p.job_title,
+        "email": p.email,
+        "phone": p.phone,
+        "organization": {"id": p.organization.pk, "name": p.organization.name}
+        if p.organization
+        else None,
+        "emails": [
+            {"email": e.email, "label": e.label, "is_primary": e.is_primary} for e in p.emails.all()
+        ],
+        "phones": [
+            {"number": t.e164, "label": t.label, "is_primary": t.is_primary} for t in p.phones.all()
+        ],
         "addresses": [
-            {"street": a.street, "city": a.city, "region": a.region, "postal_code": a.postal_code,
-             "country": a.country, "label": a.label, "is_primary": a.is_primary}
+            {
+                "street": a.street,
+                "city": a.city,
+                "region": a.region,
+                "postal_code": a.postal_code,
+                "country": a.country,
+                "label": a.label,
+                "is_primary": a.is_primary,
+            }
             for a in p.addresses.all()
         ],
-        "preferred_language": p.preferred_language, "time_zone": p.time_zone, "currency": p.currency,
-        "country": p.country, "source": p.source, "description": p.description,
-        "tags": [t.name for t in p.tags.all()], "owner": user_ref(p.owner), "custom": p.custom,
-        "created_at": p.created_at, "updated_at": p.updated_at,
+        "preferred_language": p.preferred_language,
+        "time_zone": p.time_zone,
+        "currency": p.currency,
+        "country": p.country,
+        "source": p.source,
+        "description": p.description,
+        "tags": [t.name for t in p.tags.all()],
+        "owner": user_ref(p.owner),
+        "custom": p.custom,
+        "created_at": p.created_at,
+        "updated_at": p.updated_at,
     }
 
 
 def person_list_item(p: Person) -> dict[str, Any]:
     return {
-        "id": p.pk, "version": p.version, "full_name": p.full_name, "job_title": p.job_title,
-        "email": p.email, "phone": p.phone, "country": p.country,
-        "organization": {"id": p.organization.pk, "name": p.organization.name} if p.organization else None,
-        "tags": [t.name for t in p.tags.all()], "owner": user_ref(p.owner), "updated_at": p.updated_at,
+        "id": p.pk,
+        "version": p.version,
+        "full_name": p.full_name,
+        "job_title": p.job_title,
+        "email": p.email,
+        "phone": p.phone,
+        "country": p.country,
+        "organization": {"id": p.organization.pk, "name": p.organization.name}
+        if p.organization
+        else None,
+        "tags": [t.name for t in p.tags.all()],
+        "owner": user_ref(p.owner),
+        "updated_at": p.updated_at,
     }
 
 
@@ -63,14 +98,22 @@ def owner_from(request: HttpRequest, owner_id: int | None) -> Any:
 
 def split_payload(request: HttpRequest, payload: PersonIn) -> tuple[dict[str, Any], dict[str, Any]]:
     """Scalar fields the caller sent, and the contact-point lists and tags (None = unchanged)."""
-    data = payload.model_dump(exclude_unset=True, exclude={"emails", "phones", "addresses", "tags", "version"})
+    data = payload.model_dump(
+        exclude_unset=True, exclude={"emails", "phones", "addresses", "tags", "version"}
+    )
     if "owner_id" in data:
         data["owner"] = owner_from(request, data.pop("owner_id"))
     sent = payload.model_fields_set
     nested = {
-        "emails": [services.EmailIn(**e.model_dump()) for e in payload.emails or []] if "emails" in sent else None,
-        "phones": [services.PhoneIn(**t.model_dump()) for t in payload.phones or []] if "phones" in sent else None,
-        "addresses": [services.AddressIn(**a.model_dump()) for a in payload.addresses or []] if "addresses" in sent else None,
+        "emails": [services.EmailIn(**e.model_dump()) for e in payload.emails or []]
+        if "emails" in sent
+        else None,
+        "phones": [services.PhoneIn(**t.model_dump()) for t in payload.phones or []]
+        if "phones" in sent
+        else None,
+        "addresses": [services.AddressIn(**a.model_dump()) for a in payload.addresses or []]
+        if "addresses" in sent
+        else None,
         "tags": (payload.tags or []) if "tags" in sent else None,
     }
     return data, nested
@@ -98,8 +141,9 @@ def list_people(request: HttpRequest, filters: Query[PersonFilters]) -> Any:
     f = filters.model_dump(exclude={"limit", "cursor", "sort"}, exclude_none=True)
     page = selectors.person_list(
         viewer=request.user,  # type: ignore[arg-type]
-        query=ListQuery(filters=f, sort=filters.sort, limit=clamp_limit(filters.limit),
-                        cursor=filters.cursor),
+        query=ListQuery(
+            filters=f, sort=filters.sort, limit=clamp_limit(filters.limit), cursor=filters.cursor
+        ),
     )
     return page_out(page, person_list_item)
 
@@ -108,7 +152,8 @@ def list_people(request: HttpRequest, filters: Query[PersonFilters]) -> Any:
 def create_person(request: HttpRequest, response: HttpResponse, payload: PersonIn) -> Any:
     data, nested = split_payload(request, payload)
     person = services.person_create(
-        actor=request.user, data=data,  # type: ignore[arg-type]
+        actor=request.user,
+        data=data,  # type: ignore[arg-type]
         **{k: v for k, v in nested.items() if v is not None},
     )
     person = selectors.person_get(viewer=request.user, person_id=person.pk)  # type: ignore[arg-type]
@@ -124,8 +169,9 @@ def get_person(request: HttpRequest, response: HttpResponse, person_id: int) -> 
 
 
 @router.patch("/{int:person_id}", response={200: PersonOut, **ERRORS})
-def update_person(request: HttpRequest, response: HttpResponse, person_id: int,
-                  payload: PersonPatch) -> Any:
+def update_person(
+    request: HttpRequest, response: HttpResponse, person_id: int, payload: PersonPatch
+) -> Any:
     person = selectors.person_get_for_update(viewer=request.user, person_id=person_id)  # type: ignore[arg-type]
     version = expected_version(request, payload.version)
     data, nested = split_payload(request, payload)
@@ -138,6 +184,9 @@ def update_person(request: HttpRequest, response: HttpResponse, person_id: int,
 @router.delete("/{int:person_id}", response={204: None, **ERRORS})
 def delete_person(request: HttpRequest, person_id: int, version: int | None = None) -> Any:
     person = selectors.person_get_for_update(viewer=request.user, person_id=person_id)  # type: ignore[arg-type]
-    services.person_delete(actor=request.user, person=person,  # type: ignore[arg-type]
-                           version=expected_version(request, version))
+    services.person_delete(
+        actor=request.user,
+        person=person,  # type: ignore[arg-type]
+        version=expected_version(request, version),
+    )
     return 204, None

@@ -41,8 +41,12 @@ class Organization(RecordModel):
     size = models.CharField(_("size"), max_length=12, choices=Size.choices, blank=True)
     description = models.TextField(_("description"), blank=True)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent organization"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="children",
+        "self",
+        verbose_name=_("parent organization"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="children",
     )
     country = models.CharField(_("country"), max_length=2, blank=True)
     currency = models.CharField(_("currency"), max_length=3, blank=True)
@@ -75,8 +79,12 @@ class Person(RecordModel):
     email = models.CharField(_("primary email"), max_length=254, blank=True, db_index=True)
     phone = models.CharField(_("primary phone"), max_length=20, blank=True, db_index=True)
     organization = models.ForeignKey(
-        Organization, verbose_name=_("organization"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="people",
+        Organization,
+        verbose_name=_("organization"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="people",
     )
     preferred_language = models.CharField(_("preferred language"), max_length=20, blank=True)
     time_zone = models.CharField(_("time zone"), max_length=64, blank=True)

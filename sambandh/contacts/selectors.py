@@ -75,17 +75,25 @@ def person_list(*, viewer: User, query: ListQuery) -> Page[Person]:
     if email := (query.filters.get("email") or "").strip().lower():
         qs = qs.filter(email=email)
     qs = qs.select_related("organization", "owner").prefetch_related("tags")
-    return paginate(qs, order=sort_order(query.sort, PERSON_SORTS, "name"),
-                    limit=query.limit, cursor=query.cursor)
+    return paginate(
+        qs,
+        order=sort_order(query.sort, PERSON_SORTS, "name"),
+        limit=query.limit,
+        cursor=query.cursor,
+    )
 
 
 def person_detail_qs(viewer: User) -> QuerySet[Person]:
-    return people_visible(viewer).select_related("organization", "owner").prefetch_related(
-        "tags",
-        Prefetch("emails", queryset=EmailAddress.objects.order_by("-is_primary", "id")),
-        Prefetch("phones", queryset=PhoneNumber.objects.order_by("-is_primary", "id")),
-        Prefetch("addresses", queryset=PostalAddress.objects.order_by("-is_primary", "id")),
-        Prefetch("affiliations", queryset=Affiliation.objects.select_related("organization")),
+    return (
+        people_visible(viewer)
+        .select_related("organization", "owner")
+        .prefetch_related(
+            "tags",
+            Prefetch("emails", queryset=EmailAddress.objects.order_by("-is_primary", "id")),
+            Prefetch("phones", queryset=PhoneNumber.objects.order_by("-is_primary", "id")),
+            Prefetch("addresses", queryset=PostalAddress.objects.order_by("-is_primary", "id")),
+            Prefetch("affiliations", queryset=Affiliation.objects.select_related("organization")),
+        )
     )
 
 
@@ -113,13 +121,24 @@ def organization_list(*, viewer: User, query: ListQuery) -> Page[Organization]:
     if industry := (query.filters.get("industry") or "").strip():
         qs = qs.filter(industry__iexact=industry)
     qs = qs.select_related("owner", "parent").prefetch_related("tags")
-    return paginate(qs, order=sort_order(query.sort, ORGANIZATION_SORTS, "name"),
-                    limit=query.limit, cursor=query.cursor)
+    return paginate(
+        qs,
+        order=sort_order(query.sort, ORGANIZATION_SORTS, "name"),
+        limit=query.limit,
+        cursor=query.cursor,
+    )
 
 
 def organization_detail_qs(viewer: User) -> QuerySet[Organization]:
-    return organizations_visible(viewer).select_related("owner", "parent").prefetch_related(
-        "tags", "emails", "phones", "addresses",
+    return (
+        organizations_visible(viewer)
+        .select_related("owner", "parent")
+        .prefetch_related(
+            "tags",
+            "emails",
+            "phones",
+            "addresses",
+        )
     )
 
 
@@ -137,12 +156,16 @@ def organization_get_for_update(*, viewer: User, organization_id: int) -> Organi
     return org
 
 
-def organization_people(*, viewer: User, organization: Organization, limit: int = 100) -> list[Person]:
+def organization_people(
+    *, viewer: User, organization: Organization, limit: int = 100
+) -> list[Person]:
     """People currently at the organization that the viewer may see."""
     return list(
         people_visible(viewer)
-        .filter(Q(organization=organization) | Q(affiliations__organization=organization,
-                                                 affiliations__ended_on__isnull=True))
+        .filter(
+            Q(organization=organization)
+            | Q(affiliations__organization=organization, affiliations__ended_on__isnull=True)
+        )
         .distinct()
         .order_by("full_name", "id")[:limit]
     )
@@ -172,8 +195,9 @@ def tag_page(*, query: ListQuery) -> Page[Tag]:
     qs = Tag.objects.all()
     if text := (query.filters.get("q") or "").strip():
         qs = qs.filter(name__icontains=text)
-    return paginate(qs, order=sort_order(query.sort, TAG_SORTS, "name"),
-                    limit=query.limit, cursor=query.cursor)
+    return paginate(
+        qs, order=sort_order(query.sort, TAG_SORTS, "name"), limit=query.limit, cursor=query.cursor
+    )
 
 
 def tag_get(*, tag_id: int) -> Tag:

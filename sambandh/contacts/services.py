@@ -15,6 +15,15 @@ from django.utils.translation import gettext as _
 
 from sambandh.accounts.models import User
 from sambandh.accounts.visibility import visible_q
+from sambandh.contacts.models import (
+    Affiliation,
+    EmailAddress,
+    Organization,
+    Person,
+    PhoneNumber,
+    PostalAddress,
+    Tag,
+)
 from sambandh.core.audit import audit_record, diff_fields
 from sambandh.core.cleaning import (
     clean_currency,
@@ -29,15 +38,6 @@ from sambandh.core.cleaning import (
 )
 from sambandh.core.errors import Forbidden, NotFound, ValidationFailed
 from sambandh.core.records import FieldErrors, bump_version, clean_custom, lock_for_update
-from sambandh.contacts.models import (
-    Affiliation,
-    EmailAddress,
-    Organization,
-    Person,
-    PhoneNumber,
-    PostalAddress,
-    Tag,
-)
 from sambandh.search.services import search_document_delete, search_document_upsert
 
 MAX_CONTACT_POINTS = 20
@@ -129,7 +129,9 @@ def _clean_phones(items: Sequence[PhoneIn], region: str, errors: FieldErrors) ->
     result: list[PhoneIn] = []
     seen: set[str] = set()
     for i, item in enumerate(items):
-        e164 = errors.run(clean_phone, item.number, region=region or None, field=f"phones.{i}.number")
+        e164 = errors.run(
+            clean_phone, item.number, region=region or None, field=f"phones.{i}.number"
+        )
         if e164 and e164 not in seen:
             seen.add(e164)
             label = clean_text(item.label, field="label", max_length=40)
@@ -147,12 +149,16 @@ def _clean_addresses(items: Sequence[AddressIn], errors: FieldErrors) -> list[Ad
             street=clean_long_text(item.street, field=f"addresses.{i}.street", max_length=500),
             city=clean_text(item.city, field=f"addresses.{i}.city", max_length=100),
             region=clean_text(item.region, field=f"addresses.{i}.region", max_length=100),
-            postal_code=clean_text(item.postal_code, field=f"addresses.{i}.postal_code", max_length=20),
+            postal_code=clean_text(
+                item.postal_code, field=f"addresses.{i}.postal_code", max_length=20
+            ),
             country=_country(item.country, f"addresses.{i}.country", errors),
             label=clean_text(item.label, field=f"addresses.{i}.label", max_length=40),
             is_primary=item.is_primary,
         )
-        if any([address.street, address.city, address.region, address.postal_code, address.country]):
+        if any(
+            [address.street, address.city, address.region, address.postal_code, address.country]
+        ):
             result.append(address)
     return _one_primary(result)
 
@@ -167,24 +173,36 @@ def _one_primary(items: list[Any]) -> list[Any]:
     return items
 
 
-def _replace_contact_points(owner: dict[str, Any], emails: list[EmailIn] | None,
-                            phones: list[PhoneIn] | None, addresses: list[AddressIn] | None) -> None:
+def _replace_contact_points(
+    owner: dict[str, Any],
+    emails: list[EmailIn] | None,
+    phones: list[PhoneIn] | None,
+    addresses: list[AddressIn] | None,
+) -> None:
     if emails is not None:
         EmailAddress.objects.filter(**owner).delete()
         EmailAddress.objects.bulk_create(
-            EmailAddress(email=e.email, label=e.label, is_primary=e.is_primary, **owner) for e in emails
+            EmailAddress(email=e.email, label=e.label, is_primary=e.is_primary, **owner)
+            for e in emails
         )
     if phones is not None:
         PhoneNumber.objects.filter(**owner).delete()
         PhoneNumber.objects.bulk_create(
-            PhoneNumber(e164=p.number, label=p.label, is_primary=p.is_primary, **owner) for p in phones
+            PhoneNumber(e164=p.number, label=p.label, is_primary=p.is_primary, **owner)
+            for p in phones
         )
     if addresses is not None:
         PostalAddress.objects.filter(**owner).delete()
         PostalAddress.objects.bulk_create(
             PostalAddress(
-                street=a.street, city=a.city, region=a.region, postal_code=a.postal_code,
-                country=a.country, label=a.label, is_primary=a.is_primary, **owner,
+                street=a.street,
+                city=a.city,
+                region=a.region,
+                postal_code=a.postal_code,
+                country=a.country,
+                label=a.label,
+                is_primary=a.is_primary,
+                **owner,
             )
             for a in addresses
         )
@@ -199,11 +217,14 @@ def _email_words(email: str) -> list[str]:
 ORG_TEXT_FIELDS = {"name": 200, "industry": 100}
 
 
-def _clean_organization(data: dict[str, Any], actor: User, errors: FieldErrors,
-                        instance: Organization | None) -> dict[str, Any]:
+def _clean_organization(
+    data: dict[str, Any], actor: User, errors: FieldErrors, instance: Organization | None
+) -> dict[str, Any]:
     out: dict[str, Any] = {}
     if "name" in data or instance is None:
-        out["name"] = errors.run(clean_text, data.get("name"), field="name", max_length=200, required=True)
+        out["name"] = errors.run(
+            clean_text, data.get("name"), field="name", max_length=200, required=True
+        )
     if "industry" in data:
         out["industry"] = errors.run(clean_text, data["industry"], field="industry", max_length=100)
     if "domain" in data:
@@ -218,7 +239,9 @@ def _clean_organization(data: dict[str, Any], actor: User, errors: FieldErrors,
     if "size" in data:
         size = data["size"] or ""
         if size and size not in Organization.Size.values:
-            errors.add("size", _("Choose one of: %(v)s.") % {"v": ", ".join(Organization.Size.values)})
+            errors.add(
+                "size", _("Choose one of: %(v)s.") % {"v": ", ".join(Organization.Size.values)}
+            )
         out["size"] = size
     if "description" in data:
         out["description"] = errors.run(clean_long_text, data["description"], field="description")
@@ -234,7 +257,9 @@ def _clean_organization(data: dict[str, Any], actor: User, errors: FieldErrors,
         parent_id = data["parent_id"]
         parent = None
         if parent_id is not None:
-            parent = Organization.objects.filter(visible_q(actor, "organization"), pk=parent_id).first()
+            parent = Organization.objects.filter(
+                visible_q(actor, "organization"), pk=parent_id
+            ).first()
             if parent is None:
                 errors.add("parent_id", _("No such organization."))
             elif instance is not None and _would_cycle(instance, parent):
@@ -263,15 +288,23 @@ def organization_reindex(org: Organization) -> None:
     for phone in phones:
         words += phone_digit_forms(phone)
     search_document_upsert(
-        record_type="organization", record_id=org.pk, owner_id=org.owner_id, title=org.name,
-        subtitle=" · ".join(x for x in [org.domain, org.industry] if x), words=words,
+        record_type="organization",
+        record_id=org.pk,
+        owner_id=org.owner_id,
+        title=org.name,
+        subtitle=" · ".join(x for x in [org.domain, org.industry] if x),
+        words=words,
     )
 
 
 @transaction.atomic
 def organization_create(
-    *, actor: User, data: dict[str, Any], emails: Sequence[EmailIn] = (),
-    phones: Sequence[PhoneIn] = (), addresses: Sequence[AddressIn] = (),
+    *,
+    actor: User,
+    data: dict[str, Any],
+    emails: Sequence[EmailIn] = (),
+    phones: Sequence[PhoneIn] = (),
+    addresses: Sequence[AddressIn] = (),
     tags: Sequence[str] = (),
 ) -> Organization:
     _ensure_writer(actor)
@@ -286,17 +319,29 @@ def organization_create(
     org = Organization.objects.create(**fields)
     _replace_contact_points({"organization": org}, clean_emails, clean_phones, clean_addresses)
     org.tags.set(tag_objs)
-    audit_record(actor=actor, action="create", record_type="organization", record_id=org.pk,
-                 changes={k: v for k, v in fields.items() if v}, summary=org.name)
+    audit_record(
+        actor=actor,
+        action="create",
+        record_type="organization",
+        record_id=org.pk,
+        changes={k: v for k, v in fields.items() if v},
+        summary=org.name,
+    )
     organization_reindex(org)
     return org
 
 
 @transaction.atomic
 def organization_update(
-    *, actor: User, organization: Organization, data: dict[str, Any], version: int | None,
-    emails: Sequence[EmailIn] | None = None, phones: Sequence[PhoneIn] | None = None,
-    addresses: Sequence[AddressIn] | None = None, tags: Sequence[str] | None = None,
+    *,
+    actor: User,
+    organization: Organization,
+    data: dict[str, Any],
+    version: int | None,
+    emails: Sequence[EmailIn] | None = None,
+    phones: Sequence[PhoneIn] | None = None,
+    addresses: Sequence[AddressIn] | None = None,
+    tags: Sequence[str] | None = None,
 ) -> Organization:
     _ensure_writer(actor)
     org = lock_for_update(organization, version)
@@ -313,24 +358,38 @@ def organization_update(
     if tag_objs is not None:
         org.tags.set(tag_objs)
         changes["tags"] = [None, [t.name for t in tag_objs]]
-    for name, items in (("emails", clean_emails), ("phones", clean_phones), ("addresses", clean_addresses)):
+    for name, items in (
+        ("emails", clean_emails),
+        ("phones", clean_phones),
+        ("addresses", clean_addresses),
+    ):
         if items is not None:
             changes[name] = [None, len(items)]
     bump_version(org)
     org.save()
-    audit_record(actor=actor, action="update", record_type="organization", record_id=org.pk,
-                 changes=changes, summary=org.name)
+    audit_record(
+        actor=actor,
+        action="update",
+        record_type="organization",
+        record_id=org.pk,
+        changes=changes,
+        summary=org.name,
+    )
     organization_reindex(org)
     return org
 
 
 @transaction.atomic
-def organization_delete(*, actor: User, organization: Organization, version: int | None = None) -> None:
+def organization_delete(
+    *, actor: User, organization: Organization, version: int | None = None
+) -> None:
     _ensure_writer(actor)
     org = lock_for_update(organization, version)
     pk, name = org.pk, org.name
     org.delete()
-    audit_record(actor=actor, action="delete", record_type="organization", record_id=pk, summary=name)
+    audit_record(
+        actor=actor, action="delete", record_type="organization", record_id=pk, summary=name
+    )
     search_document_delete(record_type="organization", record_id=pk)
 
 
@@ -339,18 +398,25 @@ def _compose_name(given: str, family: str) -> str:
     return " ".join(x for x in [given, family] if x)
 
 
-def _clean_person(data: dict[str, Any], actor: User, errors: FieldErrors,
-                  instance: Person | None) -> dict[str, Any]:
+def _clean_person(
+    data: dict[str, Any], actor: User, errors: FieldErrors, instance: Person | None
+) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    for name, max_length in (("given_name", 100), ("family_name", 100), ("job_title", 150),
-                             ("source", 100)):
+    for name, max_length in (
+        ("given_name", 100),
+        ("family_name", 100),
+        ("job_title", 150),
+        ("source", 100),
+    ):
         if name in data:
             out[name] = errors.run(clean_text, data[name], field=name, max_length=max_length)
     if "full_name" in data:
-        out["full_name"] = errors.run(clean_text, data["full_name"], field="full_name", max_length=200)
+        out["full_name"] = errors.run(
+            clean_text, data["full_name"], field="full_name", max_length=200
+        )
     given = out.get("given_name", instance.given_name if instance else "") or ""
     family = out.get("family_name", instance.family_name if instance else "") or ""
-    full = out.get("full_name", None)
+    full = out.get("full_name")
     if not full:
         # A split name composes the whole form unless the writer gave one; cultures that do not
         # split names give full_name alone.
@@ -363,10 +429,13 @@ def _clean_person(data: dict[str, Any], actor: User, errors: FieldErrors,
     if "description" in data:
         out["description"] = errors.run(clean_long_text, data["description"], field="description")
     if "preferred_language" in data:
-        out["preferred_language"] = errors.run(clean_language, data["preferred_language"],
-                                               field="preferred_language")
+        out["preferred_language"] = errors.run(
+            clean_language, data["preferred_language"], field="preferred_language"
+        )
     if "time_zone" in data:
-        out["time_zone"] = errors.run(clean_time_zone, data["time_zone"]) if data["time_zone"] else ""
+        out["time_zone"] = (
+            errors.run(clean_time_zone, data["time_zone"]) if data["time_zone"] else ""
+        )
     if "currency" in data:
         out["currency"] = errors.run(clean_currency, data["currency"]) if data["currency"] else ""
     if "country" in data:
@@ -396,8 +465,14 @@ def person_reindex(person: Person) -> None:
     for phone in phones:
         words += phone_digit_forms(phone)
     subtitle = " · ".join(x for x in [person.job_title, org_name, person.email] if x)
-    search_document_upsert(record_type="person", record_id=person.pk, owner_id=person.owner_id,
-                           title=person.full_name, subtitle=subtitle, words=words)
+    search_document_upsert(
+        record_type="person",
+        record_id=person.pk,
+        owner_id=person.owner_id,
+        title=person.full_name,
+        subtitle=subtitle,
+        words=words,
+    )
 
 
 def _sync_primary_affiliation(person: Person, title: str) -> None:
@@ -415,8 +490,13 @@ def _sync_primary_affiliation(person: Person, title: str) -> None:
         person=person, organization_id=person.organization_id, ended_on__isnull=True
     ).first()
     if link is None:
-        Affiliation.objects.create(person=person, organization_id=person.organization_id,
-                                   title=title, is_primary=True, started_on=timezone.localdate())
+        Affiliation.objects.create(
+            person=person,
+            organization_id=person.organization_id,
+            title=title,
+            is_primary=True,
+            started_on=timezone.localdate(),
+        )
     elif not link.is_primary or link.title != title:
         link.is_primary, link.title = True, title
         link.save(update_fields=["is_primary", "title"])
@@ -424,8 +504,12 @@ def _sync_primary_affiliation(person: Person, title: str) -> None:
 
 @transaction.atomic
 def person_create(
-    *, actor: User, data: dict[str, Any], emails: Sequence[EmailIn] = (),
-    phones: Sequence[PhoneIn] = (), addresses: Sequence[AddressIn] = (),
+    *,
+    actor: User,
+    data: dict[str, Any],
+    emails: Sequence[EmailIn] = (),
+    phones: Sequence[PhoneIn] = (),
+    addresses: Sequence[AddressIn] = (),
     tags: Sequence[str] = (),
 ) -> Person:
     _ensure_writer(actor)
@@ -443,17 +527,29 @@ def person_create(
     _replace_contact_points({"person": person}, clean_emails, clean_phones, clean_addresses)
     person.tags.set(tag_objs)
     _sync_primary_affiliation(person, person.job_title)
-    audit_record(actor=actor, action="create", record_type="person", record_id=person.pk,
-                 changes={k: v for k, v in fields.items() if v}, summary=person.full_name)
+    audit_record(
+        actor=actor,
+        action="create",
+        record_type="person",
+        record_id=person.pk,
+        changes={k: v for k, v in fields.items() if v},
+        summary=person.full_name,
+    )
     person_reindex(person)
     return person
 
 
 @transaction.atomic
 def person_update(
-    *, actor: User, person: Person, data: dict[str, Any], version: int | None,
-    emails: Sequence[EmailIn] | None = None, phones: Sequence[PhoneIn] | None = None,
-    addresses: Sequence[AddressIn] | None = None, tags: Sequence[str] | None = None,
+    *,
+    actor: User,
+    person: Person,
+    data: dict[str, Any],
+    version: int | None,
+    emails: Sequence[EmailIn] | None = None,
+    phones: Sequence[PhoneIn] | None = None,
+    addresses: Sequence[AddressIn] | None = None,
+    tags: Sequence[str] | None = None,
 ) -> Person:
     _ensure_writer(actor)
     person = lock_for_update(person, version)
@@ -478,8 +574,14 @@ def person_update(
     person.save()
     if "organization" in changes or "job_title" in changes:
         _sync_primary_affiliation(person, person.job_title)
-    audit_record(actor=actor, action="update", record_type="person", record_id=person.pk,
-                 changes=changes, summary=person.full_name)
+    audit_record(
+        actor=actor,
+        action="update",
+        record_type="person",
+        record_id=person.pk,
+        changes=changes,
+        summary=person.full_name,
+    )
     person_reindex(person)
     return person
 

@@ -63,14 +63,17 @@ def expected_version(request: HttpRequest, body_version: int | None) -> int:
         try:
             from_header = int(raw)
         except ValueError:
-            raise ServiceError(_("If-Match must be an ETag this API issued."),
-                               fields={"If-Match": _("Not valid.")}) from None
+            raise ServiceError(
+                _("If-Match must be an ETag this API issued."), fields={"If-Match": _("Not valid.")}
+            ) from None
         if body_version is not None and body_version != from_header:
             raise Conflict(_("If-Match and version disagree."))
         return from_header
     if body_version is None:
-        raise VersionRequired(_("Send the version you are changing: an If-Match header or a "
-                                "version field."), fields={"version": _("This field is required.")})
+        raise VersionRequired(
+            _("Send the version you are changing: an If-Match header or a version field."),
+            fields={"version": _("This field is required.")},
+        )
     return body_version
 
 

@@ -28,18 +28,14 @@ def clean_text(value: str | None, *, field: str, max_length: int, required: bool
     if required and not text:
         raise ValidationFailed(fields={field: _("This field is required.")})
     if len(text) > max_length:
-        raise ValidationFailed(
-            fields={field: _("At most %(n)s characters.") % {"n": max_length}}
-        )
+        raise ValidationFailed(fields={field: _("At most %(n)s characters.") % {"n": max_length}})
     return text
 
 
 def clean_long_text(value: str | None, *, field: str, max_length: int = 100_000) -> str:
     text = (value or "").replace("\x00", "").replace("\r\n", "\n").strip()
     if len(text) > max_length:
-        raise ValidationFailed(
-            fields={field: _("At most %(n)s characters.") % {"n": max_length}}
-        )
+        raise ValidationFailed(fields={field: _("At most %(n)s characters.") % {"n": max_length}})
     return text
 
 
@@ -82,7 +78,9 @@ def phone_digit_forms(e164: str) -> list[str]:
         number = phonenumbers.parse(e164, None)
     except phonenumbers.NumberParseException:
         return [re.sub(r"\D", "", e164)]
-    national = re.sub(r"\D", "", phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL))
+    national = re.sub(
+        r"\D", "", phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+    )
     forms = [e164.lstrip("+"), str(number.national_number), national]
     return list(dict.fromkeys(f for f in forms if f))
 
@@ -109,7 +107,9 @@ def clean_currency(value: str | None, *, field: str = "currency") -> str:
     code = (value or "").strip().upper()
     if code not in currency_codes():
         raise ValidationFailed(
-            fields={field: _("“%(value)s” is not an ISO 4217 currency code.") % {"value": code[:10]}}
+            fields={
+                field: _("“%(value)s” is not an ISO 4217 currency code.") % {"value": code[:10]}
+            }
         )
     return code
 
@@ -162,7 +162,11 @@ def clean_language(value: str | None, *, field: str = "language") -> str:
         raise ValidationFailed(
             fields={field: _("“%(value)s” is not a known language.") % {"value": tag[:20]}}
         ) from None
-    return tag.lower() if "-" not in tag else tag.split("-")[0].lower() + "-" + "-".join(tag.split("-")[1:])
+    return (
+        tag.lower()
+        if "-" not in tag
+        else tag.split("-")[0].lower() + "-" + "-".join(tag.split("-")[1:])
+    )
 
 
 def clean_domain(value: str | None, *, field: str = "domain") -> str:

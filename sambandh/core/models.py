@@ -64,7 +64,9 @@ class AuditEvent(models.Model):
     summary = models.CharField(max_length=300, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["record_type", "record_id", "-at"], name="audit_record_idx")]
+        indexes = [
+            models.Index(fields=["record_type", "record_id", "-at"], name="audit_record_idx")
+        ]
         ordering = ["-at", "-id"]
 
     def __str__(self) -> str:

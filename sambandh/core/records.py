@@ -16,7 +16,7 @@ M = TypeVar("M", bound=Model)
 MAX_CUSTOM_BYTES = 16_384
 
 
-def lock_for_update(instance: M, expected_version: int | None) -> M:
+def lock_for_update[M: Model](instance: M, expected_version: int | None) -> M:
     """Re-read ``instance`` locked for this transaction and refuse a stale version."""
     locked = type(instance)._default_manager.select_for_update().get(pk=instance.pk)
     if expected_version is not None and expected_version != locked.version:  # type: ignore[attr-defined]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from babel.numbers import NumberFormatError, parse_decimal
+from babel.numbers import NumberFormatError, get_decimal_symbol, parse_decimal
 from django import forms
 from django.urls import reverse
 from django.utils.translation import get_language, gettext_lazy, to_locale
@@ -219,10 +219,15 @@ def parse_amount(text: str) -> Any:
     text = text.strip().replace("\u00a0", "").replace(" ", "")
     if not text:
         return 0
-    try:
-        return parse_decimal(text, locale=to_locale(get_language() or "en"), strict=True)
-    except (NumberFormatError, ValueError):
-        return text
+    locale = to_locale(get_language() or "en")
+    # The viewer's own grouping first; with a decimal point, Indian grouping (1,25,000.50) too.
+    candidates = [locale] + (["en_IN"] if get_decimal_symbol(locale) == "." else [])
+    for candidate in candidates:
+        try:
+            return parse_decimal(text, locale=candidate, strict=True)
+        except (NumberFormatError, ValueError):
+            continue
+    return text
 
 
 def _plain_amount(amount: Any) -> str:

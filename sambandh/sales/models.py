@@ -73,7 +73,9 @@ class Lead(RecordModel):
     job_title = models.CharField(_("job title"), max_length=150, blank=True)
     email = models.CharField(_("email"), max_length=254, blank=True, db_index=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
-    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.NEW)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.NEW
+    )
     source = models.CharField(_("source"), max_length=100, blank=True)
     country = models.CharField(_("country"), max_length=2, blank=True)
     preferred_language = models.CharField(_("preferred language"), max_length=20, blank=True)
@@ -115,14 +117,20 @@ class Deal(RecordModel):
     pipeline = models.ForeignKey(Pipeline, on_delete=models.PROTECT, related_name="deals")
     stage = models.ForeignKey(Stage, on_delete=models.PROTECT, related_name="deals")
     # Follows the stage's kind; kept on the row so open/won/lost filters need no join.
-    status = models.CharField(_("status"), max_length=4, choices=Status.choices, default=Status.OPEN)
+    status = models.CharField(
+        _("status"), max_length=4, choices=Status.choices, default=Status.OPEN
+    )
     amount = models.DecimalField(_("amount"), max_digits=18, decimal_places=4, default=Decimal(0))
     currency = models.CharField(_("currency"), max_length=3)
     probability = models.PositiveSmallIntegerField(_("probability (%)"), default=0)
     expected_close_date = models.DateField(_("expected close date"), null=True, blank=True)
     organization = models.ForeignKey(
-        Organization, verbose_name=_("organization"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="deals",
+        Organization,
+        verbose_name=_("organization"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="deals",
     )
     people = models.ManyToManyField(Person, blank=True, related_name="deals")
     source = models.CharField(_("source"), max_length=100, blank=True)

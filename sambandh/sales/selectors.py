@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 
 from sambandh.accounts.models import Role, User
 from sambandh.accounts.visibility import editable_q, visible_q
-from sambandh.contacts.selectors import _int
 from sambandh.contacts.models import Person
+from sambandh.contacts.selectors import _int
 from sambandh.core.errors import Forbidden, NotFound, ValidationFailed
 from sambandh.core.listing import ListQuery, sort_order
 from sambandh.core.pagination import Page, paginate
@@ -51,7 +51,9 @@ def pipeline_list(*, include_archived: bool = False) -> list[Pipeline]:
 def pipeline_get(*, pipeline_id: int) -> Pipeline:
     stages = Stage.objects.filter(is_archived=False).order_by("position", "id")
     pipeline = (
-        Pipeline.objects.prefetch_related(Prefetch("stages", queryset=stages, to_attr="active_stages"))
+        Pipeline.objects.prefetch_related(
+            Prefetch("stages", queryset=stages, to_attr="active_stages")
+        )
         .filter(pk=pipeline_id)
         .first()
     )
@@ -87,8 +89,12 @@ def _deal_filters(qs: QuerySet[Deal], filters: dict[str, Any]) -> QuerySet[Deal]
 def deal_list(*, viewer: User, query: ListQuery) -> Page[Deal]:
     qs = _deal_filters(deals_visible(viewer), query.filters)
     qs = qs.select_related("stage", "pipeline", "organization", "owner").prefetch_related("tags")
-    return paginate(qs, order=sort_order(query.sort, DEAL_SORTS, "-updated"),
-                    limit=query.limit, cursor=query.cursor)
+    return paginate(
+        qs,
+        order=sort_order(query.sort, DEAL_SORTS, "-updated"),
+        limit=query.limit,
+        cursor=query.cursor,
+    )
 
 
 def deal_get(*, viewer: User, deal_id: int) -> Deal:
@@ -127,7 +133,9 @@ class BoardColumn:
     totals: dict[str, Decimal]
 
 
-def deal_board(*, viewer: User, pipeline: Pipeline, filters: dict[str, Any] | None = None) -> list[BoardColumn]:
+def deal_board(
+    *, viewer: User, pipeline: Pipeline, filters: dict[str, Any] | None = None
+) -> list[BoardColumn]:
     """The kanban: each active stage with its first cards and its count and totals per currency."""
     stages = list(pipeline.stages.filter(is_archived=False).order_by("position", "id"))
     base = _deal_filters(deals_visible(viewer).filter(pipeline=pipeline), filters or {})
@@ -143,8 +151,14 @@ def deal_board(*, viewer: User, pipeline: Pipeline, filters: dict[str, Any] | No
             .select_related("organization", "owner")
             .order_by("-position", "-id")[:BOARD_CARDS_PER_STAGE]
         )
-        columns.append(BoardColumn(stage=stage, deals=cards, count=counts.get(stage.pk, 0),
-                                   totals=totals.get(stage.pk, {})))
+        columns.append(
+            BoardColumn(
+                stage=stage,
+                deals=cards,
+                count=counts.get(stage.pk, 0),
+                totals=totals.get(stage.pk, {}),
+            )
+        )
     return columns
 
 
@@ -169,12 +183,22 @@ def lead_list(*, viewer: User, query: ListQuery) -> Page[Lead]:
     if text := (f.get("name") or "").strip():
         qs = qs.filter(full_name__icontains=text)
     qs = qs.select_related("owner").prefetch_related("tags")
-    return paginate(qs, order=sort_order(query.sort, LEAD_SORTS, "-created"),
-                    limit=query.limit, cursor=query.cursor)
+    return paginate(
+        qs,
+        order=sort_order(query.sort, LEAD_SORTS, "-created"),
+        limit=query.limit,
+        cursor=query.cursor,
+    )
 
 
 def lead_get(*, viewer: User, lead_id: int) -> Lead:
-    lead = leads_visible(viewer).select_related("owner").prefetch_related("tags").filter(pk=lead_id).first()
+    lead = (
+        leads_visible(viewer)
+        .select_related("owner")
+        .prefetch_related("tags")
+        .filter(pk=lead_id)
+        .first()
+    )
     if lead is None:
         raise NotFound(_("No such lead."))
     return lead
@@ -201,8 +225,12 @@ def pipeline_page(*, query: ListQuery) -> Page[Pipeline]:
         qs = qs.filter(is_archived=False)
     stages = Stage.objects.filter(is_archived=False).order_by("position", "id")
     qs = qs.prefetch_related(Prefetch("stages", queryset=stages, to_attr="active_stages"))
-    return paginate(qs, order=sort_order(query.sort, PIPELINE_SORTS, "position"),
-                    limit=query.limit, cursor=query.cursor)
+    return paginate(
+        qs,
+        order=sort_order(query.sort, PIPELINE_SORTS, "position"),
+        limit=query.limit,
+        cursor=query.cursor,
+    )
 
 
 def pipeline_get_for_update(*, viewer: User, pipeline_id: int) -> Pipeline:

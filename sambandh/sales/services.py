@@ -62,7 +62,9 @@ def _clean_stages(stages: Sequence[StageIn], errors: FieldErrors) -> list[StageI
     result = []
     names: set[str] = set()
     for i, stage in enumerate(stages):
-        name = errors.run(clean_text, stage.name, field=f"stages.{i}.name", max_length=100, required=True)
+        name = errors.run(
+            clean_text, stage.name, field=f"stages.{i}.name", max_length=100, required=True
+        )
         if name and name.casefold() in names:
             errors.add(f"stages.{i}.name", _("Stage names must be different."))
         names.add((name or "").casefold())
@@ -70,14 +72,18 @@ def _clean_stages(stages: Sequence[StageIn], errors: FieldErrors) -> list[StageI
             errors.add(f"stages.{i}.probability", _("Enter a whole number from 0 to 100."))
         if stage.kind not in Stage.Kind.values:
             errors.add(f"stages.{i}.kind", _("Choose open, won or lost."))
-        result.append(StageIn(name=name or "", probability=stage.probability, kind=stage.kind, id=stage.id))
+        result.append(
+            StageIn(name=name or "", probability=stage.probability, kind=stage.kind, id=stage.id)
+        )
     if result and not any(s.kind == Stage.Kind.OPEN for s in result):
         errors.add("stages", _("A pipeline needs at least one open stage."))
     return result
 
 
 @transaction.atomic
-def pipeline_create(*, actor: User, name: str, stages: Sequence[StageIn], is_default: bool = False) -> Pipeline:
+def pipeline_create(
+    *, actor: User, name: str, stages: Sequence[StageIn], is_default: bool = False
+) -> Pipeline:
     _ensure_pipeline_admin(actor)
     errors = FieldErrors()
     clean_name = errors.run(clean_text, name, field="name", max_length=100, required=True)
@@ -92,15 +98,25 @@ def pipeline_create(*, actor: User, name: str, stages: Sequence[StageIn], is_def
         Stage(pipeline=pipeline, name=s.name, probability=s.probability, kind=s.kind, position=i)
         for i, s in enumerate(clean_stages)
     )
-    audit_record(actor=actor, action="create", record_type="pipeline", record_id=pipeline.pk,
-                 changes={"name": clean_name, "stages": [s.name for s in clean_stages]})
+    audit_record(
+        actor=actor,
+        action="create",
+        record_type="pipeline",
+        record_id=pipeline.pk,
+        changes={"name": clean_name, "stages": [s.name for s in clean_stages]},
+    )
     return pipeline
 
 
 @transaction.atomic
 def pipeline_update(
-    *, actor: User, pipeline: Pipeline, version: int | None, name: str | None = None,
-    stages: Sequence[StageIn] | None = None, is_default: bool | None = None,
+    *,
+    actor: User,
+    pipeline: Pipeline,
+    version: int | None,
+    name: str | None = None,
+    stages: Sequence[StageIn] | None = None,
+    is_default: bool | None = None,
 ) -> Pipeline:
     """Rename, reorder, add and archive stages. A stage that still holds deals is archived, not
     deleted, so stage history keeps pointing at it."""
@@ -124,17 +140,30 @@ def pipeline_update(
         for i, s in enumerate(clean_stages):
             if s.id is not None:
                 stage = existing[s.id]
-                stage.name, stage.probability, stage.kind, stage.position = s.name, s.probability, s.kind, i
+                stage.name, stage.probability, stage.kind, stage.position = (
+                    s.name,
+                    s.probability,
+                    s.kind,
+                    i,
+                )
                 stage.is_archived = False
                 stage.save()
                 kept.add(s.id)
             else:
-                Stage.objects.create(pipeline=pipeline, name=s.name, probability=s.probability,
-                                     kind=s.kind, position=i)
+                Stage.objects.create(
+                    pipeline=pipeline,
+                    name=s.name,
+                    probability=s.probability,
+                    kind=s.kind,
+                    position=i,
+                )
         for stage_id, stage in existing.items():
             if stage_id in kept:
                 continue
-            if Deal.objects.filter(stage=stage).exists() or StageChange.objects.filter(to_stage=stage).exists():
+            if (
+                Deal.objects.filter(stage=stage).exists()
+                or StageChange.objects.filter(to_stage=stage).exists()
+            ):
                 if Deal.objects.filter(stage=stage).exists():
                     raise ValidationFailed(
                         _("Stage “%(name)s” still has deals. Move them before removing it.")
@@ -153,8 +182,9 @@ def pipeline_update(
     pipeline.version += 1
     pipeline.updated_at = timezone.now()
     pipeline.save()
-    audit_record(actor=actor, action="update", record_type="pipeline", record_id=pipeline.pk,
-                 changes=changes)
+    audit_record(
+        actor=actor, action="update", record_type="pipeline", record_id=pipeline.pk, changes=changes
+    )
     return pipeline
 
 
@@ -177,11 +207,14 @@ def pipeline_default() -> Pipeline | None:
 
 
 # --- deals --------------------------------------------------------------------------
-def _clean_deal(data: dict[str, Any], actor: User, errors: FieldErrors,
-                instance: Deal | None) -> dict[str, Any]:
+def _clean_deal(
+    data: dict[str, Any], actor: User, errors: FieldErrors, instance: Deal | None
+) -> dict[str, Any]:
     out: dict[str, Any] = {}
     if "name" in data or instance is None:
-        out["name"] = errors.run(clean_text, data.get("name"), field="name", max_length=200, required=True)
+        out["name"] = errors.run(
+            clean_text, data.get("name"), field="name", max_length=200, required=True
+        )
     for name, max_length in (("source", 100), ("won_reason", 300), ("lost_reason", 300)):
         if name in data:
             out[name] = errors.run(clean_text, data[name], field=name, max_length=max_length)
@@ -189,11 +222,15 @@ def _clean_deal(data: dict[str, Any], actor: User, errors: FieldErrors,
         out["description"] = errors.run(clean_long_text, data["description"], field="description")
     currency = instance.currency if instance else None
     if "currency" in data or instance is None:
-        currency = errors.run(clean_currency, data.get("currency") or actor.currency or settings.DEFAULT_CURRENCY)
+        currency = errors.run(
+            clean_currency, data.get("currency") or actor.currency or settings.DEFAULT_CURRENCY
+        )
         out["currency"] = currency
     if ("amount" in data or "currency" in data) and currency:
         amount = data.get("amount", instance.amount if instance else 0)
-        out["amount"] = errors.run(clean_amount, amount if amount is not None else 0, currency=currency)
+        out["amount"] = errors.run(
+            clean_amount, amount if amount is not None else 0, currency=currency
+        )
     if "expected_close_date" in data:
         value = data["expected_close_date"]
         if value is not None and not isinstance(value, date):
@@ -219,7 +256,9 @@ def _clean_deal(data: dict[str, Any], actor: User, errors: FieldErrors,
     return out
 
 
-def _clean_people(actor: User, person_ids: Sequence[int] | None, errors: FieldErrors) -> list[Person] | None:
+def _clean_people(
+    actor: User, person_ids: Sequence[int] | None, errors: FieldErrors
+) -> list[Person] | None:
     if person_ids is None:
         return None
     ids = list(dict.fromkeys(person_ids))
@@ -232,9 +271,13 @@ def _clean_people(actor: User, person_ids: Sequence[int] | None, errors: FieldEr
     return people
 
 
-def _resolve_stage(pipeline: Pipeline | None, stage_id: int | None, errors: FieldErrors) -> tuple[Pipeline | None, Stage | None]:
+def _resolve_stage(
+    pipeline: Pipeline | None, stage_id: int | None, errors: FieldErrors
+) -> tuple[Pipeline | None, Stage | None]:
     if stage_id is not None:
-        stage = Stage.objects.select_related("pipeline").filter(pk=stage_id, is_archived=False).first()
+        stage = (
+            Stage.objects.select_related("pipeline").filter(pk=stage_id, is_archived=False).first()
+        )
         if stage is None:
             errors.add("stage_id", _("No such stage."))
             return pipeline, None
@@ -252,20 +295,31 @@ def _resolve_stage(pipeline: Pipeline | None, stage_id: int | None, errors: Fiel
 
 def deal_reindex(deal: Deal) -> None:
     org_name = deal.organization.name if deal.organization_id and deal.organization else ""
-    search_document_upsert(record_type="deal", record_id=deal.pk, owner_id=deal.owner_id,
-                           title=deal.name, subtitle=org_name, words=[deal.name, org_name])
+    search_document_upsert(
+        record_type="deal",
+        record_id=deal.pk,
+        owner_id=deal.owner_id,
+        title=deal.name,
+        subtitle=org_name,
+        words=[deal.name, org_name],
+    )
 
 
 def _status_for(stage: Stage) -> str:
     return {Stage.Kind.WON: Deal.Status.WON, Stage.Kind.LOST: Deal.Status.LOST}.get(
-        stage.kind, Deal.Status.OPEN  # type: ignore[arg-type]
+        stage.kind,
+        Deal.Status.OPEN,  # type: ignore[arg-type]
     )
 
 
 @transaction.atomic
 def deal_create(
-    *, actor: User, data: dict[str, Any], pipeline_id: int | None = None,
-    stage_id: int | None = None, person_ids: Sequence[int] | None = None,
+    *,
+    actor: User,
+    data: dict[str, Any],
+    pipeline_id: int | None = None,
+    stage_id: int | None = None,
+    person_ids: Sequence[int] | None = None,
     tags: Sequence[str] = (),
 ) -> Deal:
     _ensure_writer(actor)
@@ -287,26 +341,47 @@ def deal_create(
     fields.setdefault("owner", actor)
     fields.setdefault("probability", stage.probability)
     deal = Deal.objects.create(
-        pipeline=pipeline, stage=stage, status=_status_for(stage), stage_entered_at=now,
-        closed_at=now if stage.kind != Stage.Kind.OPEN else None, position=now.timestamp(),
+        pipeline=pipeline,
+        stage=stage,
+        status=_status_for(stage),
+        stage_entered_at=now,
+        closed_at=now if stage.kind != Stage.Kind.OPEN else None,
+        position=now.timestamp(),
         **fields,
     )
     deal.people.set(people)
     deal.tags.set(tag_objs)
-    StageChange.objects.create(deal=deal, from_stage=None, to_stage=stage, changed_by=actor,
-                               changed_at=now, amount=deal.amount, currency=deal.currency,
-                               probability=deal.probability)
-    audit_record(actor=actor, action="create", record_type="deal", record_id=deal.pk,
-                 changes={**{k: v for k, v in fields.items() if v}, "stage": stage.pk},
-                 summary=deal.name)
+    StageChange.objects.create(
+        deal=deal,
+        from_stage=None,
+        to_stage=stage,
+        changed_by=actor,
+        changed_at=now,
+        amount=deal.amount,
+        currency=deal.currency,
+        probability=deal.probability,
+    )
+    audit_record(
+        actor=actor,
+        action="create",
+        record_type="deal",
+        record_id=deal.pk,
+        changes={**{k: v for k, v in fields.items() if v}, "stage": stage.pk},
+        summary=deal.name,
+    )
     deal_reindex(deal)
     return deal
 
 
 @transaction.atomic
 def deal_update(
-    *, actor: User, deal: Deal, data: dict[str, Any], version: int | None,
-    stage_id: int | None = None, person_ids: Sequence[int] | None = None,
+    *,
+    actor: User,
+    deal: Deal,
+    data: dict[str, Any],
+    version: int | None,
+    stage_id: int | None = None,
+    person_ids: Sequence[int] | None = None,
     tags: Sequence[str] | None = None,
 ) -> Deal:
     _ensure_writer(actor)
@@ -333,8 +408,14 @@ def deal_update(
         _enter_stage(deal, stage, actor, keep_probability="probability" in fields)
     bump_version(deal)
     deal.save()
-    audit_record(actor=actor, action="update", record_type="deal", record_id=deal.pk,
-                 changes=changes, summary=deal.name)
+    audit_record(
+        actor=actor,
+        action="update",
+        record_type="deal",
+        record_id=deal.pk,
+        changes=changes,
+        summary=deal.name,
+    )
     deal_reindex(deal)
     return deal
 
@@ -345,8 +426,14 @@ def _enter_stage(deal: Deal, stage: Stage, actor: User, *, keep_probability: boo
     if not keep_probability:
         deal.probability = stage.probability
     StageChange.objects.create(
-        deal=deal, from_stage=previous, to_stage=stage, changed_by=actor, changed_at=now,
-        amount=deal.amount, currency=deal.currency, probability=deal.probability,
+        deal=deal,
+        from_stage=previous,
+        to_stage=stage,
+        changed_by=actor,
+        changed_at=now,
+        amount=deal.amount,
+        currency=deal.currency,
+        probability=deal.probability,
         seconds_in_previous=int((now - deal.stage_entered_at).total_seconds()),
     )
     deal.pipeline_id = stage.pipeline_id
@@ -358,7 +445,11 @@ def _enter_stage(deal: Deal, stage: Stage, actor: User, *, keep_probability: boo
 
 @transaction.atomic
 def deal_move_stage(
-    *, actor: User, deal: Deal, stage_id: int, version: int | None,
+    *,
+    actor: User,
+    deal: Deal,
+    stage_id: int,
+    version: int | None,
     reason: str = "",
 ) -> Deal:
     """Move a deal to another stage (the kanban drag); records the change as a row."""
@@ -380,8 +471,14 @@ def deal_move_stage(
     deal.position = timezone.now().timestamp()
     bump_version(deal)
     deal.save()
-    audit_record(actor=actor, action="update", record_type="deal", record_id=deal.pk,
-                 changes=changes, summary=deal.name)
+    audit_record(
+        actor=actor,
+        action="update",
+        record_type="deal",
+        record_id=deal.pk,
+        changes=changes,
+        summary=deal.name,
+    )
     return deal
 
 
@@ -396,12 +493,14 @@ def deal_delete(*, actor: User, deal: Deal, version: int | None = None) -> None:
 
 
 # --- leads --------------------------------------------------------------------------
-def _clean_lead(data: dict[str, Any], actor: User, errors: FieldErrors,
-                instance: Lead | None) -> dict[str, Any]:
+def _clean_lead(
+    data: dict[str, Any], actor: User, errors: FieldErrors, instance: Lead | None
+) -> dict[str, Any]:
     out: dict[str, Any] = {}
     if "full_name" in data or instance is None:
-        out["full_name"] = errors.run(clean_text, data.get("full_name"), field="full_name",
-                                      max_length=200, required=True)
+        out["full_name"] = errors.run(
+            clean_text, data.get("full_name"), field="full_name", max_length=200, required=True
+        )
     for name, max_length in (("company", 200), ("job_title", 150), ("source", 100)):
         if name in data:
             out[name] = errors.run(clean_text, data[name], field=name, max_length=max_length)
@@ -411,15 +510,24 @@ def _clean_lead(data: dict[str, Any], actor: User, errors: FieldErrors,
         out["email"] = errors.run(clean_email, data["email"]) if data["email"] else ""
     if "phone" in data:
         region = out.get("country") or (instance.country if instance else "")
-        out["phone"] = errors.run(clean_phone, data["phone"], region=region or None) if data["phone"] else ""
+        out["phone"] = (
+            errors.run(clean_phone, data["phone"], region=region or None) if data["phone"] else ""
+        )
     if "status" in data:
         status = data["status"] or Lead.Status.NEW
         if status not in Lead.Status.values or status == Lead.Status.CONVERTED:
-            errors.add("status", _("Choose new, contacted, qualified or unqualified; convert a lead to mark it converted."))
+            errors.add(
+                "status",
+                _(
+                    "Choose new, contacted, qualified or unqualified; "
+                    "convert a lead to mark it converted."
+                ),
+            )
         out["status"] = status
     if "preferred_language" in data:
-        out["preferred_language"] = errors.run(clean_language, data["preferred_language"],
-                                               field="preferred_language")
+        out["preferred_language"] = errors.run(
+            clean_language, data["preferred_language"], field="preferred_language"
+        )
     if "description" in data:
         out["description"] = errors.run(clean_long_text, data["description"], field="description")
     if "custom" in data:
@@ -432,12 +540,21 @@ def _clean_lead(data: dict[str, Any], actor: User, errors: FieldErrors,
 def lead_reindex(lead: Lead) -> None:
     from sambandh.core.cleaning import phone_digit_forms
 
-    words = [lead.full_name, lead.company, *contacts._email_words(lead.email)] if lead.email else [lead.full_name, lead.company]
+    words = (
+        [lead.full_name, lead.company, *contacts._email_words(lead.email)]
+        if lead.email
+        else [lead.full_name, lead.company]
+    )
     if lead.phone:
         words += phone_digit_forms(lead.phone)
-    search_document_upsert(record_type="lead", record_id=lead.pk, owner_id=lead.owner_id,
-                           title=lead.full_name, subtitle=" · ".join(x for x in [lead.company, lead.email] if x),
-                           words=words)
+    search_document_upsert(
+        record_type="lead",
+        record_id=lead.pk,
+        owner_id=lead.owner_id,
+        title=lead.full_name,
+        subtitle=" · ".join(x for x in [lead.company, lead.email] if x),
+        words=words,
+    )
 
 
 @transaction.atomic
@@ -450,19 +567,33 @@ def lead_create(*, actor: User, data: dict[str, Any], tags: Sequence[str] = ()) 
     fields.setdefault("owner", actor)
     lead = Lead.objects.create(**fields)
     lead.tags.set(tag_objs)
-    audit_record(actor=actor, action="create", record_type="lead", record_id=lead.pk,
-                 changes={k: v for k, v in fields.items() if v}, summary=lead.full_name)
+    audit_record(
+        actor=actor,
+        action="create",
+        record_type="lead",
+        record_id=lead.pk,
+        changes={k: v for k, v in fields.items() if v},
+        summary=lead.full_name,
+    )
     lead_reindex(lead)
     return lead
 
 
 @transaction.atomic
-def lead_update(*, actor: User, lead: Lead, data: dict[str, Any], version: int | None,
-                tags: Sequence[str] | None = None) -> Lead:
+def lead_update(
+    *,
+    actor: User,
+    lead: Lead,
+    data: dict[str, Any],
+    version: int | None,
+    tags: Sequence[str] | None = None,
+) -> Lead:
     _ensure_writer(actor)
     lead = lock_for_update(lead, version)
     if lead.status == Lead.Status.CONVERTED:
-        raise ValidationFailed(_("A converted lead cannot be changed; edit the person or deal instead."))
+        raise ValidationFailed(
+            _("A converted lead cannot be changed; edit the person or deal instead.")
+        )
     errors = FieldErrors()
     fields = _clean_lead(data, actor, errors, lead)
     tag_objs = None if tags is None else errors.run(contacts.tags_resolve, tags)
@@ -473,8 +604,14 @@ def lead_update(*, actor: User, lead: Lead, data: dict[str, Any], version: int |
         changes["tags"] = [None, [t.name for t in tag_objs]]
     bump_version(lead)
     lead.save()
-    audit_record(actor=actor, action="update", record_type="lead", record_id=lead.pk,
-                 changes=changes, summary=lead.full_name)
+    audit_record(
+        actor=actor,
+        action="update",
+        record_type="lead",
+        record_id=lead.pk,
+        changes=changes,
+        summary=lead.full_name,
+    )
     lead_reindex(lead)
     return lead
 
@@ -491,8 +628,14 @@ def lead_delete(*, actor: User, lead: Lead, version: int | None = None) -> None:
 
 @transaction.atomic
 def lead_convert(
-    *, actor: User, lead: Lead, version: int | None, create_deal: bool = True,
-    deal_name: str = "", amount: Any = 0, currency: str | None = None,
+    *,
+    actor: User,
+    lead: Lead,
+    version: int | None,
+    create_deal: bool = True,
+    deal_name: str = "",
+    amount: Any = 0,
+    currency: str | None = None,
     organization_id: int | None = None,
 ) -> Lead:
     """Turn a lead into a person (+ organization, + deal), moving its activities along."""
@@ -502,18 +645,28 @@ def lead_convert(
         raise ValidationFailed(_("This lead is already converted."))
     org = None
     if organization_id is not None:
-        org = Organization.objects.filter(visible_q(actor, "organization"), pk=organization_id).first()
+        org = Organization.objects.filter(
+            visible_q(actor, "organization"), pk=organization_id
+        ).first()
         if org is None:
             raise ValidationFailed(fields={"organization_id": _("No such organization.")})
     elif lead.company:
-        org = (Organization.objects.filter(visible_q(actor, "organization"), name__iexact=lead.company).first()
-               or contacts.organization_create(actor=actor, data={"name": lead.company, "country": lead.country,
-                                                                    "owner": lead.owner}))
+        org = Organization.objects.filter(
+            visible_q(actor, "organization"), name__iexact=lead.company
+        ).first() or contacts.organization_create(
+            actor=actor, data={"name": lead.company, "country": lead.country, "owner": lead.owner}
+        )
     person = contacts.person_create(
         actor=actor,
-        data={"full_name": lead.full_name, "job_title": lead.job_title, "source": lead.source,
-              "country": lead.country, "preferred_language": lead.preferred_language,
-              "organization_id": org.pk if org else None, "owner": lead.owner},
+        data={
+            "full_name": lead.full_name,
+            "job_title": lead.job_title,
+            "source": lead.source,
+            "country": lead.country,
+            "preferred_language": lead.preferred_language,
+            "organization_id": org.pk if org else None,
+            "owner": lead.owner,
+        },
         emails=[contacts.EmailIn(lead.email)] if lead.email else [],
         phones=[contacts.PhoneIn(lead.phone)] if lead.phone else [],
         tags=[t.name for t in lead.tags.all()],
@@ -522,9 +675,14 @@ def lead_convert(
     if create_deal:
         deal = deal_create(
             actor=actor,
-            data={"name": deal_name or _("%(name)s deal") % {"name": lead.company or lead.full_name},
-                  "amount": amount, "currency": currency or actor.currency, "source": lead.source,
-                  "organization_id": org.pk if org else None, "owner": lead.owner},
+            data={
+                "name": deal_name or _("%(name)s deal") % {"name": lead.company or lead.full_name},
+                "amount": amount,
+                "currency": currency or actor.currency,
+                "source": lead.source,
+                "organization_id": org.pk if org else None,
+                "owner": lead.owner,
+            },
             person_ids=[person.pk],
         )
     from sambandh.activities.models import Activity
@@ -535,9 +693,18 @@ def lead_convert(
     lead.converted_person, lead.converted_organization, lead.converted_deal = person, org, deal
     bump_version(lead)
     lead.save()
-    audit_record(actor=actor, action="update", record_type="lead", record_id=lead.pk,
-                 changes={"status": ["open", "converted"], "person": person.pk,
-                          "organization": org.pk if org else None, "deal": deal.pk if deal else None},
-                 summary=lead.full_name)
+    audit_record(
+        actor=actor,
+        action="update",
+        record_type="lead",
+        record_id=lead.pk,
+        changes={
+            "status": ["open", "converted"],
+            "person": person.pk,
+            "organization": org.pk if org else None,
+            "deal": deal.pk if deal else None,
+        },
+        summary=lead.full_name,
+    )
     search_document_delete(record_type="lead", record_id=lead.pk)
     return lead

@@ -29,7 +29,9 @@ class SearchDocument(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["record_type", "record_id"], name="searchdoc_record_unique")
+            models.UniqueConstraint(
+                fields=["record_type", "record_id"], name="searchdoc_record_unique"
+            )
         ]
 
     def __str__(self) -> str:

@@ -48,8 +48,9 @@ def smtp(settings):
 
 def test_login_by_email_in_any_case(owner):
     client = Client()
-    response = client.post("/login/", {"username": "Owner@Example.COM",
-                                       "password": "correct horse battery staple"})
+    response = client.post(
+        "/login/", {"username": "Owner@Example.COM", "password": "correct horse battery staple"}
+    )
     assert response.status_code == 302
     assert client.get("/").status_code == 200
 
@@ -77,15 +78,23 @@ def test_password_reset_by_email(owner, smtp):
     assert len(smtp.messages) == 1
     mail = smtp.messages[0]
     assert mail["To"] == "owner@example.com"
-    body = mail.get_payload(decode=True).decode() if not mail.is_multipart() else \
-        mail.get_payload(0).get_payload(decode=True).decode()
+    body = (
+        mail.get_payload(decode=True).decode()
+        if not mail.is_multipart()
+        else mail.get_payload(0).get_payload(decode=True).decode()
+    )
     link = re.search(r"https?://[^/\s]+(/reset/[^\s]+/)", body)
     assert link, body
     # and following it lets them set a new password
     response = client.get(link.group(1), follow=True)
     form_url = response.redirect_chain[-1][0] if response.redirect_chain else link.group(1)
-    response = client.post(form_url, {"new_password1": "a much better passphrase 42",
-                                      "new_password2": "a much better passphrase 42"})
+    response = client.post(
+        form_url,
+        {
+            "new_password1": "a much better passphrase 42",
+            "new_password2": "a much better passphrase 42",
+        },
+    )
     assert response.status_code == 302
     owner.refresh_from_db()
     assert owner.check_password("a much better passphrase 42")

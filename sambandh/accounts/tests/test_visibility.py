@@ -6,9 +6,8 @@ import pytest
 
 from sambandh.accounts.services import record_share
 from sambandh.contacts.models import Person
-from sambandh.contacts.selectors import people_visible
+from sambandh.contacts.selectors import people_visible, person_get, person_get_for_update
 from sambandh.core.errors import Forbidden, NotFound
-from sambandh.contacts.selectors import person_get, person_get_for_update
 from tests.factories import make_person
 
 pytestmark = pytest.mark.django_db
@@ -55,8 +54,9 @@ def test_share_with_user_and_with_team(owner, teammate, outsider, other_team):
     assert visible_names(outsider) == []
     record_share(actor=owner, record_type="person", record_id=person.pk, team=other_team)
     assert visible_names(outsider) == ["Shared"]
-    record_share(actor=owner, record_type="person", record_id=person.pk, user=teammate,
-                 can_edit=False)
+    record_share(
+        actor=owner, record_type="person", record_id=person.pk, user=teammate, can_edit=False
+    )
     assert visible_names(teammate) == ["Shared"]
     # a read-only share can be seen but not changed
     with pytest.raises(Forbidden):

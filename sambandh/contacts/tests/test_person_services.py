@@ -34,8 +34,10 @@ def test_single_name_cultures_keep_full_name(owner):
 def test_bad_input_reports_every_field_and_writes_nothing(owner):
     with pytest.raises(ValidationFailed) as err:
         services.person_create(
-            actor=owner, data={"full_name": "", "time_zone": "Mars/Olympus"},
-            emails=[services.EmailIn("not-an-email")], phones=[services.PhoneIn("12")],
+            actor=owner,
+            data={"full_name": "", "time_zone": "Mars/Olympus"},
+            emails=[services.EmailIn("not-an-email")],
+            phones=[services.PhoneIn("12")],
         )
     assert set(err.value.fields) == {"full_name", "time_zone", "emails.0.email", "phones.0.number"}
     assert Person.objects.count() == 0
@@ -43,10 +45,14 @@ def test_bad_input_reports_every_field_and_writes_nothing(owner):
 
 def test_changing_organization_keeps_affiliation_history(owner):
     first, second = make_organization(owner, name="First"), make_organization(owner, name="Second")
-    person = services.person_create(actor=owner, data={"full_name": "Asha", "organization_id": first.pk,
-                                                       "job_title": "CTO"})
-    services.person_update(actor=owner, person=person, data={"organization_id": second.pk}, version=1)
+    person = services.person_create(
+        actor=owner, data={"full_name": "Asha", "organization_id": first.pk, "job_title": "CTO"}
+    )
+    services.person_update(
+        actor=owner, person=person, data={"organization_id": second.pk}, version=1
+    )
     links = list(Affiliation.objects.filter(person=person).order_by("id"))
     assert [(a.organization.name, a.is_primary, a.ended_on is not None) for a in links] == [
-        ("First", False, True), ("Second", True, False)
+        ("First", False, True),
+        ("Second", True, False),
     ]

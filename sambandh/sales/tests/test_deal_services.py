@@ -22,7 +22,9 @@ def test_every_stage_change_is_a_row(owner, pipeline):
     # then three rows tell its story and the deal is won
     rows = list(StageChange.objects.filter(deal=deal).order_by("id"))
     assert [(r.from_stage_id, r.to_stage_id) for r in rows] == [
-        (None, stages[0].pk), (stages[0].pk, stages[1].pk), (stages[1].pk, stages[3].pk)
+        (None, stages[0].pk),
+        (stages[0].pk, stages[1].pk),
+        (stages[1].pk, stages[3].pk),
     ]
     assert rows[-1].amount == Decimal("2500.5000") and rows[-1].currency == "EUR"
     assert deal.status == Deal.Status.WON and deal.probability == 100 and deal.closed_at
@@ -63,5 +65,6 @@ def test_hidden_people_on_a_deal_are_neither_shown_nor_dropped(owner, outsider, 
     # and when the outsider sets the people they can see, the hidden link stays
     deal_update(actor=outsider, deal=deal, data={}, version=2, person_ids=[mine.pk])
     assert sorted(Deal.objects.get(pk=deal.pk).people.values_list("full_name", flat=True)) == [
-        "Hidden Person", "Outsider's contact"
+        "Hidden Person",
+        "Outsider's contact",
     ]
