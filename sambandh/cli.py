@@ -79,8 +79,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
         load_demo("small", admin=User.objects.get(email=email))
     if User.objects.exists():
-        email, password = ensure_demo_admin() if args.demo else (None, None)
-        if email:
+        if args.demo:
+            email, password = ensure_demo_admin()
             print("\n  Sambandh is starting.")
             print(f"  Open http://{args.host}:{args.port}/ and sign in as")
             print(f"    email:    {email}")

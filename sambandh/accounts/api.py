@@ -5,7 +5,7 @@ Never answers password hashes, tokens, or anything but the fields below.
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -14,17 +14,13 @@ from pydantic import Field
 
 from sambandh.accounts import selectors
 from sambandh.accounts.models import User
+from sambandh.accounts.selectors import acting_user as viewer
 from sambandh.core.api import ErrorOut, page_out
 from sambandh.core.errors import NotFound
 from sambandh.core.pagination import clamp_limit, paginate
 
 router = Router(tags=["users"])
 ERRORS: dict[int, Any] = {k: ErrorOut for k in (401, 403, 404, 413, 422)}
-
-
-def viewer(request: HttpRequest) -> User:
-    """The token's user: the API's bearer auth has set it on every request that gets here."""
-    return cast(User, request.user)
 
 
 class UserOut(Schema):

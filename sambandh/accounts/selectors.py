@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -36,3 +38,9 @@ def token_authenticate(secret: str) -> ApiToken | None:
     if token is None or (token.expires_at and token.expires_at <= timezone.now()):
         return None
     return token
+
+
+def acting_user(request: Any) -> User:
+    """The signed-in user of a request that authentication has already let through (the API's
+    bearer auth, or a login-required view)."""
+    return cast(User, request.user)

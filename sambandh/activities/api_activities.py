@@ -4,14 +4,14 @@ activities services and selectors."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any, Literal, cast
+from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from sambandh.accounts.models import User
+from sambandh.accounts.selectors import acting_user as viewer
 from sambandh.accounts.selectors import user_get
 from sambandh.activities import selectors, services
 from sambandh.activities.models import Activity
@@ -23,11 +23,6 @@ from sambandh.core.pagination import clamp_limit
 
 router = Router(tags=["activities"])
 ERRORS: dict[int, Any] = {k: ErrorOut for k in (401, 403, 404, 409, 413, 422, 428)}
-
-
-def viewer(request: HttpRequest) -> User:
-    """The token's user: the API's bearer auth has set it on every request that gets here."""
-    return cast(User, request.user)
 
 
 # --- shaping helpers (shared with the tasks router) ----------------------------------------

@@ -167,7 +167,7 @@ def _parse_before(before: str | None) -> tuple[datetime, int] | None:
     try:
         stamp, _sep, pk = before.rpartition("_")
         at = datetime.fromisoformat(stamp)
-        return (at if timezone.is_aware(at) else timezone.make_aware(at, timezone.UTC), int(pk))
+        return (at if timezone.is_aware(at) else timezone.make_aware(at, UTC), int(pk))
     except ValueError:
         raise ValidationFailed(fields={"before": _("Not valid.")}) from None
 

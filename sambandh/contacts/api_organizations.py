@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from sambandh.accounts.models import User
+from sambandh.accounts.selectors import acting_user as viewer
 from sambandh.contacts import selectors, services
 from sambandh.contacts.api_people import ERRORS, split_payload, user_ref
 from sambandh.contacts.models import Organization
@@ -23,11 +23,6 @@ from sambandh.core.listing import ListQuery
 from sambandh.core.pagination import clamp_limit
 
 router = Router(tags=["organizations"])
-
-
-def viewer(request: HttpRequest) -> User:
-    """The token's user: the API's bearer auth has set it on every request that gets here."""
-    return cast(User, request.user)
 
 
 def _ref(org: Organization | None) -> dict[str, Any] | None:

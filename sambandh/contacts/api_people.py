@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from pydantic import Field
 
+from sambandh.accounts.selectors import acting_user as viewer
 from sambandh.accounts.selectors import user_get
 from sambandh.contacts import selectors, services
 from sambandh.contacts.models import Person
@@ -90,7 +91,7 @@ def person_list_item(p: Person) -> dict[str, Any]:
 
 
 def owner_from(request: HttpRequest, owner_id: int | None) -> Any:
-    owner = user_get(viewer=request.user, user_id=owner_id) if owner_id is not None else None  # type: ignore[arg-type]
+    owner = user_get(viewer=viewer(request), user_id=owner_id) if owner_id is not None else None
     if owner_id is not None and owner is None:
         raise ValidationFailed(fields={"owner_id": _("No such user.")})
     return owner
@@ -140,7 +141,7 @@ class PersonPage(Schema):
 def list_people(request: HttpRequest, filters: Query[PersonFilters]) -> Any:
     f = filters.model_dump(exclude={"limit", "cursor", "sort"}, exclude_none=True)
     page = selectors.person_list(
-        viewer=request.user,  # type: ignore[arg-type]
+        viewer=viewer(request),
         query=ListQuery(
             filters=f, sort=filters.sort, limit=clamp_limit(filters.limit), cursor=filters.cursor
         ),
@@ -152,18 +153,18 @@ def list_people(request: HttpRequest, filters: Query[PersonFilters]) -> Any:
 def create_person(request: HttpRequest, response: HttpResponse, payload: PersonIn) -> Any:
     data, nested = split_payload(request, payload)
     person = services.person_create(
-        actor=request.user,
-        data=data,  # type: ignore[arg-type]
+        actor=viewer(request),
+        data=data,
         **{k: v for k, v in nested.items() if v is not None},
     )
-    person = selectors.person_get(viewer=request.user, person_id=person.pk)  # type: ignore[arg-type]
+    person = selectors.person_get(viewer=viewer(request), person_id=person.pk)
     with_etag(response, person.version)
     return 201, person_out(person)
 
 
 @router.get("/{int:person_id}", response={200: PersonOut, **ERRORS})
 def get_person(request: HttpRequest, response: HttpResponse, person_id: int) -> Any:
-    person = selectors.person_get(viewer=request.user, person_id=person_id)  # type: ignore[arg-type]
+    person = selectors.person_get(viewer=viewer(request), person_id=person_id)
     with_etag(response, person.version)
     return person_out(person)
 
@@ -172,21 +173,23 @@ def get_person(request: HttpRequest, response: HttpResponse, person_id: int) -> 
 def update_person(
     request: HttpRequest, response: HttpResponse, person_id: int, payload: PersonPatch
 ) -> Any:
-    person = selectors.person_get_for_update(viewer=request.user, person_id=person_id)  # type: ignore[arg-type]
+    person = selectors.person_get_for_update(viewer=viewer(request), person_id=person_id)
     version = expected_version(request, payload.version)
     data, nested = split_payload(request, payload)
-    services.person_update(actor=request.user, person=person, data=data, version=version, **nested)  # type: ignore[arg-type]
-    person = selectors.person_get(viewer=request.user, person_id=person_id)  # type: ignore[arg-type]
+    services.person_update(
+        actor=viewer(request), person=person, data=data, version=version, **nested
+    )
+    person = selectors.person_get(viewer=viewer(request), person_id=person_id)
     with_etag(response, person.version)
     return person_out(person)
 
 
 @router.delete("/{int:person_id}", response={204: None, **ERRORS})
 def delete_person(request: HttpRequest, person_id: int, version: int | None = None) -> Any:
-    person = selectors.person_get_for_update(viewer=request.user, person_id=person_id)  # type: ignore[arg-type]
+    person = selectors.person_get_for_update(viewer=viewer(request), person_id=person_id)
     services.person_delete(
-        actor=request.user,
-        person=person,  # type: ignore[arg-type]
+        actor=viewer(request),
+        person=person,
         version=expected_version(request, version),
     )
     return 204, None

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from ninja import Schema
 from ninja.security import HttpBearer
 from pydantic import ConfigDict
@@ -37,7 +38,9 @@ def error_payload(code: str, message: str, fields: dict[str, str] | None = None)
 class VersionRequired(ServiceError):
     status = 428
     code = "version_required"
-    default_message = "Send the version you are changing: an If-Match header or a version field."
+    default_message = _lazy(
+        "Send the version you are changing: an If-Match header or a version field."
+    )
 
 
 class BearerToken(HttpBearer):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, Literal, cast
+from typing import Any, Literal
 
 from babel.numbers import get_currency_precision
 from django.http import HttpRequest, HttpResponse
@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from sambandh.accounts.models import User
+from sambandh.accounts.selectors import acting_user as viewer
 from sambandh.accounts.selectors import user_get
 from sambandh.core.api import ErrorOut, expected_version, page_out, with_etag
 from sambandh.core.errors import ValidationFailed
@@ -30,11 +30,6 @@ from sambandh.sales.schemas import (
 
 router = Router(tags=["deals"])
 ERRORS: dict[int, Any] = {k: ErrorOut for k in (401, 403, 404, 409, 413, 422, 428)}
-
-
-def viewer(request: HttpRequest) -> User:
-    """The token's user: the API's bearer auth has set it on every request that gets here."""
-    return cast(User, request.user)
 
 
 # --- shaping helpers (shared with the other sales routers) ------------------------------

@@ -306,10 +306,11 @@ def deal_reindex(deal: Deal) -> None:
 
 
 def _status_for(stage: Stage) -> str:
-    return {Stage.Kind.WON: Deal.Status.WON, Stage.Kind.LOST: Deal.Status.LOST}.get(
-        stage.kind,
-        Deal.Status.OPEN,  # type: ignore[arg-type]
-    )
+    if stage.kind == Stage.Kind.WON:
+        return Deal.Status.WON
+    if stage.kind == Stage.Kind.LOST:
+        return Deal.Status.LOST
+    return Deal.Status.OPEN
 
 
 @transaction.atomic

@@ -64,8 +64,13 @@ def search(request: HttpRequest, params: Query[SearchParams]) -> dict[str, Any]:
         viewer=request.user, q=params.q, types=_types(params.types), limit=params.limit
     )
     items = [
-        {"type": h.record_type, "id": h.record_id, "title": h.title, "subtitle": h.subtitle,
-         "url": h.url}
+        {
+            "type": h.record_type,
+            "id": h.record_id,
+            "title": h.title,
+            "subtitle": h.subtitle,
+            "url": h.url,
+        }
         for h in hits
     ]
     return {"items": items, "next": None}
