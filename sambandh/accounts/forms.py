@@ -11,6 +11,18 @@ from django.utils.translation import gettext_lazy
 from sambandh.core.forms import ServiceForm, currency_choices, time_zone_choices
 
 
+def _native_name(code: str, translated: Any) -> str:
+    """ "తెలుగు (Telugu)": each language in its own script, so everyone finds theirs."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        native = Locale.parse(code, sep="-").get_display_name(Locale.parse(code, sep="-"))
+    except (UnknownLocaleError, ValueError):
+        return str(translated)
+    native = (native or "")[:1].upper() + (native or "")[1:]
+    return native if native.casefold() == str(translated).casefold() else f"{native} ({translated})"
+
+
 class ProfileForm(ServiceForm):
     full_name = forms.CharField(label=gettext_lazy("Name"), max_length=200, required=False)
     language = forms.ChoiceField(
@@ -28,9 +40,11 @@ class ProfileForm(ServiceForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["language"].choices = [(code, name) for code, name in settings.LANGUAGES]
-        self.fields["time_zone"].choices = list(time_zone_choices())
-        self.fields["currency"].choices = currency_choices()
+        self.choice_field("language").choices = [
+            (code, _native_name(code, name)) for code, name in settings.LANGUAGES
+        ]
+        self.choice_field("time_zone").choices = list(time_zone_choices())
+        self.choice_field("currency").choices = currency_choices()
 
 
 class TokenForm(ServiceForm):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -15,7 +15,7 @@ from sambandh.accounts.forms import ProfileForm, TokenForm
 from sambandh.accounts.models import ApiToken
 from sambandh.core.errors import NotFound, ServiceError
 from sambandh.core.forms import apply_service_errors
-from sambandh.core.http import page
+from sambandh.core.http import AuthedRequest, page
 
 
 def _own_tokens(user: Any) -> Any:
@@ -25,29 +25,29 @@ def _own_tokens(user: Any) -> Any:
 
 @page
 @require_http_methods(["GET", "POST"])
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: AuthedRequest) -> HttpResponse:
     user = request.user
     if request.method == "POST":
         form = ProfileForm(request.POST)
         if form.is_valid():
             try:
-                services.user_update_preferences(user=user, **form.cleaned_data)  # type: ignore[arg-type]
+                services.user_update_preferences(user=user, **form.cleaned_data)
             except ServiceError as exc:
                 apply_service_errors(form, exc)
             else:
                 # Say it in the language just chosen.
                 from django.utils import translation
 
-                translation.activate(user.language)  # type: ignore[union-attr]
+                translation.activate(user.language)
                 messages.success(request, _("Your settings were saved."))
                 return redirect("accounts:profile")
     else:
         form = ProfileForm(
             initial={
-                "full_name": user.full_name,  # type: ignore[union-attr]
-                "language": user.language,  # type: ignore[union-attr]
-                "time_zone": user.time_zone,  # type: ignore[union-attr]
-                "currency": user.currency,  # type: ignore[union-attr]
+                "full_name": user.full_name,
+                "language": user.language,
+                "time_zone": user.time_zone,
+                "currency": user.currency,
             }
         )
     return render(request, "accounts/profile.html", {"form": form})
@@ -55,7 +55,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 @page
 @require_http_methods(["GET", "POST"])
-def tokens(request: HttpRequest) -> HttpResponse:
+def tokens(request: AuthedRequest) -> HttpResponse:
     """API tokens: create one (its secret is shown once, on this response only) or revoke."""
     secret = ""
     if request.method == "POST":
@@ -63,7 +63,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             try:
                 _token, secret = services.token_create(
-                    user=request.user,  # type: ignore[arg-type]
+                    user=request.user,
                     name=form.cleaned_data["name"],
                 )
             except ServiceError as exc:
@@ -84,10 +84,10 @@ def tokens(request: HttpRequest) -> HttpResponse:
 
 @page
 @require_POST
-def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+def token_revoke(request: AuthedRequest, token_id: int) -> HttpResponse:
     token = _own_tokens(request.user).filter(pk=token_id).first()
     if token is None:
         raise NotFound(_("No such token."))
-    services.token_revoke(token=token, actor=request.user)  # type: ignore[arg-type]
+    services.token_revoke(token=token, actor=request.user)
     messages.success(request, _("The token was revoked. Programs using it can no longer sign in."))
     return redirect("accounts:tokens")

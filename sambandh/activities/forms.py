@@ -92,7 +92,7 @@ class ComposerForm(ServiceForm):
         super().__init__(*args, **kwargs)
         self.viewer = viewer
         self.users = {u.pk: u for u in users or []}
-        self.fields["assignee"].choices = with_blank(
+        self.choice_field("assignee").choices = with_blank(
             [(str(u.pk), str(u)) for u in users or []], str(gettext_lazy("Me"))
         )
         kind = self.current_kind
@@ -109,11 +109,12 @@ class ComposerForm(ServiceForm):
 
     @property
     def submit_label(self) -> Any:
-        return {
+        labels: dict[str, Any] = {
             Activity.Kind.TASK: gettext_lazy("Add task"),
             Activity.Kind.CALL: gettext_lazy("Log call"),
             Activity.Kind.MEETING: gettext_lazy("Log meeting"),
-        }.get(self.current_kind, gettext_lazy("Save note"))
+        }
+        return labels.get(self.current_kind, gettext_lazy("Save note"))
 
     def to_service(self) -> dict[str, Any]:
         cd = self.cleaned_data

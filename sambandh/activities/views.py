@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -25,7 +25,7 @@ from sambandh.activities.models import Activity
 from sambandh.activities.selectors import timeline
 from sambandh.core.errors import ValidationFailed
 from sambandh.core.forms import apply_service_errors
-from sambandh.core.http import is_htmx, page, safe_next
+from sambandh.core.http import AuthedRequest, is_htmx, page, safe_next
 
 RECORD_URLS = {
     "person": "contacts:person_detail",
@@ -39,11 +39,11 @@ def record_url(record_type: str, record_id: Any) -> str:
     return reverse(RECORD_URLS[record_type], args=[record_id])
 
 
-def _users(request: HttpRequest) -> list[Any]:
-    return list(user_list(viewer=request.user))  # type: ignore[arg-type]
+def _users(request: AuthedRequest) -> list[Any]:
+    return list(user_list(viewer=request.user))
 
 
-def _tasks_response(request: HttpRequest, form: ComposerForm | None = None, status: int = 200):
+def _tasks_response(request: AuthedRequest, form: ComposerForm | None = None, status: int = 200):
     return render(
         request,
         "activities/_my_tasks_body.html",
@@ -54,7 +54,7 @@ def _tasks_response(request: HttpRequest, form: ComposerForm | None = None, stat
 
 @page
 @require_http_methods(["GET", "POST"])
-def activity_create(request: HttpRequest) -> HttpResponse:
+def activity_create(request: AuthedRequest) -> HttpResponse:
     """GET: the composer for one kind (the composer's tabs). POST: add the activity, then answer
     the re-rendered panel (composer + timeline), or the task list when it came from "My tasks"."""
     source = request.POST if request.method == "POST" else request.GET
@@ -68,7 +68,7 @@ def activity_create(request: HttpRequest) -> HttpResponse:
     users = _users(request) if kind == Activity.Kind.TASK else []
 
     if request.method == "GET":
-        form = composer_form(
+        composer = composer_form(
             viewer=request.user,
             record_type=record_type,
             record_id=record.pk if record else None,
@@ -79,32 +79,31 @@ def activity_create(request: HttpRequest) -> HttpResponse:
             request,
             "activities/_composer.html",
             {
-                "composer": form,
+                "composer": composer,
                 "record": record,
                 "record_type": record_type,
                 "composer_kinds": COMPOSER_KINDS,
             },
         )
 
-    if not request.user.can_write:  # type: ignore[union-attr]
+    if not request.user.can_write:
         raise PermissionDenied(_("Your role can read records but not change them."))
-    form = ComposerForm(request.POST, viewer=request.user, users=users)
-    status = 200
-    if form.is_valid():
+    bound = ComposerForm(request.POST, viewer=request.user, users=users)
+    saved, status = False, 422
+    if bound.is_valid():
         try:
-            services.activity_create(actor=request.user, data=form.to_service())  # type: ignore[arg-type]
+            services.activity_create(actor=request.user, data=bound.to_service())
         except ValidationFailed as exc:
-            apply_service_errors(form, exc)
-            status = 422
+            apply_service_errors(bound, exc)
         else:
-            if not is_htmx(request):
-                messages.success(request, _("Saved."))
-                if from_tasks or record is None:
-                    return redirect("activities:my_tasks")
-                return redirect(record_url(record_type, record.pk) + f"?composer={kind}")
-            form = None
-    else:
-        status = 422
+            saved, status = True, 200
+    if saved and not is_htmx(request):
+        messages.success(request, _("Saved."))
+        if from_tasks or record is None:
+            return redirect("activities:my_tasks")
+        return redirect(record_url(record_type, record.pk) + f"?composer={kind}")
+    # After a save the composer starts empty again; after an error it keeps what was typed.
+    form = None if saved else bound
     if form is not None and not is_htmx(request):
         for message in [*form.non_field_errors(), *[e for f in form for e in f.errors]]:
             messages.error(request, message)
@@ -128,7 +127,7 @@ def activity_create(request: HttpRequest) -> HttpResponse:
 
 @page
 @require_GET
-def timeline_page(request: HttpRequest, record_type: str, record_id: int) -> HttpResponse:
+def timeline_page(request: AuthedRequest, record_type: str, record_id: int) -> HttpResponse:
     """Older timeline entries ("Load older"), as list items that replace the button."""
     record = timeline_record(viewer=request.user, record_type=record_type, record_id=record_id)
     try:
@@ -148,16 +147,16 @@ def timeline_page(request: HttpRequest, record_type: str, record_id: int) -> Htt
 
 @page
 @require_POST
-def task_toggle(request: HttpRequest, activity_id: int) -> HttpResponse:
+def task_toggle(request: AuthedRequest, activity_id: int) -> HttpResponse:
     """Mark a task done or not done (``done`` present means done)."""
     task = selectors.activity_get_for_update(
         viewer=request.user,
         activity_id=activity_id,
-        kind=Activity.Kind.TASK,  # type: ignore[arg-type]
+        kind=Activity.Kind.TASK,
     )
     done = request.POST.get("done") in ("1", "on", "true")
-    task = services.task_complete(actor=request.user, task=task, done=done)  # type: ignore[arg-type]
-    task = selectors.activity_get(viewer=request.user, activity_id=task.pk)  # type: ignore[arg-type]
+    task = services.task_complete(actor=request.user, task=task, done=done)
+    task = selectors.activity_get(viewer=request.user, activity_id=task.pk)
     if not is_htmx(request):
         return redirect(safe_next(request, reverse("activities:my_tasks")))
     if request.POST.get("view") == "tasks":
@@ -168,17 +167,17 @@ def task_toggle(request: HttpRequest, activity_id: int) -> HttpResponse:
 
 @page
 @require_POST
-def activity_delete(request: HttpRequest, activity_id: int) -> HttpResponse:
-    activity = selectors.activity_get_for_update(viewer=request.user, activity_id=activity_id)  # type: ignore[arg-type]
-    services.activity_delete(actor=request.user, activity=activity)  # type: ignore[arg-type]
+def activity_delete(request: AuthedRequest, activity_id: int) -> HttpResponse:
+    activity = selectors.activity_get_for_update(viewer=request.user, activity_id=activity_id)
+    services.activity_delete(actor=request.user, activity=activity)
     if is_htmx(request):
         return HttpResponse("")
     messages.success(request, _("Deleted."))
     return redirect(safe_next(request, reverse("activities:my_tasks")))
 
 
-def _my_tasks_context(request: HttpRequest, form: ComposerForm | None = None) -> dict[str, Any]:
-    tasks = selectors.my_tasks(viewer=request.user)  # type: ignore[arg-type]
+def _my_tasks_context(request: AuthedRequest, form: ComposerForm | None = None) -> dict[str, Any]:
+    tasks = selectors.my_tasks(viewer=request.user)
     sections = [
         ("overdue", _("Overdue"), tasks.overdue),
         ("today", _("Today"), tasks.today),
@@ -196,5 +195,5 @@ def _my_tasks_context(request: HttpRequest, form: ComposerForm | None = None) ->
 
 @page
 @require_GET
-def my_tasks(request: HttpRequest) -> HttpResponse:
+def my_tasks(request: AuthedRequest) -> HttpResponse:
     return render(request, "activities/my_tasks.html", _my_tasks_context(request))

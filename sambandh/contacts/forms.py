@@ -102,9 +102,10 @@ class RecordForm(ServiceForm):
         data = args[0] if args else kwargs.get("data")
         self.email_rows = self._row_count("email", data, len(emails))
         self.phone_rows = self._row_count("phone", data, len(phones))
-        super().__init__(*args, initial=initial, **kwargs)
-        self.fields["owner"].choices = owner_choices(users)
-        self.fields["address_country"].choices = with_blank(country_choices())
+        kwargs["initial"] = initial
+        super().__init__(*args, **kwargs)
+        self.choice_field("owner").choices = owner_choices(users)
+        self.choice_field("address_country").choices = with_blank(country_choices())
         for i in range(self.email_rows):
             self.fields[f"email_{i}"] = forms.CharField(
                 label=_("Email"),
@@ -262,9 +263,9 @@ class PersonForm(RecordForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["time_zone"].choices = with_blank(time_zone_choices())
-        self.fields["country"].choices = with_blank(country_choices())
-        self.fields["currency"].choices = with_blank(currency_choices())
+        self.choice_field("time_zone").choices = with_blank(time_zone_choices())
+        self.choice_field("country").choices = with_blank(country_choices())
+        self.choice_field("currency").choices = with_blank(currency_choices())
 
     def instance_initial(self, person: Person) -> dict[str, Any]:
         return {
@@ -337,9 +338,9 @@ class OrganizationForm(RecordForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["size"].choices = with_blank(Organization.Size.choices)
-        self.fields["country"].choices = with_blank(country_choices())
-        self.fields["currency"].choices = with_blank(currency_choices())
+        self.choice_field("size").choices = with_blank(Organization.Size.choices)
+        self.choice_field("country").choices = with_blank(country_choices())
+        self.choice_field("currency").choices = with_blank(currency_choices())
 
     def instance_initial(self, org: Organization) -> dict[str, Any]:
         return {

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -20,7 +20,7 @@ from sambandh.contacts import selectors, services
 from sambandh.contacts.forms import OrganizationForm, PersonForm
 from sambandh.core.errors import Conflict, ValidationFailed
 from sambandh.core.forms import apply_service_errors, language_choices, record_ref
-from sambandh.core.http import page
+from sambandh.core.http import AuthedRequest, page
 from sambandh.core.listing import ListQuery
 from sambandh.core.lists import Column, ListSpec, list_page
 from sambandh.sales import selectors as sales_selectors
@@ -64,16 +64,16 @@ ORGANIZATIONS = ListSpec(
 )
 
 
-def _users(request: HttpRequest) -> list[Any]:
-    return list(user_list(viewer=request.user))  # type: ignore[arg-type]
+def _users(request: AuthedRequest) -> list[Any]:
+    return list(user_list(viewer=request.user))
 
 
-def _require_writer(request: HttpRequest) -> None:
-    if not request.user.can_write:  # type: ignore[union-attr]
+def _require_writer(request: AuthedRequest) -> None:
+    if not request.user.can_write:
         raise PermissionDenied(_("Your role can read records but not change them."))
 
 
-def _list_context(request: HttpRequest) -> dict[str, Any]:
+def _list_context(request: AuthedRequest) -> dict[str, Any]:
     from sambandh.contacts.selectors import tag_list
     from sambandh.core.forms import country_choices
 
@@ -87,27 +87,27 @@ def _list_context(request: HttpRequest) -> dict[str, Any]:
 # --- people -------------------------------------------------------------------------------------
 @page
 @require_http_methods(["GET", "POST"])
-def person_list(request: HttpRequest) -> HttpResponse:
+def person_list(request: AuthedRequest) -> HttpResponse:
     return list_page(
         request,
         spec=PEOPLE,
-        select=lambda query: selectors.person_list(viewer=request.user, query=query),  # type: ignore[arg-type]
+        select=lambda query: selectors.person_list(viewer=request.user, query=query),
         template="contacts/person_list.html",
         context=_list_context(request) if request.method == "GET" else None,
     )
 
 
-def _organization_options(request: HttpRequest) -> list[str]:
+def _organization_options(request: AuthedRequest) -> list[str]:
     """A first set of choices for organization inputs; typing asks the server for more."""
     page_ = selectors.organization_list(
-        viewer=request.user,  # type: ignore[arg-type]
+        viewer=request.user,
         query=ListQuery(sort="-updated", limit=50),
     )
     return [record_ref(o) for o in page_.items]
 
 
 def _person_form_page(
-    request: HttpRequest, form: PersonForm, person: Any = None, status: int = 200
+    request: AuthedRequest, form: PersonForm, person: Any = None, status: int = 200
 ) -> HttpResponse:
     return render(
         request,
@@ -123,7 +123,7 @@ def _person_form_page(
     )
 
 
-def _save(request: HttpRequest, form: Any, write: Any) -> tuple[Any, int]:
+def _save(request: AuthedRequest, form: Any, write: Any) -> tuple[Any, int]:
     """Validate, call the service, and put its errors back on the form. Returns (record, status)."""
     if not form.is_valid():
         return None, 200
@@ -142,14 +142,14 @@ def _save(request: HttpRequest, form: Any, write: Any) -> tuple[Any, int]:
 
 @page
 @require_http_methods(["GET", "POST"])
-def person_create(request: HttpRequest) -> HttpResponse:
+def person_create(request: AuthedRequest) -> HttpResponse:
     _require_writer(request)
     users = _users(request)
     if request.method == "GET":
         initial: dict[str, Any] = {}
         org_id = request.GET.get("organization")
         if org_id and org_id.isdigit():
-            org = selectors.organizations_visible(request.user).filter(pk=org_id).first()  # type: ignore[arg-type]
+            org = selectors.organizations_visible(request.user).filter(pk=org_id).first()
             initial["organization"] = record_ref(org) if org else ""
         form = PersonForm(viewer=request.user, users=users, initial=initial)
         return _person_form_page(request, form)
@@ -157,7 +157,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
     person, status = _save(
         request,
         form,
-        lambda kw: services.person_create(actor=request.user, **kw),  # type: ignore[arg-type]
+        lambda kw: services.person_create(actor=request.user, **kw),
     )
     if person is None:
         return _person_form_page(request, form, status=status)
@@ -167,10 +167,10 @@ def person_create(request: HttpRequest) -> HttpResponse:
 
 @page
 @require_GET
-def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
-    person = selectors.person_get(viewer=request.user, person_id=person_id)  # type: ignore[arg-type]
+def person_detail(request: AuthedRequest, person_id: int) -> HttpResponse:
+    person = selectors.person_get(viewer=request.user, person_id=person_id)
     deals = sales_selectors.deal_list(
-        viewer=request.user,  # type: ignore[arg-type]
+        viewer=request.user,
         query=ListQuery(filters={"person_id": person.pk}, sort="-updated", limit=RELATED_LIMIT),
     )
     affiliations = list(person.affiliations.all())
@@ -195,8 +195,8 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
 
 @page
 @require_http_methods(["GET", "POST"])
-def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
-    person = selectors.person_get_for_update(viewer=request.user, person_id=person_id)  # type: ignore[arg-type]
+def person_edit(request: AuthedRequest, person_id: int) -> HttpResponse:
+    person = selectors.person_get_for_update(viewer=request.user, person_id=person_id)
     users = _users(request)
     if request.method == "GET":
         form = PersonForm(viewer=request.user, users=users, instance=person)
@@ -206,7 +206,7 @@ def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
         request,
         form,
         lambda kw: services.person_update(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             person=person,
             version=form.cleaned_data.get("version"),
             **kw,
@@ -220,8 +220,8 @@ def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
 
 @page
 @require_http_methods(["GET", "POST"])
-def person_delete(request: HttpRequest, person_id: int) -> HttpResponse:
-    person = selectors.person_get_for_update(viewer=request.user, person_id=person_id)  # type: ignore[arg-type]
+def person_delete(request: AuthedRequest, person_id: int) -> HttpResponse:
+    person = selectors.person_get_for_update(viewer=request.user, person_id=person_id)
     if request.method == "GET":
         return render(
             request,
@@ -234,7 +234,7 @@ def person_delete(request: HttpRequest, person_id: int) -> HttpResponse:
         )
     try:
         services.person_delete(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             person=person,
             version=_version(request),
         )
@@ -245,7 +245,7 @@ def person_delete(request: HttpRequest, person_id: int) -> HttpResponse:
     return redirect("contacts:person_list")
 
 
-def _version(request: HttpRequest) -> int | None:
+def _version(request: AuthedRequest) -> int | None:
     raw = request.POST.get("version", "")
     return int(raw) if raw.isdigit() else None
 
@@ -253,18 +253,18 @@ def _version(request: HttpRequest) -> int | None:
 # --- organizations ------------------------------------------------------------------------------
 @page
 @require_http_methods(["GET", "POST"])
-def organization_list(request: HttpRequest) -> HttpResponse:
+def organization_list(request: AuthedRequest) -> HttpResponse:
     return list_page(
         request,
         spec=ORGANIZATIONS,
-        select=lambda query: selectors.organization_list(viewer=request.user, query=query),  # type: ignore[arg-type]
+        select=lambda query: selectors.organization_list(viewer=request.user, query=query),
         template="contacts/organization_list.html",
         context=_list_context(request) if request.method == "GET" else None,
     )
 
 
 def _organization_form_page(
-    request: HttpRequest, form: OrganizationForm, org: Any = None, status: int = 200
+    request: AuthedRequest, form: OrganizationForm, org: Any = None, status: int = 200
 ) -> HttpResponse:
     return render(
         request,
@@ -281,7 +281,7 @@ def _organization_form_page(
 
 @page
 @require_http_methods(["GET", "POST"])
-def organization_create(request: HttpRequest) -> HttpResponse:
+def organization_create(request: AuthedRequest) -> HttpResponse:
     _require_writer(request)
     users = _users(request)
     if request.method == "GET":
@@ -291,7 +291,7 @@ def organization_create(request: HttpRequest) -> HttpResponse:
     org, status = _save(
         request,
         form,
-        lambda kw: services.organization_create(actor=request.user, **kw),  # type: ignore[arg-type]
+        lambda kw: services.organization_create(actor=request.user, **kw),
     )
     if org is None:
         return _organization_form_page(request, form, status=status)
@@ -301,17 +301,17 @@ def organization_create(request: HttpRequest) -> HttpResponse:
 
 @page
 @require_GET
-def organization_detail(request: HttpRequest, organization_id: int) -> HttpResponse:
+def organization_detail(request: AuthedRequest, organization_id: int) -> HttpResponse:
     viewer = request.user
-    org = selectors.organization_get(viewer=viewer, organization_id=organization_id)  # type: ignore[arg-type]
+    org = selectors.organization_get(viewer=viewer, organization_id=organization_id)
     deals = sales_selectors.deal_list(
-        viewer=viewer,  # type: ignore[arg-type]
+        viewer=viewer,
         query=ListQuery(filters={"organization_id": org.pk}, sort="-updated", limit=RELATED_LIMIT),
     )
     ctx = {
         "organization": org,
-        "people": selectors.organization_people(viewer=viewer, organization=org, limit=50),  # type: ignore[arg-type]
-        "children": selectors.organization_children(viewer=viewer, organization=org),  # type: ignore[arg-type]
+        "people": selectors.organization_people(viewer=viewer, organization=org, limit=50),
+        "children": selectors.organization_children(viewer=viewer, organization=org),
         "deals": deals.items,
         "more_deals": bool(deals.next_cursor),
         "more_deals_url": reverse("sales:deal_list") + f"?organization_id={org.pk}",
@@ -329,9 +329,9 @@ def organization_detail(request: HttpRequest, organization_id: int) -> HttpRespo
 
 @page
 @require_http_methods(["GET", "POST"])
-def organization_edit(request: HttpRequest, organization_id: int) -> HttpResponse:
+def organization_edit(request: AuthedRequest, organization_id: int) -> HttpResponse:
     org = selectors.organization_get_for_update(
-        viewer=request.user,  # type: ignore[arg-type]
+        viewer=request.user,
         organization_id=organization_id,
     )
     users = _users(request)
@@ -343,7 +343,7 @@ def organization_edit(request: HttpRequest, organization_id: int) -> HttpRespons
         request,
         form,
         lambda kw: services.organization_update(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             organization=org,
             version=form.cleaned_data.get("version"),
             **kw,
@@ -357,9 +357,9 @@ def organization_edit(request: HttpRequest, organization_id: int) -> HttpRespons
 
 @page
 @require_http_methods(["GET", "POST"])
-def organization_delete(request: HttpRequest, organization_id: int) -> HttpResponse:
+def organization_delete(request: AuthedRequest, organization_id: int) -> HttpResponse:
     org = selectors.organization_get_for_update(
-        viewer=request.user,  # type: ignore[arg-type]
+        viewer=request.user,
         organization_id=organization_id,
     )
     if request.method == "GET":
@@ -374,7 +374,7 @@ def organization_delete(request: HttpRequest, organization_id: int) -> HttpRespo
         )
     try:
         services.organization_delete(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             organization=org,
             version=_version(request),
         )
@@ -386,17 +386,17 @@ def organization_delete(request: HttpRequest, organization_id: int) -> HttpRespo
 
 
 # --- lookups for the "Name (#id)" inputs --------------------------------------------------------
-def _typed(request: HttpRequest) -> str:
-    return next((v for v in request.GET.values() if v.strip()), "").strip()[:100]
+def _typed(request: AuthedRequest) -> str:
+    return next((v for v in request.GET.dict().values() if v.strip()), "").strip()[:100]
 
 
 @page
 @require_GET
-def organization_suggest(request: HttpRequest) -> HttpResponse:
+def organization_suggest(request: AuthedRequest) -> HttpResponse:
     """``<option>``s for an organization input's datalist, matching what was typed."""
     name, _sep, _rest = _typed(request).partition(" (#")
     result = selectors.organization_list(
-        viewer=request.user,  # type: ignore[arg-type]
+        viewer=request.user,
         query=ListQuery(filters={"name": name}, sort="name", limit=20),
     )
     return render(
@@ -406,10 +406,10 @@ def organization_suggest(request: HttpRequest) -> HttpResponse:
 
 @page
 @require_GET
-def person_suggest(request: HttpRequest) -> HttpResponse:
+def person_suggest(request: AuthedRequest) -> HttpResponse:
     name, _sep, _rest = _typed(request).partition(" (#")
     result = selectors.person_list(
-        viewer=request.user,  # type: ignore[arg-type]
+        viewer=request.user,
         query=ListQuery(filters={"name": name}, sort="name", limit=20),
     )
     return render(

@@ -29,6 +29,11 @@ class ServiceForm(forms.Form):
         name = self.service_fields.get(service_field, service_field)
         return name if name in self.fields else None
 
+    def choice_field(self, name: str) -> forms.ChoiceField:
+        field = self.fields[name]
+        assert isinstance(field, forms.ChoiceField)
+        return field
+
 
 def apply_service_errors(form: forms.Form, exc: ServiceError) -> None:
     """Show a service's error on ``form``: each field message on its field, the rest on top."""

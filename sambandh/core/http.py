@@ -42,3 +42,9 @@ def safe_next(request: HttpRequest, default: str) -> str:
     ):
         return target
     return default
+
+
+class AuthedRequest(HttpRequest):
+    """The request of a signed-in page (every page view is wrapped in ``page``)."""
+
+    user: Any  # accounts.User; core does not import the accounts app

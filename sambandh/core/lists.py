@@ -12,9 +12,14 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.http import QueryDict
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
+from sambandh.core.errors import ValidationFailed
 from sambandh.core.listing import ListQuery
+from sambandh.core.saved_views import saved_view_create, saved_view_delete, saved_views_for
 
 MAX_FILTER_LENGTH = 200
 MAX_CURSOR_LENGTH = 500
@@ -83,6 +88,8 @@ class ListState:
             "cursor": self.cursor,
         }
         values.update(overrides)
+        if values["sort"] == self.spec.default_sort:
+            values["sort"] = None
         return [(k, str(v)) for k, v in values.items() if v not in (None, "")]
 
     def querystring(self, **overrides: Any) -> str:
@@ -222,13 +229,6 @@ def list_page(
 ) -> Any:
     """Render a list page: parse the state, read one page through ``select(query)``, and handle
     the saved-view actions (POST ``_action=save_view`` / ``delete_view``)."""
-    from django.contrib import messages
-    from django.shortcuts import redirect, render
-    from django.utils.translation import gettext as _
-
-    from sambandh.core.errors import ValidationFailed
-    from sambandh.core.saved_views import saved_view_create, saved_view_delete, saved_views_for
-
     if request.method == "POST":
         action = request.POST.get("_action")
         posted = parse_state(spec, request.POST)
@@ -256,6 +256,10 @@ def list_page(
 
     views = saved_views_for(request.user, spec.key)
     state = parse_state(spec, request.GET, views)
+    # A submitted filter form sends every field, empty or not, and one "cols" per box: answer
+    # with the short link, so what is in the address bar is worth sharing and saving.
+    if any(not v for v in request.GET.values()) or len(request.GET.getlist("cols")) > 1:
+        return redirect((request.path + state.querystring()).rstrip("?"))
     list_error = ""
     try:
         page = select(state.query())

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from sambandh.activities import selectors as activity_selectors
-from sambandh.core.http import page
+from sambandh.core.http import AuthedRequest, page
 from sambandh.core.listing import ListQuery
 from sambandh.sales import selectors as sales_selectors
 from sambandh.sales.models import Stage
@@ -32,16 +32,18 @@ def _greeting(name: str) -> str:
 
 @page
 @require_GET
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthedRequest) -> HttpResponse:
     user = request.user
-    first_name = (user.full_name or user.email).split()[0]  # type: ignore[union-attr]
-    tasks = activity_selectors.my_tasks(viewer=user)  # type: ignore[arg-type]
+    first_name = (user.full_name or user.email).split()[0]
+    tasks = activity_selectors.my_tasks(viewer=user)
     pipelines = sales_selectors.pipeline_list()
     pipeline = next((p for p in pipelines if p.is_default), pipelines[0] if pipelines else None)
-    stages, totals, open_count = [], {}, 0
+    stages: list[sales_selectors.BoardColumn] = []
+    totals: dict[str, Decimal] = {}
+    open_count = 0
     if pipeline is not None:
         columns = sales_selectors.deal_board(
-            viewer=user,  # type: ignore[arg-type]
+            viewer=user,
             pipeline=pipeline,
             filters={"owner_id": user.pk, "status": "open"},
         )
@@ -51,7 +53,7 @@ def index(request: HttpRequest) -> HttpResponse:
             for currency, amount in column.totals.items():
                 totals[currency] = totals.get(currency, Decimal(0)) + amount
     recent = activity_selectors.activity_list(
-        viewer=user,  # type: ignore[arg-type]
+        viewer=user,
         query=ListQuery(sort="-occurred", limit=RECENT_LIMIT),
     )
     ctx = {

@@ -51,7 +51,7 @@ class _OwnedForm(ServiceForm):
         super().__init__(*args, **kwargs)
         self.viewer = viewer
         self.users = {u.pk: u for u in users}
-        self.fields["owner"].choices = [(str(u.pk), str(u)) for u in users]
+        self.choice_field("owner").choices = [(str(u.pk), str(u)) for u in users]
         self.initial.setdefault("owner", str(viewer.pk))
 
     def owner_user(self) -> Any:
@@ -133,7 +133,8 @@ class DealForm(_OwnedForm):
                 **{f"person_{i}": record_ref(p) for i, p in enumerate(people)},
                 **initial,
             }
-        super().__init__(*args, initial=initial, **kwargs)
+        kwargs["initial"] = initial
+        super().__init__(*args, **kwargs)
         data = self.data if self.is_bound else None
         rows = max(MIN_PEOPLE_ROWS, len(people) + 1)
         if data is not None:
@@ -144,7 +145,7 @@ class DealForm(_OwnedForm):
             self.fields[f"person_{i}"] = _text(
                 _("Person"), 300, widget=_lookup_input("person-options")
             )
-        self.fields["pipeline"].choices = [(str(p.pk), p.name) for p in pipelines]
+        self.choice_field("pipeline").choices = [(str(p.pk), p.name) for p in pipelines]
         # Choosing another pipeline swaps the stage options for that pipeline's stages.
         self.fields["pipeline"].widget.attrs.update(
             {
@@ -153,16 +154,16 @@ class DealForm(_OwnedForm):
                 "hx-swap": "innerHTML",
             }
         )
-        self.fields["currency"].choices = currency_choices()
+        self.choice_field("currency").choices = currency_choices()
         self.initial.setdefault("currency", getattr(self.viewer, "currency", "") or "USD")
         default = next((p for p in pipelines if p.is_default), pipelines[0] if pipelines else None)
         self.initial.setdefault("pipeline", str(default.pk) if default else "")
-        self.fields["stage"].choices = self.stage_choices()
+        self.choice_field("stage").choices = self.stage_choices()
 
     def selected_pipeline(self) -> Any:
         raw = self.data.get("pipeline") if self.is_bound else self.initial.get("pipeline")
         try:
-            return self.pipelines.get(int(raw))
+            return self.pipelines.get(int(raw or ""))
         except (TypeError, ValueError):
             return None
 
@@ -289,11 +290,12 @@ class LeadForm(_OwnedForm):
                 "version": instance.version,
                 **initial,
             }
-        super().__init__(*args, initial=initial, **kwargs)
-        self.fields["status"].choices = [
+        kwargs["initial"] = initial
+        super().__init__(*args, **kwargs)
+        self.choice_field("status").choices = [
             (value, label) for value, label in Lead.Status.choices if value != Lead.Status.CONVERTED
         ]
-        self.fields["country"].choices = with_blank(country_choices())
+        self.choice_field("country").choices = with_blank(country_choices())
 
     def to_service(self) -> dict[str, Any] | None:
         cd = self.cleaned_data
@@ -347,7 +349,7 @@ class LeadConvertForm(ServiceForm):
         )
         super().__init__(*args, **kwargs)
         self.viewer = viewer
-        self.fields["currency"].choices = currency_choices()
+        self.choice_field("currency").choices = currency_choices()
 
     def to_service(self) -> dict[str, Any] | None:
         cd = self.cleaned_data

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -21,7 +21,7 @@ from sambandh.contacts import selectors as contacts_selectors
 from sambandh.contacts.selectors import tag_list
 from sambandh.core.errors import Conflict, NotFound, ValidationFailed
 from sambandh.core.forms import apply_service_errors, language_choices, record_ref
-from sambandh.core.http import is_htmx, page, safe_next
+from sambandh.core.http import AuthedRequest, is_htmx, page, safe_next
 from sambandh.core.listing import ListQuery
 from sambandh.core.lists import Column, ListSpec, list_page
 from sambandh.sales import selectors, services
@@ -66,7 +66,7 @@ LEADS = ListSpec(
         Column("email", gettext_lazy("Email")),
         Column("phone", gettext_lazy("Phone")),
         Column("status", gettext_lazy("Status")),
-        Column("source", gettext_lazy("Source")),
+        Column("source", gettext_lazy("Source"), default=False),
         Column("owner", gettext_lazy("Owner")),
         Column("tags", gettext_lazy("Tags"), default=False),
         Column("created", gettext_lazy("Created"), sort="-created"),
@@ -87,12 +87,12 @@ LEAD_BADGES = {
 }
 
 
-def _users(request: HttpRequest) -> list[Any]:
-    return list(user_list(viewer=request.user))  # type: ignore[arg-type]
+def _users(request: AuthedRequest) -> list[Any]:
+    return list(user_list(viewer=request.user))
 
 
-def _require_writer(request: HttpRequest) -> None:
-    if not request.user.can_write:  # type: ignore[union-attr]
+def _require_writer(request: AuthedRequest) -> None:
+    if not request.user.can_write:
         raise PermissionDenied(_("Your role can read records but not change them."))
 
 
@@ -101,7 +101,7 @@ def _int_or_none(value: Any) -> int | None:
     return int(text) if text.isdigit() else None
 
 
-def _version(request: HttpRequest) -> int | None:
+def _version(request: AuthedRequest) -> int | None:
     return _int_or_none(request.POST.get("version"))
 
 
@@ -126,11 +126,11 @@ def _save(form: Any, write: Any) -> tuple[Any, int]:
 BOARD_FILTERS = ("owner_id", "name")
 
 
-def _board_filters(request: HttpRequest) -> dict[str, str]:
+def _board_filters(request: AuthedRequest) -> dict[str, str]:
     return {k: request.GET.get(k, "").strip()[:200] for k in BOARD_FILTERS if request.GET.get(k)}
 
 
-def _pipeline_for(request: HttpRequest, pipelines: list[Any], pipeline_id: Any = None) -> Any:
+def _pipeline_for(request: AuthedRequest, pipelines: list[Any], pipeline_id: Any = None) -> Any:
     wanted = _int_or_none(pipeline_id or request.GET.get("pipeline"))
     chosen = next((p for p in pipelines if p.pk == wanted), None)
     if wanted is not None and chosen is None:
@@ -141,16 +141,16 @@ def _pipeline_for(request: HttpRequest, pipelines: list[Any], pipeline_id: Any =
 
 
 def _board_context(
-    request: HttpRequest, pipeline: Any, filters: dict[str, str], error: str = ""
+    request: AuthedRequest, pipeline: Any, filters: dict[str, str], error: str = ""
 ) -> dict[str, Any]:
     columns = []
     try:
         if pipeline is not None:
-            columns = selectors.deal_board(viewer=request.user, pipeline=pipeline, filters=filters)  # type: ignore[arg-type]
+            columns = selectors.deal_board(viewer=request.user, pipeline=pipeline, filters=filters)
     except ValidationFailed as exc:
         error = error or " ".join([*exc.fields.values()]) or exc.message
         filters = {}
-        columns = selectors.deal_board(viewer=request.user, pipeline=pipeline)  # type: ignore[arg-type]
+        columns = selectors.deal_board(viewer=request.user, pipeline=pipeline)
     query = urlencode({"pipeline": pipeline.pk, **filters}) if pipeline else ""
     stages = [c.stage for c in columns]
     return {
@@ -166,7 +166,7 @@ def _board_context(
 
 @page
 @require_GET
-def deal_board(request: HttpRequest) -> HttpResponse:
+def deal_board(request: AuthedRequest) -> HttpResponse:
     pipelines = selectors.pipeline_list()
     pipeline = _pipeline_for(request, pipelines)
     filters = _board_filters(request)
@@ -180,19 +180,19 @@ def deal_board(request: HttpRequest) -> HttpResponse:
 
 @page
 @require_POST
-def deal_move(request: HttpRequest, deal_id: int) -> HttpResponse:
+def deal_move(request: AuthedRequest, deal_id: int) -> HttpResponse:
     """Move a deal to another stage (drag and drop, Alt+arrow, or the card's "Move to" menu).
 
     htmx gets the re-rendered board (id="board"); a stale card gets the board with a message and
     409. Other browsers are sent back to where they came from."""
-    deal = selectors.deal_get_for_update(viewer=request.user, deal_id=deal_id)  # type: ignore[arg-type]
+    deal = selectors.deal_get_for_update(viewer=request.user, deal_id=deal_id)
     error, status = "", 200
     stage_id = _int_or_none(request.POST.get("stage"))
     try:
         if stage_id is None:
             raise ValidationFailed(fields={"stage": _("Choose a stage.")})
         deal = services.deal_move_stage(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             deal=deal,
             stage_id=stage_id,
             version=_version(request),
@@ -222,7 +222,7 @@ def deal_move(request: HttpRequest, deal_id: int) -> HttpResponse:
 # --- the deal list ----------------------------------------------------------------------------
 @page
 @require_http_methods(["GET", "POST"])
-def deal_list(request: HttpRequest) -> HttpResponse:
+def deal_list(request: AuthedRequest) -> HttpResponse:
     context = None
     if request.method == "GET":
         pipelines = selectors.pipeline_list()
@@ -236,7 +236,7 @@ def deal_list(request: HttpRequest) -> HttpResponse:
     return list_page(
         request,
         spec=DEALS,
-        select=lambda query: selectors.deal_list(viewer=request.user, query=query),  # type: ignore[arg-type]
+        select=lambda query: selectors.deal_list(viewer=request.user, query=query),
         template="sales/deal_list.html",
         context=context,
     )
@@ -244,14 +244,14 @@ def deal_list(request: HttpRequest) -> HttpResponse:
 
 # --- deal record, forms -----------------------------------------------------------------------
 def _deal_form_page(
-    request: HttpRequest, form: DealForm, deal: Any = None, status: int = 200
+    request: AuthedRequest, form: DealForm, deal: Any = None, status: int = 200
 ) -> HttpResponse:
     orgs = contacts_selectors.organization_list(
-        viewer=request.user,  # type: ignore[arg-type]
+        viewer=request.user,
         query=ListQuery(sort="-updated", limit=50),
     )
     people = contacts_selectors.person_list(
-        viewer=request.user,  # type: ignore[arg-type]
+        viewer=request.user,
         query=ListQuery(sort="-updated", limit=50),
     )
     return render(
@@ -270,7 +270,7 @@ def _deal_form_page(
 
 @page
 @require_http_methods(["GET", "POST"])
-def deal_create(request: HttpRequest) -> HttpResponse:
+def deal_create(request: AuthedRequest) -> HttpResponse:
     _require_writer(request)
     users, pipelines = _users(request), selectors.pipeline_list()
     if request.method == "GET":
@@ -280,11 +280,11 @@ def deal_create(request: HttpRequest) -> HttpResponse:
         if sid := _int_or_none(request.GET.get("stage")):
             initial["stage"] = str(sid)
         if oid := _int_or_none(request.GET.get("organization")):
-            org = contacts_selectors.organizations_visible(request.user).filter(pk=oid).first()  # type: ignore[arg-type]
+            org = contacts_selectors.organizations_visible(request.user).filter(pk=oid).first()
             initial["organization"] = record_ref(org) if org else ""
         if person_id := _int_or_none(request.GET.get("person")):
             person = (
-                contacts_selectors.people_visible(request.user)  # type: ignore[arg-type]
+                contacts_selectors.people_visible(request.user)
                 .select_related("organization")
                 .filter(pk=person_id)
                 .first()
@@ -298,7 +298,7 @@ def deal_create(request: HttpRequest) -> HttpResponse:
     form = DealForm(request.POST, viewer=request.user, users=users, pipelines=pipelines)
     deal, status = _save(
         form,
-        lambda kw: services.deal_create(actor=request.user, **kw),  # type: ignore[arg-type]
+        lambda kw: services.deal_create(actor=request.user, **kw),
     )
     if deal is None:
         return _deal_form_page(request, form, status=status)
@@ -308,20 +308,21 @@ def deal_create(request: HttpRequest) -> HttpResponse:
 
 @page
 @require_GET
-def deal_stage_options(request: HttpRequest) -> HttpResponse:
+def deal_stage_options(request: AuthedRequest) -> HttpResponse:
     """The stage ``<option>``s of the pipeline chosen in the deal form."""
     pipeline = selectors.pipeline_get(pipeline_id=_int_or_none(request.GET.get("pipeline")) or 0)
-    return render(request, "sales/_stage_options.html", {"stages": pipeline.active_stages})
+    stages = pipeline.active_stages  # type: ignore[attr-defined]  # prefetched by the selector
+    return render(request, "sales/_stage_options.html", {"stages": stages})
 
 
 @page
 @require_GET
-def deal_detail(request: HttpRequest, deal_id: int) -> HttpResponse:
-    deal = selectors.deal_get(viewer=request.user, deal_id=deal_id)  # type: ignore[arg-type]
+def deal_detail(request: AuthedRequest, deal_id: int) -> HttpResponse:
+    deal = selectors.deal_get(viewer=request.user, deal_id=deal_id)
     pipeline = selectors.pipeline_get(pipeline_id=deal.pipeline_id)
     ctx = {
         "deal": deal,
-        "path_stages": pipeline.active_stages,
+        "path_stages": pipeline.active_stages,  # type: ignore[attr-defined]
         "stage_history": selectors.deal_stage_history(deal=deal),
         "status_badge": STATUS_BADGES.get(deal.status, "badge-gray"),
         **panel_context(
@@ -337,8 +338,8 @@ def deal_detail(request: HttpRequest, deal_id: int) -> HttpResponse:
 
 @page
 @require_http_methods(["GET", "POST"])
-def deal_edit(request: HttpRequest, deal_id: int) -> HttpResponse:
-    deal = selectors.deal_get_for_update(viewer=request.user, deal_id=deal_id)  # type: ignore[arg-type]
+def deal_edit(request: AuthedRequest, deal_id: int) -> HttpResponse:
+    deal = selectors.deal_get_for_update(viewer=request.user, deal_id=deal_id)
     users, pipelines = _users(request), selectors.pipeline_list()
     if request.method == "GET":
         form = DealForm(viewer=request.user, users=users, pipelines=pipelines, instance=deal)
@@ -350,7 +351,7 @@ def deal_edit(request: HttpRequest, deal_id: int) -> HttpResponse:
     def write(kw: dict[str, Any]) -> Any:
         kw.pop("pipeline_id")  # the stage names the pipeline
         return services.deal_update(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             deal=deal,
             version=form.cleaned_data.get("version"),
             **kw,
@@ -365,8 +366,8 @@ def deal_edit(request: HttpRequest, deal_id: int) -> HttpResponse:
 
 @page
 @require_http_methods(["GET", "POST"])
-def deal_delete(request: HttpRequest, deal_id: int) -> HttpResponse:
-    deal = selectors.deal_get_for_update(viewer=request.user, deal_id=deal_id)  # type: ignore[arg-type]
+def deal_delete(request: AuthedRequest, deal_id: int) -> HttpResponse:
+    deal = selectors.deal_get_for_update(viewer=request.user, deal_id=deal_id)
     if request.method == "GET":
         return render(
             request,
@@ -378,7 +379,7 @@ def deal_delete(request: HttpRequest, deal_id: int) -> HttpResponse:
             },
         )
     try:
-        services.deal_delete(actor=request.user, deal=deal, version=_version(request))  # type: ignore[arg-type]
+        services.deal_delete(actor=request.user, deal=deal, version=_version(request))
     except Conflict as exc:
         messages.error(request, exc.message)
         return redirect("sales:deal_detail", deal.pk)
@@ -389,7 +390,7 @@ def deal_delete(request: HttpRequest, deal_id: int) -> HttpResponse:
 # --- leads --------------------------------------------------------------------------------------
 @page
 @require_http_methods(["GET", "POST"])
-def lead_list(request: HttpRequest) -> HttpResponse:
+def lead_list(request: AuthedRequest) -> HttpResponse:
     context = None
     if request.method == "GET":
         context = {
@@ -401,14 +402,14 @@ def lead_list(request: HttpRequest) -> HttpResponse:
     return list_page(
         request,
         spec=LEADS,
-        select=lambda query: selectors.lead_list(viewer=request.user, query=query),  # type: ignore[arg-type]
+        select=lambda query: selectors.lead_list(viewer=request.user, query=query),
         template="sales/lead_list.html",
         context=context,
     )
 
 
 def _lead_form_page(
-    request: HttpRequest, form: LeadForm, lead: Any = None, status: int = 200
+    request: AuthedRequest, form: LeadForm, lead: Any = None, status: int = 200
 ) -> HttpResponse:
     return render(
         request,
@@ -425,7 +426,7 @@ def _lead_form_page(
 
 @page
 @require_http_methods(["GET", "POST"])
-def lead_create(request: HttpRequest) -> HttpResponse:
+def lead_create(request: AuthedRequest) -> HttpResponse:
     _require_writer(request)
     users = _users(request)
     if request.method == "GET":
@@ -433,7 +434,7 @@ def lead_create(request: HttpRequest) -> HttpResponse:
     form = LeadForm(request.POST, viewer=request.user, users=users)
     lead, status = _save(
         form,
-        lambda kw: services.lead_create(actor=request.user, **kw),  # type: ignore[arg-type]
+        lambda kw: services.lead_create(actor=request.user, **kw),
     )
     if lead is None:
         return _lead_form_page(request, form, status=status)
@@ -443,8 +444,8 @@ def lead_create(request: HttpRequest) -> HttpResponse:
 
 @page
 @require_GET
-def lead_detail(request: HttpRequest, lead_id: int) -> HttpResponse:
-    lead = selectors.lead_get(viewer=request.user, lead_id=lead_id)  # type: ignore[arg-type]
+def lead_detail(request: AuthedRequest, lead_id: int) -> HttpResponse:
+    lead = selectors.lead_get(viewer=request.user, lead_id=lead_id)
     ctx = {
         "lead": lead,
         "status_badge": LEAD_BADGES.get(lead.status, "badge-gray"),
@@ -462,8 +463,8 @@ def lead_detail(request: HttpRequest, lead_id: int) -> HttpResponse:
 
 @page
 @require_http_methods(["GET", "POST"])
-def lead_edit(request: HttpRequest, lead_id: int) -> HttpResponse:
-    lead = selectors.lead_get_for_update(viewer=request.user, lead_id=lead_id)  # type: ignore[arg-type]
+def lead_edit(request: AuthedRequest, lead_id: int) -> HttpResponse:
+    lead = selectors.lead_get_for_update(viewer=request.user, lead_id=lead_id)
     users = _users(request)
     if request.method == "GET":
         form = LeadForm(viewer=request.user, users=users, instance=lead)
@@ -472,7 +473,7 @@ def lead_edit(request: HttpRequest, lead_id: int) -> HttpResponse:
     saved, status = _save(
         form,
         lambda kw: services.lead_update(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             lead=lead,
             version=form.cleaned_data.get("version"),
             **kw,
@@ -486,8 +487,8 @@ def lead_edit(request: HttpRequest, lead_id: int) -> HttpResponse:
 
 @page
 @require_http_methods(["GET", "POST"])
-def lead_delete(request: HttpRequest, lead_id: int) -> HttpResponse:
-    lead = selectors.lead_get_for_update(viewer=request.user, lead_id=lead_id)  # type: ignore[arg-type]
+def lead_delete(request: AuthedRequest, lead_id: int) -> HttpResponse:
+    lead = selectors.lead_get_for_update(viewer=request.user, lead_id=lead_id)
     if request.method == "GET":
         return render(
             request,
@@ -499,7 +500,7 @@ def lead_delete(request: HttpRequest, lead_id: int) -> HttpResponse:
             },
         )
     try:
-        services.lead_delete(actor=request.user, lead=lead, version=_version(request))  # type: ignore[arg-type]
+        services.lead_delete(actor=request.user, lead=lead, version=_version(request))
     except Conflict as exc:
         messages.error(request, exc.message)
         return redirect("sales:lead_detail", lead.pk)
@@ -509,8 +510,8 @@ def lead_delete(request: HttpRequest, lead_id: int) -> HttpResponse:
 
 @page
 @require_http_methods(["GET", "POST"])
-def lead_convert(request: HttpRequest, lead_id: int) -> HttpResponse:
-    lead = selectors.lead_get_for_update(viewer=request.user, lead_id=lead_id)  # type: ignore[arg-type]
+def lead_convert(request: AuthedRequest, lead_id: int) -> HttpResponse:
+    lead = selectors.lead_get_for_update(viewer=request.user, lead_id=lead_id)
     if lead.status == Lead.Status.CONVERTED:
         messages.info(request, _("This lead is already converted."))
         return redirect("sales:lead_detail", lead.pk)
@@ -519,7 +520,7 @@ def lead_convert(request: HttpRequest, lead_id: int) -> HttpResponse:
         converted, status = _save(
             form,
             lambda kw: services.lead_convert(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 lead=lead,
                 version=form.cleaned_data.get("version"),
                 **kw,
@@ -535,7 +536,7 @@ def lead_convert(request: HttpRequest, lead_id: int) -> HttpResponse:
     else:
         form, status = LeadConvertForm(viewer=request.user, lead=lead), 200
     orgs = contacts_selectors.organization_list(
-        viewer=request.user,  # type: ignore[arg-type]
+        viewer=request.user,
         query=ListQuery(sort="-updated", limit=50),
     )
     return render(

@@ -24,7 +24,7 @@ trigram similarity search finds near misses (one wrong or missing letter in a lo
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import connection
 from django.db.models import BooleanField, F, Func, Q, QuerySet, Value
@@ -47,12 +47,20 @@ _URL_NAMES = {
     "deal": "sales:deal_detail",
     "lead": "sales:lead_detail",
 }
-_FIELDS = ("id", "record_type", "record_id", "title", "subtitle", "title_key")
+_FIELDS = ("id", "record_type", "record_id", "title", "subtitle", "title_key", "terms")
 # The indexed expressions (migration 0002): the query must spell them exactly the same way.
 _PG_VECTOR = "to_tsvector('simple'::regconfig, {title} || ' ' || {subtitle} || ' ' || {terms})"
 _PG_TRIGRAM = "lower({title} || ' ' || {terms})"
-# word_similarity threshold for the fuzzy fallback (pg_trgm's default is 0.6).
-_FUZZY_THRESHOLD = 0.6
+
+
+class _Row(NamedTuple):
+    id: int
+    record_type: str
+    record_id: int
+    title: str
+    subtitle: str
+    title_key: str
+    terms: str
 
 
 @dataclass(frozen=True)
@@ -89,7 +97,10 @@ class _TextMatch(Func):
             parts.append(sql)
             params.extend(sql_params)
         title, subtitle, terms, query = parts
-        sql = self.sql_template.format(title=title, subtitle=subtitle, terms=terms, query=query)
+        table = title.rpartition(".")[0]
+        sql = self.sql_template.format(
+            table=table, title=title, subtitle=subtitle, terms=terms, query=query
+        )
         return sql, params
 
 
@@ -104,52 +115,105 @@ def _title_prefix(documents: QuerySet[SearchDocument], key: str) -> QuerySet[Sea
     return documents.order_by("key", "id")
 
 
-def _full_text_q(parsed: text.ParsedQuery) -> Q:
+def _full_text_q(alternatives: list[text.Alternative]) -> Q:
     if connection.vendor == "postgresql":
         return Q(
             _TextMatch(
-                text.tsquery(parsed),
+                text.tsquery(alternatives),
                 template=_PG_VECTOR + " @@ to_tsquery('simple'::regconfig, {query})",
             )
         )
     return Q(
-        id__in=RawSQL("SELECT rowid FROM search_fts WHERE search_fts MATCH %s", [
-            text.fts5_query(parsed)
-        ])
+        id__in=RawSQL(
+            "SELECT rowid FROM search_fts WHERE search_fts MATCH %s",
+            [text.fts5_query(alternatives)],
+        )
     )
 
 
-def _fuzzy_q(parsed: text.ParsedQuery) -> Q:
-    # ``query <% text``: the query is similar to some part of the text (pg_trgm, GIN-indexed).
-    return Q(_TextMatch(parsed.key, template="{query} <%% " + _PG_TRIGRAM))
+def _visible_arms(viewer: Any, kinds: list[str]) -> list[Q]:
+    """The viewer's visibility as filters whose union is everything they may see.
 
-
-def _visible(viewer: Any, kinds: list[str]) -> Q:
+    ``visible_q`` is "owned by someone in scope OR shared": on PostgreSQL each side is asked as
+    its own query (joined with UNION ALL), so each can use its index (owner, or the share list)
+    instead of the database reading every text match to test it. Splitting an OR into a union
+    never changes the result.
+    """
     if scope_for(viewer).everything and len(kinds) == len(RECORD_TYPES):
-        return Q()
-    allowed = Q(pk__in=[])
+        return [Q()]
+    kinds_by_arm: dict[Q, list[str]] = {}
     for kind in kinds:
-        allowed |= Q(record_type=kind) & visible_q(
-            viewer, kind, owner_field="owner_id", id_field="record_id"
+        allowed = visible_q(viewer, kind, owner_field="owner_id", id_field="record_id")
+        arms = (
+            allowed.children
+            if allowed.connector == Q.OR and not allowed.negated and connection.vendor == "postgresql"
+            else [allowed]
         )
-    return allowed
+        for arm in arms:
+            arm_q = arm if isinstance(arm, Q) else Q(arm)
+            kinds_by_arm.setdefault(arm_q, []).append(kind)
+    return [
+        Q(record_type__in=arm_kinds) & arm if len(arm_kinds) > 1 else Q(record_type=arm_kinds[0]) & arm
+        for arm, arm_kinds in kinds_by_arm.items()
+    ]
 
 
-def _rank(doc: SearchDocument, parsed: text.ParsedQuery) -> int:
-    key = doc.title_key
-    if not parsed.is_phone:
-        if key == parsed.key:
-            return 0
-        if key.startswith(parsed.key):
-            return 1
+def _rank(row: _Row, parsed: text.ParsedQuery) -> int:
+    key = row.title_key
+    if key == parsed.key:
+        return 0
+    if key.startswith(parsed.key):
+        return 1
     words = key.split()
-    if all(any(word.startswith(token) for word in words) for token in parsed.first):
+    if all(any(word.startswith(token) for word in words) for token in parsed.words):
         return 2
     return 3
 
 
-def _documents(viewer: Any, kinds: list[str]) -> QuerySet[SearchDocument]:
-    return SearchDocument.objects.filter(_visible(viewer, kinds)).only(*_FIELDS)
+def _union(parts: list[QuerySet[Any]]) -> list[tuple[Any, ...]]:
+    if not parts:
+        return []
+    if len(parts) > 1 and connection.features.supports_slicing_ordering_in_compound:
+        return list(parts[0].union(*parts[1:], all=True))
+    return [row for part in parts for row in part]
+
+
+def _candidates(
+    viewer: Any, kinds: list[str], parsed: text.ParsedQuery, limit: int
+) -> list[_Row]:
+    arms = _visible_arms(viewer, kinds)
+    cap = max(limit * 5, MIN_CANDIDATES)
+    parts: list[QuerySet[Any]] = []
+    indexed = parsed.indexed_alternatives()
+    for arm in arms:
+        documents = SearchDocument.objects.filter(arm)
+        parts.append(_title_prefix(documents, parsed.key).values_list(*_FIELDS)[:limit])
+        if indexed:
+            matching = documents.filter(_full_text_q(indexed))
+            parts.append(matching.values_list(*_FIELDS)[:cap])
+    rows = _accept(_union(parts), parsed)
+    if not rows and parsed.complete:
+        # The words taken as finished may be unfinished ("rav kumar"): try them as prefixes.
+        retry = parsed.indexed_alternatives(all_prefixes=True)
+        if retry and retry != indexed:
+            parts = [
+                SearchDocument.objects.filter(arm, _full_text_q(retry)).values_list(*_FIELDS)[:cap]
+                for arm in arms
+            ]
+            rows = _accept(_union(parts), parsed)
+    return rows
+
+
+def _accept(values: list[tuple[Any, ...]], parsed: text.ParsedQuery) -> list[_Row]:
+    """Distinct rows that match every word typed (the index was asked for some of them only)."""
+    rows: dict[int, _Row] = {}
+    for value in values:
+        row = _Row(*value)
+        if row.id not in rows and (
+            row.title_key.startswith(parsed.key) or parsed.matches(row.terms)
+        ):
+            rows[row.id] = row
+    return list(rows.values())
 
 
 def search(
@@ -161,34 +225,20 @@ def search(
     if parsed is None or not kinds:
         return []
     limit = max(1, min(limit, MAX_LIMIT))
-    documents = _documents(viewer, kinds)
-    found: dict[int, SearchDocument] = {}
-    if not parsed.is_phone:
-        found.update((doc.pk, doc) for doc in _title_prefix(documents, parsed.key)[:limit])
-    for doc in documents.filter(_full_text_q(parsed))[: max(limit * 5, MIN_CANDIDATES)]:
-        found.setdefault(doc.pk, doc)
-    if not found and connection.vendor == "postgresql" and _fuzzy_worthy(parsed):
-        for doc in documents.filter(_fuzzy_q(parsed))[: max(limit * 5, MIN_CANDIDATES)]:
-            found.setdefault(doc.pk, doc)
     ranked = sorted(
-        found.values(),
-        key=lambda d: (_rank(d, parsed), d.title_key, _TYPE_ORDER[d.record_type], d.record_id),
+        _candidates(viewer, kinds, parsed, limit),
+        key=lambda r: (_rank(r, parsed), r.title_key, _TYPE_ORDER[r.record_type], r.record_id),
     )
     return [
         SearchHit(
-            record_type=doc.record_type,
-            record_id=doc.record_id,
-            title=doc.title,
-            subtitle=doc.subtitle,
-            url=record_url(doc.record_type, doc.record_id),
+            record_type=row.record_type,
+            record_id=row.record_id,
+            title=row.title,
+            subtitle=row.subtitle,
+            url=record_url(row.record_type, row.record_id),
         )
-        for doc in ranked[:limit]
+        for row in ranked[:limit]
     ]
-
-
-def _fuzzy_worthy(parsed: text.ParsedQuery) -> bool:
-    """Near misses only for words long enough that one wrong letter leaves most trigrams."""
-    return not parsed.is_phone and len(parsed.key) >= 4
 
 
 def group_hits(hits: list[SearchHit]) -> list[tuple[str, list[SearchHit]]]:

@@ -6,8 +6,9 @@ tokens that Python produced:
 - ``fold``: NFKC, casefold, accents dropped from Latin, Greek and Cyrillic letters (José → jose),
   Arabic short vowels and tatweel dropped (مُحَمَّد → محمد). Marks of Indic scripts are letters'
   vowel signs, not accents, and stay (राहुल stays राहुल).
-- ``tokens``: runs of letters, marks and digits. Everything else (spaces, punctuation, ``@``, ``.``,
-  ``+``) separates, so an email gives its local part's pieces and its domain's labels.
+- ``tokens``: runs of letters (with their marks) or of digits. Everything else (spaces,
+  punctuation, ``@``, ``.``, ``+``) separates, so an email gives its local part's pieces and its
+  domain's labels; a letter next to a digit separates too.
 - Names written without spaces (Chinese, Japanese, Korean) are one token; the document side also
   stores each of its suffixes, so a prefix match on them finds the name by any part of it
   (王小明 is found by 王, 王小, 王小明, 小明 and 明).
@@ -76,22 +77,36 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFC", "".join(out))
 
 
-def _is_token_char(char: str) -> bool:
-    if char.isalnum():
-        return True
-    return unicodedata.category(char)[0] == "M"
+def _kind(char: str) -> str:
+    """"d" for a digit, "w" for another word character, "" for a separator."""
+    category = unicodedata.category(char)
+    if category == "Nd":
+        return "d"
+    if category[0] in "LM" or category[0] == "N":
+        return "w"
+    return ""
 
 
 def tokens(text: str) -> list[str]:
-    """The folded tokens of ``text``, in order, repeats kept."""
+    """The folded tokens of ``text``, in order, repeats kept.
+
+    Letters and digits next to each other also separate ("sharma123" gives "sharma" and "123"):
+    otherwise every numbered email address would add a word of its own to the index.
+    """
     found: list[str] = []
     current: list[str] = []
+    previous = ""
     for char in fold(text):
-        if _is_token_char(char):
-            current.append(char)
-        elif current:
+        kind = _kind(char)
+        if current and kind != previous and not (kind == "w" and unicodedata.combining(char)):
             found.append("".join(current)[:MAX_TOKEN_LENGTH])
             current = []
+        if kind:
+            current.append(char)
+            if not unicodedata.combining(char):
+                previous = kind
+        else:
+            previous = ""
     if current:
         found.append("".join(current)[:MAX_TOKEN_LENGTH])
     return found
@@ -114,22 +129,81 @@ def index_terms(title: str, subtitle: str, words: Iterable[str]) -> str:
     return " ".join(seen)
 
 
+# Shorter words match too many documents for the index to be worth asking: they narrow the
+# candidates afterwards (``ParsedQuery.matches``) or match the start of a title only.
+MIN_INDEXED_LENGTH = 3
+# Phone digits are indexed whole, each number a word of its own: a short prefix such as a
+# country code would match most of them.
+MIN_PHONE_DIGITS = 5
+# At most this many words go to the index (the longest); the others narrow the candidates.
+MAX_INDEXED_WORDS = 2
+
+# (token, whether it matches as a prefix) pairs, ANDed.
+Alternative = tuple[tuple[str, bool], ...]
+
+
+def _long_enough(token: str, length: int = 2) -> bool:
+    return len(token) >= length or any(map(is_unspaced_script, token))
+
+
+def _longest(words: list[str]) -> list[str]:
+    chosen = set(sorted(words, key=len, reverse=True)[:MAX_INDEXED_WORDS])
+    return [w for w in words if w in chosen]
+
+
 @dataclass(frozen=True)
 class ParsedQuery:
-    """What to look for: any of ``alternatives`` (each a list of ANDed prefix tokens)."""
+    """What to look for.
 
-    alternatives: tuple[tuple[str, ...], ...]
-    # The whole query as a title would start, for the title-prefix candidates and ranking.
+    ``words`` are matched as word prefixes and ANDed; ``key`` is the query as a title would
+    start; ``digits`` are a phone query's digits joined together (and without a leading 00),
+    each an alternative to ``words``. ``complete`` counts the leading words that the person
+    has finished typing: all but the last, or all when the query ends with a space or other
+    separator.
+    """
+
+    words: tuple[str, ...]
     key: str
-    is_phone: bool
+    digits: tuple[str, ...] = ()
+    complete: int = 0
 
     @property
-    def first(self) -> tuple[str, ...]:
-        return self.alternatives[0]
+    def is_phone(self) -> bool:
+        return bool(self.digits)
 
+    def alternatives(self) -> list[tuple[str, ...]]:
+        return list(dict.fromkeys([*((d,) for d in self.digits), self.words]))
 
-def _long_enough(token: str) -> bool:
-    return len(token) >= 2 or any(map(is_unspaced_script, token))
+    def indexed_alternatives(self, *, all_prefixes: bool = False) -> list[Alternative]:
+        """The alternatives as the full-text index is asked, cheap to answer.
+
+        Finished words are looked up whole: one posting list each. The word being typed is
+        looked up as a prefix only when it is the only one, since a short prefix unions the
+        lists of every word it starts; otherwise it narrows the candidates afterwards.
+        ``all_prefixes`` asks for every long word as a prefix (when the finished words were
+        themselves unfinished, and nothing was found).
+        """
+        found: list[Alternative] = [
+            ((d, True),) for d in self.digits if len(d) >= MIN_PHONE_DIGITS
+        ]
+        if found:
+            return found
+        finished = [w for w in self.words[: self.complete] if _long_enough(w)]
+        if finished and not all_prefixes:
+            found.append(tuple((w, False) for w in _longest(finished)))
+        else:
+            strong = [w for w in self.words if _long_enough(w, MIN_INDEXED_LENGTH)]
+            if strong:
+                found.append(tuple((w, True) for w in _longest(strong)))
+        return list(dict.fromkeys(found))
+
+    def matches(self, terms: str) -> bool:
+        """Whether a document's terms contain every word of an alternative as a word prefix."""
+        words = terms.split()
+        return any(
+            all(any(word.startswith(token) for word in words) for token in alternative)
+            for alternative in self.alternatives()
+        )
 
 
 def _ascii_digits(text: str) -> str:
@@ -142,40 +216,40 @@ def parse_query(raw: str) -> ParsedQuery | None:
     A query needs at least one token of two characters (or one character of a script written
     without spaces): a single letter matches too much to be useful.
     """
-    text = unicodedata.normalize("NFKC", raw or "").strip()
-    words = tokens(text)[:MAX_QUERY_TOKENS]
+    normal = unicodedata.normalize("NFKC", raw or "")
+    text = normal.strip()
+    words = tuple(tokens(text)[:MAX_QUERY_TOKENS])
     if not words or not any(map(_long_enough, words)):
         return None
     key = " ".join(words)
+    finished_all = not _kind(fold(normal)[-1]) or len(tokens(text)) > MAX_QUERY_TOKENS
+    complete = len(words) if finished_all else len(words) - 1
+    digits: list[str] = []
     if _PHONE_QUERY.fullmatch(text):
-        digits = _ascii_digits(text)
-        alternatives: list[tuple[str, ...]] = [(digits[:MAX_TOKEN_LENGTH],)]
-        if digits.startswith("00") and len(digits) > 4:
+        joined = _ascii_digits(text)[:MAX_TOKEN_LENGTH]
+        digits.append(joined)
+        if joined.startswith("00") and len(joined) > 4:
             # 00 is the international call prefix in most countries: 0091... means +91...
-            alternatives.append((digits[2:MAX_TOKEN_LENGTH],))
-        if len(words) > 1:
-            # Digits typed apart may also be separate numbers ("2024 42" in a deal name).
-            alternatives.append(tuple(words))
-        return ParsedQuery(tuple(dict.fromkeys(alternatives)), key, True)
-    return ParsedQuery((tuple(words),), key, False)
+            digits.append(joined[2:])
+        # A phone number is typed as one: its groups are not words to look up one by one.
+        complete = 0
+    return ParsedQuery(words, key, tuple(dict.fromkeys(digits)), complete)
 
 
-def fts5_query(parsed: ParsedQuery) -> str:
-    """The FTS5 MATCH expression: each token a quoted prefix, ANDed, alternatives ORed."""
+def fts5_query(alternatives: list[Alternative]) -> str:
+    """The FTS5 MATCH expression: quoted tokens (``*`` for a prefix), ANDed, alternatives ORed."""
     parts = [
-        "(" + " AND ".join(f'"{token}"*' for token in alternative) + ")"
-        for alternative in parsed.alternatives
+        "(" + " AND ".join(f'"{t}"*' if prefix else f'"{t}"' for t, prefix in alternative) + ")"
+        for alternative in alternatives
     ]
     return " OR ".join(parts)
 
 
-def tsquery(parsed: ParsedQuery) -> str:
-    """The PostgreSQL to_tsquery text: each token a quoted prefix, ANDed, alternatives ORed.
-
-    Tokens hold only letters, marks and digits, so they never contain a quote or backslash.
-    """
+def tsquery(alternatives: list[Alternative]) -> str:
+    """The PostgreSQL to_tsquery text: quoted tokens (``:*`` for a prefix), ANDed, alternatives
+    ORed. Tokens hold only letters, marks and digits, so never a quote or backslash."""
     parts = [
-        "(" + " & ".join(f"'{token}':*" for token in alternative) + ")"
-        for alternative in parsed.alternatives
+        "(" + " & ".join(f"'{t}':*" if prefix else f"'{t}'" for t, prefix in alternative) + ")"
+        for alternative in alternatives
     ]
     return " | ".join(parts)

@@ -25,8 +25,12 @@ def test_adding_a_note_answers_the_panel_with_the_note_on_top(owner, browser_for
     # when a note is posted from the composer with htmx
     response = browser_for(owner).post(
         CREATE,
-        {"kind": "note", "record_type": "person", "record_id": person.pk,
-         "body": "Wants a demo on <Tuesday> & a quote"},
+        {
+            "kind": "note",
+            "record_type": "person",
+            "record_id": person.pk,
+            "body": "Wants a demo on <Tuesday> & a quote",
+        },
         headers=HTMX,
     )
 
@@ -44,7 +48,8 @@ def test_adding_a_note_answers_the_panel_with_the_note_on_top(owner, browser_for
 def test_an_empty_note_is_refused_and_nothing_written(owner, browser_for):
     person = factories.make_person(owner, full_name="Asha Rao")
     response = browser_for(owner).post(
-        CREATE, {"kind": "note", "record_type": "person", "record_id": person.pk, "body": " "},
+        CREATE,
+        {"kind": "note", "record_type": "person", "record_id": person.pk, "body": " "},
         headers=HTMX,
     )
     assert response.status_code == 422
@@ -59,14 +64,41 @@ def test_adding_a_task_call_and_meeting(owner, teammate, pipeline, browser_for):
     base = {"record_type": "deal", "record_id": deal.pk}
 
     # when a task for the teammate, a call and a meeting are added
-    client.post(CREATE, {**base, "kind": "task", "subject": "Send the quote",
-                         "due_at": "2030-01-15T10:30", "assignee": teammate.pk}, headers=HTMX)
-    client.post(CREATE, {**base, "kind": "call", "direction": "in", "duration_minutes": "15",
-                         "outcome": "Interested", "body": "Asked about pricing",
-                         "occurred_at": "2026-11-20T09:00"}, headers=HTMX)
-    client.post(CREATE, {**base, "kind": "meeting", "subject": "Demo",
-                         "occurred_at": "2026-11-21T14:00", "duration_minutes": "45"},
-                headers=HTMX)
+    client.post(
+        CREATE,
+        {
+            **base,
+            "kind": "task",
+            "subject": "Send the quote",
+            "due_at": "2030-01-15T10:30",
+            "assignee": teammate.pk,
+        },
+        headers=HTMX,
+    )
+    client.post(
+        CREATE,
+        {
+            **base,
+            "kind": "call",
+            "direction": "in",
+            "duration_minutes": "15",
+            "outcome": "Interested",
+            "body": "Asked about pricing",
+            "occurred_at": "2026-11-20T09:00",
+        },
+        headers=HTMX,
+    )
+    client.post(
+        CREATE,
+        {
+            **base,
+            "kind": "meeting",
+            "subject": "Demo",
+            "occurred_at": "2026-11-21T14:00",
+            "duration_minutes": "45",
+        },
+        headers=HTMX,
+    )
 
     # then each is on the deal with its own fields (times read in the owner's zone, UTC here)
     task = Activity.objects.get(kind="task")
@@ -86,8 +118,15 @@ def test_task_due_time_is_read_in_the_users_zone(owner, browser_for):
 
     # when they add a task due at 10:30 their time
     browser_for(owner).post(
-        CREATE, {"kind": "task", "record_type": "person", "record_id": person.pk,
-                 "subject": "Call back", "due_at": "2030-01-15T10:30"}, headers=HTMX,
+        CREATE,
+        {
+            "kind": "task",
+            "record_type": "person",
+            "record_id": person.pk,
+            "subject": "Call back",
+            "due_at": "2030-01-15T10:30",
+        },
+        headers=HTMX,
     )
 
     # then it is stored as 05:00 UTC
@@ -97,7 +136,8 @@ def test_task_due_time_is_read_in_the_users_zone(owner, browser_for):
 def test_outsider_cannot_add_to_someone_elses_timeline(owner, outsider, browser_for):
     person = factories.make_person(owner, full_name="Asha Rao")
     response = browser_for(outsider).post(
-        CREATE, {"kind": "note", "record_type": "person", "record_id": person.pk, "body": "Hi"},
+        CREATE,
+        {"kind": "note", "record_type": "person", "record_id": person.pk, "body": "Hi"},
         headers=HTMX,
     )
     assert response.status_code == 404
@@ -132,23 +172,34 @@ def test_timeline_shows_stage_changes_and_loads_older_entries(owner, pipeline, b
     person = factories.make_person(owner, full_name="Asha Rao")
     start = timezone.now() - timedelta(days=40)
     for i in range(35):
-        factories.make_activity(owner, "note", person_id=person.pk, subject=f"Note {i:02d}",
-                                occurred_at=start + timedelta(days=i))
+        factories.make_activity(
+            owner,
+            "note",
+            person_id=person.pk,
+            subject=f"Note {i:02d}",
+            occurred_at=start + timedelta(days=i),
+        )
     client = browser_for(owner)
 
     # when the record page opens, then "Load older" is followed
     page = client.get(reverse("contacts:person_detail", args=[person.pk]))
     before = page.context["timeline"].next_before
-    older = client.get(reverse("activities:timeline", args=["person", person.pk]),
-                       {"before": before}, headers=HTMX)
+    older = client.get(
+        reverse("activities:timeline", args=["person", person.pk]), {"before": before}, headers=HTMX
+    )
 
     # then the first page holds the newest 30 and the button; the next holds the other 5
     assert [e.activity.subject for e in page.context["timeline"].entries][:2] == [
-        "Note 34", "Note 33",
+        "Note 34",
+        "Note 33",
     ]
     assert "Load older" in text(page)
     assert [e.activity.subject for e in older.context["timeline"].entries] == [
-        "Note 04", "Note 03", "Note 02", "Note 01", "Note 00",
+        "Note 04",
+        "Note 03",
+        "Note 02",
+        "Note 01",
+        "Note 00",
     ]
     assert "Load older" not in text(older)
 
@@ -157,10 +208,12 @@ def test_stage_change_reads_moved_from_x_to_y_on_the_person(owner, pipeline, bro
     from sambandh.sales import services
 
     person = factories.make_person(owner, full_name="Asha Rao")
-    deal = services.deal_create(actor=owner, data={"name": "Tata renewal"},
-                                pipeline_id=pipeline.pk, person_ids=[person.pk])
-    services.deal_move_stage(actor=owner, deal=deal,
-                             stage_id=pipeline.stages.get(name="Won").pk, version=1)
+    deal = services.deal_create(
+        actor=owner, data={"name": "Tata renewal"}, pipeline_id=pipeline.pk, person_ids=[person.pk]
+    )
+    services.deal_move_stage(
+        actor=owner, deal=deal, stage_id=pipeline.stages.get(name="Won").pk, version=1
+    )
     body = text(browser_for(owner).get(reverse("contacts:person_detail", args=[person.pk])))
     assert "Moved from <strong>Qualified</strong> to <strong>Won</strong>" in body
     assert "Tata renewal" in body
@@ -193,8 +246,9 @@ def test_outsider_cannot_toggle_or_delete_someone_elses_task(owner, outsider, br
     task = factories.make_activity(owner, "task", person_id=person.pk, subject="Call back")
     client = browser_for(outsider)
 
-    toggle = client.post(reverse("activities:task_toggle", args=[task.pk]), {"done": "1"},
-                         headers=HTMX)
+    toggle = client.post(
+        reverse("activities:task_toggle", args=[task.pk]), {"done": "1"}, headers=HTMX
+    )
     delete = client.post(reverse("activities:activity_delete", args=[task.pk]), headers=HTMX)
 
     task.refresh_from_db()
@@ -205,8 +259,9 @@ def test_outsider_cannot_toggle_or_delete_someone_elses_task(owner, outsider, br
 def test_deleting_an_activity_removes_its_entry(owner, browser_for):
     person = factories.make_person(owner)
     note = factories.make_activity(owner, "note", person_id=person.pk)
-    response = browser_for(owner).post(reverse("activities:activity_delete", args=[note.pk]),
-                                       headers=HTMX)
+    response = browser_for(owner).post(
+        reverse("activities:activity_delete", args=[note.pk]), headers=HTMX
+    )
     assert (response.status_code, response.content) == (200, b"")
     assert Activity.objects.filter(pk=note.pk).exists() is False
 
@@ -216,8 +271,9 @@ def test_my_tasks_groups_open_tasks_by_day(owner, teammate, browser_for):
     # given tasks of the owner: overdue, upcoming, undated, done; and a teammate's
     now = timezone.now()
     person = factories.make_person(owner, full_name="Asha Rao")
-    factories.make_activity(owner, "task", subject="Overdue one", due_at=now - timedelta(hours=2),
-                            person_id=person.pk)
+    factories.make_activity(
+        owner, "task", subject="Overdue one", due_at=now - timedelta(hours=2), person_id=person.pk
+    )
     factories.make_activity(owner, "task", subject="Upcoming one", due_at=now + timedelta(days=3))
     factories.make_activity(owner, "task", subject="Someday")
     done = factories.make_activity(owner, "task", subject="Done one")
@@ -231,8 +287,12 @@ def test_my_tasks_groups_open_tasks_by_day(owner, teammate, browser_for):
 
     # then each open task is in its section, with its record, and nobody else's is there
     sections = {key: [t.subject for t in tasks] for key, _l, tasks in response.context["sections"]}
-    assert sections == {"overdue": ["Overdue one"], "today": [], "upcoming": ["Upcoming one"],
-                        "undated": ["Someday"]}
+    assert sections == {
+        "overdue": ["Overdue one"],
+        "today": [],
+        "upcoming": ["Upcoming one"],
+        "undated": ["Someday"],
+    }
     body = text(response)
     assert "Asha Rao" in body
     assert "Not mine" not in body
@@ -241,8 +301,14 @@ def test_my_tasks_groups_open_tasks_by_day(owner, teammate, browser_for):
 
 def test_quick_add_task_from_my_tasks(owner, browser_for):
     response = browser_for(owner).post(
-        CREATE, {"kind": "task", "panel": "tasks", "subject": "Renew the contract",
-                 "due_at": "2030-05-01T09:00"}, headers=HTMX,
+        CREATE,
+        {
+            "kind": "task",
+            "panel": "tasks",
+            "subject": "Renew the contract",
+            "due_at": "2030-05-01T09:00",
+        },
+        headers=HTMX,
     )
     task = Activity.objects.get()
     assert response.templates[0].name == "activities/_my_tasks_body.html"
@@ -267,9 +333,13 @@ def test_my_tasks_query_count_does_not_grow(owner, pipeline, browser_for):
 
     def add(n: int) -> None:
         for i in range(n):
-            factories.make_activity(owner, "task", due_at=timezone.now() + timedelta(days=i - 2),
-                                    person_id=person.pk if i % 2 else None,
-                                    deal_id=deal.pk if i % 3 == 0 else None)
+            factories.make_activity(
+                owner,
+                "task",
+                due_at=timezone.now() + timedelta(days=i - 2),
+                person_id=person.pk if i % 2 else None,
+                deal_id=deal.pk if i % 3 == 0 else None,
+            )
 
     add(5)
     with_five = count_queries(client, url)

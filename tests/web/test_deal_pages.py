@@ -36,14 +36,19 @@ def test_board_shows_one_column_per_stage_with_counts_and_totals(owner, pipeline
     # then each active stage is a column, and Qualified holds 3 deals with one total per currency
     body = text(response)
     columns = response.context["columns"]
-    assert [c.stage.name for c in columns] == ["Qualified", "Proposal", "Negotiation", "Won",
-                                                "Lost"]
+    assert [c.stage.name for c in columns] == [
+        "Qualified",
+        "Proposal",
+        "Negotiation",
+        "Won",
+        "Lost",
+    ]
     assert columns[0].count == 3
     assert columns[0].totals == {"INR": Decimal("150000"), "EUR": Decimal("1200.50")}
     assert "₹150,000.00" in body
     assert "€1,200.50" in body
     assert 'draggable="true"' in body
-    assert 'data-stage-id="%s"' % stage(pipeline, "Proposal").pk in body
+    assert f'data-stage-id="{stage(pipeline, "Proposal").pk}"' in body
 
 
 def test_board_cards_carry_what_the_drag_needs(owner, pipeline, browser_for):
@@ -88,17 +93,18 @@ def test_moving_a_deal_with_htmx_answers_the_board_and_records_the_change(
     assert (deal.stage_id, deal.version, deal.probability) == (proposal.pk, 2, 50)
     change = StageChange.objects.filter(deal=deal).latest("id")
     assert (change.from_stage.name, change.to_stage.name, change.changed_by) == (
-        "Qualified", "Proposal", owner,
+        "Qualified",
+        "Proposal",
+        owner,
     )
 
 
-def test_moving_with_a_stale_version_shows_the_board_with_a_message(
-    owner, pipeline, browser_for
-):
+def test_moving_with_a_stale_version_shows_the_board_with_a_message(owner, pipeline, browser_for):
     # given a deal someone already moved (version 2)
     deal = factories.make_deal(owner, pipeline, name="Tata renewal")
-    services.deal_move_stage(actor=owner, deal=deal, stage_id=stage(pipeline, "Proposal").pk,
-                             version=1)
+    services.deal_move_stage(
+        actor=owner, deal=deal, stage_id=stage(pipeline, "Proposal").pk, version=1
+    )
 
     # when a board loaded at version 1 drops it on Won
     response = browser_for(owner).post(
@@ -120,8 +126,11 @@ def test_moving_without_htmx_redirects_back(owner, pipeline, browser_for):
     deal = factories.make_deal(owner, pipeline)
     response = browser_for(owner).post(
         reverse("sales:deal_move", args=[deal.pk]),
-        {"stage": stage(pipeline, "Won").pk, "version": 1,
-         "next": reverse("sales:deal_detail", args=[deal.pk])},
+        {
+            "stage": stage(pipeline, "Won").pk,
+            "version": 1,
+            "next": reverse("sales:deal_detail", args=[deal.pk]),
+        },
     )
     deal.refresh_from_db()
     assert response.status_code == 302
@@ -166,8 +175,9 @@ def test_board_query_count_does_not_grow(owner, pipeline, browser_for):
         for i in range(n):
             deal = factories.make_deal(owner, pipeline, organization_id=org.pk)
             if i % 2:
-                services.deal_move_stage(actor=owner, deal=deal,
-                                         stage_id=stage(pipeline, "Proposal").pk, version=1)
+                services.deal_move_stage(
+                    actor=owner, deal=deal, stage_id=stage(pipeline, "Proposal").pk, version=1
+                )
 
     add(5)
     with_five = count_queries(client, BOARD)
@@ -184,8 +194,7 @@ def test_deal_list_filters_by_stage_and_sorts_by_amount(owner, pipeline, browser
     factories.make_deal(owner, pipeline, name="Small", amount="10")
     factories.make_deal(owner, pipeline, name="Big", amount="9000")
     moved = factories.make_deal(owner, pipeline, name="Moved", amount="500")
-    services.deal_move_stage(actor=owner, deal=moved, stage_id=stage(pipeline, "Won").pk,
-                             version=1)
+    services.deal_move_stage(actor=owner, deal=moved, stage_id=stage(pipeline, "Won").pk, version=1)
     client = browser_for(owner)
     url = reverse("sales:deal_list")
 
@@ -219,11 +228,14 @@ def test_deal_page_shows_people_amount_and_stage_history(owner, pipeline, browse
     # given a deal with a person, moved once
     person = factories.make_person(owner, full_name="Asha Rao", phone="+919876543210")
     deal = services.deal_create(
-        actor=owner, data={"name": "Tata renewal", "amount": "250000", "currency": "INR"},
-        pipeline_id=pipeline.pk, person_ids=[person.pk],
+        actor=owner,
+        data={"name": "Tata renewal", "amount": "250000", "currency": "INR"},
+        pipeline_id=pipeline.pk,
+        person_ids=[person.pk],
     )
-    services.deal_move_stage(actor=owner, deal=deal, stage_id=stage(pipeline, "Proposal").pk,
-                             version=1)
+    services.deal_move_stage(
+        actor=owner, deal=deal, stage_id=stage(pipeline, "Proposal").pk, version=1
+    )
 
     # when the owner opens it
     response = browser_for(owner).get(reverse("sales:deal_detail", args=[deal.pk]))
@@ -235,9 +247,10 @@ def test_deal_page_shows_people_amount_and_stage_history(owner, pipeline, browse
     assert "Asha Rao" in body
     assert "+91 98765 43210" in body
     assert 'aria-current="step"' in body
-    assert [(c.from_stage and c.from_stage.name, c.to_stage.name)
-            for c in response.context["stage_history"]] == [(None, "Qualified"),
-                                                            ("Qualified", "Proposal")]
+    assert [
+        (c.from_stage and c.from_stage.name, c.to_stage.name)
+        for c in response.context["stage_history"]
+    ] == [(None, "Qualified"), ("Qualified", "Proposal")]
     assert "Moved from <strong>Qualified</strong> to <strong>Proposal</strong>" in body
 
 
@@ -260,11 +273,13 @@ def test_deal_page_query_count_does_not_grow(owner, pipeline, browser_for):
             factories.make_activity(owner, "call", deal_id=deal.pk)
             target = "Proposal" if i % 2 == 0 else "Qualified"
             deal.refresh_from_db()
-            services.deal_move_stage(actor=owner, deal=deal,
-                                     stage_id=stage(pipeline, target).pk, version=deal.version)
+            services.deal_move_stage(
+                actor=owner, deal=deal, stage_id=stage(pipeline, target).pk, version=deal.version
+            )
         deal.refresh_from_db()
-        services.deal_update(actor=owner, deal=deal, data={}, version=deal.version,
-                             person_ids=people, tags=["vip"])
+        services.deal_update(
+            actor=owner, deal=deal, data={}, version=deal.version, person_ids=people, tags=["vip"]
+        )
 
     add(5)
     with_five = count_queries(client, url)
@@ -304,15 +319,22 @@ def test_create_deal_with_organization_person_and_stage(owner, pipeline, browser
     # when the owner submits the form (amount typed the Indian way)
     response = browser_for(owner).post(
         reverse("sales:deal_create"),
-        deal_form(pipeline, owner=str(owner.pk), organization=f"Tata Steel (#{org.pk})",
-                  person_0="Asha Rao"),
+        deal_form(
+            pipeline,
+            owner=str(owner.pk),
+            organization=f"Tata Steel (#{org.pk})",
+            person_0="Asha Rao",
+        ),
     )
 
     # then the deal exists in Proposal with its people and a first stage change
     deal = Deal.objects.get()
     assert response.status_code == 302
     assert (deal.name, deal.stage.name, deal.amount, deal.currency) == (
-        "Tata renewal", "Proposal", Decimal("125000.50"), "INR",
+        "Tata renewal",
+        "Proposal",
+        Decimal("125000.50"),
+        "INR",
     )
     assert deal.organization_id == org.pk
     assert [p.pk for p in deal.people.all()] == [person.pk]
@@ -346,23 +368,32 @@ def test_edit_deal_to_another_stage_records_the_change(owner, pipeline, browser_
     url = reverse("sales:deal_edit", args=[deal.pk])
     initial = client.get(url).context["form"].initial
 
-    response = client.post(url, deal_form(
-        pipeline, owner=str(owner.pk), version=str(initial["version"]), amount="2000",
-        stage=str(stage(pipeline, "Negotiation").pk), probability=str(initial["probability"]),
-    ))
+    response = client.post(
+        url,
+        deal_form(
+            pipeline,
+            owner=str(owner.pk),
+            version=str(initial["version"]),
+            amount="2000",
+            stage=str(stage(pipeline, "Negotiation").pk),
+            probability=str(initial["probability"]),
+        ),
+    )
 
     deal.refresh_from_db()
     assert response.status_code == 302
     assert (deal.stage.name, deal.amount, deal.probability, deal.version) == (
-        "Negotiation", Decimal("2000"), 80, 2,
+        "Negotiation",
+        Decimal("2000"),
+        80,
+        2,
     )
     assert StageChange.objects.filter(deal=deal).count() == 2
 
 
 def test_edit_deal_with_a_stale_version_writes_nothing(owner, pipeline, browser_for):
     deal = factories.make_deal(owner, pipeline, name="Tata renewal")
-    services.deal_move_stage(actor=owner, deal=deal, stage_id=stage(pipeline, "Won").pk,
-                             version=1)
+    services.deal_move_stage(actor=owner, deal=deal, stage_id=stage(pipeline, "Won").pk, version=1)
 
     response = browser_for(owner).post(
         reverse("sales:deal_edit", args=[deal.pk]),
@@ -378,8 +409,10 @@ def test_edit_deal_with_a_stale_version_writes_nothing(owner, pipeline, browser_
 def test_outsider_cannot_edit_or_delete_a_deal(owner, outsider, pipeline, browser_for):
     deal = factories.make_deal(owner, pipeline, name="Tata renewal")
     client = browser_for(outsider)
-    edit = client.post(reverse("sales:deal_edit", args=[deal.pk]),
-                       deal_form(pipeline, owner=str(outsider.pk), name="Stolen"))
+    edit = client.post(
+        reverse("sales:deal_edit", args=[deal.pk]),
+        deal_form(pipeline, owner=str(outsider.pk), name="Stolen"),
+    )
     delete = client.post(reverse("sales:deal_delete", args=[deal.pk]))
     deal.refresh_from_db()
     assert (edit.status_code, delete.status_code) == (404, 404)
@@ -387,8 +420,9 @@ def test_outsider_cannot_edit_or_delete_a_deal(owner, outsider, pipeline, browse
 
 
 def test_stage_options_follow_the_chosen_pipeline(owner, pipeline, browser_for):
-    response = browser_for(owner).get(reverse("sales:deal_stage_options"),
-                                      {"pipeline": pipeline.pk})
+    response = browser_for(owner).get(
+        reverse("sales:deal_stage_options"), {"pipeline": pipeline.pk}
+    )
     assert text(response).count("<option") == 5
     assert ">Negotiation</option>" in text(response)
 

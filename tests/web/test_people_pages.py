@@ -1,4 +1,4 @@
-"""The people pages: list (filters, sort, columns, saved views, cursor pages), record page, forms."""
+"""The people pages: list (filters, sort, columns, saved views, pages), record page, forms."""
 
 from __future__ import annotations
 
@@ -152,8 +152,13 @@ def test_saved_view_is_created_listed_applied_and_deleted(owner, browser_for):
     # when the owner saves "India" with a country filter, a sort and two columns
     saved = client.post(
         LIST,
-        {"_action": "save_view", "view_name": "India", "country": "IN", "sort": "-name",
-         "cols": ["email", "country"]},
+        {
+            "_action": "save_view",
+            "view_name": "India",
+            "country": "IN",
+            "sort": "-name",
+            "cols": ["email", "country"],
+        },
     )
     view = SavedView.objects.get(owner=owner, list_key="people")
 
@@ -161,7 +166,10 @@ def test_saved_view_is_created_listed_applied_and_deleted(owner, browser_for):
     assert saved.status_code == 302
     assert saved["Location"] == f"{LIST}?view={view.pk}"
     assert (view.name, view.filters, view.sort, view.columns) == (
-        "India", {"country": "IN"}, "-name", ["name", "email", "country"],
+        "India",
+        {"country": "IN"},
+        "-name",
+        ["name", "email", "country"],
     )
     opened = client.get(LIST, {"view": view.pk})
     assert [p.full_name for p in opened.context["rows"]] == ["Asha Rao"]
@@ -175,7 +183,9 @@ def test_saved_view_is_created_listed_applied_and_deleted(owner, browser_for):
 
 
 def test_saved_view_without_a_name_is_refused(owner, browser_for):
-    response = browser_for(owner).post(LIST, {"_action": "save_view", "view_name": " "}, follow=True)
+    response = browser_for(owner).post(
+        LIST, {"_action": "save_view", "view_name": " "}, follow=True
+    )
     assert "This field is required." in text(response)
     assert SavedView.objects.count() == 0
 
@@ -200,8 +210,9 @@ def test_list_query_count_does_not_grow_with_rows(owner, browser_for):
     def add(n: int) -> None:
         for _ in range(n):
             person = factories.make_person(owner, organization_id=org.pk, phone="+14155550100")
-            services.person_update(actor=owner, person=person, data={}, version=None,
-                                   tags=["vip", f"t{person.pk}"])
+            services.person_update(
+                actor=owner, person=person, data={}, version=None, tags=["vip", f"t{person.pk}"]
+            )
 
     add(5)
     with_five = count_queries(client, LIST)
@@ -249,8 +260,9 @@ def test_record_page_shows_past_affiliations(owner, browser_for):
     first = factories.make_organization(owner, name="Old Corp")
     second = factories.make_organization(owner, name="New Corp")
     person = factories.make_person(owner, full_name="Asha Rao", organization_id=first.pk)
-    services.person_update(actor=owner, person=person, data={"organization_id": second.pk},
-                           version=None)
+    services.person_update(
+        actor=owner, person=person, data={"organization_id": second.pk}, version=None
+    )
 
     # when the record page opens
     response = browser_for(owner).get(reverse("contacts:person_detail", args=[person.pk]))
@@ -275,8 +287,9 @@ def test_record_page_query_count_does_not_grow(owner, pipeline, browser_for):
             deal = factories.make_deal(owner, pipeline)
             deal.people.add(person)
             emails.append(services.EmailIn(f"a{len(emails)}@example.in"))
-        services.person_update(actor=owner, person=person, data={}, version=None,
-                               emails=emails[:20], tags=["vip"])
+        services.person_update(
+            actor=owner, person=person, data={}, version=None, emails=emails[:20], tags=["vip"]
+        )
 
     add(5)
     with_five = count_queries(client, url)
@@ -295,8 +308,12 @@ def test_create_person_with_phones_and_emails(owner, browser_for):
     # when the owner submits the form, picking the organization from the list
     response = browser_for(owner).post(
         reverse("contacts:person_create"),
-        person_form(owner=str(owner.pk), organization=f"Acme India (#{org.pk})",
-                    phone_1="(415) 555-0100", phone_label_1="US"),
+        person_form(
+            owner=str(owner.pk),
+            organization=f"Acme India (#{org.pk})",
+            phone_1="(415) 555-0100",
+            phone_label_1="US",
+        ),
     )
 
     # then the person exists with clean values and the browser goes to the record page
@@ -307,7 +324,8 @@ def test_create_person_with_phones_and_emails(owner, browser_for):
     assert person.organization_id == org.pk
     assert person.phone == "+919876543210"
     assert sorted(PhoneNumber.objects.values_list("e164", flat=True)) == [
-        "+914155550100", "+919876543210",
+        "+914155550100",
+        "+919876543210",
     ]
     assert sorted(t.name for t in person.tags.all()) == ["partner", "vip"]
 
@@ -350,9 +368,10 @@ def test_create_person_with_an_unknown_organization_is_refused(owner, outsider, 
     )
 
     # then it is not found and nothing is written
-    assert "Nothing called “Hidden Ltd” was found." in response.context["form"].errors[
-        "organization"
-    ][0]
+    assert (
+        "Nothing called “Hidden Ltd” was found."
+        in response.context["form"].errors["organization"][0]
+    )
     assert Person.objects.count() == 0
 
 
@@ -395,8 +414,9 @@ def test_outsider_cannot_edit_or_delete(owner, outsider, browser_for):
     client = browser_for(outsider)
 
     # when the outsider posts an edit and a deletion
-    edit = client.post(reverse("contacts:person_edit", args=[person.pk]),
-                       person_form(owner=str(outsider.pk)))
+    edit = client.post(
+        reverse("contacts:person_edit", args=[person.pk]), person_form(owner=str(outsider.pk))
+    )
     delete = client.post(reverse("contacts:person_delete", args=[person.pk]))
 
     # then both are not found and the person is unchanged
@@ -412,8 +432,9 @@ def test_read_only_user_gets_403_on_the_create_form(readonly, browser_for):
 
 def test_delete_person(owner, browser_for):
     person = factories.make_person(owner, full_name="Asha Rao")
-    response = browser_for(owner).post(reverse("contacts:person_delete", args=[person.pk]),
-                                       {"version": "1"})
+    response = browser_for(owner).post(
+        reverse("contacts:person_delete", args=[person.pk]), {"version": "1"}
+    )
     assert response.status_code == 302
     assert Person.objects.filter(pk=person.pk).exists() is False
 
@@ -424,3 +445,11 @@ def test_organization_suggestions_are_limited_to_visible_ones(owner, outsider, b
     response = browser_for(owner).get(reverse("contacts:organization_suggest"), {"q": "acme"})
     assert "Acme India (#" in text(response)
     assert "Acme Secret" not in text(response)
+
+
+def test_a_submitted_filter_form_is_answered_with_the_short_link(owner, browser_for):
+    response = browser_for(owner).get(
+        LIST + "?name=asha&owner_id=&tag=&country=IN&cols=email&cols=country"
+    )
+    assert response.status_code == 302
+    assert response["Location"] == LIST + "?name=asha&country=IN&cols=name%2Cemail%2Ccountry"

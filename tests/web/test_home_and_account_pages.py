@@ -1,0 +1,136 @@
+"""The start page, the profile and the API token pages."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from sambandh.accounts.models import ApiToken
+from sambandh.accounts.selectors import token_authenticate
+from sambandh.accounts.services import token_create
+from tests import factories
+from tests.web.helpers import count_queries, text
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_greets_and_sums_my_work(owner, outsider, pipeline, browser_for):
+    # given the owner's overdue task, two open INR deals and a note; and the outsider's deal
+    factories.make_activity(
+        owner, "task", subject="Call Asha", due_at=timezone.now() - timedelta(days=1)
+    )
+    factories.make_deal(owner, pipeline, amount="1000", currency="INR")
+    factories.make_deal(owner, pipeline, amount="2500", currency="INR")
+    factories.make_deal(outsider, pipeline, amount="999999", currency="INR")
+    person = factories.make_person(owner, full_name="Asha Rao")
+    factories.make_activity(owner, "note", person_id=person.pk, subject="Met at the expo")
+
+    # when the owner opens the start page
+    response = browser_for(owner).get(reverse("home:index"))
+
+    # then the greeting, the counts, the totals and the recent note are there
+    body = text(response)
+    assert response.status_code == 200
+    assert "Olivia" in response.context["greeting"]
+    assert [t.subject for t in response.context["overdue"]] == ["Call Asha"]
+    assert response.context["open_deals"] == 2
+    assert "₹3,500.00" in body
+    assert "₹999,999.00" not in body
+    assert "Met at the expo" in body
+
+
+def test_home_query_count_does_not_grow(owner, pipeline, browser_for):
+    client = browser_for(owner)
+
+    def add(n: int) -> None:
+        for _ in range(n):
+            factories.make_deal(owner, pipeline)
+            factories.make_activity(owner, "task", due_at=timezone.now() - timedelta(hours=1))
+            factories.make_activity(owner, "note", person_id=factories.make_person(owner).pk)
+
+    add(5)
+    with_five = count_queries(client, "/")
+    add(20)
+    with_twenty_five = count_queries(client, "/")
+
+    # session, user, 4 task sections, pipelines + stages, the board's stages, teams, totals,
+    # 5 card queries, recent activity
+    assert with_five == with_twenty_five == 17
+
+
+def test_home_needs_a_login(db, client):
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/login/")
+
+
+def test_profile_changes_language_time_zone_and_currency(owner, browser_for):
+    client = browser_for(owner)
+    response = client.post(
+        reverse("accounts:profile"),
+        {
+            "full_name": "Olivia O.",
+            "language": "hi",
+            "time_zone": "Asia/Kolkata",
+            "currency": "INR",
+        },
+    )
+    owner.refresh_from_db()
+    assert response.status_code == 302
+    assert (owner.full_name, owner.language, owner.time_zone, owner.currency) == (
+        "Olivia O.",
+        "hi",
+        "Asia/Kolkata",
+        "INR",
+    )
+    # and the next page speaks Hindi
+    assert client.get(reverse("accounts:profile")).headers["Content-Language"] == "hi"
+
+
+def test_profile_refuses_an_unknown_time_zone(owner, browser_for):
+    response = browser_for(owner).post(
+        reverse("accounts:profile"),
+        {
+            "full_name": "X",
+            "language": "en",
+            "time_zone": "Mars/Olympus",
+            "currency": "USD",
+        },
+    )
+    owner.refresh_from_db()
+    assert response.status_code == 200
+    assert "time_zone" in response.context["form"].errors
+    assert (owner.full_name, owner.time_zone) == ("Olivia Owner", "UTC")
+
+
+def test_token_is_shown_once_and_works(owner, browser_for):
+    client = browser_for(owner)
+
+    created = client.post(reverse("accounts:tokens"), {"name": "sheet sync"})
+    again = client.get(reverse("accounts:tokens"))
+
+    secret = created.context["secret"]
+    assert secret.startswith("sbk_")
+    assert secret in text(created)
+    assert created.headers["Cache-Control"] == "no-store"
+    assert secret not in text(again)
+    assert "sheet sync" in text(again)
+    assert token_authenticate(secret).user == owner
+
+
+def test_revoking_a_token_stops_it(owner, browser_for):
+    token, secret = token_create(user=owner, name="old")
+    response = browser_for(owner).post(reverse("accounts:token_revoke", args=[token.pk]))
+    assert response.status_code == 302
+    assert token_authenticate(secret) is None
+
+
+def test_nobody_can_revoke_someone_elses_token(owner, outsider, browser_for):
+    token, secret = token_create(user=owner, name="mine")
+    response = browser_for(outsider).post(reverse("accounts:token_revoke", args=[token.pk]))
+    assert response.status_code == 404
+    assert ApiToken.objects.get(pk=token.pk).revoked_at is None
+    assert token_authenticate(secret).user == owner
