@@ -8,7 +8,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy
 
-from sambandh.core.forms import ServiceForm, currency_choices, time_zone_choices
+from sambandh.web.forms import ServiceForm, currency_choices, time_zone_choices
 
 
 def _native_name(code: str, translated: Any) -> str:

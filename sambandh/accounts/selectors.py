@@ -44,3 +44,8 @@ def acting_user(request: Any) -> User:
     """The signed-in user of a request that authentication has already let through (the API's
     bearer auth, or a login-required view)."""
     return cast(User, request.user)
+
+
+def token_list(*, user: User) -> QuerySet[ApiToken]:
+    """A user's own API tokens, newest first (only their prefixes are readable)."""
+    return ApiToken.objects.filter(user_id=user.pk).order_by("-created_at", "-id")

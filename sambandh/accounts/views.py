@@ -12,15 +12,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from sambandh.accounts import services
 from sambandh.accounts.forms import ProfileForm, TokenForm
-from sambandh.accounts.models import ApiToken
+from sambandh.accounts.selectors import token_list
 from sambandh.core.errors import NotFound, ServiceError
-from sambandh.core.forms import apply_service_errors
-from sambandh.core.http import AuthedRequest, page
+from sambandh.web.forms import apply_service_errors
+from sambandh.web.http import AuthedRequest, page
 
 
 def _own_tokens(user: Any) -> Any:
-    # A user's own tokens: no visibility rule beyond "yours", so no shared selector is needed.
-    return ApiToken.objects.filter(user_id=user.pk).order_by("-created_at", "-id")
+    return token_list(user=user)
 
 
 @page

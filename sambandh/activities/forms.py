@@ -14,8 +14,8 @@ from sambandh.activities.models import Activity
 from sambandh.activities.selectors import Timeline, timeline
 from sambandh.contacts import selectors as contacts_selectors
 from sambandh.core.errors import NotFound, ValidationFailed
-from sambandh.core.forms import ServiceForm, with_blank
 from sambandh.sales import selectors as sales_selectors
+from sambandh.web.forms import ServiceForm, with_blank
 
 #: The composer's tabs, in order.
 COMPOSER_KINDS = [

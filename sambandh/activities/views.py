@@ -24,8 +24,8 @@ from sambandh.activities.forms import (
 from sambandh.activities.models import Activity
 from sambandh.activities.selectors import timeline
 from sambandh.core.errors import ValidationFailed
-from sambandh.core.forms import apply_service_errors
-from sambandh.core.http import AuthedRequest, is_htmx, page, safe_next
+from sambandh.web.forms import apply_service_errors
+from sambandh.web.http import AuthedRequest, is_htmx, page, safe_next
 
 RECORD_URLS = {
     "person": "contacts:person_detail",

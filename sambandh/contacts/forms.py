@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from sambandh.contacts import selectors
 from sambandh.contacts.models import Organization, Person
 from sambandh.contacts.services import AddressIn, EmailIn, PhoneIn
-from sambandh.core.forms import (
+from sambandh.web.forms import (
     ServiceForm,
     VersionField,
     country_choices,

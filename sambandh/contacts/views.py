@@ -19,11 +19,11 @@ from sambandh.activities.forms import panel_context
 from sambandh.contacts import selectors, services
 from sambandh.contacts.forms import OrganizationForm, PersonForm
 from sambandh.core.errors import Conflict, ValidationFailed
-from sambandh.core.forms import apply_service_errors, language_choices, record_ref
-from sambandh.core.http import AuthedRequest, page
 from sambandh.core.listing import ListQuery
-from sambandh.core.lists import Column, ListSpec, list_page
 from sambandh.sales import selectors as sales_selectors
+from sambandh.web.forms import apply_service_errors, language_choices, record_ref
+from sambandh.web.http import AuthedRequest, page
+from sambandh.web.lists import Column, ListSpec, list_page
 
 RELATED_LIMIT = 10
 
@@ -75,7 +75,7 @@ def _require_writer(request: AuthedRequest) -> None:
 
 def _list_context(request: AuthedRequest) -> dict[str, Any]:
     from sambandh.contacts.selectors import tag_list
-    from sambandh.core.forms import country_choices
+    from sambandh.web.forms import country_choices
 
     return {
         "users": _users(request),

@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from sambandh.activities import selectors as activity_selectors
-from sambandh.core.http import AuthedRequest, page
 from sambandh.core.listing import ListQuery
 from sambandh.sales import selectors as sales_selectors
 from sambandh.sales.models import Stage
+from sambandh.web.http import AuthedRequest, page
 
 RECENT_LIMIT = 8
 
@@ -46,6 +46,7 @@ def index(request: AuthedRequest) -> HttpResponse:
             viewer=user,
             pipeline=pipeline,
             filters={"owner_id": user.pk, "status": "open"},
+            cards_per_stage=0,
         )
         stages = [c for c in columns if c.stage.kind == Stage.Kind.OPEN]
         for column in stages:

@@ -12,7 +12,8 @@ from django.utils.translation import get_language, gettext_lazy, to_locale
 from django.utils.translation import gettext as _
 
 from sambandh.contacts import selectors as contacts_selectors
-from sambandh.core.forms import (
+from sambandh.sales.models import Lead
+from sambandh.web.forms import (
     ServiceForm,
     VersionField,
     country_choices,
@@ -23,7 +24,6 @@ from sambandh.core.forms import (
     split_tags,
     with_blank,
 )
-from sambandh.sales.models import Lead
 
 MIN_PEOPLE_ROWS = 2
 _PERSON_ROW = re.compile(r"^person_(\d+)$")

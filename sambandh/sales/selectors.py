@@ -134,10 +134,17 @@ class BoardColumn:
 
 
 def deal_board(
-    *, viewer: User, pipeline: Pipeline, filters: dict[str, Any] | None = None
+    *,
+    viewer: User,
+    pipeline: Pipeline,
+    filters: dict[str, Any] | None = None,
+    cards_per_stage: int = BOARD_CARDS_PER_STAGE,
 ) -> list[BoardColumn]:
-    """The kanban: each active stage with its first cards and its count and totals per currency."""
-    stages = list(pipeline.stages.filter(is_archived=False).order_by("position", "id"))
+    """The kanban: each active stage with its first cards and its count and totals per currency.
+    ``cards_per_stage=0`` gives the counts and totals alone (for summaries)."""
+    stages = getattr(pipeline, "active_stages", None)  # prefetched by pipeline_list/_get
+    if stages is None:
+        stages = list(pipeline.stages.filter(is_archived=False).order_by("position", "id"))
     base = _deal_filters(deals_visible(viewer).filter(pipeline=pipeline), filters or {})
     counts: dict[int, int] = {}
     totals: dict[int, dict[str, Decimal]] = {}
@@ -146,11 +153,13 @@ def deal_board(
         totals.setdefault(row["stage_id"], {})[row["currency"]] = row["total"] or Decimal(0)
     columns = []
     for stage in stages:
-        cards = list(
-            base.filter(stage=stage)
-            .select_related("organization", "owner")
-            .order_by("-position", "-id")[:BOARD_CARDS_PER_STAGE]
-        )
+        cards: list[Deal] = []
+        if cards_per_stage and counts.get(stage.pk):
+            cards = list(
+                base.filter(stage=stage)
+                .select_related("organization", "owner")
+                .order_by("-position", "-id")[:cards_per_stage]
+            )
         columns.append(
             BoardColumn(
                 stage=stage,

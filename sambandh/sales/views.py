@@ -20,13 +20,13 @@ from sambandh.activities.forms import panel_context
 from sambandh.contacts import selectors as contacts_selectors
 from sambandh.contacts.selectors import tag_list
 from sambandh.core.errors import Conflict, NotFound, ValidationFailed
-from sambandh.core.forms import apply_service_errors, language_choices, record_ref
-from sambandh.core.http import AuthedRequest, is_htmx, page, safe_next
 from sambandh.core.listing import ListQuery
-from sambandh.core.lists import Column, ListSpec, list_page
 from sambandh.sales import selectors, services
 from sambandh.sales.forms import DealForm, LeadConvertForm, LeadForm
 from sambandh.sales.models import Deal, Lead
+from sambandh.web.forms import apply_service_errors, language_choices, record_ref
+from sambandh.web.http import AuthedRequest, is_htmx, page, safe_next
+from sambandh.web.lists import Column, ListSpec, list_page
 
 DEALS = ListSpec(
     key="deals",

@@ -19,8 +19,9 @@ class SearchDocument(models.Model):
     title = models.CharField(max_length=300)
     subtitle = models.CharField(max_length=300, blank=True)
     # The title as folded tokens (see sambandh.search.text.title_key): title-prefix and exact
-    # matches come from a B-tree index on it in code-point order (created in migration 0002:
-    # COLLATE "C" on PostgreSQL, so a prefix is a range whatever the database's collation).
+    # matches come from a B-tree index (title_key, id) in code-point order, so a prefix is a
+    # range whatever the database's collation: migrations 0002 and 0003 give the column the
+    # collation "C" on PostgreSQL (SQLite compares by code point already).
     title_key = models.CharField(max_length=300, blank=True, default="")
     # Folded tokens to match (sambandh.search.text.index_terms): the title's and subtitle's words,
     # names, emails' parts, domains, company, phone digit forms.

@@ -29,7 +29,6 @@ from typing import Any, NamedTuple
 from django.db import connection
 from django.db.models import BooleanField, F, Func, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Collate
 from django.urls import NoReverseMatch, reverse
 
 from sambandh.accounts.visibility import scope_for, visible_q
@@ -105,14 +104,12 @@ class _TextMatch(Func):
 
 
 def _title_prefix(documents: QuerySet[SearchDocument], key: str) -> QuerySet[SearchDocument]:
-    """Titles starting with ``key``: a range on the code-point-ordered index of title_key."""
-    column: Any = F("title_key")
-    if connection.vendor == "postgresql":
-        column = Collate(column, "C")  # the collation the index was built with
-    documents = documents.alias(key=column).filter(key__gte=key)
+    """Titles starting with ``key``: a range on title_key's index, in code-point order (the
+    column's collation is "C" on PostgreSQL, see migration 0003; SQLite's is binary)."""
+    documents = documents.filter(title_key__gte=key)
     if ord(key[-1]) < 0x10FFFF:
-        documents = documents.filter(key__lt=key[:-1] + chr(ord(key[-1]) + 1))
-    return documents.order_by("key", "id")
+        documents = documents.filter(title_key__lt=key[:-1] + chr(ord(key[-1]) + 1))
+    return documents.order_by("title_key", "id")
 
 
 def _full_text_q(alternatives: list[text.Alternative]) -> Q:

@@ -7,9 +7,9 @@ from django.http import QueryDict
 
 from sambandh.contacts.views import PEOPLE
 from sambandh.core.errors import Forbidden, NotFound, ValidationFailed
-from sambandh.core.lists import parse_state
 from sambandh.core.models import AuditEvent, SavedView
 from sambandh.core.saved_views import saved_view_create, saved_view_delete, saved_views_for
+from sambandh.web.lists import parse_state
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import template
 
 from sambandh.core.cleaning import format_phone
-from sambandh.core.forms import country_choices
+from sambandh.web.forms import country_choices
 
 register = template.Library()
 
