@@ -34,7 +34,9 @@ def main() -> int:
         people = Person.objects.count()
         for name in args.only or list(BENCHMARKS):
             print(f"running {name}...", flush=True)
-            rows += BENCHMARKS[name].run(ctx)
+            measured = BENCHMARKS[name].run(ctx)
+            print_table(measured, name)
+            rows += measured
     print_table(
         rows,
         f"Sambandh benchmarks on {ctx.label}, {people:,} people, "

@@ -1191,7 +1191,7 @@ class Terms:
     expression: the same result (tests compare them with ``search_document_build``) in a small
     part of the time, which matters for a million documents."""
 
-    ASCII_TOKEN = re.compile(r"[a-z0-9]+")
+    ASCII_TOKEN = re.compile(r"[a-z]+|[0-9]+")
     MAX_CACHED = 400_000
 
     def __init__(self) -> None:

@@ -1,35 +1,44 @@
 """Global search: find the people, organizations, deals and leads a viewer may see.
 
-Every query goes through the full-text index (SQLite FTS5 ``MATCH``, PostgreSQL ``@@`` on the
-GIN-indexed tsvector) or the ordinary index on ``title_key``; none scans the whole table. Two
-candidate sets are read and ranked here:
+Every statement goes through an index (SQLite FTS5 ``MATCH``, PostgreSQL ``@@`` on the
+GIN-indexed tsvector, the B-tree on ``title_key``, or the trigram index); none reads the whole
+table, and each is capped with a LIMIT before anything is ranked. In order:
 
-1. titles that start with the query (``title_key`` prefix, from its B-tree index), at most
-   ``limit`` of them: exact and prefix title matches always make it to the top, even when the
-   words also match thousands of other documents (an organization's name is a word of every
-   person who works there);
-2. documents that contain every query token as a word prefix, capped before ranking, so a short
-   query that matches half the table costs as much as one that matches a few rows.
+1. Titles that start with the query (a range on ``title_key``), at most ``limit``: exact and
+   prefix title matches rank first, so when they fill the page the search is over (typing a
+   common name, the most frequent case, costs one indexed range scan).
+2. Otherwise documents with the words typed, from the full-text index, at most a few times
+   ``limit``: finished words are looked up whole, the word being typed narrows them afterwards
+   (see ``text.ParsedQuery.indexed_alternatives``); a phone query looks up its digits.
+3. When that finds nothing: the finished words again, as prefixes; then on PostgreSQL the
+   trigram index, for the words inside words (the last digits of a phone number, the middle of
+   an email address).
+
+On PostgreSQL the viewer's visibility (``visible_q``: owned by someone in scope, or shared) is
+split into its two sides, each a part of a UNION ALL with its own LIMIT, so that each side is
+driven by its own index (owner, or the share list) instead of testing every text match.
 
 Ranking (in Python, on at most a few hundred rows): the whole title equals the query, the title
-starts with it, every query token starts a word of the title, then everything else; ties by title.
+starts with it, every word starts a word of the title, then the rest; ties by title.
 
-Limits: a token matches the start of a word, not its middle (except for names written without
-spaces, whose every suffix is indexed: see ``sambandh.search.text``); a phone number is found by
-its full international or national digits or a prefix of them, not by its last digits alone; one
-letter alone (in an alphabetic script) finds nothing. On PostgreSQL, when nothing matches, a
-trigram similarity search finds near misses (one wrong or missing letter in a longer word).
+Limits: a word matches the start of a word, not its middle, except on PostgreSQL's fallback and
+for names written without spaces, whose every suffix is indexed (see ``sambandh.search.text``);
+a phone number is found by its international or national digits or a prefix of five digits or
+more; one letter (in an alphabetic script) finds nothing, two letters match titles only; when
+more documents match than are read, the ones shown are the first titles in order, then any.
 """
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass
+from functools import reduce
 from typing import Any, NamedTuple
 
+from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import connection
-from django.db.models import BooleanField, F, Func, Q, QuerySet, Value
-from django.db.models.expressions import RawSQL
-from django.urls import NoReverseMatch, reverse
+from django.db.models import BooleanField, ExpressionWrapper, Func, Q
+from django.urls import reverse
 
 from sambandh.accounts.visibility import scope_for, visible_q
 from sambandh.search import text
@@ -47,9 +56,18 @@ _URL_NAMES = {
     "lead": "sales:lead_detail",
 }
 _FIELDS = ("id", "record_type", "record_id", "title", "subtitle", "title_key", "terms")
-# The indexed expressions (migration 0002): the query must spell them exactly the same way.
-_PG_VECTOR = "to_tsvector('simple'::regconfig, {title} || ' ' || {subtitle} || ' ' || {terms})"
-_PG_TRIGRAM = "lower({title} || ' ' || {terms})"
+_TABLE = SearchDocument._meta.db_table
+# The indexed expressions (migrations 0002 and 0003): the query must spell them exactly so.
+_PG_VECTOR = "to_tsvector('simple'::regconfig, title || ' ' || subtitle || ' ' || terms)"
+_PG_TRIGRAM = "lower(title || ' ' || terms)"
+# The substring fallback looks for words at least this long (shorter ones have too few
+# trigrams for the index to narrow anything down).
+MIN_SUBSTRING_LENGTH = 4
+# Fewer digits are inside too many numbers.
+MIN_SUBSTRING_DIGITS = 5
+
+# A condition in SQL over the search document table's columns, and its parameters.
+Sql = tuple[str, list[Any]]
 
 
 class _Row(NamedTuple):
@@ -72,87 +90,132 @@ class SearchHit:
 
 
 def record_url(record_type: str, record_id: int) -> str:
-    try:
-        return reverse(_URL_NAMES[record_type], args=[record_id])
-    except NoReverseMatch:
-        # TODO(lead): remove once the record pages exist; every type then has a detail view.
-        return "#"
+    return reverse(_URL_NAMES[record_type], args=[record_id])
 
 
-class _TextMatch(Func):
-    """``<indexed expression> <operator> <query>`` over a document's columns (PostgreSQL)."""
-
-    output_field = BooleanField()
-
-    def __init__(self, query: str, *, template: str) -> None:
-        super().__init__(F("title"), F("subtitle"), F("terms"), Value(query))
-        self.sql_template = template
-
-    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
-        parts: list[str] = []
-        params: list[Any] = []
-        for expression in self.source_expressions:
-            sql, sql_params = compiler.compile(expression)
-            parts.append(sql)
-            params.extend(sql_params)
-        title, subtitle, terms, query = parts
-        table = title.rpartition(".")[0]
-        sql = self.sql_template.format(
-            table=table, title=title, subtitle=subtitle, terms=terms, query=query
-        )
-        return sql, params
-
-
-def _title_prefix(documents: QuerySet[SearchDocument], key: str) -> QuerySet[SearchDocument]:
+def _title_prefix(key: str) -> Sql:
     """Titles starting with ``key``: a range on title_key's index, in code-point order (the
     column's collation is "C" on PostgreSQL, see migration 0003; SQLite's is binary)."""
-    documents = documents.filter(title_key__gte=key)
-    if ord(key[-1]) < 0x10FFFF:
-        documents = documents.filter(title_key__lt=key[:-1] + chr(ord(key[-1]) + 1))
-    return documents.order_by("title_key", "id")
+    if ord(key[-1]) >= 0x10FFFF:
+        return "title_key >= %s", [key]
+    return "title_key >= %s AND title_key < %s", [key, key[:-1] + chr(ord(key[-1]) + 1)]
 
 
-def _full_text_q(alternatives: list[text.Alternative]) -> Q:
+def _full_text(alternatives: list[text.Alternative]) -> Sql:
     if connection.vendor == "postgresql":
-        return Q(
-            _TextMatch(
-                text.tsquery(alternatives),
-                template=_PG_VECTOR + " @@ to_tsquery('simple'::regconfig, {query})",
-            )
+        match = f"{_PG_VECTOR} @@ to_tsquery('simple'::regconfig, %s)"
+        return match, [text.tsquery(alternatives)]
+    return "id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH %s)", [
+        text.fts5_query(alternatives)
+    ]
+
+
+def _substring(needle: str) -> Sql:
+    # LIKE '%needle%' on the trigram-indexed expression; tokens hold no LIKE wildcards.
+    return f"{_PG_TRIGRAM} LIKE %s", [f"%{needle}%"]
+
+
+class _Arm(NamedTuple):
+    """One side of the viewer's visibility, as conditions for the title and the text lookups."""
+
+    titles: Sql
+    words: Sql
+
+
+def _visible_arms(viewer: Any, kinds: list[str]) -> list[_Arm]:
+    """The viewer's visibility as conditions whose union is everything they may see.
+
+    ``visible_q`` is "owned by someone in scope OR shared": on PostgreSQL each side is asked as
+    its own part of a UNION ALL, so each can use its index (owner, or the share list) instead
+    of the database testing every text match. Splitting an OR into a union never changes the
+    result. Each side is compiled to SQL once per search, for its several statements.
+    """
+    if scope_for(viewer).everything and len(kinds) == len(RECORD_TYPES):
+        return [_Arm(("", []), ("", []))]
+    allowed = {
+        kind: visible_q(viewer, kind, owner_field="owner_id", id_field="record_id")
+        for kind in kinds
+    }
+    if connection.vendor != "postgresql":
+        # SQLite cannot LIMIT the parts of a UNION: one query for the whole visibility, marked
+        # as likely true so that SQLite's planner (often without statistics) drives the query
+        # from the text or title index rather than from every record the viewer owns.
+        either = reduce(operator.or_, (Q(record_type=k) & q for k, q in allowed.items()))
+        hinted = Func(
+            ExpressionWrapper(either, output_field=BooleanField()),
+            template="likelihood(%(expressions)s, 0.9)",  # SQLite wants a literal here
+            output_field=BooleanField(),
         )
-    return Q(
-        id__in=RawSQL(
-            "SELECT rowid FROM search_fts WHERE search_fts MATCH %s",
-            [text.fts5_query(alternatives)],
-        )
+        compiled = _compiled(Q(hinted))
+        return [] if compiled is None else [_Arm(compiled, compiled)]
+    kinds_by_arm: dict[Q, list[str]] = {}
+    for kind, q in allowed.items():
+        either = q.connector == Q.OR and not q.negated
+        for arm in q.children if either else [q]:
+            kinds_by_arm.setdefault(arm if isinstance(arm, Q) else Q(arm), []).append(kind)
+    arms = []
+    for arm, arm_kinds in kinds_by_arm.items():
+        compiled = _compiled(Q(record_type__in=arm_kinds) & arm)
+        if compiled is None:
+            continue
+        # The owner side: a B-tree on (owner_id, title_key) serves the titles, but for the words
+        # the GIN index alone is cheaper. Read with it, PostgreSQL would build a bitmap of every
+        # document the owners have (tens of thousands for a busy rep) to intersect with a few
+        # text matches; made unindexable, it tests the text matches until the LIMIT is reached.
+        # "(...) IS TRUE" holds for the same rows, but no index can answer it.
+        words = compiled
+        if compiled[0] and _only_on(arm, "owner_id"):
+            words = (f"({compiled[0]}) IS TRUE", compiled[1])
+        arms.append(_Arm(compiled, words))
+    return arms
+
+
+def _only_on(q: Q, field: str) -> bool:
+    """Whether every condition in ``q`` is on ``field``."""
+    return all(
+        _only_on(child, field)
+        if isinstance(child, Q)
+        else child[0] == field or child[0].startswith(field + "__")
+        for child in q.children
     )
 
 
-def _visible_arms(viewer: Any, kinds: list[str]) -> list[Q]:
-    """The viewer's visibility as filters whose union is everything they may see.
+def _compiled(condition: Q) -> Sql | None:
+    """``condition`` as Django compiles it for the search document table, its parameters kept
+    apart. None: it matches nothing; an empty string: everything."""
+    query = SearchDocument.objects.filter(condition).query
+    try:
+        sql, params = query.get_compiler(connection=connection).compile(query.where)
+    except EmptyResultSet:
+        return None
+    except FullResultSet:
+        return "", []
+    return sql, list(params)
 
-    ``visible_q`` is "owned by someone in scope OR shared": on PostgreSQL each side is asked as
-    its own query (joined with UNION ALL), so each can use its index (owner, or the share list)
-    instead of the database reading every text match to test it. Splitting an OR into a union
-    never changes the result.
-    """
-    if scope_for(viewer).everything and len(kinds) == len(RECORD_TYPES):
-        return [Q()]
-    kinds_by_arm: dict[Q, list[str]] = {}
-    for kind in kinds:
-        allowed = visible_q(viewer, kind, owner_field="owner_id", id_field="record_id")
-        arms = (
-            allowed.children
-            if allowed.connector == Q.OR and not allowed.negated and connection.vendor == "postgresql"
-            else [allowed]
-        )
-        for arm in arms:
-            arm_q = arm if isinstance(arm, Q) else Q(arm)
-            kinds_by_arm.setdefault(arm_q, []).append(kind)
-    return [
-        Q(record_type__in=arm_kinds) & arm if len(arm_kinds) > 1 else Q(record_type=arm_kinds[0]) & arm
-        for arm, arm_kinds in kinds_by_arm.items()
-    ]
+
+def _select(arm: Sql, condition: Sql, *, limit: int, by_title: bool = False) -> Sql:
+    """One capped statement: the documents meeting ``arm`` and ``condition``."""
+    where = " AND ".join(f"({sql})" for sql, _params in (arm, condition) if sql)
+    order = " ORDER BY title_key, id" if by_title else ""
+    # Only constants of this module and SQL compiled by Django go into the text; every value
+    # (the query's words, the viewer's ids) is a parameter.
+    sql = f"SELECT {', '.join(_FIELDS)} FROM {_TABLE} WHERE {where}{order} LIMIT {int(limit)}"  # noqa: S608
+    return sql, [*arm[1], *condition[1]]
+
+
+def _fetch(statements: list[Sql]) -> list[tuple[Any, ...]]:
+    """Run the statements: as one UNION ALL where the database allows a LIMIT in each part."""
+    if not statements:
+        return []
+    if len(statements) > 1 and connection.features.supports_slicing_ordering_in_compound:
+        sql = " UNION ALL ".join(f"({part})" for part, _params in statements)
+        statements = [(sql, [p for _part, params in statements for p in params])]
+    rows: list[tuple[Any, ...]] = []
+    with connection.cursor() as cursor:
+        for sql, params in statements:
+            cursor.execute(sql, params)
+            rows.extend(cursor.fetchall())
+    return rows
 
 
 def _rank(row: _Row, parsed: text.ParsedQuery) -> int:
@@ -167,38 +230,57 @@ def _rank(row: _Row, parsed: text.ParsedQuery) -> int:
     return 3
 
 
-def _union(parts: list[QuerySet[Any]]) -> list[tuple[Any, ...]]:
-    if not parts:
-        return []
-    if len(parts) > 1 and connection.features.supports_slicing_ordering_in_compound:
-        return list(parts[0].union(*parts[1:], all=True))
-    return [row for part in parts for row in part]
-
-
-def _candidates(
-    viewer: Any, kinds: list[str], parsed: text.ParsedQuery, limit: int
-) -> list[_Row]:
+def _candidates(viewer: Any, kinds: list[str], parsed: text.ParsedQuery, limit: int) -> list[_Row]:
     arms = _visible_arms(viewer, kinds)
     cap = max(limit * 5, MIN_CANDIDATES)
-    parts: list[QuerySet[Any]] = []
+
+    def matching(condition: Sql) -> list[tuple[Any, ...]]:
+        return _fetch([_select(arm.words, condition, limit=cap) for arm in arms])
+
+    # Titles that start with the query come first. When they fill the page nothing else can
+    # outrank them, and the full-text index need not be asked at all (as-you-type on a common
+    # name: the cheapest case is the most frequent one).
+    titles = _title_prefix(parsed.key)
+    found = _fetch([_select(arm.titles, titles, limit=limit, by_title=True) for arm in arms])
+    rows = {row.id: row for row in _accept(found, parsed)}
+    if len(rows) >= limit:
+        return list(rows.values())
     indexed = parsed.indexed_alternatives()
-    for arm in arms:
-        documents = SearchDocument.objects.filter(arm)
-        parts.append(_title_prefix(documents, parsed.key).values_list(*_FIELDS)[:limit])
-        if indexed:
-            matching = documents.filter(_full_text_q(indexed))
-            parts.append(matching.values_list(*_FIELDS)[:cap])
-    rows = _accept(_union(parts), parsed)
-    if not rows and parsed.complete:
+    words = _accept(matching(_full_text(indexed)), parsed) if indexed else []
+    if not rows and not words and parsed.complete:
         # The words taken as finished may be unfinished ("rav kumar"): try them as prefixes.
         retry = parsed.indexed_alternatives(all_prefixes=True)
         if retry and retry != indexed:
-            parts = [
-                SearchDocument.objects.filter(arm, _full_text_q(retry)).values_list(*_FIELDS)[:cap]
-                for arm in arms
-            ]
-            rows = _accept(_union(parts), parsed)
-    return rows
+            words = _accept(matching(_full_text(retry)), parsed)
+    if not rows and not words and connection.vendor == "postgresql":
+        needle = _substring_needle(parsed)
+        if needle:
+            words = _inside_words(matching(_substring(needle)), parsed)
+    for row in words:
+        rows.setdefault(row.id, row)
+    return list(rows.values())
+
+
+def _substring_needle(parsed: text.ParsedQuery) -> str:
+    """What to look for inside words when nothing starts with the query: the end of a phone
+    number, the middle of an email address (PostgreSQL's trigram index)."""
+    if parsed.anchored:
+        return ""
+    if parsed.is_phone:
+        needles = [d for d in parsed.digits if len(d) >= MIN_SUBSTRING_DIGITS]
+    else:
+        needles = [w for w in parsed.words if len(w) >= MIN_SUBSTRING_LENGTH]
+    return max(needles, key=len, default="")
+
+
+def _inside_words(values: list[tuple[Any, ...]], parsed: text.ParsedQuery) -> list[_Row]:
+    rows: dict[int, _Row] = {}
+    for value in values:
+        row = _Row(*value)
+        haystack = f"{row.title_key} {row.terms}"
+        if any(all(w in haystack for w in alt) for alt in parsed.alternatives()):
+            rows.setdefault(row.id, row)
+    return list(rows.values())
 
 
 def _accept(values: list[tuple[Any, ...]], parsed: text.ParsedQuery) -> list[_Row]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -96,6 +97,39 @@ def search_document_delete(*, record_type: str, record_id: int) -> None:
     if pending is not None:
         pending.pop((record_type, record_id), None)
     SearchDocument.objects.filter(record_type=record_type, record_id=record_id).delete()
+
+
+def search_documents_refold(
+    *, batch_size: int = 2000, types: Iterable[str] = (), model: Any = None
+) -> tuple[int, int]:
+    """Recompute the title key and terms of the stored documents with the current tokenizer
+    (after a change to ``sambandh.search.text``), without reading the records. Answers how many
+    documents were read and how many changed. ``model`` lets a migration pass its own."""
+    documents = (model or SearchDocument).objects.order_by("pk")
+    if types:
+        documents = documents.filter(record_type__in=list(types))
+    done = changed = 0
+    last_pk = 0
+    while True:
+        chunk = list(
+            documents.filter(pk__gt=last_pk).only("pk", "title", "subtitle", "title_key", "terms")[
+                :batch_size
+            ]
+        )
+        if not chunk:
+            return done, changed
+        dirty = []
+        for doc in chunk:
+            title_key = text.title_key(doc.title)
+            terms = text.index_terms(doc.title, doc.subtitle, doc.terms.split())
+            if (title_key, terms) != (doc.title_key, doc.terms):
+                doc.title_key, doc.terms = title_key, terms
+                dirty.append(doc)
+        with transaction.atomic():
+            documents.model.objects.bulk_update(dirty, ["title_key", "terms"])
+        done += len(chunk)
+        changed += len(dirty)
+        last_pk = chunk[-1].pk
 
 
 @contextmanager

@@ -13,8 +13,9 @@ tokens that Python produced:
   stores each of its suffixes, so a prefix match on them finds the name by any part of it
   (王小明 is found by 王, 王小, 王小明, 小明 and 明).
 
-A query is a list of alternatives, each a list of tokens matched as prefixes and ANDed. A query
-made of digits and phone punctuation also tries its digits joined together, so
+A query's words are matched as word prefixes and ANDed (``ParsedQuery`` says which of them the
+index is asked for, and how). A query made of digits and phone punctuation is matched by its
+digits joined together, so
 "+91 98765 43210", "98765 43210" and "09876543210" find the stored digit forms of +919876543210
 (see ``sambandh.core.cleaning.phone_digit_forms``).
 """
@@ -78,7 +79,7 @@ def fold(text: str) -> str:
 
 
 def _kind(char: str) -> str:
-    """"d" for a digit, "w" for another word character, "" for a separator."""
+    """ "d" for a digit, "w" for another word character, "" for a separator."""
     category = unicodedata.category(char)
     if category == "Nd":
         return "d"
@@ -134,7 +135,7 @@ def index_terms(title: str, subtitle: str, words: Iterable[str]) -> str:
 MIN_INDEXED_LENGTH = 3
 # Phone digits are indexed whole, each number a word of its own: a short prefix such as a
 # country code would match most of them.
-MIN_PHONE_DIGITS = 5
+MIN_PHONE_DIGITS = 8
 # At most this many words go to the index (the longest); the others narrow the candidates.
 MAX_INDEXED_WORDS = 2
 
@@ -166,6 +167,9 @@ class ParsedQuery:
     key: str
     digits: tuple[str, ...] = ()
     complete: int = 0
+    # A phone query that starts with + or 0 (a country code, a trunk prefix) is the start of a
+    # number, never its middle.
+    anchored: bool = False
 
     @property
     def is_phone(self) -> bool:
@@ -181,13 +185,14 @@ class ParsedQuery:
         looked up as a prefix only when it is the only one, since a short prefix unions the
         lists of every word it starts; otherwise it narrows the candidates afterwards.
         ``all_prefixes`` asks for every long word as a prefix (when the finished words were
-        themselves unfinished, and nothing was found).
+        themselves unfinished, and nothing was found). A phone number is looked up by its digits
+        once there are enough of them to be selective.
         """
-        found: list[Alternative] = [
-            ((d, True),) for d in self.digits if len(d) >= MIN_PHONE_DIGITS
-        ]
-        if found:
-            return found
+        if self.digits:
+            phones = [((d, True),) for d in self.digits if len(d) >= MIN_PHONE_DIGITS]
+            # Too few digits for a phone number: the numbers typed, looked up whole ("2026").
+            return phones or [tuple((w, False) for w in _longest(list(self.words)))]
+        found: list[Alternative] = []
         finished = [w for w in self.words[: self.complete] if _long_enough(w)]
         if finished and not all_prefixes:
             found.append(tuple((w, False) for w in _longest(finished)))
@@ -233,7 +238,8 @@ def parse_query(raw: str) -> ParsedQuery | None:
             digits.append(joined[2:])
         # A phone number is typed as one: its groups are not words to look up one by one.
         complete = 0
-    return ParsedQuery(words, key, tuple(dict.fromkeys(digits)), complete)
+    anchored = bool(digits) and text[0] in "+0"
+    return ParsedQuery(words, key, tuple(dict.fromkeys(digits)), complete, anchored)
 
 
 def fts5_query(alternatives: list[Alternative]) -> str:

@@ -24,10 +24,12 @@ GROUP_LABELS = {
 
 
 def _context(request: HttpRequest, *, limit: int) -> dict[str, Any]:
-    q = request.GET.get("q", "")[:200].strip()
+    # The raw text goes to the search: a trailing space says the last word is finished.
+    raw = request.GET.get("q", "")[:200]
+    q = raw.strip()
     kind = request.GET.get("type", "")
     types = [kind] if kind in selectors.RECORD_TYPES else None
-    hits = selectors.search(viewer=request.user, q=q, types=types, limit=limit)
+    hits = selectors.search(viewer=request.user, q=raw, types=types, limit=limit)
     groups = [
         {"type": record_type, "label": GROUP_LABELS[record_type], "hits": group}
         for record_type, group in selectors.group_hits(hits)

@@ -19,7 +19,7 @@ from sambandh.contacts.services import organization_reindex, person_reindex
 from sambandh.sales.models import Deal, Lead
 from sambandh.sales.services import deal_reindex, lead_reindex
 from sambandh.search.models import SearchDocument
-from sambandh.search.services import search_batch
+from sambandh.search.services import search_batch, search_documents_refold
 
 
 def _sources() -> list[tuple[str, QuerySet[Any], Callable[[Any], None]]]:
@@ -38,13 +38,32 @@ class Command(BaseCommand):
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--batch-size", type=int, default=1000)
         parser.add_argument(
-            "--type", dest="types", action="append",
+            "--type",
+            dest="types",
+            action="append",
             choices=["organization", "person", "deal", "lead"],
             help="Only this record type (repeatable). All types by default.",
+        )
+        parser.add_argument(
+            "--refold",
+            action="store_true",
+            help="Only recompute the tokens of the stored documents (after a change to how text "
+            "is tokenized), without reading the records: much faster.",
         )
 
     def handle(self, *args: Any, batch_size: int, types: list[str] | None, **options: Any) -> None:
         batch_size = max(1, batch_size)
+        if options["refold"]:
+            self._refold(batch_size, types)
+        else:
+            self._reindex(batch_size, types, options["verbosity"])
+        with connection.cursor() as cursor:
+            if connection.vendor == "sqlite":
+                cursor.execute("INSERT INTO search_fts(search_fts) VALUES ('rebuild')")
+            cursor.execute("ANALYZE search_searchdocument")
+        self.stdout.write(self.style.SUCCESS("Search index rebuilt."))
+
+    def _reindex(self, batch_size: int, types: list[str] | None, verbosity: int) -> None:
         for record_type, queryset, reindex in _sources():
             if types and record_type not in types:
                 continue
@@ -60,15 +79,13 @@ class Command(BaseCommand):
                         reindex(record)
                 done += len(chunk)
                 last_pk = chunk[-1].pk
-                if options["verbosity"] >= 2:
+                if verbosity >= 2:
                     self.stdout.write(f"{record_type}: {done}")
             self.stdout.write(f"{record_type}: {done} indexed, {removed} removed")
-        with connection.cursor() as cursor:
-            if connection.vendor == "sqlite":
-                cursor.execute("INSERT INTO search_fts(search_fts) VALUES ('rebuild')")
-            elif connection.vendor == "postgresql":
-                cursor.execute("ANALYZE search_searchdocument")
-        self.stdout.write(self.style.SUCCESS("Search index rebuilt."))
+
+    def _refold(self, batch_size: int, types: list[str] | None) -> None:
+        done, changed = search_documents_refold(batch_size=batch_size, types=types or ())
+        self.stdout.write(f"{done} documents refolded, {changed} changed")
 
     def _remove_orphans(self, record_type: str, queryset: QuerySet[Any]) -> int:
         alive = queryset.model._default_manager.filter(pk=OuterRef("record_id"))

@@ -1,0 +1,194 @@
+"""The full-text index: it exists, the queries use it, and it follows the documents."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from sambandh.search.models import SearchDocument
+from sambandh.search.selectors import search
+from sambandh.search.services import search_document_build, search_documents_save
+from tests.factories import make_person
+
+FIRST = ["Asha", "Ravi", "Priya", "John", "Mei", "Omar", "Lena", "Kofi", "Ines", "Arjun"]
+LAST = ["Rao", "Kumar", "Shah", "Smith", "Wang", "Haddad", "Berg", "Mensah", "Silva", "Nair"]
+
+
+def captured_sql(viewer, q):
+    with CaptureQueriesContext(connection) as ctx:
+        search(viewer=viewer, q=q)
+    return [
+        entry["sql"] for entry in ctx.captured_queries if "search_searchdocument" in entry["sql"]
+    ]
+
+
+def plan(sql):
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("EXPLAIN " + sql)
+        else:
+            cursor.execute("EXPLAIN QUERY PLAN " + sql)
+        return "\n".join(str(row[-1]) for row in cursor.fetchall())
+
+
+def load_documents(owner, count):
+    """``count`` people's documents, written in bulk, plus one rare name."""
+    docs = [
+        search_document_build(
+            record_type="person",
+            record_id=n + 1,
+            owner_id=owner.pk,
+            title=f"{FIRST[n % 10]} {LAST[(n // 10) % 10]} {n}",
+            subtitle=f"Company {n % 97}",
+            words=[f"person{n}@company{n % 97}.example", f"91{9800000000 + n}"],
+        )
+        for n in range(count)
+    ]
+    docs.append(
+        search_document_build(
+            record_type="person", record_id=count + 1, owner_id=owner.pk, title="Zubin Zanzibar"
+        )
+    )
+    search_documents_save(docs)
+
+
+@pytest.mark.django_db
+@pytest.mark.sqlite_only
+def test_sqlite_queries_match_the_fts5_table_and_range_over_the_title_index(owner, admin_user):
+    # given a few hundred documents, and no statistics for SQLite's planner
+    load_documents(owner, 300)
+    for viewer in (owner, admin_user):
+        # when a word is searched
+        by_title, by_words = captured_sql(viewer, "zanzibar")
+        # then one statement ranges over title_key, and one asks FTS5 (MATCH on the virtual
+        # table); neither reads the whole table, nor all of the owner's rows
+        assert "MATCH" in by_words
+        assert "search_doc_title_key_idx" in plan(by_title)
+        assert "VIRTUAL TABLE INDEX" in plan(by_words) and "search_fts" in plan(by_words)
+        assert "SCAN search_searchdocument" not in plan(by_title) + plan(by_words)
+        assert "owner_id" not in plan(by_title) + plan(by_words)
+
+
+@pytest.mark.django_db
+@pytest.mark.sqlite_only
+def test_sqlite_triggers_keep_the_fts5_table_in_step(owner):
+    # given a person, found by name
+    person = make_person(owner, full_name="Farida Haddad")
+    doc = SearchDocument.objects.get(record_type="person", record_id=person.pk)
+
+    def fts_rows(word):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT rowid FROM search_fts WHERE search_fts MATCH ?", [word])
+            return [row[0] for row in cursor.fetchall()]
+
+    assert fts_rows("farida") == [doc.pk]
+    # when the document is changed and then deleted directly
+    SearchDocument.objects.filter(pk=doc.pk).update(title="Noor", terms="noor")
+    assert (fts_rows("farida"), fts_rows("noor")) == ([], [doc.pk])
+    SearchDocument.objects.filter(pk=doc.pk).delete()
+    # then the FTS table follows each time
+    assert fts_rows("noor") == []
+
+
+@pytest.mark.django_db
+@pytest.mark.postgres
+def test_postgres_has_the_gin_trigram_and_title_indexes():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'search_searchdocument'"
+        )
+        indexes = dict(cursor.fetchall())
+        cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")
+        assert cursor.fetchone() == (1,)
+        cursor.execute(
+            "SELECT collation_name FROM information_schema.columns "
+            "WHERE table_name = 'search_searchdocument' AND column_name = 'title_key'"
+        )
+        assert cursor.fetchone() == ("C",)
+    assert "USING gin (to_tsvector('simple'::regconfig" in indexes["search_doc_fts_idx"]
+    assert "gin_trgm_ops" in indexes["search_doc_trgm_idx"]
+    assert indexes["search_doc_title_key_idx"].endswith("USING btree (title_key, id)")
+    assert indexes["search_doc_owner_title_idx"].endswith("USING btree (owner_id, title_key, id)")
+
+
+@pytest.mark.django_db
+@pytest.mark.postgres
+def test_postgres_queries_use_the_gin_and_title_indexes(owner, admin_user):
+    # given a few thousand documents and fresh statistics
+    load_documents(owner, 4000)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE search_searchdocument")
+    for viewer in (admin_user, owner):
+        # when a rare word is searched
+        by_title, by_words = captured_sql(viewer, "zanzibar")
+        # then the title match goes through a title index, the full-text match through the GIN
+        # index, and the table is never read whole
+        assert "@@ to_tsquery('simple'::regconfig," in by_words
+        title_plan, words_plan = plan(by_title), plan(by_words)
+        assert (
+            "search_doc_title_key_idx" in title_plan or "search_doc_owner_title_idx" in title_plan
+        )
+        assert "search_doc_fts_idx" in words_plan
+        assert "Seq Scan on search_searchdocument" not in title_plan + words_plan
+    assert [h.title for h in search(viewer=owner, q="zanzibar")] == ["Zubin Zanzibar"]
+
+
+@pytest.mark.django_db
+@pytest.mark.postgres
+def test_postgres_substring_search_uses_the_trigram_index(owner, admin_user):
+    load_documents(owner, 20000)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE search_searchdocument")
+    # when the middle of a word is searched, nothing starts with it
+    statements = captured_sql(admin_user, "nzibar")
+    # then after the title and full-text lookups, the fallback asks the trigram index
+    assert len(statements) == 3
+    assert "LIKE" in statements[2]
+    assert "search_doc_trgm_idx" in plan(statements[2])
+    assert [h.title for h in search(viewer=admin_user, q="nzibar")] == ["Zubin Zanzibar"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_fulltext_migration_reverses_and_applies_again(owner):
+    def index_objects():
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute(
+                    "SELECT indexname FROM pg_indexes WHERE indexname LIKE 'search_doc_%%' "
+                    "ORDER BY 1"
+                )
+            else:
+                cursor.execute(
+                    "SELECT name FROM sqlite_master WHERE name IN ('search_fts', "
+                    "'search_fts_insert', 'search_fts_update', 'search_fts_delete', "
+                    "'search_doc_title_key_idx') ORDER BY 1"
+                )
+            return [row[0] for row in cursor.fetchall()]
+
+    expected = (
+        [
+            "search_doc_fts_idx",
+            "search_doc_owner_title_idx",
+            "search_doc_title_key_idx",
+            "search_doc_trgm_idx",
+        ]
+        if connection.vendor == "postgresql"
+        else [
+            "search_doc_title_key_idx",
+            "search_fts",
+            "search_fts_delete",
+            "search_fts_insert",
+            "search_fts_update",
+        ]
+    )
+    assert index_objects() == expected
+    # when search goes back to its first migration, the index objects are gone
+    call_command("migrate", "search", "0001", verbosity=0)
+    assert index_objects() == []
+    # and when it comes forward again, they are back and searching works
+    call_command("migrate", "search", verbosity=0)
+    assert index_objects() == expected
+    person = make_person(owner, full_name="Farida Haddad")
+    assert [h.record_id for h in search(viewer=owner, q="farida")] == [person.pk]
