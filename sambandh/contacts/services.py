@@ -367,6 +367,8 @@ def organization_update(
             changes[name] = [None, len(items)]
     bump_version(org)
     org.save()
+    if "name" in changes:
+        _reindex_linked(org)
     audit_record(
         actor=actor,
         action="update",
@@ -386,11 +388,35 @@ def organization_delete(
     _ensure_writer(actor)
     org = lock_for_update(organization, version)
     pk, name = org.pk, org.name
+    people = list(org.people.all())
+    deals = list(org.deals.all())  # type: ignore[attr-defined]
     org.delete()
     audit_record(
         actor=actor, action="delete", record_type="organization", record_id=pk, summary=name
     )
     search_document_delete(record_type="organization", record_id=pk)
+    for person in people:
+        person.organization = None
+    for deal in deals:
+        deal.organization = None
+    _reindex_people_and_deals(people, deals)
+
+
+def _reindex_linked(org: Organization) -> None:
+    """People and deals show their organization's name in search: refresh them after a rename."""
+    _reindex_people_and_deals(
+        list(org.people.select_related("organization")),
+        list(org.deals.select_related("organization")),  # type: ignore[attr-defined]
+    )
+
+
+def _reindex_people_and_deals(people: list[Person], deals: list[Any]) -> None:
+    from sambandh.sales.services import deal_reindex  # sales builds on contacts, not the reverse
+
+    for person in people:
+        person_reindex(person)
+    for deal in deals:
+        deal_reindex(deal)
 
 
 # --- people ----------------------------------------------------------------------

@@ -150,8 +150,8 @@ def _visible_arms(viewer: Any, kinds: list[str]) -> list[_Arm]:
         return [] if compiled is None else [_Arm(compiled, compiled)]
     kinds_by_arm: dict[Q, list[str]] = {}
     for kind, q in allowed.items():
-        either = q.connector == Q.OR and not q.negated
-        for arm in q.children if either else [q]:
+        split = q.connector == Q.OR and not q.negated
+        for arm in q.children if split else [q]:
             kinds_by_arm.setdefault(arm if isinstance(arm, Q) else Q(arm), []).append(kind)
     arms = []
     for arm, arm_kinds in kinds_by_arm.items():
@@ -172,12 +172,13 @@ def _visible_arms(viewer: Any, kinds: list[str]) -> list[_Arm]:
 
 def _only_on(q: Q, field: str) -> bool:
     """Whether every condition in ``q`` is on ``field``."""
-    return all(
-        _only_on(child, field)
-        if isinstance(child, Q)
-        else child[0] == field or child[0].startswith(field + "__")
-        for child in q.children
-    )
+    for child in q.children:
+        if isinstance(child, Q):
+            if not _only_on(child, field):
+                return False
+        elif not (isinstance(child, tuple) and str(child[0]).split("__")[0] == field):
+            return False
+    return True
 
 
 def _compiled(condition: Q) -> Sql | None:

@@ -189,9 +189,13 @@ class ParsedQuery:
         once there are enough of them to be selective.
         """
         if self.digits:
-            phones = [((d, True),) for d in self.digits if len(d) >= MIN_PHONE_DIGITS]
+            phones: list[Alternative] = [
+                ((d, True),) for d in self.digits if len(d) >= MIN_PHONE_DIGITS
+            ]
+            if phones or self.anchored:
+                return phones
             # Too few digits for a phone number: the numbers typed, looked up whole ("2026").
-            return phones or [tuple((w, False) for w in _longest(list(self.words)))]
+            return [tuple((w, False) for w in _longest(list(self.words)))]
         found: list[Alternative] = []
         finished = [w for w in self.words[: self.complete] if _long_enough(w)]
         if finished and not all_prefixes:

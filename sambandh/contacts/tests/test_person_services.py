@@ -56,3 +56,30 @@ def test_changing_organization_keeps_affiliation_history(owner):
         ("First", False, True),
         ("Second", True, False),
     ]
+
+
+def test_renaming_or_deleting_an_organization_refreshes_its_people_in_search(owner, pipeline):
+    from sambandh.sales.services import deal_create
+
+    # given a person and a deal at an organization
+    org = make_organization(owner, name="Old Name Traders")
+    person = services.person_create(
+        actor=owner, data={"full_name": "Kiran", "organization_id": org.pk}
+    )
+    deal = deal_create(
+        actor=owner, data={"name": "Kiran deal", "organization_id": org.pk}, pipeline_id=pipeline.pk
+    )
+
+    def subtitle(kind, pk):
+        return SearchDocument.objects.get(record_type=kind, record_id=pk).subtitle
+
+    # when the organization is renamed, both documents say the new name
+    services.organization_update(
+        actor=owner, organization=org, data={"name": "New Name Ltd"}, version=1
+    )
+    assert "New Name Ltd" in subtitle("person", person.pk)
+    assert subtitle("deal", deal.pk) == "New Name Ltd"
+    # and when it is deleted, neither mentions it any more
+    services.organization_delete(actor=owner, organization=org, version=2)
+    assert "New Name" not in subtitle("person", person.pk)
+    assert subtitle("deal", deal.pk) == ""

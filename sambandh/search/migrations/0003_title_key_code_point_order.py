@@ -12,6 +12,9 @@ from django.db import migrations
 
 POSTGRES_FORWARD = [
     "DROP INDEX IF EXISTS search_doc_title_key_idx",
+    # An early version of 0002 let Django index title_key itself: those indexes are not used.
+    "DROP INDEX IF EXISTS search_searchdocument_title_key_4f4779e6_like",
+    "DROP INDEX IF EXISTS search_searchdocument_title_key_4f4779e6",
     'ALTER TABLE search_searchdocument ALTER COLUMN title_key TYPE varchar(300) COLLATE "C"',
     # Titles cluster on common first names: a finer histogram estimates a prefix's rows well.
     "ALTER TABLE search_searchdocument ALTER COLUMN title_key SET STATISTICS 1000",

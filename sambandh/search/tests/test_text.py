@@ -76,11 +76,14 @@ def test_a_query_of_digits_and_phone_punctuation_is_a_phone_number(raw, digits):
 def test_a_phone_prefix_is_looked_up_once_it_has_eight_digits():
     # given the country code and a few digits: most numbers start so
     short = text.parse_query("+91 9876")
-    # then the index is only asked for the numbers typed, whole (a deal's year, say)
-    assert short is not None and short.indexed_alternatives() == [(("91", False), ("9876", False))]
+    # then the index is not asked at all
+    assert short is not None and short.indexed_alternatives() == []
     # and with eight digits, for every number that starts with them
     longer = text.parse_query("+91 98765 4")
     assert longer is not None and longer.indexed_alternatives() == [(("91987654", True),)]
+    # without a + or 0 in front, a few digits may be a number in a name, looked up whole
+    bare = text.parse_query("98 76")
+    assert bare is not None and bare.indexed_alternatives() == [(("98", False), ("76", False))]
 
 
 def test_a_number_alone_is_looked_up_whole():
