@@ -6,7 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from sambandh.accounts.selectors import acting_user as viewer
@@ -159,7 +159,7 @@ def create_person(request: HttpRequest, response: HttpResponse, payload: PersonI
     )
     person = selectors.person_get(viewer=viewer(request), person_id=person.pk)
     with_etag(response, person.version)
-    return 201, person_out(person)
+    return Status(201, person_out(person))
 
 
 @router.get("/{int:person_id}", response={200: PersonOut, **ERRORS})
@@ -192,4 +192,4 @@ def delete_person(request: HttpRequest, person_id: int, version: int | None = No
         person=person,
         version=expected_version(request, version),
     )
-    return 204, None
+    return Status(204, None)

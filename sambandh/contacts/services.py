@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sambandh.accounts.models import User
@@ -502,9 +503,8 @@ def person_reindex(person: Person) -> None:
 
 
 def _sync_primary_affiliation(person: Person, title: str) -> None:
-    """The person's organization is their primary current affiliation; earlier ones become history."""
-    from django.utils import timezone
-
+    """The person's organization is their primary current affiliation; earlier ones become
+    history."""
     current = Affiliation.objects.filter(person=person, is_primary=True, ended_on__isnull=True)
     if person.organization_id is None:
         current.update(is_primary=False, ended_on=timezone.localdate())
