@@ -26,7 +26,7 @@ class Scope:
     user_id: int
     everything: bool
     owner_ids: frozenset[int]
-    team_ids: frozenset[int]
+    team_ids: frozenset[int] | None  # None: the user's teams, looked up inside the query
     can_write: bool
 
 
@@ -51,19 +51,24 @@ def scope_for(user: Any) -> Scope:
         scope = Scope(0, False, frozenset(), frozenset(), False)
     elif user.role == Role.ADMIN:
         scope = Scope(user.pk, True, frozenset(), frozenset(), True)
-    else:
+    elif user.role in (Role.MANAGER, Role.READ_ONLY):
         team_ids = set(
             TeamMembership.objects.filter(user_id=user.pk).values_list("team_id", flat=True)
         )
         owner_ids = {user.pk}
-        if user.role in (Role.MANAGER, Role.READ_ONLY) and team_ids:
-            managed = _subtree(team_ids)
+        if team_ids:
             owner_ids |= set(
-                TeamMembership.objects.filter(team_id__in=managed).values_list("user_id", flat=True)
+                TeamMembership.objects.filter(team_id__in=_subtree(team_ids)).values_list(
+                    "user_id", flat=True
+                )
             )
         scope = Scope(
             user.pk, False, frozenset(owner_ids), frozenset(team_ids), user.role != Role.READ_ONLY
         )
+    else:
+        # Everyone else sees their own records and what is shared with them or their teams: the
+        # teams are read inside the same query (team_ids=None), saving a round trip per request.
+        scope = Scope(user.pk, False, frozenset({user.pk}), None, True)
     if user is not None:
         setattr(user, _CACHE_ATTR, scope)
     return scope
@@ -77,7 +82,11 @@ def forget_scope(user: Any) -> None:
 
 def _shares(scope: Scope, record_type: str, *, editable: bool) -> Any:
     who = Q(user_id=scope.user_id)
-    if scope.team_ids:
+    if scope.team_ids is None:
+        who |= Q(
+            team_id__in=TeamMembership.objects.filter(user_id=scope.user_id).values("team_id")
+        )
+    elif scope.team_ids:
         who |= Q(team_id__in=scope.team_ids)
     shares = RecordShare.objects.filter(who, record_type=record_type)
     if editable:

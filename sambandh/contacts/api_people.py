@@ -157,14 +157,14 @@ def create_person(request: HttpRequest, response: HttpResponse, payload: PersonI
         data=data,
         **{k: v for k, v in nested.items() if v is not None},
     )
-    person = selectors.person_get(viewer=viewer(request), person_id=person.pk)
+    person = selectors.person_get(viewer=viewer(request), person_id=person.pk, with_history=False)
     with_etag(response, person.version)
     return Status(201, person_out(person))
 
 
 @router.get("/{int:person_id}", response={200: PersonOut, **ERRORS})
 def get_person(request: HttpRequest, response: HttpResponse, person_id: int) -> Any:
-    person = selectors.person_get(viewer=viewer(request), person_id=person_id)
+    person = selectors.person_get(viewer=viewer(request), person_id=person_id, with_history=False)
     with_etag(response, person.version)
     return person_out(person)
 
@@ -179,7 +179,7 @@ def update_person(
     services.person_update(
         actor=viewer(request), person=person, data=data, version=version, **nested
     )
-    person = selectors.person_get(viewer=viewer(request), person_id=person_id)
+    person = selectors.person_get(viewer=viewer(request), person_id=person_id, with_history=False)
     with_etag(response, person.version)
     return person_out(person)
 

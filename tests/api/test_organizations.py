@@ -282,6 +282,6 @@ def test_list_query_count_does_not_grow_with_rows(api, owner, queries, rows):
     warm(client, URL)
     with queries() as ctx:
         resp = client.get(URL)
-    # token, the caller's teams, the page (with owner and parent), the page's tags
+    # token, the page (with owner and parent), the page's tags
     assert len(ids_of(resp)) == rows
-    assert len(ctx.captured_queries) == 4
+    assert len(ctx.captured_queries) == 3

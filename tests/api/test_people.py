@@ -321,6 +321,17 @@ def test_list_query_count_does_not_grow_with_rows(api, owner, queries, rows):
     # when a page is read
     with queries() as ctx:
         resp = client.get(URL)
-    # then: token, the caller's teams, the page, the page's tags
+    # then: token, the page, the page's tags
     assert len(ids_of(resp)) == rows
-    assert len(ctx.captured_queries) == 4
+    assert len(ctx.captured_queries) == 3
+
+
+def test_reading_a_person_is_one_query_per_part(api, owner, person, queries):
+    # given a rep's token; when the rep reads their person
+    client = api(owner)
+    with queries() as ctx:
+        resp = client.get(f"{URL}/{person.pk}")
+    assert resp.status_code == 200
+    # then: the token with its user, the person (visibility joined in), tags, emails, phones,
+    # addresses; the rep's teams are read inside the person query, not before it
+    assert len(ctx.captured_queries) == 6

@@ -237,4 +237,4 @@ def test_list_query_count_does_not_grow_with_rows(api, owner, person, queries, r
     with queries() as ctx:
         resp = client.get(URL)
     assert len(ids_of(resp)) == rows
-    assert len(ctx.captured_queries) == 3
+    assert len(ctx.captured_queries) == 2

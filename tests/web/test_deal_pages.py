@@ -184,9 +184,9 @@ def test_board_query_count_does_not_grow(owner, pipeline, browser_for):
     add(20)
     with_twenty_five = count_queries(client, BOARD)
 
-    # session, user, pipelines + stages, users, teams, totals, and one card query per stage
+    # session, user, pipelines + stages, users, totals, and one card query per stage
     # that has deals (here one)
-    assert with_five == with_twenty_five == 9
+    assert with_five == with_twenty_five == 8
 
 
 # --- the list -----------------------------------------------------------------------------------
@@ -219,8 +219,8 @@ def test_deal_list_query_count_does_not_grow(owner, pipeline, browser_for):
     add(20)
     with_twenty_five = count_queries(client, url)
 
-    # session, user, pipelines + stages, users, tags, saved views, teams, page, tags
-    assert with_five == with_twenty_five == 10
+    # session, user, pipelines + stages, users, tags, saved views, page, tags
+    assert with_five == with_twenty_five == 9
 
 
 # --- the record page ----------------------------------------------------------------------------
@@ -286,8 +286,8 @@ def test_deal_page_query_count_does_not_grow(owner, pipeline, browser_for):
     add(20)
     with_twenty_five = count_queries(client, url)
 
-    # session, user, teams, deal + people + tags, pipeline + stages, history, timeline (2)
-    assert with_five == with_twenty_five == 11
+    # session, user, deal + people + tags, pipeline + stages, history, timeline (2)
+    assert with_five == with_twenty_five == 10
 
 
 # --- forms ----------------------------------------------------------------------------------------

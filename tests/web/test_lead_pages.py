@@ -71,8 +71,8 @@ def test_list_query_count_does_not_grow(owner, browser_for):
     add(20)
     with_twenty_five = count_queries(client, LIST + "?cols=company,tags,owner")
 
-    # session, user, users, tags, saved views, teams, page, tags
-    assert with_five == with_twenty_five == 8
+    # session, user, users, tags, saved views, page, tags
+    assert with_five == with_twenty_five == 7
 
 
 def test_record_page_and_its_404_for_others(owner, outsider, browser_for):
@@ -103,8 +103,8 @@ def test_record_page_query_count_does_not_grow(owner, browser_for):
     add(20)
     with_twenty_five = count_queries(client, url)
 
-    # session, user, teams, lead + tags, timeline
-    assert with_five == with_twenty_five == 6
+    # session, user, lead + tags, timeline
+    assert with_five == with_twenty_five == 5
 
 
 def test_create_lead_cleans_email_and_phone(owner, browser_for):

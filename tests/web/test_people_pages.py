@@ -219,8 +219,8 @@ def test_list_query_count_does_not_grow_with_rows(owner, browser_for):
     add(20)
     with_twenty_five = count_queries(client, LIST)
 
-    # then: session, user, users for the owner filter, tags, saved views, teams, page, tags
-    assert with_five == with_twenty_five == 8
+    # then: session, user, users for the owner filter, tags, saved views, page, tags
+    assert with_five == with_twenty_five == 7
 
 
 # --- record page ----------------------------------------------------------------------------------
@@ -296,8 +296,8 @@ def test_record_page_query_count_does_not_grow(owner, pipeline, browser_for):
     add(20)
     with_twenty_five = count_queries(client, url)
 
-    # then: session, user, teams, person + 5 prefetches, deals + tags, activities, stage changes
-    assert with_five == with_twenty_five == 13
+    # then: session, user, person + 5 prefetches, deals + tags, activities, stage changes
+    assert with_five == with_twenty_five == 12
 
 
 # --- forms ----------------------------------------------------------------------------------------
