@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
+from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
 from django.utils.translation import gettext as _
 
 from sambandh.core.errors import ValidationFailed
@@ -67,12 +68,18 @@ def decode_cursor(cursor: str, qs: QuerySet[Any], order: list[str]) -> list[Any]
     return values
 
 
-def _after(order: list[str], values: list[Any]) -> Q:
-    """Rows strictly after ``values`` in ``order``: (a > x) | (a = x & b > y) | ...
+def _after(order: list[str], values: list[Any]) -> Q | Any:
+    """Rows strictly after ``values`` in ``order``.
 
-    The redundant leading bound (a >= x) lets the database start the index range at the cursor
-    instead of scanning (or sorting) every row before it: it is what keeps page 2,000 as cheap
-    as page 1."""
+    When every key sorts the same way this is a row-value comparison, ``(a, b) > (x, y)``, which
+    both PostgreSQL and SQLite answer as one index range starting at the cursor: page 2,000
+    costs what page 1 costs. Mixed directions spell it out, ``a > x OR (a = x AND b > y)``, with
+    a redundant ``a >= x`` so the index range still starts at the cursor."""
+    descending = {path.startswith("-") for path in order}
+    if len(descending) == 1:
+        keys = Tuple(*(F(path.lstrip("-")) for path in order))
+        lookup = TupleLessThan if descending.pop() else TupleGreaterThan
+        return lookup(keys, tuple(values))
     first = order[0].lstrip("-")
     bound = Q(**{f"{first}__{'lte' if order[0].startswith('-') else 'gte'}": values[0]})
     result = Q()
