@@ -83,9 +83,7 @@ def forget_scope(user: Any) -> None:
 def _shares(scope: Scope, record_type: str, *, editable: bool) -> Any:
     who = Q(user_id=scope.user_id)
     if scope.team_ids is None:
-        who |= Q(
-            team_id__in=TeamMembership.objects.filter(user_id=scope.user_id).values("team_id")
-        )
+        who |= Q(team_id__in=TeamMembership.objects.filter(user_id=scope.user_id).values("team_id"))
     elif scope.team_ids:
         who |= Q(team_id__in=scope.team_ids)
     shares = RecordShare.objects.filter(who, record_type=record_type)
