@@ -5,12 +5,8 @@ from __future__ import annotations
 
 import argparse
 import os
-import secrets
 import sys
-from pathlib import Path
 from typing import Any
-
-FIRST_LOGIN_FILE = "first-login.txt"
 
 
 def _setup() -> None:
@@ -30,57 +26,24 @@ def _validation_text(exc: Any) -> str:
     return f"{exc.message} {fields}".strip()
 
 
-def _first_login_path() -> Path:
-    from django.conf import settings
-
-    return Path(settings.DATA_DIR) / FIRST_LOGIN_FILE
-
-
-def ensure_demo_admin() -> tuple[str, str | None]:
-    """Create the demo administrator on an empty database; return its email and password (the
-    password only while the saved first-login file still holds it)."""
-    from sambandh.accounts.models import Role, User
-    from sambandh.accounts.services import user_create
-
-    path = _first_login_path()
-    admin = User.objects.filter(role=Role.ADMIN, is_active=True).order_by("id").first()
-    if admin is None:
-        password = secrets.token_urlsafe(12)
-        admin = user_create(
-            email="admin@example.com",
-            role=Role.ADMIN,
-            password=password,
-            full_name="Admin",
-            time_zone="Asia/Kolkata",
-            currency="INR",
-        )
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(f"{admin.email}\n{password}\n", encoding="utf-8")
-        path.chmod(0o600)
-        return admin.email, password
-    if path.exists():
-        lines = path.read_text(encoding="utf-8").splitlines()
-        if len(lines) >= 2 and lines[0] == admin.email and admin.check_password(lines[1]):
-            return admin.email, lines[1]
-    return admin.email, None
-
-
 def cmd_serve(args: argparse.Namespace) -> int:
     _setup()
     from django.core.management import call_command
 
     from sambandh.accounts.models import User
+    from sambandh.demo.admin import demo_admin_ensure
 
     call_command("migrate", interactive=False, verbosity=0)
     if args.demo and not User.objects.exists():
-        email, password = ensure_demo_admin()
+        admin, password = demo_admin_ensure()
         print("Loading demo data (first start only)...", flush=True)
         from sambandh.demo.generate import load_demo
 
-        load_demo("small", admin=User.objects.get(email=email))
+        load_demo("small", admin=admin)
     if User.objects.exists():
         if args.demo:
-            email, password = ensure_demo_admin()
+            admin, password = demo_admin_ensure()
+            email = admin.email
             print("\n  Sambandh is starting.")
             print(f"  Open http://{args.host}:{args.port}/ and sign in as")
             print(f"    email:    {email}")

@@ -3,13 +3,11 @@ one who set it up (created, with a printed password, when there is none)."""
 
 from __future__ import annotations
 
-import secrets
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from sambandh.accounts.models import Role, User
-from sambandh.accounts.services import user_create
+from sambandh.demo.admin import demo_admin_ensure
 from sambandh.demo.generate import DemoAlreadyLoaded, load_demo
 
 
@@ -24,18 +22,9 @@ class Command(BaseCommand):
         parser.add_argument("--deals", type=int, help="large only")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        admin = User.objects.filter(role=Role.ADMIN, is_active=True).order_by("id").first()
-        if admin is None:
-            password = secrets.token_urlsafe(12)
-            admin = user_create(
-                email="admin@example.com",
-                role=Role.ADMIN,
-                password=password,
-                full_name="Admin",
-                time_zone="Asia/Kolkata",
-                currency="INR",
-            )
-            self.stdout.write(f"Created the administrator {admin.email} with password {password}")
+        admin, password = demo_admin_ensure()
+        if password:
+            self.stdout.write(f"Administrator: {admin.email}, password {password}")
         sizes = {
             k: options[k]
             for k in ("people", "organizations", "activities", "deals")
