@@ -10,7 +10,7 @@ import base64
 import binascii
 import json
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import F, Q, QuerySet
@@ -18,8 +18,6 @@ from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, Tuple
 from django.utils.translation import gettext as _
 
 from sambandh.core.errors import ValidationFailed
-
-T = TypeVar("T")
 
 MAX_LIMIT = 200
 

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import json
-from typing import Any, TypeVar
+from typing import Any
 
 from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sambandh.core.errors import Conflict, ValidationFailed
-
-M = TypeVar("M", bound=Model)
 
 MAX_CUSTOM_BYTES = 16_384
 
