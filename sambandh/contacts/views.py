@@ -18,12 +18,12 @@ from sambandh.accounts.selectors import user_list
 from sambandh.activities.forms import panel_context
 from sambandh.contacts import selectors, services
 from sambandh.contacts.forms import OrganizationForm, PersonForm
-from sambandh.core.errors import Conflict, ValidationFailed
 from sambandh.core.listing import ListQuery
 from sambandh.sales import selectors as sales_selectors
-from sambandh.web.forms import apply_service_errors, language_choices, record_ref
+from sambandh.web.forms import language_choices, record_ref
 from sambandh.web.http import AuthedRequest, page
 from sambandh.web.lists import Column, ListSpec, list_page
+from sambandh.web.records import delete_page, save_form
 
 RELATED_LIMIT = 10
 
@@ -123,23 +123,6 @@ def _person_form_page(
     )
 
 
-def _save(request: AuthedRequest, form: Any, write: Any) -> tuple[Any, int]:
-    """Validate, call the service, and put its errors back on the form. Returns (record, status)."""
-    if not form.is_valid():
-        return None, 200
-    kwargs = form.to_service()
-    if kwargs is None:
-        return None, 200
-    try:
-        return write(kwargs), 200
-    except Conflict as exc:
-        apply_service_errors(form, exc)
-        return None, 409
-    except ValidationFailed as exc:
-        apply_service_errors(form, exc)
-        return None, 200
-
-
 @page
 @require_http_methods(["GET", "POST"])
 def person_create(request: AuthedRequest) -> HttpResponse:
@@ -154,8 +137,7 @@ def person_create(request: AuthedRequest) -> HttpResponse:
         form = PersonForm(viewer=request.user, users=users, initial=initial)
         return _person_form_page(request, form)
     form = PersonForm(request.POST, viewer=request.user, users=users)
-    person, status = _save(
-        request,
+    person, status = save_form(
         form,
         lambda kw: services.person_create(actor=request.user, **kw),
     )
@@ -202,8 +184,7 @@ def person_edit(request: AuthedRequest, person_id: int) -> HttpResponse:
         form = PersonForm(viewer=request.user, users=users, instance=person)
         return _person_form_page(request, form, person)
     form = PersonForm(request.POST, viewer=request.user, users=users, instance=person)
-    saved, status = _save(
-        request,
+    saved, status = save_form(
         form,
         lambda kw: services.person_update(
             actor=request.user,
@@ -222,32 +203,16 @@ def person_edit(request: AuthedRequest, person_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def person_delete(request: AuthedRequest, person_id: int) -> HttpResponse:
     person = selectors.person_get_for_update(viewer=request.user, person_id=person_id)
-    if request.method == "GET":
-        return render(
-            request,
-            "contacts/confirm_delete.html",
-            {
-                "record": person,
-                "cancel_url": reverse("contacts:person_detail", args=[person.pk]),
-                "title": _("Delete %(name)s?") % {"name": person.full_name},
-            },
-        )
-    try:
-        services.person_delete(
-            actor=request.user,
-            person=person,
-            version=_version(request),
-        )
-    except Conflict as exc:
-        messages.error(request, exc.message)
-        return redirect("contacts:person_detail", person.pk)
-    messages.success(request, _("%(name)s was deleted.") % {"name": person.full_name})
-    return redirect("contacts:person_list")
-
-
-def _version(request: AuthedRequest) -> int | None:
-    raw = request.POST.get("version", "")
-    return int(raw) if raw.isdigit() else None
+    return delete_page(
+        request,
+        record=person,
+        name=person.full_name,
+        detail_url=reverse("contacts:person_detail", args=[person.pk]),
+        done_url=reverse("contacts:person_list"),
+        delete=lambda version: services.person_delete(
+            actor=request.user, person=person, version=version
+        ),
+    )
 
 
 # --- organizations ------------------------------------------------------------------------------
@@ -288,8 +253,7 @@ def organization_create(request: AuthedRequest) -> HttpResponse:
         form = OrganizationForm(viewer=request.user, users=users)
         return _organization_form_page(request, form)
     form = OrganizationForm(request.POST, viewer=request.user, users=users)
-    org, status = _save(
-        request,
+    org, status = save_form(
         form,
         lambda kw: services.organization_create(actor=request.user, **kw),
     )
@@ -339,8 +303,7 @@ def organization_edit(request: AuthedRequest, organization_id: int) -> HttpRespo
         form = OrganizationForm(viewer=request.user, users=users, instance=org)
         return _organization_form_page(request, form, org)
     form = OrganizationForm(request.POST, viewer=request.user, users=users, instance=org)
-    saved, status = _save(
-        request,
+    saved, status = save_form(
         form,
         lambda kw: services.organization_update(
             actor=request.user,
@@ -362,27 +325,16 @@ def organization_delete(request: AuthedRequest, organization_id: int) -> HttpRes
         viewer=request.user,
         organization_id=organization_id,
     )
-    if request.method == "GET":
-        return render(
-            request,
-            "contacts/confirm_delete.html",
-            {
-                "record": org,
-                "cancel_url": reverse("contacts:organization_detail", args=[org.pk]),
-                "title": _("Delete %(name)s?") % {"name": org.name},
-            },
-        )
-    try:
-        services.organization_delete(
-            actor=request.user,
-            organization=org,
-            version=_version(request),
-        )
-    except Conflict as exc:
-        messages.error(request, exc.message)
-        return redirect("contacts:organization_detail", org.pk)
-    messages.success(request, _("%(name)s was deleted.") % {"name": org.name})
-    return redirect("contacts:organization_list")
+    return delete_page(
+        request,
+        record=org,
+        name=org.name,
+        detail_url=reverse("contacts:organization_detail", args=[org.pk]),
+        done_url=reverse("contacts:organization_list"),
+        delete=lambda version: services.organization_delete(
+            actor=request.user, organization=org, version=version
+        ),
+    )
 
 
 # --- lookups for the "Name (#id)" inputs --------------------------------------------------------

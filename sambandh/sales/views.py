@@ -24,9 +24,10 @@ from sambandh.core.listing import ListQuery
 from sambandh.sales import selectors, services
 from sambandh.sales.forms import DealForm, LeadConvertForm, LeadForm
 from sambandh.sales.models import Deal, Lead
-from sambandh.web.forms import apply_service_errors, language_choices, record_ref
+from sambandh.web.forms import language_choices, record_ref
 from sambandh.web.http import AuthedRequest, is_htmx, page, safe_next
 from sambandh.web.lists import Column, ListSpec, list_page
+from sambandh.web.records import delete_page, posted_version, save_form
 
 DEALS = ListSpec(
     key="deals",
@@ -99,27 +100,6 @@ def _require_writer(request: AuthedRequest) -> None:
 def _int_or_none(value: Any) -> int | None:
     text = str(value or "").strip()
     return int(text) if text.isdigit() else None
-
-
-def _version(request: AuthedRequest) -> int | None:
-    return _int_or_none(request.POST.get("version"))
-
-
-def _save(form: Any, write: Any) -> tuple[Any, int]:
-    """Validate, call the service, and put its errors back on the form. Returns (record, status)."""
-    if not form.is_valid():
-        return None, 200
-    kwargs = form.to_service()
-    if kwargs is None:
-        return None, 200
-    try:
-        return write(kwargs), 200
-    except Conflict as exc:
-        apply_service_errors(form, exc)
-        return None, 409
-    except ValidationFailed as exc:
-        apply_service_errors(form, exc)
-        return None, 200
 
 
 # --- the kanban -------------------------------------------------------------------------------
@@ -195,7 +175,7 @@ def deal_move(request: AuthedRequest, deal_id: int) -> HttpResponse:
             actor=request.user,
             deal=deal,
             stage_id=stage_id,
-            version=_version(request),
+            version=posted_version(request),
             reason=request.POST.get("reason", ""),
         )
     except Conflict as exc:
@@ -296,7 +276,7 @@ def deal_create(request: AuthedRequest) -> HttpResponse:
         form = DealForm(viewer=request.user, users=users, pipelines=pipelines, initial=initial)
         return _deal_form_page(request, form)
     form = DealForm(request.POST, viewer=request.user, users=users, pipelines=pipelines)
-    deal, status = _save(
+    deal, status = save_form(
         form,
         lambda kw: services.deal_create(actor=request.user, **kw),
     )
@@ -357,7 +337,7 @@ def deal_edit(request: AuthedRequest, deal_id: int) -> HttpResponse:
             **kw,
         )
 
-    saved, status = _save(form, write)
+    saved, status = save_form(form, write)
     if saved is None:
         return _deal_form_page(request, form, deal, status=status)
     messages.success(request, _("Changes saved."))
@@ -368,23 +348,14 @@ def deal_edit(request: AuthedRequest, deal_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def deal_delete(request: AuthedRequest, deal_id: int) -> HttpResponse:
     deal = selectors.deal_get_for_update(viewer=request.user, deal_id=deal_id)
-    if request.method == "GET":
-        return render(
-            request,
-            "contacts/confirm_delete.html",
-            {
-                "record": deal,
-                "cancel_url": reverse("sales:deal_detail", args=[deal.pk]),
-                "title": _("Delete %(name)s?") % {"name": deal.name},
-            },
-        )
-    try:
-        services.deal_delete(actor=request.user, deal=deal, version=_version(request))
-    except Conflict as exc:
-        messages.error(request, exc.message)
-        return redirect("sales:deal_detail", deal.pk)
-    messages.success(request, _("%(name)s was deleted.") % {"name": deal.name})
-    return redirect(reverse("sales:deal_board") + f"?pipeline={deal.pipeline_id}")
+    return delete_page(
+        request,
+        record=deal,
+        name=deal.name,
+        detail_url=reverse("sales:deal_detail", args=[deal.pk]),
+        done_url=reverse("sales:deal_board") + f"?pipeline={deal.pipeline_id}",
+        delete=lambda version: services.deal_delete(actor=request.user, deal=deal, version=version),
+    )
 
 
 # --- leads --------------------------------------------------------------------------------------
@@ -432,7 +403,7 @@ def lead_create(request: AuthedRequest) -> HttpResponse:
     if request.method == "GET":
         return _lead_form_page(request, LeadForm(viewer=request.user, users=users))
     form = LeadForm(request.POST, viewer=request.user, users=users)
-    lead, status = _save(
+    lead, status = save_form(
         form,
         lambda kw: services.lead_create(actor=request.user, **kw),
     )
@@ -470,7 +441,7 @@ def lead_edit(request: AuthedRequest, lead_id: int) -> HttpResponse:
         form = LeadForm(viewer=request.user, users=users, instance=lead)
         return _lead_form_page(request, form, lead)
     form = LeadForm(request.POST, viewer=request.user, users=users, instance=lead)
-    saved, status = _save(
+    saved, status = save_form(
         form,
         lambda kw: services.lead_update(
             actor=request.user,
@@ -489,23 +460,14 @@ def lead_edit(request: AuthedRequest, lead_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def lead_delete(request: AuthedRequest, lead_id: int) -> HttpResponse:
     lead = selectors.lead_get_for_update(viewer=request.user, lead_id=lead_id)
-    if request.method == "GET":
-        return render(
-            request,
-            "contacts/confirm_delete.html",
-            {
-                "record": lead,
-                "cancel_url": reverse("sales:lead_detail", args=[lead.pk]),
-                "title": _("Delete %(name)s?") % {"name": lead.full_name},
-            },
-        )
-    try:
-        services.lead_delete(actor=request.user, lead=lead, version=_version(request))
-    except Conflict as exc:
-        messages.error(request, exc.message)
-        return redirect("sales:lead_detail", lead.pk)
-    messages.success(request, _("%(name)s was deleted.") % {"name": lead.full_name})
-    return redirect("sales:lead_list")
+    return delete_page(
+        request,
+        record=lead,
+        name=lead.full_name,
+        detail_url=reverse("sales:lead_detail", args=[lead.pk]),
+        done_url=reverse("sales:lead_list"),
+        delete=lambda version: services.lead_delete(actor=request.user, lead=lead, version=version),
+    )
 
 
 @page
@@ -517,7 +479,7 @@ def lead_convert(request: AuthedRequest, lead_id: int) -> HttpResponse:
         return redirect("sales:lead_detail", lead.pk)
     if request.method == "POST":
         form = LeadConvertForm(request.POST, viewer=request.user, lead=lead)
-        converted, status = _save(
+        converted, status = save_form(
             form,
             lambda kw: services.lead_convert(
                 actor=request.user,
