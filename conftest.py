@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 from django.db import connection
-from django.test import Client
 
 from tests import factories
+from tests.clients import SambandhClient
 
 
 def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
@@ -23,6 +23,12 @@ def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
             item.add_marker(skip)
         if "sqlite_only" in item.keywords and on_postgres:
             item.add_marker(pytest.mark.skip(reason="SQLite-specific"))
+
+
+@pytest.fixture
+def client() -> SambandhClient:
+    """pytest-django's ``client``, with production's two middleware stacks."""
+    return SambandhClient()
 
 
 @pytest.fixture(autouse=True)
@@ -93,7 +99,7 @@ class ApiClient:
     def __init__(self, user: Any):
         self.user = user
         self.token = factories.make_token(user)
-        self.client = Client()
+        self.client = SambandhClient()
 
     def _headers(self, headers: dict[str, str] | None) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.token}", **(headers or {})}

@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from sambandh.core.api import BearerToken, error_payload
+from sambandh.accounts.api_auth import BearerToken
+from sambandh.core.api import error_payload
 from sambandh.core.errors import ServiceError
 
 logger = logging.getLogger(__name__)

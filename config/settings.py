@@ -66,6 +66,13 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
 ]
 
+# The REST API's own, lean stack (config/handlers.py): bearer tokens, no sessions or CSRF.
+API_MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "config.middleware.ApiEnvelopeMiddleware",
+    "sambandh.accounts.middleware.PreferencesResetMiddleware",
+]
+
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 ASGI_APPLICATION = "config.asgi.application"
@@ -108,7 +115,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
     }
 else:
+    # psycopg prepares a statement after this many runs on a connection, but only for cursors
+    # that bind on the server: the compiled hot-path reads (sambandh/core/compiled.py), never
+    # the ORM's. PG_PREPARE_THRESHOLD=off turns it off (a pooler that cannot keep prepared
+    # statements: PgBouncer before 1.21 in transaction mode).
+    _prepare = os.environ.get("PG_PREPARE_THRESHOLD", "5").strip().lower()
     DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"]["prepare_threshold"] = (
+        None if _prepare in {"off", "none", ""} else int(_prepare)
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- background tasks (Django's tasks API, database backend) -----------------

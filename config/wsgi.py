@@ -1,6 +1,13 @@
+"""The WSGI entry point (``sambandh serve`` runs it with granian): the web and the API, each with
+its own middleware stack (config/handlers.py)."""
+
 import os
 
-from django.core.wsgi import get_wsgi_application
+import django
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-application = get_wsgi_application()
+django.setup(set_prefix=False)
+
+from config.handlers import Application  # noqa: E402
+
+application = Application()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import zoneinfo
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -12,21 +13,45 @@ from django.utils import timezone, translation
 _LANGUAGES = {code for code, _name in settings.LANGUAGES}
 
 
+def preferences_activate(request: HttpRequest, user: Any) -> None:
+    """Answer in ``user``'s language and show times in their zone for the rest of the request
+    (the web does it after the session is read, the API after the bearer token is)."""
+    if user.language in _LANGUAGES:
+        translation.activate(user.language)
+        request.LANGUAGE_CODE = user.language
+    try:
+        timezone.activate(zoneinfo.ZoneInfo(user.time_zone))
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        timezone.deactivate()
+
+
 class UserPreferencesMiddleware:
+    """The web stack's: the session's user, known before the view runs."""
+
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
-            if user.language in _LANGUAGES:
-                translation.activate(user.language)
-                request.LANGUAGE_CODE = user.language
-            try:
-                timezone.activate(zoneinfo.ZoneInfo(user.time_zone))
-            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-                timezone.deactivate()
+            preferences_activate(request, user)
         try:
             return self.get_response(request)
         finally:
             timezone.deactivate()
+
+
+class PreferencesResetMiddleware:
+    """The API stack's: the token's user is known only inside the view, which activates their
+    preferences; this puts the defaults back afterwards, so the next request on the same thread
+    starts clean."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()
+            translation.deactivate()

@@ -17,6 +17,7 @@ from typing import Any
 from django.db.models import Q
 
 from sambandh.accounts.models import RecordShare, Role, Team, TeamMembership
+from sambandh.core.compiled import Placeholders
 
 _CACHE_ATTR = "_sambandh_scope"
 
@@ -94,15 +95,14 @@ def _shares(scope: Scope, record_type: str, *, editable: bool) -> Any:
 
 def _owned(scope: Scope, owner_field: str) -> Q:
     if len(scope.owner_ids) == 1:
-        return Q(**{owner_field: scope.user_id})
+        return Q(**{owner_field: next(iter(scope.owner_ids))})
     return Q(**{f"{owner_field}__in": sorted(scope.owner_ids)})
 
 
-def visible_q(
-    user: Any, record_type: str, *, owner_field: str = "owner_id", id_field: str = "id"
+def scope_visible_q(
+    scope: Scope, record_type: str, *, owner_field: str = "owner_id", id_field: str = "id"
 ) -> Q:
-    """A filter for the records of ``record_type`` that ``user`` may see."""
-    scope = scope_for(user)
+    """The rule itself: the records of ``record_type`` that ``scope`` may see."""
     if scope.everything:
         return Q()
     if not scope.user_id:
@@ -110,6 +110,13 @@ def visible_q(
     return _owned(scope, owner_field) | Q(
         **{f"{id_field}__in": _shares(scope, record_type, editable=False)}
     )
+
+
+def visible_q(
+    user: Any, record_type: str, *, owner_field: str = "owner_id", id_field: str = "id"
+) -> Q:
+    """A filter for the records of ``record_type`` that ``user`` may see."""
+    return scope_visible_q(scope_for(user), record_type, owner_field=owner_field, id_field=id_field)
 
 
 def editable_q(
@@ -123,6 +130,59 @@ def editable_q(
         return Q()
     return _owned(scope, owner_field) | Q(
         **{f"{id_field}__in": _shares(scope, record_type, editable=True)}
+    )
+
+
+# --- the same rule in compiled queries (sambandh/core/compiled.py) ----------------------------
+@dataclass(frozen=True)
+class ScopeShape:
+    """What decides the SQL of a scope's filter; the ids are bound as values."""
+
+    everything: bool
+    signed_in: bool
+    owners: int
+    teams_inline: bool
+    teams: int
+    can_write: bool
+
+
+def scope_binding(user: Any) -> tuple[ScopeShape, dict[str, Any]]:
+    """The shape of ``user``'s scope and the values its placeholders take."""
+    scope = scope_for(user)
+    shape = ScopeShape(
+        everything=scope.everything,
+        signed_in=bool(scope.user_id),
+        owners=len(scope.owner_ids),
+        teams_inline=scope.team_ids is None,
+        teams=len(scope.team_ids or ()),
+        can_write=scope.can_write,
+    )
+    values: dict[str, Any] = {}
+    if shape.signed_in and not shape.everything:
+        values = {
+            "scope_user": scope.user_id,
+            "scope_owners": sorted(scope.owner_ids),
+            "scope_teams": sorted(scope.team_ids or ()),
+        }
+    return shape, values
+
+
+def placeholder_scope(p: Placeholders, shape: ScopeShape) -> Scope:
+    """A scope of ``shape`` made of placeholders, for compiling ``scope_visible_q``."""
+    if shape.everything or not shape.signed_in:
+        return Scope(
+            0 if not shape.signed_in else 1,
+            shape.everything,
+            frozenset(),
+            frozenset(),
+            shape.can_write,
+        )
+    return Scope(
+        user_id=p.integer("scope_user"),
+        everything=False,
+        owner_ids=frozenset(p.integers("scope_owners")),
+        team_ids=None if shape.teams_inline else frozenset(p.integers("scope_teams")),
+        can_write=shape.can_write,
     )
 
 

@@ -15,7 +15,7 @@ from sambandh.contacts import selectors, services
 from sambandh.contacts.models import Person
 from sambandh.contacts.schemas import PersonIn, PersonListItem, PersonOut, PersonPatch
 from sambandh.core.api import ErrorOut, expected_version, page_out, with_etag
-from sambandh.core.errors import ValidationFailed
+from sambandh.core.errors import NotFound, ValidationFailed
 from sambandh.core.listing import ListQuery
 from sambandh.core.pagination import clamp_limit
 
@@ -27,49 +27,14 @@ def user_ref(user: Any) -> dict[str, Any]:
     return {"id": user.pk, "name": str(user)}
 
 
-def person_out(p: Person) -> dict[str, Any]:
-    return {
-        "id": p.pk,
-        "version": p.version,
-        "full_name": p.full_name,
-        "given_name": p.given_name,
-        "family_name": p.family_name,
-        "job_title": p.job_title,
-        "email": p.email,
-        "phone": p.phone,
-        "organization": {"id": p.organization.pk, "name": p.organization.name}
-        if p.organization
-        else None,
-        "emails": [
-            {"email": e.email, "label": e.label, "is_primary": e.is_primary} for e in p.emails.all()
-        ],
-        "phones": [
-            {"number": t.e164, "label": t.label, "is_primary": t.is_primary} for t in p.phones.all()
-        ],
-        "addresses": [
-            {
-                "street": a.street,
-                "city": a.city,
-                "region": a.region,
-                "postal_code": a.postal_code,
-                "country": a.country,
-                "label": a.label,
-                "is_primary": a.is_primary,
-            }
-            for a in p.addresses.all()
-        ],
-        "preferred_language": p.preferred_language,
-        "time_zone": p.time_zone,
-        "currency": p.currency,
-        "country": p.country,
-        "source": p.source,
-        "description": p.description,
-        "tags": [t.name for t in p.tags.all()],
-        "owner": user_ref(p.owner),
-        "custom": p.custom,
-        "created_at": p.created_at,
-        "updated_at": p.updated_at,
-    }
+def person_record(request: HttpRequest, person_id: int, *, status: int = 200) -> HttpResponse:
+    """The person's API record (PersonOut), as the database builds it (contacts/record_json.py),
+    with its ETag."""
+    found = selectors.person_json(viewer=viewer(request), person_id=person_id)
+    if found is None:
+        raise NotFound(_("No such person."))
+    body, version = found
+    return with_etag(HttpResponse(body, status=status, content_type="application/json"), version)
 
 
 def person_list_item(p: Person) -> dict[str, Any]:
@@ -157,16 +122,12 @@ def create_person(request: HttpRequest, response: HttpResponse, payload: PersonI
         data=data,
         **{k: v for k, v in nested.items() if v is not None},
     )
-    person = selectors.person_get(viewer=viewer(request), person_id=person.pk, with_history=False)
-    with_etag(response, person.version)
-    return Status(201, person_out(person))
+    return person_record(request, person.pk, status=201)
 
 
 @router.get("/{int:person_id}", response={200: PersonOut, **ERRORS})
-def get_person(request: HttpRequest, response: HttpResponse, person_id: int) -> Any:
-    person = selectors.person_get(viewer=viewer(request), person_id=person_id, with_history=False)
-    with_etag(response, person.version)
-    return person_out(person)
+def get_person(request: HttpRequest, person_id: int) -> Any:
+    return person_record(request, person_id)
 
 
 @router.patch("/{int:person_id}", response={200: PersonOut, **ERRORS})
@@ -179,9 +140,7 @@ def update_person(
     services.person_update(
         actor=viewer(request), person=person, data=data, version=version, **nested
     )
-    person = selectors.person_get(viewer=viewer(request), person_id=person_id, with_history=False)
-    with_etag(response, person.version)
-    return person_out(person)
+    return person_record(request, person_id)
 
 
 @router.delete("/{int:person_id}", response={204: None, **ERRORS})

@@ -23,6 +23,10 @@ class Tag(TimeStampedModel):
         return self.name
 
 
+def empty_contact_card() -> dict[str, list[dict[str, object]]]:
+    return {"emails": [], "phones": [], "addresses": []}
+
+
 class Organization(RecordModel):
     record_type = "organization"
 
@@ -93,6 +97,11 @@ class Person(RecordModel):
     source = models.CharField(_("source"), max_length=100, blank=True)
     description = models.TextField(_("about"), blank=True)
     tags = models.ManyToManyField(Tag, blank=True, related_name="people")
+    # The contact points and tag names as the API record shows them, kept in step by the
+    # services that write them (the rows stay the truth for search, duplicates and history), so
+    # the API reads a person from this one row (contacts/record_json.py).
+    contact_card = models.JSONField(default=empty_contact_card, blank=True, editable=False)
+    tag_names = models.JSONField(default=list, blank=True, editable=False)
 
     class Meta:
         ordering = ["full_name", "id"]

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, cast
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from sambandh.accounts.models import Role, User
-from sambandh.accounts.visibility import editable_q, visible_q
+from sambandh.accounts.models import ApiToken, Role, User
+from sambandh.accounts.selectors import token_still_live
+from sambandh.accounts.visibility import (
+    ScopeShape,
+    editable_q,
+    placeholder_scope,
+    scope_binding,
+    scope_visible_q,
+    visible_q,
+)
 from sambandh.contacts.models import (
     Affiliation,
     EmailAddress,
@@ -18,6 +27,8 @@ from sambandh.contacts.models import (
     PostalAddress,
     Tag,
 )
+from sambandh.contacts.record_json import person_json_sql
+from sambandh.core.compiled import CompiledQuery, Placeholders
 from sambandh.core.errors import Forbidden, NotFound, ValidationFailed
 from sambandh.core.listing import ListQuery, sort_order
 from sambandh.core.pagination import Page, paginate
@@ -106,6 +117,55 @@ def person_get(*, viewer: User, person_id: int, with_history: bool = True) -> Pe
     if person is None:
         raise NotFound(_("No such person."))
     return person
+
+
+def _person_json_ids(p: Placeholders) -> QuerySet[Person, Any]:
+    shape, with_token = cast(tuple[ScopeShape, bool], p.shape)
+    ids = Person.objects.filter(
+        scope_visible_q(placeholder_scope(p, shape), "person"), pk=p.integer("person_id")
+    )
+    if with_token:
+        ids = ids.filter(token_still_live(p))
+    return ids.order_by().values("id")
+
+
+_person_json = CompiledQuery(_person_json_ids, wrap=person_json_sql)
+
+
+def person_json(*, viewer: User, person_id: int) -> tuple[str, int] | None:
+    """The API's record of a person the viewer may see, as JSON text, and its version, or None
+    (contacts/record_json.py: one statement)."""
+    shape, values = scope_binding(viewer)
+    if not shape.signed_in:
+        return None
+    row = _person_json.first((shape, False), person_id=person_id, **values)
+    return (row[0], row[1]) if row else None
+
+
+def person_json_reader(
+    *, viewer: User, token: ApiToken
+) -> Callable[[int], tuple[str, int] | None] | None:
+    """``person_json`` for the API's read lane, which remembers a token's user between requests:
+    the statement also checks that the token is still live and still that user's, with the same
+    role, so nothing remembered outlives a revocation, a deactivation or a role change. None for
+    a viewer whose scope needs reading first (a manager's teams)."""
+    shape, values = scope_binding(viewer)
+    if not shape.signed_in or not (shape.everything or shape.teams_inline):
+        return None
+    bound = _person_json.bind(
+        (shape, True),
+        open=("person_id",),
+        **values,
+        token_digest=token.digest,
+        token_user=viewer.pk,
+        token_role=viewer.role,
+    )
+
+    def read(person_id: int) -> tuple[str, int] | None:
+        row = bound.first(person_id=person_id, health_check=False)
+        return (row[0], row[1]) if row else None
+
+    return read
 
 
 def person_get_for_update(*, viewer: User, person_id: int) -> Person:

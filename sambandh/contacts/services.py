@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from sambandh.accounts.models import User
 from sambandh.accounts.visibility import visible_q
+from sambandh.contacts.cards import card_with, tag_names_of
 from sambandh.contacts.models import (
     Affiliation,
     EmailAddress,
@@ -549,7 +550,13 @@ def person_create(
     fields.setdefault("owner", actor)
     fields["email"] = next((e.email for e in clean_emails if e.is_primary), "")
     fields["phone"] = next((p.number for p in clean_phones if p.is_primary), "")
-    person = Person.objects.create(**fields)
+    person = Person.objects.create(
+        **fields,
+        contact_card=card_with(
+            None, emails=clean_emails, phones=clean_phones, addresses=clean_addresses
+        ),
+        tag_names=tag_names_of(tag_objs),
+    )
     _replace_contact_points({"person": person}, clean_emails, clean_phones, clean_addresses)
     person.tags.set(tag_objs)
     _sync_primary_affiliation(person, person.job_title)
@@ -593,8 +600,12 @@ def person_update(
         fields["phone"] = next((p.number for p in clean_phones if p.is_primary), "")
     changes = diff_fields(person, fields)
     _replace_contact_points({"person": person}, clean_emails, clean_phones, clean_addresses)
+    person.contact_card = card_with(
+        person.contact_card, emails=clean_emails, phones=clean_phones, addresses=clean_addresses
+    )
     if tag_objs is not None:
         person.tags.set(tag_objs)
+        person.tag_names = tag_names_of(tag_objs)
         changes["tags"] = [None, [t.name for t in tag_objs]]
     bump_version(person)
     person.save()

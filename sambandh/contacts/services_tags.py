@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sambandh.accounts.models import Role, User
+from sambandh.contacts.cards import tag_names_refresh
 from sambandh.contacts.models import Tag
 from sambandh.core.audit import audit_record, diff_fields
 from sambandh.core.cleaning import clean_text
@@ -103,6 +104,8 @@ def tag_update(
     tag.version += 1
     tag.updated_at = timezone.now()
     _save_unique(tag)
+    if "name" in changes:
+        tag_names_refresh(tag.people.values_list("id", flat=True))
     audit_record(
         actor=actor,
         action="update",
@@ -120,5 +123,7 @@ def tag_delete(*, actor: User, tag: Tag, version: int | None) -> None:
     _ensure_tag_admin(actor)
     tag = lock_for_update(tag, version)
     pk, name = tag.pk, tag.name
+    people = list(tag.people.values_list("id", flat=True))
     tag.delete()
+    tag_names_refresh(people)
     audit_record(actor=actor, action="delete", record_type="tag", record_id=pk, summary=name)

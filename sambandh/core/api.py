@@ -1,4 +1,4 @@
-"""Pieces every API router uses: bearer auth, the error envelope, versions and list pages."""
+"""Pieces every API router uses: the error envelope, versions and list pages."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from ninja import Schema
-from ninja.security import HttpBearer
 from pydantic import ConfigDict
 
 from sambandh.core.errors import Conflict, ServiceError
@@ -41,21 +40,6 @@ class VersionRequired(ServiceError):
     default_message = _lazy(
         "Send the version you are changing: an If-Match header or a version field."
     )
-
-
-class BearerToken(HttpBearer):
-    """``Authorization: Bearer <token>``; the request then acts as the token's user."""
-
-    def authenticate(self, request: HttpRequest, token: str) -> Any:
-        from sambandh.accounts.selectors import token_authenticate
-        from sambandh.accounts.services import token_touch
-
-        api_token = token_authenticate(token)
-        if api_token is None:
-            return None
-        token_touch(token=api_token)
-        request.user = api_token.user
-        return api_token.user
 
 
 def expected_version(request: HttpRequest, body_version: int | None) -> int:

@@ -659,6 +659,7 @@ class LargeDemo:
                 for i, (phone, label, _mobile) in enumerate(person_phones):
                     phones.append((ids[PhoneNumber], ts, ts, label, i == 0, pid, None, phone, ""))
                     ids[PhoneNumber] += 1
+                first_address = len(addresses)
                 if rng.random() < 0.6:
                     city = rng.choice(data.COUNTRY_BY_CODE[country].cities)
                     addresses.append(
@@ -704,6 +705,32 @@ class LargeDemo:
                         country,
                         source,
                         "",
+                        # As contacts.cards: the API's lists, primary first.
+                        json.dumps(
+                            {
+                                "emails": [
+                                    {"email": address, "label": label, "is_primary": i == 0}
+                                    for i, (address, label) in enumerate(person_emails)
+                                ],
+                                "phones": [
+                                    {"number": number, "label": label, "is_primary": i == 0}
+                                    for i, (number, label, _mobile) in enumerate(person_phones)
+                                ],
+                                "addresses": [
+                                    {
+                                        "street": row[7],
+                                        "city": row[8],
+                                        "region": row[9],
+                                        "postal_code": row[10],
+                                        "country": row[11],
+                                        "label": row[3],
+                                        "is_primary": row[4],
+                                    }
+                                    for row in addresses[first_address:]
+                                ],
+                            }
+                        ),
+                        "[]",
                     )
                 )
                 if org is not None:
@@ -1310,6 +1337,8 @@ PERSON_COLUMNS = (
     "country",
     "source",
     "description",
+    "contact_card",
+    "tag_names",
 )
 EMAIL_COLUMNS = (
     "id",
