@@ -616,7 +616,8 @@ class LargeDemo:
             )
         }
         for start in range(0, total, self.batch):
-            people, emails, phones, addresses, links, docs, audits = [], [], [], [], [], [], []
+            people, emails, phones, links, docs, audits = [], [], [], [], [], []
+            addresses: list[tuple[Any, ...]] = []
             for culture in plan[start : start + self.batch]:
                 country = rng.choice(data.CULTURE_COUNTRIES[culture.key])
                 region = REGION_OF_COUNTRY[country]
