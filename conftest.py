@@ -96,10 +96,15 @@ def pipeline(admin_user: Any) -> Any:
 class ApiClient:
     """A test client that sends a real bearer token and JSON bodies."""
 
-    def __init__(self, user: Any):
+    def __init__(self, user: Any, *, token: str | None = None, lane: bool = True):
         self.user = user
-        self.token = factories.make_token(user)
-        self.client = SambandhClient()
+        self.token = token or factories.make_token(user)
+        self.client = SambandhClient(lane=lane)
+
+    @property
+    def lane_answered(self) -> bool:
+        """Whether the read lane (config/read_lane.py) answered the last request."""
+        return self.client.lane_answered
 
     def _headers(self, headers: dict[str, str] | None) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.token}", **(headers or {})}

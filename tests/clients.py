@@ -20,10 +20,12 @@ class ApiClientHandler(ApiStackMixin, ClientHandler):
 
 
 class DispatchingClientHandler(ClientHandler):
-    def __init__(self, enforce_csrf_checks: bool = True, *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, enforce_csrf_checks: bool = True, *args: Any, lane: bool = True, **kwargs: Any
+    ) -> None:
         super().__init__(enforce_csrf_checks, *args, **kwargs)
         self.api = ApiClientHandler(enforce_csrf_checks, *args, **kwargs)
-        self.lane = ReadLane()
+        self.lane = ReadLane() if lane else None
         #: Whether the read lane answered the last request (tests of the lane check it).
         self.lane_answered = False
 
@@ -31,7 +33,7 @@ class DispatchingClientHandler(ClientHandler):
         self.lane_answered = False
         if not is_api_path(environ.get("PATH_INFO", "")):
             return super().__call__(environ)
-        answer = self.lane.serve(environ)
+        answer = self.lane.serve(environ) if self.lane is not None else None
         if answer is None:
             return self.api(environ)
         self.lane_answered = True
@@ -43,6 +45,13 @@ class DispatchingClientHandler(ClientHandler):
 
 
 class SambandhClient(Client):
-    def __init__(self, enforce_csrf_checks: bool = False, **defaults: Any) -> None:
+    """``lane=False``: without the read lane, every API request through Django and the API (to
+    compare the lane's answers with the API's)."""
+
+    def __init__(self, enforce_csrf_checks: bool = False, *, lane: bool = True, **defaults: Any):
         super().__init__(enforce_csrf_checks, **defaults)
-        self.handler = DispatchingClientHandler(enforce_csrf_checks)
+        self.handler = DispatchingClientHandler(enforce_csrf_checks, lane=lane)
+
+    @property
+    def lane_answered(self) -> bool:
+        return self.handler.lane_answered
