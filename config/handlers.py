@@ -1,11 +1,10 @@
 """Two middleware stacks in one process: the web's, and a lean one for the REST API.
 
 The API authenticates every request with a bearer token and answers JSON, so it needs none of
-the web stack's sessions, CSRF, messages, locale negotiation or static files. Running those on
-every API call costs more than the API read itself (measured in bench/README.md), so requests
-under ``/api/`` go to a handler built from ``settings.API_MIDDLEWARE`` instead of
-``settings.MIDDLEWARE``. Both handlers are ordinary Django handlers: URL resolution, views,
-exception handling and signals are Django's own.
+the web stack's sessions, CSRF, messages, locale negotiation or static files, which cost more
+than a whole record read (docs/decisions/0004). Requests under ``/api/`` go to a handler built
+from ``settings.API_MIDDLEWARE`` instead of ``settings.MIDDLEWARE``. Both handlers are ordinary
+Django handlers: URL resolution, views, exception handling and signals are Django's own.
 """
 
 from __future__ import annotations

@@ -85,7 +85,9 @@ def person_list(*, viewer: User, query: ListQuery) -> Page[Person]:
         qs = qs.filter(organization_id=_int(org, "organization_id"))
     if email := (query.filters.get("email") or "").strip().lower():
         qs = qs.filter(email=email)
-    qs = qs.select_related("organization", "owner").prefetch_related("tags")
+    # Owners are fetched apart (one query for the page): joined, SQLite's planner starts from
+    # the small users table and sorts every person (2.4 s on a million people).
+    qs = qs.select_related("organization").prefetch_related("owner", "tags")
     return paginate(
         qs,
         order=sort_order(query.sort, PERSON_SORTS, "name"),

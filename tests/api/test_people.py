@@ -321,9 +321,9 @@ def test_list_query_count_does_not_grow_with_rows(api, owner, queries, rows):
     # when a page is read
     with queries() as ctx:
         resp = client.get(URL)
-    # then: token, the page, the page's tags
+    # then: token, the page, the page's owners, its tags
     assert len(ids_of(resp)) == rows
-    assert len(ctx.captured_queries) == 3
+    assert len(ctx.captured_queries) == 4
 
 
 def test_reading_a_person_is_one_statement(api, owner, person, queries):
