@@ -15,16 +15,17 @@ from __future__ import annotations
 
 
 def _sqlite_time(col: str) -> str:
-    # Django keeps UTC datetimes on SQLite as 'YYYY-MM-DD HH:MM:SS[.ffffff]'; the API's form is
-    # ISO 8601 with a Z, the fraction omitted when it is zero (as pydantic writes it).
-    return f"replace({col}, ' ', 'T') || 'Z'"
+    # Django keeps UTC datetimes on SQLite as 'YYYY-MM-DD HH:MM:SS[.ffffff]'. The API writes
+    # them as Django's JSON encoder does (every other endpoint goes through it): ISO 8601 in UTC
+    # with a Z, to the millisecond, without a fraction when there is none.
+    return f"replace(substr({col}, 1, 23), ' ', 'T') || 'Z'"
 
 
 def _postgres_time(col: str) -> str:
     utc = f"({col} AT TIME ZONE 'UTC')"
     return (
         f"to_char({utc}, 'YYYY-MM-DD\"T\"HH24:MI:SS') || "
-        f"CASE WHEN date_trunc('second', {col}) = {col} THEN '' ELSE to_char({utc}, '.US') END"
+        f"CASE WHEN date_trunc('second', {col}) = {col} THEN '' ELSE to_char({utc}, '.MS') END"
         " || 'Z'"
     )
 
