@@ -11,6 +11,7 @@ from pydantic import Field
 from sambandh.accounts.selectors import acting_user as viewer
 from sambandh.contacts import selectors, services
 from sambandh.contacts.api_people import ERRORS, split_payload, user_ref
+from sambandh.contacts.cards import address_entries, email_entries, phone_entries
 from sambandh.contacts.models import Organization
 from sambandh.contacts.schemas import (
     OrganizationIn,
@@ -42,24 +43,9 @@ def organization_out(o: Organization) -> dict[str, Any]:
         "parent": _ref(o.parent),
         "country": o.country,
         "currency": o.currency,
-        "emails": [
-            {"email": e.email, "label": e.label, "is_primary": e.is_primary} for e in o.emails.all()
-        ],
-        "phones": [
-            {"number": t.e164, "label": t.label, "is_primary": t.is_primary} for t in o.phones.all()
-        ],
-        "addresses": [
-            {
-                "street": a.street,
-                "city": a.city,
-                "region": a.region,
-                "postal_code": a.postal_code,
-                "country": a.country,
-                "label": a.label,
-                "is_primary": a.is_primary,
-            }
-            for a in o.addresses.all()
-        ],
+        "emails": email_entries(o.emails.all()),
+        "phones": phone_entries(o.phones.all()),
+        "addresses": address_entries(o.addresses.all()),
         "tags": [t.name for t in o.tags.all()],
         "owner": user_ref(o.owner),
         "custom": o.custom,

@@ -19,6 +19,10 @@ class _Point(Protocol):
     is_primary: bool
 
 
+# The entries are the API's shapes; they take the services' inputs (EmailIn, PhoneIn, AddressIn)
+# and the rows (EmailAddress, PhoneNumber, PostalAddress) alike.
+
+
 def _primary_first[P: _Point](points: Iterable[P]) -> list[P]:
     return sorted(points, key=lambda point: not point.is_primary)  # stable: then as entered
 

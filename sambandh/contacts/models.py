@@ -167,6 +167,11 @@ class PhoneNumber(ContactPoint):
     class Meta(ContactPoint.Meta):
         constraints = [_one_owner("phone_one_owner")]
 
+    @property
+    def number(self) -> str:
+        """The number as the API and the services name it (E.164)."""
+        return self.e164
+
 
 class PostalAddress(ContactPoint):
     person = _person_fk("addresses")

@@ -13,6 +13,7 @@ from django.db import connection
 from sambandh.contacts import services
 from sambandh.contacts.models import Person, empty_contact_card
 from sambandh.contacts.services_tags import tag_delete, tag_update
+from sambandh.contacts.tests.rows import lists_from_rows
 from sambandh.core.errors import ValidationFailed
 from tests.factories import make_person
 
@@ -20,31 +21,8 @@ pytestmark = pytest.mark.django_db
 
 
 def card_from_rows(person_id: int) -> tuple[dict[str, Any], list[str]]:
-    p = Person.objects.get(pk=person_id)
-    order = "-is_primary", "id"
-    card = {
-        "emails": [
-            {"email": e.email, "label": e.label, "is_primary": e.is_primary}
-            for e in p.emails.order_by(*order)
-        ],
-        "phones": [
-            {"number": t.e164, "label": t.label, "is_primary": t.is_primary}
-            for t in p.phones.order_by(*order)
-        ],
-        "addresses": [
-            {
-                "street": a.street,
-                "city": a.city,
-                "region": a.region,
-                "postal_code": a.postal_code,
-                "country": a.country,
-                "label": a.label,
-                "is_primary": a.is_primary,
-            }
-            for a in p.addresses.order_by(*order)
-        ],
-    }
-    return card, sorted(p.tags.values_list("name", flat=True))
+    lists = lists_from_rows(Person.objects.get(pk=person_id))
+    return {k: lists[k] for k in ("emails", "phones", "addresses")}, lists["tags"]
 
 
 def stored(person_id: int) -> tuple[dict[str, Any], list[str]]:

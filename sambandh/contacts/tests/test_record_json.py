@@ -17,6 +17,7 @@ from sambandh.contacts import services
 from sambandh.contacts.models import Person
 from sambandh.contacts.schemas import PersonOut
 from sambandh.contacts.selectors import person_json
+from sambandh.contacts.tests.rows import lists_from_rows
 from sambandh.core.errors import ValidationFailed
 from tests.factories import make_organization, make_person, make_user
 
@@ -31,7 +32,7 @@ def api_time(value: datetime) -> str:
 def from_rows(person_id: int) -> dict[str, Any]:
     """The API record computed the slow way: the ORM's rows, ordered as the API shows them."""
     p = Person.objects.select_related("organization", "owner").get(pk=person_id)
-    points = "-is_primary", "id"
+    lists = lists_from_rows(p)
     return {
         "id": p.pk,
         "version": p.version,
@@ -44,33 +45,16 @@ def from_rows(person_id: int) -> dict[str, Any]:
         "organization": {"id": p.organization.pk, "name": p.organization.name}
         if p.organization
         else None,
-        "emails": [
-            {"email": e.email, "label": e.label, "is_primary": e.is_primary}
-            for e in p.emails.order_by(*points)
-        ],
-        "phones": [
-            {"number": t.e164, "label": t.label, "is_primary": t.is_primary}
-            for t in p.phones.order_by(*points)
-        ],
-        "addresses": [
-            {
-                "street": a.street,
-                "city": a.city,
-                "region": a.region,
-                "postal_code": a.postal_code,
-                "country": a.country,
-                "label": a.label,
-                "is_primary": a.is_primary,
-            }
-            for a in p.addresses.order_by(*points)
-        ],
+        "emails": lists["emails"],
+        "phones": lists["phones"],
+        "addresses": lists["addresses"],
         "preferred_language": p.preferred_language,
         "time_zone": p.time_zone,
         "currency": p.currency,
         "country": p.country,
         "source": p.source,
         "description": p.description,
-        "tags": sorted(p.tags.values_list("name", flat=True)),
+        "tags": lists["tags"],
         "owner": {"id": p.owner.pk, "name": str(p.owner)},
         "custom": p.custom,
         "created_at": api_time(p.created_at),
