@@ -13,6 +13,9 @@ here: the statement goes through the driver's parameter formatting.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 
 def _sqlite_time(col: str) -> str:
     # Django keeps UTC datetimes on SQLite as 'YYYY-MM-DD HH:MM:SS[.ffffff]'. The API writes
@@ -30,73 +33,67 @@ def _postgres_time(col: str) -> str:
     )
 
 
-_SQLITE = f"""
-SELECT json_object(
-    'id', p.id,
-    'version', p.version,
-    'full_name', p.full_name,
-    'given_name', p.given_name,
-    'family_name', p.family_name,
-    'job_title', p.job_title,
-    'email', p.email,
-    'phone', p.phone,
-    'organization', json(CASE WHEN o.id IS NULL THEN NULL
-                         ELSE json_object('id', o.id, 'name', o.name) END),
-    'emails', json_extract(p.contact_card, '$.emails'),
-    'phones', json_extract(p.contact_card, '$.phones'),
-    'addresses', json_extract(p.contact_card, '$.addresses'),
-    'preferred_language', p.preferred_language,
-    'time_zone', p.time_zone,
-    'currency', p.currency,
-    'country', p.country,
-    'source', p.source,
-    'description', p.description,
-    'tags', json(p.tag_names),
-    'owner', json_object('id', u.id, 'name', COALESCE(NULLIF(u.full_name, ''), u.email)),
-    'custom', json(p.custom),
-    'created_at', {_sqlite_time("p.created_at")},
-    'updated_at', {_sqlite_time("p.updated_at")}
-), p.version
-FROM contacts_person p
-LEFT JOIN contacts_organization o ON o.id = p.organization_id
-JOIN accounts_user u ON u.id = p.owner_id
-WHERE p.id IN ({{ids}})
-"""  # noqa: S608 - constant SQL; only our own column expressions are formatted in
+@dataclass(frozen=True)
+class _Dialect:
+    build_object: str  # the JSON object constructor
+    organization: str  # the organization reference, or null
+    card: Callable[[str], str]  # a list kept on the contact card
+    as_json: Callable[[str], str]  # a JSON column, embedded as JSON (not as a string)
+    time: Callable[[str], str]
+    finish: str = ""  # what turns the object into the text the driver answers
 
-_POSTGRES = f"""
-SELECT json_build_object(
-    'id', p.id,
-    'version', p.version,
-    'full_name', p.full_name,
-    'given_name', p.given_name,
-    'family_name', p.family_name,
-    'job_title', p.job_title,
-    'email', p.email,
-    'phone', p.phone,
-    'organization', CASE WHEN o.id IS NULL THEN NULL
-                    ELSE json_build_object('id', o.id, 'name', o.name) END,
-    'emails', p.contact_card -> 'emails',
-    'phones', p.contact_card -> 'phones',
-    'addresses', p.contact_card -> 'addresses',
-    'preferred_language', p.preferred_language,
-    'time_zone', p.time_zone,
-    'currency', p.currency,
-    'country', p.country,
-    'source', p.source,
-    'description', p.description,
-    'tags', p.tag_names,
-    'owner', json_build_object('id', u.id, 'name', COALESCE(NULLIF(u.full_name, ''), u.email)),
-    'custom', p.custom,
-    'created_at', {_postgres_time("p.created_at")},
-    'updated_at', {_postgres_time("p.updated_at")}
-)::text, p.version
-FROM contacts_person p
-LEFT JOIN contacts_organization o ON o.id = p.organization_id
-JOIN accounts_user u ON u.id = p.owner_id
-WHERE p.id IN ({{ids}})
-"""  # noqa: S608 - constant SQL; only our own column expressions are formatted in
 
-PERSON_JSON = {"sqlite": _SQLITE, "postgresql": _POSTGRES}
+_DIALECTS = {
+    "sqlite": _Dialect(
+        build_object="json_object",
+        organization="json(CASE WHEN o.id IS NULL THEN NULL "
+        "ELSE json_object('id', o.id, 'name', o.name) END)",
+        card=lambda key: f"json_extract(p.contact_card, '$.{key}')",
+        as_json=lambda col: f"json({col})",
+        time=_sqlite_time,
+    ),
+    "postgresql": _Dialect(
+        build_object="json_build_object",
+        organization="CASE WHEN o.id IS NULL THEN NULL "
+        "ELSE json_build_object('id', o.id, 'name', o.name) END",
+        card=lambda key: f"p.contact_card -> '{key}'",
+        as_json=lambda col: col,
+        time=_postgres_time,
+        finish="::text",
+    ),
+}
+
+# The person's own columns, in PersonOut's order around the lists and references.
+_NAMES = ("id", "version", "full_name", "given_name", "family_name", "job_title", "email", "phone")
+_ABOUT = ("preferred_language", "time_zone", "currency", "country", "source", "description")
+
+
+def _statement(d: _Dialect) -> str:
+    fields = [
+        *((name, f"p.{name}") for name in _NAMES),
+        ("organization", d.organization),
+        *((key, d.card(key)) for key in ("emails", "phones", "addresses")),
+        *((name, f"p.{name}") for name in _ABOUT),
+        ("tags", d.as_json("p.tag_names")),
+        (
+            "owner",
+            f"{d.build_object}('id', u.id, 'name', COALESCE(NULLIF(u.full_name, ''), u.email))",
+        ),
+        ("custom", d.as_json("p.custom")),
+        ("created_at", d.time("p.created_at")),
+        ("updated_at", d.time("p.updated_at")),
+    ]
+    pairs = ",\n    ".join(f"'{key}', {expression}" for key, expression in fields)
+    return (
+        f"SELECT {d.build_object}(\n    {pairs}\n){d.finish}, p.version\n"
+        "FROM contacts_person p\n"
+        "LEFT JOIN contacts_organization o ON o.id = p.organization_id\n"
+        "JOIN accounts_user u ON u.id = p.owner_id\n"
+        "WHERE p.id IN ({ids})"
+    )
+
+
+PERSON_JSON = {vendor: _statement(dialect) for vendor, dialect in _DIALECTS.items()}
 
 
 def person_json_sql(ids_sql: str, vendor: str) -> str:
