@@ -119,6 +119,22 @@ def visible_q(
     return scope_visible_q(scope_for(user), record_type, owner_field=owner_field, id_field=id_field)
 
 
+def visible_branches(
+    user: Any, record_type: str, *, owner_field: str = "owner_id", id_field: str = "id"
+) -> list[Q]:
+    """``visible_q`` split at its OR, for lists: what the scope owns, and what is shared with it
+    (core.pagination.paginate reads each along its own index and merges the pages)."""
+    scope = scope_for(user)
+    if scope.everything:
+        return [Q()]
+    if not scope.user_id:
+        return [Q(pk__in=[])]
+    return [
+        _owned(scope, owner_field),
+        Q(**{f"{id_field}__in": _shares(scope, record_type, editable=False)}),
+    ]
+
+
 def editable_q(
     user: Any, record_type: str, *, owner_field: str = "owner_id", id_field: str = "id"
 ) -> Q:

@@ -16,6 +16,7 @@ from sambandh.accounts.visibility import (
     placeholder_scope,
     scope_binding,
     scope_visible_q,
+    visible_branches,
     visible_q,
 )
 from sambandh.contacts.models import (
@@ -79,8 +80,7 @@ def _common_filters(qs: QuerySet[Any], filters: dict[str, Any], name_field: str)
 
 
 def person_list(*, viewer: User, query: ListQuery) -> Page[Person]:
-    qs = people_visible(viewer)
-    qs = _common_filters(qs, query.filters, "full_name")
+    qs = _common_filters(Person.objects.all(), query.filters, "full_name")
     if org := query.filters.get("organization_id"):
         qs = qs.filter(organization_id=_int(org, "organization_id"))
     if email := (query.filters.get("email") or "").strip().lower():
@@ -93,6 +93,7 @@ def person_list(*, viewer: User, query: ListQuery) -> Page[Person]:
         order=sort_order(query.sort, PERSON_SORTS, "name"),
         limit=query.limit,
         cursor=query.cursor,
+        branches=visible_branches(viewer, "person"),
     )
 
 
@@ -178,8 +179,7 @@ def person_get_for_update(*, viewer: User, person_id: int) -> Person:
 
 
 def organization_list(*, viewer: User, query: ListQuery) -> Page[Organization]:
-    qs = organizations_visible(viewer)
-    qs = _common_filters(qs, query.filters, "name")
+    qs = _common_filters(Organization.objects.all(), query.filters, "name")
     if parent := query.filters.get("parent_id"):
         qs = qs.filter(parent_id=_int(parent, "parent_id"))
     if domain := (query.filters.get("domain") or "").strip().lower():
@@ -192,6 +192,7 @@ def organization_list(*, viewer: User, query: ListQuery) -> Page[Organization]:
         order=sort_order(query.sort, ORGANIZATION_SORTS, "name"),
         limit=query.limit,
         cursor=query.cursor,
+        branches=visible_branches(viewer, "organization"),
     )
 
 

@@ -9,10 +9,12 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import connections
 from django.db.models import F, Q, QuerySet
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
 from django.utils.translation import gettext as _
@@ -103,21 +105,61 @@ def clamp_limit(limit: int | None, default: int = 50) -> int:
 
 
 def paginate(
-    qs: QuerySet[Any], *, order: list[str], limit: int, cursor: str | None = None
+    qs: QuerySet[Any],
+    *,
+    order: list[str],
+    limit: int,
+    cursor: str | None = None,
+    branches: Sequence[Q] = (),
 ) -> Page[Any]:
-    """One page of ``qs`` in ``order`` (non-null fields, ending with a unique one)."""
+    """One page of ``qs`` in ``order`` (non-null fields, ending with a unique one).
+
+    ``branches``: the rows of ``qs`` that match any of these filters (a viewer's visibility,
+    split at its OR: owned, shared). Each branch's page is read along its own index and the
+    database merges them, where one query with the OR would have to filter or sort every row
+    the viewer might see (a rep's people sorted by name: a second, not milliseconds)."""
     if order[-1].lstrip("-") not in ("pk", "id"):
         order = [*order, "-id" if order[-1].startswith("-") else "id"]
     qs = qs.order_by(*order)
     if cursor:
         qs = qs.filter(_after(order, decode_cursor(cursor, qs, order)))
-    rows = list(qs[: limit + 1])
+    if len(branches) > 1 and not any("__" in path for path in order):
+        rows = _union_page(qs, order, branches, limit + 1)
+    else:
+        for branch in branches:
+            qs = qs.filter(branch)  # one branch: a plain filter
+        rows = list(qs[: limit + 1])
     next_cursor = None
     if len(rows) > limit:
         rows = rows[:limit]
         last = rows[-1]
         next_cursor = encode_cursor([_value(last, p.lstrip("-")) for p in order])
     return Page(items=rows, next_cursor=next_cursor)
+
+
+def _union_page(qs: QuerySet[Any], order: list[str], branches: Sequence[Q], size: int) -> list[Any]:
+    """The first ``size`` rows of ``qs`` in any branch: each branch's first ``size`` sort keys,
+    merged and cut by the database (its collation decides, as in every other page), then the
+    rows of those ids.
+
+    The ORM refuses a UNION of sliced queries on SQLite, so the compound statement is put
+    together here from each branch's own compiled SQL and parameters; nothing is formatted in
+    but positions and directions."""
+    names = [path.lstrip("-") for path in order]
+    statements, params = [], []
+    for i, branch in enumerate(branches):
+        sql, branch_params = qs.filter(branch).values_list(*names)[:size].query.sql_with_params()
+        statements.append(f"SELECT * FROM ({sql}) AS branch{i}")  # noqa: S608 - ORM SQL
+        params.extend(branch_params)
+    by = ", ".join(
+        f"{position} {'DESC' if path.startswith('-') else 'ASC'}"
+        for position, path in enumerate(order, start=1)
+    )
+    with connections[qs.db].cursor() as cursor:
+        cursor.execute(f"{' UNION '.join(statements)} ORDER BY {by} LIMIT {int(size)}", params)
+        ids = [row[-1] for row in cursor.fetchall()]
+    found = {row.pk: row for row in qs.filter(pk__in=ids)}
+    return [found[pk] for pk in ids if pk in found]
 
 
 def _value(obj: Any, path: str) -> Any:

@@ -10,7 +10,7 @@ from django.db.models import Count, Prefetch, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from sambandh.accounts.models import Role, User
-from sambandh.accounts.visibility import editable_q, visible_q
+from sambandh.accounts.visibility import editable_q, visible_branches, visible_q
 from sambandh.contacts.models import Person
 from sambandh.contacts.selectors import _int
 from sambandh.core.errors import Forbidden, NotFound, ValidationFailed
@@ -87,13 +87,14 @@ def _deal_filters(qs: QuerySet[Deal], filters: dict[str, Any]) -> QuerySet[Deal]
 
 
 def deal_list(*, viewer: User, query: ListQuery) -> Page[Deal]:
-    qs = _deal_filters(deals_visible(viewer), query.filters)
+    qs = _deal_filters(Deal.objects.all(), query.filters)
     qs = qs.select_related("stage", "pipeline", "organization", "owner").prefetch_related("tags")
     return paginate(
         qs,
         order=sort_order(query.sort, DEAL_SORTS, "-updated"),
         limit=query.limit,
         cursor=query.cursor,
+        branches=visible_branches(viewer, "deal"),
     )
 
 
@@ -177,7 +178,7 @@ def leads_visible(viewer: User) -> QuerySet[Lead]:
 
 
 def lead_list(*, viewer: User, query: ListQuery) -> Page[Lead]:
-    qs = leads_visible(viewer)
+    qs = Lead.objects.all()
     f = query.filters
     if status := f.get("status"):
         if status not in Lead.Status.values:
@@ -197,6 +198,7 @@ def lead_list(*, viewer: User, query: ListQuery) -> Page[Lead]:
         order=sort_order(query.sort, LEAD_SORTS, "-created"),
         limit=query.limit,
         cursor=query.cursor,
+        branches=visible_branches(viewer, "lead"),
     )
 
 

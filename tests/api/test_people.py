@@ -321,9 +321,9 @@ def test_list_query_count_does_not_grow_with_rows(api, owner, queries, rows):
     # when a page is read
     with queries() as ctx:
         resp = client.get(URL)
-    # then: token, the page, the page's owners, its tags
+    # then: token, the page's ids (owned and shared merged), the page, its owners, its tags
     assert len(ids_of(resp)) == rows
-    assert len(ctx.captured_queries) == 4
+    assert len(ctx.captured_queries) == 5
 
 
 def test_reading_a_person_is_one_statement(api, owner, person, queries):
@@ -350,3 +350,34 @@ def test_reading_a_person_through_the_api_stack_is_two_statements(api, owner, pe
     assert resp.status_code == 200
     # then the token with its user, and the whole record in one statement
     assert len(ctx.captured_queries) == 2
+
+
+def test_a_reps_pages_merge_owned_and_shared_people_in_order(api, owner, teammate, team):
+    # given a rep's own people and people shared with them (with them, with their team, or
+    # both), one of their own also shared with their team, interleaved in name order, and a
+    # person they may not see
+    from sambandh.accounts.services import record_share
+
+    names = ["Aarav", "Bela", "Chitra", "Dev", "Esha", "Farhan", "Gita", "Hari"]
+    mine = {make_person(owner, full_name=n).pk for n in names[::2]}
+    theirs = [make_person(teammate, full_name=n) for n in names[1::2]]
+    for p in theirs[:2]:
+        record_share(actor=teammate, record_type="person", record_id=p.pk, user=owner)
+    record_share(actor=teammate, record_type="person", record_id=theirs[1].pk, team=team)
+    record_share(actor=teammate, record_type="person", record_id=theirs[2].pk, team=team)
+    record_share(actor=owner, record_type="person", record_id=min(mine), team=team)  # both ways
+    hidden = theirs[3]
+    # when the rep walks the list two at a time, by name and by name descending
+    client = api(owner)
+    ascending = walk(client, URL, {"limit": 2, "sort": "name"})
+    descending = walk(client, URL, {"limit": 2, "sort": "-name"})
+    # then every visible person comes exactly once, in order, and the hidden one never
+    visible = sorted(mine | {p.pk for p in theirs[:3]})
+    by_name = dict(Person.objects.filter(pk__in=visible).values_list("pk", "full_name"))
+    assert ascending == sorted(visible, key=lambda pk: by_name[pk])
+    assert descending == ascending[::-1]
+    assert hidden.pk not in ascending
+    # and a filter holds in both branches
+    assert ids_of(client.get(URL, {"name": "a"})) == [
+        pk for pk in ascending if "a" in by_name[pk].lower()
+    ]

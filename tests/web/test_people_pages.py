@@ -219,9 +219,9 @@ def test_list_query_count_does_not_grow_with_rows(owner, browser_for):
     add(20)
     with_twenty_five = count_queries(client, LIST)
 
-    # then: session, user, users for the owner filter, tags, saved views, page, the page's
-    # owners, its tags
-    assert with_five == with_twenty_five == 8
+    # then: session, user, users for the owner filter, tags, saved views, the page's ids
+    # (owned and shared merged), page, its owners, its tags
+    assert with_five == with_twenty_five == 9
 
 
 # --- record page ----------------------------------------------------------------------------------
@@ -297,8 +297,9 @@ def test_record_page_query_count_does_not_grow(owner, pipeline, browser_for):
     add(20)
     with_twenty_five = count_queries(client, url)
 
-    # then: session, user, person + 5 prefetches, deals + tags, activities, stage changes
-    assert with_five == with_twenty_five == 12
+    # then: session, user, person + 5 prefetches, deals (ids, rows) + tags, activities, stage
+    # changes
+    assert with_five == with_twenty_five == 13
 
 
 # --- forms ----------------------------------------------------------------------------------------

@@ -75,3 +75,27 @@ def test_read_only_user_sees_team_but_cannot_write(owner, readonly):
     with pytest.raises(Forbidden):
         person_get_for_update(viewer=readonly, person_id=person.pk)
     assert Person.objects.get(pk=person.pk).version == 1
+
+
+def test_the_list_branches_together_are_the_rule(owner, teammate, outsider, manager, readonly):
+    # given records of every owner and shares with a user and with a team
+    from sambandh.accounts.models import TeamMembership
+    from sambandh.accounts.visibility import visible_branches, visible_q
+    from tests.factories import make_user
+
+    admin = make_user("admin", email="chief@example.com")
+    people = [make_person(u) for u in (owner, teammate, outsider, manager, admin)]
+    record_share(actor=owner, record_type="person", record_id=people[0].pk, user=outsider)
+    team = TeamMembership.objects.get(user=outsider).team
+    record_share(actor=teammate, record_type="person", record_id=people[1].pk, team=team)
+    for user in (owner, teammate, outsider, manager, readonly, admin):
+        # when a list reads each branch
+        branches = visible_branches(user, "person")
+        union = set()
+        for branch in branches:
+            union |= set(Person.objects.filter(branch).values_list("id", flat=True))
+        # then together they are exactly what the rule lets the user see
+        assert union == set(people_visible(user).values_list("id", flat=True)), user.email
+        assert union == set(
+            Person.objects.filter(visible_q(user, "person")).values_list("id", flat=True)
+        )
