@@ -146,7 +146,8 @@ def _union_page(qs: QuerySet[Any], order: list[str], branches: Sequence[Q], size
     together here from each branch's own compiled SQL and parameters; nothing is formatted in
     but positions and directions."""
     names = [path.lstrip("-") for path in order]
-    statements, params = [], []
+    statements: list[str] = []
+    params: list[Any] = []
     for i, branch in enumerate(branches):
         sql, branch_params = qs.filter(branch).values_list(*names)[:size].query.sql_with_params()
         statements.append(f"SELECT * FROM ({sql}) AS branch{i}")  # noqa: S608 - ORM SQL
