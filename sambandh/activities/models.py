@@ -3,14 +3,21 @@ deal or lead timeline."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from django.conf import settings
 from django.db import models
+from django.db.models import Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sambandh.contacts.models import Organization, Person
 from sambandh.core.models import RecordModel
 from sambandh.sales.models import Deal, Lead
+
+# Tasks without a due date sort after every dated one.
+NO_DUE_DATE = datetime(9999, 12, 31, tzinfo=UTC)
 
 
 class Activity(RecordModel):
@@ -77,6 +84,16 @@ class Activity(RecordModel):
                 condition=models.Q(kind="task", done_at__isnull=True),
             ),
             models.Index(fields=["owner", "-occurred_at", "-id"], name="activity_owner_idx"),
+            # Lists of every activity a viewer may see, newest first, and of tasks by due date
+            # (the same expression as activities.selectors.task_list sorts on).
+            models.Index(fields=["-occurred_at", "-id"], name="activity_occurred_idx"),
+            models.Index(fields=["assignee", "-occurred_at", "-id"], name="activity_assignee_idx"),
+            models.Index(
+                Coalesce("due_at", Value(NO_DUE_DATE, output_field=models.DateTimeField())),
+                "id",
+                name="activity_task_due_idx",
+                condition=models.Q(kind="task"),
+            ),
         ]
 
     def __str__(self) -> str:

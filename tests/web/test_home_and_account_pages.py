@@ -57,8 +57,8 @@ def test_home_query_count_does_not_grow(owner, pipeline, browser_for):
     with_twenty_five = count_queries(client, "/")
 
     # session, user, 4 task sections, pipelines + stages, totals (no cards),
-    # recent activity
-    assert with_five == with_twenty_five == 10
+    # recent activity and its owners
+    assert with_five == with_twenty_five == 11
 
 
 def test_home_needs_a_login(db, client):
