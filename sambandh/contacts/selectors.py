@@ -227,13 +227,13 @@ def organization_people(
     *, viewer: User, organization: Organization, limit: int = 100
 ) -> list[Person]:
     """People currently at the organization that the viewer may see."""
+    # Their ids first, as one set (a UNION): joined, or ORed, the planner takes half the table
+    # to match and walks the whole name index (1 to 2 s on a million people).
+    at = Person.objects.filter(organization=organization).values("id")
+    linked = Affiliation.objects.filter(organization=organization, ended_on__isnull=True)
     return list(
         people_visible(viewer)
-        .filter(
-            Q(organization=organization)
-            | Q(affiliations__organization=organization, affiliations__ended_on__isnull=True)
-        )
-        .distinct()
+        .filter(id__in=at.union(linked.values("person_id")))
         .order_by("full_name", "id")[:limit]
     )
 
