@@ -14,10 +14,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import bench_list, bench_read, bench_search  # noqa: E402
+from bench import bench_list, bench_lists, bench_read, bench_search  # noqa: E402
 from bench.common import context, parser, print_table  # noqa: E402
 
-BENCHMARKS = {"read": bench_read, "list": bench_list, "search": bench_search}
+BENCHMARKS = {
+    "read": bench_read,
+    "list": bench_list,
+    "search": bench_search,
+    "lists": bench_lists,
+}
 
 
 def main() -> int:
