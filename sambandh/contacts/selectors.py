@@ -97,26 +97,23 @@ def person_list(*, viewer: User, query: ListQuery) -> Page[Person]:
     )
 
 
-def person_detail_qs(viewer: User, *, with_history: bool = True) -> QuerySet[Person]:
-    """A person with everything a record page shows; ``with_history`` adds the affiliations
-    (the API's record shape does not carry them, so it saves the query)."""
-    prefetches: list[Any] = [
-        "tags",
-        Prefetch("emails", queryset=EmailAddress.objects.order_by("-is_primary", "id")),
-        Prefetch("phones", queryset=PhoneNumber.objects.order_by("-is_primary", "id")),
-        Prefetch("addresses", queryset=PostalAddress.objects.order_by("-is_primary", "id")),
-    ]
-    if with_history:
-        prefetches.append(
-            Prefetch("affiliations", queryset=Affiliation.objects.select_related("organization"))
-        )
+def person_detail_qs(viewer: User) -> QuerySet[Person]:
+    """A person with everything a record page shows."""
     return (
-        people_visible(viewer).select_related("organization", "owner").prefetch_related(*prefetches)
+        people_visible(viewer)
+        .select_related("organization", "owner")
+        .prefetch_related(
+            "tags",
+            Prefetch("emails", queryset=EmailAddress.objects.order_by("-is_primary", "id")),
+            Prefetch("phones", queryset=PhoneNumber.objects.order_by("-is_primary", "id")),
+            Prefetch("addresses", queryset=PostalAddress.objects.order_by("-is_primary", "id")),
+            Prefetch("affiliations", queryset=Affiliation.objects.select_related("organization")),
+        )
     )
 
 
-def person_get(*, viewer: User, person_id: int, with_history: bool = True) -> Person:
-    person = person_detail_qs(viewer, with_history=with_history).filter(pk=person_id).first()
+def person_get(*, viewer: User, person_id: int) -> Person:
+    person = person_detail_qs(viewer).filter(pk=person_id).first()
     if person is None:
         raise NotFound(_("No such person."))
     return person

@@ -16,5 +16,10 @@ class InlineValue(Value):
         sql, params = super().as_sql(compiler, connection)
         if sql != "%s" or len(params) != 1:
             return sql, params
-        # quote_value is how migrations write a constant into an index definition.
-        return connection.schema_editor().quote_value(params[0]), ()
+        # quote_value is how migrations write a constant into an index definition. The SQL still
+        # goes through the driver's parameter formatting, so a % in it must be doubled
+        # (PostgreSQL's quote_value already does that for text).
+        literal = connection.schema_editor().quote_value(params[0])
+        if connection.vendor != "postgresql":
+            literal = literal.replace("%", "%%")
+        return literal, ()
