@@ -6,6 +6,7 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import signal
 import socket
 import sqlite3
 import subprocess
@@ -75,6 +76,7 @@ def server(tmp_path):
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
+        start_new_session=True,  # its own process group: the workers go with it
     )
     try:
         deadline = time.monotonic() + 60
@@ -91,8 +93,21 @@ def server(tmp_path):
             time.sleep(0.2)
         yield port, token, database
     finally:
-        process.terminate()
-        process.wait(timeout=20)
+        _stop(process)
+
+
+def _stop(process: subprocess.Popen) -> None:
+    """SIGTERM to the server's process group, SIGKILL if it is still there after 10 s (granian
+    has been seen to miss a SIGTERM that arrives while it starts its workers)."""
+    group = process.pid  # start_new_session: the group's id is the leader's pid
+    try:
+        os.killpg(group, signal.SIGTERM)
+        process.wait(timeout=10)
+    except ProcessLookupError:
+        return  # already gone
+    except subprocess.TimeoutExpired:
+        os.killpg(group, signal.SIGKILL)
+        process.wait(timeout=10)
 
 
 def test_a_script_creates_reads_and_loses_access_on_revocation(server):
