@@ -28,6 +28,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -106,6 +107,7 @@ class ReadLane:
     def __init__(self) -> None:
         self._viewers: dict[str, _Viewer] = {}
         self._lock = threading.Lock()
+        self._warned_at = -60.0
         # The API stack's security headers, by scheme, as Django's middleware writes them.
         security = SecurityMiddleware(lambda request: HttpResponse())
         self._security_headers = {
@@ -118,6 +120,16 @@ class ReadLane:
             ]
             for secure in (False, True)
         }
+
+    def _log_failure(self, path: str) -> None:
+        """A warning with the traceback at most once a minute (a database that fails every
+        statement would otherwise write one per request); the rest at debug level."""
+        now = time.monotonic()
+        if now - self._warned_at >= 60:
+            self._warned_at = now
+            logger.warning("read lane: handing %s to the API", path, exc_info=True)
+        else:
+            logger.debug("read lane: handing %s to the API", path, exc_info=True)
 
     def forget(self) -> None:
         with self._lock:
@@ -159,7 +171,7 @@ class ReadLane:
         except Exception:
             # The API answers instead, with its own error handling; a broken connection is
             # closed by Django's request-start check before the API uses it.
-            logger.warning("read lane: handing %s to the API", match[0], exc_info=True)
+            self._log_failure(match[0])
             return None
         if found is None:
             return None

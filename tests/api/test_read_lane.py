@@ -263,6 +263,11 @@ def test_a_database_error_in_the_lane_hands_the_read_to_the_api(
     assert resp.status_code == 200
     assert resp.json()["id"] == person.pk
     assert "handing" in caplog.text
+    # and when it fails again at once, it does not warn again (once a minute at most)
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="config.read_lane"):
+        assert client.get(f"{URL}/{person.pk}").status_code == 200
+    assert caplog.text == ""
 
 
 def test_the_lane_touches_the_token_at_most_once_a_minute(api, owner, person):
