@@ -183,7 +183,8 @@ def organization_list(*, viewer: User, query: ListQuery) -> Page[Organization]:
         qs = qs.filter(domain=domain)
     if industry := (query.filters.get("industry") or "").strip():
         qs = qs.filter(industry__iexact=industry)
-    qs = qs.select_related("owner", "parent").prefetch_related("tags")
+    # Owners apart, as for people: joined, SQLite's planner may sort every organization.
+    qs = qs.select_related("parent").prefetch_related("owner", "tags")
     return paginate(
         qs,
         order=sort_order(query.sort, ORGANIZATION_SORTS, "name"),

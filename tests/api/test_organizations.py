@@ -282,7 +282,7 @@ def test_list_query_count_does_not_grow_with_rows(api, owner, queries, rows):
     warm(client, URL)
     with queries() as ctx:
         resp = client.get(URL)
-    # token, the page's ids (owned and shared merged), the page (with owner and parent), its
+    # token, the page's ids (owned and shared merged), the page (with parents), its owners, its
     # tags
     assert len(ids_of(resp)) == rows
-    assert len(ctx.captured_queries) == 4
+    assert len(ctx.captured_queries) == 5

@@ -220,8 +220,8 @@ def test_deal_list_query_count_does_not_grow(owner, pipeline, browser_for):
     with_twenty_five = count_queries(client, url)
 
     # session, user, pipelines + stages, users, tags, saved views, the page's ids (owned and
-    # shared merged), page, tags
-    assert with_five == with_twenty_five == 10
+    # shared merged), page, its stages, pipelines, owners, tags
+    assert with_five == with_twenty_five == 13
 
 
 # --- the record page ----------------------------------------------------------------------------

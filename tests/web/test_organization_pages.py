@@ -67,8 +67,8 @@ def test_list_query_count_does_not_grow(owner, browser_for):
     with_twenty_five = count_queries(client, LIST + "?cols=parent,owner,tags")
 
     # session, user, users, tags, saved views, the page's ids (owned and shared merged), page,
-    # tags
-    assert with_five == with_twenty_five == 8
+    # its owners, tags
+    assert with_five == with_twenty_five == 9
 
 
 def test_record_page_shows_people_children_deals_and_contact_points(
@@ -113,8 +113,9 @@ def test_record_page_query_count_does_not_grow(owner, pipeline, browser_for):
     add(20)
     with_twenty_five = count_queries(client, url)
 
-    # session, user, org + 4 prefetches, deals (ids, rows) + tags, people, children, timeline (2)
-    assert with_five == with_twenty_five == 14
+    # session, user, org + 4 prefetches, deals (ids, rows, stages, pipelines, owners, tags),
+    # people, children, timeline (2)
+    assert with_five == with_twenty_five == 17
 
 
 def test_create_organization(owner, browser_for):
