@@ -185,14 +185,10 @@ def scope_binding(user: Any) -> tuple[ScopeShape, dict[str, Any]]:
 
 def placeholder_scope(p: Placeholders, shape: ScopeShape) -> Scope:
     """A scope of ``shape`` made of placeholders, for compiling ``scope_visible_q``."""
-    if shape.everything or not shape.signed_in:
-        return Scope(
-            0 if not shape.signed_in else 1,
-            shape.everything,
-            frozenset(),
-            frozenset(),
-            shape.can_write,
-        )
+    if not shape.signed_in:
+        return Scope(0, False, frozenset(), frozenset(), False)
+    if shape.everything:  # no id takes part in the SQL
+        return Scope(1, True, frozenset(), frozenset(), shape.can_write)
     return Scope(
         user_id=p.integer("scope_user"),
         everything=False,

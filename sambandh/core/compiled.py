@@ -20,6 +20,7 @@ from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import psycopg
 from django.db import connections
 from django.db.models import QuerySet
 
@@ -77,8 +78,6 @@ def _cursor(connection: Any, *, health_check: bool) -> Any:
     if health_check:
         connection.close_if_health_check_failed()
     connection.ensure_connection()
-    import psycopg
-
     raw = psycopg.Cursor(connection.connection)
     if connection.queries_logged:
         return connection.make_debug_cursor(raw)
