@@ -127,8 +127,14 @@ def _mount() -> None:
         ("/tasks", "sambandh.activities.api_tasks"),
         ("/users", "sambandh.accounts.api"),
         ("/search", "sambandh.search.api"),
+        ("", "sambandh.accounts.api_access"),
     ):
         api.add_router(prefix, import_module(module).router)
+    from sambandh.accounts.api_access import shares_router
+    from sambandh.core import registry
+
+    for record_type in registry.shareable_types():
+        api.add_router(f"/{record_type.api_path}", shares_router(record_type))
 
 
 _mount()

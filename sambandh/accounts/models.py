@@ -163,3 +163,36 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.user})"
+
+
+class FieldRule(models.Model):
+    """One role's access to one field of one record type: hidden, or read-only.
+
+    No row means the role sees and edits the field. Administrators are never restricted. The API
+    and the settings page group the rows of a field as ``hidden_from`` / ``read_only_for`` lists
+    (accounts/policy.py); one row per role lets the read lane ask "does any rule apply to this
+    role?" in the statement it already runs."""
+
+    class Access(models.TextChoices):
+        HIDDEN = "hidden", _("hidden")
+        READ_ONLY = "read_only", _("read-only")
+
+    record_type = models.CharField(max_length=40)
+    field = models.CharField(max_length=100)
+    role = models.CharField(max_length=20, choices=Role.choices)
+    access = models.CharField(max_length=10, choices=Access.choices)
+    updated_at = models.DateTimeField(default=timezone.now)
+    updated_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["record_type", "field", "role"], name="fieldrule_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["role", "record_type"], name="fieldrule_role_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.record_type}.{self.field}: {self.access} for {self.role}"

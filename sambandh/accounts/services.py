@@ -127,7 +127,6 @@ def team_add_member(*, team: Team, user: User, actor: User | None = None) -> Non
     )
 
 
-@transaction.atomic
 def record_share(
     *,
     actor: User,
@@ -137,27 +136,20 @@ def record_share(
     team: Team | None = None,
     can_edit: bool = True,
 ) -> RecordShare:
-    if (user is None) == (team is None):
-        raise ValidationFailed(_("Share with exactly one user or one team."))
-    share, _created = RecordShare.objects.update_or_create(
+    """Share a record by type and id (services_access.record_share_add, for callers that hold
+    no record)."""
+    from sambandh.accounts.services_access import record_share_add
+    from sambandh.core import registry
+
+    record = registry.get(record_type).model._default_manager.get(pk=record_id)
+    return record_share_add(
+        actor=actor,
         record_type=record_type,
-        record_id=record_id,
+        record=record,
         user=user,
         team=team,
-        defaults={"can_edit": can_edit, "shared_by": actor},
+        access="edit" if can_edit else "read",
     )
-    audit_record(
-        actor=actor,
-        action="share",
-        record_type=record_type,
-        record_id=record_id,
-        changes={
-            "user": user.pk if user else None,
-            "team": team.pk if team else None,
-            "can_edit": can_edit,
-        },
-    )
-    return share
 
 
 @transaction.atomic

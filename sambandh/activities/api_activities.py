@@ -34,7 +34,7 @@ def ref(obj: Any) -> dict[str, Any] | None:
     return {"id": obj.pk, "name": str(obj)} if obj is not None else None
 
 
-def activity_out(a: Activity) -> dict[str, Any]:
+def activity_out(a: Any) -> dict[str, Any]:
     return {
         "id": a.pk,
         "version": a.version,
@@ -50,10 +50,8 @@ def activity_out(a: Activity) -> dict[str, Any]:
         "done": a.done_at is not None,
         "done_at": utc(a.done_at),
         "assignee": ref(a.assignee),
-        "person": ref(a.person),
-        "organization": ref(a.organization),
-        "deal": ref(a.deal),
-        "lead": ref(a.lead),
+        # Only the records the viewer may see (activities.selectors.with_visible_links).
+        **{link: ref(record) for link, record in a.visible_links.items()},
         "owner": ref(a.owner),
         "custom": a.custom,
         "created_at": utc(a.created_at),

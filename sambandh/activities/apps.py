@@ -8,3 +8,9 @@ class ActivitiesConfig(AppConfig):
     verbose_name = _("Activities")
     nav_order = 40
     nav_items = [("activities:my_tasks", _("My tasks"), "task")]
+
+    def ready(self) -> None:
+        from sambandh.activities.records import ACTIVITY
+        from sambandh.core.registry import register
+
+        register(ACTIVITY)

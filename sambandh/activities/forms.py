@@ -12,10 +12,9 @@ from django.utils.translation import gettext_lazy
 
 from sambandh.activities.models import Activity
 from sambandh.activities.selectors import Timeline, timeline
-from sambandh.contacts import selectors as contacts_selectors
+from sambandh.core import registry
 from sambandh.core.errors import NotFound, ValidationFailed
-from sambandh.sales import selectors as sales_selectors
-from sambandh.web.forms import ServiceForm, with_blank
+from sambandh.web.forms import ServiceForm, VersionField, with_blank
 
 #: The composer's tabs, in order.
 COMPOSER_KINDS = [
@@ -24,7 +23,6 @@ COMPOSER_KINDS = [
     (Activity.Kind.CALL, gettext_lazy("Call")),
     (Activity.Kind.MEETING, gettext_lazy("Meeting")),
 ]
-RECORD_TYPES = ("person", "organization", "deal", "lead")
 DATETIME_INPUT = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d"]
 
 
@@ -39,15 +37,13 @@ def _datetime_field(label: Any) -> forms.DateTimeField:
 
 def timeline_record(*, viewer: Any, record_type: str, record_id: Any) -> Any:
     """The record whose timeline is shown, read through its selector (so the viewer may see it)."""
-    visible = {
-        "person": contacts_selectors.people_visible,
-        "organization": contacts_selectors.organizations_visible,
-        "deal": sales_selectors.deals_visible,
-        "lead": sales_selectors.leads_visible,
-    }.get(record_type)
+    rt = registry.find(record_type)
+    visible = rt.visible if rt is not None and rt.activity_link else None
     try:
         pk = int(record_id)
     except (TypeError, ValueError):
+        pk = None
+    if pk is not None and not 0 < pk < 2**63:
         pk = None
     record = visible(viewer).filter(pk=pk).first() if visible and pk else None
     if record is None:
@@ -60,7 +56,7 @@ class ComposerForm(ServiceForm):
 
     kind = forms.ChoiceField(choices=Activity.Kind.choices, widget=forms.HiddenInput)
     record_type = forms.ChoiceField(
-        choices=[("", "")] + [(t, t) for t in RECORD_TYPES],
+        choices=[],
         required=False,
         widget=forms.HiddenInput,
     )
@@ -92,6 +88,9 @@ class ComposerForm(ServiceForm):
         super().__init__(*args, **kwargs)
         self.viewer = viewer
         self.users = {u.pk: u for u in users or []}
+        self.choice_field("record_type").choices = [("", "")] + [
+            (t.key, t.key) for t in registry.timeline_types()
+        ]
         self.choice_field("assignee").choices = with_blank(
             [(str(u.pk), str(u)) for u in users or []], str(gettext_lazy("Me"))
         )
@@ -159,13 +158,13 @@ def composer_form(
     return ComposerForm(viewer=viewer, users=users, initial=initial)
 
 
-def _timeline(record: Any, before: str | None) -> Timeline:
+def _timeline(viewer: Any, record: Any, before: str | None) -> Timeline:
     if before:
         try:
-            return timeline(record=record, before=before)
+            return timeline(viewer=viewer, record=record, before=before)
         except ValidationFailed:
             pass  # a mangled link: show the newest entries instead
-    return timeline(record=record)
+    return timeline(viewer=viewer, record=record)
 
 
 def panel_context(
@@ -192,5 +191,44 @@ def panel_context(
         "record_type": record_type,
         "composer": form,
         "composer_kinds": COMPOSER_KINDS,
-        "timeline": _timeline(record, before),
+        "timeline": _timeline(viewer, record, before),
     }
+
+
+class ActivityEditForm(ComposerForm):
+    """The composer's fields for an existing activity, with the version it was loaded at: a
+    stale save is refused and shown as a conflict, keeping what was typed."""
+
+    version = VersionField()
+
+    def __init__(self, *args: Any, instance: Activity, **kwargs: Any) -> None:
+        self.instance = instance
+        if not (args or kwargs.get("data")):
+            local = timezone.localtime
+            kwargs["initial"] = {
+                "kind": instance.kind,
+                "subject": instance.subject,
+                "body": instance.body,
+                "due_at": local(instance.due_at) if instance.due_at else None,
+                "assignee": str(instance.assignee_id or ""),
+                "occurred_at": local(instance.occurred_at),
+                "duration_minutes": (instance.duration_seconds or 0) // 60
+                if instance.duration_seconds is not None
+                else None,
+                "direction": instance.direction,
+                "outcome": instance.outcome,
+                "version": instance.version,
+            }
+        super().__init__(*args, **kwargs)
+        # The kind of an activity never changes, whatever the form posts.
+        self.fields["kind"].initial = instance.kind
+        if self.is_bound:
+            self.data = self.data.copy()
+            self.data["kind"] = instance.kind
+
+    def to_service(self) -> dict[str, Any]:
+        data = super().to_service()
+        data.pop("kind", None)
+        if self.instance.kind == Activity.Kind.TASK and not self.cleaned_data.get("assignee"):
+            data["assignee"] = self.instance.assignee
+        return {"data": data}

@@ -11,11 +11,13 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sambandh.accounts import policy
 from sambandh.accounts.models import User
-from sambandh.accounts.visibility import editable_q, scope_for, visible_q
+from sambandh.accounts.visibility import scope_for, visible_q
 from sambandh.activities.models import NO_DUE_DATE, Activity
 from sambandh.contacts.models import Organization, Person
 from sambandh.contacts.selectors import _int
+from sambandh.core import registry
 from sambandh.core.errors import Forbidden, NotFound, ValidationFailed
 from sambandh.core.expressions import InlineValue
 from sambandh.core.listing import ListQuery, sort_order
@@ -35,24 +37,19 @@ TASK_SORTS = {
 }
 
 
-def _visibility(viewer: User, *, editable: bool = False) -> Q:
+def _visibility(viewer: User) -> Q:
     """An activity is seen by whoever may see its owner's records, its assignee, or whoever may
     see a record it is on. The record's rule is applied through the activity's link to it (its
     owner joined by primary key, its shares by id), not as "in the set of every visible person":
     that set is half a million ids for a rep on a large database, too many to hash, and
     checking each activity against it never finishes."""
-    rule = editable_q if editable else visible_q
     scope = scope_for(viewer)
     if scope.everything:
-        return rule(viewer, "activity")
-    q = rule(viewer, "activity") | Q(assignee_id=viewer.pk)
-    for record_type, link in (
-        ("person", "person"),
-        ("organization", "organization"),
-        ("deal", "deal"),
-        ("lead", "lead"),
-    ):
-        q |= rule(viewer, record_type, owner_field=f"{link}__owner_id", id_field=f"{link}_id")
+        return visible_q(viewer, "activity")
+    q = visible_q(viewer, "activity") | Q(assignee_id=viewer.pk)
+    for rt in registry.timeline_types():
+        link = rt.activity_link
+        q |= visible_q(viewer, rt.key, owner_field=f"{link}__owner_id", id_field=f"{link}_id")
     return q
 
 
@@ -76,18 +73,26 @@ def _filters(qs: QuerySet[Activity], f: dict[str, Any]) -> QuerySet[Activity]:
 # What a list shows with each activity. The owner is fetched apart (one query a page): joined
 # (it is never null, so the join is an inner one), SQLite's planner starts from the small users
 # table and sorts every activity.
-_LIST_JOINS = ("assignee", "person", "organization", "deal", "lead")
+def _linked() -> tuple[str, ...]:
+    """The activity's links to the records it is on (one per record type with a timeline)."""
+    return tuple(rt.activity_link for rt in registry.timeline_types())
+
+
+def _list_joins() -> tuple[str, ...]:
+    return ("assignee", *_linked())
 
 
 def activity_list(*, viewer: User, query: ListQuery) -> Page[Activity]:
     qs = _filters(activities_visible(viewer), query.filters)
-    qs = qs.select_related(*_LIST_JOINS).prefetch_related("owner")
-    return paginate(
+    qs = qs.select_related(*_list_joins()).prefetch_related("owner")
+    page = paginate(
         qs,
         order=sort_order(query.sort, ACTIVITY_SORTS, "-occurred"),
         limit=query.limit,
         cursor=query.cursor,
     )
+    with_visible_links(viewer=viewer, activities=page.items)
+    return page
 
 
 def task_list(*, viewer: User, query: ListQuery) -> Page[Activity]:
@@ -95,10 +100,12 @@ def task_list(*, viewer: User, query: ListQuery) -> Page[Activity]:
     # Written as activity_task_due_idx is built, so the index orders the page.
     due_sort = Coalesce("due_at", InlineValue(NO_DUE_DATE, output_field=DateTimeField()))
     qs = qs.annotate(due_sort=due_sort)
-    qs = qs.select_related(*_LIST_JOINS).prefetch_related("owner")
-    return paginate(
+    qs = qs.select_related(*_list_joins()).prefetch_related("owner")
+    page = paginate(
         qs, order=sort_order(query.sort, TASK_SORTS, "due"), limit=query.limit, cursor=query.cursor
     )
+    with_visible_links(viewer=viewer, activities=page.items)
+    return page
 
 
 def activity_get(*, viewer: User, activity_id: int, kind: str | None = None) -> Activity:
@@ -110,14 +117,76 @@ def activity_get(*, viewer: User, activity_id: int, kind: str | None = None) -> 
     activity = qs.filter(pk=activity_id).first()
     if activity is None:
         raise NotFound(_("No such activity."))
+    with_visible_links(viewer=viewer, activities=[activity])
     return activity
 
 
 def activity_get_for_update(*, viewer: User, activity_id: int, kind: str | None = None) -> Activity:
+    """An activity the viewer may change (accounts/policy.py: its author, a task's assignee,
+    their managers, admins); one they may see but not change is a 403."""
     activity = activity_get(viewer=viewer, activity_id=activity_id, kind=kind)
-    if not Activity.objects.filter(_visibility(viewer, editable=True), pk=activity.pk).exists():
-        raise Forbidden()
+    if not policy.can_change_activity(viewer, activity):
+        raise Forbidden(
+            _("Only the author, the assignee, their managers or an admin can change this.")
+        )
     return activity
+
+
+def activity_links(*, viewer: User, activities: list[Activity]) -> dict[tuple[int, str], Any]:
+    """The records each activity is on that the viewer may see, keyed (activity id, link): a
+    link to a record the viewer may not see shows neither its name nor its id. The linked
+    records come with the activities (select_related); one query per type checks the shares of
+    those the viewer does not own."""
+    result: dict[tuple[int, str], Any] = {}
+    for rt in registry.timeline_types():
+        link = rt.activity_link
+        linked = [getattr(a, link) for a in activities if getattr(a, f"{link}_id")]
+        seen = policy.visible_among(viewer, rt.key, linked)
+        for a in activities:
+            record = getattr(a, link) if getattr(a, f"{link}_id") else None
+            if record is not None and record.pk in seen:
+                result[(a.pk, link)] = record
+    return result
+
+
+@dataclass(frozen=True)
+class RecordLink:
+    """A link to a record the viewer may see: what a page shows of it."""
+
+    record_type: str
+    record_id: int
+    name: str
+    url: str
+
+
+# Which of an activity's records names it in lists ("My tasks", recent activity): the most
+# specific one first.
+_LINK_PREFERENCE = ("deal", "person", "lead", "organization")
+
+
+def with_visible_links(*, viewer: User, activities: list[Activity]) -> list[Activity]:
+    """``activities`` with what pages and the API may show of them set on each: ``visible_links``
+    (link -> the record, or None when there is none or the viewer may not see it), ``record_link``
+    (the one that names it in lists) and ``can_change``."""
+    links = activity_links(viewer=viewer, activities=activities)
+    types = registry.timeline_types()
+    order = sorted(
+        types,
+        key=lambda rt: _LINK_PREFERENCE.index(rt.key) if rt.key in _LINK_PREFERENCE else 99,
+    )
+    for a in activities:
+        visible = {rt.activity_link: links.get((a.pk, rt.activity_link)) for rt in types}
+        a.visible_links = visible  # type: ignore[attr-defined]
+        a.record_link = next(  # type: ignore[attr-defined]
+            (
+                RecordLink(rt.key, record.pk, str(record), rt.url(record.pk))
+                for rt in order
+                if (record := visible.get(rt.activity_link)) is not None
+            ),
+            None,
+        )
+        a.can_change = policy.can_change_activity(viewer, a)  # type: ignore[attr-defined]
+    return activities
 
 
 @dataclass
@@ -136,8 +205,8 @@ def my_tasks(*, viewer: User, now: datetime | None = None, limit: int = 100) -> 
     open_tasks = Activity.objects.filter(
         kind=Activity.Kind.TASK, assignee=viewer, done_at__isnull=True
     )
-    related = ("person", "organization", "deal", "lead")
-    return MyTasks(
+    related = _linked()
+    tasks = MyTasks(
         overdue=list(
             open_tasks.filter(due_at__lt=now)
             .select_related(*related)
@@ -159,6 +228,10 @@ def my_tasks(*, viewer: User, now: datetime | None = None, limit: int = 100) -> 
             .order_by("-created_at", "-id")[:limit]
         ),
     )
+    with_visible_links(
+        viewer=viewer, activities=[*tasks.overdue, *tasks.today, *tasks.upcoming, *tasks.undated]
+    )
+    return tasks
 
 
 @dataclass
@@ -187,11 +260,16 @@ def _parse_before(before: str | None) -> tuple[datetime, int] | None:
 
 
 def timeline(
-    *, record: Person | Organization | Deal | Lead, limit: int = 30, before: str | None = None
+    *,
+    viewer: User,
+    record: Person | Organization | Deal | Lead,
+    limit: int = 30,
+    before: str | None = None,
 ) -> Timeline:
     """Everything that happened with a record, newest first: its activities and, for deals (and
-    the people and organizations on them), the stage changes. The caller has already checked the
-    viewer may see ``record``; what is on it is shown with it."""
+    the people and organizations on them), the stage changes of the deals the viewer may see.
+    The caller has already checked the viewer may see ``record``; the activities on it are shown
+    with it, their links to other records only where the viewer may see those."""
     if isinstance(record, Person):
         activities = Activity.objects.filter(person=record)
         changes = StageChange.objects.filter(deal__people=record)
@@ -204,14 +282,21 @@ def timeline(
     else:
         activities = Activity.objects.filter(lead=record)
         changes = StageChange.objects.none()
+    if not isinstance(record, Deal):
+        changes = changes.filter(
+            visible_q(viewer, "deal", owner_field="deal__owner_id", id_field="deal_id")
+        )
     cut = _parse_before(before)
     if cut:
         at, pk = cut
         activities = activities.filter(Q(occurred_at__lt=at) | Q(occurred_at=at, id__lt=pk))
         changes = changes.filter(changed_at__lt=at)
     acts = list(
-        activities.select_related("owner", "assignee").order_by("-occurred_at", "-id")[: limit + 1]
+        activities.select_related("owner", "assignee", *_linked()).order_by("-occurred_at", "-id")[
+            : limit + 1
+        ]
     )
+    with_visible_links(viewer=viewer, activities=acts)
     stage_rows = list(
         changes.select_related("deal", "from_stage", "to_stage", "changed_by").order_by(
             "-changed_at", "-id"

@@ -9,22 +9,21 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sambandh.accounts import policy
 from sambandh.accounts.models import User
 from sambandh.accounts.visibility import visible_q
 from sambandh.activities.models import Activity
-from sambandh.contacts.models import Organization, Person
+from sambandh.core import registry
 from sambandh.core.audit import audit_record, diff_fields
 from sambandh.core.cleaning import clean_long_text, clean_text
 from sambandh.core.errors import Forbidden, ValidationFailed
 from sambandh.core.records import FieldErrors, bump_version, clean_custom, lock_for_update
-from sambandh.sales.models import Deal, Lead
 
-LINKS: dict[str, tuple[str, Any]] = {
-    "person_id": ("person", Person),
-    "organization_id": ("organization", Organization),
-    "deal_id": ("deal", Deal),
-    "lead_id": ("lead", Lead),
-}
+
+def links() -> dict[str, registry.RecordType]:
+    """The input names of an activity's links ("person_id") and the record types they point
+    at: one per record type with a timeline."""
+    return {f"{rt.activity_link}_id": rt for rt in registry.timeline_types()}
 
 
 def _aware(value: Any, field: str, errors: FieldErrors) -> datetime | None:
@@ -78,20 +77,30 @@ def _clean_activity(
         if assignee is not None and not assignee.is_active:
             errors.add("assignee_id", _("Assign to an active user."))
         out["assignee"] = assignee
-    for key, (attr, model) in LINKS.items():
-        if key in data:
-            pk = data[key]
-            obj = None
-            if pk is not None:
-                obj = model.objects.filter(visible_q(actor, attr), pk=pk).first()
-                if obj is None:
-                    errors.add(key, _("No such record."))
-            out[attr] = obj
+    for key, rt in links().items():
+        if key not in data:
+            continue
+        attr = rt.activity_link
+        pk = data[key]
+        if instance is not None and pk == getattr(instance, f"{attr}_id"):
+            continue  # unchanged
+        obj = None
+        if pk is not None:
+            obj = rt.model.objects.filter(visible_q(actor, rt.key), pk=pk).first()
+            if obj is None:
+                errors.add(key, _("No such record."))
+        if instance is not None and not _sees_current_link(actor, instance, rt):
+            # A link changes only by someone who sees both ends.
+            raise Forbidden(
+                _("You cannot change a link to a record you cannot see."),
+                fields={key: _("You cannot change this link.")},
+            )
+        out[attr] = obj
     if kind == Activity.Kind.TASK:
         if instance is None and not out.get("subject"):
             errors.add("subject", _("A task needs a subject."))
     elif kind is not None and instance is None:
-        if not any(out.get(attr) for attr, _m in LINKS.values()):
+        if not any(out.get(rt.activity_link) for rt in links().values()):
             errors.add("person_id", _("Link the activity to a person, organization, deal or lead."))
         if kind == Activity.Kind.NOTE and not out.get("body") and not out.get("subject"):
             errors.add("body", _("A note needs some text."))
@@ -99,6 +108,13 @@ def _clean_activity(
     if ends and starts and ends < starts:
         errors.add("ends_at", _("The end must be after the start."))
     return out
+
+
+def _sees_current_link(actor: User, instance: Activity, rt: registry.RecordType) -> bool:
+    current = getattr(instance, f"{rt.activity_link}_id")
+    if current is None:
+        return True
+    return rt.model.objects.filter(visible_q(actor, rt.key), pk=current).exists()
 
 
 def _fill_organization(fields: dict[str, Any]) -> None:
@@ -111,14 +127,16 @@ def _fill_organization(fields: dict[str, Any]) -> None:
             fields["organization"] = deal.organization
 
 
-def _ensure_writer(actor: User) -> None:
-    if not actor.can_write:
-        raise Forbidden(_("Your role can read records but not change them."))
+def _ensure_may_change(actor: User, activity: Activity) -> None:
+    if not policy.can_change_activity(actor, activity):
+        raise Forbidden(
+            _("Only the author, the assignee, their managers or an admin can change this.")
+        )
 
 
 @transaction.atomic
 def activity_create(*, actor: User, data: dict[str, Any]) -> Activity:
-    _ensure_writer(actor)
+    policy.ensure_can_write(actor)
     errors = FieldErrors()
     fields = _clean_activity(data, actor, errors, None)
     errors.raise_if_any()
@@ -142,8 +160,9 @@ def activity_create(*, actor: User, data: dict[str, Any]) -> Activity:
 def activity_update(
     *, actor: User, activity: Activity, data: dict[str, Any], version: int | None
 ) -> Activity:
-    _ensure_writer(actor)
+    policy.ensure_can_write(actor)
     activity = lock_for_update(activity, version)
+    _ensure_may_change(actor, activity)
     errors = FieldErrors()
     fields = _clean_activity(data, actor, errors, activity)
     if "done" in data:
@@ -171,8 +190,40 @@ def task_complete(
 
 @transaction.atomic
 def activity_delete(*, actor: User, activity: Activity, version: int | None = None) -> None:
-    _ensure_writer(actor)
+    policy.ensure_can_write(actor)
     activity = lock_for_update(activity, version)
+    _ensure_may_change(actor, activity)
     pk = activity.pk
     activity.delete()
     audit_record(actor=actor, action="delete", record_type="activity", record_id=pk)
+
+
+@transaction.atomic
+def activities_move(*, actor: User, record_type: str, record: Any, to: dict[str, Any]) -> int:
+    """Put every activity on ``record`` onto other records instead (a converted lead's history
+    moves to its person, organization and deal): ``to`` maps links ("person") to records or
+    None. Each activity is changed as one write: new version, one audit row. Answers how many
+    moved."""
+    policy.ensure_can_write(actor)
+    link = registry.get(record_type).activity_link
+    allowed = {rt.activity_link for rt in registry.timeline_types()}
+    unknown = set(to) - allowed
+    if not link or unknown:
+        raise ValidationFailed(fields={"to": _("Not a link of an activity.")})
+    moved = 0
+    for activity in Activity.objects.select_for_update().filter(**{link: record}).order_by("pk"):
+        changes = diff_fields(activity, dict(to))
+        if not changes:
+            continue
+        bump_version(activity)
+        activity.save()
+        audit_record(
+            actor=actor,
+            action="update",
+            record_type="activity",
+            record_id=activity.pk,
+            changes=changes,
+            summary=_("moved from %(type)s %(id)s") % {"type": record_type, "id": record.pk},
+        )
+        moved += 1
+    return moved

@@ -16,6 +16,7 @@ from sambandh.accounts.selectors import user_list
 from sambandh.activities import selectors, services
 from sambandh.activities.forms import (
     COMPOSER_KINDS,
+    ActivityEditForm,
     ComposerForm,
     composer_form,
     panel_context,
@@ -23,20 +24,15 @@ from sambandh.activities.forms import (
 )
 from sambandh.activities.models import Activity
 from sambandh.activities.selectors import timeline
-from sambandh.core.errors import ValidationFailed
+from sambandh.core import registry
+from sambandh.core.errors import Conflict, ValidationFailed
 from sambandh.web.forms import apply_service_errors
 from sambandh.web.http import AuthedRequest, is_htmx, page, safe_next
-
-RECORD_URLS = {
-    "person": "contacts:person_detail",
-    "organization": "contacts:organization_detail",
-    "deal": "sales:deal_detail",
-    "lead": "sales:lead_detail",
-}
+from sambandh.web.records import posted_version, save_form
 
 
 def record_url(record_type: str, record_id: Any) -> str:
-    return reverse(RECORD_URLS[record_type], args=[record_id])
+    return registry.get(record_type).url(record_id)
 
 
 def _users(request: AuthedRequest) -> list[Any]:
@@ -131,9 +127,9 @@ def timeline_page(request: AuthedRequest, record_type: str, record_id: int) -> H
     """Older timeline entries ("Load older"), as list items that replace the button."""
     record = timeline_record(viewer=request.user, record_type=record_type, record_id=record_id)
     try:
-        tl = timeline(record=record, before=request.GET.get("before") or None)
+        tl = timeline(viewer=request.user, record=record, before=request.GET.get("before") or None)
     except ValidationFailed:
-        tl = timeline(record=record)
+        tl = timeline(viewer=request.user, record=record)
     return render(
         request,
         "activities/_timeline_items.html",
@@ -155,7 +151,15 @@ def task_toggle(request: AuthedRequest, activity_id: int) -> HttpResponse:
         kind=Activity.Kind.TASK,
     )
     done = request.POST.get("done") in ("1", "on", "true")
-    task = services.task_complete(actor=request.user, task=task, done=done)
+    try:
+        task = services.task_complete(
+            actor=request.user, task=task, done=done, version=posted_version(request)
+        )
+    except Conflict as exc:
+        # Someone changed the task since this page was loaded: show it as it is now.
+        messages.error(request, exc.message)
+        if not is_htmx(request):
+            return redirect(safe_next(request, reverse("activities:my_tasks")))
     task = selectors.activity_get(viewer=request.user, activity_id=task.pk)
     if not is_htmx(request):
         return redirect(safe_next(request, reverse("activities:my_tasks")))
@@ -169,11 +173,66 @@ def task_toggle(request: AuthedRequest, activity_id: int) -> HttpResponse:
 @require_POST
 def activity_delete(request: AuthedRequest, activity_id: int) -> HttpResponse:
     activity = selectors.activity_get_for_update(viewer=request.user, activity_id=activity_id)
-    services.activity_delete(actor=request.user, activity=activity)
+    try:
+        services.activity_delete(
+            actor=request.user, activity=activity, version=posted_version(request)
+        )
+    except Conflict as exc:
+        if is_htmx(request):
+            activity = selectors.activity_get(viewer=request.user, activity_id=activity_id)
+            entry = selectors.TimelineEntry(
+                at=activity.occurred_at, kind=activity.kind, activity=activity
+            )
+            return render(
+                request,
+                "activities/_entry.html",
+                {"entry": entry, "conflict": exc.message},
+                status=409,
+            )
+        messages.error(request, exc.message)
+        return redirect(safe_next(request, reverse("activities:my_tasks")))
     if is_htmx(request):
         return HttpResponse("")
     messages.success(request, _("Deleted."))
     return redirect(safe_next(request, reverse("activities:my_tasks")))
+
+
+@page
+@require_http_methods(["GET", "POST"])
+def activity_edit(request: AuthedRequest, activity_id: int) -> HttpResponse:
+    """Edit a note, call, meeting or task, at the version it was loaded: a stale save shows the
+    conflict and keeps what was typed."""
+    activity = selectors.activity_get_for_update(viewer=request.user, activity_id=activity_id)
+    users = _users(request) if activity.kind == Activity.Kind.TASK else []
+    back = activity.record_link.url if activity.record_link else reverse("activities:my_tasks")
+    if request.method == "GET":
+        form = ActivityEditForm(viewer=request.user, users=users, instance=activity)
+        status = 200
+    else:
+        form = ActivityEditForm(request.POST, viewer=request.user, users=users, instance=activity)
+        saved, status = save_form(
+            form,
+            lambda kw: services.activity_update(
+                actor=request.user,
+                activity=activity,
+                version=form.cleaned_data.get("version"),
+                **kw,
+            ),
+        )
+        if saved is not None:
+            messages.success(request, _("Changes saved."))
+            return redirect(safe_next(request, back))
+    return render(
+        request,
+        "activities/activity_form.html",
+        {
+            "form": form,
+            "activity": activity,
+            "back_url": back,
+            "conflict": status == 409,
+        },
+        status=status,
+    )
 
 
 def _my_tasks_context(request: AuthedRequest, form: ComposerForm | None = None) -> dict[str, Any]:

@@ -11,3 +11,10 @@ class ContactsConfig(AppConfig):
         ("contacts:person_list", _("People"), "person"),
         ("contacts:organization_list", _("Organizations"), "organization"),
     ]
+
+    def ready(self) -> None:
+        from sambandh.contacts.records import ORGANIZATION, PERSON
+        from sambandh.core.registry import register
+
+        register(PERSON)
+        register(ORGANIZATION)

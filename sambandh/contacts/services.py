@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sambandh.accounts import policy
 from sambandh.accounts.models import User
 from sambandh.accounts.visibility import visible_q
 from sambandh.contacts.cards import card_with, tag_names_of
@@ -26,8 +27,10 @@ from sambandh.contacts.models import (
     PostalAddress,
     Tag,
 )
+from sambandh.core import registry
 from sambandh.core.audit import audit_record, diff_fields
 from sambandh.core.cleaning import (
+    clean_country,
     clean_currency,
     clean_domain,
     clean_email,
@@ -38,9 +41,13 @@ from sambandh.core.cleaning import (
     clean_time_zone,
     phone_digit_forms,
 )
-from sambandh.core.errors import Forbidden, NotFound, ValidationFailed
+from sambandh.core.errors import NotFound, ValidationFailed
 from sambandh.core.records import FieldErrors, bump_version, clean_custom, lock_for_update
-from sambandh.search.services import search_document_delete, search_document_upsert
+from sambandh.search.services import (
+    email_words,
+    search_document_delete,
+    search_document_upsert,
+)
 
 MAX_CONTACT_POINTS = 20
 MAX_TAGS = 50
@@ -69,26 +76,6 @@ class AddressIn:
     country: str = ""
     label: str = ""
     is_primary: bool = False
-
-
-def _ensure_writer(actor: User) -> None:
-    if not actor.can_write:
-        raise Forbidden(_("Your role can read records but not change them."))
-
-
-def _owner(actor: User, owner: User | None) -> User:
-    if owner is None:
-        return actor
-    if not owner.is_active:
-        raise ValidationFailed(fields={"owner": _("The owner must be an active user.")})
-    return owner
-
-
-def _country(value: str, field: str, errors: FieldErrors) -> str:
-    code = (value or "").strip().upper()
-    if code and (len(code) != 2 or not code.isalpha()):
-        errors.add(field, _("Use a two-letter ISO country code."))
-    return code
 
 
 # --- tags --------------------------------------------------------------------
@@ -154,7 +141,7 @@ def _clean_addresses(items: Sequence[AddressIn], errors: FieldErrors) -> list[Ad
             postal_code=clean_text(
                 item.postal_code, field=f"addresses.{i}.postal_code", max_length=20
             ),
-            country=_country(item.country, f"addresses.{i}.country", errors),
+            country=errors.run(clean_country, item.country, field=f"addresses.{i}.country") or "",
             label=clean_text(item.label, field=f"addresses.{i}.label", max_length=40),
             is_primary=item.is_primary,
         )
@@ -210,11 +197,6 @@ def _replace_contact_points(
         )
 
 
-def _email_words(email: str) -> list[str]:
-    local, _at, domain = email.partition("@")
-    return [email, local, domain]
-
-
 # --- organizations --------------------------------------------------------------
 ORG_TEXT_FIELDS = {"name": 200, "industry": 100}
 
@@ -248,13 +230,13 @@ def _clean_organization(
     if "description" in data:
         out["description"] = errors.run(clean_long_text, data["description"], field="description")
     if "country" in data:
-        out["country"] = _country(data["country"], "country", errors)
+        out["country"] = errors.run(clean_country, data["country"]) or ""
     if "currency" in data:
         out["currency"] = errors.run(clean_currency, data["currency"]) if data["currency"] else ""
     if "custom" in data:
         out["custom"] = errors.run(clean_custom, data["custom"])
     if "owner" in data:
-        out["owner"] = errors.run(_owner, actor, data["owner"])
+        out["owner"] = errors.run(policy.owner_for_write, actor, data["owner"])
     if "parent_id" in data:
         parent_id = data["parent_id"]
         parent = None
@@ -286,7 +268,7 @@ def organization_reindex(org: Organization) -> None:
     phones = list(PhoneNumber.objects.filter(organization=org).values_list("e164", flat=True))
     words = [org.name, org.domain, org.industry]
     for email in emails:
-        words += _email_words(email)
+        words += email_words(email)
     for phone in phones:
         words += phone_digit_forms(phone)
     search_document_upsert(
@@ -309,7 +291,7 @@ def organization_create(
     addresses: Sequence[AddressIn] = (),
     tags: Sequence[str] = (),
 ) -> Organization:
-    _ensure_writer(actor)
+    policy.ensure_can_write(actor)
     errors = FieldErrors()
     fields = _clean_organization(data, actor, errors, None)
     clean_emails = _clean_emails(emails, errors)
@@ -345,7 +327,7 @@ def organization_update(
     addresses: Sequence[AddressIn] | None = None,
     tags: Sequence[str] | None = None,
 ) -> Organization:
-    _ensure_writer(actor)
+    policy.ensure_can_write(actor)
     org = lock_for_update(organization, version)
     errors = FieldErrors()
     fields = _clean_organization(data, actor, errors, org)
@@ -370,7 +352,8 @@ def organization_update(
     bump_version(org)
     org.save()
     if "name" in changes:
-        _reindex_linked(org)
+        # People and deals show their organization's name in search.
+        registry.reindex_all(registry.records_linking_to("organization", org.pk))
     audit_record(
         actor=actor,
         action="update",
@@ -387,38 +370,16 @@ def organization_update(
 def organization_delete(
     *, actor: User, organization: Organization, version: int | None = None
 ) -> None:
-    _ensure_writer(actor)
+    policy.ensure_can_write(actor)
     org = lock_for_update(organization, version)
     pk, name = org.pk, org.name
-    people = list(org.people.all())
-    deals = list(org.deals.all())  # type: ignore[attr-defined]
+    linking = registry.records_linking_to("organization", pk)
     org.delete()
     audit_record(
         actor=actor, action="delete", record_type="organization", record_id=pk, summary=name
     )
     search_document_delete(record_type="organization", record_id=pk)
-    for person in people:
-        person.organization = None
-    for deal in deals:
-        deal.organization = None
-    _reindex_people_and_deals(people, deals)
-
-
-def _reindex_linked(org: Organization) -> None:
-    """People and deals show their organization's name in search: refresh them after a rename."""
-    _reindex_people_and_deals(
-        list(org.people.select_related("organization")),
-        list(org.deals.select_related("organization")),  # type: ignore[attr-defined]
-    )
-
-
-def _reindex_people_and_deals(people: list[Person], deals: list[Any]) -> None:
-    from sambandh.sales.services import deal_reindex  # sales builds on contacts, not the reverse
-
-    for person in people:
-        person_reindex(person)
-    for deal in deals:
-        deal_reindex(deal)
+    registry.reindex_all(linking)
 
 
 # --- people ----------------------------------------------------------------------
@@ -467,11 +428,11 @@ def _clean_person(
     if "currency" in data:
         out["currency"] = errors.run(clean_currency, data["currency"]) if data["currency"] else ""
     if "country" in data:
-        out["country"] = _country(data["country"], "country", errors)
+        out["country"] = errors.run(clean_country, data["country"]) or ""
     if "custom" in data:
         out["custom"] = errors.run(clean_custom, data["custom"])
     if "owner" in data:
-        out["owner"] = errors.run(_owner, actor, data["owner"])
+        out["owner"] = errors.run(policy.owner_for_write, actor, data["owner"])
     if "organization_id" in data:
         org_id = data["organization_id"]
         org = None
@@ -489,7 +450,7 @@ def person_reindex(person: Person) -> None:
     org_name = person.organization.name if person.organization_id and person.organization else ""
     words = [person.full_name, person.given_name, person.family_name, org_name]
     for email in emails:
-        words += _email_words(email)
+        words += email_words(email)
     for phone in phones:
         words += phone_digit_forms(phone)
     subtitle = " · ".join(x for x in [person.job_title, org_name, person.email] if x)
@@ -539,7 +500,7 @@ def person_create(
     addresses: Sequence[AddressIn] = (),
     tags: Sequence[str] = (),
 ) -> Person:
-    _ensure_writer(actor)
+    policy.ensure_can_write(actor)
     errors = FieldErrors()
     fields = _clean_person(data, actor, errors, None)
     clean_emails = _clean_emails(emails, errors)
@@ -584,7 +545,7 @@ def person_update(
     addresses: Sequence[AddressIn] | None = None,
     tags: Sequence[str] | None = None,
 ) -> Person:
-    _ensure_writer(actor)
+    policy.ensure_can_write(actor)
     person = lock_for_update(person, version)
     errors = FieldErrors()
     fields = _clean_person(data, actor, errors, person)
@@ -625,7 +586,7 @@ def person_update(
 
 @transaction.atomic
 def person_delete(*, actor: User, person: Person, version: int | None = None) -> None:
-    _ensure_writer(actor)
+    policy.ensure_can_write(actor)
     person = lock_for_update(person, version)
     pk, name = person.pk, person.full_name
     person.delete()

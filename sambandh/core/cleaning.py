@@ -169,6 +169,14 @@ def clean_language(value: str | None, *, field: str = "language") -> str:
     )
 
 
+def clean_country(value: str | None, *, field: str = "country") -> str:
+    """An ISO 3166-1 alpha-2 code, upper-cased; empty stays empty."""
+    code = (value or "").strip().upper()
+    if code and (len(code) != 2 or not code.isalpha()):
+        raise ValidationFailed(fields={field: _("Use a two-letter ISO country code.")})
+    return code
+
+
 def clean_domain(value: str | None, *, field: str = "domain") -> str:
     text = (value or "").strip().lower()
     text = re.sub(r"^[a-z][a-z0-9+.-]*://", "", text).split("/")[0].removeprefix("www.")

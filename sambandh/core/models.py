@@ -52,6 +52,8 @@ class AuditEvent(models.Model):
         LOGIN_FAILED = "login_failed", _("login failed")
         SHARE = "share", _("shared")
         TOKEN = "token", _("API token")
+        UNSHARE = "unshare", _("unshared")
+        PERMISSION = "permission", _("permissions changed")
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(

@@ -11,3 +11,10 @@ class SalesConfig(AppConfig):
         ("sales:deal_board", _("Deals"), "board"),
         ("sales:lead_list", _("Leads"), "lead"),
     ]
+
+    def ready(self) -> None:
+        from sambandh.core.registry import register
+        from sambandh.sales.records import DEAL, LEAD
+
+        register(DEAL)
+        register(LEAD)

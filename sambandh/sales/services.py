@@ -13,13 +13,16 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sambandh.accounts import policy
 from sambandh.accounts.models import Role, User
 from sambandh.accounts.visibility import visible_q
+from sambandh.activities.services import activities_move
 from sambandh.contacts import services as contacts
 from sambandh.contacts.models import Organization, Person
 from sambandh.core.audit import audit_record, diff_fields
 from sambandh.core.cleaning import (
     clean_amount,
+    clean_country,
     clean_currency,
     clean_email,
     clean_language,
@@ -30,14 +33,13 @@ from sambandh.core.cleaning import (
 from sambandh.core.errors import Forbidden, ValidationFailed
 from sambandh.core.records import FieldErrors, bump_version, clean_custom, lock_for_update
 from sambandh.sales.models import Deal, Lead, Pipeline, Stage, StageChange
-from sambandh.search.services import search_document_delete, search_document_upsert
+from sambandh.search.services import (
+    email_words,
+    search_document_delete,
+    search_document_upsert,
+)
 
 MAX_STAGES = 30
-
-
-def _ensure_writer(actor: User) -> None:
-    if not actor.can_write:
-        raise Forbidden(_("Your role can read records but not change them."))
 
 
 def _ensure_pipeline_admin(actor: User) -> None:
@@ -244,7 +246,7 @@ def _clean_deal(
     if "custom" in data:
         out["custom"] = errors.run(clean_custom, data["custom"])
     if "owner" in data:
-        out["owner"] = errors.run(contacts._owner, actor, data["owner"])
+        out["owner"] = errors.run(policy.owner_for_write, actor, data["owner"])
     if "organization_id" in data:
         org_id = data["organization_id"]
         org = None
@@ -323,7 +325,7 @@ def deal_create(
     person_ids: Sequence[int] | None = None,
     tags: Sequence[str] = (),
 ) -> Deal:
-    _ensure_writer(actor)
+    policy.ensure_can_write(actor)
     errors = FieldErrors()
     fields = _clean_deal(data, actor, errors, None)
     pipeline = None
@@ -385,7 +387,7 @@ def deal_update(
     person_ids: Sequence[int] | None = None,
     tags: Sequence[str] | None = None,
 ) -> Deal:
-    _ensure_writer(actor)
+    policy.ensure_can_write(actor)
     deal = lock_for_update(deal, version)
     errors = FieldErrors()
     fields = _clean_deal(data, actor, errors, deal)
@@ -454,7 +456,7 @@ def deal_move_stage(
     reason: str = "",
 ) -> Deal:
     """Move a deal to another stage (the kanban drag); records the change as a row."""
-    _ensure_writer(actor)
+    policy.ensure_can_write(actor)
     deal = lock_for_update(deal, version)
     errors = FieldErrors()
     _pipeline, stage = _resolve_stage(None, stage_id, errors)
@@ -485,7 +487,7 @@ def deal_move_stage(
 
 @transaction.atomic
 def deal_delete(*, actor: User, deal: Deal, version: int | None = None) -> None:
-    _ensure_writer(actor)
+    policy.ensure_can_write(actor)
     deal = lock_for_update(deal, version)
     pk, name = deal.pk, deal.name
     deal.delete()
@@ -506,7 +508,7 @@ def _clean_lead(
         if name in data:
             out[name] = errors.run(clean_text, data[name], field=name, max_length=max_length)
     if "country" in data:
-        out["country"] = contacts._country(data["country"], "country", errors)
+        out["country"] = errors.run(clean_country, data["country"]) or ""
     if "email" in data:
         out["email"] = errors.run(clean_email, data["email"]) if data["email"] else ""
     if "phone" in data:
@@ -534,7 +536,7 @@ def _clean_lead(
     if "custom" in data:
         out["custom"] = errors.run(clean_custom, data["custom"])
     if "owner" in data:
-        out["owner"] = errors.run(contacts._owner, actor, data["owner"])
+        out["owner"] = errors.run(policy.owner_for_write, actor, data["owner"])
     return out
 
 
@@ -542,7 +544,7 @@ def lead_reindex(lead: Lead) -> None:
     from sambandh.core.cleaning import phone_digit_forms
 
     words = (
-        [lead.full_name, lead.company, *contacts._email_words(lead.email)]
+        [lead.full_name, lead.company, *email_words(lead.email)]
         if lead.email
         else [lead.full_name, lead.company]
     )
@@ -560,7 +562,7 @@ def lead_reindex(lead: Lead) -> None:
 
 @transaction.atomic
 def lead_create(*, actor: User, data: dict[str, Any], tags: Sequence[str] = ()) -> Lead:
-    _ensure_writer(actor)
+    policy.ensure_can_write(actor)
     errors = FieldErrors()
     fields = _clean_lead(data, actor, errors, None)
     tag_objs = errors.run(contacts.tags_resolve, tags) or []
@@ -589,7 +591,7 @@ def lead_update(
     version: int | None,
     tags: Sequence[str] | None = None,
 ) -> Lead:
-    _ensure_writer(actor)
+    policy.ensure_can_write(actor)
     lead = lock_for_update(lead, version)
     if lead.status == Lead.Status.CONVERTED:
         raise ValidationFailed(
@@ -619,7 +621,7 @@ def lead_update(
 
 @transaction.atomic
 def lead_delete(*, actor: User, lead: Lead, version: int | None = None) -> None:
-    _ensure_writer(actor)
+    policy.ensure_can_write(actor)
     lead = lock_for_update(lead, version)
     pk, name = lead.pk, lead.full_name
     lead.delete()
@@ -640,7 +642,7 @@ def lead_convert(
     organization_id: int | None = None,
 ) -> Lead:
     """Turn a lead into a person (+ organization, + deal), moving its activities along."""
-    _ensure_writer(actor)
+    policy.ensure_can_write(actor)
     lead = lock_for_update(lead, version)
     if lead.status == Lead.Status.CONVERTED:
         raise ValidationFailed(_("This lead is already converted."))
@@ -686,9 +688,12 @@ def lead_convert(
             },
             person_ids=[person.pk],
         )
-    from sambandh.activities.models import Activity
-
-    Activity.objects.filter(lead=lead).update(person=person, organization=org, deal=deal)
+    activities_move(
+        actor=actor,
+        record_type="lead",
+        record=lead,
+        to={"person": person, "organization": org, "deal": deal},
+    )
     lead.status = Lead.Status.CONVERTED
     lead.converted_at = timezone.now()
     lead.converted_person, lead.converted_organization, lead.converted_deal = person, org, deal

@@ -27,6 +27,12 @@ _batch: ContextVar[dict[tuple[str, int], SearchDocument] | None] = ContextVar(
 _UPDATE_FIELDS = ["owner_id", "title", "subtitle", "title_key", "terms", "updated_at"]
 
 
+def email_words(email: str) -> list[str]:
+    """What an email address is found by: the whole address, its local part and its domain."""
+    local, _at, domain = email.partition("@")
+    return [email, local, domain]
+
+
 def search_document_build(
     *,
     record_type: str,

@@ -1,0 +1,273 @@
+"""The access policy: who may see, change and share which records, and which fields each role
+may see and change. Every page, endpoint, search, list filter and sort asks here.
+
+Records (the rule itself is written once in ``visibility.py``):
+- an admin sees and changes everything;
+- a manager sees and changes the records of everyone in their teams and the teams below;
+- everyone else sees and changes their own records;
+- plus what is shared with them or one of their teams (for reading, or for editing);
+- a read-only user changes nothing.
+
+A record may be shared by its owner, the owner's manager, or an admin. An activity is changed
+by its author, a task's assignee, their managers or an admin, and a link of an activity changes
+only by someone who sees the record at both ends.
+
+Fields: an admin sets, per record type and field (``core/registry.py`` declares them), the
+roles from which the field is hidden and the roles for which it is read-only
+(``FieldRule`` rows). A hidden field is absent from records, pages and search, and cannot be
+filtered or sorted on; a change to a hidden or read-only field is refused. Administrators are
+never restricted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from sambandh.accounts.models import FieldRule, Role
+from sambandh.accounts.visibility import (
+    _shares,
+    editable_q,
+    scope_for,
+    visible_branches,
+    visible_q,
+)
+from sambandh.core import registry
+from sambandh.core.errors import Forbidden, ValidationFailed
+
+__all__ = [
+    "FieldAccess",
+    "can_change_activity",
+    "can_edit",
+    "can_see",
+    "can_share",
+    "check_list",
+    "editable_q",
+    "field_access",
+    "guard_changes",
+    "visible_among",
+    "visible_branches",
+    "visible_q",
+]
+
+_FIELD_CACHE_ATTR = "_sambandh_field_access"
+
+
+# --- records ---------------------------------------------------------------------------------
+def ensure_can_write(actor: Any) -> None:
+    """Refuse any write by a role that only reads."""
+    if not getattr(actor, "can_write", False):
+        raise Forbidden(_("Your role can read records but not change them."))
+
+
+def owner_for_write(actor: Any, owner: Any) -> Any:
+    """The owner a write gives a record: the actor unless another (active) user is named."""
+    if owner is None:
+        return actor
+    if not owner.is_active:
+        raise ValidationFailed(fields={"owner": _("The owner must be an active user.")})
+    return owner
+
+
+def can_see(viewer: Any, record_type: str, record: Any) -> bool:
+    return record.pk in visible_among(viewer, record_type, [record])
+
+
+def can_edit(viewer: Any, record_type: str, record: Any) -> bool:
+    scope = scope_for(viewer)
+    if not scope.can_write:
+        return False
+    if scope.everything or record.owner_id in scope.owner_ids:
+        return True
+    model = type(record)
+    return bool(
+        model._default_manager.filter(editable_q(viewer, record_type), pk=record.pk).exists()
+    )
+
+
+def can_share(viewer: Any, record: Any) -> bool:
+    """The owner, the owner's manager, or an admin (never a read-only user)."""
+    scope = scope_for(viewer)
+    if not scope.can_write:
+        return False
+    if scope.everything or record.owner_id == viewer.pk:
+        return True
+    return viewer.role == Role.MANAGER and record.owner_id in scope.owner_ids
+
+
+def visible_among(viewer: Any, record_type: str, records: Iterable[Any]) -> set[int]:
+    """The ids of ``records`` (with their ``owner_id`` loaded) that ``viewer`` may see: those
+    owned within the viewer's scope at once, the rest by one query on the shares."""
+    scope = scope_for(viewer)
+    items = [r for r in records if r is not None]
+    if scope.everything:
+        return {r.pk for r in items}
+    if not scope.user_id:
+        return set()
+    seen = {r.pk for r in items if r.owner_id in scope.owner_ids}
+    rest = {r.pk for r in items} - seen
+    if rest:
+        shared = _shares(scope, record_type, editable=False).filter(record_id__in=sorted(rest))
+        seen |= {row["record_id"] for row in shared}
+    return seen
+
+
+def link_or_none(viewer: Any, record_type: str, record: Any) -> Any:
+    """``record`` when the viewer may see it, else None: a link to a record the viewer may not
+    see shows neither its name nor its id."""
+    if record is None:
+        return None
+    return record if record.pk in visible_among(viewer, record_type, [record]) else None
+
+
+# --- activities ------------------------------------------------------------------------------
+def activity_changeable_q(viewer: Any) -> Q:
+    """The activities ``viewer`` may edit, detach or delete: their own (as author or a task's
+    assignee), their team's when they manage it, every one for an admin."""
+    scope = scope_for(viewer)
+    if not scope.can_write:
+        return Q(pk__in=[])
+    if scope.everything:
+        return Q()
+    owners = sorted(scope.owner_ids)
+    return Q(owner_id__in=owners) | Q(assignee_id__in=owners)
+
+
+def can_change_activity(viewer: Any, activity: Any) -> bool:
+    scope = scope_for(viewer)
+    if not scope.can_write:
+        return False
+    return (
+        scope.everything
+        or activity.owner_id in scope.owner_ids
+        or (activity.assignee_id is not None and activity.assignee_id in scope.owner_ids)
+    )
+
+
+# --- fields ----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class FieldAccess:
+    """What one viewer may do with the fields of one record type."""
+
+    record_type: str
+    hidden: frozenset[str] = frozenset()
+    read_only: frozenset[str] = frozenset()
+
+    @property
+    def restricted(self) -> bool:
+        return bool(self.hidden or self.read_only)
+
+    def shows(self, name: str) -> bool:
+        return name not in self.hidden
+
+    def can_change(self, name: str) -> bool:
+        return name not in self.hidden and name not in self.read_only
+
+    @property
+    def show(self) -> Mapping[str, bool]:
+        """For templates: ``{% if fields.show.phones %}``."""
+        return _Shows(self)
+
+    @property
+    def hidden_keys(self) -> frozenset[str]:
+        """Every key of the API record that a hidden field covers."""
+        rt = registry.find(self.record_type)
+        keys: set[str] = set()
+        for name in self.hidden:
+            spec = rt.field(name) if rt else None
+            keys.update(spec.output_keys if spec else (name,))
+        return frozenset(keys)
+
+    def redact(self, data: dict[str, Any]) -> dict[str, Any]:
+        """``data`` (an API record) without the keys of hidden fields."""
+        if not self.hidden:
+            return data
+        hidden = self.hidden_keys
+        return {k: v for k, v in data.items() if k not in hidden}
+
+
+class _Shows(Mapping[str, bool]):
+    def __init__(self, access: FieldAccess) -> None:
+        self._access = access
+
+    def __getitem__(self, name: str) -> bool:
+        return self._access.shows(name)
+
+    def __iter__(self) -> Any:
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
+
+
+def _rules_by_type(role: str) -> dict[str, FieldAccess]:
+    hidden: dict[str, set[str]] = {}
+    read_only: dict[str, set[str]] = {}
+    for record_type, field, access in FieldRule.objects.filter(role=role).values_list(
+        "record_type", "field", "access"
+    ):
+        target = hidden if access == FieldRule.Access.HIDDEN else read_only
+        target.setdefault(record_type, set()).add(field)
+    return {
+        key: FieldAccess(key, frozenset(hidden.get(key, ())), frozenset(read_only.get(key, ())))
+        for key in {*hidden, *read_only}
+    }
+
+
+def field_access(viewer: Any, record_type: str) -> FieldAccess:
+    """The viewer's access to the fields of ``record_type`` (one query per request, for every
+    type; none for an admin)."""
+    if viewer is None or getattr(viewer, "role", None) == Role.ADMIN:
+        return FieldAccess(record_type)
+    cached = getattr(viewer, _FIELD_CACHE_ATTR, None)
+    if cached is None:
+        cached = _rules_by_type(viewer.role)
+        setattr(viewer, _FIELD_CACHE_ATTR, cached)
+    return cached.get(record_type) or FieldAccess(record_type)
+
+
+def forget_field_access(viewer: Any) -> None:
+    if hasattr(viewer, _FIELD_CACHE_ATTR):
+        delattr(viewer, _FIELD_CACHE_ATTR)
+
+
+def check_list(viewer: Any, record_type: str, filters: Mapping[str, Any], sort: str = "") -> None:
+    """Refuse a filter or sort on a field hidden from the viewer (422 naming it): a hidden field
+    can no more be tested than read."""
+    access = field_access(viewer, record_type)
+    if not access.hidden:
+        return
+    rt = registry.get(record_type)
+    errors: dict[str, str] = {}
+    for name, value in filters.items():
+        spec = rt.field_for_filter(name)
+        if spec is not None and value not in (None, "") and not access.shows(spec.name):
+            errors[name] = _("This field is hidden from you.")
+    if sort:
+        spec = rt.field_for_sort(sort)
+        if spec is not None and not access.shows(spec.name):
+            errors["sort"] = _("This field is hidden from you.")
+    if errors:
+        raise ValidationFailed(_("You cannot filter or sort on a hidden field."), fields=errors)
+
+
+def guard_changes(actor: Any, record_type: str, changed: Iterable[str]) -> None:
+    """Refuse (403, changing nothing) a write that changes a field hidden from or read-only for
+    ``actor``. ``changed`` names the fields (or their input names) whose value would change."""
+    access = field_access(actor, record_type)
+    if not access.restricted:
+        return
+    rt = registry.get(record_type)
+    errors: dict[str, str] = {}
+    for name in changed:
+        spec = rt.field(name) or rt.field_for_input(name)
+        field_name = spec.name if spec else name
+        if not access.can_change(field_name):
+            key = spec.input_keys[0] if spec else name
+            errors[key] = _("You cannot change this field.")
+    if errors:
+        raise Forbidden(_("Your role cannot change some of these fields."), fields=errors)
