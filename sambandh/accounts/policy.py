@@ -124,6 +124,29 @@ def link_or_none(viewer: Any, record_type: str, record: Any) -> Any:
     return record if record.pk in visible_among(viewer, record_type, [record]) else None
 
 
+def show_links(
+    viewer: Any, records: Iterable[Any], *, record_type: str, field: str, link_type: str = ""
+) -> None:
+    """Set ``shown_<field>`` on each record (of ``record_type``): the record its link ``field``
+    points at when the viewer may see that record and the field, else None. Pages and the API
+    show the link through it, never through the raw relation. The linked records should come
+    with ``records`` (select_related); one query checks the shares of those not owned."""
+    items = list(records)
+    rt = registry.get(record_type)
+    spec = rt.field(field)
+    link_type = link_type or (spec.link if spec is not None else field)
+    attr = f"shown_{field}"
+    if spec is not None and not field_access(viewer, record_type).shows(spec.name):
+        for record in items:
+            setattr(record, attr, None)
+        return
+    linked = [getattr(r, field) for r in items if getattr(r, f"{field}_id") is not None]
+    seen = visible_among(viewer, link_type, linked)
+    for record in items:
+        target = getattr(record, field) if getattr(record, f"{field}_id") is not None else None
+        setattr(record, attr, target if target is not None and target.pk in seen else None)
+
+
 # --- activities ------------------------------------------------------------------------------
 def activity_changeable_q(viewer: Any) -> Q:
     """The activities ``viewer`` may edit, detach or delete: their own (as author or a task's

@@ -14,7 +14,6 @@ from pydantic import Field
 from sambandh.accounts.selectors import acting_user as viewer
 from sambandh.accounts.selectors import user_get
 from sambandh.activities import selectors, services
-from sambandh.activities.models import Activity
 from sambandh.activities.schemas import ActivityIn, ActivityOut, ActivityPatch
 from sambandh.core.api import ErrorOut, expected_version, page_out, with_etag
 from sambandh.core.errors import ValidationFailed

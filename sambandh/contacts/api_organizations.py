@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
+from sambandh.accounts import policy
 from sambandh.accounts.selectors import acting_user as viewer
 from sambandh.contacts import selectors, services
 from sambandh.contacts.api_people import ERRORS, split_payload, user_ref
@@ -30,43 +31,60 @@ def _ref(org: Organization | None) -> dict[str, Any] | None:
     return {"id": org.pk, "name": org.name} if org is not None else None
 
 
-def organization_out(o: Organization) -> dict[str, Any]:
-    return {
-        "id": o.pk,
-        "version": o.version,
-        "name": o.name,
-        "domain": o.domain,
-        "website": o.website,
-        "industry": o.industry,
-        "size": o.size,
-        "description": o.description,
-        "parent": _ref(o.parent),
-        "country": o.country,
-        "currency": o.currency,
-        "emails": email_entries(o.emails.all()),
-        "phones": phone_entries(o.phones.all()),
-        "addresses": address_entries(o.addresses.all()),
-        "tags": [t.name for t in o.tags.all()],
-        "owner": user_ref(o.owner),
-        "custom": o.custom,
-        "created_at": o.created_at,
-        "updated_at": o.updated_at,
-    }
+def organization_out(o: Any, access: policy.FieldAccess) -> dict[str, Any]:
+    """The organization's API record, without the fields hidden from the viewer."""
+    return access.redact(
+        {
+            "id": o.pk,
+            "version": o.version,
+            "name": o.name,
+            "domain": o.domain,
+            "website": o.website,
+            "industry": o.industry,
+            "size": o.size,
+            "description": o.description,
+            "parent": _ref(o.shown_parent),
+            "country": o.country,
+            "currency": o.currency,
+            "emails": email_entries(o.emails.all()),
+            "phones": phone_entries(o.phones.all()),
+            "addresses": address_entries(o.addresses.all()),
+            "tags": [t.name for t in o.tags.all()],
+            "owner": user_ref(o.owner),
+            "custom": o.custom,
+            "created_at": o.created_at,
+            "updated_at": o.updated_at,
+        }
+    )
 
 
-def organization_list_item(o: Organization) -> dict[str, Any]:
-    return {
-        "id": o.pk,
-        "version": o.version,
-        "name": o.name,
-        "domain": o.domain,
-        "industry": o.industry,
-        "country": o.country,
-        "parent": _ref(o.parent),
-        "tags": [t.name for t in o.tags.all()],
-        "owner": user_ref(o.owner),
-        "updated_at": o.updated_at,
-    }
+def organization_list_item(o: Any, access: policy.FieldAccess) -> dict[str, Any]:
+    return access.redact(
+        {
+            "id": o.pk,
+            "version": o.version,
+            "name": o.name,
+            "domain": o.domain,
+            "industry": o.industry,
+            "country": o.country,
+            "parent": _ref(o.shown_parent),
+            "tags": [t.name for t in o.tags.all()],
+            "owner": user_ref(o.owner),
+            "updated_at": o.updated_at,
+        }
+    )
+
+
+def _record(
+    request: HttpRequest, response: HttpResponse, organization_id: int, *, written: bool = False
+) -> dict[str, Any]:
+    """The record as the viewer may see it, with its ETag (``written``: just written by the
+    viewer, answered even if they handed it to someone they cannot see)."""
+    org = selectors.organization_get(
+        viewer=viewer(request), organization_id=organization_id, written=written
+    )
+    with_etag(response, org.version)
+    return organization_out(org, policy.field_access(viewer(request), "organization"))
 
 
 class OrganizationFilters(Schema):
@@ -96,7 +114,8 @@ def list_organizations(request: HttpRequest, filters: Query[OrganizationFilters]
             filters=f, sort=filters.sort, limit=clamp_limit(filters.limit), cursor=filters.cursor
         ),
     )
-    return page_out(page, organization_list_item)
+    access = policy.field_access(viewer(request), "organization")
+    return page_out(page, lambda o: organization_list_item(o, access))
 
 
 @router.post("", response={201: OrganizationOut, **ERRORS})
@@ -109,16 +128,12 @@ def create_organization(
         data=data,
         **{k: v for k, v in nested.items() if v is not None},
     )
-    org = selectors.organization_get(viewer=viewer(request), organization_id=org.pk)
-    with_etag(response, org.version)
-    return Status(201, organization_out(org))
+    return Status(201, _record(request, response, org.pk, written=True))
 
 
 @router.get("/{int:organization_id}", response={200: OrganizationOut, **ERRORS})
 def get_organization(request: HttpRequest, response: HttpResponse, organization_id: int) -> Any:
-    org = selectors.organization_get(viewer=viewer(request), organization_id=organization_id)
-    with_etag(response, org.version)
-    return organization_out(org)
+    return _record(request, response, organization_id)
 
 
 @router.patch("/{int:organization_id}", response={200: OrganizationOut, **ERRORS})
@@ -138,9 +153,7 @@ def update_organization(
         version=version,
         **nested,
     )
-    org = selectors.organization_get(viewer=viewer(request), organization_id=organization_id)
-    with_etag(response, org.version)
-    return organization_out(org)
+    return _record(request, response, organization_id, written=True)
 
 
 @router.delete("/{int:organization_id}", response={204: None, **ERRORS})

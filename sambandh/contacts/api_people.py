@@ -9,10 +9,10 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
+from sambandh.accounts import policy
 from sambandh.accounts.selectors import acting_user as viewer
 from sambandh.accounts.selectors import user_get
 from sambandh.contacts import selectors, services
-from sambandh.contacts.models import Person
 from sambandh.contacts.schemas import PersonIn, PersonListItem, PersonOut, PersonPatch
 from sambandh.core.api import ErrorOut, expected_version, page_out, with_etag
 from sambandh.core.errors import NotFound, ValidationFailed
@@ -27,32 +27,36 @@ def user_ref(user: Any) -> dict[str, Any]:
     return {"id": user.pk, "name": str(user)}
 
 
-def person_record(request: HttpRequest, person_id: int, *, status: int = 200) -> HttpResponse:
+def person_record(
+    request: HttpRequest, person_id: int, *, status: int = 200, written: bool = False
+) -> HttpResponse:
     """The person's API record (PersonOut), as the database builds it (contacts/record_json.py),
-    with its ETag."""
-    found = selectors.person_json(viewer=viewer(request), person_id=person_id)
+    with its ETag. ``written``: the caller has just written it (see selectors.person_json)."""
+    found = selectors.person_json(viewer=viewer(request), person_id=person_id, written=written)
     if found is None:
         raise NotFound(_("No such person."))
     body, version = found
     return with_etag(HttpResponse(body, status=status, content_type="application/json"), version)
 
 
-def person_list_item(p: Person) -> dict[str, Any]:
-    return {
-        "id": p.pk,
-        "version": p.version,
-        "full_name": p.full_name,
-        "job_title": p.job_title,
-        "email": p.email,
-        "phone": p.phone,
-        "country": p.country,
-        "organization": {"id": p.organization.pk, "name": p.organization.name}
-        if p.organization
-        else None,
-        "tags": [t.name for t in p.tags.all()],
-        "owner": user_ref(p.owner),
-        "updated_at": p.updated_at,
-    }
+def person_list_item(p: Any, access: policy.FieldAccess) -> dict[str, Any]:
+    return access.redact(
+        {
+            "id": p.pk,
+            "version": p.version,
+            "full_name": p.full_name,
+            "job_title": p.job_title,
+            "email": p.email,
+            "phone": p.phone,
+            "country": p.country,
+            "organization": {"id": p.shown_organization.pk, "name": p.shown_organization.name}
+            if p.shown_organization
+            else None,
+            "tags": [t.name for t in p.tags.all()],
+            "owner": user_ref(p.owner),
+            "updated_at": p.updated_at,
+        }
+    )
 
 
 def owner_from(request: HttpRequest, owner_id: int | None) -> Any:
@@ -111,7 +115,8 @@ def list_people(request: HttpRequest, filters: Query[PersonFilters]) -> Any:
             filters=f, sort=filters.sort, limit=clamp_limit(filters.limit), cursor=filters.cursor
         ),
     )
-    return page_out(page, person_list_item)
+    access = policy.field_access(viewer(request), "person")
+    return page_out(page, lambda p: person_list_item(p, access))
 
 
 @router.post("", response={201: PersonOut, **ERRORS})
@@ -122,7 +127,7 @@ def create_person(request: HttpRequest, response: HttpResponse, payload: PersonI
         data=data,
         **{k: v for k, v in nested.items() if v is not None},
     )
-    return person_record(request, person.pk, status=201)
+    return person_record(request, person.pk, status=201, written=True)
 
 
 @router.get("/{int:person_id}", response={200: PersonOut, **ERRORS})
@@ -140,7 +145,7 @@ def update_person(
     services.person_update(
         actor=viewer(request), person=person, data=data, version=version, **nested
     )
-    return person_record(request, person_id)
+    return person_record(request, person_id, written=True)
 
 
 @router.delete("/{int:person_id}", response={204: None, **ERRORS})

@@ -18,8 +18,9 @@ from sambandh.web.forms import (
     VersionField,
     country_choices,
     currency_choices,
+    link_initial,
     lookup_widget,
-    record_ref,
+    mark_hidden_link,
     resolve_record,
     split_tags,
     time_zone_choices,
@@ -105,6 +106,9 @@ class RecordForm(ServiceForm):
         kwargs["initial"] = initial
         super().__init__(*args, **kwargs)
         self.choice_field("owner").choices = owner_choices(users)
+        for link in self.link_fields:
+            if link_initial(instance, link)[1]:
+                mark_hidden_link(self, link)
         self.choice_field("address_country").choices = with_blank(country_choices())
         for i in range(self.email_rows):
             self.fields[f"email_{i}"] = forms.CharField(
@@ -138,6 +142,14 @@ class RecordForm(ServiceForm):
 
     def instance_initial(self, instance: Any) -> dict[str, Any]:
         return {}
+
+    #: The lookup fields of this form that link to another record.
+    link_fields: tuple[str, ...] = ()
+
+    def keeps_hidden_link(self, field: str) -> bool:
+        """Whether ``field`` links to a record the viewer may not see and was left empty: the
+        link is then kept (and was never shown)."""
+        return link_initial(self.instance, field)[1] and not self.cleaned_data.get(field)
 
     # --- rows ------------------------------------------------------------------------------
     @property
@@ -216,6 +228,7 @@ class RecordForm(ServiceForm):
 
 class PersonForm(RecordForm):
     service_fields = {"organization_id": "organization", "time_zone": "time_zone"}
+    link_fields = ("organization",)
 
     given_name = _text(gettext_lazy("Given name"), 100)
     family_name = _text(gettext_lazy("Family name"), 100)
@@ -273,7 +286,7 @@ class PersonForm(RecordForm):
             "family_name": person.family_name,
             "full_name": person.full_name,
             "job_title": person.job_title,
-            "organization": record_ref(person.organization) if person.organization_id else "",
+            "organization": link_initial(person, "organization")[0],
             "preferred_language": person.preferred_language,
             "time_zone": person.time_zone,
             "country": person.country,
@@ -304,13 +317,15 @@ class PersonForm(RecordForm):
                 "description",
             )
         }
-        data["organization_id"] = org.pk if org else None
+        if org is not None or not self.keeps_hidden_link("organization"):
+            data["organization_id"] = org.pk if org else None
         data["owner"] = self.owner_user()
         return {"data": data, "tags": self.tag_names(), **self.contact_points()}
 
 
 class OrganizationForm(RecordForm):
     service_fields = {"parent_id": "parent"}
+    link_fields = ("parent",)
     min_rows = 2
 
     name = forms.CharField(label=gettext_lazy("Name"), max_length=200)
@@ -349,7 +364,7 @@ class OrganizationForm(RecordForm):
             "website": org.website,
             "industry": org.industry,
             "size": org.size,
-            "parent": record_ref(org.parent) if org.parent_id else "",
+            "parent": link_initial(org, "parent")[0],
             "country": org.country,
             "currency": org.currency,
             "description": org.description,
@@ -373,6 +388,7 @@ class OrganizationForm(RecordForm):
                 "description",
             )
         }
-        data["parent_id"] = parent.pk if parent else None
+        if parent is not None or not self.keeps_hidden_link("parent"):
+            data["parent_id"] = parent.pk if parent else None
         data["owner"] = self.owner_user()
         return {"data": data, "tags": self.tag_names(), **self.contact_points()}

@@ -7,7 +7,8 @@ contacts/cards.py) and two primary-key joins, and the API sends it as it comes.
 
 This is the API's person record (``PersonOut`` documents it); the tests in
 contacts/tests/test_record_json.py check it against the rows on both databases. ``{ids}`` is
-the compiled, visibility-filtered id query (sambandh/core/compiled.py). No ``%`` may appear
+the compiled, visibility-filtered query (sambandh/core/compiled.py) answering the person's id
+and ``org_visible``, whether the viewer may see the person's organization. No ``%`` may appear
 here: the statement goes through the driver's parameter formatting.
 """
 
@@ -85,11 +86,13 @@ def _statement(d: _Dialect) -> str:
     ]
     pairs = ",\n    ".join(f"'{key}', {expression}" for key, expression in fields)
     return (
-        f"SELECT {d.build_object}(\n    {pairs}\n){d.finish}, p.version\n"
+        f"SELECT {d.build_object}(\n    {pairs}\n){d.finish}, p.version, v.restricted\n"
         "FROM contacts_person p\n"
-        "LEFT JOIN contacts_organization o ON o.id = p.organization_id\n"
-        "JOIN accounts_user u ON u.id = p.owner_id\n"
-        "WHERE p.id IN ({ids})"
+        "JOIN ({ids}) v ON v.id = p.id\n"
+        # The organization only when the viewer may see it (the ids query says so): a link to
+        # a record the viewer may not see shows neither its name nor its id.
+        "LEFT JOIN contacts_organization o ON o.id = p.organization_id AND v.org_visible\n"
+        "JOIN accounts_user u ON u.id = p.owner_id"
     )
 
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any, cast
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from sambandh.accounts.models import ApiToken, Role, User
+from sambandh.accounts import policy
+from sambandh.accounts.models import ApiToken, FieldRule, Role, User
 from sambandh.accounts.selectors import token_still_live
 from sambandh.accounts.visibility import (
     ScopeShape,
@@ -80,6 +82,7 @@ def _common_filters(qs: QuerySet[Any], filters: dict[str, Any], name_field: str)
 
 
 def person_list(*, viewer: User, query: ListQuery) -> Page[Person]:
+    policy.check_list(viewer, "person", query.filters, query.sort)
     qs = _common_filters(Person.objects.all(), query.filters, "full_name")
     if org := query.filters.get("organization_id"):
         qs = qs.filter(organization_id=_int(org, "organization_id"))
@@ -88,13 +91,15 @@ def person_list(*, viewer: User, query: ListQuery) -> Page[Person]:
     # Owners are fetched apart (one query for the page): joined, SQLite's planner starts from
     # the small users table and sorts every person (2.4 s on a million people).
     qs = qs.select_related("organization").prefetch_related("owner", "tags")
-    return paginate(
+    page = paginate(
         qs,
         order=sort_order(query.sort, PERSON_SORTS, "name"),
         limit=query.limit,
         cursor=query.cursor,
         branches=visible_branches(viewer, "person"),
     )
+    policy.show_links(viewer, page.items, record_type="person", field="organization")
+    return page
 
 
 def person_detail_qs(viewer: User) -> QuerySet[Person]:
@@ -113,33 +118,70 @@ def person_detail_qs(viewer: User) -> QuerySet[Person]:
 
 
 def person_get(*, viewer: User, person_id: int) -> Person:
+    """A person the viewer may see, with ``shown_organization`` and ``shown_affiliations``:
+    the organizations among them the viewer may see."""
     person = person_detail_qs(viewer).filter(pk=person_id).first()
     if person is None:
         raise NotFound(_("No such person."))
+    policy.show_links(viewer, [person], record_type="person", field="organization")
+    affiliations = list(person.affiliations.all())
+    if policy.field_access(viewer, "person").shows("organization"):
+        seen = policy.visible_among(viewer, "organization", [a.organization for a in affiliations])
+        person.shown_affiliations = [  # type: ignore[attr-defined]
+            a for a in affiliations if a.organization_id in seen
+        ]
+    else:
+        person.shown_affiliations = []  # type: ignore[attr-defined]
     return person
 
 
 def _person_json_ids(p: Placeholders) -> QuerySet[Person, Any]:
-    shape, with_token = cast(tuple[ScopeShape, bool], p.shape)
+    """The person (when visible, or ``written``: the caller has just written it), whether the
+    viewer may see their organization, and whether a field rule applies to the viewer's role
+    (``restricted``: the record is then redacted, and the read lane hands the read to the
+    API). For the read lane (``with_token``) the statement also checks the token."""
+    shape, with_token, written = cast(tuple[ScopeShape, bool, bool], p.shape)
+    scope = placeholder_scope(p, shape)
     ids = Person.objects.filter(
-        scope_visible_q(placeholder_scope(p, shape), "person"), pk=p.integer("person_id")
+        Q() if written else scope_visible_q(scope, "person"), pk=p.integer("person_id")
     )
     if with_token:
         ids = ids.filter(token_still_live(p))
-    return ids.order_by().values("id")
+    org_visible = Exists(
+        Organization.objects.filter(
+            scope_visible_q(scope, "organization"), pk=OuterRef("organization_id")
+        )
+    )
+    restricted = Exists(
+        FieldRule.objects.filter(record_type="person", role=p.text("viewer_role"))
+    )
+    return ids.order_by().values("id").annotate(org_visible=org_visible, restricted=restricted)
 
 
 _person_json = CompiledQuery(_person_json_ids, wrap=person_json_sql)
 
 
-def person_json(*, viewer: User, person_id: int) -> tuple[str, int] | None:
+def person_json(*, viewer: User, person_id: int, written: bool = False) -> tuple[str, int] | None:
     """The API's record of a person the viewer may see, as JSON text, and its version, or None
-    (contacts/record_json.py: one statement)."""
+    (contacts/record_json.py: one statement). ``written``: the viewer has just created or
+    changed this person, which they may have handed to someone else: answer it even when they
+    can no longer see it (a write that succeeded answers success), links still as they may see
+    them. Fields hidden from the viewer's role are left out (accounts/policy.py)."""
     shape, values = scope_binding(viewer)
     if not shape.signed_in:
         return None
-    row = _person_json.first((shape, False), person_id=person_id, **values)
-    return (row[0], row[1]) if row else None
+    row = _person_json.first(
+        (shape, False, written), person_id=person_id, viewer_role=viewer.role, **values
+    )
+    if row is None:
+        return None
+    body, version, restricted = row[0], row[1], row[2]
+    access = policy.field_access(viewer, "person") if restricted else None
+    if access is not None and access.hidden:
+        body = json.dumps(
+            access.redact(json.loads(body)), separators=(",", ":"), ensure_ascii=False
+        )
+    return body, version
 
 
 def person_json_reader(
@@ -153,17 +195,19 @@ def person_json_reader(
     if not shape.signed_in or not (shape.everything or shape.teams_inline):
         return None
     bound = _person_json.bind(
-        (shape, True),
+        (shape, True, False),
         open=("person_id",),
         **values,
         token_digest=token.digest,
         token_user=viewer.pk,
         token_role=viewer.role,
+        viewer_role=viewer.role,
     )
 
     def read(person_id: int) -> tuple[str, int] | None:
         row = bound.first(person_id=person_id, health_check=False)
-        return (row[0], row[1]) if row else None
+        # A field rule for the viewer's role: the API answers, through the whole policy.
+        return (row[0], row[1]) if row and not row[2] else None
 
     return read
 
@@ -176,6 +220,7 @@ def person_get_for_update(*, viewer: User, person_id: int) -> Person:
 
 
 def organization_list(*, viewer: User, query: ListQuery) -> Page[Organization]:
+    policy.check_list(viewer, "organization", query.filters, query.sort)
     qs = _common_filters(Organization.objects.all(), query.filters, "name")
     if parent := query.filters.get("parent_id"):
         qs = qs.filter(parent_id=_int(parent, "parent_id"))
@@ -185,18 +230,20 @@ def organization_list(*, viewer: User, query: ListQuery) -> Page[Organization]:
         qs = qs.filter(industry__iexact=industry)
     # Owners apart, as for people: joined, SQLite's planner may sort every organization.
     qs = qs.select_related("parent").prefetch_related("owner", "tags")
-    return paginate(
+    page = paginate(
         qs,
         order=sort_order(query.sort, ORGANIZATION_SORTS, "name"),
         limit=query.limit,
         cursor=query.cursor,
         branches=visible_branches(viewer, "organization"),
     )
+    policy.show_links(viewer, page.items, record_type="organization", field="parent")
+    return page
 
 
-def organization_detail_qs(viewer: User) -> QuerySet[Organization]:
+def organization_detail_qs(viewer: User, *, written: bool = False) -> QuerySet[Organization]:
     return (
-        organizations_visible(viewer)
+        (Organization.objects.all() if written else organizations_visible(viewer))
         .select_related("owner", "parent")
         .prefetch_related(
             "tags",
@@ -207,10 +254,13 @@ def organization_detail_qs(viewer: User) -> QuerySet[Organization]:
     )
 
 
-def organization_get(*, viewer: User, organization_id: int) -> Organization:
-    org = organization_detail_qs(viewer).filter(pk=organization_id).first()
+def organization_get(*, viewer: User, organization_id: int, written: bool = False) -> Organization:
+    """An organization the viewer may see (``written``: one they have just written, which
+    they may have handed to someone else), with ``shown_parent``."""
+    org = organization_detail_qs(viewer, written=written).filter(pk=organization_id).first()
     if org is None:
         raise NotFound(_("No such organization."))
+    policy.show_links(viewer, [org], record_type="organization", field="parent")
     return org
 
 

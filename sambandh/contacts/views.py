@@ -155,7 +155,7 @@ def person_detail(request: AuthedRequest, person_id: int) -> HttpResponse:
         viewer=request.user,
         query=ListQuery(filters={"person_id": person.pk}, sort="-updated", limit=RELATED_LIMIT),
     )
-    affiliations = list(person.affiliations.all())
+    affiliations = person.shown_affiliations  # type: ignore[attr-defined]
     ctx = {
         "person": person,
         "deals": deals.items,

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
+from sambandh.accounts import policy
 from sambandh.accounts.selectors import acting_user as viewer
 from sambandh.accounts.selectors import user_get
 from sambandh.core.api import ErrorOut, expected_version, page_out, with_etag
@@ -18,7 +19,7 @@ from sambandh.core.errors import ValidationFailed
 from sambandh.core.listing import ListQuery
 from sambandh.core.pagination import clamp_limit
 from sambandh.sales import selectors, services
-from sambandh.sales.models import Deal, Stage, StageChange
+from sambandh.sales.models import Stage, StageChange
 from sambandh.sales.schemas import (
     DealIn,
     DealListItem,
@@ -65,7 +66,8 @@ def stage_ref(stage: Stage) -> dict[str, Any]:
     }
 
 
-def deal_list_item(d: Deal) -> dict[str, Any]:
+def deal_list_item(d: Any) -> dict[str, Any]:
+    """Every field of the list item (the caller redacts what the viewer may not see)."""
     return {
         "id": d.pk,
         "version": d.version,
@@ -77,14 +79,14 @@ def deal_list_item(d: Deal) -> dict[str, Any]:
         "currency": d.currency,
         "probability": d.probability,
         "expected_close_date": d.expected_close_date,
-        "organization": named_ref(d.organization),
+        "organization": named_ref(d.shown_organization),
         "tags": [t.name for t in d.tags.all()],
         "owner": user_ref(d.owner),
         "updated_at": d.updated_at,
     }
 
 
-def deal_out(d: Deal) -> dict[str, Any]:
+def deal_out(d: Any) -> dict[str, Any]:
     return {
         **deal_list_item(d),
         "people": [{"id": p.pk, "name": p.full_name} for p in d.people.all()],
@@ -130,6 +132,16 @@ def _split(
     return data, nested
 
 
+def _record(
+    request: HttpRequest, response: HttpResponse, deal_id: int, *, written: bool = False
+) -> dict[str, Any]:
+    """The deal as the viewer may see it, with its ETag (``written``: just written by the
+    viewer, answered even if they handed it to someone they cannot see)."""
+    deal = selectors.deal_get(viewer=viewer(request), deal_id=deal_id, written=written)
+    with_etag(response, deal.version)
+    return policy.field_access(viewer(request), "deal").redact(deal_out(deal))
+
+
 # --- endpoints -------------------------------------------------------------------------------
 class DealFilters(Schema):
     limit: int = Field(50, ge=1, le=200)
@@ -165,7 +177,8 @@ def list_deals(request: HttpRequest, filters: Query[DealFilters]) -> Any:
             filters=f, sort=filters.sort, limit=clamp_limit(filters.limit), cursor=filters.cursor
         ),
     )
-    return page_out(page, deal_list_item)
+    access = policy.field_access(viewer(request), "deal")
+    return page_out(page, lambda d: access.redact(deal_list_item(d)))
 
 
 @router.post("", response={201: DealOut, **ERRORS})
@@ -179,16 +192,12 @@ def create_deal(request: HttpRequest, response: HttpResponse, payload: DealIn) -
         person_ids=nested["person_ids"],
         tags=nested["tags"] or (),
     )
-    deal = selectors.deal_get(viewer=viewer(request), deal_id=deal.pk)
-    with_etag(response, deal.version)
-    return Status(201, deal_out(deal))
+    return Status(201, _record(request, response, deal.pk, written=True))
 
 
 @router.get("/{int:deal_id}", response={200: DealOut, **ERRORS})
 def get_deal(request: HttpRequest, response: HttpResponse, deal_id: int) -> Any:
-    deal = selectors.deal_get(viewer=viewer(request), deal_id=deal_id)
-    with_etag(response, deal.version)
-    return deal_out(deal)
+    return _record(request, response, deal_id)
 
 
 @router.patch("/{int:deal_id}", response={200: DealOut, **ERRORS})
@@ -205,9 +214,7 @@ def update_deal(
         version=version,
         **nested,
     )
-    deal = selectors.deal_get(viewer=viewer(request), deal_id=deal_id)
-    with_etag(response, deal.version)
-    return deal_out(deal)
+    return _record(request, response, deal_id, written=True)
 
 
 @router.delete("/{int:deal_id}", response={204: None, **ERRORS})
@@ -234,9 +241,7 @@ def move_deal(
         version=expected_version(request, payload.version),
         reason=payload.reason,
     )
-    deal = selectors.deal_get(viewer=viewer(request), deal_id=deal_id)
-    with_etag(response, deal.version)
-    return deal_out(deal)
+    return _record(request, response, deal_id, written=True)
 
 
 @router.get("/{int:deal_id}/stage-history", response={200: StageHistory, **ERRORS})

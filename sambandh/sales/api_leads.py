@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
+from sambandh.accounts import policy
 from sambandh.core.api import expected_version, page_out, with_etag
 from sambandh.core.listing import ListQuery
 from sambandh.core.pagination import clamp_limit
@@ -20,6 +21,7 @@ router = Router(tags=["leads"])
 
 
 def lead_list_item(lead: Lead) -> dict[str, Any]:
+    """Every field of the list item (the caller redacts what the viewer may not see)."""
     return {
         "id": lead.pk,
         "version": lead.version,
@@ -37,7 +39,7 @@ def lead_list_item(lead: Lead) -> dict[str, Any]:
     }
 
 
-def lead_out(lead: Lead) -> dict[str, Any]:
+def lead_out(lead: Any) -> dict[str, Any]:
     return {
         **lead_list_item(lead),
         "job_title": lead.job_title,
@@ -45,10 +47,23 @@ def lead_out(lead: Lead) -> dict[str, Any]:
         "description": lead.description,
         "custom": lead.custom,
         "converted_at": lead.converted_at,
-        "converted_person_id": lead.converted_person_id,
-        "converted_organization_id": lead.converted_organization_id,
-        "converted_deal_id": lead.converted_deal_id,
+        # What the lead became, where the viewer may see it (selectors.lead_get).
+        "converted_person_id": _id(lead.shown_converted_person),
+        "converted_organization_id": _id(lead.shown_converted_organization),
+        "converted_deal_id": _id(lead.shown_converted_deal),
     }
+
+
+def _id(record: Any) -> int | None:
+    return record.pk if record is not None else None
+
+
+def _record(
+    request: HttpRequest, response: HttpResponse, lead_id: int, *, written: bool = False
+) -> dict[str, Any]:
+    lead = selectors.lead_get(viewer=viewer(request), lead_id=lead_id, written=written)
+    with_etag(response, lead.version)
+    return policy.field_access(viewer(request), "lead").redact(lead_out(lead))
 
 
 def _split(request: HttpRequest, payload: LeadIn) -> tuple[dict[str, Any], list[str] | None]:
@@ -84,23 +99,20 @@ def list_leads(request: HttpRequest, filters: Query[LeadFilters]) -> Any:
             filters=f, sort=filters.sort, limit=clamp_limit(filters.limit), cursor=filters.cursor
         ),
     )
-    return page_out(page, lead_list_item)
+    access = policy.field_access(viewer(request), "lead")
+    return page_out(page, lambda lead: access.redact(lead_list_item(lead)))
 
 
 @router.post("", response={201: LeadOut, **ERRORS})
 def create_lead(request: HttpRequest, response: HttpResponse, payload: LeadIn) -> Any:
     data, tags = _split(request, payload)
     lead = services.lead_create(actor=viewer(request), data=data, tags=tags or ())
-    lead = selectors.lead_get(viewer=viewer(request), lead_id=lead.pk)
-    with_etag(response, lead.version)
-    return Status(201, lead_out(lead))
+    return Status(201, _record(request, response, lead.pk, written=True))
 
 
 @router.get("/{int:lead_id}", response={200: LeadOut, **ERRORS})
 def get_lead(request: HttpRequest, response: HttpResponse, lead_id: int) -> Any:
-    lead = selectors.lead_get(viewer=viewer(request), lead_id=lead_id)
-    with_etag(response, lead.version)
-    return lead_out(lead)
+    return _record(request, response, lead_id)
 
 
 @router.patch("/{int:lead_id}", response={200: LeadOut, **ERRORS})
@@ -111,9 +123,7 @@ def update_lead(
     version = expected_version(request, payload.version)
     data, tags = _split(request, payload)
     services.lead_update(actor=viewer(request), lead=lead, data=data, version=version, tags=tags)
-    lead = selectors.lead_get(viewer=viewer(request), lead_id=lead_id)
-    with_etag(response, lead.version)
-    return lead_out(lead)
+    return _record(request, response, lead_id, written=True)
 
 
 @router.delete("/{int:lead_id}", response={204: None, **ERRORS})
@@ -146,6 +156,4 @@ def convert_lead(
         currency=payload.currency,
         organization_id=payload.organization_id,
     )
-    lead = selectors.lead_get(viewer=viewer(request), lead_id=lead_id)
-    with_etag(response, lead.version)
-    return lead_out(lead)
+    return _record(request, response, lead_id, written=True)

@@ -18,7 +18,9 @@ from sambandh.web.forms import (
     VersionField,
     country_choices,
     currency_choices,
+    link_initial,
     lookup_widget,
+    mark_hidden_link,
     record_ref,
     resolve_record,
     split_tags,
@@ -122,9 +124,7 @@ class DealForm(_OwnedForm):
                 "currency": instance.currency,
                 "expected_close_date": instance.expected_close_date,
                 "probability": instance.probability,
-                "organization": record_ref(instance.organization)
-                if instance.organization_id
-                else "",
+                "organization": link_initial(instance, "organization")[0],
                 "source": instance.source,
                 "description": instance.description,
                 "owner": str(instance.owner_id),
@@ -159,6 +159,9 @@ class DealForm(_OwnedForm):
         default = next((p for p in pipelines if p.is_default), pipelines[0] if pipelines else None)
         self.initial.setdefault("pipeline", str(default.pk) if default else "")
         self.choice_field("stage").choices = self.stage_choices()
+        self.hides_organization = link_initial(instance, "organization")[1]
+        if self.hides_organization:
+            mark_hidden_link(self, "organization")
 
     def selected_pipeline(self) -> Any:
         raw = self.data.get("pipeline") if self.is_bound else self.initial.get("pipeline")
@@ -197,6 +200,8 @@ class DealForm(_OwnedForm):
             "description": cd.get("description") or "",
             "owner": self.owner_user(),
         }
+        if org is None and self.hides_organization and not cd.get("organization"):
+            del data["organization_id"]  # a link the viewer cannot see is kept
         probability = cd.get("probability")
         if probability is not None and probability != self.initial.get("probability"):
             data["probability"] = probability

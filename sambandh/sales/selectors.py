@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Count, Prefetch, QuerySet, Sum
 from django.utils.translation import gettext as _
 
+from sambandh.accounts import policy
 from sambandh.accounts.models import Role, User
 from sambandh.accounts.visibility import editable_q, visible_branches, visible_q
 from sambandh.contacts.models import Person
@@ -87,22 +88,27 @@ def _deal_filters(qs: QuerySet[Deal], filters: dict[str, Any]) -> QuerySet[Deal]
 
 
 def deal_list(*, viewer: User, query: ListQuery) -> Page[Deal]:
+    policy.check_list(viewer, "deal", query.filters, query.sort)
     qs = _deal_filters(Deal.objects.all(), query.filters)
     # Only the nullable link is joined: an inner join to a small table (stage, pipeline, owner)
     # makes SQLite's planner start from it and sort every deal; those come a query each.
     qs = qs.select_related("organization").prefetch_related("stage", "pipeline", "owner", "tags")
-    return paginate(
+    page = paginate(
         qs,
         order=sort_order(query.sort, DEAL_SORTS, "-updated"),
         limit=query.limit,
         cursor=query.cursor,
         branches=visible_branches(viewer, "deal"),
     )
+    policy.show_links(viewer, page.items, record_type="deal", field="organization")
+    return page
 
 
-def deal_get(*, viewer: User, deal_id: int) -> Deal:
+def deal_get(*, viewer: User, deal_id: int, written: bool = False) -> Deal:
+    """A deal the viewer may see (``written``: one they have just written, which they may have
+    handed to someone else), with ``shown_organization`` and only the people they may see."""
     deal = (
-        deals_visible(viewer)
+        (Deal.objects.all() if written else deals_visible(viewer))
         .select_related("stage", "pipeline", "organization", "owner")
         .prefetch_related(
             # Only the people the viewer may see: a deal never reveals a hidden person's name.
@@ -114,6 +120,7 @@ def deal_get(*, viewer: User, deal_id: int) -> Deal:
     )
     if deal is None:
         raise NotFound(_("No such deal."))
+    policy.show_links(viewer, [deal], record_type="deal", field="organization")
     return deal
 
 
@@ -163,6 +170,7 @@ def deal_board(
                 .select_related("organization", "owner")
                 .order_by("-position", "-id")[:cards_per_stage]
             )
+            policy.show_links(viewer, cards, record_type="deal", field="organization")
         columns.append(
             BoardColumn(
                 stage=stage,
@@ -180,6 +188,7 @@ def leads_visible(viewer: User) -> QuerySet[Lead]:
 
 
 def lead_list(*, viewer: User, query: ListQuery) -> Page[Lead]:
+    policy.check_list(viewer, "lead", query.filters, query.sort)
     qs = Lead.objects.all()
     f = query.filters
     if status := f.get("status"):
@@ -204,16 +213,24 @@ def lead_list(*, viewer: User, query: ListQuery) -> Page[Lead]:
     )
 
 
-def lead_get(*, viewer: User, lead_id: int) -> Lead:
+def lead_get(*, viewer: User, lead_id: int, written: bool = False) -> Lead:
+    """A lead the viewer may see (``written``: one they have just written), with what it was
+    converted into where the viewer may see it (``shown_converted_person`` ...)."""
     lead = (
-        leads_visible(viewer)
-        .select_related("owner")
+        (Lead.objects.all() if written else leads_visible(viewer))
+        .select_related("owner", "converted_person", "converted_organization", "converted_deal")
         .prefetch_related("tags")
         .filter(pk=lead_id)
         .first()
     )
     if lead is None:
         raise NotFound(_("No such lead."))
+    for field, link_type in (
+        ("converted_person", "person"),
+        ("converted_organization", "organization"),
+        ("converted_deal", "deal"),
+    ):
+        policy.show_links(viewer, [lead], record_type="lead", field=field, link_type=link_type)
     return lead
 
 

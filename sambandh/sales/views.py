@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from sambandh.accounts import policy
 from sambandh.accounts.selectors import user_list
 from sambandh.activities.forms import panel_context
 from sambandh.contacts import selectors as contacts_selectors
@@ -271,8 +272,11 @@ def deal_create(request: AuthedRequest) -> HttpResponse:
             )
             if person is not None:
                 initial["person_0"] = record_ref(person)
-                if person.organization_id and "organization" not in initial:
-                    initial["organization"] = record_ref(person.organization)
+                policy.show_links(
+                    request.user, [person], record_type="person", field="organization"
+                )
+                if person.shown_organization and "organization" not in initial:
+                    initial["organization"] = record_ref(person.shown_organization)
         form = DealForm(viewer=request.user, users=users, pipelines=pipelines, initial=initial)
         return _deal_form_page(request, form)
     form = DealForm(request.POST, viewer=request.user, users=users, pipelines=pipelines)

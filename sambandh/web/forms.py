@@ -13,6 +13,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from sambandh.core.errors import ServiceError
 
@@ -57,6 +58,28 @@ def apply_service_errors(form: forms.Form, exc: ServiceError) -> None:
 def record_ref(obj: Any) -> str:
     """How a record is written in a lookup input: "Name (#12)"."""
     return f"{obj} (#{obj.pk})" if obj is not None else ""
+
+
+HIDDEN_LINK_HELP = gettext_lazy(
+    "Linked to a record you cannot see. Leave this empty to keep that link, or pick another."
+)
+
+
+def link_initial(instance: Any, field: str) -> tuple[str, bool]:
+    """What a lookup input shows for ``instance``'s link ``field`` (set up by the policy's
+    ``show_links`` as ``shown_<field>``), and whether it points at a record the viewer may not
+    see: then the input starts empty, names nothing, and an empty input keeps the link."""
+    if instance is None or getattr(instance, f"{field}_id", None) is None:
+        return "", False
+    shown = getattr(instance, f"shown_{field}", None)
+    if shown is None:
+        return "", True
+    return record_ref(shown), False
+
+
+def mark_hidden_link(form: forms.Form, field: str) -> None:
+    form.fields[field].help_text = HIDDEN_LINK_HELP
+    form.fields[field].widget.attrs["placeholder"] = _("A record you cannot see")
 
 
 def parse_record_ref(text: str) -> tuple[int | None, str]:

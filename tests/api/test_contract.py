@@ -68,6 +68,18 @@ OPERATIONS = {
     ("get", "/users"),
     ("get", "/users/me"),
     ("get", "/users/{user_id}"),
+    ("get", "/field-permissions"),
+    ("put", "/field-permissions"),
+    ("get", "/record-types"),
+    *(
+        operation
+        for records in ("people", "organizations", "deals", "leads")
+        for operation in (
+            ("get", f"/{records}/{{record_id}}/shares"),
+            ("post", f"/{records}/{{record_id}}/shares"),
+            ("delete", f"/{records}/{{record_id}}/shares/{{share_id}}"),
+        )
+    ),
 }
 LISTS = [
     "/people",
@@ -108,7 +120,7 @@ def concrete(path: str) -> str:
 
 
 def send(client: Client, method: str, path: str, **headers: str):
-    if method in ("post", "patch"):
+    if method in ("post", "patch", "put"):
         return getattr(client, method)(path, {}, content_type="application/json", headers=headers)
     return getattr(client, method)(path, headers=headers)
 

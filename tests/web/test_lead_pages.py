@@ -73,7 +73,8 @@ def test_list_query_count_does_not_grow(owner, browser_for):
 
     # session, user, users, tags, saved views, the page's ids (owned and shared merged), page,
     # tags
-    assert with_five == with_twenty_five == 8
+    # (+1: the viewer's field rules, accounts/policy.py field_access)
+    assert with_five == with_twenty_five == 9
 
 
 def test_record_page_and_its_404_for_others(owner, outsider, browser_for):
