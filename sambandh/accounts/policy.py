@@ -278,6 +278,43 @@ def check_list(viewer: Any, record_type: str, filters: Mapping[str, Any], sort: 
         raise ValidationFailed(_("You cannot filter or sort on a hidden field."), fields=errors)
 
 
+_EMPTY: tuple[Any, ...] = (None, "", [], {})
+
+
+def guard_write(
+    actor: Any,
+    record_type: str,
+    *,
+    fields: Mapping[str, Any],
+    instance: Any = None,
+    lists: Mapping[str, Any] | None = None,
+) -> None:
+    """Refuse (403) a write that changes a field hidden from or read-only for ``actor``.
+
+    ``fields``: the cleaned values the write sets, by model attribute; on an update those equal
+    to ``instance``'s are not changes (a form that sends a read-only field back unchanged is
+    fine), on a create those left empty (or the actor as owner) are not. ``lists``: for fields
+    written as lists (emails, tags), whether each changes, or a callable that says so (only
+    asked when a rule applies: the comparison may read rows)."""
+    access = field_access(actor, record_type)
+    if not access.restricted:
+        return
+    changed: list[str] = []
+    for name, value in fields.items():
+        if instance is None:
+            if value in _EMPTY or (name == "owner" and value == actor):
+                continue
+        elif getattr(instance, name, None) == value:
+            continue
+        changed.append(name)
+    for name, changes in (lists or {}).items():
+        if callable(changes):
+            changes = changes()
+        if changes:
+            changed.append(name)
+    guard_changes(actor, record_type, changed)
+
+
 def guard_changes(actor: Any, record_type: str, changed: Iterable[str]) -> None:
     """Refuse (403, changing nothing) a write that changes a field hidden from or read-only for
     ``actor``. ``changed`` names the fields (or their input names) whose value would change."""

@@ -140,6 +140,7 @@ def activity_create(*, actor: User, data: dict[str, Any]) -> Activity:
     errors = FieldErrors()
     fields = _clean_activity(data, actor, errors, None)
     errors.raise_if_any()
+    policy.guard_write(actor, "activity", fields=fields)
     _fill_organization(fields)
     if fields["kind"] == Activity.Kind.TASK:
         fields.setdefault("assignee", actor)
@@ -171,6 +172,7 @@ def activity_update(
         else:
             fields["done_at"] = (activity.done_at or timezone.now()) if data["done"] else None
     errors.raise_if_any()
+    policy.guard_write(actor, "activity", fields=fields, instance=activity)
     changes = diff_fields(activity, fields)
     bump_version(activity)
     activity.save()

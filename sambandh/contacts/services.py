@@ -17,7 +17,13 @@ from django.utils.translation import gettext as _
 from sambandh.accounts import policy
 from sambandh.accounts.models import User
 from sambandh.accounts.visibility import visible_q
-from sambandh.contacts.cards import card_with, tag_names_of
+from sambandh.contacts.cards import (
+    address_entries,
+    card_with,
+    email_entries,
+    phone_entries,
+    tag_names_of,
+)
 from sambandh.contacts.models import (
     Affiliation,
     EmailAddress,
@@ -197,6 +203,33 @@ def _replace_contact_points(
         )
 
 
+def _list_changes(
+    record: Person | Organization,
+    *,
+    emails: list[EmailIn] | None,
+    phones: list[PhoneIn] | None,
+    addresses: list[AddressIn] | None,
+    tags: list[Tag] | None,
+) -> dict[str, Any]:
+    """For the field policy: whether each list a write sends differs from the record's (asked
+    only when a field rule applies to the writer)."""
+    owner = {"person": record} if isinstance(record, Person) else {"organization": record}
+
+    def differs(name: str, new: list[Any] | None, entries: Any, rows: Any) -> Any:
+        if new is None:
+            return False
+        return lambda: entries(new) != entries(rows.filter(**owner).order_by("-is_primary", "id"))
+
+    return {
+        "emails": differs("emails", emails, email_entries, EmailAddress.objects),
+        "phones": differs("phones", phones, phone_entries, PhoneNumber.objects),
+        "addresses": differs("addresses", addresses, address_entries, PostalAddress.objects),
+        "tags": (lambda: tag_names_of(tags) != tag_names_of(record.tags.all()))
+        if tags is not None
+        else False,
+    }
+
+
 # --- organizations --------------------------------------------------------------
 ORG_TEXT_FIELDS = {"name": 200, "industry": 100}
 
@@ -299,6 +332,17 @@ def organization_create(
     clean_addresses = _clean_addresses(addresses, errors)
     tag_objs = errors.run(tags_resolve, tags) or []
     errors.raise_if_any()
+    policy.guard_write(
+        actor,
+        "organization",
+        fields=fields,
+        lists={
+            "emails": bool(clean_emails),
+            "phones": bool(clean_phones),
+            "addresses": bool(clean_addresses),
+            "tags": bool(tag_objs),
+        },
+    )
     fields.setdefault("owner", actor)
     org = Organization.objects.create(**fields)
     _replace_contact_points({"organization": org}, clean_emails, clean_phones, clean_addresses)
@@ -337,6 +381,15 @@ def organization_update(
     clean_addresses = None if addresses is None else _clean_addresses(addresses, errors)
     tag_objs = None if tags is None else errors.run(tags_resolve, tags)
     errors.raise_if_any()
+    policy.guard_write(
+        actor,
+        "organization",
+        fields=fields,
+        instance=org,
+        lists=_list_changes(
+            org, emails=clean_emails, phones=clean_phones, addresses=clean_addresses, tags=tag_objs
+        ),
+    )
     changes = diff_fields(org, fields)
     _replace_contact_points({"organization": org}, clean_emails, clean_phones, clean_addresses)
     if tag_objs is not None:
@@ -508,6 +561,17 @@ def person_create(
     clean_addresses = _clean_addresses(addresses, errors)
     tag_objs = errors.run(tags_resolve, tags) or []
     errors.raise_if_any()
+    policy.guard_write(
+        actor,
+        "person",
+        fields=fields,
+        lists={
+            "emails": bool(clean_emails),
+            "phones": bool(clean_phones),
+            "addresses": bool(clean_addresses),
+            "tags": bool(tag_objs),
+        },
+    )
     fields.setdefault("owner", actor)
     fields["email"] = next((e.email for e in clean_emails if e.is_primary), "")
     fields["phone"] = next((p.number for p in clean_phones if p.is_primary), "")
@@ -555,6 +619,19 @@ def person_update(
     clean_addresses = None if addresses is None else _clean_addresses(addresses, errors)
     tag_objs = None if tags is None else errors.run(tags_resolve, tags)
     errors.raise_if_any()
+    policy.guard_write(
+        actor,
+        "person",
+        fields=fields,
+        instance=person,
+        lists=_list_changes(
+            person,
+            emails=clean_emails,
+            phones=clean_phones,
+            addresses=clean_addresses,
+            tags=tag_objs,
+        ),
+    )
     if clean_emails is not None:
         fields["email"] = next((e.email for e in clean_emails if e.is_primary), "")
     if clean_phones is not None:

@@ -9,8 +9,10 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import operator
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import reduce
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -126,8 +128,11 @@ def paginate(
     if len(branches) > 1 and not any("__" in path for path in order):
         rows = _union_page(qs, order, branches, limit + 1)
     else:
-        for branch in branches:
-            qs = qs.filter(branch)  # one branch: a plain filter
+        if branches:
+            # One branch is a plain filter; several, when a sort key crosses a relation (which
+            # the union's select list cannot name), are one filter that ORs them: a row is in
+            # the page when it is in any branch, never only when it is in all of them.
+            qs = qs.filter(reduce(operator.or_, branches))
         rows = list(qs[: limit + 1])
     next_cursor = None
     if len(rows) > limit:

@@ -12,13 +12,13 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from sambandh.core import registry
 from sambandh.core.audit import audit_record
 from sambandh.core.cleaning import clean_text
 from sambandh.core.errors import Forbidden, NotFound, ValidationFailed
 from sambandh.core.models import SavedView
 from sambandh.core.records import FieldErrors
 
-LIST_KEYS = frozenset({"people", "organizations", "deals", "leads"})
 MAX_VIEWS_PER_LIST = 50
 MAX_FILTERS = 20
 MAX_COLUMNS = 30
@@ -95,13 +95,16 @@ def saved_view_create(
     columns: list[str] | tuple[str, ...] = (),
     is_shared: bool = False,
 ) -> SavedView:
-    if list_key not in LIST_KEYS:
+    if registry.by_list_key(list_key) is None:
         raise ValidationFailed(fields={"list_key": _("Not a list.")})
     errors = FieldErrors()
     clean_name = errors.run(clean_text, name, field="name", max_length=80, required=True)
     clean_sort = errors.run(clean_text, sort, field="sort", max_length=20) or ""
     clean_filters = _clean_filters(filters, errors)
     clean_columns = _clean_columns(list(columns), errors)
+    if is_shared and not getattr(actor, "can_write", False):
+        # Publishing a view for everyone is a change to what others see.
+        raise Forbidden(_("Your role can read records but not publish views for everyone."))
     mine = SavedView.objects.filter(owner_id=actor.pk, list_key=list_key)
     if clean_name and mine.filter(name__iexact=clean_name).exists():
         errors.add("name", _("You already have a view with this name."))

@@ -339,6 +339,9 @@ def deal_create(
     people = _clean_people(actor, person_ids, errors) or []
     tag_objs = errors.run(contacts.tags_resolve, tags) or []
     errors.raise_if_any()
+    policy.guard_write(
+        actor, "deal", fields=fields, lists={"people": bool(people), "tags": bool(tag_objs)}
+    )
     assert pipeline is not None and stage is not None
     now = timezone.now()
     fields.setdefault("owner", actor)
@@ -397,6 +400,33 @@ def deal_update(
     if stage_id is not None and stage_id != deal.stage_id:
         _pipeline, stage = _resolve_stage(None, stage_id, errors)
     errors.raise_if_any()
+    policy.guard_write(
+        actor,
+        "deal",
+        fields=fields,
+        instance=deal,
+        lists={
+            "stage": stage is not None,
+            "people": (
+                lambda: (
+                    {p.pk for p in people or []}
+                    != set(
+                        deal.people.filter(visible_q(actor, "person")).values_list("pk", flat=True)
+                    )
+                )
+            )
+            if people is not None
+            else False,
+            "tags": (
+                lambda: (
+                    sorted(t.name for t in tag_objs or [])
+                    != sorted(deal.tags.values_list("name", flat=True))
+                )
+            )
+            if tag_objs is not None
+            else False,
+        },
+    )
     changes = diff_fields(deal, fields)
     if people is not None:
         # Links to people the actor cannot see stay: they were not in the actor's list to keep.
@@ -465,6 +495,7 @@ def deal_move_stage(
     assert stage is not None
     if stage.pk == deal.stage_id:
         return deal
+    policy.guard_changes(actor, "deal", ["stage"])
     changes: dict[str, Any] = {"stage": [deal.stage_id, stage.pk]}
     _enter_stage(deal, stage, actor)
     if reason and stage.kind == Stage.Kind.WON:
@@ -567,6 +598,7 @@ def lead_create(*, actor: User, data: dict[str, Any], tags: Sequence[str] = ()) 
     fields = _clean_lead(data, actor, errors, None)
     tag_objs = errors.run(contacts.tags_resolve, tags) or []
     errors.raise_if_any()
+    policy.guard_write(actor, "lead", fields=fields, lists={"tags": bool(tag_objs)})
     fields.setdefault("owner", actor)
     lead = Lead.objects.create(**fields)
     lead.tags.set(tag_objs)
@@ -601,6 +633,22 @@ def lead_update(
     fields = _clean_lead(data, actor, errors, lead)
     tag_objs = None if tags is None else errors.run(contacts.tags_resolve, tags)
     errors.raise_if_any()
+    policy.guard_write(
+        actor,
+        "lead",
+        fields=fields,
+        instance=lead,
+        lists={
+            "tags": (
+                lambda: (
+                    sorted(t.name for t in tag_objs or [])
+                    != sorted(lead.tags.values_list("name", flat=True))
+                )
+            )
+            if tag_objs is not None
+            else False
+        },
+    )
     changes = diff_fields(lead, fields)
     if tag_objs is not None:
         lead.tags.set(tag_objs)

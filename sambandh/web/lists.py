@@ -17,7 +17,7 @@ from django.http import QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from sambandh.core.errors import ValidationFailed
+from sambandh.core.errors import ServiceError, ValidationFailed
 from sambandh.core.listing import ListQuery
 from sambandh.core.saved_views import saved_view_create, saved_view_delete, saved_views_for
 
@@ -241,7 +241,7 @@ def list_page(
                     is_shared=request.POST.get("is_shared") == "on",
                     **posted.saved_parts(),
                 )
-            except ValidationFailed as exc:
+            except ServiceError as exc:
                 messages.error(request, " ".join([exc.message, *exc.fields.values()]))
                 return redirect(request.path + posted.querystring(view=None, cursor=None))
             messages.success(request, _("View “%(name)s” saved.") % {"name": view.name})
