@@ -116,6 +116,22 @@ def visible_among(viewer: Any, record_type: str, records: Iterable[Any]) -> set[
     return seen
 
 
+def editable_among(viewer: Any, record_type: str, records: Iterable[Any]) -> set[int]:
+    """The ids of ``records`` that ``viewer`` may change (as ``visible_among``)."""
+    scope = scope_for(viewer)
+    items = [r for r in records if r is not None]
+    if not scope.can_write:
+        return set()
+    if scope.everything:
+        return {r.pk for r in items}
+    seen = {r.pk for r in items if r.owner_id in scope.owner_ids}
+    rest = {r.pk for r in items} - seen
+    if rest:
+        shared = _shares(scope, record_type, editable=True).filter(record_id__in=sorted(rest))
+        seen |= {row["record_id"] for row in shared}
+    return seen
+
+
 def link_or_none(viewer: Any, record_type: str, record: Any) -> Any:
     """``record`` when the viewer may see it, else None: a link to a record the viewer may not
     see shows neither its name nor its id."""
@@ -145,6 +161,19 @@ def show_links(
     for record in items:
         target = getattr(record, field) if getattr(record, f"{field}_id") is not None else None
         setattr(record, attr, target if target is not None and target.pk in seen else None)
+
+
+def record_page(viewer: Any, record_type: str, record: Any) -> dict[str, Any]:
+    """What a record page asks of the policy, for its template: which fields to show
+    (``show``), which the viewer may change (``show_can_change``), and whether they may edit
+    and share the record (its buttons appear only then)."""
+    access = field_access(viewer, record_type)
+    return {
+        "show": access.show,
+        "show_can_change": access.can_change_map,
+        "can_edit": can_edit(viewer, record_type, record),
+        "can_share": can_share(viewer, record),
+    }
 
 
 # --- activities ------------------------------------------------------------------------------
@@ -196,6 +225,11 @@ class FieldAccess:
         return _Shows(self)
 
     @property
+    def can_change_map(self) -> Mapping[str, bool]:
+        """For templates: ``{% if can_change.stage %}``."""
+        return _Shows(self, change=True)
+
+    @property
     def hidden_keys(self) -> frozenset[str]:
         """Every key of the API record that a hidden field covers."""
         rt = registry.find(self.record_type)
@@ -214,10 +248,13 @@ class FieldAccess:
 
 
 class _Shows(Mapping[str, bool]):
-    def __init__(self, access: FieldAccess) -> None:
+    def __init__(self, access: FieldAccess, *, change: bool = False) -> None:
         self._access = access
+        self._change = change
 
     def __getitem__(self, name: str) -> bool:
+        if self._change:
+            return self._access.can_change(name)
         return self._access.shows(name)
 
     def __iter__(self) -> Any:

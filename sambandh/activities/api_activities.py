@@ -34,28 +34,32 @@ def ref(obj: Any) -> dict[str, Any] | None:
 
 
 def activity_out(a: Any) -> dict[str, Any]:
-    return {
-        "id": a.pk,
-        "version": a.version,
-        "kind": a.kind,
-        "subject": a.subject,
-        "body": a.body,
-        "occurred_at": utc(a.occurred_at),
-        "ends_at": utc(a.ends_at),
-        "duration_seconds": a.duration_seconds,
-        "direction": a.direction,
-        "outcome": a.outcome,
-        "due_at": utc(a.due_at),
-        "done": a.done_at is not None,
-        "done_at": utc(a.done_at),
-        "assignee": ref(a.assignee),
-        # Only the records the viewer may see (activities.selectors.with_visible_links).
-        **{link: ref(record) for link, record in a.visible_links.items()},
-        "owner": ref(a.owner),
-        "custom": a.custom,
-        "created_at": utc(a.created_at),
-        "updated_at": utc(a.updated_at),
-    }
+    """The activity's API record (``a`` read through the selectors, which set what the viewer
+    may see of it), without the fields hidden from the viewer."""
+    return a.field_access.redact(
+        {
+            "id": a.pk,
+            "version": a.version,
+            "kind": a.kind,
+            "subject": a.subject,
+            "body": a.body,
+            "occurred_at": utc(a.occurred_at),
+            "ends_at": utc(a.ends_at),
+            "duration_seconds": a.duration_seconds,
+            "direction": a.direction,
+            "outcome": a.outcome,
+            "due_at": utc(a.due_at),
+            "done": a.done_at is not None,
+            "done_at": utc(a.done_at),
+            "assignee": ref(a.assignee),
+            # Only the records the viewer may see (activities.selectors.with_visible_links).
+            **{link: ref(record) for link, record in a.visible_links.items()},
+            "owner": ref(a.owner),
+            "custom": a.custom,
+            "created_at": utc(a.created_at),
+            "updated_at": utc(a.updated_at),
+        }
+    )
 
 
 def activity_data(request: HttpRequest, payload: Any) -> dict[str, Any]:

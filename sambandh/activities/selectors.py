@@ -167,8 +167,10 @@ _LINK_PREFERENCE = ("deal", "person", "lead", "organization")
 def with_visible_links(*, viewer: User, activities: list[Activity]) -> list[Activity]:
     """``activities`` with what pages and the API may show of them set on each: ``visible_links``
     (link -> the record, or None when there is none or the viewer may not see it), ``record_link``
-    (the one that names it in lists) and ``can_change``."""
+    (the one that names it in lists), ``can_change``, and the viewer's field access
+    (``field_access``, and ``show`` for templates)."""
     links = activity_links(viewer=viewer, activities=activities)
+    access = policy.field_access(viewer, "activity")
     types = registry.timeline_types()
     order = sorted(
         types,
@@ -186,6 +188,8 @@ def with_visible_links(*, viewer: User, activities: list[Activity]) -> list[Acti
             None,
         )
         a.can_change = policy.can_change_activity(viewer, a)  # type: ignore[attr-defined]
+        a.show = access.show  # type: ignore[attr-defined]
+        a.field_access = access  # type: ignore[attr-defined]
     return activities
 
 

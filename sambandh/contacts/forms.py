@@ -22,6 +22,8 @@ from sambandh.web.forms import (
     lookup_widget,
     mark_hidden_link,
     resolve_record,
+    restrict_fields,
+    sendable,
     split_tags,
     time_zone_choices,
     with_blank,
@@ -68,6 +70,7 @@ class RecordForm(ServiceForm):
         viewer: Any,
         users: list[Any],
         instance: Any = None,
+        access: Any = None,
         **kwargs: Any,
     ) -> None:
         self.viewer = viewer
@@ -132,6 +135,35 @@ class RecordForm(ServiceForm):
             )
         # Which form row each service list position came from (blank rows are not sent).
         self.sent_rows: dict[str, list[int]] = {"emails": [], "phones": []}
+        restrict_fields(self, access, self.access_fields())
+
+    def access_fields(self) -> dict[str, tuple[str, ...]]:
+        """The record type's fields (core/registry.py) and the form fields that show them."""
+        return {
+            "emails": tuple(
+                f for i in range(self.email_rows) for f in (f"email_{i}", f"email_label_{i}")
+            ),
+            "phones": tuple(
+                f for i in range(self.phone_rows) for f in (f"phone_{i}", f"phone_label_{i}")
+            ),
+            "addresses": ("street", "city", "region", "postal_code", "address_country"),
+            "tags": ("tags",),
+            "owner": ("owner",),
+            **{name: (name,) for name in self.scalar_fields},
+        }
+
+    #: Form fields that are record fields of the same name.
+    scalar_fields: tuple[str, ...] = ()
+
+    def scalar_data(self) -> dict[str, Any]:
+        """The scalar fields the form sends (not hidden, not read-only), as the service names
+        them."""
+        cd = self.cleaned_data
+        return {
+            name: cd.get(name) or ""
+            for name in self.scalar_fields
+            if sendable(self, name) and name not in self.link_fields
+        }
 
     def _row_count(self, prefix: str, data: Any, existing: int) -> int:
         rows = max(self.min_rows, existing + 1)
@@ -154,11 +186,19 @@ class RecordForm(ServiceForm):
     # --- rows ------------------------------------------------------------------------------
     @property
     def email_fields(self) -> list[tuple[Any, Any]]:
+        if "email_0" not in self.fields:
+            return []
         return [(self[f"email_{i}"], self[f"email_label_{i}"]) for i in range(self.email_rows)]
 
     @property
     def phone_fields(self) -> list[tuple[Any, Any]]:
+        if "phone_0" not in self.fields:
+            return []
         return [(self[f"phone_{i}"], self[f"phone_label_{i}"]) for i in range(self.phone_rows)]
+
+    @property
+    def shows_address(self) -> bool:
+        return "street" in self.fields
 
     def field_for(self, service_field: str) -> str | None:
         match = _ROW_FIELD.match(service_field)
@@ -210,7 +250,21 @@ class RecordForm(ServiceForm):
             )
             for a in self.extra_addresses
         ]
-        return {"emails": emails, "phones": phones, "addresses": [first, *rest]}
+        # A hidden or read-only list is not sent (None: unchanged).
+        return {
+            "emails": emails if sendable(self, "email_0") else None,
+            "phones": phones if sendable(self, "phone_0") else None,
+            "addresses": [first, *rest] if sendable(self, "street") else None,
+        }
+
+    def service_kwargs(self, data: dict[str, Any]) -> dict[str, Any]:
+        """The service's keyword arguments: ``data``, the tags and the contact points, leaving
+        out what the form does not send."""
+        if sendable(self, "owner"):
+            data["owner"] = self.owner_user()
+        lists = {"tags": self.tag_names() if sendable(self, "tags") else None}
+        lists.update(self.contact_points())
+        return {"data": data, **{k: v for k, v in lists.items() if v is not None}}
 
     def owner_user(self) -> Any:
         return self.users.get(int(self.cleaned_data["owner"]))
@@ -229,6 +283,27 @@ class RecordForm(ServiceForm):
 class PersonForm(RecordForm):
     service_fields = {"organization_id": "organization", "time_zone": "time_zone"}
     link_fields = ("organization",)
+    scalar_fields = (
+        "given_name",
+        "family_name",
+        "full_name",
+        "job_title",
+        "organization",
+        "preferred_language",
+        "time_zone",
+        "country",
+        "currency",
+        "source",
+        "description",
+    )
+
+    def access_fields(self) -> dict[str, tuple[str, ...]]:
+        fields = super().access_fields()
+        # The name's parts are the one field "full_name" (core/registry.py).
+        for part in ("given_name", "family_name"):
+            fields.pop(part, None)
+        fields["full_name"] = ("full_name", "given_name", "family_name")
+        return fields
 
     given_name = _text(gettext_lazy("Given name"), 100)
     family_name = _text(gettext_lazy("Family name"), 100)
@@ -298,34 +373,31 @@ class PersonForm(RecordForm):
     def to_service(self) -> dict[str, Any] | None:
         """The keyword arguments for person_create / person_update, or None when a lookup
         failed (the error is then on the form)."""
-        cd = self.cleaned_data
         org = self.lookup("organization", selectors.organizations_visible(self.viewer))
         if self.errors:
             return None
-        data = {
-            name: cd.get(name) or ""
-            for name in (
-                "given_name",
-                "family_name",
-                "full_name",
-                "job_title",
-                "preferred_language",
-                "time_zone",
-                "country",
-                "currency",
-                "source",
-                "description",
-            )
-        }
-        if org is not None or not self.keeps_hidden_link("organization"):
+        data = self.scalar_data()
+        if sendable(self, "organization") and (
+            org is not None or not self.keeps_hidden_link("organization")
+        ):
             data["organization_id"] = org.pk if org else None
-        data["owner"] = self.owner_user()
-        return {"data": data, "tags": self.tag_names(), **self.contact_points()}
+        return self.service_kwargs(data)
 
 
 class OrganizationForm(RecordForm):
     service_fields = {"parent_id": "parent"}
     link_fields = ("parent",)
+    scalar_fields = (
+        "name",
+        "domain",
+        "website",
+        "industry",
+        "size",
+        "parent",
+        "country",
+        "currency",
+        "description",
+    )
     min_rows = 2
 
     name = forms.CharField(label=gettext_lazy("Name"), max_length=200)
@@ -371,24 +443,12 @@ class OrganizationForm(RecordForm):
         }
 
     def to_service(self) -> dict[str, Any] | None:
-        cd = self.cleaned_data
         parent = self.lookup("parent", selectors.organizations_visible(self.viewer))
         if self.errors:
             return None
-        data = {
-            name: cd.get(name) or ""
-            for name in (
-                "name",
-                "domain",
-                "website",
-                "industry",
-                "size",
-                "country",
-                "currency",
-                "description",
-            )
-        }
-        if parent is not None or not self.keeps_hidden_link("parent"):
+        data = self.scalar_data()
+        if sendable(self, "parent") and (
+            parent is not None or not self.keeps_hidden_link("parent")
+        ):
             data["parent_id"] = parent.pk if parent else None
-        data["owner"] = self.owner_user()
-        return {"data": data, "tags": self.tag_names(), **self.contact_points()}
+        return self.service_kwargs(data)

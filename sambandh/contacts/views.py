@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from sambandh.accounts import policy
 from sambandh.accounts.selectors import user_list
 from sambandh.activities.forms import panel_context
 from sambandh.contacts import selectors, services
@@ -31,12 +32,12 @@ PEOPLE = ListSpec(
     key="people",
     columns=(
         Column("name", gettext_lazy("Name"), sort="name", fixed=True),
-        Column("email", gettext_lazy("Email")),
-        Column("phone", gettext_lazy("Phone")),
-        Column("organization", gettext_lazy("Organization")),
+        Column("email", gettext_lazy("Email"), field="emails"),
+        Column("phone", gettext_lazy("Phone"), field="phones"),
+        Column("organization", gettext_lazy("Organization"), field="organization"),
         Column("owner", gettext_lazy("Owner")),
-        Column("tags", gettext_lazy("Tags")),
-        Column("country", gettext_lazy("Country"), default=False),
+        Column("tags", gettext_lazy("Tags"), field="tags"),
+        Column("country", gettext_lazy("Country"), default=False, field="country"),
         Column("updated", gettext_lazy("Updated"), sort="-updated"),
         Column("created", gettext_lazy("Created"), sort="-created", default=False),
     ),
@@ -49,12 +50,12 @@ ORGANIZATIONS = ListSpec(
     key="organizations",
     columns=(
         Column("name", gettext_lazy("Name"), sort="name", fixed=True),
-        Column("domain", gettext_lazy("Domain")),
-        Column("industry", gettext_lazy("Industry")),
-        Column("country", gettext_lazy("Country")),
-        Column("parent", gettext_lazy("Parent"), default=False),
+        Column("domain", gettext_lazy("Domain"), field="domain"),
+        Column("industry", gettext_lazy("Industry"), field="industry"),
+        Column("country", gettext_lazy("Country"), field="country"),
+        Column("parent", gettext_lazy("Parent"), default=False, field="parent"),
         Column("owner", gettext_lazy("Owner")),
-        Column("tags", gettext_lazy("Tags")),
+        Column("tags", gettext_lazy("Tags"), field="tags"),
         Column("updated", gettext_lazy("Updated"), sort="-updated"),
         Column("created", gettext_lazy("Created"), sort="-created", default=False),
     ),
@@ -66,6 +67,10 @@ ORGANIZATIONS = ListSpec(
 
 def _users(request: AuthedRequest) -> list[Any]:
     return list(user_list(viewer=request.user))
+
+
+def _access(request: AuthedRequest, record_type: str) -> Any:
+    return policy.field_access(request.user, record_type)
 
 
 def _require_writer(request: AuthedRequest) -> None:
@@ -93,6 +98,7 @@ def person_list(request: AuthedRequest) -> HttpResponse:
         spec=PEOPLE,
         select=lambda query: selectors.person_list(viewer=request.user, query=query),
         template="contacts/person_list.html",
+        access=policy.field_access(request.user, "person"),
         context=_list_context(request) if request.method == "GET" else None,
     )
 
@@ -134,9 +140,13 @@ def person_create(request: AuthedRequest) -> HttpResponse:
         if org_id and org_id.isdigit():
             org = selectors.organizations_visible(request.user).filter(pk=org_id).first()
             initial["organization"] = record_ref(org) if org else ""
-        form = PersonForm(viewer=request.user, users=users, initial=initial)
+        form = PersonForm(
+            viewer=request.user, users=users, initial=initial, access=_access(request, "person")
+        )
         return _person_form_page(request, form)
-    form = PersonForm(request.POST, viewer=request.user, users=users)
+    form = PersonForm(
+        request.POST, viewer=request.user, users=users, access=_access(request, "person")
+    )
     person, status = save_form(
         form,
         lambda kw: services.person_create(actor=request.user, **kw),
@@ -157,6 +167,8 @@ def person_detail(request: AuthedRequest, person_id: int) -> HttpResponse:
     )
     affiliations = person.shown_affiliations  # type: ignore[attr-defined]
     ctx = {
+        **policy.record_page(request.user, "person", person),
+        "deal_show": policy.field_access(request.user, "deal").show,
         "person": person,
         "deals": deals.items,
         "more_deals": bool(deals.next_cursor),
@@ -181,9 +193,17 @@ def person_edit(request: AuthedRequest, person_id: int) -> HttpResponse:
     person = selectors.person_get_for_update(viewer=request.user, person_id=person_id)
     users = _users(request)
     if request.method == "GET":
-        form = PersonForm(viewer=request.user, users=users, instance=person)
+        form = PersonForm(
+            viewer=request.user, users=users, instance=person, access=_access(request, "person")
+        )
         return _person_form_page(request, form, person)
-    form = PersonForm(request.POST, viewer=request.user, users=users, instance=person)
+    form = PersonForm(
+        request.POST,
+        viewer=request.user,
+        users=users,
+        instance=person,
+        access=_access(request, "person"),
+    )
     saved, status = save_form(
         form,
         lambda kw: services.person_update(
@@ -224,6 +244,7 @@ def organization_list(request: AuthedRequest) -> HttpResponse:
         spec=ORGANIZATIONS,
         select=lambda query: selectors.organization_list(viewer=request.user, query=query),
         template="contacts/organization_list.html",
+        access=policy.field_access(request.user, "organization"),
         context=_list_context(request) if request.method == "GET" else None,
     )
 
@@ -250,9 +271,13 @@ def organization_create(request: AuthedRequest) -> HttpResponse:
     _require_writer(request)
     users = _users(request)
     if request.method == "GET":
-        form = OrganizationForm(viewer=request.user, users=users)
+        form = OrganizationForm(
+            viewer=request.user, users=users, access=_access(request, "organization")
+        )
         return _organization_form_page(request, form)
-    form = OrganizationForm(request.POST, viewer=request.user, users=users)
+    form = OrganizationForm(
+        request.POST, viewer=request.user, users=users, access=_access(request, "organization")
+    )
     org, status = save_form(
         form,
         lambda kw: services.organization_create(actor=request.user, **kw),
@@ -273,6 +298,8 @@ def organization_detail(request: AuthedRequest, organization_id: int) -> HttpRes
         query=ListQuery(filters={"organization_id": org.pk}, sort="-updated", limit=RELATED_LIMIT),
     )
     ctx = {
+        **policy.record_page(viewer, "organization", org),
+        "deal_show": policy.field_access(viewer, "deal").show,
         "organization": org,
         "people": selectors.organization_people(viewer=viewer, organization=org, limit=50),
         "children": selectors.organization_children(viewer=viewer, organization=org),
@@ -300,9 +327,17 @@ def organization_edit(request: AuthedRequest, organization_id: int) -> HttpRespo
     )
     users = _users(request)
     if request.method == "GET":
-        form = OrganizationForm(viewer=request.user, users=users, instance=org)
+        form = OrganizationForm(
+            viewer=request.user, users=users, instance=org, access=_access(request, "organization")
+        )
         return _organization_form_page(request, form, org)
-    form = OrganizationForm(request.POST, viewer=request.user, users=users, instance=org)
+    form = OrganizationForm(
+        request.POST,
+        viewer=request.user,
+        users=users,
+        instance=org,
+        access=_access(request, "organization"),
+    )
     saved, status = save_form(
         form,
         lambda kw: services.organization_update(

@@ -23,6 +23,8 @@ from sambandh.web.forms import (
     mark_hidden_link,
     record_ref,
     resolve_record,
+    restrict_fields,
+    sendable,
     split_tags,
     with_blank,
 )
@@ -49,7 +51,10 @@ class _OwnedForm(ServiceForm):
     tags = _text(gettext_lazy("Tags"), 1000, help_text=gettext_lazy("Separate tags with commas."))
     version = VersionField()
 
-    def __init__(self, *args: Any, viewer: Any, users: list[Any], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, viewer: Any, users: list[Any], access: Any = None, **kwargs: Any
+    ) -> None:
+        self.access = access
         super().__init__(*args, **kwargs)
         self.viewer = viewer
         self.users = {u.pk: u for u in users}
@@ -58,6 +63,20 @@ class _OwnedForm(ServiceForm):
 
     def owner_user(self) -> Any:
         return self.users.get(int(self.cleaned_data["owner"]))
+
+    #: The record type's fields (core/registry.py) and the form fields that show them.
+    def access_fields(self) -> dict[str, tuple[str, ...]]:
+        return {"owner": ("owner",), "tags": ("tags",)}
+
+    def restrict(self) -> None:
+        """Hide the fields hidden from the viewer, disable the read-only ones (subclasses call
+        it once their fields are built)."""
+        restrict_fields(self, self.access, self.access_fields())
+
+    def sent(self, data: dict[str, Any], form_fields: dict[str, str]) -> dict[str, Any]:
+        """``data`` without what the form does not send (hidden or read-only fields);
+        ``form_fields`` names the form field of each key that differs from it."""
+        return {k: v for k, v in data.items() if sendable(self, form_fields.get(k, k))}
 
     def lookup(self, field: str, qs: Any, **kwargs: Any) -> Any:
         record, error = resolve_record(qs, self.cleaned_data.get(field) or "", **kwargs)
@@ -159,6 +178,7 @@ class DealForm(_OwnedForm):
         default = next((p for p in pipelines if p.is_default), pipelines[0] if pipelines else None)
         self.initial.setdefault("pipeline", str(default.pk) if default else "")
         self.choice_field("stage").choices = self.stage_choices()
+        self.restrict()
         self.hides_organization = link_initial(instance, "organization")[1]
         if self.hides_organization:
             mark_hidden_link(self, "organization")
@@ -177,7 +197,29 @@ class DealForm(_OwnedForm):
 
     @property
     def person_fields(self) -> list[Any]:
+        if "person_0" not in self.fields:
+            return []
         return [self[f"person_{i}"] for i in range(self.people_rows)]
+
+    def access_fields(self) -> dict[str, tuple[str, ...]]:
+        return {
+            **super().access_fields(),
+            **{
+                name: (name,)
+                for name in (
+                    "name",
+                    "amount",
+                    "currency",
+                    "probability",
+                    "expected_close_date",
+                    "organization",
+                    "source",
+                    "description",
+                )
+            },
+            "stage": ("pipeline", "stage"),
+            "people": tuple(f"person_{i}" for i in range(self.people_rows)),
+        }
 
     def to_service(self) -> dict[str, Any] | None:
         cd = self.cleaned_data
@@ -205,13 +247,18 @@ class DealForm(_OwnedForm):
         probability = cd.get("probability")
         if probability is not None and probability != self.initial.get("probability"):
             data["probability"] = probability
-        return {
-            "data": data,
-            "pipeline_id": int(cd["pipeline"]),
-            "stage_id": int(cd["stage"]),
-            "person_ids": person_ids,
-            "tags": split_tags(cd.get("tags") or ""),
-        }
+        data = self.sent(data, {"organization_id": "organization"})
+        kwargs: dict[str, Any] = {"data": data}
+        if sendable(self, "stage"):
+            kwargs["pipeline_id"] = int(cd["pipeline"])
+            kwargs["stage_id"] = int(cd["stage"])
+        else:
+            kwargs["pipeline_id"] = None
+        if sendable(self, "person_0"):
+            kwargs["person_ids"] = person_ids
+        if sendable(self, "tags"):
+            kwargs["tags"] = split_tags(cd.get("tags") or "")
+        return kwargs
 
     def field_for(self, service_field: str) -> str | None:
         if service_field in ("amount", "currency") and service_field in self.fields:
@@ -301,26 +348,32 @@ class LeadForm(_OwnedForm):
             (value, label) for value, label in Lead.Status.choices if value != Lead.Status.CONVERTED
         ]
         self.choice_field("country").choices = with_blank(country_choices())
+        self.restrict()
+
+    def access_fields(self) -> dict[str, tuple[str, ...]]:
+        return {**super().access_fields(), **{name: (name,) for name in self.scalars}}
+
+    scalars = (
+        "full_name",
+        "company",
+        "job_title",
+        "email",
+        "phone",
+        "status",
+        "source",
+        "country",
+        "preferred_language",
+        "description",
+    )
 
     def to_service(self) -> dict[str, Any] | None:
         cd = self.cleaned_data
-        data = {
-            name: cd.get(name) or ""
-            for name in (
-                "full_name",
-                "company",
-                "job_title",
-                "email",
-                "phone",
-                "status",
-                "source",
-                "country",
-                "preferred_language",
-                "description",
-            )
-        }
+        data = {name: cd.get(name) or "" for name in self.scalars}
         data["owner"] = self.owner_user()
-        return {"data": data, "tags": split_tags(cd.get("tags") or "")}
+        kwargs: dict[str, Any] = {"data": self.sent(data, {})}
+        if sendable(self, "tags"):
+            kwargs["tags"] = split_tags(cd.get("tags") or "")
+        return kwargs
 
 
 class LeadConvertForm(ServiceForm):

@@ -158,9 +158,12 @@ def deal_board(
     base = _deal_filters(deals_visible(viewer).filter(pipeline=pipeline), filters or {})
     counts: dict[int, int] = {}
     totals: dict[int, dict[str, Decimal]] = {}
+    # A hidden amount is not summed either: the totals are left out.
+    shows_amount = policy.field_access(viewer, "deal").shows("amount")
     for row in base.values("stage_id", "currency").annotate(n=Count("id"), total=Sum("amount")):
         counts[row["stage_id"]] = counts.get(row["stage_id"], 0) + row["n"]
-        totals.setdefault(row["stage_id"], {})[row["currency"]] = row["total"] or Decimal(0)
+        if shows_amount:
+            totals.setdefault(row["stage_id"], {})[row["currency"]] = row["total"] or Decimal(0)
     columns = []
     for stage in stages:
         cards: list[Deal] = []
@@ -171,6 +174,9 @@ def deal_board(
                 .order_by("-position", "-id")[:cards_per_stage]
             )
             policy.show_links(viewer, cards, record_type="deal", field="organization")
+            editable = policy.editable_among(viewer, "deal", cards)
+            for card in cards:
+                card.can_edit = card.pk in editable  # type: ignore[attr-defined]
         columns.append(
             BoardColumn(
                 stage=stage,

@@ -34,13 +34,13 @@ DEALS = ListSpec(
     key="deals",
     columns=(
         Column("name", gettext_lazy("Deal"), sort="name", fixed=True),
-        Column("organization", gettext_lazy("Organization")),
+        Column("organization", gettext_lazy("Organization"), field="organization"),
         Column("stage", gettext_lazy("Stage")),
-        Column("amount", gettext_lazy("Amount"), sort="-amount"),
+        Column("amount", gettext_lazy("Amount"), sort="-amount", field="amount"),
         Column("status", gettext_lazy("Status"), default=False),
-        Column("close", gettext_lazy("Close date")),
+        Column("close", gettext_lazy("Close date"), field="expected_close_date"),
         Column("owner", gettext_lazy("Owner")),
-        Column("tags", gettext_lazy("Tags"), default=False),
+        Column("tags", gettext_lazy("Tags"), default=False, field="tags"),
         Column("pipeline", gettext_lazy("Pipeline"), default=False),
         Column("updated", gettext_lazy("Updated"), sort="-updated"),
         Column("created", gettext_lazy("Created"), sort="-created", default=False),
@@ -64,13 +64,13 @@ LEADS = ListSpec(
     key="leads",
     columns=(
         Column("name", gettext_lazy("Name"), sort="name", fixed=True),
-        Column("company", gettext_lazy("Company")),
-        Column("email", gettext_lazy("Email")),
-        Column("phone", gettext_lazy("Phone")),
+        Column("company", gettext_lazy("Company"), field="company"),
+        Column("email", gettext_lazy("Email"), field="email"),
+        Column("phone", gettext_lazy("Phone"), field="phone"),
         Column("status", gettext_lazy("Status")),
-        Column("source", gettext_lazy("Source"), default=False),
+        Column("source", gettext_lazy("Source"), default=False, field="source"),
         Column("owner", gettext_lazy("Owner")),
-        Column("tags", gettext_lazy("Tags"), default=False),
+        Column("tags", gettext_lazy("Tags"), default=False, field="tags"),
         Column("created", gettext_lazy("Created"), sort="-created"),
         Column("updated", gettext_lazy("Updated"), sort="-updated", default=False),
     ),
@@ -91,6 +91,10 @@ LEAD_BADGES = {
 
 def _users(request: AuthedRequest) -> list[Any]:
     return list(user_list(viewer=request.user))
+
+
+def _access(request: AuthedRequest, record_type: str) -> Any:
+    return policy.field_access(request.user, record_type)
 
 
 def _require_writer(request: AuthedRequest) -> None:
@@ -135,6 +139,7 @@ def _board_context(
     query = urlencode({"pipeline": pipeline.pk, **filters}) if pipeline else ""
     stages = [c.stage for c in columns]
     return {
+        "deal_show": policy.field_access(request.user, "deal").show,
         "pipeline": pipeline,
         "columns": columns,
         "stages": stages,
@@ -219,6 +224,7 @@ def deal_list(request: AuthedRequest) -> HttpResponse:
         spec=DEALS,
         select=lambda query: selectors.deal_list(viewer=request.user, query=query),
         template="sales/deal_list.html",
+        access=policy.field_access(request.user, "deal"),
         context=context,
     )
 
@@ -278,9 +284,21 @@ def deal_create(request: AuthedRequest) -> HttpResponse:
                 shown = getattr(person, "shown_organization", None)
                 if shown is not None and "organization" not in initial:
                     initial["organization"] = record_ref(shown)
-        form = DealForm(viewer=request.user, users=users, pipelines=pipelines, initial=initial)
+        form = DealForm(
+            viewer=request.user,
+            users=users,
+            pipelines=pipelines,
+            initial=initial,
+            access=_access(request, "deal"),
+        )
         return _deal_form_page(request, form)
-    form = DealForm(request.POST, viewer=request.user, users=users, pipelines=pipelines)
+    form = DealForm(
+        request.POST,
+        viewer=request.user,
+        users=users,
+        pipelines=pipelines,
+        access=_access(request, "deal"),
+    )
     deal, status = save_form(
         form,
         lambda kw: services.deal_create(actor=request.user, **kw),
@@ -306,6 +324,8 @@ def deal_detail(request: AuthedRequest, deal_id: int) -> HttpResponse:
     deal = selectors.deal_get(viewer=request.user, deal_id=deal_id)
     pipeline = selectors.pipeline_get(pipeline_id=deal.pipeline_id)
     ctx = {
+        **policy.record_page(request.user, "deal", deal),
+        "person_show": policy.field_access(request.user, "person").show,
         "deal": deal,
         "path_stages": pipeline.active_stages,  # type: ignore[attr-defined]
         "stage_history": selectors.deal_stage_history(deal=deal),
@@ -327,10 +347,21 @@ def deal_edit(request: AuthedRequest, deal_id: int) -> HttpResponse:
     deal = selectors.deal_get_for_update(viewer=request.user, deal_id=deal_id)
     users, pipelines = _users(request), selectors.pipeline_list()
     if request.method == "GET":
-        form = DealForm(viewer=request.user, users=users, pipelines=pipelines, instance=deal)
+        form = DealForm(
+            viewer=request.user,
+            users=users,
+            pipelines=pipelines,
+            instance=deal,
+            access=_access(request, "deal"),
+        )
         return _deal_form_page(request, form, deal)
     form = DealForm(
-        request.POST, viewer=request.user, users=users, pipelines=pipelines, instance=deal
+        request.POST,
+        viewer=request.user,
+        users=users,
+        pipelines=pipelines,
+        instance=deal,
+        access=_access(request, "deal"),
     )
 
     def write(kw: dict[str, Any]) -> Any:
@@ -380,6 +411,7 @@ def lead_list(request: AuthedRequest) -> HttpResponse:
         spec=LEADS,
         select=lambda query: selectors.lead_list(viewer=request.user, query=query),
         template="sales/lead_list.html",
+        access=policy.field_access(request.user, "lead"),
         context=context,
     )
 
@@ -406,8 +438,10 @@ def lead_create(request: AuthedRequest) -> HttpResponse:
     _require_writer(request)
     users = _users(request)
     if request.method == "GET":
-        return _lead_form_page(request, LeadForm(viewer=request.user, users=users))
-    form = LeadForm(request.POST, viewer=request.user, users=users)
+        return _lead_form_page(
+            request, LeadForm(viewer=request.user, users=users, access=_access(request, "lead"))
+        )
+    form = LeadForm(request.POST, viewer=request.user, users=users, access=_access(request, "lead"))
     lead, status = save_form(
         form,
         lambda kw: services.lead_create(actor=request.user, **kw),
@@ -423,6 +457,7 @@ def lead_create(request: AuthedRequest) -> HttpResponse:
 def lead_detail(request: AuthedRequest, lead_id: int) -> HttpResponse:
     lead = selectors.lead_get(viewer=request.user, lead_id=lead_id)
     ctx = {
+        **policy.record_page(request.user, "lead", lead),
         "lead": lead,
         "status_badge": LEAD_BADGES.get(lead.status, "badge-gray"),
         "is_converted": lead.status == Lead.Status.CONVERTED,
@@ -443,9 +478,17 @@ def lead_edit(request: AuthedRequest, lead_id: int) -> HttpResponse:
     lead = selectors.lead_get_for_update(viewer=request.user, lead_id=lead_id)
     users = _users(request)
     if request.method == "GET":
-        form = LeadForm(viewer=request.user, users=users, instance=lead)
+        form = LeadForm(
+            viewer=request.user, users=users, instance=lead, access=_access(request, "lead")
+        )
         return _lead_form_page(request, form, lead)
-    form = LeadForm(request.POST, viewer=request.user, users=users, instance=lead)
+    form = LeadForm(
+        request.POST,
+        viewer=request.user,
+        users=users,
+        instance=lead,
+        access=_access(request, "lead"),
+    )
     saved, status = save_form(
         form,
         lambda kw: services.lead_update(

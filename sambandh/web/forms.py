@@ -60,6 +60,29 @@ def record_ref(obj: Any) -> str:
     return f"{obj} (#{obj.pk})" if obj is not None else ""
 
 
+def restrict_fields(form: forms.Form, access: Any, field_map: dict[str, tuple[str, ...]]) -> None:
+    """Apply the viewer's field access (accounts.policy.FieldAccess) to ``form``: the form
+    fields of a hidden field are removed (never shown, never sent), those of a read-only field
+    are disabled (Django keeps their initial value whatever is posted). ``field_map`` maps the
+    record type's fields to the form fields that show them."""
+    if access is None:
+        return
+    for name, form_fields in field_map.items():
+        if not access.shows(name):
+            for form_field in form_fields:
+                form.fields.pop(form_field, None)
+        elif not access.can_change(name):
+            for form_field in form_fields:
+                if form_field in form.fields:
+                    form.fields[form_field].disabled = True
+
+
+def sendable(form: forms.Form, name: str) -> bool:
+    """Whether the form sends its field ``name`` to the service: present and not read-only."""
+    field = form.fields.get(name)
+    return field is not None and not field.disabled
+
+
 HIDDEN_LINK_HELP = gettext_lazy(
     "Linked to a record you cannot see. Leave this empty to keep that link, or pick another."
 )

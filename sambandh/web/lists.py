@@ -7,8 +7,9 @@ and back into links, so every list page behaves the same way.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urlencode
 
@@ -32,6 +33,9 @@ class Column:
     sort: str = ""  # the selector's ascending sort key, or "" when the column does not sort
     default: bool = True
     fixed: bool = False  # always shown (the record's name)
+    #: The record type's field it shows (core/registry.py), "" when none: a column of a field
+    #: hidden from the viewer is not offered.
+    field: str = ""
 
 
 @dataclass(frozen=True)
@@ -45,6 +49,13 @@ class ListSpec:
 
     def column(self, key: str) -> Column | None:
         return next((c for c in self.columns if c.key == key), None)
+
+    def without(self, hidden: Any) -> ListSpec:
+        """This list without the columns of ``hidden`` fields (a set of field names)."""
+        if not hidden:
+            return self
+        kept = tuple(c for c in self.columns if not (c.field and c.field in hidden))
+        return replace(self, columns=kept)
 
     @property
     def default_columns(self) -> list[str]:
@@ -226,9 +237,14 @@ def list_page(
     select: Any,
     template: str,
     context: dict[str, Any] | None = None,
+    access: Any = None,
 ) -> Any:
     """Render a list page: parse the state, read one page through ``select(query)``, and handle
-    the saved-view actions (POST ``_action=save_view`` / ``delete_view``)."""
+    the saved-view actions (POST ``_action=save_view`` / ``delete_view``). ``access``: the
+    viewer's field access for this record type (accounts.policy.FieldAccess): columns of hidden
+    fields are not offered, and the template gets ``show``."""
+    if access is not None:
+        spec = spec.without(access.hidden)
     if request.method == "POST":
         action = request.POST.get("_action")
         posted = parse_state(spec, request.POST)
@@ -279,6 +295,7 @@ def list_page(
         "saved_views": [(v, state.view_query(v)) for v in views],
         "active_view": active_view,
         "list_error": list_error,
+        "show": access.show if access is not None else defaultdict(lambda: True),
         **(context or {}),
     }
     return render(request, template, ctx)
