@@ -133,8 +133,12 @@ def _mount() -> None:
     from sambandh.accounts.api_access import shares_router
     from sambandh.core import registry
 
+    from sambandh.activities.api_timeline import timeline_router
+
     for record_type in registry.shareable_types():
         api.add_router(f"/{record_type.api_path}", shares_router(record_type))
+    for record_type in registry.timeline_types():
+        api.add_router(f"/{record_type.api_path}", timeline_router(record_type))
 
 
 _mount()

@@ -8,9 +8,7 @@ urlpatterns = [
     path("tokens/", views.tokens, name="tokens"),
     path("tokens/<int:token_id>/revoke/", views.token_revoke, name="token_revoke"),
     path("shares/<str:record_type>/<int:record_id>/", views_shares.shares, name="shares"),
-    path(
-        "shares/<str:record_type>/<int:record_id>/add/", views_shares.share_add, name="share_add"
-    ),
+    path("shares/<str:record_type>/<int:record_id>/add/", views_shares.share_add, name="share_add"),
     path(
         "shares/<str:record_type>/<int:record_id>/<int:share_id>/remove/",
         views_shares.share_remove,

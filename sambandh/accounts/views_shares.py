@@ -88,9 +88,7 @@ def share_add(request: AuthedRequest, record_type: str, record_id: int) -> HttpR
             return _card(request, record_type, record, error=message, status=exc.status)
         messages.error(request, message)
         return redirect(registry.get(record_type).url(record.pk))
-    return _done(
-        request, record_type, record, _("Shared with %(name)s.") % {"name": user or team}
-    )
+    return _done(request, record_type, record, _("Shared with %(name)s.") % {"name": user or team})
 
 
 @page

@@ -87,6 +87,11 @@ class RecordType:
     #: ``(record_type, record_id) -> queryset``: its records that link to that record and show
     #: its name (refreshed when that record is renamed or deleted).
     linking: Callable[[str, int], Any] | None = None
+    #: ``(*, viewer, query) -> Page``: one page of the list as the viewer may see it (its app's
+    #: selector), and the list's columns, filters and sorts (``web.lists.ListSpec``): a type
+    #: that declares them has a list page (``/records/<api_path>/``) without a view of its own.
+    list_select: Callable[..., Any] | None = None
+    list_spec: Any = None
 
     @property
     def model(self) -> Any:

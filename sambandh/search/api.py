@@ -23,7 +23,7 @@ class SearchParams(Schema):
         None,
         max_length=10,
         description="Record types to search, comma-separated or repeated: "
-        + ", ".join(selectors.RECORD_TYPES)
+        + "person, organization, deal, lead (and every searchable record type declared)"
         + ". All of them when absent.",
     )
     limit: int = Field(10, ge=1, le=selectors.MAX_LIMIT)
@@ -46,12 +46,13 @@ def _types(raw: list[str] | None) -> list[str] | None:
     if not raw:
         return None
     wanted = [part.strip() for item in raw for part in item.split(",") if part.strip()]
-    unknown = [name for name in wanted if name not in selectors.RECORD_TYPES]
+    known = selectors.record_types()
+    unknown = [name for name in wanted if name not in known]
     if unknown:
         raise ValidationFailed(
             fields={
                 "types": _("Unknown record type “%(name)s”. Use: %(types)s.")
-                % {"name": unknown[0][:40], "types": ", ".join(selectors.RECORD_TYPES)}
+                % {"name": unknown[0][:40], "types": ", ".join(known)}
             }
         )
     return wanted or None

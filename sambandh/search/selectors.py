@@ -38,23 +38,15 @@ from typing import Any, NamedTuple
 from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import connection
 from django.db.models import BooleanField, ExpressionWrapper, Func, Q
-from django.urls import reverse
 
 from sambandh.accounts.visibility import scope_for, visible_q
+from sambandh.core import registry
 from sambandh.search import text
 from sambandh.search.models import SearchDocument
 
-RECORD_TYPES: tuple[str, ...] = ("person", "organization", "deal", "lead")
 MAX_LIMIT = 50
 # Full-text candidates read before ranking: enough to fill a page after the title matches.
 MIN_CANDIDATES = 50
-_TYPE_ORDER = {name: n for n, name in enumerate(RECORD_TYPES)}
-_URL_NAMES = {
-    "person": "contacts:person_detail",
-    "organization": "contacts:organization_detail",
-    "deal": "sales:deal_detail",
-    "lead": "sales:lead_detail",
-}
 _FIELDS = ("id", "record_type", "record_id", "title", "subtitle", "title_key", "terms")
 _TABLE = SearchDocument._meta.db_table
 # The indexed expressions (migrations 0002 and 0003): the query must spell them exactly so.
@@ -89,8 +81,13 @@ class SearchHit:
     url: str
 
 
+def record_types() -> list[str]:
+    """The searchable record types, in the order their groups are shown (core/registry.py)."""
+    return [t.key for t in registry.searchable_types()]
+
+
 def record_url(record_type: str, record_id: int) -> str:
-    return reverse(_URL_NAMES[record_type], args=[record_id])
+    return registry.get(record_type).url(record_id)
 
 
 def _title_prefix(key: str) -> Sql:
@@ -130,7 +127,7 @@ def _visible_arms(viewer: Any, kinds: list[str]) -> list[_Arm]:
     of the database testing every text match. Splitting an OR into a union never changes the
     result. Each side is compiled to SQL once per search, for its several statements.
     """
-    if scope_for(viewer).everything and len(kinds) == len(RECORD_TYPES):
+    if scope_for(viewer).everything and len(kinds) == len(record_types()):
         return [_Arm(("", []), ("", []))]
     allowed = {
         kind: visible_q(viewer, kind, owner_field="owner_id", id_field="record_id")
@@ -301,13 +298,14 @@ def search(
 ) -> list[SearchHit]:
     """The records ``viewer`` may see that match ``q``, best first, at most ``limit``."""
     parsed = text.parse_query((q or "")[:200])
-    kinds = [kind for kind in RECORD_TYPES if not types or kind in types]
+    kinds = [kind for kind in record_types() if not types or kind in types]
+    order = {kind: n for n, kind in enumerate(kinds)}
     if parsed is None or not kinds:
         return []
     limit = max(1, min(limit, MAX_LIMIT))
     ranked = sorted(
         _candidates(viewer, kinds, parsed, limit),
-        key=lambda r: (_rank(r, parsed), r.title_key, _TYPE_ORDER[r.record_type], r.record_id),
+        key=lambda r: (_rank(r, parsed), r.title_key, order[r.record_type], r.record_id),
     )
     return [
         SearchHit(

@@ -7,20 +7,14 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from sambandh.core import registry
 from sambandh.search import selectors, text
 
 PALETTE_LIMIT = 10
 PAGE_LIMIT = selectors.MAX_LIMIT
-GROUP_LABELS = {
-    "person": _("People"),
-    "organization": _("Organizations"),
-    "deal": _("Deals"),
-    "lead": _("Leads"),
-}
 
 
 def _context(request: HttpRequest, *, limit: int) -> dict[str, Any]:
@@ -28,10 +22,11 @@ def _context(request: HttpRequest, *, limit: int) -> dict[str, Any]:
     raw = request.GET.get("q", "")[:200]
     q = raw.strip()
     kind = request.GET.get("type", "")
-    types = [kind] if kind in selectors.RECORD_TYPES else None
+    labels = {t.key: t.label_plural for t in registry.searchable_types()}
+    types = [kind] if kind in labels else None
     hits = selectors.search(viewer=request.user, q=raw, types=types, limit=limit)
     groups = [
-        {"type": record_type, "label": GROUP_LABELS[record_type], "hits": group}
+        {"type": record_type, "label": labels[record_type], "hits": group}
         for record_type, group in selectors.group_hits(hits)
     ]
     return {
@@ -40,7 +35,7 @@ def _context(request: HttpRequest, *, limit: int) -> dict[str, Any]:
         "groups": groups,
         "count": len(hits),
         "searchable": text.parse_query(q) is not None,
-        "type_choices": list(GROUP_LABELS.items()),
+        "type_choices": list(labels.items()),
     }
 
 

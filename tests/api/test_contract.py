@@ -78,8 +78,13 @@ OPERATIONS = {
             ("get", f"/{records}/{{record_id}}/shares"),
             ("post", f"/{records}/{{record_id}}/shares"),
             ("delete", f"/{records}/{{record_id}}/shares/{{share_id}}"),
+            ("get", f"/{records}/{{record_id}}/timeline"),
         )
     ),
+    # The record type the tests declare (tests/registry_app) is shared like every other.
+    ("get", "/gadgets/{record_id}/shares"),
+    ("post", "/gadgets/{record_id}/shares"),
+    ("delete", "/gadgets/{record_id}/shares/{share_id}"),
 }
 LISTS = [
     "/people",

@@ -129,3 +129,16 @@ def initials(value: object) -> str:
     if len(letters) > 2:
         letters = [letters[0], letters[-1]]
     return "".join(letters)
+
+
+@register.filter
+def cell(row: object, key: str) -> object:
+    """A list cell of a record: its attribute ``key`` (``owner`` shows the user's name)."""
+    value = getattr(row, str(key), "")
+    return "" if value is None else value
+
+
+@register.filter
+def record_url(row: object, record_type: object) -> str:
+    """The page of ``row``, a record of ``record_type`` (a core.registry.RecordType)."""
+    return str(record_type.url(row.pk))  # type: ignore[attr-defined]
