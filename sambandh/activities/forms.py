@@ -116,6 +116,18 @@ class ComposerForm(ServiceForm):
         }
         return labels.get(self.current_kind, gettext_lazy("Save note"))
 
+    def clean(self) -> dict[str, Any]:
+        cd = super().clean() or {}
+        when, minutes = cd.get("occurred_at"), cd.get("duration_minutes")
+        if cd.get("kind") == Activity.Kind.MEETING and when and minutes:
+            try:
+                when + timedelta(minutes=minutes)  # the meeting's end, as to_service sets it
+            except OverflowError:
+                self.add_error(
+                    "duration_minutes", gettext_lazy("The meeting would end after the year 9999.")
+                )
+        return cd
+
     def to_service(self) -> dict[str, Any]:
         cd = self.cleaned_data
         kind = cd["kind"]

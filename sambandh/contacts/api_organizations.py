@@ -20,6 +20,7 @@ from sambandh.contacts.schemas import (
     OrganizationPatch,
 )
 from sambandh.core.api import expected_version, page_out, with_etag
+from sambandh.core.ids import RecordId
 from sambandh.core.listing import ListQuery
 from sambandh.core.pagination import clamp_limit
 
@@ -76,8 +77,8 @@ class OrganizationFilters(Schema):
     name: str | None = Field(None, max_length=200, description="Name contains")
     domain: str | None = Field(None, max_length=253)
     industry: str | None = Field(None, max_length=100)
-    parent_id: int | None = None
-    owner_id: int | None = None
+    parent_id: RecordId | None = None
+    owner_id: RecordId | None = None
     tag: str | None = Field(None, max_length=60)
     country: str | None = Field(None, max_length=2)
 
@@ -114,14 +115,14 @@ def create_organization(
     return Status(201, organization_out(org))
 
 
-@router.get("/{int:organization_id}", response={200: OrganizationOut, **ERRORS})
+@router.get("/{id:organization_id}", response={200: OrganizationOut, **ERRORS})
 def get_organization(request: HttpRequest, response: HttpResponse, organization_id: int) -> Any:
     org = selectors.organization_get(viewer=viewer(request), organization_id=organization_id)
     with_etag(response, org.version)
     return organization_out(org)
 
 
-@router.patch("/{int:organization_id}", response={200: OrganizationOut, **ERRORS})
+@router.patch("/{id:organization_id}", response={200: OrganizationOut, **ERRORS})
 def update_organization(
     request: HttpRequest, response: HttpResponse, organization_id: int, payload: OrganizationPatch
 ) -> Any:
@@ -143,7 +144,7 @@ def update_organization(
     return organization_out(org)
 
 
-@router.delete("/{int:organization_id}", response={204: None, **ERRORS})
+@router.delete("/{id:organization_id}", response={204: None, **ERRORS})
 def delete_organization(
     request: HttpRequest, organization_id: int, version: int | None = None
 ) -> Any:
