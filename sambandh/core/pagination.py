@@ -74,9 +74,10 @@ def decode_cursor(cursor: str, qs: QuerySet[Any], order: list[str]) -> list[Any]
 
 
 def _storable(field: Any, value: Any) -> Any:
-    """``value`` if the database can compare a column with it; raises ValueError for what
-    ``to_python`` accepts but the driver cannot bind (an integer beyond 64 bits, a time UTC
-    cannot hold, a decimal wider than its column). A cursor we issued never holds those."""
+    """``value`` (a time in UTC) if the database can compare a column with it; raises for what
+    ``to_python`` accepts but the driver cannot bind: an integer beyond 64 bits, a time without
+    an offset or one UTC cannot hold, a decimal wider than its column. A cursor we issued never
+    holds those."""
     if isinstance(value, bool):
         return value
     if isinstance(value, int) and not -MAX_ID - 1 <= value <= MAX_ID:
