@@ -2,19 +2,71 @@
 
 from __future__ import annotations
 
+import functools
+import json
 import logging
+import math
+from collections.abc import Callable
+from typing import Any
 
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.parser import Parser
 
 from sambandh.accounts.api_auth import BearerToken
 from sambandh.core.api import error_payload
-from sambandh.core.errors import ServiceError
+from sambandh.core.errors import ServiceError, ValidationFailed
 
 logger = logging.getLogger(__name__)
+
+#: How deep a request body may nest. Every body the API takes is at most three levels deep (an
+#: object, a list in it, the objects of that list); a deeper one is refused before validation
+#: walks it (a body nested thousands deep would otherwise meet Python's recursion limit, or the
+#: database's JSON functions' depth limit, as a server error).
+MAX_BODY_DEPTH = 32
+
+
+def _finite(text: str) -> float:
+    number = float(text)
+    if not math.isfinite(number):  # 1e400: JSON has no spelling for what it becomes
+        raise ValueError(text)
+    return number
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(name)  # NaN, Infinity, -Infinity: Python reads them, JSON has no such thing
+
+
+def _depth_at_most(data: Any, limit: int) -> bool:
+    """Whether ``data`` nests at most ``limit`` objects and lists deep (walked level by level,
+    without recursion)."""
+    level = [data] if isinstance(data, dict | list) else []
+    for _level in range(limit):
+        if not level:
+            return True
+        level = [
+            child
+            for node in level
+            for child in (node.values() if isinstance(node, dict) else node)
+            if isinstance(child, dict | list)
+        ]
+    return not level
+
+
+class JsonParser(Parser):
+    """ninja's JSON body parser, stricter: standard JSON only (no NaN or Infinity, no number too
+    large for a float) and at most MAX_BODY_DEPTH levels deep. ninja answers whatever it raises
+    as a 400 "Cannot parse request body"."""
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        data = json.loads(request.body, parse_float=_finite, parse_constant=_refuse_constant)
+        if not _depth_at_most(data, MAX_BODY_DEPTH):
+            raise ValueError("the body is nested too deep")
+        return data
+
 
 api = NinjaAPI(
     title="Sambandh API",
@@ -30,6 +82,7 @@ api = NinjaAPI(
     urls_namespace="api",
     docs_url="/docs",
     openapi_url="/openapi.json",
+    parser=JsonParser(),
 )
 
 
@@ -86,6 +139,13 @@ def on_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
     return _error(request, 413, "too_large", _("The request body is too large."))
 
 
+@api.exception_handler(SuspiciousOperation)
+def on_suspicious(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
+    """Django's refusals of a malformed request (more query parameters than
+    DATA_UPLOAD_MAX_NUMBER_FIELDS, ...), which it answers 400 outside the API."""
+    return _error(request, 400, "bad_request", _("The request is not valid."))
+
+
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     code = {
@@ -112,6 +172,37 @@ def not_found_view(request: HttpRequest, rest: str = "") -> HttpResponse:
     return _error(request, 404, "not_found", _("No such API path."))
 
 
+def _declared_query(operation: Any) -> frozenset[str]:
+    """The query parameters an operation declares: its Query schemas' fields and its plain
+    scalar arguments (DELETE's ``version``)."""
+    names: set[str] = set()
+    for model in operation.models:
+        if model.__ninja_param_source__ == "query":
+            flat = getattr(model, "__ninja_flatten_map__", None)
+            names.update(flat or (f.alias or name for name, f in model.model_fields.items()))
+    return frozenset(names)
+
+
+def refuse_unknown_query(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Every operation answers 422 naming each query parameter it does not declare, as unknown
+    body fields are (StrictSchema): a misspelt or unsupported filter would otherwise be
+    ignored, and a list would answer everything. Runs after authentication and after the
+    declared parameters are validated, inside the operation (so its errors get the envelope)."""
+    declared = _declared_query(view._ninja_operation)  # type: ignore[attr-defined]
+
+    @functools.wraps(view)
+    def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        unknown = [name for name in request.GET if name not in declared]
+        if unknown:
+            raise ValidationFailed(fields={name[:100]: _("Unknown field.") for name in unknown})
+        return view(request, *args, **kwargs)
+
+    return checked
+
+
+api.add_decorator(refuse_unknown_query, mode="operation")
+
+
 def _mount() -> None:
     """Each domain app's router, added here: config is the only place that knows them all."""
     from importlib import import_module
@@ -131,9 +222,8 @@ def _mount() -> None:
     ):
         api.add_router(prefix, import_module(module).router)
     from sambandh.accounts.api_access import shares_router
-    from sambandh.core import registry
-
     from sambandh.activities.api_timeline import timeline_router
+    from sambandh.core import registry
 
     for record_type in registry.shareable_types():
         api.add_router(f"/{record_type.api_path}", shares_router(record_type))

@@ -72,7 +72,7 @@ def get_me(request: HttpRequest) -> Any:
     return user_out(viewer(request))
 
 
-@router.get("/{int:user_id}", response={200: UserOut, **ERRORS})
+@router.get("/{id:user_id}", response={200: UserOut, **ERRORS})
 def get_user(request: HttpRequest, user_id: int) -> Any:
     user = selectors.user_get(viewer=viewer(request), user_id=user_id)
     if user is None:

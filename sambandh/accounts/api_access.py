@@ -17,6 +17,7 @@ from sambandh.accounts.selectors import user_get
 from sambandh.core import registry
 from sambandh.core.api import ErrorOut, StrictSchema
 from sambandh.core.errors import ValidationFailed
+from sambandh.core.ids import RecordId
 
 ERRORS: dict[int, Any] = {k: ErrorOut for k in (401, 403, 404, 413, 422)}
 ROLE_HELP = "Roles: manager, sales_rep, support_agent, marketer, read_only."
@@ -128,8 +129,8 @@ def list_record_types(request: HttpRequest) -> Any:
 
 # --- shares --------------------------------------------------------------------------------------
 class ShareIn(StrictSchema):
-    user_id: int | None = Field(None, ge=1, le=2**63 - 1)
-    team_id: int | None = Field(None, ge=1, le=2**63 - 1)
+    user_id: RecordId | None = None
+    team_id: RecordId | None = None
     access: Literal["read", "edit"] = "read"
 
 
@@ -185,7 +186,7 @@ def shares_router(rt: registry.RecordType) -> Router:
     key = rt.key
 
     @shares.get(
-        "/{int:record_id}/shares",
+        "/{id:record_id}/shares",
         response={200: SharePage, **ERRORS},
         operation_id=f"list_{key}_shares",
     )
@@ -197,7 +198,7 @@ def shares_router(rt: registry.RecordType) -> Router:
         return {"items": [share_out(s) for s in items], "next": None}
 
     @shares.post(
-        "/{int:record_id}/shares",
+        "/{id:record_id}/shares",
         response={201: ShareOut, **ERRORS},
         operation_id=f"add_{key}_share",
     )
@@ -220,7 +221,7 @@ def shares_router(rt: registry.RecordType) -> Router:
         return Status(201, share_out(share))
 
     @shares.delete(
-        "/{int:record_id}/shares/{int:share_id}",
+        "/{id:record_id}/shares/{id:share_id}",
         response={204: None, **ERRORS},
         operation_id=f"remove_{key}_share",
     )

@@ -6,11 +6,11 @@ app_name = "accounts"
 urlpatterns = [
     path("", views.profile, name="profile"),
     path("tokens/", views.tokens, name="tokens"),
-    path("tokens/<int:token_id>/revoke/", views.token_revoke, name="token_revoke"),
-    path("shares/<str:record_type>/<int:record_id>/", views_shares.shares, name="shares"),
-    path("shares/<str:record_type>/<int:record_id>/add/", views_shares.share_add, name="share_add"),
+    path("tokens/<id:token_id>/revoke/", views.token_revoke, name="token_revoke"),
+    path("shares/<str:record_type>/<id:record_id>/", views_shares.shares, name="shares"),
+    path("shares/<str:record_type>/<id:record_id>/add/", views_shares.share_add, name="share_add"),
     path(
-        "shares/<str:record_type>/<int:record_id>/<int:share_id>/remove/",
+        "shares/<str:record_type>/<id:record_id>/<id:share_id>/remove/",
         views_shares.share_remove,
         name="share_remove",
     ),

@@ -17,6 +17,7 @@ from sambandh.activities import selectors, services
 from sambandh.activities.schemas import ActivityIn, ActivityOut, ActivityPatch
 from sambandh.core.api import ErrorOut, expected_version, page_out, with_etag
 from sambandh.core.errors import ValidationFailed
+from sambandh.core.ids import RecordId
 from sambandh.core.listing import ListQuery
 from sambandh.core.pagination import clamp_limit
 
@@ -86,12 +87,12 @@ class ActivityPage(Schema):
 class LinkFilters(Schema):
     limit: int = Field(50, ge=1, le=200)
     cursor: str | None = Field(None, max_length=500)
-    person_id: int | None = None
-    organization_id: int | None = None
-    deal_id: int | None = None
-    lead_id: int | None = None
-    owner_id: int | None = None
-    assignee_id: int | None = None
+    person_id: RecordId | None = None
+    organization_id: RecordId | None = None
+    deal_id: RecordId | None = None
+    lead_id: RecordId | None = None
+    owner_id: RecordId | None = None
+    assignee_id: RecordId | None = None
     done: bool | None = Field(None, description="Tasks done (true) or open (false).")
 
 
@@ -126,14 +127,14 @@ def create_activity(request: HttpRequest, response: HttpResponse, payload: Activ
     return Status(201, activity_out(activity))
 
 
-@router.get("/{int:activity_id}", response={200: ActivityOut, **ERRORS})
+@router.get("/{id:activity_id}", response={200: ActivityOut, **ERRORS})
 def get_activity(request: HttpRequest, response: HttpResponse, activity_id: int) -> Any:
     activity = selectors.activity_get(viewer=viewer(request), activity_id=activity_id)
     with_etag(response, activity.version)
     return activity_out(activity)
 
 
-@router.patch("/{int:activity_id}", response={200: ActivityOut, **ERRORS})
+@router.patch("/{id:activity_id}", response={200: ActivityOut, **ERRORS})
 def update_activity(
     request: HttpRequest, response: HttpResponse, activity_id: int, payload: ActivityPatch
 ) -> Any:
@@ -150,7 +151,7 @@ def update_activity(
     return activity_out(activity)
 
 
-@router.delete("/{int:activity_id}", response={204: None, **ERRORS})
+@router.delete("/{id:activity_id}", response={204: None, **ERRORS})
 def delete_activity(request: HttpRequest, activity_id: int, version: int | None = None) -> Any:
     activity = selectors.activity_get_for_update(viewer=viewer(request), activity_id=activity_id)
     services.activity_delete(

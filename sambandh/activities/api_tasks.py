@@ -53,12 +53,12 @@ def create_task(request: HttpRequest, response: HttpResponse, payload: TaskIn) -
     return Status(201, _answer(request, response, task.pk))
 
 
-@router.get("/{int:task_id}", response={200: ActivityOut, **ERRORS})
+@router.get("/{id:task_id}", response={200: ActivityOut, **ERRORS})
 def get_task(request: HttpRequest, response: HttpResponse, task_id: int) -> Any:
     return _answer(request, response, task_id)
 
 
-@router.patch("/{int:task_id}", response={200: ActivityOut, **ERRORS})
+@router.patch("/{id:task_id}", response={200: ActivityOut, **ERRORS})
 def update_task(
     request: HttpRequest, response: HttpResponse, task_id: int, payload: TaskPatch
 ) -> Any:
@@ -73,7 +73,7 @@ def update_task(
     return _answer(request, response, task_id)
 
 
-@router.delete("/{int:task_id}", response={204: None, **ERRORS})
+@router.delete("/{id:task_id}", response={204: None, **ERRORS})
 def delete_task(request: HttpRequest, task_id: int, version: int | None = None) -> Any:
     task = selectors.activity_get_for_update(viewer=viewer(request), activity_id=task_id, kind=TASK)
     services.activity_delete(
@@ -101,7 +101,7 @@ def _set_done(
     return _answer(request, response, task_id)
 
 
-@router.post("/{int:task_id}/complete", response={200: ActivityOut, **ERRORS})
+@router.post("/{id:task_id}/complete", response={200: ActivityOut, **ERRORS})
 def complete_task(
     request: HttpRequest, response: HttpResponse, task_id: int, payload: VersionIn | None = None
 ) -> Any:
@@ -109,7 +109,7 @@ def complete_task(
     return _set_done(request, response, task_id, payload, True)
 
 
-@router.post("/{int:task_id}/reopen", response={200: ActivityOut, **ERRORS})
+@router.post("/{id:task_id}/reopen", response={200: ActivityOut, **ERRORS})
 def reopen_task(
     request: HttpRequest, response: HttpResponse, task_id: int, payload: VersionIn | None = None
 ) -> Any:

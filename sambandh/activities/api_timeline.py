@@ -65,7 +65,7 @@ def timeline_router(rt: registry.RecordType) -> Router:
     router = Router(tags=[str(rt.api_path)])
 
     @router.get(
-        "/{int:record_id}/timeline",
+        "/{id:record_id}/timeline",
         response={200: TimelinePage, **ERRORS},
         operation_id=f"{rt.key}_timeline",
     )

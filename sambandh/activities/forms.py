@@ -14,6 +14,7 @@ from sambandh.activities.models import Activity
 from sambandh.activities.selectors import Timeline, timeline
 from sambandh.core import registry
 from sambandh.core.errors import NotFound, ValidationFailed
+from sambandh.core.ids import id_or_none
 from sambandh.web.forms import ServiceForm, VersionField, with_blank
 
 #: The composer's tabs, in order.
@@ -39,12 +40,7 @@ def timeline_record(*, viewer: Any, record_type: str, record_id: Any) -> Any:
     """The record whose timeline is shown, read through its selector (so the viewer may see it)."""
     rt = registry.find(record_type)
     visible = rt.visible if rt is not None and rt.activity_link else None
-    try:
-        pk = int(record_id)
-    except (TypeError, ValueError):
-        pk = None
-    if pk is not None and not 0 < pk < 2**63:
-        pk = None
+    pk = id_or_none(record_id)
     record = visible(viewer).filter(pk=pk).first() if visible and pk else None
     if record is None:
         raise NotFound()
@@ -114,6 +110,18 @@ class ComposerForm(ServiceForm):
             Activity.Kind.MEETING: gettext_lazy("Log meeting"),
         }
         return labels.get(self.current_kind, gettext_lazy("Save note"))
+
+    def clean(self) -> dict[str, Any]:
+        cd = super().clean() or {}
+        when, minutes = cd.get("occurred_at"), cd.get("duration_minutes")
+        if cd.get("kind") == Activity.Kind.MEETING and when and minutes:
+            try:
+                when + timedelta(minutes=minutes)  # the meeting's end, as to_service sets it
+            except OverflowError:
+                self.add_error(
+                    "duration_minutes", gettext_lazy("The meeting would end after the year 9999.")
+                )
+        return cd
 
     def to_service(self) -> dict[str, Any]:
         cd = self.cleaned_data

@@ -13,6 +13,7 @@ from ninja import Schema
 from pydantic import AwareDatetime, Field
 
 from sambandh.core.api import StrictSchema
+from sambandh.core.ids import RecordId
 
 TIME_HELP = "ISO 8601 with an offset, e.g. 2025-03-01T10:00:00+05:30; answered in UTC."
 
@@ -31,11 +32,11 @@ class ActivityFields(StrictSchema):
     direction: Literal["", "in", "out"] | None = None
     outcome: str | None = Field(None, max_length=100)
     due_at: AwareDatetime | None = Field(None, description=TIME_HELP)
-    assignee_id: int | None = None
-    person_id: int | None = None
-    organization_id: int | None = None
-    deal_id: int | None = None
-    lead_id: int | None = None
+    assignee_id: RecordId | None = None
+    person_id: RecordId | None = None
+    organization_id: RecordId | None = None
+    deal_id: RecordId | None = None
+    lead_id: RecordId | None = None
     custom: dict[str, Any] | None = None
 
 

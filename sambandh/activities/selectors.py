@@ -16,10 +16,11 @@ from sambandh.accounts.models import User
 from sambandh.accounts.visibility import scope_for, visible_q
 from sambandh.activities.models import NO_DUE_DATE, Activity
 from sambandh.contacts.models import Organization, Person
-from sambandh.contacts.selectors import _int
 from sambandh.core import registry
+from sambandh.core.cleaning import clean_datetime
 from sambandh.core.errors import Forbidden, NotFound, ValidationFailed
 from sambandh.core.expressions import InlineValue
+from sambandh.core.ids import MAX_ID, parse_id
 from sambandh.core.listing import ListQuery, sort_order
 from sambandh.core.pagination import Page, paginate
 from sambandh.sales.models import Deal, Lead, StageChange
@@ -60,7 +61,7 @@ def activities_visible(viewer: User) -> QuerySet[Activity]:
 def _filters(qs: QuerySet[Activity], f: dict[str, Any]) -> QuerySet[Activity]:
     for name in ("person_id", "organization_id", "deal_id", "lead_id", "assignee_id", "owner_id"):
         if value := f.get(name):
-            qs = qs.filter(**{name: _int(value, name)})
+            qs = qs.filter(**{name: parse_id(value, name)})
     if kind := f.get("kind"):
         if kind not in Activity.Kind.values:
             raise ValidationFailed(fields={"kind": _("Not an activity kind.")})
@@ -253,14 +254,20 @@ class Timeline:
 
 
 def _parse_before(before: str | None) -> tuple[datetime, int] | None:
+    """``<time>_<activity id>`` (the id is 0 after a stage change), or ValidationFailed: also for
+    a time UTC cannot hold or an id beyond 64 bits, which the database could not compare."""
     if not before:
         return None
+    not_valid = ValidationFailed(fields={"before": _("Not valid.")})
+    stamp, _sep, pk = before.rpartition("_")
     try:
-        stamp, _sep, pk = before.rpartition("_")
-        at = datetime.fromisoformat(stamp)
-        return (at if timezone.is_aware(at) else timezone.make_aware(at, UTC), int(pk))
+        at, number = datetime.fromisoformat(stamp), int(pk)
     except ValueError:
-        raise ValidationFailed(fields={"before": _("Not valid.")}) from None
+        raise not_valid from None
+    if not 0 <= number <= MAX_ID:
+        raise not_valid
+    at = at if timezone.is_aware(at) else at.replace(tzinfo=UTC)
+    return clean_datetime(at, field="before"), number
 
 
 def timeline(

@@ -15,7 +15,7 @@ from sambandh.accounts.visibility import visible_q
 from sambandh.activities.models import Activity
 from sambandh.core import registry
 from sambandh.core.audit import audit_record, diff_fields
-from sambandh.core.cleaning import clean_long_text, clean_text
+from sambandh.core.cleaning import clean_datetime, clean_long_text, clean_text
 from sambandh.core.errors import Forbidden, ValidationFailed
 from sambandh.core.records import FieldErrors, bump_version, clean_custom, lock_for_update
 
@@ -35,7 +35,7 @@ def _aware(value: Any, field: str, errors: FieldErrors) -> datetime | None:
     if timezone.is_naive(value):
         # A time without a zone is the writer's local time (the active zone of the request).
         value = timezone.make_aware(value)
-    return value
+    return errors.run(clean_datetime, value, field=field)
 
 
 def _clean_activity(

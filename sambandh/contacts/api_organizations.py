@@ -21,6 +21,7 @@ from sambandh.contacts.schemas import (
     OrganizationPatch,
 )
 from sambandh.core.api import expected_version, page_out, with_etag
+from sambandh.core.ids import RecordId
 from sambandh.core.listing import ListQuery
 from sambandh.core.pagination import clamp_limit
 
@@ -94,8 +95,8 @@ class OrganizationFilters(Schema):
     name: str | None = Field(None, max_length=200, description="Name contains")
     domain: str | None = Field(None, max_length=253)
     industry: str | None = Field(None, max_length=100)
-    parent_id: int | None = None
-    owner_id: int | None = None
+    parent_id: RecordId | None = None
+    owner_id: RecordId | None = None
     tag: str | None = Field(None, max_length=60)
     country: str | None = Field(None, max_length=2)
 
@@ -131,12 +132,12 @@ def create_organization(
     return Status(201, _record(request, response, org.pk, written=True))
 
 
-@router.get("/{int:organization_id}", response={200: OrganizationOut, **ERRORS})
+@router.get("/{id:organization_id}", response={200: OrganizationOut, **ERRORS})
 def get_organization(request: HttpRequest, response: HttpResponse, organization_id: int) -> Any:
     return _record(request, response, organization_id)
 
 
-@router.patch("/{int:organization_id}", response={200: OrganizationOut, **ERRORS})
+@router.patch("/{id:organization_id}", response={200: OrganizationOut, **ERRORS})
 def update_organization(
     request: HttpRequest, response: HttpResponse, organization_id: int, payload: OrganizationPatch
 ) -> Any:
@@ -156,7 +157,7 @@ def update_organization(
     return _record(request, response, organization_id, written=True)
 
 
-@router.delete("/{int:organization_id}", response={204: None, **ERRORS})
+@router.delete("/{id:organization_id}", response={204: None, **ERRORS})
 def delete_organization(
     request: HttpRequest, organization_id: int, version: int | None = None
 ) -> Any:

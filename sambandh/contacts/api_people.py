@@ -16,6 +16,7 @@ from sambandh.contacts import selectors, services
 from sambandh.contacts.schemas import PersonIn, PersonListItem, PersonOut, PersonPatch
 from sambandh.core.api import ErrorOut, expected_version, page_out, with_etag
 from sambandh.core.errors import NotFound, ValidationFailed
+from sambandh.core.ids import RecordId
 from sambandh.core.listing import ListQuery
 from sambandh.core.pagination import clamp_limit
 
@@ -95,8 +96,8 @@ class PersonFilters(Schema):
     sort: str = Field("name", max_length=20, description=", ".join(selectors.PERSON_SORTS))
     name: str | None = Field(None, max_length=200, description="Name contains")
     email: str | None = Field(None, max_length=254)
-    organization_id: int | None = None
-    owner_id: int | None = None
+    organization_id: RecordId | None = None
+    owner_id: RecordId | None = None
     tag: str | None = Field(None, max_length=60)
     country: str | None = Field(None, max_length=2)
 
@@ -130,12 +131,12 @@ def create_person(request: HttpRequest, response: HttpResponse, payload: PersonI
     return person_record(request, person.pk, status=201, written=True)
 
 
-@router.get("/{int:person_id}", response={200: PersonOut, **ERRORS})
+@router.get("/{id:person_id}", response={200: PersonOut, **ERRORS})
 def get_person(request: HttpRequest, person_id: int) -> Any:
     return person_record(request, person_id)
 
 
-@router.patch("/{int:person_id}", response={200: PersonOut, **ERRORS})
+@router.patch("/{id:person_id}", response={200: PersonOut, **ERRORS})
 def update_person(
     request: HttpRequest, response: HttpResponse, person_id: int, payload: PersonPatch
 ) -> Any:
@@ -148,7 +149,7 @@ def update_person(
     return person_record(request, person_id, written=True)
 
 
-@router.delete("/{int:person_id}", response={204: None, **ERRORS})
+@router.delete("/{id:person_id}", response={204: None, **ERRORS})
 def delete_person(request: HttpRequest, person_id: int, version: int | None = None) -> Any:
     person = selectors.person_get_for_update(viewer=viewer(request), person_id=person_id)
     services.person_delete(

@@ -61,14 +61,14 @@ def create_tag(request: HttpRequest, response: HttpResponse, payload: TagIn) -> 
     return Status(201, tag_out(tag))
 
 
-@router.get("/{int:tag_id}", response={200: TagOut, **ERRORS})
+@router.get("/{id:tag_id}", response={200: TagOut, **ERRORS})
 def get_tag(request: HttpRequest, response: HttpResponse, tag_id: int) -> Any:
     tag = selectors.tag_get(tag_id=tag_id)
     with_etag(response, tag.version)
     return tag_out(tag)
 
 
-@router.patch("/{int:tag_id}", response={200: TagOut, **ERRORS})
+@router.patch("/{id:tag_id}", response={200: TagOut, **ERRORS})
 def update_tag(request: HttpRequest, response: HttpResponse, tag_id: int, payload: TagPatch) -> Any:
     tag = selectors.tag_get_for_update(viewer=viewer(request), tag_id=tag_id)
     tag = services_tags.tag_update(
@@ -82,7 +82,7 @@ def update_tag(request: HttpRequest, response: HttpResponse, tag_id: int, payloa
     return tag_out(tag)
 
 
-@router.delete("/{int:tag_id}", response={204: None, **ERRORS})
+@router.delete("/{id:tag_id}", response={204: None, **ERRORS})
 def delete_tag(request: HttpRequest, tag_id: int, version: int | None = None) -> Any:
     tag = selectors.tag_get_for_update(viewer=viewer(request), tag_id=tag_id)
     services_tags.tag_delete(

@@ -9,6 +9,7 @@ from ninja import Schema
 from pydantic import Field
 
 from sambandh.core.api import StrictSchema
+from sambandh.core.ids import RecordId
 
 
 class EmailSchema(StrictSchema):
@@ -54,7 +55,7 @@ class PersonIn(StrictSchema):
     given_name: str | None = Field(None, max_length=100)
     family_name: str | None = Field(None, max_length=100)
     job_title: str | None = Field(None, max_length=150)
-    organization_id: int | None = None
+    organization_id: RecordId | None = None
     emails: list[EmailSchema] | None = Field(None, max_length=20)
     phones: list[PhoneSchema] | None = Field(None, max_length=20)
     addresses: list[AddressSchema] | None = Field(None, max_length=20)
@@ -65,7 +66,7 @@ class PersonIn(StrictSchema):
     source: str | None = Field(None, max_length=100)
     description: str | None = Field(None, max_length=100_000)
     tags: list[str] | None = Field(None, max_length=50)
-    owner_id: int | None = None
+    owner_id: RecordId | None = None
     custom: dict[str, Any] | None = None
 
 
@@ -120,14 +121,14 @@ class OrganizationIn(StrictSchema):
     industry: str | None = Field(None, max_length=100)
     size: str | None = Field(None, max_length=12)
     description: str | None = Field(None, max_length=100_000)
-    parent_id: int | None = None
+    parent_id: RecordId | None = None
     country: str | None = Field(None, max_length=2)
     currency: str | None = Field(None, max_length=3)
     emails: list[EmailSchema] | None = Field(None, max_length=20)
     phones: list[PhoneSchema] | None = Field(None, max_length=20)
     addresses: list[AddressSchema] | None = Field(None, max_length=20)
     tags: list[str] | None = Field(None, max_length=50)
-    owner_id: int | None = None
+    owner_id: RecordId | None = None
     custom: dict[str, Any] | None = None
 
 

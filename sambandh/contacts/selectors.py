@@ -32,7 +32,8 @@ from sambandh.contacts.models import (
 )
 from sambandh.contacts.record_json import person_json_sql
 from sambandh.core.compiled import CompiledQuery, Placeholders
-from sambandh.core.errors import Forbidden, NotFound, ValidationFailed
+from sambandh.core.errors import Forbidden, NotFound
+from sambandh.core.ids import parse_id
 from sambandh.core.listing import ListQuery, sort_order
 from sambandh.core.pagination import Page, paginate
 
@@ -54,11 +55,8 @@ ORGANIZATION_SORTS = {
 }
 
 
-def _int(value: Any, field: str) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise ValidationFailed(fields={field: _("Enter a whole number.")}) from None
+#: The older name of ``parse_id``, still imported elsewhere.
+_int = parse_id
 
 
 def people_visible(viewer: User) -> QuerySet[Person]:
@@ -71,7 +69,7 @@ def organizations_visible(viewer: User) -> QuerySet[Organization]:
 
 def _common_filters(qs: QuerySet[Any], filters: dict[str, Any], name_field: str) -> QuerySet[Any]:
     if owner := filters.get("owner_id"):
-        qs = qs.filter(owner_id=_int(owner, "owner_id"))
+        qs = qs.filter(owner_id=parse_id(owner, "owner_id"))
     if tag := filters.get("tag"):
         qs = qs.filter(tags__name__iexact=str(tag))
     if country := filters.get("country"):
@@ -85,7 +83,7 @@ def person_list(*, viewer: User, query: ListQuery) -> Page[Person]:
     policy.check_list(viewer, "person", query.filters, query.sort)
     qs = _common_filters(Person.objects.all(), query.filters, "full_name")
     if org := query.filters.get("organization_id"):
-        qs = qs.filter(organization_id=_int(org, "organization_id"))
+        qs = qs.filter(organization_id=parse_id(org, "organization_id"))
     if email := (query.filters.get("email") or "").strip().lower():
         qs = qs.filter(email=email)
     # Owners are fetched apart (one query for the page): joined, SQLite's planner starts from
@@ -221,7 +219,7 @@ def organization_list(*, viewer: User, query: ListQuery) -> Page[Organization]:
     policy.check_list(viewer, "organization", query.filters, query.sort)
     qs = _common_filters(Organization.objects.all(), query.filters, "name")
     if parent := query.filters.get("parent_id"):
-        qs = qs.filter(parent_id=_int(parent, "parent_id"))
+        qs = qs.filter(parent_id=parse_id(parent, "parent_id"))
     if domain := (query.filters.get("domain") or "").strip().lower():
         qs = qs.filter(domain=domain)
     if industry := (query.filters.get("industry") or "").strip():

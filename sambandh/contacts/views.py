@@ -19,6 +19,7 @@ from sambandh.accounts.selectors import user_list
 from sambandh.activities.forms import panel_context
 from sambandh.contacts import selectors, services
 from sambandh.contacts.forms import OrganizationForm, PersonForm
+from sambandh.core.ids import id_or_none
 from sambandh.core.listing import ListQuery
 from sambandh.sales import selectors as sales_selectors
 from sambandh.web.forms import language_choices, record_ref
@@ -136,8 +137,8 @@ def person_create(request: AuthedRequest) -> HttpResponse:
     users = _users(request)
     if request.method == "GET":
         initial: dict[str, Any] = {}
-        org_id = request.GET.get("organization")
-        if org_id and org_id.isdigit():
+        org_id = id_or_none(request.GET.get("organization"))
+        if org_id is not None:
             org = selectors.organizations_visible(request.user).filter(pk=org_id).first()
             initial["organization"] = record_ref(org) if org else ""
         form = PersonForm(

@@ -4,3 +4,7 @@ from django.apps import AppConfig
 class CoreConfig(AppConfig):
     name = "sambandh.core"
     label = "core"
+
+    def ready(self) -> None:
+        # Registers the ``id`` path converter before any URLconf is read.
+        from sambandh.core import ids  # noqa: F401

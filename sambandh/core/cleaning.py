@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import zoneinfo
+from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from functools import cache
 
@@ -15,6 +16,7 @@ import phonenumbers
 from babel import Locale, UnknownLocaleError
 from babel.numbers import get_currency_precision, list_currencies
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from email_validator import EmailNotValidError, validate_email
 
@@ -135,6 +137,20 @@ def clean_amount(value: object, *, currency: str, field: str = "amount") -> Deci
             }
         )
     return amount.quantize(quantum)
+
+
+def clean_datetime(value: datetime, *, field: str) -> datetime:
+    """An aware time as it is stored: in UTC. A time without a zone, or one UTC cannot hold
+    (``0001-01-01T00:00+14:00`` is in the year 0 there, ``9999-12-31T23:59-14:00`` in 10000), is
+    refused naming ``field``: the database driver would raise converting it."""
+    if timezone.is_naive(value):
+        raise ValidationFailed(fields={field: _("Enter a time with its UTC offset.")})
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        raise ValidationFailed(
+            fields={field: _("Enter a time from the year 1 to 9999 in UTC.")}
+        ) from None
 
 
 @cache

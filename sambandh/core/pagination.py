@@ -12,16 +12,21 @@ import json
 import operator
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
 from functools import reduce
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.validators import DecimalValidator
 from django.db import connections
 from django.db.models import F, Q, QuerySet
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
 from django.utils.translation import gettext as _
 
+from sambandh.core.cleaning import clean_datetime
 from sambandh.core.errors import ValidationFailed
+from sambandh.core.ids import MAX_ID
 
 MAX_LIMIT = 200
 
@@ -64,10 +69,26 @@ def decode_cursor(cursor: str, qs: QuerySet[Any], order: list[str]) -> list[Any]
         if field.is_relation:
             field = field.target_field
         try:
-            values.append(None if value is None else field.to_python(value))
-        except (ValidationError, TypeError, ValueError):
+            values.append(None if value is None else _storable(field, field.to_python(value)))
+        except (ValidationError, ValidationFailed, TypeError, ValueError):
             raise error from None
     return values
+
+
+def _storable(field: Any, value: Any) -> Any:
+    """``value`` (a time in UTC) if the database can compare a column with it; raises for what
+    ``to_python`` accepts but the driver cannot bind: an integer beyond 64 bits, a time without
+    an offset or one UTC cannot hold, a decimal wider than its column. A cursor we issued never
+    holds those."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int) and not -MAX_ID - 1 <= value <= MAX_ID:
+        raise ValueError(value)
+    if isinstance(value, datetime):
+        return clean_datetime(value, field="cursor")
+    if isinstance(value, Decimal) and getattr(field, "max_digits", None) is not None:
+        DecimalValidator(field.max_digits, field.decimal_places)(value)
+    return value
 
 
 def _after(order: list[str], values: list[Any]) -> Q | Any:

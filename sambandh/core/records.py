@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 from django.db.models import Model
@@ -27,8 +28,18 @@ def bump_version(instance: Any) -> None:
     instance.updated_at = timezone.now()
 
 
+def _plain(value: Any) -> bool:
+    """A value a custom field holds: text, a whole number, a finite number, true/false or null
+    (a float that is not finite has no JSON spelling: the database would refuse it)."""
+    if isinstance(value, float):
+        return math.isfinite(value)
+    return value is None or isinstance(value, str | int | bool)
+
+
 def clean_custom(value: Any, *, field: str = "custom") -> dict[str, Any]:
-    """Custom field values: a flat object of scalars (the definitions arrive in a later part)."""
+    """Custom field values: a flat object of plain values or lists of plain values (the
+    definitions arrive in a later part). Anything nested deeper is refused, naming the field: it
+    has no use here, and a value nested thousands deep breaks the database's JSON functions."""
     if value is None:
         return {}
     if not isinstance(value, dict):
@@ -37,9 +48,14 @@ def clean_custom(value: Any, *, field: str = "custom") -> dict[str, Any]:
     for key, item in value.items():
         if not isinstance(key, str) or not key or len(key) > 64:
             raise ValidationFailed(fields={field: _("Custom field names are 1 to 64 characters.")})
-        if item is not None and not isinstance(item, str | int | float | bool | list):
+        if not (_plain(item) or (isinstance(item, list) and all(_plain(v) for v in item))):
             raise ValidationFailed(
-                fields={field: _("Custom field “%(name)s” must be a plain value.") % {"name": key}}
+                fields={
+                    f"{field}.{key}": _(
+                        "Custom field “%(name)s” must be a plain value or a list of plain values."
+                    )
+                    % {"name": key}
+                }
             )
     if len(json.dumps(value)) > MAX_CUSTOM_BYTES:
         raise ValidationFailed(fields={field: _("Custom field values are too large.")})

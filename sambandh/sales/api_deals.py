@@ -16,6 +16,7 @@ from sambandh.accounts.selectors import acting_user as viewer
 from sambandh.accounts.selectors import user_get
 from sambandh.core.api import ErrorOut, expected_version, page_out, with_etag
 from sambandh.core.errors import ValidationFailed
+from sambandh.core.ids import RecordId
 from sambandh.core.listing import ListQuery
 from sambandh.core.pagination import clamp_limit
 from sambandh.sales import selectors, services
@@ -147,12 +148,12 @@ class DealFilters(Schema):
     limit: int = Field(50, ge=1, le=200)
     cursor: str | None = Field(None, max_length=500)
     sort: str = Field("-updated", max_length=20, description=", ".join(selectors.DEAL_SORTS))
-    pipeline_id: int | None = None
-    stage_id: int | None = None
+    pipeline_id: RecordId | None = None
+    stage_id: RecordId | None = None
     status: Literal["open", "won", "lost"] | None = None
-    owner_id: int | None = None
-    organization_id: int | None = None
-    person_id: int | None = None
+    owner_id: RecordId | None = None
+    organization_id: RecordId | None = None
+    person_id: RecordId | None = None
     tag: str | None = Field(None, max_length=60)
     currency: str | None = Field(None, max_length=3)
     name: str | None = Field(None, max_length=200, description="Name contains")
@@ -195,12 +196,12 @@ def create_deal(request: HttpRequest, response: HttpResponse, payload: DealIn) -
     return Status(201, _record(request, response, deal.pk, written=True))
 
 
-@router.get("/{int:deal_id}", response={200: DealOut, **ERRORS})
+@router.get("/{id:deal_id}", response={200: DealOut, **ERRORS})
 def get_deal(request: HttpRequest, response: HttpResponse, deal_id: int) -> Any:
     return _record(request, response, deal_id)
 
 
-@router.patch("/{int:deal_id}", response={200: DealOut, **ERRORS})
+@router.patch("/{id:deal_id}", response={200: DealOut, **ERRORS})
 def update_deal(
     request: HttpRequest, response: HttpResponse, deal_id: int, payload: DealPatch
 ) -> Any:
@@ -217,7 +218,7 @@ def update_deal(
     return _record(request, response, deal_id, written=True)
 
 
-@router.delete("/{int:deal_id}", response={204: None, **ERRORS})
+@router.delete("/{id:deal_id}", response={204: None, **ERRORS})
 def delete_deal(request: HttpRequest, deal_id: int, version: int | None = None) -> Any:
     deal = selectors.deal_get_for_update(viewer=viewer(request), deal_id=deal_id)
     services.deal_delete(
@@ -228,7 +229,7 @@ def delete_deal(request: HttpRequest, deal_id: int, version: int | None = None) 
     return Status(204, None)
 
 
-@router.post("/{int:deal_id}/move", response={200: DealOut, **ERRORS})
+@router.post("/{id:deal_id}/move", response={200: DealOut, **ERRORS})
 def move_deal(
     request: HttpRequest, response: HttpResponse, deal_id: int, payload: DealMoveIn
 ) -> Any:
@@ -244,7 +245,7 @@ def move_deal(
     return _record(request, response, deal_id, written=True)
 
 
-@router.get("/{int:deal_id}/stage-history", response={200: StageHistory, **ERRORS})
+@router.get("/{id:deal_id}/stage-history", response={200: StageHistory, **ERRORS})
 def deal_stage_history(request: HttpRequest, deal_id: int) -> Any:
     deal = selectors.deal_get(viewer=viewer(request), deal_id=deal_id)
     changes = selectors.deal_stage_history(deal=deal)

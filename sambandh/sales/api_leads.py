@@ -10,6 +10,7 @@ from pydantic import Field
 
 from sambandh.accounts import policy
 from sambandh.core.api import expected_version, page_out, with_etag
+from sambandh.core.ids import RecordId
 from sambandh.core.listing import ListQuery
 from sambandh.core.pagination import clamp_limit
 from sambandh.sales import selectors, services
@@ -79,7 +80,7 @@ class LeadFilters(Schema):
     cursor: str | None = Field(None, max_length=500)
     sort: str = Field("-created", max_length=20, description=", ".join(selectors.LEAD_SORTS))
     status: Literal["new", "contacted", "qualified", "unqualified", "converted"] | None = None
-    owner_id: int | None = None
+    owner_id: RecordId | None = None
     source: str | None = Field(None, max_length=100)
     tag: str | None = Field(None, max_length=60)
     name: str | None = Field(None, max_length=200, description="Name contains")
@@ -110,12 +111,12 @@ def create_lead(request: HttpRequest, response: HttpResponse, payload: LeadIn) -
     return Status(201, _record(request, response, lead.pk, written=True))
 
 
-@router.get("/{int:lead_id}", response={200: LeadOut, **ERRORS})
+@router.get("/{id:lead_id}", response={200: LeadOut, **ERRORS})
 def get_lead(request: HttpRequest, response: HttpResponse, lead_id: int) -> Any:
     return _record(request, response, lead_id)
 
 
-@router.patch("/{int:lead_id}", response={200: LeadOut, **ERRORS})
+@router.patch("/{id:lead_id}", response={200: LeadOut, **ERRORS})
 def update_lead(
     request: HttpRequest, response: HttpResponse, lead_id: int, payload: LeadPatch
 ) -> Any:
@@ -126,7 +127,7 @@ def update_lead(
     return _record(request, response, lead_id, written=True)
 
 
-@router.delete("/{int:lead_id}", response={204: None, **ERRORS})
+@router.delete("/{id:lead_id}", response={204: None, **ERRORS})
 def delete_lead(request: HttpRequest, lead_id: int, version: int | None = None) -> Any:
     lead = selectors.lead_get_for_update(viewer=viewer(request), lead_id=lead_id)
     services.lead_delete(
@@ -137,7 +138,7 @@ def delete_lead(request: HttpRequest, lead_id: int, version: int | None = None) 
     return Status(204, None)
 
 
-@router.post("/{int:lead_id}/convert", response={200: LeadOut, **ERRORS})
+@router.post("/{id:lead_id}/convert", response={200: LeadOut, **ERRORS})
 def convert_lead(
     request: HttpRequest, response: HttpResponse, lead_id: int, payload: LeadConvertIn | None = None
 ) -> Any:

@@ -90,14 +90,14 @@ def create_pipeline(request: HttpRequest, response: HttpResponse, payload: Pipel
     return Status(201, pipeline_out(pipeline))
 
 
-@router.get("/{int:pipeline_id}", response={200: PipelineOut, **ERRORS})
+@router.get("/{id:pipeline_id}", response={200: PipelineOut, **ERRORS})
 def get_pipeline(request: HttpRequest, response: HttpResponse, pipeline_id: int) -> Any:
     pipeline = selectors.pipeline_get(pipeline_id=pipeline_id)
     with_etag(response, pipeline.version)
     return pipeline_out(pipeline)
 
 
-@router.patch("/{int:pipeline_id}", response={200: PipelineOut, **ERRORS})
+@router.patch("/{id:pipeline_id}", response={200: PipelineOut, **ERRORS})
 def update_pipeline(
     request: HttpRequest, response: HttpResponse, pipeline_id: int, payload: PipelinePatch
 ) -> Any:
@@ -115,7 +115,7 @@ def update_pipeline(
     return pipeline_out(pipeline)
 
 
-@router.delete("/{int:pipeline_id}", response={204: None, **ERRORS})
+@router.delete("/{id:pipeline_id}", response={204: None, **ERRORS})
 def delete_pipeline(request: HttpRequest, pipeline_id: int, version: int | None = None) -> Any:
     pipeline = selectors.pipeline_get_for_update(viewer=viewer(request), pipeline_id=pipeline_id)
     services.pipeline_delete(

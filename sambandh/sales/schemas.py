@@ -13,6 +13,7 @@ from ninja import Schema
 from pydantic import Field, StringConstraints
 
 from sambandh.core.api import StrictSchema
+from sambandh.core.ids import RecordId
 
 TagName = Annotated[str, StringConstraints(max_length=60)]
 AMOUNT_HELP = 'A decimal string such as "1234.50", in the currency\'s precision; never a float.'
@@ -37,7 +38,7 @@ class StageRef(Schema):
 
 # --- pipelines -----------------------------------------------------------------------
 class PipelineStageIn(StrictSchema):
-    id: int | None = Field(
+    id: RecordId | None = Field(
         None, description="An existing stage of this pipeline; omit for a new one."
     )
     name: str = Field(max_length=100)
@@ -86,24 +87,24 @@ class PipelineOut(Schema):
 # --- deals ------------------------------------------------------------------------------
 class DealFields(StrictSchema):
     name: str | None = Field(None, max_length=200)
-    stage_id: int | None = None
+    stage_id: RecordId | None = None
     amount: str | None = Field(None, max_length=40, description=AMOUNT_HELP)
     currency: str | None = Field(None, max_length=3, description="ISO 4217")
     probability: int | None = Field(None, ge=0, le=100)
     expected_close_date: date | None = None
-    organization_id: int | None = None
-    person_ids: list[int] | None = Field(None, max_length=100)
+    organization_id: RecordId | None = None
+    person_ids: list[RecordId] | None = Field(None, max_length=100)
     source: str | None = Field(None, max_length=100)
     description: str | None = Field(None, max_length=100_000)
     won_reason: str | None = Field(None, max_length=300)
     lost_reason: str | None = Field(None, max_length=300)
     tags: list[TagName] | None = Field(None, max_length=50)
-    owner_id: int | None = None
+    owner_id: RecordId | None = None
     custom: dict[str, Any] | None = None
 
 
 class DealIn(DealFields):
-    pipeline_id: int | None = Field(None, description="Defaults to the default pipeline.")
+    pipeline_id: RecordId | None = Field(None, description="Defaults to the default pipeline.")
 
 
 class DealPatch(DealFields):
@@ -111,7 +112,7 @@ class DealPatch(DealFields):
 
 
 class DealMoveIn(StrictSchema):
-    stage_id: int
+    stage_id: RecordId
     version: int | None = Field(None, description="The version you read; or send If-Match.")
     reason: str = Field("", max_length=300, description="Why it was won or lost.")
 
@@ -186,7 +187,7 @@ class LeadIn(StrictSchema):
     preferred_language: str | None = Field(None, max_length=20)
     description: str | None = Field(None, max_length=100_000)
     tags: list[TagName] | None = Field(None, max_length=50)
-    owner_id: int | None = None
+    owner_id: RecordId | None = None
     custom: dict[str, Any] | None = None
 
 
@@ -200,7 +201,7 @@ class LeadConvertIn(StrictSchema):
     deal_name: str = Field("", max_length=200)
     amount: str = Field("0", max_length=40, description=AMOUNT_HELP)
     currency: str | None = Field(None, max_length=3)
-    organization_id: int | None = Field(
+    organization_id: RecordId | None = Field(
         None,
         description="Link to this organization instead of finding or creating one by the "
         "lead's company name.",

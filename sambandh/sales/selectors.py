@@ -13,8 +13,8 @@ from sambandh.accounts import policy
 from sambandh.accounts.models import Role, User
 from sambandh.accounts.visibility import editable_q, visible_branches, visible_q
 from sambandh.contacts.models import Person
-from sambandh.contacts.selectors import _int
 from sambandh.core.errors import Forbidden, NotFound, ValidationFailed
+from sambandh.core.ids import parse_id
 from sambandh.core.listing import ListQuery, sort_order
 from sambandh.core.pagination import Page, paginate
 from sambandh.sales.models import Deal, Lead, Pipeline, Stage, StageChange
@@ -71,9 +71,9 @@ def deals_visible(viewer: User) -> QuerySet[Deal]:
 def _deal_filters(qs: QuerySet[Deal], filters: dict[str, Any]) -> QuerySet[Deal]:
     for name in ("pipeline_id", "stage_id", "owner_id", "organization_id"):
         if value := filters.get(name):
-            qs = qs.filter(**{name: _int(value, name)})
+            qs = qs.filter(**{name: parse_id(value, name)})
     if person := filters.get("person_id"):
-        qs = qs.filter(people__id=_int(person, "person_id"))
+        qs = qs.filter(people__id=parse_id(person, "person_id"))
     if status := filters.get("status"):
         if status not in Deal.Status.values:
             raise ValidationFailed(fields={"status": _("Choose open, won or lost.")})
@@ -202,7 +202,7 @@ def lead_list(*, viewer: User, query: ListQuery) -> Page[Lead]:
             raise ValidationFailed(fields={"status": _("Not a lead status.")})
         qs = qs.filter(status=status)
     if owner := f.get("owner_id"):
-        qs = qs.filter(owner_id=_int(owner, "owner_id"))
+        qs = qs.filter(owner_id=parse_id(owner, "owner_id"))
     if source := f.get("source"):
         qs = qs.filter(source__iexact=str(source))
     if tag := f.get("tag"):

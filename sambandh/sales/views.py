@@ -21,6 +21,7 @@ from sambandh.activities.forms import panel_context
 from sambandh.contacts import selectors as contacts_selectors
 from sambandh.contacts.selectors import tag_list
 from sambandh.core.errors import Conflict, NotFound, ValidationFailed
+from sambandh.core.ids import id_or_none
 from sambandh.core.listing import ListQuery
 from sambandh.sales import selectors, services
 from sambandh.sales.forms import DealForm, LeadConvertForm, LeadForm
@@ -102,11 +103,6 @@ def _require_writer(request: AuthedRequest) -> None:
         raise PermissionDenied(_("Your role can read records but not change them."))
 
 
-def _int_or_none(value: Any) -> int | None:
-    text = str(value or "").strip()
-    return int(text) if text.isdigit() else None
-
-
 # --- the kanban -------------------------------------------------------------------------------
 BOARD_FILTERS = ("owner_id", "name")
 
@@ -116,7 +112,7 @@ def _board_filters(request: AuthedRequest) -> dict[str, str]:
 
 
 def _pipeline_for(request: AuthedRequest, pipelines: list[Any], pipeline_id: Any = None) -> Any:
-    wanted = _int_or_none(pipeline_id or request.GET.get("pipeline"))
+    wanted = id_or_none(pipeline_id or request.GET.get("pipeline"))
     chosen = next((p for p in pipelines if p.pk == wanted), None)
     if wanted is not None and chosen is None:
         raise NotFound(_("No such pipeline."))
@@ -173,7 +169,7 @@ def deal_move(request: AuthedRequest, deal_id: int) -> HttpResponse:
     409. Other browsers are sent back to where they came from."""
     deal = selectors.deal_get_for_update(viewer=request.user, deal_id=deal_id)
     error, status = "", 200
-    stage_id = _int_or_none(request.POST.get("stage"))
+    stage_id = id_or_none(request.POST.get("stage"))
     try:
         if stage_id is None:
             raise ValidationFailed(fields={"stage": _("Choose a stage.")})
@@ -262,14 +258,14 @@ def deal_create(request: AuthedRequest) -> HttpResponse:
     users, pipelines = _users(request), selectors.pipeline_list()
     if request.method == "GET":
         initial: dict[str, Any] = {}
-        if pid := _int_or_none(request.GET.get("pipeline")):
+        if pid := id_or_none(request.GET.get("pipeline")):
             initial["pipeline"] = str(pid)
-        if sid := _int_or_none(request.GET.get("stage")):
+        if sid := id_or_none(request.GET.get("stage")):
             initial["stage"] = str(sid)
-        if oid := _int_or_none(request.GET.get("organization")):
+        if oid := id_or_none(request.GET.get("organization")):
             org = contacts_selectors.organizations_visible(request.user).filter(pk=oid).first()
             initial["organization"] = record_ref(org) if org else ""
-        if person_id := _int_or_none(request.GET.get("person")):
+        if person_id := id_or_none(request.GET.get("person")):
             person = (
                 contacts_selectors.people_visible(request.user)
                 .select_related("organization")
@@ -313,7 +309,7 @@ def deal_create(request: AuthedRequest) -> HttpResponse:
 @require_GET
 def deal_stage_options(request: AuthedRequest) -> HttpResponse:
     """The stage ``<option>``s of the pipeline chosen in the deal form."""
-    pipeline = selectors.pipeline_get(pipeline_id=_int_or_none(request.GET.get("pipeline")) or 0)
+    pipeline = selectors.pipeline_get(pipeline_id=id_or_none(request.GET.get("pipeline")) or 0)
     stages = pipeline.active_stages  # type: ignore[attr-defined]  # prefetched by the selector
     return render(request, "sales/_stage_options.html", {"stages": stages})
 

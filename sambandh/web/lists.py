@@ -19,6 +19,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from sambandh.core.errors import ServiceError, ValidationFailed
+from sambandh.core.ids import id_or_none
 from sambandh.core.listing import ListQuery
 from sambandh.core.saved_views import saved_view_create, saved_view_delete, saved_views_for
 
@@ -205,10 +206,7 @@ def state_from_saved(spec: ListSpec, view: Any) -> ListState:
 def parse_state(spec: ListSpec, data: QueryDict, saved_views: Iterable[Any] = ()) -> ListState:
     """The list state from GET parameters. ``?view=<id>`` alone opens that saved view; with other
     parameters it only marks the view's tab as the one being refined."""
-    view_id: int | None = None
-    raw_view = data.get("view", "")
-    if raw_view.isdigit():
-        view_id = int(raw_view)
+    view_id = id_or_none(data.get("view"))
     view = next((v for v in saved_views if v.pk == view_id), None)
     if view is None:
         view_id = None

@@ -17,7 +17,11 @@ from sambandh.web.forms import apply_service_errors
 
 def posted_version(request: HttpRequest) -> int | None:
     raw = str(request.POST.get("version") or "").strip()
-    return int(raw) if raw.isdigit() else None
+    try:
+        version = int(raw)  # not isdigit(): "²" is a digit int() refuses
+    except ValueError:
+        return None
+    return version if version >= 0 else None
 
 
 def save_form(form: Any, write: Callable[[dict[str, Any]], Any]) -> tuple[Any, int]:

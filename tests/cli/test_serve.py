@@ -55,6 +55,8 @@ def server(tmp_path):
     database = tmp_path / "sambandh.sqlite3"
     env = {
         **os.environ,
+        # The product's own settings (the test run's add a record type of the tests').
+        "DJANGO_SETTINGS_MODULE": "config.settings",
         "DATABASE_URL": f"sqlite:///{database}",
         "SAMBANDH_DATA_DIR": str(tmp_path),
     }

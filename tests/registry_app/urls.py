@@ -11,6 +11,6 @@ def gadget_detail(request: HttpRequest, record_id: int) -> HttpResponse:
 
 
 urlpatterns = [
-    path("gadgets/<int:record_id>/", gadget_detail, name="gadget_detail"),
+    path("gadgets/<id:record_id>/", gadget_detail, name="gadget_detail"),
     path("", include("config.urls")),
 ]

@@ -121,7 +121,6 @@ def test_small_demo_loads_realistic_data_through_the_services() -> None:
     assert Lead.objects.count() == 40
     assert Lead.objects.filter(status=Lead.Status.CONVERTED).count() == 3
     assert Activity.objects.count() == 1500
-    assert result.seconds < 60
     # a team hierarchy with a manager and reps in several languages, zones and currencies
     top = Team.objects.get(name="Global Sales")
     assert sorted(Team.objects.filter(parent=top).values_list("name", flat=True)) == [
