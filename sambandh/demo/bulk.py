@@ -1256,6 +1256,8 @@ class Terms:
         for text in (title, *subtitle.split(" · "), *words):
             for token in self.tokens(text or "")[1]:
                 seen[token] = None
+        for token in search_text.phone_end_tokens(seen):
+            seen[token] = None
         return " ".join(seen)
 
 

@@ -24,7 +24,8 @@ class SearchDocument(models.Model):
     # collation "C" on PostgreSQL (SQLite compares by code point already).
     title_key = models.CharField(max_length=300, blank=True, default="")
     # Folded tokens to match (sambandh.search.text.index_terms): the title's and subtitle's words,
-    # names, emails' parts, domains, company, phone digit forms.
+    # names, emails' parts, domains, company, phone digit forms, and each phone number's end
+    # token ("r" and its digits reversed, so that its last digits are a prefix).
     terms = models.TextField(blank=True)
     updated_at = models.DateTimeField(default=timezone.now)
 

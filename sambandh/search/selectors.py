@@ -9,10 +9,13 @@ table, and each is capped with a LIMIT before anything is ranked. In order:
    common name, the most frequent case, costs one indexed range scan).
 2. Otherwise documents with the words typed, from the full-text index, at most a few times
    ``limit``: finished words are looked up whole, the word being typed narrows them afterwards
-   (see ``text.ParsedQuery.indexed_alternatives``); a phone query looks up its digits.
+   (see ``text.ParsedQuery.indexed_alternatives``); a phone query of five digits or more looks
+   up the digit forms that start with its digits and, capped apart (``_lookups``), the end
+   tokens that start with them reversed (the numbers that end with them), and keeps the rows
+   whose number really starts or ends so (``text.ParsedQuery.matches_phone``).
 3. When that finds nothing: the finished words again, as prefixes; then on PostgreSQL the
-   trigram index, for the words inside words (the last digits of a phone number, the middle of
-   an email address).
+   trigram index, for the words inside words (the middle of an email address or a name; never
+   digits, which find a phone number by its start or end only).
 
 On PostgreSQL the viewer's visibility (``visible_q``: owned by someone in scope, or shared) is
 split into its two sides, each a part of a UNION ALL with its own LIMIT, so that each side is
@@ -23,9 +26,11 @@ starts with it, every word starts a word of the title, then the rest; ties by ti
 
 Limits: a word matches the start of a word, not its middle, except on PostgreSQL's fallback and
 for names written without spaces, whose every suffix is indexed (see ``sambandh.search.text``);
-a phone number is found by its international or national digits or a prefix of five digits or
-more; one letter (in an alphabetic script) finds nothing, two letters match titles only; when
-more documents match than are read, the ones shown are the first titles in order, then any.
+a phone number is found by five digits or more from its start (international, national or with
+the trunk 0) or from its end, never by digits from its middle, and by fewer digits only as a
+whole word; one letter (in an alphabetic script) finds nothing, two letters match titles only;
+when more documents match than are read (a five-digit prefix shared by many numbers), the ones
+shown are the first titles in order, then any.
 """
 
 from __future__ import annotations
@@ -55,8 +60,6 @@ _PG_TRIGRAM = "lower(title || ' ' || terms)"
 # The substring fallback looks for words at least this long (shorter ones have too few
 # trigrams for the index to narrow anything down).
 MIN_SUBSTRING_LENGTH = 4
-# Fewer digits are inside too many numbers.
-MIN_SUBSTRING_DIGITS = 5
 
 # A condition in SQL over the search document table's columns, and its parameters.
 Sql = tuple[str, list[Any]]
@@ -232,8 +235,8 @@ def _candidates(viewer: Any, kinds: list[str], parsed: text.ParsedQuery, limit: 
     arms = _visible_arms(viewer, kinds)
     cap = max(limit * 5, MIN_CANDIDATES)
 
-    def matching(condition: Sql) -> list[tuple[Any, ...]]:
-        return _fetch([_select(arm.words, condition, limit=cap) for arm in arms])
+    def matching(*conditions: Sql) -> list[tuple[Any, ...]]:
+        return _fetch([_select(arm.words, c, limit=cap) for c in conditions for arm in arms])
 
     # Titles that start with the query come first. When they fill the page nothing else can
     # outrank them, and the full-text index need not be asked at all (as-you-type on a common
@@ -244,7 +247,7 @@ def _candidates(viewer: Any, kinds: list[str], parsed: text.ParsedQuery, limit: 
     if len(rows) >= limit:
         return list(rows.values())
     indexed = parsed.indexed_alternatives()
-    words = _accept(matching(_full_text(indexed)), parsed) if indexed else []
+    words = _accept(matching(*map(_full_text, _lookups(indexed))), parsed)
     if not rows and not words and parsed.complete:
         # The words taken as finished may be unfinished ("rav kumar"): try them as prefixes.
         retry = parsed.indexed_alternatives(all_prefixes=True)
@@ -259,15 +262,22 @@ def _candidates(viewer: Any, kinds: list[str], parsed: text.ParsedQuery, limit: 
     return list(rows.values())
 
 
+def _lookups(alternatives: list[text.Alternative]) -> list[list[text.Alternative]]:
+    """The alternatives to look up, each group capped apart: the ends of phone numbers apart
+    from the rest, since a five-digit prefix of a digit form may start thousands of numbers and
+    would crowd out the few that end with those digits."""
+    ends = [a for a in alternatives if text.is_phone_end_token(a[0][0])]
+    rest = [a for a in alternatives if a not in ends]
+    return [group for group in (rest, ends) if group]
+
+
 def _substring_needle(parsed: text.ParsedQuery) -> str:
-    """What to look for inside words when nothing starts with the query: the end of a phone
-    number, the middle of an email address (PostgreSQL's trigram index)."""
-    if parsed.anchored:
-        return ""
+    """What to look for inside words when nothing starts with the query: the middle of an email
+    address or of a name (PostgreSQL's trigram index). Never digits: a phone number is found by
+    its start or its end, both in the full-text index, and not by the digits in its middle."""
     if parsed.is_phone:
-        needles = [d for d in parsed.digits if len(d) >= MIN_SUBSTRING_DIGITS]
-    else:
-        needles = [w for w in parsed.words if len(w) >= MIN_SUBSTRING_LENGTH]
+        return ""
+    needles = [w for w in parsed.words if len(w) >= MIN_SUBSTRING_LENGTH]
     return max(needles, key=len, default="")
 
 

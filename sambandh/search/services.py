@@ -127,7 +127,9 @@ def search_documents_refold(
         dirty = []
         for doc in chunk:
             title_key = text.title_key(doc.title)
-            terms = text.index_terms(doc.title, doc.subtitle, doc.terms.split())
+            # The phone end tokens are derived from the other terms: made again, not kept.
+            words = [t for t in doc.terms.split() if not text.is_phone_end_token(t)]
+            terms = text.index_terms(doc.title, doc.subtitle, words)
             if (title_key, terms) != (doc.title_key, doc.terms):
                 doc.title_key, doc.terms = title_key, terms
                 dirty.append(doc)

@@ -14,10 +14,17 @@ tokens that Python produced:
   (王小明 is found by 王, 王小, 王小明, 小明 and 明).
 
 A query's words are matched as word prefixes and ANDed (``ParsedQuery`` says which of them the
-index is asked for, and how). A query made of digits and phone punctuation is matched by its
-digits joined together, so
-"+91 98765 43210", "98765 43210" and "09876543210" find the stored digit forms of +919876543210
-(see ``sambandh.core.cleaning.phone_digit_forms``).
+index is asked for, and how).
+
+Phone numbers: a query made of digits and phone punctuation is matched by its digits joined
+together. A number is stored as its digit forms, each a token (international, national, national
+with its trunk prefix: see ``sambandh.core.cleaning.phone_digit_forms``), and ``index_terms`` adds
+one token for its end: ``PHONE_END_MARK`` and the international digits reversed. With five digits
+or more (``MIN_PHONE_DIGITS``) a query finds a number that starts with them (a prefix of a digit
+form: "98765", "+91 98765", "09876" find +91 98765 43210) or that ends with them (a prefix of the
+end token: "43210", "5 43210"), never one that has them in the middle; a query that starts with +
+or 0 is the start of a number only. Digits elsewhere (an email's, a name's) are not a number: a
+query matches them only whole. Fewer digits are looked up whole, as any number in a name.
 """
 
 from __future__ import annotations
@@ -26,6 +33,8 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+
+import phonenumbers
 
 MAX_TOKEN_LENGTH = 64
 MAX_QUERY_TOKENS = 8
@@ -119,7 +128,8 @@ def title_key(title: str) -> str:
 
 
 def index_terms(title: str, subtitle: str, words: Iterable[str]) -> str:
-    """Every distinct token a document is found by, space-separated."""
+    """Every distinct token a document is found by, space-separated, and the end token of each
+    phone number among them (see ``phone_end_tokens``)."""
     seen: dict[str, None] = {}
     for text in (title, subtitle, *words):
         for token in tokens(text or ""):
@@ -127,15 +137,64 @@ def index_terms(title: str, subtitle: str, words: Iterable[str]) -> str:
             if 1 < len(token) <= MAX_SUFFIXED_LENGTH and any(map(is_unspaced_script, token)):
                 for start in range(1, len(token)):
                     seen[token[start:]] = None
+    for token in phone_end_tokens(seen):
+        seen[token] = None
     return " ".join(seen)
+
+
+# Phone digits are matched from this many on: fewer start too many numbers (a country code and
+# a digit or two), and a prefix that short would make the index read most of its phone tokens.
+MIN_PHONE_DIGITS = 5
+# The letter before a number's reversed digits. The tokenizer splits letters from digits, so no
+# other token of a document or a query has a letter followed by digits; and one letter alone is
+# never looked up, so no query word reaches these tokens.
+PHONE_END_MARK = "r"
+# Country calling codes are prefix-free: at most one of a number's first three digits' prefixes
+# is one.
+_COUNTRY_CODES = frozenset(str(code) for code in phonenumbers.COUNTRY_CODE_TO_REGION_CODE)
+
+
+def _country_code_length(digits: str) -> int:
+    return next((n for n in (1, 2, 3) if digits[:n] in _COUNTRY_CODES), 0)
+
+
+def phone_end_tokens(found: Iterable[str]) -> list[str]:
+    """The end tokens of the phone numbers among a document's tokens.
+
+    A number is recognised by its digit forms: one is the international number, a country code
+    followed by another of the document's tokens (the national significant number, or the
+    national number with its trunk 0). The rule reads the tokens only, so the stored terms can
+    be refolded without reading the records. Its end token is ``PHONE_END_MARK`` and the
+    international digits reversed: the last digits of the number, reversed, are a prefix of it.
+    """
+    ordered = list(found)
+    members = set(ordered)
+    ends = []
+    for token in ordered:
+        if len(token) > MIN_PHONE_DIGITS and token.isascii() and token.isdigit():
+            code = _country_code_length(token)
+            if code and len(token) - code >= MIN_PHONE_DIGITS and token[code:] in members:
+                ends.append(PHONE_END_MARK + token[::-1])
+    return ends
+
+
+def is_phone_end_token(token: str) -> bool:
+    return (
+        len(token) > 1
+        and token[0] == PHONE_END_MARK
+        and token[1:].isascii()
+        and token[1:].isdigit()
+    )
+
+
+def phone_end_prefix(digits: str) -> str:
+    """What the end tokens of the numbers ending with ``digits`` start with."""
+    return PHONE_END_MARK + digits[::-1]
 
 
 # Shorter words match too many documents for the index to be worth asking: they narrow the
 # candidates afterwards (``ParsedQuery.matches``) or match the start of a title only.
 MIN_INDEXED_LENGTH = 3
-# Phone digits are indexed whole, each number a word of its own: a short prefix such as a
-# country code would match most of them.
-MIN_PHONE_DIGITS = 8
 # At most this many words go to the index (the longest); the others narrow the candidates.
 MAX_INDEXED_WORDS = 2
 
@@ -175,6 +234,11 @@ class ParsedQuery:
     def is_phone(self) -> bool:
         return bool(self.digits)
 
+    @property
+    def phone_digits(self) -> tuple[str, ...]:
+        """The digits matched as the start or end of a phone number: when there are enough."""
+        return tuple(d for d in self.digits if len(d) >= MIN_PHONE_DIGITS)
+
     def alternatives(self) -> list[tuple[str, ...]]:
         return list(dict.fromkeys([*((d,) for d in self.digits), self.words]))
 
@@ -186,12 +250,13 @@ class ParsedQuery:
         lists of every word it starts; otherwise it narrows the candidates afterwards.
         ``all_prefixes`` asks for every long word as a prefix (when the finished words were
         themselves unfinished, and nothing was found). A phone number is looked up by its digits
-        once there are enough of them to be selective.
+        once there are enough of them to be selective: as the start of a digit form, and unless
+        the query starts with + or 0, as the start of an end token (the end of the number).
         """
         if self.digits:
-            phones: list[Alternative] = [
-                ((d, True),) for d in self.digits if len(d) >= MIN_PHONE_DIGITS
-            ]
+            phones: list[Alternative] = [((d, True),) for d in self.phone_digits]
+            if not self.anchored:
+                phones += [((phone_end_prefix(d), True),) for d in self.phone_digits]
             if phones or self.anchored:
                 return phones
             # Too few digits for a phone number: the numbers typed, looked up whole ("2026").
@@ -207,11 +272,31 @@ class ParsedQuery:
         return list(dict.fromkeys(found))
 
     def matches(self, terms: str) -> bool:
-        """Whether a document's terms contain every word of an alternative as a word prefix."""
+        """Whether a document's terms contain every word of an alternative as a word prefix;
+        for a phone query, whether a number starts or ends with its digits (``matches_phone``)."""
         words = terms.split()
+        if self.phone_digits:
+            return self.matches_phone(words)
         return any(
             all(any(word.startswith(token) for word in words) for token in alternative)
             for alternative in self.alternatives()
+        )
+
+    def matches_phone(self, words: list[str]) -> bool:
+        """Whether one of the document's phone numbers starts with the query's digits (one of
+        its digit forms does) or ends with them, or a token is those digits exactly.
+
+        The index finds every token that starts with the digits, an email's or a name's too: a
+        digit form is told from them by its last digits, the same as its number's.
+        """
+        numbers = [w[:0:-1] for w in words if is_phone_end_token(w)]
+        tails = {n[-MIN_PHONE_DIGITS:] for n in numbers}
+        forms = [w for w in words if w.isdigit() and w[-MIN_PHONE_DIGITS:] in tails]
+        return any(
+            d in words
+            or any(form.startswith(d) for form in forms)
+            or (not self.anchored and any(n.endswith(d) for n in numbers))
+            for d in self.phone_digits
         )
 
 
@@ -242,7 +327,9 @@ def parse_query(raw: str) -> ParsedQuery | None:
             digits.append(joined[2:])
         # A phone number is typed as one: its groups are not words to look up one by one.
         complete = 0
-    anchored = bool(digits) and text[0] in "+0"
+    # A + (perhaps in parentheses: "(+91)") or a first digit 0 is a country code or a trunk
+    # prefix: the start of a number.
+    anchored = bool(digits) and (text.lstrip("( ").startswith("+") or digits[0].startswith("0"))
     return ParsedQuery(words, key, tuple(dict.fromkeys(digits)), complete, anchored)
 
 

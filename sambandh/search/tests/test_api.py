@@ -53,6 +53,16 @@ def test_a_phone_number_with_spaces_and_plus_is_found(api, owner, records):
     assert [(i["type"], i["id"]) for i in resp.json()["items"]] == [("person", person.pk)]
 
 
+@pytest.mark.parametrize("q", ["98765", "43210"])
+def test_the_start_or_the_end_of_a_phone_number_finds_it(api, owner, outsider, records, q):
+    # the README's example: five digits from the start, or the last five
+    _org, person = records
+    resp = api(owner).get(URL, {"q": q})
+    assert resp.status_code == 200
+    assert [(i["type"], i["id"]) for i in resp.json()["items"]] == [("person", person.pk)]
+    assert api(outsider).get(URL, {"q": q}).json()["items"] == []
+
+
 @pytest.mark.parametrize("types", ["person", ["person"], "person,deal", ["person", "deal"]])
 def test_types_narrow_the_search_comma_separated_or_repeated(api, owner, records, types):
     _org, person = records

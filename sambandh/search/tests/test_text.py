@@ -40,6 +40,39 @@ def test_index_terms_are_distinct_and_names_without_spaces_get_their_suffixes():
     assert terms == "王小明 小明 明 tata motors wang com"
 
 
+def test_each_phone_number_gets_one_end_token_and_other_digits_none():
+    # given a person with two numbers (their digit forms, as the services pass them) and digits
+    # in an email address and in a name
+    words = [
+        "919876543210",
+        "9876543210",
+        "09876543210",
+        "14155550132",
+        "4155550132",
+        "kumar9198765@example.com",
+        "Plot 914155 Office 4155",
+    ]
+    terms = text.index_terms("Ravi Kumar", "", words)
+    # then each number's international digits, reversed behind the mark, are one token more;
+    # the email's digits (91 and 98765, no other token) and the name's (91 and 4155, too short)
+    # are no number
+    assert terms == (
+        "ravi kumar 919876543210 9876543210 09876543210 14155550132 4155550132 9198765 example"
+        " com plot 914155 office 4155 r012345678919 r23105555141"
+    )
+    # and the end tokens are made again from the other terms, the same
+    rest = [t for t in terms.split() if not text.is_phone_end_token(t)]
+    assert text.index_terms("Ravi Kumar", "", rest) == terms
+
+
+def test_digits_alone_are_not_a_phone_number():
+    # a number needs its international form and its national form: one run of digits is not one
+    assert text.phone_end_tokens(["919876543210", "ravi", "2026"]) == []
+    # nor is a national number too short to be found by five digits
+    assert text.phone_end_tokens(["6831234", "1234"]) == []
+    assert text.phone_end_tokens(["390212345678", "212345678", "0212345678"]) == ["r876543212093"]
+
+
 def test_title_key_is_the_title_tokens_joined_by_one_space():
     assert text.title_key("  O'Brien,   Pat ") == "o brien pat"
 
@@ -55,35 +88,97 @@ def test_one_character_of_a_script_without_spaces_is_a_query():
 
 
 @pytest.mark.parametrize(
-    ("raw", "digits"),
+    ("raw", "digits", "anchored"),
     [
-        ("+91 98765 43210", ("919876543210",)),
-        ("98765 43210", ("9876543210",)),
-        ("9876543210", ("9876543210",)),
-        ("09876543210", ("09876543210",)),
-        ("(+91) 98765-43210", ("919876543210",)),
-        ("0091 98765 43210", ("00919876543210", "919876543210")),
-        ("९८७६५ ४३२१०", ("9876543210",)),
+        ("+91 98765 43210", ("919876543210",), True),
+        ("98765 43210", ("9876543210",), False),
+        ("9876543210", ("9876543210",), False),
+        ("09876543210", ("09876543210",), True),
+        ("(+91) 98765-43210", ("919876543210",), True),
+        ("(415) 555-0132", ("4155550132",), False),
+        ("0091 98765 43210", ("00919876543210", "919876543210"), True),
+        ("९८७६५ ४३२१०", ("9876543210",), False),
     ],
 )
-def test_a_query_of_digits_and_phone_punctuation_is_a_phone_number(raw, digits):
+def test_a_query_of_digits_and_phone_punctuation_is_a_phone_number(raw, digits, anchored):
     parsed = text.parse_query(raw)
     assert parsed is not None
-    assert parsed.digits == digits
-    assert parsed.indexed_alternatives() == [((d, True),) for d in digits]
+    assert (parsed.digits, parsed.anchored) == (digits, anchored)
+    # the index is asked for the numbers that start with the digits, and unless the query starts
+    # with + or 0, for those that end with them (their end tokens start with the digits reversed)
+    ends = [] if anchored else [(("r" + d[::-1], True),) for d in digits]
+    assert parsed.indexed_alternatives() == [((d, True),) for d in digits] + ends
 
 
-def test_a_phone_prefix_is_looked_up_once_it_has_eight_digits():
-    # given the country code and a few digits: most numbers start so
-    short = text.parse_query("+91 9876")
+def test_a_phone_number_is_looked_up_once_it_has_five_digits():
+    # given the country code and two digits: most numbers start so
+    short = text.parse_query("+91 98")
     # then the index is not asked at all
     assert short is not None and short.indexed_alternatives() == []
-    # and with eight digits, for every number that starts with them
-    longer = text.parse_query("+91 98765 4")
-    assert longer is not None and longer.indexed_alternatives() == [(("91987654", True),)]
-    # without a + or 0 in front, a few digits may be a number in a name, looked up whole
-    bare = text.parse_query("98 76")
-    assert bare is not None and bare.indexed_alternatives() == [(("98", False), ("76", False))]
+    # and with five digits, for every number that starts with them
+    five = text.parse_query("+91 987")
+    assert five is not None and five.indexed_alternatives() == [(("91987", True),)]
+    trunk = text.parse_query("09876")
+    assert trunk is not None and trunk.indexed_alternatives() == [(("09876", True),)]
+    # or, without a + or 0 in front, that start or end with them
+    bare = text.parse_query("987 65")
+    assert bare is not None
+    assert bare.indexed_alternatives() == [(("98765", True),), (("r56789", True),)]
+    # without a + or 0 in front, fewer digits may be a number in a name, looked up whole
+    few = text.parse_query("98 76")
+    assert few is not None and few.indexed_alternatives() == [(("98", False), ("76", False))]
+
+
+ASHA = text.index_terms(
+    "Asha Rao",
+    "asha.rao98765@tatamotors.com",
+    ["asha.rao98765@tatamotors.com", "919876543210", "9876543210", "09876543210"],
+)
+
+
+@pytest.mark.parametrize(
+    ("q", "found"),
+    [
+        # the start of the number, in each of its forms
+        ("98765", True),
+        ("987 65", True),
+        ("+91 98765", True),
+        ("91 98765", True),
+        ("09876", True),
+        ("0091 98765", True),
+        # its end
+        ("43210", True),
+        ("5 43210", True),
+        ("6543210", True),
+        ("98765 43210", True),
+        # its middle does not
+        ("76543", False),
+        ("876543", False),
+        # nor its end after a + or 0, which start a number
+        ("+43210", False),
+        ("043210", False),
+        # more of its start, and other numbers
+        ("98765 4", True),
+        ("987654", True),
+        ("12345", False),
+        # fewer than five digits: a word prefix, as any number
+        ("9876", True),
+        ("8765", False),
+    ],
+)
+def test_a_phone_query_matches_a_number_that_starts_or_ends_with_its_digits(q, found):
+    parsed = text.parse_query(q)
+    assert parsed is not None
+    assert parsed.matches(ASHA) is found
+
+
+def test_digits_in_an_email_match_a_phone_query_only_whole():
+    # given a lead with no phone, whose email holds digits
+    terms = text.index_terms("Kiran Desai", "", ["kiran.98765432@desai.in"])
+    # then the whole digits find it, their start does not
+    for q, found in [("98765432", True), ("98765", False), ("65432", False)]:
+        parsed = text.parse_query(q)
+        assert parsed is not None and parsed.matches(terms) is found, q
 
 
 def test_a_number_alone_is_looked_up_whole():
