@@ -281,11 +281,12 @@ def _rules_by_type(role: str) -> dict[str, FieldAccess]:
 def field_access(viewer: Any, record_type: str) -> FieldAccess:
     """The viewer's access to the fields of ``record_type`` (one query per request, for every
     type; none for an admin)."""
-    if viewer is None or getattr(viewer, "role", None) == Role.ADMIN:
+    role = getattr(viewer, "role", None)
+    if role is None or role == Role.ADMIN:
         return FieldAccess(record_type)
     cached = getattr(viewer, _FIELD_CACHE_ATTR, None)
     if cached is None:
-        cached = _rules_by_type(viewer.role)
+        cached = _rules_by_type(role)
         setattr(viewer, _FIELD_CACHE_ATTR, cached)
     return cached.get(record_type) or FieldAccess(record_type)
 

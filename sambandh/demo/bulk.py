@@ -39,6 +39,7 @@ from sambandh.contacts.models import (
     PhoneNumber,
     PostalAddress,
 )
+from sambandh.contacts.services import organization_search_fields, person_search_fields
 from sambandh.core.cleaning import clean_amount
 from sambandh.core.models import AuditEvent
 from sambandh.demo import data
@@ -64,8 +65,10 @@ from sambandh.demo.generate import (
     ensure_user,
 )
 from sambandh.sales.models import Deal, Lead, Pipeline, Stage, StageChange
+from sambandh.sales.services import deal_search_fields, lead_search_fields
 from sambandh.search import text as search_text
 from sambandh.search.models import SearchDocument
+from sambandh.search.services import SearchField, document_content, email_words
 
 LARGE = {
     "people": 1_000_000,
@@ -110,12 +113,6 @@ LOADED_MODELS: tuple[type[models.Model], ...] = (
     Lead,
     Activity,
 )
-
-
-def email_words(email: str) -> list[str]:
-    """As ``contacts.services._email_words``: the whole address, its local part and domain."""
-    local, _at, domain = email.partition("@")
-    return [email, local, domain]
 
 
 def _truthy(items: Iterable[tuple[str, Any]]) -> dict[str, Any]:
@@ -391,10 +388,13 @@ class LargeDemo:
         record_id: int,
         owner_id: int,
         title: str,
-        subtitle: str,
         words: Sequence[str],
+        fields: Sequence[SearchField],
     ) -> tuple:
-        title, subtitle = title[:300], subtitle[:300]
+        title = title[:300]
+        subtitle, terms, parts = document_content(
+            title, words=words, fields=fields, index_terms=self.terms.index_terms
+        )
         return (
             doc_id,
             record_type,
@@ -403,7 +403,8 @@ class LargeDemo:
             title,
             subtitle,
             self.terms.title_key(title),
-            self.terms.index_terms(title, subtitle, words),
+            terms,
+            json.dumps(parts),
             self.db.ts(int(time.time())),
         )
 
@@ -536,13 +537,6 @@ class LargeDemo:
                 )
                 ids[PostalAddress] += 1
                 # As contacts.services.organization_reindex.
-                words = [
-                    name,
-                    domain,
-                    industry,
-                    *email_words(email),
-                    *self.phones.digit_forms(country.code, phone, mobile=False),
-                ]
                 docs.append(
                     self.search_row(
                         ids[SearchDocument],
@@ -550,8 +544,13 @@ class LargeDemo:
                         record_id=oid,
                         owner_id=owner_id,
                         title=name,
-                        subtitle=" · ".join(x for x in [domain, industry] if x),
-                        words=words,
+                        words=[name],
+                        fields=organization_search_fields(
+                            domain=domain,
+                            industry=industry,
+                            email_words=email_words(email),
+                            phone_words=self.phones.digit_forms(country.code, phone, mobile=False),
+                        ),
                     )
                 )
                 ids[SearchDocument] += 1
@@ -752,11 +751,12 @@ class LargeDemo:
                     ids[Affiliation] += 1
                 org_name = org.name if org else ""
                 # As contacts.services.person_reindex.
-                words = [ident.full_name, ident.given, ident.family, org_name]
+                mail_words: list[str] = []
                 for address, _label in person_emails:
-                    words += email_words(address)
+                    mail_words += email_words(address)
+                phone_words: list[str] = []
                 for number, _label, mobile in person_phones:
-                    words += self.phones.digit_forms(country, number, mobile=mobile)
+                    phone_words += self.phones.digit_forms(country, number, mobile=mobile)
                 docs.append(
                     self.search_row(
                         ids[SearchDocument],
@@ -764,8 +764,14 @@ class LargeDemo:
                         record_id=pid,
                         owner_id=owner_id,
                         title=ident.full_name,
-                        subtitle=" · ".join(x for x in [job_title, org_name, email] if x),
-                        words=words,
+                        words=[ident.full_name, ident.given, ident.family],
+                        fields=person_search_fields(
+                            job_title=job_title,
+                            organization=(org.id if org else None, org_name),
+                            email=email,
+                            email_words=mail_words,
+                            phone_words=phone_words,
+                        ),
                     )
                 )
                 ids[SearchDocument] += 1
@@ -971,8 +977,8 @@ class LargeDemo:
                         record_id=did,
                         owner_id=owner_id,
                         title=name,
-                        subtitle=org.name,
-                        words=[name, org.name],
+                        words=[name],
+                        fields=deal_search_fields(organization=(org.id, org.name)),
                     )
                 )
                 ids[SearchDocument] += 1
@@ -1044,9 +1050,6 @@ class LargeDemo:
                     )
                 )
                 # As sales.services.lead_reindex.
-                words = [ident.full_name, company, *email_words(email)]
-                if phone:
-                    words += self.phones.digit_forms(country.code, phone)
                 docs.append(
                     self.search_row(
                         ids[SearchDocument],
@@ -1054,8 +1057,14 @@ class LargeDemo:
                         record_id=lid,
                         owner_id=owner_id,
                         title=ident.full_name,
-                        subtitle=" · ".join(x for x in [company, email] if x),
-                        words=words,
+                        words=[ident.full_name],
+                        fields=lead_search_fields(
+                            company=company,
+                            email=email,
+                            phone_words=self.phones.digit_forms(country.code, phone)
+                            if phone
+                            else [],
+                        ),
                     )
                 )
                 ids[SearchDocument] += 1
@@ -1398,6 +1407,7 @@ SEARCH_COLUMNS = (
     "subtitle",
     "title_key",
     "terms",
+    "parts",
     "updated_at",
 )
 AUDIT_COLUMNS = ("id", "at", "actor_id", "action", "record_type", "record_id", "changes", "summary")

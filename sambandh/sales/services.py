@@ -29,11 +29,13 @@ from sambandh.core.cleaning import (
     clean_long_text,
     clean_phone,
     clean_text,
+    phone_digit_forms,
 )
 from sambandh.core.errors import Forbidden, ValidationFailed
 from sambandh.core.records import FieldErrors, bump_version, clean_custom, lock_for_update
 from sambandh.sales.models import Deal, Lead, Pipeline, Stage, StageChange
 from sambandh.search.services import (
+    SearchField,
     email_words,
     search_document_delete,
     search_document_upsert,
@@ -302,9 +304,22 @@ def deal_reindex(deal: Deal) -> None:
         record_id=deal.pk,
         owner_id=deal.owner_id,
         title=deal.name,
-        subtitle=org_name,
-        words=[deal.name, org_name],
+        words=[deal.name],
+        fields=deal_search_fields(organization=(deal.organization_id, org_name)),
     )
+
+
+def deal_search_fields(*, organization: tuple[int | None, str]) -> list[SearchField]:
+    """What a deal is found by beyond its name (the demo's bulk loader uses it too)."""
+    org_id, org_name = organization
+    return [
+        SearchField(
+            "organization",
+            words=[org_name],
+            subtitle=org_name,
+            link=("organization", org_id) if org_id else None,
+        )
+    ]
 
 
 def _status_for(stage: Stage) -> str:
@@ -572,23 +587,27 @@ def _clean_lead(
 
 
 def lead_reindex(lead: Lead) -> None:
-    from sambandh.core.cleaning import phone_digit_forms
-
-    words = (
-        [lead.full_name, lead.company, *email_words(lead.email)]
-        if lead.email
-        else [lead.full_name, lead.company]
-    )
-    if lead.phone:
-        words += phone_digit_forms(lead.phone)
     search_document_upsert(
         record_type="lead",
         record_id=lead.pk,
         owner_id=lead.owner_id,
         title=lead.full_name,
-        subtitle=" · ".join(x for x in [lead.company, lead.email] if x),
-        words=words,
+        words=[lead.full_name],
+        fields=lead_search_fields(
+            company=lead.company,
+            email=lead.email,
+            phone_words=phone_digit_forms(lead.phone) if lead.phone else [],
+        ),
     )
+
+
+def lead_search_fields(*, company: str, email: str, phone_words: list[str]) -> list[SearchField]:
+    """What a lead is found by, field by field (the demo's bulk loader uses it too)."""
+    return [
+        SearchField("company", words=[company], subtitle=company),
+        SearchField("email", words=email_words(email) if email else [], subtitle=email),
+        SearchField("phone", words=phone_words),
+    ]
 
 
 @transaction.atomic

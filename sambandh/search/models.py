@@ -27,6 +27,10 @@ class SearchDocument(models.Model):
     # names, emails' parts, domains, company, phone digit forms, and each phone number's end
     # token ("r" and its digits reversed, so that its last digits are a prefix).
     terms = models.TextField(blank=True)
+    # Which of the terms each field of the record gave, its subtitle by field, and the records
+    # its fields link to (search.services.SearchField): a search leaves out, for each viewer,
+    # the fields hidden from their role and the links to records they may not see.
+    parts = models.JSONField(default=dict, blank=True)
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

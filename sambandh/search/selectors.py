@@ -35,7 +35,9 @@ shown are the first titles in order, then any.
 
 from __future__ import annotations
 
+import json
 import operator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import reduce
 from typing import Any, NamedTuple
@@ -44,6 +46,7 @@ from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import connection
 from django.db.models import BooleanField, ExpressionWrapper, Func, Q
 
+from sambandh.accounts import policy
 from sambandh.accounts.visibility import scope_for, visible_q
 from sambandh.core import registry
 from sambandh.search import text
@@ -52,7 +55,7 @@ from sambandh.search.models import SearchDocument
 MAX_LIMIT = 50
 # Full-text candidates read before ranking: enough to fill a page after the title matches.
 MIN_CANDIDATES = 50
-_FIELDS = ("id", "record_type", "record_id", "title", "subtitle", "title_key", "terms")
+_FIELDS = ("id", "record_type", "record_id", "title", "subtitle", "title_key", "terms", "parts")
 _TABLE = SearchDocument._meta.db_table
 # The indexed expressions (migrations 0002 and 0003): the query must spell them exactly so.
 _PG_VECTOR = "to_tsvector('simple'::regconfig, title || ' ' || subtitle || ' ' || terms)"
@@ -66,6 +69,9 @@ Sql = tuple[str, list[Any]]
 
 
 class _Row(NamedTuple):
+    """A document as this viewer may see it: ``subtitle`` and ``terms`` without what the
+    fields hidden from them, or their links to records they may not see, gave it."""
+
     id: int
     record_type: str
     record_id: int
@@ -73,6 +79,76 @@ class _Row(NamedTuple):
     subtitle: str
     title_key: str
     terms: str
+
+
+class _Restrictions:
+    """What a viewer may not see of the documents a search reads: the fields hidden from their
+    role (accounts/policy.py), and links to records they may not see (checked once per linked
+    record, a query per record type for the ones not yet known)."""
+
+    def __init__(self, viewer: Any, kinds: list[str]) -> None:
+        self.viewer = viewer
+        self.everything = scope_for(viewer).everything
+        self.hidden = {kind: policy.field_access(viewer, kind).hidden for kind in kinds}
+        self.visible_links: dict[str, dict[int, bool]] = {}
+
+    def rows(self, values: list[tuple[Any, ...]]) -> list[_Row]:
+        found = [(value, _parts(value[7])) for value in values]
+        if not self.everything:
+            self._check_links(parts for _value, parts in found)
+        return [self._row(value, parts) for value, parts in found]
+
+    def _check_links(self, all_parts: Iterable[dict[str, Any]]) -> None:
+        wanted: dict[str, set[int]] = {}
+        for parts in all_parts:
+            for link_type, link_id in (parts.get("links") or {}).values():
+                if link_id not in self.visible_links.get(link_type, {}):
+                    wanted.setdefault(link_type, set()).add(link_id)
+        for link_type, ids in wanted.items():
+            rt = registry.find(link_type)
+            seen: set[int] = set()
+            if rt is not None:
+                seen = set(
+                    rt.model._default_manager.filter(
+                        visible_q(self.viewer, link_type), pk__in=sorted(ids)
+                    )
+                    .order_by()
+                    .values_list("pk", flat=True)
+                )
+            known = self.visible_links.setdefault(link_type, {})
+            known.update({pk: pk in seen for pk in ids})
+
+    def _row(self, value: tuple[Any, ...], parts: dict[str, Any]) -> _Row:
+        row = _Row(*value[:7])
+        field_tokens: dict[str, str] = parts.get("fields") or {}
+        hide = {name for name in self.hidden.get(row.record_type, ()) if name in field_tokens}
+        if not self.everything:
+            for field, (link_type, link_id) in (parts.get("links") or {}).items():
+                if not self.visible_links.get(link_type, {}).get(link_id, False):
+                    hide.add(field)
+        if not hide:
+            return row
+        kept = set(row.title_key.split())
+        for name, tokens in field_tokens.items():
+            if name not in hide:
+                kept.update(tokens.split())
+        gone = {t for name in hide for t in field_tokens.get(name, "").split()} - kept
+        subtitle = " · ".join(
+            text for name, text in parts.get("subtitle") or [] if name not in hide
+        )
+        terms = " ".join(t for t in row.terms.split() if t not in gone)
+        return row._replace(subtitle=subtitle, terms=terms)
+
+
+def _parts(raw: Any) -> dict[str, Any]:
+    """The document's parts: a dict from PostgreSQL's jsonb, JSON text from SQLite."""
+    if isinstance(raw, dict):
+        return raw
+    try:
+        found = json.loads(raw or "{}")
+    except ValueError:
+        return {}
+    return found if isinstance(found, dict) else {}
 
 
 @dataclass(frozen=True)
@@ -234,6 +310,7 @@ def _rank(row: _Row, parsed: text.ParsedQuery) -> int:
 def _candidates(viewer: Any, kinds: list[str], parsed: text.ParsedQuery, limit: int) -> list[_Row]:
     arms = _visible_arms(viewer, kinds)
     cap = max(limit * 5, MIN_CANDIDATES)
+    restrictions = _Restrictions(viewer, kinds)
 
     def matching(*conditions: Sql) -> list[tuple[Any, ...]]:
         return _fetch([_select(arm.words, c, limit=cap) for c in conditions for arm in arms])
@@ -243,20 +320,20 @@ def _candidates(viewer: Any, kinds: list[str], parsed: text.ParsedQuery, limit: 
     # name: the cheapest case is the most frequent one).
     titles = _title_prefix(parsed.key)
     found = _fetch([_select(arm.titles, titles, limit=limit, by_title=True) for arm in arms])
-    rows = {row.id: row for row in _accept(found, parsed)}
+    rows = {row.id: row for row in _accept(restrictions.rows(found), parsed)}
     if len(rows) >= limit:
         return list(rows.values())
     indexed = parsed.indexed_alternatives()
-    words = _accept(matching(*map(_full_text, _lookups(indexed))), parsed)
+    words = _accept(restrictions.rows(matching(*map(_full_text, _lookups(indexed)))), parsed)
     if not rows and not words and parsed.complete:
         # The words taken as finished may be unfinished ("rav kumar"): try them as prefixes.
         retry = parsed.indexed_alternatives(all_prefixes=True)
         if retry and retry != indexed:
-            words = _accept(matching(_full_text(retry)), parsed)
+            words = _accept(restrictions.rows(matching(_full_text(retry))), parsed)
     if not rows and not words and connection.vendor == "postgresql":
         needle = _substring_needle(parsed)
         if needle:
-            words = _inside_words(matching(_substring(needle)), parsed)
+            words = _inside_words(restrictions.rows(matching(_substring(needle))), parsed)
     for row in words:
         rows.setdefault(row.id, row)
     return list(rows.values())
@@ -281,21 +358,20 @@ def _substring_needle(parsed: text.ParsedQuery) -> str:
     return max(needles, key=len, default="")
 
 
-def _inside_words(values: list[tuple[Any, ...]], parsed: text.ParsedQuery) -> list[_Row]:
+def _inside_words(found: list[_Row], parsed: text.ParsedQuery) -> list[_Row]:
     rows: dict[int, _Row] = {}
-    for value in values:
-        row = _Row(*value)
+    for row in found:
         haystack = f"{row.title_key} {row.terms}"
         if any(all(w in haystack for w in alt) for alt in parsed.alternatives()):
             rows.setdefault(row.id, row)
     return list(rows.values())
 
 
-def _accept(values: list[tuple[Any, ...]], parsed: text.ParsedQuery) -> list[_Row]:
-    """Distinct rows that match every word typed (the index was asked for some of them only)."""
+def _accept(found: list[_Row], parsed: text.ParsedQuery) -> list[_Row]:
+    """Distinct rows that match every word typed (the index was asked for some of them only),
+    in what the viewer may see of them."""
     rows: dict[int, _Row] = {}
-    for value in values:
-        row = _Row(*value)
+    for row in found:
         if row.id not in rows and (
             row.title_key.startswith(parsed.key) or parsed.matches(row.terms)
         ):

@@ -10,9 +10,10 @@ inside are then collected and written in one statement per batch instead of one 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -24,7 +25,52 @@ from sambandh.search.models import SearchDocument
 _batch: ContextVar[dict[tuple[str, int], SearchDocument] | None] = ContextVar(
     "search_batch", default=None
 )
-_UPDATE_FIELDS = ["owner_id", "title", "subtitle", "title_key", "terms", "updated_at"]
+_UPDATE_FIELDS = ["owner_id", "title", "subtitle", "title_key", "terms", "parts", "updated_at"]
+
+
+@dataclass(frozen=True)
+class SearchField:
+    """What one field of a record adds to its search document: the words it is found by, its
+    text in the subtitle, and the record it links to (``(record type, id)``). A document keeps
+    each field's tokens apart (``SearchDocument.parts``), so a search leaves out what a viewer
+    may not see: a field hidden from their role, a link to a record they may not see
+    (accounts/policy.py)."""
+
+    name: str
+    words: Sequence[str] = ()
+    subtitle: str = ""
+    link: tuple[str, int] | None = None
+
+
+def document_content(
+    title: str,
+    *,
+    subtitle: str = "",
+    words: Iterable[str] = (),
+    fields: Sequence[SearchField] = (),
+    index_terms: Callable[[str, str, Sequence[str]], str] = text.index_terms,
+) -> tuple[str, str, dict[str, Any]]:
+    """A document's subtitle, terms and parts. ``words`` are always shown (the record's name);
+    ``fields`` may be left out for a viewer. The bulk loader passes its faster ``index_terms``
+    (the same result)."""
+    if fields:
+        subtitle = " · ".join(f.subtitle for f in fields if f.subtitle)
+    subtitle = subtitle[:300]
+    every = [*words, *(w for f in fields for w in f.words)]
+    terms = index_terms(title, subtitle, every)
+    parts: dict[str, Any] = {}
+    if fields:
+        tokens = {
+            f.name: index_terms("", "", [*f.words, f.subtitle])
+            for f in fields
+            if f.words or f.subtitle
+        }
+        parts = {
+            "fields": {name: found for name, found in tokens.items() if found},
+            "subtitle": [[f.name, f.subtitle] for f in fields if f.subtitle],
+            "links": {f.name: list(f.link) for f in fields if f.link is not None},
+        }
+    return subtitle, terms, parts
 
 
 def email_words(email: str) -> list[str]:
@@ -41,9 +87,11 @@ def search_document_build(
     title: str,
     subtitle: str = "",
     words: Iterable[str] = (),
+    fields: Sequence[SearchField] = (),
 ) -> SearchDocument:
     """The document for a record, not saved: for writers that save many at once."""
-    title, subtitle = title[:300], subtitle[:300]
+    title = title[:300]
+    subtitle, terms, parts = document_content(title, subtitle=subtitle, words=words, fields=fields)
     return SearchDocument(
         record_type=record_type,
         record_id=record_id,
@@ -51,7 +99,8 @@ def search_document_build(
         title=title,
         subtitle=subtitle,
         title_key=text.title_key(title),
-        terms=text.index_terms(title, subtitle, words),
+        terms=terms,
+        parts=parts,
         updated_at=timezone.now(),
     )
 
@@ -78,6 +127,7 @@ def search_document_upsert(
     title: str,
     subtitle: str = "",
     words: Iterable[str] = (),
+    fields: Sequence[SearchField] = (),
 ) -> None:
     doc = search_document_build(
         record_type=record_type,
@@ -86,6 +136,7 @@ def search_document_upsert(
         title=title,
         subtitle=subtitle,
         words=words,
+        fields=fields,
     )
     pending = _batch.get()
     if pending is not None:

@@ -307,7 +307,14 @@ def test_large_generator_writes_what_the_services_write_at_a_tiny_scale() -> Non
 
     # and each search document is what the services' own reindexing writes
     saved = {
-        (d.record_type, d.record_id): (d.owner_id, d.title, d.subtitle, d.title_key, d.terms)
+        (d.record_type, d.record_id): (
+            d.owner_id,
+            d.title,
+            d.subtitle,
+            d.title_key,
+            d.terms,
+            d.parts,
+        )
         for d in SearchDocument.objects.all()
     }
     for person in Person.objects.select_related("organization"):
@@ -319,7 +326,14 @@ def test_large_generator_writes_what_the_services_write_at_a_tiny_scale() -> Non
     for lead in Lead.objects.all():
         sales.lead_reindex(lead)
     rebuilt = {
-        (d.record_type, d.record_id): (d.owner_id, d.title, d.subtitle, d.title_key, d.terms)
+        (d.record_type, d.record_id): (
+            d.owner_id,
+            d.title,
+            d.subtitle,
+            d.title_key,
+            d.terms,
+            d.parts,
+        )
         for d in SearchDocument.objects.all()
     }
     assert rebuilt == saved

@@ -119,12 +119,18 @@ def test_the_migration_gives_stored_documents_their_end_tokens(owner):
     assert found(owner, "43210") == [("person", person.pk)]
     # when the migration is reversed, the documents are as an older version wrote them
     call_command("migrate", "search", "0004", verbosity=0)
-    terms = {(d.record_type, d.record_id): d.terms for d in SearchDocument.objects.all()}
+    # (the columns of that version only: a later migration adds one)
+    terms = {
+        (record_type, record_id): stored
+        for record_type, record_id, stored in SearchDocument.objects.values_list(
+            "record_type", "record_id", "terms"
+        )
+    }
     assert terms == {
         ("person", person.pk): "asha rao 919876543210 9876543210 09876543210",
         ("lead", lead.pk): "sam lee 14155550132 4155550132",
     }
-    assert found(owner, "43210") == []
+    # (no end token: the end is not found; today's search needs today's columns to be asked)
     # and when it is applied, each number has its end token again and is found by its end
     call_command("migrate", "search", verbosity=0)
     assert sorted(SearchDocument.objects.values_list("record_type", "record_id", "terms")) == (
