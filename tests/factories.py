@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import itertools
+from datetime import timedelta
 from typing import Any
+
+from django.utils import timezone
 
 from sambandh.accounts.models import Team, User
 from sambandh.accounts.services import team_add_member, team_create, token_create, user_create
 from sambandh.activities.models import Activity
-from sambandh.activities.services import activity_create
+from sambandh.activities.services import activity_create, task_complete
 from sambandh.contacts import services as contacts
 from sambandh.contacts.models import Organization, Person
 from sambandh.sales import services as sales
@@ -89,3 +92,49 @@ def make_activity(owner: User, kind: str = "note", **data: Any) -> Activity:
     data.setdefault("subject", f"{kind} {next(_seq)}")
     data.setdefault("body", "Spoke about the renewal.")
     return activity_create(actor=owner, data={"kind": kind, **data})
+
+
+def move_deal(actor: User, deal: Deal, stage_name: str) -> Deal:
+    """Move a deal to the stage of that name in its pipeline (records a stage change)."""
+    stage = deal.pipeline.stages.get(name=stage_name)
+    return sales.deal_move_stage(actor=actor, deal=deal, stage_id=stage.pk, version=deal.version)
+
+
+def make_timeline(owner: User, **link: Any) -> list[Activity]:
+    """One activity of each kind the composer makes (a note, an overdue task, a done task, a call
+    and a meeting) on the record given as ``person_id=``, ``organization_id=``, ``deal_id=`` or
+    ``lead_id=``."""
+    now = timezone.now()
+    done = make_activity(
+        owner, "task", subject="Book the demo", due_at=now + timedelta(days=2), **link
+    )
+    done = task_complete(actor=owner, task=done)
+    return [
+        make_activity(owner, "note", body="Wants 300 looms before Diwali", **link),
+        make_activity(
+            owner, "task", subject="Send the quote", due_at=now - timedelta(days=1), **link
+        ),
+        done,
+        make_activity(
+            owner,
+            "call",
+            direction="out",
+            duration_seconds=600,
+            outcome="Interested",
+            occurred_at=now - timedelta(hours=3),
+            **link,
+        ),
+        make_activity(
+            owner,
+            "meeting",
+            subject="Site visit",
+            occurred_at=now - timedelta(days=2),
+            duration_seconds=3600,
+            **link,
+        ),
+    ]
+
+
+def convert_lead(actor: User, lead: Lead) -> Lead:
+    """Convert a lead into a person, an organization (from its company) and a deal."""
+    return sales.lead_convert(actor=actor, lead=lead, version=lead.version)
