@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "sambandh.sales",
     "sambandh.activities",
     "sambandh.search",
+    "sambandh.administration",
     "sambandh.home",
 ]
 

@@ -36,4 +36,5 @@ urlpatterns = [
     path("", include("sambandh.activities.urls")),
     path("search/", include("sambandh.search.urls")),
     path("account/", include("sambandh.accounts.urls")),
+    path("settings/", include("sambandh.administration.urls")),
 ]

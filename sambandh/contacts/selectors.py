@@ -152,9 +152,7 @@ def _person_json_ids(p: Placeholders) -> QuerySet[Person, Any]:
             scope_visible_q(scope, "organization"), pk=OuterRef("organization_id")
         )
     )
-    restricted = Exists(
-        FieldRule.objects.filter(record_type="person", role=p.text("viewer_role"))
-    )
+    restricted = Exists(FieldRule.objects.filter(record_type="person", role=p.text("viewer_role")))
     return ids.order_by().values("id").annotate(org_visible=org_visible, restricted=restricted)
 
 
