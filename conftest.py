@@ -128,6 +128,14 @@ class ApiClient:
             headers=self._headers(headers),
         )
 
+    def put(self, path: str, body: Any = None, **headers: str) -> Any:
+        return self.client.put(
+            path,
+            body if body is not None else {},
+            content_type="application/json",
+            headers=self._headers(headers),
+        )
+
     def delete(self, path: str, **headers: str) -> Any:
         return self.client.delete(path, headers=self._headers(headers))
 

@@ -17,6 +17,7 @@ from sambandh.accounts.services import token_digest
 from sambandh.core import registry
 from sambandh.core.compiled import CompiledQuery, Placeholders
 from sambandh.core.errors import NotFound, ValidationFailed
+from sambandh.core.pagination import Page, decode_cursor, encode_cursor
 
 
 def user_list(*, viewer: User, q: str = "") -> QuerySet[User]:
@@ -98,6 +99,22 @@ def team_tree(*, viewer: User) -> list[Team]:
 
     walk(None, 0)
     return ordered
+
+
+def team_tree_page(*, viewer: User, limit: int, cursor: str | None = None) -> Page[Team]:
+    """A page of ``team_tree``: the cursor names the last team of the previous page."""
+    teams = team_tree(viewer=viewer)
+    start = 0
+    if cursor:
+        (after,) = decode_cursor(cursor, Team.objects.all(), ["id"])
+        start = next((i + 1 for i, t in enumerate(teams) if t.pk == after), -1)
+        if start < 0:  # that team is gone: the place in the tree is lost
+            raise ValidationFailed(
+                _("The cursor is not valid."), fields={"cursor": _("Not valid.")}
+            )
+    items = teams[start : start + limit]
+    more = start + limit < len(teams)
+    return Page(items, encode_cursor([items[-1].pk]) if more and items else None)
 
 
 def team_get(*, viewer: User, team_id: int) -> Team:

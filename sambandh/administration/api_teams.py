@@ -7,13 +7,14 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from sambandh.accounts import policy, selectors, services
 from sambandh.accounts.models import Team
 from sambandh.accounts.selectors import acting_user as viewer
-from sambandh.core.api import ErrorOut, StrictSchema
+from sambandh.core.api import ErrorOut, StrictSchema, page_out
+from sambandh.core.pagination import clamp_limit
 
 router = Router(tags=["teams"])
 ERRORS: dict[int, Any] = {k: ErrorOut for k in (401, 403, 404, 413, 422)}
@@ -75,13 +76,18 @@ def _one(request: HttpRequest, team_id: int) -> dict[str, Any]:
     return team_out(team)
 
 
+class TeamFilters(Schema):
+    limit: int = Field(50, ge=1, le=200)
+    cursor: str | None = Field(None, max_length=500)
+
+
 @router.get("", response={200: TeamPage, **ERRORS})
-def list_teams(request: HttpRequest) -> Any:
-    """Every team, parents before the teams inside them (siblings by name), on one page."""
-    return {
-        "items": [team_out(t) for t in selectors.team_tree(viewer=viewer(request))],
-        "next": None,
-    }
+def list_teams(request: HttpRequest, filters: Query[TeamFilters]) -> Any:
+    """Every team, parents before the teams inside them (siblings by name)."""
+    page = selectors.team_tree_page(
+        viewer=viewer(request), limit=clamp_limit(filters.limit), cursor=filters.cursor
+    )
+    return page_out(page, team_out)
 
 
 @router.post("", response={201: TeamOut, **ERRORS})
