@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 from sambandh.accounts import selectors, services
 from sambandh.administration.forms import MemberForm, TeamForm
 from sambandh.administration.views import admin_page, render_tab
-from sambandh.core.errors import ServiceError, ValidationFailed
+from sambandh.core.errors import ValidationFailed
 from sambandh.web.forms import apply_service_errors
 from sambandh.web.http import AuthedRequest
 
@@ -42,7 +42,7 @@ def teams(request: AuthedRequest) -> HttpResponse:
                     _int(form.cleaned_data["parent"]), field="parent_id"
                 ),
             )
-        except ServiceError as exc:
+        except ValidationFailed as exc:
             apply_service_errors(form, exc)
             status = exc.status
         else:
@@ -106,7 +106,7 @@ def team_detail(request: AuthedRequest, team_id: int) -> HttpResponse:
                 )
             else:
                 raise ValidationFailed(_("Unknown action."))
-        except ServiceError as exc:
+        except ValidationFailed as exc:  # NotFound and Forbidden answer 404 and 403
             status = exc.status
             apply_service_errors(member_form if action == "add_member" else form, exc)
         else:

@@ -15,7 +15,7 @@ from sambandh.accounts import selectors, services
 from sambandh.accounts.models import User
 from sambandh.administration.forms import InviteForm, ReassignForm, UserForm
 from sambandh.administration.views import admin_page, render_tab
-from sambandh.core.errors import ServiceError, ValidationFailed
+from sambandh.core.errors import ValidationFailed
 from sambandh.web.forms import apply_service_errors
 from sambandh.web.http import AuthedRequest
 
@@ -133,7 +133,7 @@ def user_detail(request: AuthedRequest, user_id: int) -> HttpResponse:
                 messages.success(request, _reassign_summary(counts, to_user))
             else:
                 raise ValidationFailed(_("Unknown action."))
-        except ServiceError as exc:
+        except ValidationFailed as exc:  # NotFound and Forbidden answer 404 and 403
             status = exc.status
             if action == "save":
                 apply_service_errors(form, exc)
