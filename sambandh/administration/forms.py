@@ -117,8 +117,16 @@ class CompanyForm(ServiceForm):
         self.choice_field("currency").choices = currency_choices()
 
 
+class _NamedByService(forms.CharField):
+    """Shown as required, but an empty value is left to the service, which reports it together
+    with every other problem (the stage rows') instead of one at a time."""
+
+    def validate(self, value: Any) -> None:
+        pass
+
+
 class PipelineForm(ServiceForm):
-    name = forms.CharField(label=gettext_lazy("Name"), max_length=100)
+    name = _NamedByService(label=gettext_lazy("Name"), max_length=100)
     is_default = forms.BooleanField(
         label=gettext_lazy("The default pipeline"),
         required=False,
@@ -197,19 +205,19 @@ def apply_row_action(rows: list[StageRow], action: str) -> bool:
     return True
 
 
-def stages_for_service(rows: list[StageRow]) -> list[StageIn] | None:
-    """The rows as the service takes them, or None (with errors on the rows) when a
-    probability is not a whole number."""
+# What a probability that is not a whole number becomes: a value the service always refuses, so
+# it names that row together with every other problem, and nothing is written.
+NOT_A_NUMBER = -1
+
+
+def stages_for_service(rows: list[StageRow]) -> list[StageIn]:
+    """The rows as the service takes them."""
     stages: list[StageIn] = []
-    ok = True
     for row in rows:
         raw = row.probability.strip()
-        number = int(raw) if raw.lstrip("-").isdigit() and len(raw) < 6 else None
-        if number is None:
-            row.errors["probability"] = _("Enter a whole number from 0 to 100.")
-            ok = False
-        stages.append(StageIn(name=row.name, probability=number or 0, kind=row.kind, id=row.id))
-    return stages if ok else None
+        number = int(raw) if raw.isdigit() and len(raw) < 6 else NOT_A_NUMBER
+        stages.append(StageIn(name=row.name, probability=number, kind=row.kind, id=row.id))
+    return stages
 
 
 def place_stage_errors(rows: list[StageRow], fields: dict[str, str]) -> dict[str, str]:

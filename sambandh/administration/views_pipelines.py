@@ -91,7 +91,7 @@ def _pipeline_form(request: AuthedRequest, pipeline: Any) -> HttpResponse:
         return _form_page(request, pipeline, form, rows, unsaved=moved)
 
     stages = stages_for_service(rows)
-    if not form.is_valid() or stages is None:
+    if not form.is_valid():
         return _form_page(request, pipeline, form, rows, status=422)
     data = form.cleaned_data
     try:

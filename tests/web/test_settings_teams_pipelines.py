@@ -357,3 +357,19 @@ def test_a_missing_pipeline_or_team_is_404(admin_user, browser_for):
     client = browser_for(admin_user)
     for path in ("/settings/pipelines/987654/", "/settings/teams/987654/"):
         assert client.get(path).status_code == 404
+
+
+def test_every_problem_is_shown_at_once(admin_user, browser_for):
+    rows = [(None, "", "10", "open"), (None, "B", "lots", "open"), (None, "C", "-5", "won")]
+    before = pipelines_state()
+    response = browser_for(admin_user).post(
+        "/settings/pipelines/new/", post_rows(None, rows, name="", action="save")
+    )
+    assert response.status_code == 422
+    assert response.context["form"].errors["name"] == ["This field is required."]
+    assert [r.errors for r in response.context["rows"]] == [
+        {"name": "This field is required."},
+        {"probability": "Enter a whole number from 0 to 100."},
+        {"probability": "Enter a whole number from 0 to 100."},
+    ]
+    assert pipelines_state() == before
