@@ -140,7 +140,8 @@ def user_detail(request: AuthedRequest, user_id: int) -> HttpResponse:
             elif action == "reassign":
                 apply_service_errors(reassign_form, exc)
             else:
-                access_error = " ".join([exc.message, *exc.fields.values()])
+                generic = exc.message == str(ValidationFailed.default_message)
+                access_error = " ".join(exc.fields.values()) if generic else exc.message
         else:
             if not request.user.is_admin:  # they took away their own administration
                 return redirect("home:index")
