@@ -77,7 +77,8 @@ def test_the_directory_pages_and_filters(api, owner, teammate, outsider, manager
 def test_users_cannot_be_deleted(api, admin_user, owner):
     resp = api(admin_user).delete(f"{URL}/{owner.pk}")
     # (django-ninja answers its own plain-text 405 here, outside the error envelope)
-    assert (resp.status_code, resp["Allow"]) == (405, "GET, PATCH")
+    assert resp.status_code == 405
+    assert set(resp["Allow"].replace(" ", "").split(",")) == {"GET", "PATCH"}
     assert User.objects.filter(pk=owner.pk, is_active=True).exists()
 
 

@@ -222,7 +222,11 @@ def test_the_last_admin_is_kept(admin_user, browser_for, data, field):
     before = everything()
     response = client.post(f"/settings/users/{admin_user.pk}/", data)
     assert response.status_code == 422
-    assert "At least one active administrator must remain." in text(response)
+    assert "This is the last active administrator." in text(response)
+    if field == "role":  # shown on the field as well
+        assert response.context["form"].errors["role"] == [
+            "At least one active administrator must remain."
+        ]
     assert everything() == before
 
 
