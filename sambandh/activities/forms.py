@@ -223,8 +223,9 @@ class ActivityEditForm(ComposerForm):
         # The kind of an activity never changes, whatever the form posts.
         self.fields["kind"].initial = instance.kind
         if self.is_bound:
-            self.data = self.data.copy()
-            self.data["kind"] = instance.kind
+            data = self.data.copy()  # type: ignore[attr-defined]  # a QueryDict
+            data["kind"] = instance.kind
+            self.data = data
 
     def to_service(self) -> dict[str, Any]:
         data = super().to_service()

@@ -204,7 +204,8 @@ def activity_edit(request: AuthedRequest, activity_id: int) -> HttpResponse:
     conflict and keeps what was typed."""
     activity = selectors.activity_get_for_update(viewer=request.user, activity_id=activity_id)
     users = _users(request) if activity.kind == Activity.Kind.TASK else []
-    back = activity.record_link.url if activity.record_link else reverse("activities:my_tasks")
+    link = getattr(activity, "record_link", None)
+    back = link.url if link is not None else reverse("activities:my_tasks")
     if request.method == "GET":
         form = ActivityEditForm(viewer=request.user, users=users, instance=activity)
         status = 200

@@ -275,8 +275,9 @@ def deal_create(request: AuthedRequest) -> HttpResponse:
                 policy.show_links(
                     request.user, [person], record_type="person", field="organization"
                 )
-                if person.shown_organization and "organization" not in initial:
-                    initial["organization"] = record_ref(person.shown_organization)
+                shown = getattr(person, "shown_organization", None)
+                if shown is not None and "organization" not in initial:
+                    initial["organization"] = record_ref(shown)
         form = DealForm(viewer=request.user, users=users, pipelines=pipelines, initial=initial)
         return _deal_form_page(request, form)
     form = DealForm(request.POST, viewer=request.user, users=users, pipelines=pipelines)
