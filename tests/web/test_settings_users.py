@@ -359,3 +359,25 @@ def test_company_defaults_apply_to_invitations_from_the_page(
         )
     user = User.objects.get(email="guj@example.com")
     assert (user.language, user.time_zone, user.currency) == ("gu", "Asia/Kolkata", "INR")
+
+
+def test_one_list_of_tabs_on_every_page(admin_user, ids, browser_for):
+    from sambandh.administration.tabs import TABS
+
+    assert [(t.key, t.url) for t in TABS] == [
+        ("users", "/settings/users/"),
+        ("teams", "/settings/teams/"),
+        ("pipelines", "/settings/pipelines/"),
+        ("company", "/settings/company/"),
+        ("fields", "/settings/fields/"),
+    ]
+    client = browser_for(admin_user)
+    for path, active in [
+        ("/settings/users/{user}/", "Users"),
+        ("/settings/teams/{team}/", "Teams"),
+        ("/settings/pipelines/new/", "Pipelines"),
+        ("/settings/company/", "Company"),
+    ]:
+        body = text(client.get(path.format(**ids)))
+        assert all(f'href="{t.url}"' in body for t in TABS)
+        assert re.search(rf'class="tab is-active" href="[^"]+" aria-current="page">{active}<', body)
