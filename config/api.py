@@ -216,7 +216,9 @@ def _mount() -> None:
         ("/pipelines", "sambandh.sales.api_pipelines"),
         ("/activities", "sambandh.activities.api_activities"),
         ("/tasks", "sambandh.activities.api_tasks"),
-        ("/users", "sambandh.accounts.api"),
+        ("/users", "sambandh.administration.api_users"),
+        ("/teams", "sambandh.administration.api_teams"),
+        ("/company-settings", "sambandh.administration.api_company"),
         ("/search", "sambandh.search.api"),
         ("", "sambandh.accounts.api_access"),
     ):

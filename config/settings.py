@@ -38,7 +38,6 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "django.contrib.admin",
     "django_tasks_db",
     "ninja",
     "sambandh.core",
@@ -48,7 +47,11 @@ INSTALLED_APPS = [
     "sambandh.sales",
     "sambandh.activities",
     "sambandh.search",
+    "sambandh.administration",
     "sambandh.home",
+    # After the apps: our registration/ templates (password reset, the invitation's set-password
+    # page) must win over the admin's.
+    "django.contrib.admin",
 ]
 
 MIDDLEWARE = [

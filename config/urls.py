@@ -4,7 +4,6 @@ from django.urls import include, path, re_path
 
 from config.api import api
 from config.api import not_found_view as api_not_found
-from sambandh.accounts import views_access
 from sambandh.web import views as web_views
 
 urlpatterns = [
@@ -31,11 +30,11 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("admin/", admin.site.urls),
-    path("settings/fields/", views_access.field_permissions, name="field_permissions"),
     path("", include("sambandh.home.urls")),
     path("", include("sambandh.contacts.urls")),
     path("", include("sambandh.sales.urls")),
     path("", include("sambandh.activities.urls")),
     path("search/", include("sambandh.search.urls")),
     path("account/", include("sambandh.accounts.urls")),
+    path("settings/", include("sambandh.administration.urls")),
 ]

@@ -5,22 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy
 
-from sambandh.web.forms import ServiceForm, currency_choices, time_zone_choices
-
-
-def _native_name(code: str, translated: Any) -> str:
-    """ "తెలుగు (Telugu)": each language in its own script, so everyone finds theirs."""
-    from babel import Locale, UnknownLocaleError
-
-    try:
-        native = Locale.parse(code, sep="-").get_display_name(Locale.parse(code, sep="-"))
-    except (UnknownLocaleError, ValueError):
-        return str(translated)
-    native = (native or "")[:1].upper() + (native or "")[1:]
-    return native if native.casefold() == str(translated).casefold() else f"{native} ({translated})"
+from sambandh.web.forms import (
+    ServiceForm,
+    currency_choices,
+    interface_language_choices,
+    time_zone_choices,
+)
 
 
 class ProfileForm(ServiceForm):
@@ -40,9 +32,7 @@ class ProfileForm(ServiceForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.choice_field("language").choices = [
-            (code, _native_name(code, name)) for code, name in settings.LANGUAGES
-        ]
+        self.choice_field("language").choices = interface_language_choices()
         self.choice_field("time_zone").choices = list(time_zone_choices())
         self.choice_field("currency").choices = currency_choices()
 

@@ -196,3 +196,31 @@ class FieldRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.record_type}.{self.field}: {self.access} for {self.role}"
+
+
+class CompanySettings(models.Model):
+    """The company's defaults: the language, time zone and currency new users start with.
+
+    One row at most (id 1), written by ``services.company_settings_update``; until then
+    ``selectors.company_settings()`` answers the defaults from the settings file."""
+
+    SINGLETON_ID = 1
+
+    language = models.CharField(_("language"), max_length=10)
+    time_zone = models.CharField(_("time zone"), max_length=64)
+    currency = models.CharField(_("currency"), max_length=3)
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(default=timezone.now)
+    updated_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("company settings")
+        verbose_name_plural = _("company settings")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(id=1), name="company_settings_singleton")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.language} · {self.time_zone} · {self.currency}"

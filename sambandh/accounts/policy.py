@@ -47,6 +47,7 @@ __all__ = [
     "can_share",
     "check_list",
     "editable_q",
+    "ensure_admin",
     "field_access",
     "guard_changes",
     "visible_among",
@@ -62,6 +63,13 @@ def ensure_can_write(actor: Any) -> None:
     """Refuse any write by a role that only reads."""
     if not getattr(actor, "can_write", False):
         raise Forbidden(_("Your role can read records but not change them."))
+
+
+def ensure_admin(actor: Any) -> None:
+    """Refuse what only an administrator may do: users, teams, pipelines from the settings
+    area, the company's defaults."""
+    if not getattr(actor, "is_admin", False):
+        raise Forbidden(_("Only administrators can do this."))
 
 
 def owner_for_write(actor: Any, owner: Any) -> Any:

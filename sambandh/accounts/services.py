@@ -1,23 +1,44 @@
-"""Writes for users, teams, sharing and API tokens."""
+"""Writes for users, teams, the company's defaults, sharing and API tokens."""
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
+from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage
 from django.db import transaction
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from sambandh.accounts.models import ApiToken, RecordShare, Role, Team, TeamMembership, User
+from sambandh.accounts import policy
+from sambandh.accounts.models import (
+    ApiToken,
+    CompanySettings,
+    RecordShare,
+    Role,
+    Team,
+    TeamMembership,
+    User,
+)
 from sambandh.accounts.visibility import forget_scope
-from sambandh.core.audit import audit_record
+from sambandh.core import registry
+from sambandh.core.audit import audit_record, diff_fields
 from sambandh.core.cleaning import clean_currency, clean_email, clean_text, clean_time_zone
-from sambandh.core.errors import Forbidden, ValidationFailed
+from sambandh.core.errors import Forbidden, NotFound, ValidationFailed
+from sambandh.core.records import FieldErrors, lock_for_update
+
+logger = logging.getLogger(__name__)
 
 TOKEN_PREFIX = "sbk_"  # noqa: S105 (a public marker, not a secret)
 _LANGUAGES = {code for code, _name in settings.LANGUAGES}
@@ -25,6 +46,14 @@ _LANGUAGES = {code for code, _name in settings.LANGUAGES}
 
 def token_digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def _clean_role(role: str) -> str:
+    if role not in Role.values:
+        raise ValidationFailed(
+            fields={"role": _("Choose one of: %(roles)s.") % {"roles": ", ".join(Role.values)}}
+        )
+    return role
 
 
 def _clean_preferences(language: str, time_zone: str, currency: str) -> dict[str, str]:
@@ -51,19 +80,29 @@ def user_create(
     role: str,
     password: str | None = None,
     full_name: str = "",
-    language: str = "en",
-    time_zone: str = "UTC",
+    language: str | None = None,
+    time_zone: str | None = None,
     currency: str | None = None,
     actor: User | None = None,
 ) -> User:
-    email = clean_email(email)
-    if role not in Role.values:
-        raise ValidationFailed(
-            fields={"role": _("Choose one of: %(roles)s.") % {"roles": ", ".join(Role.values)}}
-        )
-    if User.objects.filter(email=email).exists():
-        raise ValidationFailed(fields={"email": _("A user with this email already exists.")})
-    prefs = _clean_preferences(language, time_zone, currency or settings.DEFAULT_CURRENCY)
+    """A new user; without a password they cannot log in until they set one (an invitation).
+    Their language, time zone and currency default to the company's."""
+    if actor is not None:
+        policy.ensure_admin(actor)
+    errors = FieldErrors()
+    email = errors.run(clean_email, email)
+    errors.run(_clean_role, role)
+    if email and User.objects.filter(email=email).exists():
+        errors.add("email", _("A user with this email already exists."))
+    errors.raise_if_any()
+    from sambandh.accounts.selectors import company_settings
+
+    company = company_settings()
+    prefs = _clean_preferences(
+        language or company.language,
+        time_zone or company.time_zone,
+        currency or company.currency,
+    )
     user = User(
         email=email,
         role=role,
@@ -102,29 +141,345 @@ def user_update_preferences(
     return user
 
 
+# --- users, by an administrator ------------------------------------------------------------
+@transaction.atomic
+def user_invite(
+    *,
+    actor: User,
+    email: str,
+    role: str,
+    full_name: str = "",
+    teams: Sequence[Team] = (),
+) -> User:
+    """Create a user who cannot log in yet, put them in ``teams``, and mail them (after commit)
+    a link to choose their password. They start with the company's language, time zone and
+    currency."""
+    policy.ensure_admin(actor)
+    user = user_create(email=email, role=role, full_name=full_name, actor=actor)
+    for team in teams:
+        team_add_member(team=team, user=user, actor=actor)
+    transaction.on_commit(lambda: invitation_mail(user_id=user.pk, inviter=str(actor)))
+    return user
+
+
+@transaction.atomic
+def user_invitation_resend(*, actor: User, user: User) -> None:
+    """Mail a new set-password link to an invited user who has not chosen a password yet."""
+    policy.ensure_admin(actor)
+    if not user.is_active:
+        raise ValidationFailed(fields={"is_active": _("This user is deactivated.")})
+    if user.has_usable_password():
+        raise ValidationFailed(
+            _("This user has already chosen a password. They can reset it from the login page.")
+        )
+    audit_record(
+        actor=actor,
+        action="update",
+        record_type="user",
+        record_id=user.pk,
+        summary="invitation sent again",
+    )
+    transaction.on_commit(lambda: invitation_mail(user_id=user.pk, inviter=str(actor)))
+
+
+def invitation_mail(*, user_id: int, inviter: str) -> None:
+    """Send the invitation: a set-password link made with Django's password-reset tokens, so it
+    stops working once used. A mail server failure is logged; the invitation can be resent."""
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None or user.has_usable_password():
+        return
+    path = reverse(
+        "password_reset_confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+    context = {
+        "user": user,
+        "inviter": inviter,
+        "link": settings.SITE_URL.rstrip("/") + path,
+        "login_url": settings.SITE_URL.rstrip("/") + reverse("login"),
+        "days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
+    }
+    with translation.override(user.language):
+        subject = "".join(render_to_string("accounts/invitation_subject.txt", context).split("\n"))
+        body = render_to_string("accounts/invitation_email.txt", context)
+    try:
+        EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email]).send()
+    except Exception:
+        logger.exception("Could not send the invitation to user %s", user.pk)
+
+
+def _lock_admins() -> set[int]:
+    """Lock the active administrators (in id order, so two changes never wait on each other in
+    a circle) and answer their ids."""
+    return set(
+        User.objects.select_for_update()
+        .filter(role=Role.ADMIN, is_active=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+@transaction.atomic
+def user_update(
+    *,
+    actor: User,
+    user: User,
+    full_name: str | None = None,
+    role: str | None = None,
+    is_active: bool | None = None,
+) -> User:
+    """Change a user's name, role, or whether they may log in. A deactivated user's sessions and
+    API tokens stop working at once; their records keep them as owner. A change that would leave
+    no active administrator is refused."""
+    policy.ensure_admin(actor)
+    errors = FieldErrors()
+    data: dict[str, Any] = {}
+    if full_name is not None:
+        data["full_name"] = errors.run(clean_text, full_name, field="full_name", max_length=200)
+    if role is not None:
+        data["role"] = errors.run(_clean_role, role)
+    if is_active is not None:
+        data["is_active"] = bool(is_active)
+    errors.raise_if_any()
+    admins = _lock_admins() if ("role" in data or "is_active" in data) else set()
+    user = User.objects.select_for_update().get(pk=user.pk)
+    stays_admin = data.get("role", user.role) == Role.ADMIN and data.get(
+        "is_active", user.is_active
+    )
+    if user.pk in admins and not stays_admin and not admins - {user.pk}:
+        field = "is_active" if data.get("is_active") is False else "role"
+        raise ValidationFailed(
+            _("This is the last active administrator. Make someone else an administrator first."),
+            fields={field: _("At least one active administrator must remain.")},
+        )
+    changes = diff_fields(user, data)
+    if changes:
+        user.save(update_fields=list(changes))
+        audit_record(
+            actor=actor, action="update", record_type="user", record_id=user.pk, changes=changes
+        )
+    for who in (user, actor if actor.pk == user.pk else None):
+        forget_scope(who)
+        policy.forget_field_access(who)
+    if actor.pk == user.pk:
+        for name in changes:
+            setattr(actor, name, getattr(user, name))
+    return user
+
+
+@transaction.atomic
+def user_records_reassign(*, actor: User, user: User, to_user: User) -> dict[str, int]:
+    """Hand every record ``user`` owns, of every record type that can be reassigned, to
+    ``to_user``: each through its own service (a version and an audit row per record), all in
+    this one transaction. Answers how many of each type moved."""
+    policy.ensure_admin(actor)
+    to_user = User.objects.get(pk=to_user.pk)
+    if to_user.pk == user.pk:
+        raise ValidationFailed(fields={"to_user_id": _("Choose someone else.")})
+    if not to_user.is_active:
+        raise ValidationFailed(
+            fields={"to_user_id": _("This user is deactivated. Choose an active user.")}
+        )
+    counts: dict[str, int] = {}
+    for rt in registry.record_types():
+        if rt.reassign is None:
+            continue
+        moved = 0
+        for record in rt.model._default_manager.filter(owner_id=user.pk).order_by("pk"):
+            rt.reassign(actor=actor, record=record, owner=to_user)
+            moved += 1
+        counts[rt.key] = moved
+    audit_record(
+        actor=actor,
+        action="update",
+        record_type="user",
+        record_id=user.pk,
+        changes={"records_reassigned_to": to_user.pk, "counts": counts},
+        summary=f"records reassigned to {to_user.email}",
+    )
+    return counts
+
+
+# --- teams -----------------------------------------------------------------------------------
+_UNCHANGED: Any = object()
+
+
+def _clean_team_name(name: str, errors: FieldErrors, team: Team | None = None) -> str | None:
+    clean = errors.run(clean_text, name, field="name", max_length=120, required=True)
+    if clean:
+        taken = Team.objects.filter(name__iexact=clean)
+        if team is not None:
+            taken = taken.exclude(pk=team.pk)
+        if taken.exists():
+            errors.add("name", _("A team with this name already exists."))
+    return clean
+
+
 @transaction.atomic
 def team_create(*, name: str, parent: Team | None = None, actor: User | None = None) -> Team:
-    name = clean_text(name, field="name", max_length=120, required=True)
-    if Team.objects.filter(name__iexact=name).exists():
-        raise ValidationFailed(fields={"name": _("A team with this name already exists.")})
-    team = Team.objects.create(name=name, parent=parent)
+    if actor is not None:
+        policy.ensure_admin(actor)
+    errors = FieldErrors()
+    clean_name = _clean_team_name(name, errors)
+    errors.raise_if_any()
+    team = Team.objects.create(name=clean_name or "", parent=parent)
     audit_record(
-        actor=actor, action="create", record_type="team", record_id=team.pk, changes={"name": name}
+        actor=actor,
+        action="create",
+        record_type="team",
+        record_id=team.pk,
+        changes={"name": clean_name, "parent": parent},
     )
     return team
 
 
 @transaction.atomic
+def team_update(
+    *, actor: User, team: Team, name: str | None = None, parent: Team | None = _UNCHANGED
+) -> Team:
+    """Rename a team or move it under another (``parent=None``: to the top). A team cannot be
+    put inside itself or one of its sub-teams."""
+    policy.ensure_admin(actor)
+    errors = FieldErrors()
+    data: dict[str, Any] = {}
+    if name is not None:
+        data["name"] = _clean_team_name(name, errors, team)
+    if parent is not _UNCHANGED:
+        # Every team is locked while the tree changes, so two moves cannot make a circle.
+        parents = dict(
+            Team.objects.select_for_update().order_by("pk").values_list("id", "parent_id")
+        )
+        ancestor = parent.pk if parent is not None else None
+        while ancestor is not None:
+            if ancestor == team.pk:
+                errors.add(
+                    "parent_id", _("A team cannot be inside itself or one of its sub-teams.")
+                )
+                break
+            ancestor = parents.get(ancestor)
+        data["parent"] = parent
+    errors.raise_if_any()
+    team = Team.objects.select_for_update().get(pk=team.pk)
+    changes = diff_fields(team, data)
+    if changes:
+        team.save(update_fields=list(changes))
+        audit_record(
+            actor=actor, action="update", record_type="team", record_id=team.pk, changes=changes
+        )
+    forget_scope(actor)  # a manager's scope covers the teams below theirs
+    return team
+
+
+@transaction.atomic
 def team_add_member(*, team: Team, user: User, actor: User | None = None) -> None:
-    TeamMembership.objects.get_or_create(team=team, user=user)
-    forget_scope(user)
+    if actor is not None:
+        policy.ensure_admin(actor)
+    if not user.is_active:
+        raise ValidationFailed(fields={"user_id": _("This user is deactivated.")})
+    _membership, created = TeamMembership.objects.get_or_create(team=team, user=user)
+    if created:
+        audit_record(
+            actor=actor,
+            action="update",
+            record_type="team",
+            record_id=team.pk,
+            changes={"member_added": user.pk},
+        )
+    _forget_scopes(user, actor)
+
+
+@transaction.atomic
+def team_remove_member(*, actor: User, team: Team, user: User) -> None:
+    policy.ensure_admin(actor)
+    deleted, _rows = TeamMembership.objects.filter(team=team, user=user).delete()
+    if not deleted:
+        raise NotFound(_("This user is not a member of this team."))
     audit_record(
         actor=actor,
         action="update",
         record_type="team",
         record_id=team.pk,
-        changes={"member_added": user.pk},
+        changes={"member_removed": user.pk},
     )
+    _forget_scopes(user, actor)
+
+
+@transaction.atomic
+def team_delete(*, actor: User, team: Team) -> None:
+    """Delete a team that has no sub-teams: its members leave it, and what was shared with it
+    is no longer (an unshare row on each record)."""
+    policy.ensure_admin(actor)
+    team = Team.objects.select_for_update().get(pk=team.pk)
+    if Team.objects.filter(parent=team).exists():
+        raise ValidationFailed(
+            _("This team has sub-teams. Move or delete them first."),
+            fields={"team": _("This team has sub-teams.")},
+        )
+    members = list(team.memberships.order_by("user_id").values_list("user_id", flat=True))
+    shares = list(RecordShare.objects.filter(team=team).order_by("pk"))
+    for share in shares:
+        audit_record(
+            actor=actor,
+            action="unshare",
+            record_type=share.record_type,
+            record_id=share.record_id,
+            changes={"user": None, "team": team.pk, "can_edit": share.can_edit},
+            summary=f"team {team.name} deleted",
+        )
+    RecordShare.objects.filter(pk__in=[s.pk for s in shares]).delete()
+    team.memberships.all().delete()
+    pk, name = team.pk, team.name
+    team.delete()
+    audit_record(
+        actor=actor,
+        action="delete",
+        record_type="team",
+        record_id=pk,
+        changes={"members": members, "shares": len(shares)},
+        summary=name,
+    )
+    forget_scope(actor)
+
+
+def _forget_scopes(*users: User | None) -> None:
+    """Scopes are cached per user object for one request; after a membership change the ones
+    this request holds are dropped, and later requests read the change."""
+    for user in users:
+        if user is not None:
+            forget_scope(user)
+
+
+# --- the company's defaults -----------------------------------------------------------------
+@transaction.atomic
+def company_settings_update(
+    *, actor: User, language: str, time_zone: str, currency: str, version: int | None
+) -> CompanySettings:
+    """Set the language, time zone and currency new users start with. ``version`` is the one
+    the caller saw (a stale one is a conflict)."""
+    policy.ensure_admin(actor)
+    from sambandh.accounts.selectors import company_settings
+
+    data = _clean_preferences(language, time_zone, currency)
+    defaults = company_settings()
+    CompanySettings.objects.get_or_create(
+        pk=CompanySettings.SINGLETON_ID,
+        defaults={
+            "language": defaults.language,
+            "time_zone": defaults.time_zone,
+            "currency": defaults.currency,
+        },
+    )
+    row = lock_for_update(CompanySettings(pk=CompanySettings.SINGLETON_ID), version)
+    changes = diff_fields(row, data)
+    row.version += 1
+    row.updated_at = timezone.now()
+    row.updated_by = actor
+    row.save()
+    audit_record(actor=actor, action="update", record_type="company_settings", changes=changes)
+    return row
 
 
 def record_share(

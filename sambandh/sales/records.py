@@ -49,9 +49,9 @@ def _deal_reassign(*, actor: Any, record: Any, owner: Any) -> Any:
 
 
 def _lead_reassign(*, actor: Any, record: Any, owner: Any) -> Any:
-    from sambandh.sales.services import lead_update
+    from sambandh.sales.services import lead_reassign
 
-    return lead_update(actor=actor, lead=record, data={"owner": owner}, version=None)
+    return lead_reassign(actor=actor, lead=record, owner=owner)
 
 
 DEAL = RecordType(

@@ -63,6 +63,12 @@ def pipeline_get(*, pipeline_id: int) -> Pipeline:
     return pipeline
 
 
+def pipeline_deal_counts(*, viewer: User) -> dict[int, int]:
+    """How many deals the viewer sees in each pipeline (all of them for an administrator)."""
+    rows = deals_visible(viewer).order_by().values_list("pipeline_id").annotate(n=Count("id"))
+    return dict(rows)
+
+
 # --- deals ---------------------------------------------------------------------------
 def deals_visible(viewer: User) -> QuerySet[Deal]:
     return Deal.objects.filter(visible_q(viewer, "deal"))

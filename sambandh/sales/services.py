@@ -687,6 +687,30 @@ def lead_update(
 
 
 @transaction.atomic
+def lead_reassign(*, actor: User, lead: Lead, owner: User, version: int | None = None) -> Lead:
+    """Hand a lead to another owner. Unlike other changes this is allowed for a converted lead
+    too, so a user's bulk reassignment (settings area) leaves none of their leads behind."""
+    policy.ensure_can_write(actor)
+    lead = lock_for_update(lead, version)
+    errors = FieldErrors()
+    new_owner = errors.run(policy.owner_for_write, actor, owner)
+    errors.raise_if_any()
+    changes = diff_fields(lead, {"owner": new_owner})
+    bump_version(lead)
+    lead.save()
+    audit_record(
+        actor=actor,
+        action="update",
+        record_type="lead",
+        record_id=lead.pk,
+        changes=changes,
+        summary=lead.full_name,
+    )
+    lead_reindex(lead)
+    return lead
+
+
+@transaction.atomic
 def lead_delete(*, actor: User, lead: Lead, version: int | None = None) -> None:
     policy.ensure_can_write(actor)
     lead = lock_for_update(lead, version)

@@ -8,8 +8,10 @@ from sambandh.web.nav import active_view_name, nav_items
 
 
 def shell(request: HttpRequest) -> dict[str, Any]:
-    """The sidebar entries for base.html, each a dict with url, label, icon and active."""
-    items = nav_items()
+    """The sidebar entries for base.html, each a dict with url, label, icon and active: those
+    the signed-in user may see."""
+    user = getattr(request, "user", None)
+    items = [item for item in nav_items() if item.shown_to(user)]
     match = getattr(request, "resolver_match", None)
     namespace = (match.namespace or "") if match else ""
     url_name = (match.url_name or "") if match else ""

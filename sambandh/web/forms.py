@@ -210,6 +210,25 @@ def time_zone_choices() -> tuple[tuple[str, str], ...]:
     return tuple((name, name.replace("_", " ")) for name in sorted(time_zone_names()))
 
 
+def _native_name(code: str, translated: Any) -> str:
+    """ "తెలుగు (Telugu)": each language in its own script, so everyone finds theirs."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        native = Locale.parse(code, sep="-").get_display_name(Locale.parse(code, sep="-"))
+    except (UnknownLocaleError, ValueError):
+        return str(translated)
+    native = (native or "")[:1].upper() + (native or "")[1:]
+    return native if native.casefold() == str(translated).casefold() else f"{native} ({translated})"
+
+
+def interface_language_choices() -> list[tuple[str, str]]:
+    """The languages of the interface (settings.LANGUAGES), each named in its own script."""
+    from django.conf import settings
+
+    return [(code, _native_name(code, name)) for code, name in settings.LANGUAGES]
+
+
 def with_blank(choices: Any, label: str = "—") -> list[tuple[str, str]]:
     return [("", label), *choices]
 

@@ -4,12 +4,16 @@
         nav_order = 20
         nav_items = [("contacts:person_list", _("People"), "person")]
 
+An entry may name, as a 4th element, an attribute of the signed-in user that must be true for
+the entry to show (``("administration:index", _("Settings"), "settings", "is_admin")``).
+
 The shell reads them here, so it never imports a domain app and a new app needs no edit here.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.apps import apps
 from django.urls import NoReverseMatch, reverse
@@ -25,6 +29,8 @@ class NavItem:
     icon: str
     order: int
     app_label: str
+    #: An attribute of the user that must be true for the entry to show ("" shows it to all).
+    requires: str = ""
 
     @property
     def namespace(self) -> str:
@@ -42,6 +48,9 @@ class NavItem:
             # An app may declare an entry before its URLs are wired; hide it, don't crash pages.
             return None
 
+    def shown_to(self, user: Any) -> bool:
+        return not self.requires or bool(getattr(user, self.requires, False))
+
 
 def nav_items() -> list[NavItem]:
     """Every app's entries, in `nav_order`, then the order each app lists them."""
@@ -51,10 +60,15 @@ def nav_items() -> list[NavItem]:
         if not entries:
             continue
         order = int(getattr(config, "nav_order", DEFAULT_ORDER))
-        for view_name, label, icon in entries:
+        for view_name, label, icon, *rest in entries:
             collected.append(
                 NavItem(
-                    view_name=view_name, label=label, icon=icon, order=order, app_label=config.label
+                    view_name=view_name,
+                    label=label,
+                    icon=icon,
+                    order=order,
+                    app_label=config.label,
+                    requires=rest[0] if rest else "",
                 )
             )
     # sorted() is stable, so entries of one app keep the order the app gave them.

@@ -108,6 +108,11 @@ ID_OPERATIONS = [
         )
     ),
     *(("get", f"/api/v1/{kind}/{{id}}/timeline") for kind in RECORD_KINDS[:4]),
+    ("patch", "/api/v1/users/{id}"),
+    ("post", "/api/v1/users/{id}/reassign"),
+    *((method, "/api/v1/teams/{id}") for method in ("get", "patch", "delete")),
+    ("post", "/api/v1/teams/{id}/members"),
+    ("delete", "/api/v1/teams/{id}/members/{id}"),
 ]
 
 

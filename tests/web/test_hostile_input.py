@@ -61,6 +61,12 @@ ID_ROUTES = [
     "/account/shares/person/<id>/add/",
     "/account/shares/person/<id>/<id>/remove/",
     "/gadgets/<id>/",  # the tests' own record type (tests/registry_app)
+    "/settings/users/<id>/",
+    "/settings/teams/<id>/",
+    "/settings/teams/<id>/delete/",
+    "/settings/pipelines/<id>/",
+    "/settings/pipelines/<id>/default/",
+    "/settings/pipelines/<id>/delete/",
 ]
 
 

@@ -56,6 +56,7 @@ _ICONS: dict[str, str] = {
     # Extras the shell itself uses.
     "x": '<path d="M18 6 6 18M6 6l12 12"/>',
     "chevron-down": '<path d="m6 9 6 6 6-6"/>',
+    "chevron-up": '<path d="m6 15 6-6 6 6"/>',
     "chevron-right": '<path d="m9 6 6 6-6 6"/>',
     "chevron-left": '<path d="m15 6-6 6 6 6"/>',
     "settings": (

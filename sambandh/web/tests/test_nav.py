@@ -62,3 +62,37 @@ def test_context_processor_marks_one_entry_active_and_hides_unroutable_ones(monk
     # Then only the routable entry is shown, and it is the active one
     assert [(e["view_name"], e["active"]) for e in entries] == [("login", True)]
     assert entries[0]["url"] == "/login/"
+
+
+def test_an_entry_that_requires_an_attribute_shows_only_to_users_who_have_it(monkeypatch):
+    # Given an entry for everyone and one that requires ``is_admin``
+    everyone = item("login", 10)
+    admins_only = NavItem(
+        view_name="logout",
+        label="Settings",
+        icon="settings",
+        order=90,
+        app_label="x",
+        requires="is_admin",
+    )
+    monkeypatch.setattr(
+        "sambandh.web.context_processors.nav_items", lambda: [everyone, admins_only]
+    )
+
+    def entries_for(user: object) -> list[str]:
+        request = RequestFactory().get("/logout/")
+        request.user = user  # type: ignore[assignment]
+        request.resolver_match = SimpleNamespace(namespace="", url_name="logout")  # type: ignore[assignment]
+        return [e["view_name"] for e in shell(request)["nav_items"]]
+
+    # Then a user without the attribute, or with it false, sees only the first
+    assert entries_for(SimpleNamespace()) == ["login"]
+    assert entries_for(SimpleNamespace(is_admin=False)) == ["login"]
+    # and one with it true sees both
+    assert entries_for(SimpleNamespace(is_admin=True)) == ["login", "logout"]
+
+
+def test_apps_may_declare_a_fourth_element():
+    settings_entry = next(i for i in nav_items() if i.view_name == "administration:index")
+    assert settings_entry.requires == "is_admin"
+    assert all(i.requires == "" for i in nav_items() if i.app_label != "administration")

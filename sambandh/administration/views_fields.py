@@ -6,19 +6,19 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from sambandh.accounts import services_access
 from sambandh.accounts.models import Role
+from sambandh.administration.views import admin_page, render_tab
 from sambandh.core import registry
 from sambandh.core.errors import ServiceError
-from sambandh.web.http import AuthedRequest, page
+from sambandh.web.http import AuthedRequest
 
 #: The roles a rule can name (administrators are never restricted).
 RULE_ROLES = [(value, label) for value, label in Role.choices if value != Role.ADMIN]
@@ -41,11 +41,9 @@ def _rows(record_type: str) -> list[dict[str, Any]]:
     return rows
 
 
-@page
+@admin_page
 @require_http_methods(["GET", "POST"])
 def field_permissions(request: AuthedRequest) -> HttpResponse:
-    if not request.user.is_admin:
-        raise PermissionDenied(_("Only administrators can change field permissions."))
     types = registry.record_types()
     chosen = registry.find(request.GET.get("type", "")) or types[0]
     error = ""
@@ -61,10 +59,11 @@ def field_permissions(request: AuthedRequest) -> HttpResponse:
                     _("Field permissions of %(type)s saved; they apply from the next request.")
                     % {"type": chosen.label_plural},
                 )
-            return redirect(reverse("field_permissions") + f"?type={chosen.key}")
-    return render(
+            return redirect(reverse("administration:fields") + f"?type={chosen.key}")
+    return render_tab(
         request,
-        "accounts/field_permissions.html",
+        "administration/fields.html",
+        "fields",
         {
             "types": types,
             "chosen": chosen,

@@ -1,0 +1,35 @@
+from django.urls import path
+
+from sambandh.administration import (
+    views,
+    views_fields,
+    views_pipelines,
+    views_teams,
+    views_users,
+)
+
+app_name = "administration"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("users/", views_users.users, name="users"),
+    path("users/invite/", views_users.user_invite, name="user_invite"),
+    path("users/<id:user_id>/", views_users.user_detail, name="user_detail"),
+    path("teams/", views_teams.teams, name="teams"),
+    path("teams/<id:team_id>/", views_teams.team_detail, name="team_detail"),
+    path("teams/<id:team_id>/delete/", views_teams.team_delete, name="team_delete"),
+    path("pipelines/", views_pipelines.pipelines, name="pipelines"),
+    path("pipelines/new/", views_pipelines.pipeline_create, name="pipeline_create"),
+    path("pipelines/<id:pipeline_id>/", views_pipelines.pipeline_edit, name="pipeline_edit"),
+    path(
+        "pipelines/<id:pipeline_id>/default/",
+        views_pipelines.pipeline_make_default,
+        name="pipeline_default",
+    ),
+    path(
+        "pipelines/<id:pipeline_id>/delete/",
+        views_pipelines.pipeline_delete,
+        name="pipeline_delete",
+    ),
+    path("company/", views.company, name="company"),
+    path("fields/", views_fields.field_permissions, name="fields"),
+]

@@ -1,0 +1,95 @@
+"""An administrator edits a pipeline's stages in a real browser, with and without JavaScript:
+the up, down, add and remove buttons are plain form buttons, and Enter in a box saves."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sambandh.sales.models import Pipeline
+
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # see test_sales_flow.py
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+PASSWORD = "correct horse battery staple"
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def browser() -> Iterator[Any]:
+    if not Path(CHROMIUM).exists():
+        reason = f"Debian's chromium is not installed at {CHROMIUM} (apt-get install chromium)"
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.mark.parametrize("javascript", [False, True])
+def test_stages_move_without_script_and_enter_saves(
+    live_server: Any, browser: Any, admin_user: Any, javascript: bool
+) -> None:
+    from playwright.sync_api import expect
+
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 800}, java_script_enabled=javascript
+    )
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    base = live_server.url
+    page.goto(f"{base}/login/")
+    page.fill("input[name=username]", admin_user.email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    expect(page).to_have_url(f"{base}/")
+
+    def names() -> list[str]:
+        count = page.locator("input[name=stage_name]").count()
+        return [page.input_value(f"#stage-name-{i}") for i in range(count)]
+
+    # the sidebar leads to the settings; a new pipeline starts with four stages
+    page.click("nav.nav a:has-text('Settings')")
+    page.click("nav.tabs a:has-text('Pipelines')")
+    page.click("a:has-text('New pipeline')")
+    page.fill("#id_name", "Partners")
+    assert names() == ["Qualified", "Proposal", "Won", "Lost"]
+    # move the first stage down, add one, type into it, move it up, remove the first
+    page.click("button[value=down-0]")
+    assert names() == ["Proposal", "Qualified", "Won", "Lost"]
+    page.click("button[value=add]")
+    page.fill("#stage-name-4", "Signed")
+    page.fill("#stage-probability-4", "90")
+    page.click("button[value=up-4]")
+    page.click("button[value=remove-0]")
+    assert names() == ["Qualified", "Won", "Signed", "Lost"]
+    expect(page.locator("[role=status].alert")).to_contain_text("Not saved yet")
+    assert not Pipeline.objects.filter(name="Partners").exists()
+    # Enter in a box saves (it does not press the first row's buttons)
+    page.press("#stage-name-0", "Enter")
+    expect(page).to_have_url(re.compile(r"/settings/pipelines/(#stages)?$"))
+    saved = Pipeline.objects.get(name="Partners")
+    assert list(saved.stages.order_by("position").values_list("name", "probability", "kind")) == [
+        ("Qualified", 10, "open"),
+        ("Won", 100, "won"),
+        ("Signed", 90, "open"),
+        ("Lost", 0, "lost"),
+    ]
+    context.close()
