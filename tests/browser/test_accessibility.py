@@ -129,6 +129,31 @@ def _open_navigation(page: Any) -> None:
     expect(page.locator(".nav-open .sidebar")).to_have_css("transform", "none")
 
 
+def _sharing_card(page: Any) -> None:
+    """The record page's sharing card, which htmx loads after the page."""
+    page.locator("#shares-card h2").wait_for()
+
+
+def _first_activity(w: World) -> str:
+    from sambandh.activities.models import Activity
+
+    activity = Activity.objects.filter(person=w.person, owner=w.rep).order_by("pk").first()
+    assert activity is not None
+    return f"/activities/{activity.pk}/edit/"
+
+
+def _first_team(w: World) -> str:
+    from sambandh.accounts.models import Team
+
+    team = Team.objects.order_by("pk").first()
+    assert team is not None
+    return f"/settings/teams/{team.pk}/"
+
+
+def _first_pipeline(w: World) -> str:
+    return f"/settings/pipelines/{w.deal.pipeline_id}/"
+
+
 def _wrong_password(page: Any) -> None:
     page.fill("input[name=username]", "nobody@example.com")
     page.fill("input[name=password]", "not the password")
@@ -199,6 +224,21 @@ PAGES = [
     PageSpec("profile", lambda w: "/account/"),
     PageSpec("API tokens", lambda w: "/account/tokens/"),
     PageSpec("not found", lambda w: "/no-such-page/"),
+    PageSpec("person, sharing", lambda w: f"/people/{w.person.pk}/", then=_sharing_card),
+    PageSpec("deal, sharing", lambda w: f"/deals/{w.deal.pk}/", then=_sharing_card),
+    PageSpec("activity, edit", _first_activity),
+    PageSpec("a declared type's list", lambda w: "/records/gadgets/"),
+    # The settings area (a sales rep gets the 403 page, which is checked too).
+    PageSpec("settings: users", lambda w: "/settings/users/", phone=True),
+    PageSpec("settings: a user", lambda w: f"/settings/users/{w.rep.pk}/"),
+    PageSpec("settings: invite", lambda w: "/settings/users/invite/"),
+    PageSpec("settings: teams", lambda w: "/settings/teams/"),
+    PageSpec("settings: a team", _first_team),
+    PageSpec("settings: pipelines", lambda w: "/settings/pipelines/"),
+    PageSpec("settings: a pipeline", _first_pipeline),
+    PageSpec("settings: company", lambda w: "/settings/company/"),
+    PageSpec("settings: field permissions", lambda w: "/settings/fields/?type=person"),
+    PageSpec("settings: field permissions of deals", lambda w: "/settings/fields/?type=deal"),
 ]
 
 
