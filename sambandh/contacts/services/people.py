@@ -1,0 +1,321 @@
+"""Writes for people and their affiliations."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sambandh.accounts import policy
+from sambandh.accounts.models import User
+from sambandh.accounts.visibility import visible_q
+from sambandh.contacts.cards import (
+    card_with,
+    tag_names_of,
+)
+from sambandh.contacts.models import (
+    Affiliation,
+    EmailAddress,
+    Organization,
+    Person,
+    PhoneNumber,
+)
+from sambandh.contacts.services.points import (
+    AddressIn,
+    EmailIn,
+    PhoneIn,
+    _clean_addresses,
+    _clean_emails,
+    _clean_phones,
+    _list_changes,
+    _replace_contact_points,
+    tags_resolve,
+)
+from sambandh.core.audit import audit_record, diff_fields
+from sambandh.core.cleaning import (
+    clean_country,
+    clean_currency,
+    clean_language,
+    clean_long_text,
+    clean_text,
+    clean_time_zone,
+    phone_digit_forms,
+)
+from sambandh.core.errors import NotFound
+from sambandh.core.records import FieldErrors, bump_version, clean_custom, lock_for_update
+from sambandh.search.services import (
+    SearchField,
+    email_words,
+    search_document_delete,
+    search_document_upsert,
+)
+
+
+# --- people ----------------------------------------------------------------------
+def _compose_name(given: str, family: str) -> str:
+    return " ".join(x for x in [given, family] if x)
+
+
+def _clean_person(
+    data: dict[str, Any], actor: User, errors: FieldErrors, instance: Person | None
+) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name, max_length in (
+        ("given_name", 100),
+        ("family_name", 100),
+        ("job_title", 150),
+        ("source", 100),
+    ):
+        if name in data:
+            out[name] = errors.run(clean_text, data[name], field=name, max_length=max_length)
+    if "full_name" in data:
+        out["full_name"] = errors.run(
+            clean_text, data["full_name"], field="full_name", max_length=200
+        )
+    given = out.get("given_name", instance.given_name if instance else "") or ""
+    family = out.get("family_name", instance.family_name if instance else "") or ""
+    full = out.get("full_name")
+    if not full:
+        # A split name composes the whole form unless the writer gave one; cultures that do not
+        # split names give full_name alone.
+        if "given_name" in data or "family_name" in data or instance is None:
+            full = _compose_name(given, family)
+        if full:
+            out["full_name"] = full
+        elif instance is None or "full_name" in data:
+            errors.add("full_name", _("Enter a name: a full name, or a given or family name."))
+    if "description" in data:
+        out["description"] = errors.run(clean_long_text, data["description"], field="description")
+    if "preferred_language" in data:
+        out["preferred_language"] = errors.run(
+            clean_language, data["preferred_language"], field="preferred_language"
+        )
+    if "time_zone" in data:
+        out["time_zone"] = (
+            errors.run(clean_time_zone, data["time_zone"]) if data["time_zone"] else ""
+        )
+    if "currency" in data:
+        out["currency"] = errors.run(clean_currency, data["currency"]) if data["currency"] else ""
+    if "country" in data:
+        out["country"] = errors.run(clean_country, data["country"]) or ""
+    if "custom" in data:
+        out["custom"] = errors.run(clean_custom, data["custom"])
+    if "owner" in data:
+        out["owner"] = errors.run(policy.owner_for_write, actor, data["owner"])
+    if "organization_id" in data:
+        org_id = data["organization_id"]
+        org = None
+        if org_id is not None:
+            org = Organization.objects.filter(visible_q(actor, "organization"), pk=org_id).first()
+            if org is None:
+                errors.add("organization_id", _("No such organization."))
+        out["organization"] = org
+    return out
+
+
+def person_reindex(person: Person) -> None:
+    emails = list(EmailAddress.objects.filter(person=person).values_list("email", flat=True))
+    phones = list(PhoneNumber.objects.filter(person=person).values_list("e164", flat=True))
+    org_name = person.organization.name if person.organization_id and person.organization else ""
+    search_document_upsert(
+        record_type="person",
+        record_id=person.pk,
+        owner_id=person.owner_id,
+        title=person.full_name,
+        words=[person.full_name, person.given_name, person.family_name],
+        fields=person_search_fields(
+            job_title=person.job_title,
+            organization=(person.organization_id, org_name),
+            email=person.email,
+            email_words=[w for e in emails for w in email_words(e)],
+            phone_words=[w for p in phones for w in phone_digit_forms(p)],
+        ),
+    )
+
+
+def person_search_fields(
+    *,
+    job_title: str,
+    organization: tuple[int | None, str],
+    email: str,
+    email_words: list[str],
+    phone_words: list[str],
+) -> list[SearchField]:
+    """What a person is found by, field by field: a search leaves out the fields hidden from
+    the viewer and their organization when the viewer may not see it (the demo's bulk loader
+    uses it too)."""
+    org_id, org_name = organization
+    return [
+        SearchField("job_title", subtitle=job_title),
+        SearchField(
+            "organization",
+            words=[org_name],
+            subtitle=org_name,
+            link=("organization", org_id) if org_id else None,
+        ),
+        SearchField("emails", words=email_words, subtitle=email),
+        SearchField("phones", words=phone_words),
+    ]
+
+
+def _sync_primary_affiliation(person: Person, title: str) -> None:
+    """The person's organization is their primary current affiliation; earlier ones become
+    history."""
+    current = Affiliation.objects.filter(person=person, is_primary=True, ended_on__isnull=True)
+    if person.organization_id is None:
+        current.update(is_primary=False, ended_on=timezone.localdate())
+        return
+    current.exclude(organization_id=person.organization_id).update(
+        is_primary=False, ended_on=timezone.localdate()
+    )
+    link = Affiliation.objects.filter(
+        person=person, organization_id=person.organization_id, ended_on__isnull=True
+    ).first()
+    if link is None:
+        Affiliation.objects.create(
+            person=person,
+            organization_id=person.organization_id,
+            title=title,
+            is_primary=True,
+            started_on=timezone.localdate(),
+        )
+    elif not link.is_primary or link.title != title:
+        link.is_primary, link.title = True, title
+        link.save(update_fields=["is_primary", "title"])
+
+
+@transaction.atomic
+def person_create(
+    *,
+    actor: User,
+    data: dict[str, Any],
+    emails: Sequence[EmailIn] = (),
+    phones: Sequence[PhoneIn] = (),
+    addresses: Sequence[AddressIn] = (),
+    tags: Sequence[str] = (),
+) -> Person:
+    policy.ensure_can_write(actor)
+    errors = FieldErrors()
+    fields = _clean_person(data, actor, errors, None)
+    clean_emails = _clean_emails(emails, errors)
+    clean_phones = _clean_phones(phones, fields.get("country") or "", errors)
+    clean_addresses = _clean_addresses(addresses, errors)
+    tag_objs = errors.run(tags_resolve, tags) or []
+    errors.raise_if_any()
+    policy.guard_write(
+        actor,
+        "person",
+        fields=fields,
+        lists={
+            "emails": bool(clean_emails),
+            "phones": bool(clean_phones),
+            "addresses": bool(clean_addresses),
+            "tags": bool(tag_objs),
+        },
+    )
+    fields.setdefault("owner", actor)
+    fields["email"] = next((e.email for e in clean_emails if e.is_primary), "")
+    fields["phone"] = next((p.number for p in clean_phones if p.is_primary), "")
+    person = Person.objects.create(
+        **fields,
+        contact_card=card_with(
+            None, emails=clean_emails, phones=clean_phones, addresses=clean_addresses
+        ),
+        tag_names=tag_names_of(tag_objs),
+    )
+    _replace_contact_points({"person": person}, clean_emails, clean_phones, clean_addresses)
+    person.tags.set(tag_objs)
+    _sync_primary_affiliation(person, person.job_title)
+    audit_record(
+        actor=actor,
+        action="create",
+        record_type="person",
+        record_id=person.pk,
+        changes={k: v for k, v in fields.items() if v},
+        summary=person.full_name,
+    )
+    person_reindex(person)
+    return person
+
+
+@transaction.atomic
+def person_update(
+    *,
+    actor: User,
+    person: Person,
+    data: dict[str, Any],
+    version: int | None,
+    emails: Sequence[EmailIn] | None = None,
+    phones: Sequence[PhoneIn] | None = None,
+    addresses: Sequence[AddressIn] | None = None,
+    tags: Sequence[str] | None = None,
+) -> Person:
+    policy.ensure_can_write(actor)
+    person = lock_for_update(person, version)
+    errors = FieldErrors()
+    fields = _clean_person(data, actor, errors, person)
+    clean_emails = None if emails is None else _clean_emails(emails, errors)
+    region = fields.get("country", person.country)
+    clean_phones = None if phones is None else _clean_phones(phones, region, errors)
+    clean_addresses = None if addresses is None else _clean_addresses(addresses, errors)
+    tag_objs = None if tags is None else errors.run(tags_resolve, tags)
+    errors.raise_if_any()
+    policy.guard_write(
+        actor,
+        "person",
+        fields=fields,
+        instance=person,
+        lists=_list_changes(
+            person,
+            emails=clean_emails,
+            phones=clean_phones,
+            addresses=clean_addresses,
+            tags=tag_objs,
+        ),
+    )
+    if clean_emails is not None:
+        fields["email"] = next((e.email for e in clean_emails if e.is_primary), "")
+    if clean_phones is not None:
+        fields["phone"] = next((p.number for p in clean_phones if p.is_primary), "")
+    changes = diff_fields(person, fields)
+    _replace_contact_points({"person": person}, clean_emails, clean_phones, clean_addresses)
+    person.contact_card = card_with(
+        person.contact_card, emails=clean_emails, phones=clean_phones, addresses=clean_addresses
+    )
+    if tag_objs is not None:
+        person.tags.set(tag_objs)
+        person.tag_names = tag_names_of(tag_objs)
+        changes["tags"] = [None, [t.name for t in tag_objs]]
+    bump_version(person)
+    person.save()
+    if "organization" in changes or "job_title" in changes:
+        _sync_primary_affiliation(person, person.job_title)
+    audit_record(
+        actor=actor,
+        action="update",
+        record_type="person",
+        record_id=person.pk,
+        changes=changes,
+        summary=person.full_name,
+    )
+    person_reindex(person)
+    return person
+
+
+@transaction.atomic
+def person_delete(*, actor: User, person: Person, version: int | None = None) -> None:
+    policy.ensure_can_write(actor)
+    person = lock_for_update(person, version)
+    pk, name = person.pk, person.full_name
+    person.delete()
+    audit_record(actor=actor, action="delete", record_type="person", record_id=pk, summary=name)
+    search_document_delete(record_type="person", record_id=pk)
+
+
+def require_found(obj: Any) -> Any:
+    if obj is None:
+        raise NotFound()
+    return obj

@@ -1,0 +1,364 @@
+"""Writes for deals. A deal's every stage change is kept as a row."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sambandh.accounts import policy
+from sambandh.accounts.models import User
+from sambandh.accounts.visibility import visible_q
+from sambandh.contacts import services as contacts
+from sambandh.contacts.models import Organization, Person
+from sambandh.core.audit import audit_record, diff_fields
+from sambandh.core.cleaning import (
+    clean_amount,
+    clean_currency,
+    clean_long_text,
+    clean_text,
+)
+from sambandh.core.records import FieldErrors, bump_version, clean_custom, lock_for_update
+from sambandh.sales.models import Deal, Pipeline, Stage, StageChange
+from sambandh.sales.services.pipelines import pipeline_default
+from sambandh.search.services import (
+    SearchField,
+    search_document_delete,
+    search_document_upsert,
+)
+
+
+# --- deals --------------------------------------------------------------------------
+def _clean_deal(
+    data: dict[str, Any], actor: User, errors: FieldErrors, instance: Deal | None
+) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if "name" in data or instance is None:
+        out["name"] = errors.run(
+            clean_text, data.get("name"), field="name", max_length=200, required=True
+        )
+    for name, max_length in (("source", 100), ("won_reason", 300), ("lost_reason", 300)):
+        if name in data:
+            out[name] = errors.run(clean_text, data[name], field=name, max_length=max_length)
+    if "description" in data:
+        out["description"] = errors.run(clean_long_text, data["description"], field="description")
+    currency = instance.currency if instance else None
+    if "currency" in data or instance is None:
+        currency = errors.run(
+            clean_currency, data.get("currency") or actor.currency or settings.DEFAULT_CURRENCY
+        )
+        out["currency"] = currency
+    if ("amount" in data or "currency" in data) and currency:
+        amount = data.get("amount", instance.amount if instance else 0)
+        out["amount"] = errors.run(
+            clean_amount, amount if amount is not None else 0, currency=currency
+        )
+    if "expected_close_date" in data:
+        value = data["expected_close_date"]
+        if value is not None and not isinstance(value, date):
+            errors.add("expected_close_date", _("Enter a date."))
+        out["expected_close_date"] = value
+    if "probability" in data and data["probability"] is not None:
+        p = data["probability"]
+        if not isinstance(p, int) or isinstance(p, bool) or not 0 <= p <= 100:
+            errors.add("probability", _("Enter a whole number from 0 to 100."))
+        out["probability"] = p
+    if "custom" in data:
+        out["custom"] = errors.run(clean_custom, data["custom"])
+    if "owner" in data:
+        out["owner"] = errors.run(policy.owner_for_write, actor, data["owner"])
+    if "organization_id" in data:
+        org_id = data["organization_id"]
+        org = None
+        if org_id is not None:
+            org = Organization.objects.filter(visible_q(actor, "organization"), pk=org_id).first()
+            if org is None:
+                errors.add("organization_id", _("No such organization."))
+        out["organization"] = org
+    return out
+
+
+def _clean_people(
+    actor: User, person_ids: Sequence[int] | None, errors: FieldErrors
+) -> list[Person] | None:
+    if person_ids is None:
+        return None
+    ids = list(dict.fromkeys(person_ids))
+    if len(ids) > 100:
+        errors.add("person_ids", _("At most 100 people on a deal."))
+        return []
+    people = list(Person.objects.filter(visible_q(actor, "person"), pk__in=ids))
+    if len(people) != len(ids):
+        errors.add("person_ids", _("No such person."))
+    return people
+
+
+def _resolve_stage(
+    pipeline: Pipeline | None, stage_id: int | None, errors: FieldErrors
+) -> tuple[Pipeline | None, Stage | None]:
+    if stage_id is not None:
+        stage = (
+            Stage.objects.select_related("pipeline").filter(pk=stage_id, is_archived=False).first()
+        )
+        if stage is None:
+            errors.add("stage_id", _("No such stage."))
+            return pipeline, None
+        if pipeline is not None and stage.pipeline_id != pipeline.pk:
+            errors.add("stage_id", _("This stage belongs to another pipeline."))
+        return stage.pipeline, stage
+    if pipeline is None:
+        errors.add("pipeline_id", _("There is no pipeline yet. Create one first."))
+        return None, None
+    stage = pipeline.stages.filter(is_archived=False).order_by("position", "id").first()
+    if stage is None:
+        errors.add("pipeline_id", _("This pipeline has no stages."))
+    return pipeline, stage
+
+
+def deal_reindex(deal: Deal) -> None:
+    org_name = deal.organization.name if deal.organization_id and deal.organization else ""
+    search_document_upsert(
+        record_type="deal",
+        record_id=deal.pk,
+        owner_id=deal.owner_id,
+        title=deal.name,
+        words=[deal.name],
+        fields=deal_search_fields(organization=(deal.organization_id, org_name)),
+    )
+
+
+def deal_search_fields(*, organization: tuple[int | None, str]) -> list[SearchField]:
+    """What a deal is found by beyond its name (the demo's bulk loader uses it too)."""
+    org_id, org_name = organization
+    return [
+        SearchField(
+            "organization",
+            words=[org_name],
+            subtitle=org_name,
+            link=("organization", org_id) if org_id else None,
+        )
+    ]
+
+
+def _status_for(stage: Stage) -> str:
+    if stage.kind == Stage.Kind.WON:
+        return Deal.Status.WON
+    if stage.kind == Stage.Kind.LOST:
+        return Deal.Status.LOST
+    return Deal.Status.OPEN
+
+
+@transaction.atomic
+def deal_create(
+    *,
+    actor: User,
+    data: dict[str, Any],
+    pipeline_id: int | None = None,
+    stage_id: int | None = None,
+    person_ids: Sequence[int] | None = None,
+    tags: Sequence[str] = (),
+) -> Deal:
+    policy.ensure_can_write(actor)
+    errors = FieldErrors()
+    fields = _clean_deal(data, actor, errors, None)
+    pipeline = None
+    if pipeline_id is not None:
+        pipeline = Pipeline.objects.filter(pk=pipeline_id, is_archived=False).first()
+        if pipeline is None:
+            errors.add("pipeline_id", _("No such pipeline."))
+    elif stage_id is None:
+        pipeline = pipeline_default()
+    pipeline, stage = _resolve_stage(pipeline, stage_id, errors)
+    people = _clean_people(actor, person_ids, errors) or []
+    tag_objs = errors.run(contacts.tags_resolve, tags) or []
+    errors.raise_if_any()
+    policy.guard_write(
+        actor, "deal", fields=fields, lists={"people": bool(people), "tags": bool(tag_objs)}
+    )
+    assert pipeline is not None and stage is not None
+    now = timezone.now()
+    fields.setdefault("owner", actor)
+    fields.setdefault("probability", stage.probability)
+    deal = Deal.objects.create(
+        pipeline=pipeline,
+        stage=stage,
+        status=_status_for(stage),
+        stage_entered_at=now,
+        closed_at=now if stage.kind != Stage.Kind.OPEN else None,
+        position=now.timestamp(),
+        **fields,
+    )
+    deal.people.set(people)
+    deal.tags.set(tag_objs)
+    StageChange.objects.create(
+        deal=deal,
+        from_stage=None,
+        to_stage=stage,
+        changed_by=actor,
+        changed_at=now,
+        amount=deal.amount,
+        currency=deal.currency,
+        probability=deal.probability,
+    )
+    audit_record(
+        actor=actor,
+        action="create",
+        record_type="deal",
+        record_id=deal.pk,
+        changes={**{k: v for k, v in fields.items() if v}, "stage": stage.pk},
+        summary=deal.name,
+    )
+    deal_reindex(deal)
+    return deal
+
+
+@transaction.atomic
+def deal_update(
+    *,
+    actor: User,
+    deal: Deal,
+    data: dict[str, Any],
+    version: int | None,
+    stage_id: int | None = None,
+    person_ids: Sequence[int] | None = None,
+    tags: Sequence[str] | None = None,
+) -> Deal:
+    policy.ensure_can_write(actor)
+    deal = lock_for_update(deal, version)
+    errors = FieldErrors()
+    fields = _clean_deal(data, actor, errors, deal)
+    people = _clean_people(actor, person_ids, errors)
+    tag_objs = None if tags is None else errors.run(contacts.tags_resolve, tags)
+    stage = None
+    if stage_id is not None and stage_id != deal.stage_id:
+        _pipeline, stage = _resolve_stage(None, stage_id, errors)
+    errors.raise_if_any()
+    policy.guard_write(
+        actor,
+        "deal",
+        fields=fields,
+        instance=deal,
+        lists={
+            "stage": stage is not None,
+            "people": (
+                lambda: (
+                    {p.pk for p in people or []}
+                    != set(
+                        deal.people.filter(visible_q(actor, "person")).values_list("pk", flat=True)
+                    )
+                )
+            )
+            if people is not None
+            else False,
+            "tags": (
+                lambda: (
+                    sorted(t.name for t in tag_objs or [])
+                    != sorted(deal.tags.values_list("name", flat=True))
+                )
+            )
+            if tag_objs is not None
+            else False,
+        },
+    )
+    changes = diff_fields(deal, fields)
+    if people is not None:
+        # Links to people the actor cannot see stay: they were not in the actor's list to keep.
+        hidden = deal.people.exclude(visible_q(actor, "person"))
+        deal.people.set([*people, *hidden])
+        changes["people"] = [None, [p.pk for p in people]]
+    if tag_objs is not None:
+        deal.tags.set(tag_objs)
+        changes["tags"] = [None, [t.name for t in tag_objs]]
+    if stage is not None:
+        changes["stage"] = [deal.stage_id, stage.pk]
+        _enter_stage(deal, stage, actor, keep_probability="probability" in fields)
+    bump_version(deal)
+    deal.save()
+    audit_record(
+        actor=actor,
+        action="update",
+        record_type="deal",
+        record_id=deal.pk,
+        changes=changes,
+        summary=deal.name,
+    )
+    deal_reindex(deal)
+    return deal
+
+
+def _enter_stage(deal: Deal, stage: Stage, actor: User, *, keep_probability: bool = False) -> None:
+    now = timezone.now()
+    previous = deal.stage
+    if not keep_probability:
+        deal.probability = stage.probability
+    StageChange.objects.create(
+        deal=deal,
+        from_stage=previous,
+        to_stage=stage,
+        changed_by=actor,
+        changed_at=now,
+        amount=deal.amount,
+        currency=deal.currency,
+        probability=deal.probability,
+        seconds_in_previous=int((now - deal.stage_entered_at).total_seconds()),
+    )
+    deal.pipeline_id = stage.pipeline_id
+    deal.stage = stage
+    deal.stage_entered_at = now
+    deal.status = _status_for(stage)
+    deal.closed_at = now if stage.kind != Stage.Kind.OPEN else None
+
+
+@transaction.atomic
+def deal_move_stage(
+    *,
+    actor: User,
+    deal: Deal,
+    stage_id: int,
+    version: int | None,
+    reason: str = "",
+) -> Deal:
+    """Move a deal to another stage (the kanban drag); records the change as a row."""
+    policy.ensure_can_write(actor)
+    deal = lock_for_update(deal, version)
+    errors = FieldErrors()
+    _pipeline, stage = _resolve_stage(None, stage_id, errors)
+    reason = errors.run(clean_text, reason, field="reason", max_length=300) or ""
+    errors.raise_if_any()
+    assert stage is not None
+    if stage.pk == deal.stage_id:
+        return deal
+    policy.guard_changes(actor, "deal", ["stage"])
+    changes: dict[str, Any] = {"stage": [deal.stage_id, stage.pk]}
+    _enter_stage(deal, stage, actor)
+    if reason and stage.kind == Stage.Kind.WON:
+        deal.won_reason = reason
+    elif reason and stage.kind == Stage.Kind.LOST:
+        deal.lost_reason = reason
+    deal.position = timezone.now().timestamp()
+    bump_version(deal)
+    deal.save()
+    audit_record(
+        actor=actor,
+        action="update",
+        record_type="deal",
+        record_id=deal.pk,
+        changes=changes,
+        summary=deal.name,
+    )
+    return deal
+
+
+@transaction.atomic
+def deal_delete(*, actor: User, deal: Deal, version: int | None = None) -> None:
+    policy.ensure_can_write(actor)
+    deal = lock_for_update(deal, version)
+    pk, name = deal.pk, deal.name
+    deal.delete()
+    audit_record(actor=actor, action="delete", record_type="deal", record_id=pk, summary=name)
+    search_document_delete(record_type="deal", record_id=pk)

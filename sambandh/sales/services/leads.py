@@ -1,0 +1,303 @@
+"""Writes for leads, and their conversion into a person, an organization and a deal."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sambandh.accounts import policy
+from sambandh.accounts.models import User
+from sambandh.accounts.visibility import visible_q
+from sambandh.activities.services import activities_move
+from sambandh.contacts import services as contacts
+from sambandh.contacts.models import Organization
+from sambandh.core.audit import audit_record, diff_fields
+from sambandh.core.cleaning import (
+    clean_country,
+    clean_email,
+    clean_language,
+    clean_long_text,
+    clean_phone,
+    clean_text,
+    phone_digit_forms,
+)
+from sambandh.core.errors import ValidationFailed
+from sambandh.core.records import FieldErrors, bump_version, clean_custom, lock_for_update
+from sambandh.sales.models import Lead
+from sambandh.sales.services.deals import deal_create
+from sambandh.search.services import (
+    SearchField,
+    email_words,
+    search_document_delete,
+    search_document_upsert,
+)
+
+
+# --- leads --------------------------------------------------------------------------
+def _clean_lead(
+    data: dict[str, Any], actor: User, errors: FieldErrors, instance: Lead | None
+) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if "full_name" in data or instance is None:
+        out["full_name"] = errors.run(
+            clean_text, data.get("full_name"), field="full_name", max_length=200, required=True
+        )
+    for name, max_length in (("company", 200), ("job_title", 150), ("source", 100)):
+        if name in data:
+            out[name] = errors.run(clean_text, data[name], field=name, max_length=max_length)
+    if "country" in data:
+        out["country"] = errors.run(clean_country, data["country"]) or ""
+    if "email" in data:
+        out["email"] = errors.run(clean_email, data["email"]) if data["email"] else ""
+    if "phone" in data:
+        region = out.get("country") or (instance.country if instance else "")
+        out["phone"] = (
+            errors.run(clean_phone, data["phone"], region=region or None) if data["phone"] else ""
+        )
+    if "status" in data:
+        status = data["status"] or Lead.Status.NEW
+        if status not in Lead.Status.values or status == Lead.Status.CONVERTED:
+            errors.add(
+                "status",
+                _(
+                    "Choose new, contacted, qualified or unqualified; "
+                    "convert a lead to mark it converted."
+                ),
+            )
+        out["status"] = status
+    if "preferred_language" in data:
+        out["preferred_language"] = errors.run(
+            clean_language, data["preferred_language"], field="preferred_language"
+        )
+    if "description" in data:
+        out["description"] = errors.run(clean_long_text, data["description"], field="description")
+    if "custom" in data:
+        out["custom"] = errors.run(clean_custom, data["custom"])
+    if "owner" in data:
+        out["owner"] = errors.run(policy.owner_for_write, actor, data["owner"])
+    return out
+
+
+def lead_reindex(lead: Lead) -> None:
+    search_document_upsert(
+        record_type="lead",
+        record_id=lead.pk,
+        owner_id=lead.owner_id,
+        title=lead.full_name,
+        words=[lead.full_name],
+        fields=lead_search_fields(
+            company=lead.company,
+            email=lead.email,
+            phone_words=phone_digit_forms(lead.phone) if lead.phone else [],
+        ),
+    )
+
+
+def lead_search_fields(*, company: str, email: str, phone_words: list[str]) -> list[SearchField]:
+    """What a lead is found by, field by field (the demo's bulk loader uses it too)."""
+    return [
+        SearchField("company", words=[company], subtitle=company),
+        SearchField("email", words=email_words(email) if email else [], subtitle=email),
+        SearchField("phone", words=phone_words),
+    ]
+
+
+@transaction.atomic
+def lead_create(*, actor: User, data: dict[str, Any], tags: Sequence[str] = ()) -> Lead:
+    policy.ensure_can_write(actor)
+    errors = FieldErrors()
+    fields = _clean_lead(data, actor, errors, None)
+    tag_objs = errors.run(contacts.tags_resolve, tags) or []
+    errors.raise_if_any()
+    policy.guard_write(actor, "lead", fields=fields, lists={"tags": bool(tag_objs)})
+    fields.setdefault("owner", actor)
+    lead = Lead.objects.create(**fields)
+    lead.tags.set(tag_objs)
+    audit_record(
+        actor=actor,
+        action="create",
+        record_type="lead",
+        record_id=lead.pk,
+        changes={k: v for k, v in fields.items() if v},
+        summary=lead.full_name,
+    )
+    lead_reindex(lead)
+    return lead
+
+
+@transaction.atomic
+def lead_update(
+    *,
+    actor: User,
+    lead: Lead,
+    data: dict[str, Any],
+    version: int | None,
+    tags: Sequence[str] | None = None,
+) -> Lead:
+    policy.ensure_can_write(actor)
+    lead = lock_for_update(lead, version)
+    if lead.status == Lead.Status.CONVERTED:
+        raise ValidationFailed(
+            _("A converted lead cannot be changed; edit the person or deal instead.")
+        )
+    errors = FieldErrors()
+    fields = _clean_lead(data, actor, errors, lead)
+    tag_objs = None if tags is None else errors.run(contacts.tags_resolve, tags)
+    errors.raise_if_any()
+    policy.guard_write(
+        actor,
+        "lead",
+        fields=fields,
+        instance=lead,
+        lists={
+            "tags": (
+                lambda: (
+                    sorted(t.name for t in tag_objs or [])
+                    != sorted(lead.tags.values_list("name", flat=True))
+                )
+            )
+            if tag_objs is not None
+            else False
+        },
+    )
+    changes = diff_fields(lead, fields)
+    if tag_objs is not None:
+        lead.tags.set(tag_objs)
+        changes["tags"] = [None, [t.name for t in tag_objs]]
+    bump_version(lead)
+    lead.save()
+    audit_record(
+        actor=actor,
+        action="update",
+        record_type="lead",
+        record_id=lead.pk,
+        changes=changes,
+        summary=lead.full_name,
+    )
+    lead_reindex(lead)
+    return lead
+
+
+@transaction.atomic
+def lead_reassign(*, actor: User, lead: Lead, owner: User, version: int | None = None) -> Lead:
+    """Hand a lead to another owner. Unlike other changes this is allowed for a converted lead
+    too, so a user's bulk reassignment (settings area) leaves none of their leads behind."""
+    policy.ensure_can_write(actor)
+    lead = lock_for_update(lead, version)
+    errors = FieldErrors()
+    new_owner = errors.run(policy.owner_for_write, actor, owner)
+    errors.raise_if_any()
+    changes = diff_fields(lead, {"owner": new_owner})
+    bump_version(lead)
+    lead.save()
+    audit_record(
+        actor=actor,
+        action="update",
+        record_type="lead",
+        record_id=lead.pk,
+        changes=changes,
+        summary=lead.full_name,
+    )
+    lead_reindex(lead)
+    return lead
+
+
+@transaction.atomic
+def lead_delete(*, actor: User, lead: Lead, version: int | None = None) -> None:
+    policy.ensure_can_write(actor)
+    lead = lock_for_update(lead, version)
+    pk, name = lead.pk, lead.full_name
+    lead.delete()
+    audit_record(actor=actor, action="delete", record_type="lead", record_id=pk, summary=name)
+    search_document_delete(record_type="lead", record_id=pk)
+
+
+@transaction.atomic
+def lead_convert(
+    *,
+    actor: User,
+    lead: Lead,
+    version: int | None,
+    create_deal: bool = True,
+    deal_name: str = "",
+    amount: Any = 0,
+    currency: str | None = None,
+    organization_id: int | None = None,
+) -> Lead:
+    """Turn a lead into a person (+ organization, + deal), moving its activities along."""
+    policy.ensure_can_write(actor)
+    lead = lock_for_update(lead, version)
+    if lead.status == Lead.Status.CONVERTED:
+        raise ValidationFailed(_("This lead is already converted."))
+    org = None
+    if organization_id is not None:
+        org = Organization.objects.filter(
+            visible_q(actor, "organization"), pk=organization_id
+        ).first()
+        if org is None:
+            raise ValidationFailed(fields={"organization_id": _("No such organization.")})
+    elif lead.company:
+        org = Organization.objects.filter(
+            visible_q(actor, "organization"), name__iexact=lead.company
+        ).first() or contacts.organization_create(
+            actor=actor, data={"name": lead.company, "country": lead.country, "owner": lead.owner}
+        )
+    person = contacts.person_create(
+        actor=actor,
+        data={
+            "full_name": lead.full_name,
+            "job_title": lead.job_title,
+            "source": lead.source,
+            "country": lead.country,
+            "preferred_language": lead.preferred_language,
+            "organization_id": org.pk if org else None,
+            "owner": lead.owner,
+        },
+        emails=[contacts.EmailIn(lead.email)] if lead.email else [],
+        phones=[contacts.PhoneIn(lead.phone)] if lead.phone else [],
+        tags=[t.name for t in lead.tags.all()],
+    )
+    deal = None
+    if create_deal:
+        deal = deal_create(
+            actor=actor,
+            data={
+                "name": deal_name or _("%(name)s deal") % {"name": lead.company or lead.full_name},
+                "amount": amount,
+                "currency": currency or actor.currency,
+                "source": lead.source,
+                "organization_id": org.pk if org else None,
+                "owner": lead.owner,
+            },
+            person_ids=[person.pk],
+        )
+    activities_move(
+        actor=actor,
+        record_type="lead",
+        record=lead,
+        to={"person": person, "organization": org, "deal": deal},
+    )
+    lead.status = Lead.Status.CONVERTED
+    lead.converted_at = timezone.now()
+    lead.converted_person, lead.converted_organization, lead.converted_deal = person, org, deal
+    bump_version(lead)
+    lead.save()
+    audit_record(
+        actor=actor,
+        action="update",
+        record_type="lead",
+        record_id=lead.pk,
+        changes={
+            "status": ["open", "converted"],
+            "person": person.pk,
+            "organization": org.pk if org else None,
+            "deal": deal.pk if deal else None,
+        },
+        summary=lead.full_name,
+    )
+    search_document_delete(record_type="lead", record_id=lead.pk)
+    return lead
