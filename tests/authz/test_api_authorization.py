@@ -1,0 +1,320 @@
+"""Every API route, as the owner, a teammate, a manager, an outsider, a read-only user and an
+admin (tests/authz/world.py): what each may see and do, that no answer shows a record they may
+not see (by name, anywhere in the body, errors included), and that a denied request changes
+nothing.
+
+The routes come from the OpenAPI document, and each must have a case here: a new route without
+one fails ``test_every_api_route_has_an_authorization_case``, so the suite grows with the API.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from config.api import api as ninja_api
+from conftest import ApiClient
+from sambandh.accounts.models import RecordShare, Team, User
+from sambandh.core.models import AuditEvent
+from tests.authz.world import ROLES, World, build_world
+
+pytestmark = pytest.mark.django_db
+
+V1 = "/api/v1"
+# The first segment of a record route, and the kind of record in the world it names.
+KINDS = {
+    "people": "person",
+    "organizations": "organization",
+    "deals": "deal",
+    "leads": "lead",
+    "activities": "activity",
+    "tasks": "task",
+    "gadgets": "gadget",
+}
+SHAREABLE = ("person", "organization", "deal", "lead", "gadget")
+TEAM_A = {"owner", "manager", "readonly", "admin"}
+
+
+def sees(kind: str, side: str) -> set[str]:
+    """Who may see the world's record of ``kind`` on ``side``."""
+    if side == "hidden":
+        return {"outsider", "admin"}
+    if kind == "activity":
+        # The owner's call is on the outsider's deal too: the outsider sees it there.
+        return TEAM_A | {"outsider"}
+    return set(TEAM_A)
+
+
+def changes(kind: str, side: str) -> set[str]:
+    """Who may change it (and share it, for shareable kinds): never the read-only user, and an
+    activity only by its author, their managers and admins."""
+    if side == "hidden":
+        return {"outsider", "admin"}
+    return {"owner", "manager", "admin"}
+
+
+def operations() -> set[tuple[str, str]]:
+    schema = ninja_api.get_openapi_schema()
+    return {
+        (method, path.removeprefix(V1)) for path, ops in schema["paths"].items() for method in ops
+    }
+
+
+@dataclass(frozen=True)
+class Case:
+    how: str  # read | write | share | list | create | admin | pipelines | tags | open
+    body: Any = None
+
+
+def _record_case(method: str, path: str) -> Case:
+    kind = KINDS[path.split("/")[1]]
+    if path.endswith("/shares") and method == "post":
+        return Case("share", {"user_id": "teammate", "access": "read"})
+    if "/shares/" in path:
+        return Case("share")
+    if method == "get":
+        return Case("read")
+    bodies = {
+        "person": {"job_title": "Changed"},
+        "organization": {"industry": "Changed"},
+        "deal": {"description": "Changed"},
+        "lead": {"source": "Changed"},
+        "activity": {"body": "Changed"},
+        "task": {"body": "Changed"},
+    }
+    if path.endswith("/move"):
+        return Case("write", {"stage_id": "other stage"})
+    if path.endswith(("/convert", "/complete", "/reopen")) or method == "delete":
+        return Case("write", {})
+    return Case("write", bodies[kind])
+
+
+CASES: dict[tuple[str, str], Case] = {}
+for _method, _path in sorted(operations()):
+    _segment = _path.split("/")[1]
+    if _segment in KINDS and "{" in _path:
+        CASES[(_method, _path)] = _record_case(_method, _path)
+    elif _method == "get":
+        CASES[(_method, _path)] = Case("list" if _segment in KINDS else "open")
+CREATES = {
+    ("post", "/people"): {"full_name": "New person"},
+    ("post", "/organizations"): {"name": "New organization"},
+    ("post", "/deals"): {"name": "New deal", "currency": "INR"},
+    ("post", "/leads"): {"full_name": "New lead"},
+    ("post", "/activities"): {"kind": "note", "body": "A new note", "person_id": "own person"},
+    ("post", "/tasks"): {"subject": "A new task"},
+}
+CASES.update({op: Case("create", body) for op, body in CREATES.items()})
+CASES.update(
+    {
+        ("post", "/users"): Case("admin", {"email": "new@example.com", "role": "sales_rep"}),
+        ("patch", "/users/{user_id}"): Case("admin", {"full_name": "Renamed"}),
+        ("post", "/users/{user_id}/reassign"): Case("admin", {"to_user_id": "owner"}),
+        ("post", "/teams"): Case("admin", {"name": "Team C"}),
+        ("patch", "/teams/{team_id}"): Case("admin", {"name": "Team B renamed"}),
+        ("delete", "/teams/{team_id}"): Case("admin"),
+        ("post", "/teams/{team_id}/members"): Case("admin", {"user_id": "teammate"}),
+        ("delete", "/teams/{team_id}/members/{user_id}"): Case("admin"),
+        ("put", "/company-settings"): Case(
+            "admin", {"language": "en", "time_zone": "Asia/Kolkata", "currency": "INR"}
+        ),
+        ("put", "/field-permissions"): Case(
+            "admin", {"record_type": "person", "field": "phones", "hidden_from": ["marketer"]}
+        ),
+        ("post", "/pipelines"): Case(
+            "pipelines", {"name": "Renewals", "stages": [{"name": "Open"}]}
+        ),
+        ("patch", "/pipelines/{pipeline_id}"): Case("pipelines", {"name": "Renamed"}),
+        ("delete", "/pipelines/{pipeline_id}"): Case("pipelines"),
+        ("post", "/tags"): Case("create", {"name": "new tag"}),
+        ("patch", "/tags/{tag_id}"): Case("tags", {"name": "renamed tag", "version": 1}),
+        ("delete", "/tags/{tag_id}"): Case("tags"),
+    }
+)
+
+
+def test_every_api_route_has_an_authorization_case():
+    assert operations() == set(CASES)
+
+
+# --- reading ------------------------------------------------------------------------------------
+def _ids(world: World, path: str, side: str) -> dict[str, Any]:
+    """The values of a route's path parameters for the world's record on ``side``."""
+    kind = KINDS.get(path.split("/")[1], "")
+    values: dict[str, Any] = {}
+    for name in re.findall(r"\{(\w+)\}", path):
+        if name == "share_id":
+            values[name] = world.share_ids[f"{kind}:{side}"]
+        elif name == "user_id":
+            values[name] = world.user("teammate").pk
+        elif name == "team_id":
+            values[name] = world.extra["team_b"].pk
+        elif name == "pipeline_id":
+            values[name] = world.pipeline.pk
+        elif name == "tag_id":
+            from sambandh.contacts.models import Tag
+
+            values[name] = Tag.objects.get_or_create(name="vip")[0].pk
+        else:
+            values[name] = world.records[kind][side].pk
+    return values
+
+
+def _url(world: World, path: str, side: str = "own") -> str:
+    return V1 + path.format(**_ids(world, path, side))
+
+
+def _assert_no_secret(world: World, role: str, resp: Any, what: str) -> None:
+    body = resp.content.decode()
+    for secret in world.secrets(role):
+        assert secret not in body, f"{role} got a {secret} name from {what}: {body[:500]}"
+
+
+SEARCHES = ["Zircon", "HIDDENORG", "Yak", "Priya", "OWNPERSON", "Oscar", "HIDDENCONV", "Orion"]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_what_each_role_reads_through_every_api_route(role):
+    # given the world, and the role's client
+    world = build_world()
+    client = ApiClient(world.user(role))
+    for (method, path), case in sorted(CASES.items()):
+        if method != "get":
+            continue
+        if case.how == "read":
+            kind = KINDS[path.split("/")[1]]
+            for side in ("own", "hidden"):
+                # when the role reads the record of each side
+                resp = client.get(_url(world, path, side))
+                # then it is there when they may see it, and a 404 like a missing one when not
+                expected = 200 if role in sees(kind, side) else 404
+                assert resp.status_code == expected, (role, path, side, resp.content[:300])
+                _assert_no_secret(world, role, resp, f"{path} ({side})")
+        else:
+            params = {"q": "Priya"} if path == "/search" else {}
+            resp = client.get(_url(world, path), params)
+            assert resp.status_code == 200, (role, path, resp.content[:300])
+            _assert_no_secret(world, role, resp, path)
+    for q in SEARCHES:
+        resp = client.get(f"{V1}/search", {"q": q})
+        assert resp.status_code == 200
+        _assert_no_secret(world, role, resp, f"search {q}")
+
+
+# --- writing ------------------------------------------------------------------------------------
+def _state() -> dict[str, Any]:
+    """Everything a denied write must leave as it was."""
+    from sambandh.activities.models import Activity
+    from sambandh.contacts.models import Organization, Person
+    from sambandh.sales.models import Deal, Lead, Pipeline
+    from tests.registry_app.models import Gadget
+
+    return {
+        model.__name__: sorted(model._default_manager.values_list())
+        for model in (Person, Organization, Deal, Lead, Activity, Gadget, Pipeline, User, Team)
+    } | {
+        "shares": sorted(RecordShare.objects.values_list()),
+        "audit": AuditEvent.objects.count(),
+    }
+
+
+def _body(world: World, case: Case, path: str, side: str) -> Any:
+    body = dict(case.body or {})
+    kind = KINDS.get(path.split("/")[1], "")
+    for key, value in list(body.items()):
+        if value in ROLES:
+            body[key] = world.user(value).pk
+        elif value == "own person":
+            body[key] = world.records["person"]["own"].pk
+        elif value == "other stage":
+            deal = world.records["deal"][side]
+            body[key] = world.pipeline.stages.exclude(pk=deal.stage_id).first().pk
+    if case.how == "write":
+        body.setdefault("version", world.records[kind][side].version)
+    return body
+
+
+def _send(client: ApiClient, method: str, url: str, body: Any) -> Any:
+    if method == "delete":
+        return client.delete(url)
+    return getattr(client, method)(url, body)
+
+
+RECORD_WRITES = [
+    (method, path)
+    for (method, path), case in sorted(CASES.items())
+    if case.how in ("write", "share")
+]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(("method", "path"), RECORD_WRITES)
+@pytest.mark.parametrize("side", ["own", "hidden"])
+def test_who_may_change_each_record_through_the_api(method, path, side, role):
+    # given the world
+    world = build_world()
+    case = CASES[(method, path)]
+    kind = KINDS[path.split("/")[1]]
+    url = _url(world, path, side)
+    if method == "delete" and case.how == "write":
+        url += f"?version={world.records[kind][side].version}"
+    client = ApiClient(world.user(role))  # (its token is audited: made before the snapshot)
+    before = _state()
+    # when the role changes (or shares) the record of that side
+    body = _body(world, case, path, side) if method != "delete" else None
+    resp = _send(client, method, url, body)
+    # then it is done by those who may, refused (403) to those who see it but may not, and a
+    # 404 for those who may not see it; a refusal changes nothing
+    allowed = changes(kind, side)
+    if role in allowed:
+        assert resp.status_code in (200, 201, 204), (role, path, side, resp.content[:300])
+    else:
+        expected = 403 if role in sees(kind, side) else 404
+        assert resp.status_code == expected, (role, path, side, resp.content[:300])
+        assert _state() == before
+    _assert_no_secret(world, role, resp, f"{method} {path} ({side})")
+
+
+OTHER_WRITES = [
+    (method, path)
+    for (method, path), case in sorted(CASES.items())
+    if case.how in ("create", "admin", "pipelines", "tags")
+]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(("method", "path"), OTHER_WRITES)
+def test_who_may_create_and_configure_through_the_api(method, path, role):
+    world = build_world()
+    case = CASES[(method, path)]
+    url = _url(world, path)
+    if path == "/teams/{team_id}":
+        url = V1 + f"/teams/{world.extra['empty_team'].pk}"
+    if path == "/teams/{team_id}/members/{user_id}":
+        url = V1 + f"/teams/{world.extra['team_b'].pk}/members/{world.user('outsider').pk}"
+    body = _body(world, case, path, "own")
+    if path in ("/pipelines/{pipeline_id}", "/company-settings"):
+        body["version"] = world.pipeline.version if "pipelines" in path else 1
+    if method == "delete" and path in ("/pipelines/{pipeline_id}", "/tags/{tag_id}"):
+        url += "?version=1"
+    client = ApiClient(world.user(role))
+    before = _state()
+    resp = _send(client, method, url, body)
+    may = {
+        "create": set(ROLES) - {"readonly"},
+        "admin": {"admin"},
+        "pipelines": {"admin", "manager"},
+        "tags": {"admin", "manager"},
+    }[case.how]
+    if role in may:
+        # (a pipeline with deals cannot be deleted: a clear 422, nothing changed)
+        assert resp.status_code in (200, 201, 204, 422), (role, path, resp.content[:300])
+        if resp.status_code == 422:
+            assert _state() == before
+    else:
+        assert resp.status_code == 403, (role, path, resp.content[:300])
+        assert _state() == before
+    _assert_no_secret(world, role, resp, f"{method} {path}")

@@ -1,0 +1,203 @@
+"""The world the authorization suite runs in: the named users, records of two owners, and the
+links between them that leaked before (a visible record pointing at a hidden one).
+
+Team A: owner, teammate, manager (team A's manager), readonly (read-only, team A).
+Team B: outsider. And an admin.
+
+The owner's records carry the marker OWN in their names, the outsider's the marker HIDDEN.
+Then an admin links the owner's records to the outsider's, as happens when records change hands:
+
+- the owner's person Priya is at the outsider's organization Zircon, and on the outsider's deal
+  Yak (whose stage changes therefore belong on Priya's timeline);
+- the owner's organization Orion has Zircon as its parent;
+- the owner's deal Dove is with Zircon;
+- a call the owner logged on Priya is linked to Yak and Zircon (Yak was the owner's then);
+- a lead the owner converted became a person, an organization and a deal that were then
+  handed to the outsider.
+
+So every name with HIDDEN is a secret to the owner's side (owner, teammate, manager, readonly),
+and every name with OWN a secret to the outsider; the teammate, a rep like the owner, sees
+neither side. Nothing may show a secret: no page, no API answer, no error.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sambandh.activities import services as activities
+from sambandh.contacts import services as contacts
+from sambandh.sales import services as sales
+from sambandh.sales.models import Deal, Lead, Pipeline
+from tests import factories
+from tests.registry_app.records import gadget_create
+
+OWN = "OWN"
+HIDDEN = "HIDDEN"
+ROLES = ("owner", "teammate", "manager", "readonly", "outsider", "admin")
+
+
+@dataclass
+class World:
+    users: dict[str, Any]
+    pipeline: Pipeline
+    # record kind -> {"own": record, "hidden": record}
+    records: dict[str, dict[str, Any]] = field(default_factory=dict)
+    share_ids: dict[str, int] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def user(self, role: str) -> Any:
+        return self.users[role]
+
+    def secrets(self, role: str) -> list[str]:
+        """The markers whose names ``role`` may not see anywhere."""
+        return {
+            "owner": [HIDDEN],
+            "teammate": [HIDDEN, OWN],
+            "manager": [HIDDEN],
+            "readonly": [HIDDEN],
+            "outsider": [OWN],
+            "admin": [],
+        }[role]
+
+    def sees(self, role: str, side: str) -> bool:
+        """Whether ``role`` may see the records of ``side`` ("own" or "hidden")."""
+        if role == "admin":
+            return True
+        if side == "own":
+            return role in ("owner", "manager", "readonly")
+        return role == "outsider"
+
+    def changes(self, role: str, side: str) -> bool:
+        """Whether ``role`` may change the records of ``side``."""
+        return self.sees(role, side) and role != "readonly"
+
+
+def build_world() -> World:
+    team_a = factories.make_team("Team A")
+    team_b = factories.make_team("Team B")
+    admin = factories.make_user("admin", email="admin@example.com", full_name="Ada Admin")
+    owner = factories.make_user("sales_rep", email="owner@example.com", team=team_a)
+    teammate = factories.make_user("sales_rep", email="teammate@example.com", team=team_a)
+    manager = factories.make_user("manager", email="manager@example.com", team=team_a)
+    readonly = factories.make_user("read_only", email="reader@example.com", team=team_a)
+    outsider = factories.make_user("sales_rep", email="outsider@example.com", team=team_b)
+    users = {
+        "owner": owner,
+        "teammate": teammate,
+        "manager": manager,
+        "readonly": readonly,
+        "outsider": outsider,
+        "admin": admin,
+    }
+    pipeline = factories.make_pipeline(admin)
+    world = World(users=users, pipeline=pipeline)
+
+    # the outsider's side
+    zircon = factories.make_organization(outsider, name="Zircon HIDDENORG Ltd")
+    oscar = factories.make_person(
+        outsider, full_name="Oscar HIDDENPERSON", email="oscar@hidden.example"
+    )
+    yak = factories.make_deal(owner, pipeline, name="Yak HIDDENDEAL")  # handed over below
+    hidden_lead = factories.make_lead(outsider, full_name="Hugo HIDDENLEAD", company="Hidco")
+
+    # the owner's side
+    orion = factories.make_organization(owner, name="Orion OWNORG")
+    priya = factories.make_person(
+        owner, full_name="Priya OWNPERSON", email="priya@own.example", phone="+91 98765 43210"
+    )
+    dove = factories.make_deal(owner, pipeline, name="Dove OWNDEAL", organization_id=orion.pk)
+    own_lead = factories.make_lead(owner, full_name="Lara OWNLEAD", company="Lara OWNCO")
+    note = factories.make_activity(owner, "note", subject="OWNNOTE", person_id=priya.pk)
+    task = factories.make_activity(owner, "task", subject="OWNTASK", person_id=priya.pk)
+    call = activities.activity_create(
+        actor=owner,
+        # (on the outsider's deal too once it is handed over, so the outsider sees the call:
+        # its subject names no one)
+        data={
+            "kind": "call",
+            "subject": "Discovery call",
+            "person_id": priya.pk,
+            "deal_id": yak.pk,
+        },
+    )
+    hidden_note = factories.make_activity(
+        outsider, "note", subject="HIDDENNOTE", person_id=oscar.pk
+    )
+    hidden_task = factories.make_activity(
+        outsider, "task", subject="HIDDENTASK", person_id=oscar.pk
+    )
+
+    # the links across: an admin puts the owner's records with the outsider's
+    contacts.person_update(
+        actor=admin, person=priya, data={"organization_id": zircon.pk}, version=None
+    )
+    contacts.organization_update(
+        actor=admin, organization=orion, data={"parent_id": zircon.pk}, version=None
+    )
+    sales.deal_update(actor=admin, deal=dove, data={"organization_id": zircon.pk}, version=None)
+    sales.deal_update(
+        actor=admin,
+        deal=yak,
+        data={"owner": outsider, "organization_id": zircon.pk},
+        person_ids=[priya.pk],
+        version=None,
+    )
+    factories.move_deal(admin, Deal.objects.get(pk=yak.pk), "Proposal")
+    activities.activity_update(
+        actor=admin, activity=call, data={"organization_id": zircon.pk}, version=None
+    )
+    converted = sales.lead_convert(
+        actor=owner,
+        lead=factories.make_lead(owner, full_name="Cora OWNCONVERTED", company="Cora Co"),
+        version=1,
+    )
+    converted = Lead.objects.get(pk=converted.pk)
+    # what the lead became is renamed and handed to the outsider
+    contacts.person_update(
+        actor=admin,
+        person=converted.converted_person,
+        data={"full_name": "Cora HIDDENCONVPERSON", "owner": outsider},
+        version=None,
+    )
+    contacts.organization_update(
+        actor=admin,
+        organization=converted.converted_organization,
+        data={"name": "HIDDENCONVORG", "owner": outsider},
+        version=None,
+    )
+    sales.deal_update(
+        actor=admin,
+        deal=converted.converted_deal,
+        data={"name": "HIDDENCONVDEAL", "owner": outsider},
+        version=None,
+    )
+
+    world.records = {
+        "person": {"own": priya, "hidden": oscar},
+        "organization": {"own": orion, "hidden": zircon},
+        "deal": {"own": Deal.objects.get(pk=dove.pk), "hidden": Deal.objects.get(pk=yak.pk)},
+        "lead": {"own": own_lead, "hidden": hidden_lead},
+        "activity": {"own": call, "hidden": hidden_note},
+        "note": {"own": note, "hidden": hidden_note},
+        "task": {"own": task, "hidden": hidden_task},
+        "gadget": {
+            "own": gadget_create(actor=owner, name="Widget OWNGADGET"),
+            "hidden": gadget_create(actor=outsider, name="Widget HIDDENGADGET"),
+        },
+        "converted_lead": {"own": converted},
+    }
+    # a share on every shareable record, for the shares routes
+    from sambandh.accounts.services_access import record_share_add
+
+    for kind in ("person", "organization", "deal", "lead", "gadget"):
+        for side, by, to in (("own", owner, manager), ("hidden", outsider, admin)):
+            record = world.records[kind][side]
+            share = record_share_add(actor=by, record_type=kind, record=record, user=to)
+            world.share_ids[f"{kind}:{side}"] = share.pk
+    world.extra = {"empty_team": factories.make_team("Empty team"), "team_b": team_b}
+    for sides in world.records.values():
+        for record in sides.values():
+            record.refresh_from_db()
+    world.pipeline.refresh_from_db()
+    return world
