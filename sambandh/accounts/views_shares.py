@@ -16,7 +16,7 @@ from sambandh.accounts import policy, services_access
 from sambandh.accounts.models import Team, User
 from sambandh.accounts.selectors import user_list
 from sambandh.core import registry
-from sambandh.core.errors import ServiceError
+from sambandh.core.errors import ValidationFailed
 from sambandh.web.http import AuthedRequest, is_htmx, page
 
 
@@ -82,7 +82,7 @@ def share_add(request: AuthedRequest, record_type: str, record_id: int) -> HttpR
             team=team,
             access=request.POST.get("access", "read"),
         )
-    except ServiceError as exc:
+    except ValidationFailed as exc:
         message = " ".join(dict.fromkeys([*exc.fields.values(), exc.message]))
         if is_htmx(request):
             return _card(request, record_type, record, error=message, status=exc.status)

@@ -1,0 +1,232 @@
+"""Every page of the web interface, as the owner, a teammate, a manager, an outsider, a
+read-only user and an admin (tests/authz/world.py): who gets the page, a 403 or a 404, that no
+page shows a record the role may not see, and that a form sent by someone who may not change
+the record changes nothing.
+
+The routes come from the URL configuration, and each must have a case here: a new page without
+one fails ``test_every_page_has_an_authorization_case``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from tests.authz.test_api_authorization import _state, changes, sees
+from tests.authz.world import ROLES, World, build_world
+
+pytestmark = pytest.mark.django_db
+
+KINDS = {
+    "people": "person",
+    "organizations": "organization",
+    "deals": "deal",
+    "leads": "lead",
+    "activities": "activity",
+}
+TYPE_KINDS = ("person", "organization", "deal", "lead")
+
+
+def routes() -> set[str]:
+    def walk(patterns: list[Any], prefix: str) -> Any:
+        for pattern in patterns:
+            route = prefix + str(pattern.pattern)
+            if isinstance(pattern, URLResolver):
+                yield from walk(pattern.url_patterns, route)
+            elif isinstance(pattern, URLPattern):
+                yield route
+
+    return {
+        r for r in walk(get_resolver().url_patterns, "/") if not r.startswith(("/api/", "/^api/"))
+    }
+
+
+# How each route is checked: "record" pages need the record's visibility, "change" pages the
+# right to change it; "open" pages every signed-in user gets; "admin" pages only admins;
+# "post" routes answer no page (405 to a GET); "public" ones need no login and show no record.
+CASES: dict[str, str] = {
+    "/": "open",
+    "/account/": "open",
+    "/account/tokens/": "open",
+    "/account/tokens/<id:token_id>/revoke/": "post",
+    "/account/shares/<str:record_type>/<id:record_id>/": "record",
+    "/account/shares/<str:record_type>/<id:record_id>/add/": "post",
+    "/account/shares/<str:record_type>/<id:record_id>/<id:share_id>/remove/": "post",
+    "/activities/new/": "open",
+    "/activities/<id:activity_id>/edit/": "change",
+    "/activities/<id:activity_id>/toggle/": "post",
+    "/activities/<id:activity_id>/delete/": "post",
+    "/timeline/<str:record_type>/<id:record_id>/": "record",
+    "/deals/": "open",
+    "/deals/list/": "open",
+    "/deals/new/": "create",
+    "/deals/stages/": "open",
+    "/deals/<id:deal_id>/": "record",
+    "/deals/<id:deal_id>/edit/": "change",
+    "/deals/<id:deal_id>/delete/": "change",
+    "/deals/<id:deal_id>/move/": "post",
+    "/leads/": "open",
+    "/leads/new/": "create",
+    "/leads/<id:lead_id>/": "record",
+    "/leads/<id:lead_id>/edit/": "change",
+    "/leads/<id:lead_id>/delete/": "change",
+    "/leads/<id:lead_id>/convert/": "change",
+    "/organizations/": "open",
+    "/organizations/new/": "create",
+    "/organizations/suggest/": "open",
+    "/organizations/<id:organization_id>/": "record",
+    "/organizations/<id:organization_id>/edit/": "change",
+    "/organizations/<id:organization_id>/delete/": "change",
+    "/people/": "open",
+    "/people/new/": "create",
+    "/people/suggest/": "open",
+    "/people/<id:person_id>/": "record",
+    "/people/<id:person_id>/edit/": "change",
+    "/people/<id:person_id>/delete/": "change",
+    "/records/<slug:list_key>/": "open",
+    "/search/": "open",
+    "/search/palette/": "open",
+    "/tasks/": "open",
+    "/settings/": "admin (a redirect to its first tab)",
+    "/settings/company/": "admin",
+    "/settings/fields/": "admin",
+    "/settings/pipelines/": "admin",
+    "/settings/pipelines/new/": "admin",
+    "/settings/pipelines/<id:pipeline_id>/": "admin",
+    "/settings/pipelines/<id:pipeline_id>/default/": "post",
+    "/settings/pipelines/<id:pipeline_id>/delete/": "admin",
+    "/settings/teams/": "admin",
+    "/settings/teams/<id:team_id>/": "admin",
+    "/settings/teams/<id:team_id>/delete/": "admin",
+    "/settings/users/": "admin",
+    "/settings/users/invite/": "admin",
+    "/settings/users/<id:user_id>/": "admin",
+    # the tests' own record type's page (tests/registry_app) is a stub
+    "/gadgets/<id:record_id>/": "public",
+    "/health": "public",
+    "/ready": "public",
+    "/login/": "public",
+    "/logout/": "post",
+    "/password-reset/": "public",
+    "/password-reset/sent/": "public",
+    "/reset/<uidb64>/<token>/": "public",
+    "/reset/done/": "public",
+}
+
+
+def test_every_page_has_an_authorization_case():
+    pages = {r for r in routes() if not r.startswith("/admin/")}
+    assert pages == set(CASES)
+
+
+def _urls(world: World, route: str, side: str) -> list[tuple[str, str]]:
+    """The concrete URLs of ``route`` for the world's records on ``side``, each with the kind
+    of record it names ("" for none)."""
+    if "<str:record_type>" in route:
+        found = []
+        for kind in TYPE_KINDS:
+            record = world.records[kind][side]
+            path = route.replace("<str:record_type>", kind).replace(
+                "<id:record_id>", str(record.pk)
+            )
+            found.append((path, kind))
+        return found
+    match = re.search(r"^/(\w+)/<id:(\w+)>", route)
+    if match and match.group(1) in KINDS:
+        kind = KINDS[match.group(1)]
+        record = world.records[kind][side]
+        return [(re.sub(r"<id:\w+>", str(record.pk), route), kind)]
+    values = {
+        "<id:pipeline_id>": str(world.pipeline.pk),
+        "<id:team_id>": str(world.extra["team_b"].pk),
+        "<id:user_id>": str(world.user("teammate").pk),
+        "<slug:list_key>": "gadgets",
+    }
+    for placeholder, value in values.items():
+        route = route.replace(placeholder, value)
+    return [(route, "")]
+
+
+QUERIES = {
+    "/search/": "?q=Zircon",
+    "/search/palette/": "?q=Priya",
+    "/people/suggest/": "?q=Zircon",
+    "/organizations/suggest/": "?q=Zircon",
+    "/deals/stages/": "?pipeline={pipeline}",
+}
+
+
+def _client(world: World, role: str) -> Client:
+    client = Client()
+    client.force_login(world.user(role))
+    return client
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_what_each_role_gets_on_every_page(role):
+    world = build_world()
+    client = _client(world, role)
+    for route, how in sorted(CASES.items()):
+        if how in ("public", "post"):
+            continue
+        for side in ("own", "hidden"):
+            for url, kind in _urls(world, route, side):
+                query = QUERIES.get(route, "").format(pipeline=world.pipeline.pk)
+                resp = client.get(url + query)
+                if how == "open":
+                    expected = 200
+                elif how == "create":
+                    expected = 403 if role == "readonly" else 200
+                elif how.startswith("admin"):
+                    expected = (302 if "redirect" in how else 200) if role == "admin" else 403
+                elif how == "record":
+                    expected = 200 if role in sees(kind, side) else 404
+                elif role in changes(kind, side):
+                    expected = 200
+                else:
+                    expected = 403 if role in sees(kind, side) else 404
+                assert resp.status_code == expected, (role, url, side, resp.status_code)
+                body = resp.content.decode()
+                for secret in world.secrets(role):
+                    assert secret not in body, f"{role} sees a {secret} name on {url}"
+                if not kind:
+                    break  # the same page for both sides
+
+
+@pytest.mark.parametrize("role", ["teammate", "readonly", "outsider"])
+def test_a_form_sent_by_someone_who_may_not_change_the_record_changes_nothing(role):
+    # given the world, and a role that may not change the owner's records
+    world = build_world()
+    client = _client(world, role)
+    posts = [
+        (f"/people/{world.records['person']['own'].pk}/edit/", {"full_name": "Changed"}),
+        (f"/people/{world.records['person']['own'].pk}/delete/", {"version": "2"}),
+        (f"/organizations/{world.records['organization']['own'].pk}/edit/", {"name": "X"}),
+        (f"/deals/{world.records['deal']['own'].pk}/edit/", {"name": "X"}),
+        (f"/deals/{world.records['deal']['own'].pk}/move/", {"stage": "1"}),
+        (f"/leads/{world.records['lead']['own'].pk}/edit/", {"full_name": "X"}),
+        (f"/leads/{world.records['lead']['own'].pk}/convert/", {}),
+        (f"/activities/{world.records['activity']['own'].pk}/edit/", {"body": "X"}),
+        (f"/activities/{world.records['activity']['own'].pk}/delete/", {}),
+        (f"/activities/{world.records['task']['own'].pk}/toggle/", {"done": "1"}),
+        (
+            f"/account/shares/person/{world.records['person']['own'].pk}/add/",
+            {"with": f"user:{world.user(role).pk}", "access": "edit"},
+        ),
+        (
+            f"/account/shares/person/{world.records['person']['own'].pk}/"
+            f"{world.share_ids['person:own']}/remove/",
+            {},
+        ),
+    ]
+    before = _state()
+    for url, data in posts:
+        # when they send it anyway
+        resp = client.post(url, data)
+        # then it is refused, and nothing changed
+        assert resp.status_code in (403, 404), (role, url, resp.status_code)
+    assert _state() == before
