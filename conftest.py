@@ -147,6 +147,20 @@ def api() -> Any:
 
 
 @pytest.fixture
+def browser_for() -> Any:
+    """``browser_for(user)``: a test client with ``user`` signed in through the session."""
+
+    def make(user: Any) -> Any:
+        from django.test import Client
+
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return make
+
+
+@pytest.fixture
 def queries() -> Any:
     from django.test.utils import CaptureQueriesContext
 

@@ -107,7 +107,7 @@ def list_query(filters: LinkFilters, sort: str) -> ListQuery:
 
 
 # --- endpoints -------------------------------------------------------------------------------
-@router.get("", response={200: ActivityPage, **ERRORS})
+@router.get("", response={200: ActivityPage, **ERRORS}, exclude_unset=True)
 def list_activities(request: HttpRequest, filters: Query[ActivityFilters]) -> Any:
     page = selectors.activity_list(
         viewer=viewer(request),
@@ -116,7 +116,7 @@ def list_activities(request: HttpRequest, filters: Query[ActivityFilters]) -> An
     return page_out(page, activity_out)
 
 
-@router.post("", response={201: ActivityOut, **ERRORS})
+@router.post("", response={201: ActivityOut, **ERRORS}, exclude_unset=True)
 def create_activity(request: HttpRequest, response: HttpResponse, payload: ActivityIn) -> Any:
     activity = services.activity_create(
         actor=viewer(request),
@@ -127,14 +127,14 @@ def create_activity(request: HttpRequest, response: HttpResponse, payload: Activ
     return Status(201, activity_out(activity))
 
 
-@router.get("/{id:activity_id}", response={200: ActivityOut, **ERRORS})
+@router.get("/{id:activity_id}", response={200: ActivityOut, **ERRORS}, exclude_unset=True)
 def get_activity(request: HttpRequest, response: HttpResponse, activity_id: int) -> Any:
     activity = selectors.activity_get(viewer=viewer(request), activity_id=activity_id)
     with_etag(response, activity.version)
     return activity_out(activity)
 
 
-@router.patch("/{id:activity_id}", response={200: ActivityOut, **ERRORS})
+@router.patch("/{id:activity_id}", response={200: ActivityOut, **ERRORS}, exclude_unset=True)
 def update_activity(
     request: HttpRequest, response: HttpResponse, activity_id: int, payload: ActivityPatch
 ) -> Any:

@@ -36,7 +36,7 @@ def _answer(request: HttpRequest, response: HttpResponse, task_id: int) -> dict[
     return activity_out(task)
 
 
-@router.get("", response={200: ActivityPage, **ERRORS})
+@router.get("", response={200: ActivityPage, **ERRORS}, exclude_unset=True)
 def list_tasks(request: HttpRequest, filters: Query[TaskFilters]) -> Any:
     """Tasks by due time (soonest first); tasks without a due date come after the dated ones."""
     page = selectors.task_list(
@@ -46,19 +46,19 @@ def list_tasks(request: HttpRequest, filters: Query[TaskFilters]) -> Any:
     return page_out(page, activity_out)
 
 
-@router.post("", response={201: ActivityOut, **ERRORS})
+@router.post("", response={201: ActivityOut, **ERRORS}, exclude_unset=True)
 def create_task(request: HttpRequest, response: HttpResponse, payload: TaskIn) -> Any:
     data = {**activity_data(request, payload), "kind": TASK}
     task = services.activity_create(actor=viewer(request), data=data)
     return Status(201, _answer(request, response, task.pk))
 
 
-@router.get("/{id:task_id}", response={200: ActivityOut, **ERRORS})
+@router.get("/{id:task_id}", response={200: ActivityOut, **ERRORS}, exclude_unset=True)
 def get_task(request: HttpRequest, response: HttpResponse, task_id: int) -> Any:
     return _answer(request, response, task_id)
 
 
-@router.patch("/{id:task_id}", response={200: ActivityOut, **ERRORS})
+@router.patch("/{id:task_id}", response={200: ActivityOut, **ERRORS}, exclude_unset=True)
 def update_task(
     request: HttpRequest, response: HttpResponse, task_id: int, payload: TaskPatch
 ) -> Any:
@@ -101,7 +101,7 @@ def _set_done(
     return _answer(request, response, task_id)
 
 
-@router.post("/{id:task_id}/complete", response={200: ActivityOut, **ERRORS})
+@router.post("/{id:task_id}/complete", response={200: ActivityOut, **ERRORS}, exclude_unset=True)
 def complete_task(
     request: HttpRequest, response: HttpResponse, task_id: int, payload: VersionIn | None = None
 ) -> Any:
@@ -109,7 +109,7 @@ def complete_task(
     return _set_done(request, response, task_id, payload, True)
 
 
-@router.post("/{id:task_id}/reopen", response={200: ActivityOut, **ERRORS})
+@router.post("/{id:task_id}/reopen", response={200: ActivityOut, **ERRORS}, exclude_unset=True)
 def reopen_task(
     request: HttpRequest, response: HttpResponse, task_id: int, payload: VersionIn | None = None
 ) -> Any:

@@ -68,6 +68,7 @@ def timeline_router(rt: registry.RecordType) -> Router:
         "/{id:record_id}/timeline",
         response={200: TimelinePage, **ERRORS},
         operation_id=f"{rt.key}_timeline",
+        exclude_unset=True,
     )
     def record_timeline(request: HttpRequest, record_id: int, params: Query[TimelineParams]) -> Any:
         """Activities and stage changes, newest first; a link to a record the viewer may not

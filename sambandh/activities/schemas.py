@@ -70,12 +70,12 @@ class ActivityOut(Schema):
     version: int
     kind: str
     subject: str
-    body: str
+    body: str = ""
     occurred_at: datetime
     ends_at: datetime | None
-    duration_seconds: int | None
-    direction: str
-    outcome: str
+    duration_seconds: int | None = None
+    direction: str = ""
+    outcome: str = ""
     due_at: datetime | None
     done: bool
     done_at: datetime | None

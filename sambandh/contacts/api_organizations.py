@@ -106,7 +106,7 @@ class OrganizationPage(Schema):
     next: str | None
 
 
-@router.get("", response={200: OrganizationPage, **ERRORS})
+@router.get("", response={200: OrganizationPage, **ERRORS}, exclude_unset=True)
 def list_organizations(request: HttpRequest, filters: Query[OrganizationFilters]) -> Any:
     f = filters.model_dump(exclude={"limit", "cursor", "sort"}, exclude_none=True)
     page = selectors.organization_list(
@@ -119,7 +119,7 @@ def list_organizations(request: HttpRequest, filters: Query[OrganizationFilters]
     return page_out(page, lambda o: organization_list_item(o, access))
 
 
-@router.post("", response={201: OrganizationOut, **ERRORS})
+@router.post("", response={201: OrganizationOut, **ERRORS}, exclude_unset=True)
 def create_organization(
     request: HttpRequest, response: HttpResponse, payload: OrganizationIn
 ) -> Any:
@@ -132,12 +132,14 @@ def create_organization(
     return Status(201, _record(request, response, org.pk, written=True))
 
 
-@router.get("/{id:organization_id}", response={200: OrganizationOut, **ERRORS})
+@router.get("/{id:organization_id}", response={200: OrganizationOut, **ERRORS}, exclude_unset=True)
 def get_organization(request: HttpRequest, response: HttpResponse, organization_id: int) -> Any:
     return _record(request, response, organization_id)
 
 
-@router.patch("/{id:organization_id}", response={200: OrganizationOut, **ERRORS})
+@router.patch(
+    "/{id:organization_id}", response={200: OrganizationOut, **ERRORS}, exclude_unset=True
+)
 def update_organization(
     request: HttpRequest, response: HttpResponse, organization_id: int, payload: OrganizationPatch
 ) -> Any:

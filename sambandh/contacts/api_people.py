@@ -107,7 +107,7 @@ class PersonPage(Schema):
     next: str | None
 
 
-@router.get("", response={200: PersonPage, **ERRORS})
+@router.get("", response={200: PersonPage, **ERRORS}, exclude_unset=True)
 def list_people(request: HttpRequest, filters: Query[PersonFilters]) -> Any:
     f = filters.model_dump(exclude={"limit", "cursor", "sort"}, exclude_none=True)
     page = selectors.person_list(
@@ -120,7 +120,7 @@ def list_people(request: HttpRequest, filters: Query[PersonFilters]) -> Any:
     return page_out(page, lambda p: person_list_item(p, access))
 
 
-@router.post("", response={201: PersonOut, **ERRORS})
+@router.post("", response={201: PersonOut, **ERRORS}, exclude_unset=True)
 def create_person(request: HttpRequest, response: HttpResponse, payload: PersonIn) -> Any:
     data, nested = split_payload(request, payload)
     person = services.person_create(
@@ -131,12 +131,12 @@ def create_person(request: HttpRequest, response: HttpResponse, payload: PersonI
     return person_record(request, person.pk, status=201, written=True)
 
 
-@router.get("/{id:person_id}", response={200: PersonOut, **ERRORS})
+@router.get("/{id:person_id}", response={200: PersonOut, **ERRORS}, exclude_unset=True)
 def get_person(request: HttpRequest, person_id: int) -> Any:
     return person_record(request, person_id)
 
 
-@router.patch("/{id:person_id}", response={200: PersonOut, **ERRORS})
+@router.patch("/{id:person_id}", response={200: PersonOut, **ERRORS}, exclude_unset=True)
 def update_person(
     request: HttpRequest, response: HttpResponse, person_id: int, payload: PersonPatch
 ) -> Any:

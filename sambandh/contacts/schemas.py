@@ -80,20 +80,20 @@ class PersonOut(Schema):
     full_name: str
     given_name: str
     family_name: str
-    job_title: str
-    email: str
-    phone: str
-    organization: OrganizationRef | None
-    emails: list[EmailSchema]
-    phones: list[PhoneOut]
-    addresses: list[AddressSchema]
-    preferred_language: str
-    time_zone: str
-    currency: str
-    country: str
-    source: str
-    description: str
-    tags: list[str]
+    job_title: str = ""
+    email: str = ""
+    phone: str = ""
+    organization: OrganizationRef | None = None
+    emails: list[EmailSchema] = []
+    phones: list[PhoneOut] = []
+    addresses: list[AddressSchema] = []
+    preferred_language: str = ""
+    time_zone: str = ""
+    currency: str = ""
+    country: str = ""
+    source: str = ""
+    description: str = ""
+    tags: list[str] = []
     owner: UserRef
     custom: dict[str, Any]
     created_at: datetime
@@ -104,12 +104,12 @@ class PersonListItem(Schema):
     id: int
     version: int
     full_name: str
-    job_title: str
-    email: str
-    phone: str
-    organization: OrganizationRef | None
-    country: str
-    tags: list[str]
+    job_title: str = ""
+    email: str = ""
+    phone: str = ""
+    organization: OrganizationRef | None = None
+    country: str = ""
+    tags: list[str] = []
     owner: UserRef
     updated_at: datetime
 
@@ -140,18 +140,18 @@ class OrganizationOut(Schema):
     id: int
     version: int
     name: str
-    domain: str
-    website: str
-    industry: str
-    size: str
-    description: str
-    parent: OrganizationRef | None
-    country: str
-    currency: str
-    emails: list[EmailSchema]
-    phones: list[PhoneOut]
-    addresses: list[AddressSchema]
-    tags: list[str]
+    domain: str = ""
+    website: str = ""
+    industry: str = ""
+    size: str = ""
+    description: str = ""
+    parent: OrganizationRef | None = None
+    country: str = ""
+    currency: str = ""
+    emails: list[EmailSchema] = []
+    phones: list[PhoneOut] = []
+    addresses: list[AddressSchema] = []
+    tags: list[str] = []
     owner: UserRef
     custom: dict[str, Any]
     created_at: datetime
@@ -162,11 +162,11 @@ class OrganizationListItem(Schema):
     id: int
     version: int
     name: str
-    domain: str
-    industry: str
-    country: str
-    parent: OrganizationRef | None
-    tags: list[str]
+    domain: str = ""
+    industry: str = ""
+    country: str = ""
+    parent: OrganizationRef | None = None
+    tags: list[str] = []
     owner: UserRef
     updated_at: datetime
 

@@ -169,7 +169,7 @@ class StageHistory(Schema):
     next: str | None = Field(description="Always null: the whole history is one page.")
 
 
-@router.get("", response={200: DealPage, **ERRORS})
+@router.get("", response={200: DealPage, **ERRORS}, exclude_unset=True)
 def list_deals(request: HttpRequest, filters: Query[DealFilters]) -> Any:
     f = filters.model_dump(exclude={"limit", "cursor", "sort"}, exclude_none=True)
     page = selectors.deal_list(
@@ -182,7 +182,7 @@ def list_deals(request: HttpRequest, filters: Query[DealFilters]) -> Any:
     return page_out(page, lambda d: access.redact(deal_list_item(d)))
 
 
-@router.post("", response={201: DealOut, **ERRORS})
+@router.post("", response={201: DealOut, **ERRORS}, exclude_unset=True)
 def create_deal(request: HttpRequest, response: HttpResponse, payload: DealIn) -> Any:
     data, nested = _split(request, payload)
     deal = services.deal_create(
@@ -196,12 +196,12 @@ def create_deal(request: HttpRequest, response: HttpResponse, payload: DealIn) -
     return Status(201, _record(request, response, deal.pk, written=True))
 
 
-@router.get("/{id:deal_id}", response={200: DealOut, **ERRORS})
+@router.get("/{id:deal_id}", response={200: DealOut, **ERRORS}, exclude_unset=True)
 def get_deal(request: HttpRequest, response: HttpResponse, deal_id: int) -> Any:
     return _record(request, response, deal_id)
 
 
-@router.patch("/{id:deal_id}", response={200: DealOut, **ERRORS})
+@router.patch("/{id:deal_id}", response={200: DealOut, **ERRORS}, exclude_unset=True)
 def update_deal(
     request: HttpRequest, response: HttpResponse, deal_id: int, payload: DealPatch
 ) -> Any:
@@ -229,7 +229,7 @@ def delete_deal(request: HttpRequest, deal_id: int, version: int | None = None) 
     return Status(204, None)
 
 
-@router.post("/{id:deal_id}/move", response={200: DealOut, **ERRORS})
+@router.post("/{id:deal_id}/move", response={200: DealOut, **ERRORS}, exclude_unset=True)
 def move_deal(
     request: HttpRequest, response: HttpResponse, deal_id: int, payload: DealMoveIn
 ) -> Any:

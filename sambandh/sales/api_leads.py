@@ -91,7 +91,7 @@ class LeadPage(Schema):
     next: str | None
 
 
-@router.get("", response={200: LeadPage, **ERRORS})
+@router.get("", response={200: LeadPage, **ERRORS}, exclude_unset=True)
 def list_leads(request: HttpRequest, filters: Query[LeadFilters]) -> Any:
     f = filters.model_dump(exclude={"limit", "cursor", "sort"}, exclude_none=True)
     page = selectors.lead_list(
@@ -104,19 +104,19 @@ def list_leads(request: HttpRequest, filters: Query[LeadFilters]) -> Any:
     return page_out(page, lambda lead: access.redact(lead_list_item(lead)))
 
 
-@router.post("", response={201: LeadOut, **ERRORS})
+@router.post("", response={201: LeadOut, **ERRORS}, exclude_unset=True)
 def create_lead(request: HttpRequest, response: HttpResponse, payload: LeadIn) -> Any:
     data, tags = _split(request, payload)
     lead = services.lead_create(actor=viewer(request), data=data, tags=tags or ())
     return Status(201, _record(request, response, lead.pk, written=True))
 
 
-@router.get("/{id:lead_id}", response={200: LeadOut, **ERRORS})
+@router.get("/{id:lead_id}", response={200: LeadOut, **ERRORS}, exclude_unset=True)
 def get_lead(request: HttpRequest, response: HttpResponse, lead_id: int) -> Any:
     return _record(request, response, lead_id)
 
 
-@router.patch("/{id:lead_id}", response={200: LeadOut, **ERRORS})
+@router.patch("/{id:lead_id}", response={200: LeadOut, **ERRORS}, exclude_unset=True)
 def update_lead(
     request: HttpRequest, response: HttpResponse, lead_id: int, payload: LeadPatch
 ) -> Any:
@@ -138,7 +138,7 @@ def delete_lead(request: HttpRequest, lead_id: int, version: int | None = None) 
     return Status(204, None)
 
 
-@router.post("/{id:lead_id}/convert", response={200: LeadOut, **ERRORS})
+@router.post("/{id:lead_id}/convert", response={200: LeadOut, **ERRORS}, exclude_unset=True)
 def convert_lead(
     request: HttpRequest, response: HttpResponse, lead_id: int, payload: LeadConvertIn | None = None
 ) -> Any:

@@ -124,19 +124,19 @@ class DealOut(Schema):
     pipeline: NamedRef
     stage: StageRef
     status: str
-    amount: str = Field(description=AMOUNT_HELP)
-    currency: str
-    probability: int
-    expected_close_date: date | None
-    organization: NamedRef | None
-    people: list[NamedRef]
-    source: str
-    description: str
-    won_reason: str
-    lost_reason: str
+    amount: str = Field("", description=AMOUNT_HELP)
+    currency: str = ""
+    probability: int = 0
+    expected_close_date: date | None = None
+    organization: NamedRef | None = None
+    people: list[NamedRef] = []
+    source: str = ""
+    description: str = ""
+    won_reason: str = ""
+    lost_reason: str = ""
     closed_at: datetime | None
     stage_entered_at: datetime
-    tags: list[str]
+    tags: list[str] = []
     owner: UserRef
     custom: dict[str, Any]
     created_at: datetime
@@ -150,12 +150,12 @@ class DealListItem(Schema):
     pipeline: NamedRef
     stage: StageRef
     status: str
-    amount: str
-    currency: str
-    probability: int
-    expected_close_date: date | None
-    organization: NamedRef | None
-    tags: list[str]
+    amount: str = ""
+    currency: str = ""
+    probability: int = 0
+    expected_close_date: date | None = None
+    organization: NamedRef | None = None
+    tags: list[str] = []
     owner: UserRef
     updated_at: datetime
 
@@ -212,16 +212,16 @@ class LeadOut(Schema):
     id: int
     version: int
     full_name: str
-    company: str
-    job_title: str
-    email: str
-    phone: str
+    company: str = ""
+    job_title: str = ""
+    email: str = ""
+    phone: str = ""
     status: str
-    source: str
-    country: str
-    preferred_language: str
-    description: str
-    tags: list[str]
+    source: str = ""
+    country: str = ""
+    preferred_language: str = ""
+    description: str = ""
+    tags: list[str] = []
     owner: UserRef
     custom: dict[str, Any]
     converted_at: datetime | None
@@ -236,13 +236,13 @@ class LeadListItem(Schema):
     id: int
     version: int
     full_name: str
-    company: str
-    email: str
-    phone: str
+    company: str = ""
+    email: str = ""
+    phone: str = ""
     status: str
-    source: str
-    country: str
-    tags: list[str]
+    source: str = ""
+    country: str = ""
+    tags: list[str] = []
     owner: UserRef
     created_at: datetime
     updated_at: datetime
