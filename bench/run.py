@@ -14,7 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import bench_list, bench_lists, bench_read, bench_search  # noqa: E402
+from bench import bench_list, bench_lists, bench_pages, bench_read, bench_search  # noqa: E402
 from bench.common import context, parser, print_table  # noqa: E402
 
 BENCHMARKS = {
@@ -22,6 +22,7 @@ BENCHMARKS = {
     "list": bench_list,
     "search": bench_search,
     "lists": bench_lists,
+    "pages": bench_pages,
 }
 
 

@@ -37,6 +37,7 @@ from sambandh.accounts.visibility import (
     visible_q,
 )
 from sambandh.core import registry
+from sambandh.core.compiled import CompiledQuery
 from sambandh.core.errors import Forbidden, ValidationFailed
 
 __all__ = [
@@ -272,12 +273,18 @@ class _Shows(Mapping[str, bool]):
         return 0
 
 
+# Read on every request that shows records (compiled once: sambandh/core/compiled.py).
+_role_rules = CompiledQuery(
+    lambda p: FieldRule.objects.filter(role=p.text("role"))
+    .order_by()
+    .values_list("record_type", "field", "access")
+)
+
+
 def _rules_by_type(role: str) -> dict[str, FieldAccess]:
     hidden: dict[str, set[str]] = {}
     read_only: dict[str, set[str]] = {}
-    for record_type, field, access in FieldRule.objects.filter(role=role).values_list(
-        "record_type", "field", "access"
-    ):
+    for record_type, field, access in _role_rules.rows(role=role):
         target = hidden if access == FieldRule.Access.HIDDEN else read_only
         target.setdefault(record_type, set()).add(field)
     return {
