@@ -275,9 +275,11 @@ class _Shows(Mapping[str, bool]):
 
 # Read on every request that shows records (compiled once: sambandh/core/compiled.py).
 _role_rules = CompiledQuery(
-    lambda p: FieldRule.objects.filter(role=p.text("role"))
-    .order_by()
-    .values_list("record_type", "field", "access")
+    lambda p: (
+        FieldRule.objects.filter(role=p.text("role"))
+        .order_by()
+        .values_list("record_type", "field", "access")
+    )
 )
 
 

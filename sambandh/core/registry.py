@@ -92,6 +92,14 @@ class RecordType:
     #: that declares them has a list page (``/records/<api_path>/``) without a view of its own.
     list_select: Callable[..., Any] | None = None
     list_spec: Any = None
+    #: ``() -> queryset``: the records that have a search document (all of them by default).
+    search_records: Callable[[], Any] | None = None
+
+    def searched(self) -> Any:
+        """The records of this type that have a search document."""
+        if self.search_records is not None:
+            return self.search_records()
+        return self.model._default_manager.all()
 
     @property
     def model(self) -> Any:

@@ -42,6 +42,13 @@ def _lead_reindex(lead: Any) -> None:
     lead_reindex(lead)
 
 
+def _leads_searched() -> Any:
+    # A converted lead lives on as its person, organization and deal: it is not searched.
+    from sambandh.sales.models import Lead
+
+    return Lead.objects.exclude(status=Lead.Status.CONVERTED)
+
+
 def _deal_reassign(*, actor: Any, record: Any, owner: Any) -> Any:
     from sambandh.sales.services import deal_update
 
@@ -129,6 +136,7 @@ LEAD = RecordType(
     visible=_leads_visible,
     reassign=_lead_reassign,
     reindex=_lead_reindex,
+    search_records=_leads_searched,
     fields=(
         Field("full_name", _("Name"), hideable=False, filters=("name",), sorts=("name",)),
         Field("company", _("Company")),

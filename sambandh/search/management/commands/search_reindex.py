@@ -1,8 +1,9 @@
-"""Rebuild every search document from the people, organizations, deals and leads.
+"""Rebuild every search document from the records of every searchable record type.
 
-Each record goes through its domain's own reindex function (the same code the services run on
-every write), inside ``search_batch()`` so documents are saved a batch at a time. Documents whose
-record is gone are removed, and on SQLite the FTS5 index is rebuilt from the documents.
+Each record goes through its domain's own reindex function (its registry declaration's
+``reindex``: the same code the services run on every write), inside ``search_batch()`` so
+documents are saved a batch at a time. Documents whose record is gone are removed, and on SQLite
+the FTS5 index is rebuilt from the documents.
 """
 
 from __future__ import annotations
@@ -14,21 +15,16 @@ from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, QuerySet
 
-from sambandh.contacts.models import Organization, Person
-from sambandh.contacts.services import organization_reindex, person_reindex
-from sambandh.sales.models import Deal, Lead
-from sambandh.sales.services import deal_reindex, lead_reindex
+from sambandh.core import registry
 from sambandh.search.models import SearchDocument
 from sambandh.search.services import search_batch, search_documents_refold
 
 
 def _sources() -> list[tuple[str, QuerySet[Any], Callable[[Any], None]]]:
     return [
-        ("organization", Organization.objects.all(), organization_reindex),
-        ("person", Person.objects.select_related("organization"), person_reindex),
-        ("deal", Deal.objects.select_related("organization"), deal_reindex),
-        # A converted lead lives on as its person, organization and deal: it is not searched.
-        ("lead", Lead.objects.exclude(status=Lead.Status.CONVERTED), lead_reindex),
+        (rt.key, rt.searched(), rt.reindex)
+        for rt in registry.searchable_types()
+        if rt.reindex is not None
     ]
 
 
@@ -41,7 +37,7 @@ class Command(BaseCommand):
             "--type",
             dest="types",
             action="append",
-            choices=["organization", "person", "deal", "lead"],
+            choices=[rt.key for rt in registry.searchable_types()],
             help="Only this record type (repeatable). All types by default.",
         )
         parser.add_argument(
@@ -88,8 +84,6 @@ class Command(BaseCommand):
         self.stdout.write(f"{done} documents refolded, {changed} changed")
 
     def _remove_orphans(self, record_type: str, queryset: QuerySet[Any]) -> int:
-        alive = queryset.model._default_manager.filter(pk=OuterRef("record_id"))
-        if record_type == "lead":
-            alive = alive.exclude(status=Lead.Status.CONVERTED)
+        alive = queryset.filter(pk=OuterRef("record_id"))
         orphans = SearchDocument.objects.filter(record_type=record_type).exclude(Exists(alive))
         return orphans.delete()[0]
