@@ -35,6 +35,12 @@ def _people_linking(record_type: str, record_id: int) -> Any:
     return Person.objects.filter(organization_id=record_id)
 
 
+def _people_searched() -> Any:
+    from sambandh.contacts.models import Person
+
+    return Person.objects.select_related("organization")  # its name is in the document
+
+
 def _organization_reindex(org: Any) -> None:
     from sambandh.contacts.services import organization_reindex
 
@@ -85,6 +91,7 @@ PERSON = RecordType(
     reassign=_person_reassign,
     reindex=_person_reindex,
     linking=_people_linking,
+    search_records=_people_searched,
     fields=(
         Field(
             "full_name",

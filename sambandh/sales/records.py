@@ -42,6 +42,12 @@ def _lead_reindex(lead: Any) -> None:
     lead_reindex(lead)
 
 
+def _deals_searched() -> Any:
+    from sambandh.sales.models import Deal
+
+    return Deal.objects.select_related("organization")  # its name is in the document
+
+
 def _leads_searched() -> Any:
     # A converted lead lives on as its person, organization and deal: it is not searched.
     from sambandh.sales.models import Lead
@@ -75,6 +81,7 @@ DEAL = RecordType(
     reassign=_deal_reassign,
     reindex=_deal_reindex,
     linking=_deals_linking,
+    search_records=_deals_searched,
     fields=(
         Field("name", _("Name"), hideable=False, filters=("name",), sorts=("name",)),
         Field(
