@@ -236,8 +236,12 @@ def activity_edit(request: AuthedRequest, activity_id: int) -> HttpResponse:
     )
 
 
+#: Tasks shown per section of "My tasks", soonest first (a section with more says "50+").
+MY_TASKS_SHOWN = 50
+
+
 def _my_tasks_context(request: AuthedRequest, form: ComposerForm | None = None) -> dict[str, Any]:
-    tasks = selectors.my_tasks(viewer=request.user)
+    tasks = selectors.my_tasks(viewer=request.user, limit=MY_TASKS_SHOWN)
     sections = [
         ("overdue", _("Overdue"), tasks.overdue),
         ("today", _("Today"), tasks.today),
@@ -249,6 +253,7 @@ def _my_tasks_context(request: AuthedRequest, form: ComposerForm | None = None) 
     return {
         "sections": sections,
         "open_count": sum(len(items) for _key, _label, items in sections),
+        "section_limit": MY_TASKS_SHOWN,
         "task_form": form,
     }
 

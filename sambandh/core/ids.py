@@ -13,6 +13,7 @@ raises OverflowError, PostgreSQL an out-of-range error): a server error instead 
 
 from __future__ import annotations
 
+import functools
 from typing import Annotated, Any
 
 from django.urls import register_converter
@@ -65,3 +66,22 @@ class IdConverter:
 
 
 register_converter(IdConverter, "id")
+
+
+_SENTINEL = 918_273_645_546_372_819  # an id no URL pattern contains otherwise
+
+
+@functools.lru_cache(maxsize=256)
+def _id_url_pattern(view_name: str, urlconf: str | None) -> str:
+    from django.urls import reverse
+
+    return reverse(view_name, args=[_SENTINEL], urlconf=urlconf).replace(str(_SENTINEL), "{}")
+
+
+def id_url(view_name: str, record_id: int) -> str:
+    """``reverse(view_name, args=[record_id])`` for a URL whose one argument is an id, from a
+    pattern reversed once: lists link every row, and reversing each link took a page tens of
+    milliseconds."""
+    from django.urls import get_urlconf
+
+    return _id_url_pattern(view_name, get_urlconf()).format(int(record_id))

@@ -23,10 +23,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.apps import apps
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from sambandh.core.errors import ValidationFailed
+from sambandh.core.ids import id_url
 
 
 @dataclass(frozen=True)
@@ -110,7 +110,7 @@ class RecordType:
         return self.api_path
 
     def url(self, record_id: int) -> str:
-        return reverse(self.detail_url, args=[record_id])
+        return id_url(self.detail_url, record_id)
 
     def field(self, name: str) -> Field | None:
         return next((f for f in self.fields if f.name == name), None)

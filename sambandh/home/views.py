@@ -35,7 +35,8 @@ def _greeting(name: str) -> str:
 def index(request: AuthedRequest) -> HttpResponse:
     user = request.user
     first_name = (user.full_name or user.email).split()[0]
-    tasks = activity_selectors.my_tasks(viewer=user)
+    tasks = activity_selectors.my_tasks(viewer=user, limit=5)
+    counts = activity_selectors.my_task_counts(viewer=user)
     pipelines = sales_selectors.pipeline_list()
     pipeline = next((p for p in pipelines if p.is_default), pipelines[0] if pipelines else None)
     stages: list[sales_selectors.BoardColumn] = []
@@ -60,12 +61,10 @@ def index(request: AuthedRequest) -> HttpResponse:
     ctx = {
         "greeting": _greeting(first_name),
         "today": timezone.localdate(),
-        "overdue": tasks.overdue,
-        "due_today": tasks.today,
-        "open_tasks": len(tasks.overdue)
-        + len(tasks.today)
-        + len(tasks.upcoming)
-        + len(tasks.undated),
+        "overdue_count": counts.shown("overdue"),
+        "has_overdue": counts.overdue > 0,
+        "today_count": counts.shown("today"),
+        "open_tasks": counts.shown("open"),
         "next_tasks": (tasks.overdue + tasks.today + tasks.upcoming)[:5],
         "pipeline": pipeline,
         "deal_stages": stages,

@@ -148,6 +148,10 @@ class Deal(RecordModel):
         verbose_name_plural = _("deals")
         indexes = [
             models.Index(fields=["pipeline", "stage", "status"], name="deal_board_idx"),
+            # A board column's cards, in their order.
+            models.Index(
+                fields=["pipeline", "stage", "-position", "-id"], name="deal_board_order_idx"
+            ),
             models.Index(fields=["owner", "-updated_at", "-id"], name="deal_owner_updated_idx"),
             models.Index(fields=["-updated_at", "-id"], name="deal_updated_idx"),
             models.Index(fields=["organization", "status"], name="deal_org_idx"),

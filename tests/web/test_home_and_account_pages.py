@@ -35,7 +35,8 @@ def test_home_greets_and_sums_my_work(owner, outsider, pipeline, browser_for):
     body = text(response)
     assert response.status_code == 200
     assert "Olivia" in response.context["greeting"]
-    assert [t.subject for t in response.context["overdue"]] == ["Call Asha"]
+    assert [t.subject for t in response.context["next_tasks"]] == ["Call Asha"]
+    assert (response.context["overdue_count"], response.context["open_tasks"]) == ("1", "1")
     assert response.context["open_deals"] == 2
     assert "₹3,500.00" in body
     assert "₹999,999.00" not in body
@@ -56,10 +57,10 @@ def test_home_query_count_does_not_grow(owner, pipeline, browser_for):
     add(20)
     with_twenty_five = count_queries(client, "/")
 
-    # session, user, 4 task sections, pipelines + stages, totals (no cards),
-    # recent activity and its owners
+    # session, user, 4 task sections (their first five), 3 task counts (each stopping at
+    # 101), pipelines + stages, totals (no cards), recent activity and its owners
     # (+1: the viewer's field rules, accounts/policy.py field_access)
-    assert with_five == with_twenty_five == 12
+    assert with_five == with_twenty_five == 15
 
 
 def test_home_needs_a_login(db, client):
@@ -135,3 +136,21 @@ def test_nobody_can_revoke_someone_elses_token(owner, outsider, browser_for):
     assert response.status_code == 404
     assert ApiToken.objects.get(pk=token.pk).revoked_at is None
     assert token_authenticate(secret).user == owner
+
+
+def test_task_counts_stop_at_a_hundred(owner):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from sambandh.activities.models import Activity
+    from sambandh.activities.selectors import my_task_counts
+
+    past = timezone.now() - timedelta(days=1)
+    Activity.objects.bulk_create(
+        Activity(owner=owner, assignee=owner, kind="task", subject=f"T{n}", due_at=past)
+        for n in range(101)
+    )
+    counts = my_task_counts(viewer=owner)
+    assert (counts.overdue, counts.open, counts.today) == (101, 101, 0)
+    assert (counts.shown("overdue"), counts.shown("today")) == ("100+", "0")

@@ -156,3 +156,11 @@ def datalist_options(choices: object) -> str:
         '<option value="{}">{}</option>',
         choices,  # type: ignore[arg-type]
     )
+
+
+@register.simple_tag
+def id_url(view_name: str, record_id: object) -> str:
+    """``{% url view_name id %}`` for rows of a list, from a pattern reversed once."""
+    from sambandh.core.ids import id_url as build
+
+    return build(view_name, int(str(record_id)))
