@@ -10,7 +10,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from sambandh.accounts import policy
-from sambandh.accounts.models import ApiToken, FieldRule, Role, User
+from sambandh.accounts.models import ApiToken, Role, User
 from sambandh.accounts.selectors import token_still_live
 from sambandh.accounts.visibility import (
     ScopeShape,
@@ -136,7 +136,7 @@ def person_get(*, viewer: User, person_id: int) -> Person:
 def _person_json_ids(p: Placeholders) -> QuerySet[Person, Any]:
     """The person (when visible, or ``written``: the caller has just written it), whether the
     viewer may see their organization, and whether a field rule applies to the viewer's role
-    (``restricted``: the record is then redacted, and the read lane hands the read to the
+    (``role_rules``: the record is then redacted, and the read lane hands the read to the
     API). For the read lane (``with_token``) the statement also checks the token."""
     shape, with_token, written = cast(tuple[ScopeShape, bool, bool], p.shape)
     scope = placeholder_scope(p, shape)
@@ -150,8 +150,12 @@ def _person_json_ids(p: Placeholders) -> QuerySet[Person, Any]:
             scope_visible_q(scope, "organization"), pk=OuterRef("organization_id")
         )
     )
-    restricted = Exists(FieldRule.objects.filter(record_type="person", role=p.text("viewer_role")))
-    return ids.order_by().values("id").annotate(org_visible=org_visible, restricted=restricted)
+    # The viewer's field rules come with the record: a read never needs a statement more.
+    return (
+        ids.order_by()
+        .values("id")
+        .annotate(org_visible=org_visible, role_rules=policy.role_rules_text(p, "viewer_role"))
+    )
 
 
 _person_json = CompiledQuery(_person_json_ids, wrap=person_json_sql)
@@ -171,18 +175,22 @@ def person_json(*, viewer: User, person_id: int, written: bool = False) -> tuple
     )
     if row is None:
         return None
-    body, version, restricted = row[0], row[1], row[2]
-    access = policy.field_access(viewer, "person") if restricted else None
-    if access is not None and access.hidden:
+    body, version = row[0], row[1]
+    policy.prime_field_access(viewer, row[2])
+    access = policy.field_access(viewer, "person")
+    if access.hidden:
         body = json.dumps(
             access.redact(json.loads(body)), separators=(",", ":"), ensure_ascii=False
         )
     return body, version
 
 
-def person_json_reader(
-    *, viewer: User, token: ApiToken
-) -> Callable[[int], tuple[str, int] | None] | None:
+#: What the read lane's reader answers when a field rule applies to the viewer's role: the API
+#: answers such reads, through the whole policy.
+RESTRICTED = object()
+
+
+def person_json_reader(*, viewer: User, token: ApiToken) -> Callable[[int], Any] | None:
     """``person_json`` for the API's read lane, which remembers a token's user between requests:
     the statement also checks that the token is still live and still that user's, with the same
     role, so nothing remembered outlives a revocation, a deactivation or a role change. None for
@@ -200,10 +208,12 @@ def person_json_reader(
         viewer_role=viewer.role,
     )
 
-    def read(person_id: int) -> tuple[str, int] | None:
+    def read(person_id: int) -> Any:
         row = bound.first(person_id=person_id, health_check=False)
+        if row is None:
+            return None
         # A field rule for the viewer's role: the API answers, through the whole policy.
-        return (row[0], row[1]) if row and not row[2] else None
+        return RESTRICTED if policy.rules_apply(row[2], "person") else (row[0], row[1])
 
     return read
 

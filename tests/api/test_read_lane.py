@@ -16,7 +16,7 @@ from sambandh.accounts.models import ApiToken, RecordShare, User
 from sambandh.accounts.services import record_share, token_digest, token_revoke
 from sambandh.contacts import services as contacts
 from tests.api.helpers import MISSING_ID, assert_error, snapshot
-from tests.factories import make_organization
+from tests.factories import make_organization, make_person
 
 pytestmark = pytest.mark.django_db
 
@@ -319,3 +319,29 @@ def test_the_wsgi_application_sends_record_reads_through_the_lane(owner, person,
     assert len(lane.captured_queries) == 1
     assert len(stack.captured_queries) > 1
     assert json.loads(body) == json.loads(stack_body)
+
+
+def test_the_lane_steps_aside_while_a_field_rule_applies_and_comes_back_after(
+    api, admin_user, owner
+):
+    from sambandh.accounts.services_access import field_permission_set
+
+    person = make_person(owner, full_name="Asha Rao", phone="+91 98765 43210")
+    client = api(owner)
+    assert client.get(f"/api/v1/people/{person.pk}").status_code == 200
+    assert client.lane_answered
+    # when a rule hides phones from the owner's role
+    field_permission_set(
+        actor=admin_user, record_type="person", field="phones", hidden_from=["sales_rep"]
+    )
+    # then the next read is the API's, without the phones
+    resp = client.get(f"/api/v1/people/{person.pk}")
+    assert not client.lane_answered and "phones" not in resp.json()
+    # and when the rule goes, the lane answers again once its pause is over
+    field_permission_set(actor=admin_user, record_type="person", field="phones")
+    lane = client.client.handler.lane
+    for viewer in lane._viewers.values():
+        viewer.stepped_aside.clear()  # the pause (read_lane.RESTRICTED_PAUSE) has passed
+    resp = client.get(f"/api/v1/people/{person.pk}")
+    assert client.lane_answered and resp.json()["phone"] == "+919876543210"
+    assert read_lane.RESTRICTED_PAUSE <= 1.0
