@@ -23,7 +23,8 @@ one token for its end: ``PHONE_END_MARK`` and the international digits reversed.
 or more (``MIN_PHONE_DIGITS``) a query finds a number that starts with them (a prefix of a digit
 form: "98765", "+91 98765", "09876" find +91 98765 43210) or that ends with them (a prefix of the
 end token: "43210", "5 43210"), never one that has them in the middle; a query that starts with +
-or 0 is the start of a number only. Digits elsewhere (an email's, a name's) are not a number: a
+or 0 is the start of a number only, and after a + the five digits are counted past the country
+code ("+91 812" starts too many of a country's numbers to be looked up). Digits elsewhere (an email's, a name's) are not a number: a
 query matches them only whole. Fewer digits are looked up whole, as any number in a name.
 """
 
@@ -229,6 +230,9 @@ class ParsedQuery:
     # A phone query that starts with + or 0 (a country code, a trunk prefix) is the start of a
     # number, never its middle.
     anchored: bool = False
+    # It starts with + (a country code): enough digits are counted after the country code,
+    # since "+91 812" is the start of most numbers of a country, not of one.
+    international: bool = False
 
     @property
     def is_phone(self) -> bool:
@@ -237,6 +241,10 @@ class ParsedQuery:
     @property
     def phone_digits(self) -> tuple[str, ...]:
         """The digits matched as the start or end of a phone number: when there are enough."""
+        if self.international:
+            return tuple(
+                d for d in self.digits if len(d) - _country_code_length(d) >= MIN_PHONE_DIGITS
+            )
         return tuple(d for d in self.digits if len(d) >= MIN_PHONE_DIGITS)
 
     def alternatives(self) -> list[tuple[str, ...]]:
@@ -329,8 +337,9 @@ def parse_query(raw: str) -> ParsedQuery | None:
         complete = 0
     # A + (perhaps in parentheses: "(+91)") or a first digit 0 is a country code or a trunk
     # prefix: the start of a number.
-    anchored = bool(digits) and (text.lstrip("( ").startswith("+") or digits[0].startswith("0"))
-    return ParsedQuery(words, key, tuple(dict.fromkeys(digits)), complete, anchored)
+    international = bool(digits) and text.lstrip("( ").startswith("+")
+    anchored = international or (bool(digits) and digits[0].startswith("0"))
+    return ParsedQuery(words, key, tuple(dict.fromkeys(digits)), complete, anchored, international)
 
 
 def fts5_query(alternatives: list[Alternative]) -> str:

@@ -115,9 +115,12 @@ def test_a_phone_number_is_looked_up_once_it_has_five_digits():
     short = text.parse_query("+91 98")
     # then the index is not asked at all
     assert short is not None and short.indexed_alternatives() == []
-    # and with five digits, for every number that starts with them
-    five = text.parse_query("+91 987")
-    assert five is not None and five.indexed_alternatives() == [(("91987", True),)]
+    # nor with three after the country code: "+91 987" starts a good share of India's numbers
+    three = text.parse_query("+91 987")
+    assert three is not None and three.indexed_alternatives() == []
+    # and with five after it, for every number that starts with them
+    five = text.parse_query("+91 98765")
+    assert five is not None and five.indexed_alternatives() == [(("9198765", True),)]
     trunk = text.parse_query("09876")
     assert trunk is not None and trunk.indexed_alternatives() == [(("09876", True),)]
     # or, without a + or 0 in front, that start or end with them
