@@ -236,8 +236,8 @@ def activity_edit(request: AuthedRequest, activity_id: int) -> HttpResponse:
     )
 
 
-#: Tasks shown per section of "My tasks", soonest first (a section with more says "50+").
-MY_TASKS_SHOWN = 50
+#: Tasks shown per section of "My tasks", soonest first (a section with more says "25+").
+MY_TASKS_SHOWN = 25
 
 
 def _my_tasks_context(request: AuthedRequest, form: ComposerForm | None = None) -> dict[str, Any]:
