@@ -205,7 +205,8 @@ def token_authenticate(secret: str) -> ApiToken | None:
     """The live token for ``secret`` with its user, or None."""
     if not secret or len(secret) > 200:
         return None
-    row = _live_token.first(digest=token_digest(secret))
+    # The first statement of an API request: it is the connection check too.
+    row = _live_token.first(digest=token_digest(secret), health_check="retry")
     if row is None:
         return None
     split = len(_TOKEN_FIELDS)

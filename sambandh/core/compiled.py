@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import psycopg
-from django.db import connections
+from django.db import InterfaceError, OperationalError, connections
 from django.db.models import QuerySet
 
 # Values no caller passes: far below any id, and strings no user can type into an index key.
@@ -85,9 +85,31 @@ def _cursor(connection: Any, *, health_check: bool) -> Any:
 
 
 def _run(
-    compiled: _Compiled, params: list[Any], using: str, *, health_check: bool = True
+    compiled: _Compiled, params: list[Any], using: str, *, health_check: bool | str = True
 ) -> list[tuple[Any, ...]]:
+    """``health_check``: True runs Django's connection check first (when the request has not
+    run it yet); False skips it (the caller hands a failure over to Django); ``"retry"`` lets
+    the statement be the check: on a broken connection outside a transaction it closes the
+    connection and runs once more on a new one, as the check would have, without the check's
+    round trip when the connection is fine."""
     connection = connections[using]
+    if health_check == "retry":
+        if connection.in_atomic_block or connection.health_check_done:
+            health_check = True
+        else:
+            try:
+                found = _execute(compiled, params, connection, health_check=False)
+            except (InterfaceError, OperationalError):
+                connection.close()
+                return _execute(compiled, params, connection, health_check=True)
+            connection.health_check_done = True
+            return found
+    return _execute(compiled, params, connection, health_check=bool(health_check))
+
+
+def _execute(
+    compiled: _Compiled, params: list[Any], connection: Any, *, health_check: bool
+) -> list[tuple[Any, ...]]:
     with _cursor(connection, health_check=health_check) as cursor:
         cursor.execute(compiled.sql, params)
         rows: Sequence[Any] = cursor.fetchall()
@@ -195,17 +217,22 @@ class CompiledQuery:
                     self._cache[key] = compiled
         return compiled
 
-    def rows(self, shape: Hashable = None, **values: Any) -> list[tuple[Any, ...]]:
-        """The result rows for these slot values, converted as the ORM converts them."""
+    def rows(
+        self, shape: Hashable = None, *, health_check: bool | str = True, **values: Any
+    ) -> list[tuple[Any, ...]]:
+        """The result rows for these slot values, converted as the ORM converts them
+        (``health_check``: see ``_run``)."""
         compiled = self._compiled(shape, values)
         params = [
             constant if not name else (values[name] if index is None else values[name][index])
             for name, index, constant in compiled.binds
         ]
-        return _run(compiled, params, self._using)
+        return _run(compiled, params, self._using, health_check=health_check)
 
-    def first(self, shape: Hashable = None, **values: Any) -> tuple[Any, ...] | None:
-        found = self.rows(shape, **values)
+    def first(
+        self, shape: Hashable = None, *, health_check: bool | str = True, **values: Any
+    ) -> tuple[Any, ...] | None:
+        found = self.rows(shape, health_check=health_check, **values)
         return found[0] if found else None
 
     def bind(self, shape: Hashable = None, *, open: Sequence[str], **values: Any) -> BoundQuery:

@@ -123,3 +123,45 @@ def test_postgres_prepares_a_compiled_statement_it_runs_often(owner):
             ['%"contacts_person"."full_name" = $1%'],
         )
         assert cursor.fetchone()[0] == 1
+
+
+@pytest.mark.postgres  # SQLite's check runs no statement
+@pytest.mark.django_db(transaction=True)
+def test_a_statement_that_is_the_connection_check_skips_the_check_while_the_link_is_fine(
+    owner, monkeypatch
+):
+    # given a request's start (Django's connection check not run yet) on a working connection
+    person = make_person(owner, full_name="Checked")
+    connection.ensure_connection()
+    connection.close_if_unusable_or_obsolete()
+    checks = []
+    monkeypatch.setattr(connection, "is_usable", lambda: checks.append(1) or True)
+    # when the statement runs as the check
+    row = people_named.first(name="Checked", owner=owner.pk, health_check="retry")
+    # then it answered without a separate check, and counts as the request's check
+    assert row[0] == person.pk
+    assert checks == []
+    assert connection.health_check_done is True
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_statement_that_is_the_connection_check_reconnects_a_broken_link(owner):
+    # given a request's start on a connection the server has since closed
+    import psycopg
+    from django.conf import settings
+
+    person = make_person(owner, full_name="Reconnected")
+    connection.ensure_connection()
+    connection.close_if_unusable_or_obsolete()
+    backend = connection.connection.info.backend_pid
+    db = settings.DATABASES["default"]
+    with psycopg.connect(
+        host=db["HOST"], port=db["PORT"], user=db["USER"], dbname=db["NAME"], autocommit=True
+    ) as other:
+        other.execute("SELECT pg_terminate_backend(%s)", [backend])
+    # when the statement runs as the check
+    row = people_named.first(name="Reconnected", owner=owner.pk, health_check="retry")
+    # then it ran again on a new connection and answered
+    assert row[0] == person.pk
+    assert connection.connection.info.backend_pid != backend
