@@ -92,7 +92,7 @@ def _run(
     the statement be the check: on a broken connection outside a transaction it closes the
     connection and runs once more on a new one, as the check would have, without the check's
     round trip when the connection is fine."""
-    connection = connections[using]
+    connection: Any = connections[using]
     if health_check == "retry":
         if connection.in_atomic_block or connection.health_check_done:
             health_check = True
