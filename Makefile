@@ -36,7 +36,7 @@ chromium:
 lint: venv-test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy sambandh config
+	$(VENV)/bin/mypy sambandh config bench
 	$(PY) manage.py makemigrations --check --dry-run
 
 ## bench: the benchmarks in bench/

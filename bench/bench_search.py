@@ -30,6 +30,8 @@ def typed_queries(user: Any) -> list[str]:
     )
     other = next(p for p in people[:2000] if not p.full_name.isascii())
     phoned = people.exclude(phone="").first()
+    if phoned is None:
+        raise SystemExit("No person has a phone number: load the demo data first.")
     number = phonenumbers.format_number(
         phonenumbers.parse(phoned.phone, None), phonenumbers.PhoneNumberFormat.INTERNATIONAL
     )

@@ -105,6 +105,8 @@ def bench_user() -> Any:
         .filter(owner__role=Role.SALES_REP)
         .first()
     )
+    if top is None:
+        raise SystemExit("No sales rep owns a person: load the demo data first.")
     return User.objects.get(pk=top["owner_id"])
 
 
@@ -388,6 +390,7 @@ class Context:
     label: str
     api_port: int
     bare_port: int
+    ceiling_port: int  # bench/ceiling_app.py: the bare read inside Django, nothing else
     rep: Any
     admin: Any
     rep_token: str
@@ -417,12 +420,16 @@ def context(args: argparse.Namespace) -> Iterator[Context]:
         server(
             "bench.bare_app:app", workers=args.workers, threads=args.threads, env=env
         ) as bare_port,
+        server(
+            "bench.ceiling_app:app", workers=args.workers, threads=args.threads, env=env
+        ) as ceiling_port,
     ):
         yield Context(
             args=args,
             label=database_label(args.database_url),
             api_port=api_port,
             bare_port=bare_port,
+            ceiling_port=ceiling_port,
             rep=rep,
             admin=admin,
             rep_token=rep_token,
