@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
@@ -29,13 +30,19 @@ def status_of(user: User) -> tuple[str, str]:
     return _("Active"), "badge-green"
 
 
+USERS_PER_PAGE = 50
+
+
 @admin_page
 @require_GET
 def users(request: AuthedRequest) -> HttpResponse:
-    rows = list(selectors.with_teams(selectors.user_list(viewer=request.user)))
-    for user in rows:
+    q = request.GET.get("q", "").strip()[:100]
+    found = selectors.with_teams(selectors.user_list(viewer=request.user, q=q))
+    page = Paginator(found, USERS_PER_PAGE).get_page(request.GET.get("page"))
+    for user in page.object_list:
         user.status_label, user.status_badge = status_of(user)  # type: ignore[attr-defined]
-    return render_tab(request, "administration/users.html", "users", {"users": rows})
+    context = {"users": page.object_list, "page": page, "q": q}
+    return render_tab(request, "administration/users.html", "users", context)
 
 
 @admin_page

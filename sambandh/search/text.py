@@ -24,8 +24,9 @@ or more (``MIN_PHONE_DIGITS``) a query finds a number that starts with them (a p
 form: "98765", "+91 98765", "09876" find +91 98765 43210) or that ends with them (a prefix of the
 end token: "43210", "5 43210"), never one that has them in the middle; a query that starts with +
 or 0 is the start of a number only, and after a + the five digits are counted past the country
-code ("+91 812" starts too many of a country's numbers to be looked up). Digits elsewhere (an email's, a name's) are not a number: a
-query matches them only whole. Fewer digits are looked up whole, as any number in a name.
+code ("+91 812" starts too many of a country's numbers to be looked up). Digits elsewhere (an
+email's, a name's) are not a number: a query matches them only whole. Fewer digits are looked up
+whole, as any number in a name.
 """
 
 from __future__ import annotations

@@ -136,6 +136,29 @@ def test_the_user_list(admin_user, owner, teammate, browser_for):
     assert body.count(">never<") == 3  # teammate, the invited and the deactivated user
 
 
+def test_the_user_list_pages_and_searches(admin_user, browser_for, monkeypatch):
+    from sambandh.administration import views_users
+
+    monkeypatch.setattr(views_users, "USERS_PER_PAGE", 2)
+    for n in range(3):
+        factories.make_user(email=f"colleague{n}@example.com", full_name=f"Colleague {n}")
+    client = browser_for(admin_user)
+    # four users, two a page, by name: Ada Admin and Colleague 0 first
+    first = client.get("/settings/users/")
+    assert [u.full_name for u in first.context["users"]] == ["Ada Admin", "Colleague 0"]
+    assert "1–2 of 4 users" in text(first)
+    assert 'href="?page=2"' in first.content.decode()
+    second = client.get("/settings/users/?page=2")
+    assert [u.full_name for u in second.context["users"]] == ["Colleague 1", "Colleague 2"]
+    # a page beyond the last shows the last; a bad one the first
+    assert client.get("/settings/users/?page=99").context["page"].number == 2
+    assert client.get("/settings/users/?page=x").context["page"].number == 1
+    # the search box finds by name or email
+    found = client.get("/settings/users/?q=colleague2@")
+    assert [u.email for u in found.context["users"]] == ["colleague2@example.com"]
+    assert "No user matches." in text(client.get("/settings/users/?q=nobody-at-all"))
+
+
 def test_invite_through_the_page(admin_user, team, browser_for, django_capture_on_commit_callbacks):
     client = browser_for(admin_user)
     with django_capture_on_commit_callbacks(execute=True):
