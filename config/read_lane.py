@@ -16,7 +16,11 @@ else to the API unchanged:
 - on anything else (no such record, not visible, an unknown or dead token, a manager's scope,
   which needs their teams read first, a database error) it answers nothing, and the request
   goes through Django and the API as if the lane did not exist: errors, their envelope and
-  their translations stay written once.
+  their translations stay written once;
+- when a field rule applies to the viewer's role it steps aside too: the API answers through
+  its whole stack and the whole policy, but from what the lane's statement has just verified
+  in this request (the token, the record and the role's rules, handed over in the environ:
+  ``sambandh.accounts.api_auth.Handover``), so the record is not read twice.
 
 The answer is byte for byte the API's: the same selector (``person_json``) builds the body, and
 the API stack's security headers are added by Django's own middleware. A test compares the two
@@ -38,10 +42,11 @@ from django.http import HttpRequest, HttpResponse
 from django.middleware.security import SecurityMiddleware
 from django.utils import timezone
 
+from sambandh.accounts.api_auth import HANDOVER_KEY, Handover
 from sambandh.accounts.models import ApiToken, User
 from sambandh.accounts.selectors import token_authenticate
 from sambandh.accounts.services import token_digest, token_touch
-from sambandh.contacts.selectors import RESTRICTED, person_json_reader
+from sambandh.contacts.selectors import Restricted, person_json_reader
 from sambandh.core.api import etag
 
 logger = logging.getLogger(__name__)
@@ -54,8 +59,6 @@ _READERS: dict[str, Callable[..., Reader | None]] = {
 }
 _PATH = re.compile(r"/api/v1/(people)/([1-9][0-9]{0,17})")
 _REMEMBERED_TOKENS = 10_000
-# Seconds the lane leaves a viewer's reads to the API once a field rule applies to their role.
-RESTRICTED_PAUSE = 1.0
 
 
 class _Scheme(HttpRequest):
@@ -98,10 +101,6 @@ class _Viewer:
     user: User
     token: ApiToken
     readers: dict[str, Reader | None] = field(default_factory=dict)
-    # Until when (time.monotonic) the lane leaves this viewer's reads of a kind to the API at
-    # once, because a field rule applies to their role. Stepping aside is always right (the
-    # API applies the whole policy); the pause only spares the lane's own statement.
-    stepped_aside: dict[str, float] = field(default_factory=dict)
 
     def reader(self, records: str) -> Reader | None:
         if records not in self.readers:
@@ -173,7 +172,7 @@ class ReadLane:
         if settings.SECURE_SSL_REDIRECT and not secure:
             return None  # the API stack redirects it
         try:
-            found = self._read(match[1], int(match[2]), secret)
+            found = self._read(match[1], int(match[2]), secret, environ)
         except Exception:
             # The API answers instead, with its own error handling; a broken connection is
             # closed by Django's request-start check before the API uses it.
@@ -193,7 +192,7 @@ class ReadLane:
             ],
         )
 
-    def _read(self, records: str, record_id: int, secret: str) -> Any:
+    def _read(self, records: str, record_id: int, secret: str, environ: dict[str, Any]) -> Any:
         digest = token_digest(secret)
         viewer = self._viewer(digest, secret)
         if viewer is None:
@@ -201,14 +200,18 @@ class ReadLane:
         if viewer.token.expires_at and viewer.token.expires_at <= timezone.now():
             self._drop(digest)
             return None
-        if viewer.stepped_aside.get(records, 0.0) > time.monotonic():
-            return None
         reader = viewer.reader(records)
         if reader is None:
             return None  # a manager's scope reads their teams first: the API's way
         found = reader(record_id)
-        if found is RESTRICTED:
-            viewer.stepped_aside[records] = time.monotonic() + RESTRICTED_PAUSE
+        if isinstance(found, Restricted):
+            environ[HANDOVER_KEY] = Handover(
+                digest=digest,
+                token=viewer.token,
+                records=records,
+                record_id=record_id,
+                row=found.row,
+            )
             return None
         if found is None:
             self._drop(digest)

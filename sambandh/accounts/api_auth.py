@@ -2,25 +2,73 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
+from django.db.models.base import ModelState
 from django.http import HttpRequest
 from ninja.security import HttpBearer
 
+from sambandh.accounts import policy
 from sambandh.accounts.middleware import preferences_activate
+from sambandh.accounts.models import ApiToken, User
 from sambandh.accounts.selectors import token_authenticate
-from sambandh.accounts.services import token_touch
+from sambandh.accounts.services import token_digest, token_touch
+
+#: The WSGI environ key under which the read lane (config/read_lane.py) hands a read it did not
+#: answer to the API, with what its statement verified. No client can set it: headers reach the
+#: environ only as ``HTTP_*`` keys.
+HANDOVER_KEY = "sambandh.read_lane.handover"
+
+
+@dataclass(frozen=True)
+class Handover:
+    """A record read the read lane stepped aside from (a field rule applies to the viewer's
+    role), with what its one statement verified in this same request: the token (``digest``)
+    was live and its user's, with the same role, and the record visible to them (``row``: the
+    selector's row, field rules included). The API answers the request through its whole stack
+    and the whole policy, without reading the token and the record a second time."""
+
+    digest: str
+    token: ApiToken
+    records: str
+    record_id: int
+    row: tuple[Any, ...]
+
+
+def handover(request: HttpRequest, records: str, record_id: int) -> tuple[Any, ...] | None:
+    """The lane's verified row for this record read, if it handed this request over."""
+    found = request.META.get(HANDOVER_KEY)
+    if isinstance(found, Handover) and (found.records, found.record_id) == (records, record_id):
+        return found.row
+    return None
+
+
+def _own_copy(user: User) -> User:
+    """This request's own copy of a user the lane shares between the requests of a token: what
+    a request caches on its user (the field rules it read, say) stays with the request."""
+    clone = User.__new__(User)
+    clone.__dict__.update(user.__dict__)
+    clone.__dict__.pop(policy.FIELD_CACHE_ATTR, None)
+    clone._state = ModelState()
+    clone._state.db, clone._state.adding = user._state.db, False
+    return clone
 
 
 class BearerToken(HttpBearer):
     """The request then acts as the token's user, in their language and time zone."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        api_token = token_authenticate(token)
-        if api_token is None:
-            return None
+        lane = request.META.get(HANDOVER_KEY)
+        if isinstance(lane, Handover) and lane.digest == token_digest(token):
+            api_token = lane.token
+            user = _own_copy(api_token.user)
+        else:
+            found = token_authenticate(token)
+            if found is None:
+                return None
+            api_token, user = found, found.user
         token_touch(token=api_token)
-        user = api_token.user
         request.user = user
         preferences_activate(request, user)
         return user

@@ -56,7 +56,8 @@ __all__ = [
     "visible_q",
 ]
 
-_FIELD_CACHE_ATTR = "_sambandh_field_access"
+#: Where `field_access` keeps the rules it read on the viewer object, for the rest of the request.
+FIELD_CACHE_ATTR = "_sambandh_field_access"
 
 
 # --- records ---------------------------------------------------------------------------------
@@ -301,10 +302,10 @@ def field_access(viewer: Any, record_type: str) -> FieldAccess:
     role = getattr(viewer, "role", None)
     if role is None or role == Role.ADMIN:
         return FieldAccess(record_type)
-    cached = getattr(viewer, _FIELD_CACHE_ATTR, None)
+    cached = getattr(viewer, FIELD_CACHE_ATTR, None)
     if cached is None:
         cached = _rules_by_type(role)
-        setattr(viewer, _FIELD_CACHE_ATTR, cached)
+        setattr(viewer, FIELD_CACHE_ATTR, cached)
     return cached.get(record_type) or FieldAccess(record_type)
 
 
@@ -354,7 +355,7 @@ def prime_field_access(viewer: Any, rules_text: str | None) -> None:
         target.setdefault(record_type, set()).add(field)
     setattr(
         viewer,
-        _FIELD_CACHE_ATTR,
+        FIELD_CACHE_ATTR,
         {
             key: FieldAccess(key, frozenset(hidden.get(key, ())), frozenset(read_only.get(key, ())))
             for key in {*hidden, *read_only}
@@ -363,8 +364,8 @@ def prime_field_access(viewer: Any, rules_text: str | None) -> None:
 
 
 def forget_field_access(viewer: Any) -> None:
-    if hasattr(viewer, _FIELD_CACHE_ATTR):
-        delattr(viewer, _FIELD_CACHE_ATTR)
+    if hasattr(viewer, FIELD_CACHE_ATTR):
+        delattr(viewer, FIELD_CACHE_ATTR)
 
 
 def check_list(viewer: Any, record_type: str, filters: Mapping[str, Any], sort: str = "") -> None:

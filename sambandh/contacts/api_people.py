@@ -10,6 +10,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from sambandh.accounts import policy
+from sambandh.accounts.api_auth import handover
 from sambandh.accounts.selectors import acting_user as viewer
 from sambandh.accounts.selectors import user_get
 from sambandh.contacts import selectors, services
@@ -29,11 +30,18 @@ def user_ref(user: Any) -> dict[str, Any]:
 
 
 def person_record(
-    request: HttpRequest, person_id: int, *, status: int = 200, written: bool = False
+    request: HttpRequest,
+    person_id: int,
+    *,
+    status: int = 200,
+    written: bool = False,
+    verified: tuple[Any, ...] | None = None,
 ) -> HttpResponse:
     """The person's API record (PersonOut), as the database builds it (contacts/record_json.py),
-    with its ETag. ``written``: the caller has just written it (see selectors.person_json)."""
-    found = selectors.person_json(viewer=viewer(request), person_id=person_id, written=written)
+    with its ETag. ``written`` and ``verified``: see selectors.person_json."""
+    found = selectors.person_json(
+        viewer=viewer(request), person_id=person_id, written=written, verified=verified
+    )
     if found is None:
         raise NotFound(_("No such person."))
     body, version = found
@@ -133,7 +141,7 @@ def create_person(request: HttpRequest, response: HttpResponse, payload: PersonI
 
 @router.get("/{id:person_id}", response={200: PersonOut, **ERRORS}, exclude_unset=True)
 def get_person(request: HttpRequest, person_id: int) -> Any:
-    return person_record(request, person_id)
+    return person_record(request, person_id, verified=handover(request, "people", person_id))
 
 
 @router.patch("/{id:person_id}", response={200: PersonOut, **ERRORS}, exclude_unset=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, cast
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
@@ -161,18 +162,24 @@ def _person_json_ids(p: Placeholders) -> QuerySet[Person, Any]:
 _person_json = CompiledQuery(_person_json_ids, wrap=person_json_sql)
 
 
-def person_json(*, viewer: User, person_id: int, written: bool = False) -> tuple[str, int] | None:
+def person_json(
+    *, viewer: User, person_id: int, written: bool = False, verified: tuple[Any, ...] | None = None
+) -> tuple[str, int] | None:
     """The API's record of a person the viewer may see, as JSON text, and its version, or None
     (contacts/record_json.py: one statement). ``written``: the viewer has just created or
     changed this person, which they may have handed to someone else: answer it even when they
     can no longer see it (a write that succeeded answers success), links still as they may see
-    them. Fields hidden from the viewer's role are left out (accounts/policy.py)."""
-    shape, values = scope_binding(viewer)
-    if not shape.signed_in:
-        return None
-    row = _person_json.first(
-        (shape, False, written), person_id=person_id, viewer_role=viewer.role, **values
-    )
+    them. Fields hidden from the viewer's role are left out (accounts/policy.py). ``verified``:
+    this statement's row, read by the read lane in this same request for this viewer (see
+    ``person_json_reader``), so it is not read twice."""
+    row: tuple[Any, ...] | None = verified
+    if row is None:
+        shape, values = scope_binding(viewer)
+        if not shape.signed_in:
+            return None
+        row = _person_json.first(
+            (shape, False, written), person_id=person_id, viewer_role=viewer.role, **values
+        )
     if row is None:
         return None
     body, version = row[0], row[1]
@@ -185,9 +192,13 @@ def person_json(*, viewer: User, person_id: int, written: bool = False) -> tuple
     return body, version
 
 
-#: What the read lane's reader answers when a field rule applies to the viewer's role: the API
-#: answers such reads, through the whole policy.
-RESTRICTED = object()
+@dataclass(frozen=True)
+class Restricted:
+    """What the read lane's reader answers when a field rule applies to the viewer's role: the
+    API answers such reads, through the whole policy, from ``row`` (``person_json``'s
+    ``verified``)."""
+
+    row: tuple[Any, ...]
 
 
 def person_json_reader(*, viewer: User, token: ApiToken) -> Callable[[int], Any] | None:
@@ -213,7 +224,7 @@ def person_json_reader(*, viewer: User, token: ApiToken) -> Callable[[int], Any]
         if row is None:
             return None
         # A field rule for the viewer's role: the API answers, through the whole policy.
-        return RESTRICTED if policy.rules_apply(row[2], "person") else (row[0], row[1])
+        return Restricted(tuple(row)) if policy.rules_apply(row[2], "person") else (row[0], row[1])
 
     return read
 
