@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Prefetch, QuerySet, Sum
+from django.db.models import Count, Prefetch, QuerySet, Sum, prefetch_related_objects
 from django.utils.translation import gettext as _
 
 from sambandh.accounts import policy
@@ -174,17 +174,10 @@ def deal_board(
     for stage in stages:
         cards: list[Deal] = []
         if cards_per_stage and counts.get(stage.pk):
-            # The column's cards along deal_board_order_idx, then their organizations and owners
-            # (joined, PostgreSQL hashes every organization to join a page of fifty cards).
-            cards = list(
-                base.filter(stage=stage)
-                .prefetch_related("organization", "owner")
-                .order_by("-position", "-id")[:cards_per_stage]
-            )
-            policy.show_links(viewer, cards, record_type="deal", field="organization")
-            editable = policy.editable_among(viewer, "deal", cards)
-            for card in cards:
-                card.can_edit = card.pk in editable  # type: ignore[attr-defined]
+            # The column's cards along deal_board_order_idx; their organizations, owners and
+            # rights are read below for the whole board at once (joined, PostgreSQL hashes
+            # every organization to join a page of fifty cards).
+            cards = list(base.filter(stage=stage).order_by("-position", "-id")[:cards_per_stage])
         columns.append(
             BoardColumn(
                 stage=stage,
@@ -193,6 +186,13 @@ def deal_board(
                 totals=totals.get(stage.pk, {}),
             )
         )
+    board = [card for column in columns for card in column.deals]
+    if board:
+        prefetch_related_objects(board, "organization", "owner")
+        policy.show_links(viewer, board, record_type="deal", field="organization")
+        editable = policy.editable_among(viewer, "deal", board)
+        for card in board:
+            card.can_edit = card.pk in editable  # type: ignore[attr-defined]
     return columns
 
 

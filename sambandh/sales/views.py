@@ -24,6 +24,7 @@ from sambandh.core.errors import Conflict, NotFound, ValidationFailed
 from sambandh.core.ids import id_or_none
 from sambandh.core.listing import ListQuery
 from sambandh.sales import selectors, services
+from sambandh.sales.board_cards import prepare_cards
 from sambandh.sales.forms import DealForm, LeadConvertForm, LeadForm
 from sambandh.sales.models import Deal, Lead
 from sambandh.web.forms import language_choices, record_ref
@@ -134,10 +135,15 @@ def _board_context(
         columns = selectors.deal_board(viewer=request.user, pipeline=pipeline)
     query = urlencode({"pipeline": pipeline.pk, **filters}) if pipeline else ""
     stages = [c.stage for c in columns]
-    _prepare_cards(columns, stages, query)
+    prepare_cards(
+        columns,
+        stages,
+        query,
+        csrf_input=_csrf_input(request),
+        next_url=f"{request.path}?{query}",
+        show_amount=policy.field_access(request.user, "deal").shows("amount"),
+    )
     return {
-        "csrf_input": _csrf_input(request),
-        "deal_show": policy.field_access(request.user, "deal").show,
         "pipeline": pipeline,
         "columns": columns,
         "stages": stages,
@@ -156,30 +162,6 @@ def _csrf_input(request: AuthedRequest) -> str:
     return format_html(
         '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request)
     )
-
-
-def _prepare_cards(columns: list[Any], stages: list[Any], query: str) -> None:
-    """What every card of a column repeats, made once in Python: its links, and the "Move to"
-    options with the column's stage chosen (a board shows hundreds of cards, and these took
-    most of its rendering through the template)."""
-    from html import escape
-
-    from django.utils.safestring import mark_safe
-
-    detail = reverse("sales:deal_detail", args=[1]).replace("/1/", "/{}/")
-    move = reverse("sales:deal_move", args=[1]).replace("/1/", "/{}/")
-    for column in columns:
-        here = column.stage.pk
-        column.move_options = mark_safe(  # noqa: S308 - names escaped, markup ours
-            "".join(
-                f'<option value="{s.pk}"{" selected" if s.pk == here else ""}>'
-                f"{escape(str(_('Move to…')) if s.pk == here else s.name)}</option>"
-                for s in stages
-            )
-        )
-        for deal in column.deals:
-            deal.detail_url = detail.format(deal.pk)
-            deal.move_url = f"{move.format(deal.pk)}?{query}"
 
 
 @page
