@@ -68,7 +68,15 @@ class JsonParser(Parser):
         return data
 
 
-api = NinjaAPI(
+class SambandhAPI(NinjaAPI):
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        """The document with the custom fields as they are defined now (read per request)."""
+        from sambandh.customfields.openapi import with_custom_fields
+
+        return with_custom_fields(super().get_openapi_schema(**kwargs))
+
+
+api = SambandhAPI(
     title="Sambandh API",
     version="1",
     description=(
@@ -172,6 +180,11 @@ def not_found_view(request: HttpRequest, rest: str = "") -> HttpResponse:
     return _error(request, 404, "not_found", _("No such API path."))
 
 
+#: Declared by a list's filter schema with ``custom_filters = True``: it takes ``custom.<key>``
+#: filters (its selector refuses an unknown one, naming it).
+CUSTOM_FILTERS = "custom.*"
+
+
 def _declared_query(operation: Any) -> frozenset[str]:
     """The query parameters an operation declares: its Query schemas' fields and its plain
     scalar arguments (DELETE's ``version``)."""
@@ -180,6 +193,8 @@ def _declared_query(operation: Any) -> frozenset[str]:
         if model.__ninja_param_source__ == "query":
             flat = getattr(model, "__ninja_flatten_map__", None)
             names.update(flat or (f.alias or name for name, f in model.model_fields.items()))
+            if getattr(model, "custom_filters", False):
+                names.add(CUSTOM_FILTERS)
     return frozenset(names)
 
 
@@ -192,7 +207,12 @@ def refuse_unknown_query(view: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(view)
     def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        unknown = [name for name in request.GET if name not in declared]
+        custom = CUSTOM_FILTERS in declared
+        unknown = [
+            name
+            for name in request.GET
+            if name not in declared and not (custom and name.startswith("custom."))
+        ]
         if unknown:
             raise ValidationFailed(fields={name[:100]: _("Unknown field.") for name in unknown})
         return view(request, *args, **kwargs)
@@ -220,6 +240,7 @@ def _mount() -> None:
         ("/teams", "sambandh.administration.api_teams"),
         ("/company-settings", "sambandh.administration.api_company"),
         ("/search", "sambandh.search.api"),
+        ("/custom-fields", "sambandh.customfields.api"),
         ("", "sambandh.accounts.api_access"),
     ):
         api.add_router(prefix, import_module(module).router)

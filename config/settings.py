@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "sambandh.contacts",
     "sambandh.sales",
     "sambandh.activities",
+    "sambandh.customfields",
     "sambandh.search",
     "sambandh.administration",
     "sambandh.home",

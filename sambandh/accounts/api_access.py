@@ -118,7 +118,7 @@ def list_record_types(request: HttpRequest) -> Any:
                         "hideable": f.hideable,
                         "link": f.link,
                     }
-                    for f in t.fields
+                    for f in t.all_fields
                 ],
             }
             for t in registry.record_types()

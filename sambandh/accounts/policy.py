@@ -245,16 +245,27 @@ class FieldAccess:
         rt = registry.find(self.record_type)
         keys: set[str] = set()
         for name in self.hidden:
+            if name.startswith(registry.CUSTOM_PREFIX):
+                keys.add(name)  # a key inside the record's ``custom`` object
+                continue
             spec = rt.field(name) if rt else None
             keys.update(spec.output_keys if spec else (name,))
         return frozenset(keys)
 
     def redact(self, data: dict[str, Any]) -> dict[str, Any]:
-        """``data`` (an API record) without the keys of hidden fields."""
+        """``data`` (an API record) without the keys of hidden fields (a custom field's
+        inside ``custom``)."""
         if not self.hidden:
             return data
         hidden = self.hidden_keys
-        return {k: v for k, v in data.items() if k not in hidden}
+        redacted = {k: v for k, v in data.items() if k not in hidden}
+        prefix = registry.CUSTOM_PREFIX
+        custom_hidden = {k[len(prefix) :] for k in hidden if k.startswith(prefix)}
+        if custom_hidden and isinstance(redacted.get("custom"), dict):
+            redacted["custom"] = {
+                k: v for k, v in redacted["custom"].items() if k not in custom_hidden
+            }
+        return redacted
 
 
 class _Shows(Mapping[str, bool]):

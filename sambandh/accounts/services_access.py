@@ -60,7 +60,7 @@ def field_permission_set(
             % {
                 "field": str(field)[:60],
                 "type": rt.label_plural,
-                "choices": ", ".join(f.name for f in rt.fields),
+                "choices": ", ".join(f.name for f in rt.all_fields),
             },
             fields={"field": _("Not a field of this record type.")},
         )
@@ -144,7 +144,7 @@ def field_permission_list(*, record_type: str | None = None) -> list[dict[str, A
             **rules.get((t.key, f.name), {"hidden_from": [], "read_only_for": []}),
         }
         for t in types
-        for f in t.fields
+        for f in t.all_fields
     ]
 
 

@@ -4,7 +4,7 @@ activities services and selectors."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
@@ -20,6 +20,7 @@ from sambandh.core.errors import ValidationFailed
 from sambandh.core.ids import RecordId
 from sambandh.core.listing import ListQuery
 from sambandh.core.pagination import clamp_limit
+from sambandh.customfields.selectors import custom_filter_params, custom_values_shown
 
 router = Router(tags=["activities"])
 ERRORS: dict[int, Any] = {k: ErrorOut for k in (401, 403, 404, 409, 413, 422, 428)}
@@ -56,7 +57,7 @@ def activity_out(a: Any) -> dict[str, Any]:
             # Only the records the viewer may see (activities.selectors.with_visible_links).
             **{link: ref(record) for link, record in a.visible_links.items()},
             "owner": ref(a.owner),
-            "custom": a.custom,
+            "custom": custom_values_shown(a.custom, "activity"),
             "created_at": utc(a.created_at),
             "updated_at": utc(a.updated_at),
         }
@@ -97,7 +98,9 @@ class LinkFilters(Schema):
 
 
 class ActivityFilters(LinkFilters):
-    sort: str = Field("-occurred", max_length=20, description=", ".join(selectors.ACTIVITY_SORTS))
+    #: Also takes ``custom.<key>`` filters (config/api.py lets them through).
+    custom_filters: ClassVar[bool] = True
+    sort: str = Field("-occurred", max_length=80, description=", ".join(selectors.ACTIVITY_SORTS))
     kind: Literal["note", "call", "meeting", "email", "task"] | None = None
 
 
@@ -109,10 +112,9 @@ def list_query(filters: LinkFilters, sort: str) -> ListQuery:
 # --- endpoints -------------------------------------------------------------------------------
 @router.get("", response={200: ActivityPage, **ERRORS}, exclude_unset=True)
 def list_activities(request: HttpRequest, filters: Query[ActivityFilters]) -> Any:
-    page = selectors.activity_list(
-        viewer=viewer(request),
-        query=list_query(filters, filters.sort),
-    )
+    query = list_query(filters, filters.sort)
+    query.filters.update(custom_filter_params(request.GET))
+    page = selectors.activity_list(viewer=viewer(request), query=query)
     return page_out(page, activity_out)
 
 

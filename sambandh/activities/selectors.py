@@ -23,6 +23,7 @@ from sambandh.core.expressions import InlineValue
 from sambandh.core.ids import MAX_ID, parse_id
 from sambandh.core.listing import ListQuery, sort_order
 from sambandh.core.pagination import Page, paginate
+from sambandh.customfields.selectors import custom_list_query
 from sambandh.sales.models import Deal, Lead, StageChange
 
 ACTIVITY_SORTS = {
@@ -84,11 +85,13 @@ def _list_joins() -> tuple[str, ...]:
 
 
 def activity_list(*, viewer: User, query: ListQuery) -> Page[Activity]:
+    policy.check_list(viewer, "activity", query.filters, query.sort)
     qs = _filters(activities_visible(viewer), query.filters)
+    qs, custom_order = custom_list_query(qs, record_type="activity", query=query)
     qs = qs.select_related(*_list_joins()).prefetch_related("owner")
     page = paginate(
         qs,
-        order=sort_order(query.sort, ACTIVITY_SORTS, "-occurred"),
+        order=custom_order or sort_order(query.sort, ACTIVITY_SORTS, "-occurred"),
         limit=query.limit,
         cursor=query.cursor,
     )

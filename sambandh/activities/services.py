@@ -17,7 +17,8 @@ from sambandh.core import registry
 from sambandh.core.audit import audit_record, diff_fields
 from sambandh.core.cleaning import clean_datetime, clean_long_text, clean_text
 from sambandh.core.errors import Forbidden, ValidationFailed
-from sambandh.core.records import FieldErrors, bump_version, clean_custom, lock_for_update
+from sambandh.core.records import FieldErrors, bump_version, lock_for_update
+from sambandh.customfields.services import custom_values_clean
 
 
 def links() -> dict[str, registry.RecordType]:
@@ -70,8 +71,15 @@ def _clean_activity(
         out["direction"] = data["direction"] or ""
     if "outcome" in data:
         out["outcome"] = errors.run(clean_text, data["outcome"], field="outcome", max_length=100)
-    if "custom" in data:
-        out["custom"] = errors.run(clean_custom, data["custom"])
+    if "custom" in data or instance is None:
+        out["custom"] = errors.run(
+            custom_values_clean,
+            actor=actor,
+            record_type="activity",
+            value=data.get("custom"),
+            current=instance.custom if instance else None,
+            creating=instance is None,
+        )
     if "assignee" in data:
         assignee = data["assignee"]
         if assignee is not None and not assignee.is_active:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema, Status
@@ -24,6 +24,7 @@ from sambandh.core.api import expected_version, page_out, with_etag
 from sambandh.core.ids import RecordId
 from sambandh.core.listing import ListQuery
 from sambandh.core.pagination import clamp_limit
+from sambandh.customfields.selectors import custom_filter_params, custom_values_shown
 
 router = Router(tags=["organizations"])
 
@@ -52,7 +53,7 @@ def organization_out(o: Any, access: policy.FieldAccess) -> dict[str, Any]:
             "addresses": address_entries(o.addresses.all()),
             "tags": [t.name for t in o.tags.all()],
             "owner": user_ref(o.owner),
-            "custom": o.custom,
+            "custom": custom_values_shown(o.custom, "organization"),
             "created_at": o.created_at,
             "updated_at": o.updated_at,
         }
@@ -89,9 +90,11 @@ def _record(
 
 
 class OrganizationFilters(Schema):
+    #: Also takes ``custom.<key>`` filters (config/api.py lets them through).
+    custom_filters: ClassVar[bool] = True
     limit: int = Field(50, ge=1, le=200)
     cursor: str | None = Field(None, max_length=500)
-    sort: str = Field("name", max_length=20, description=", ".join(selectors.ORGANIZATION_SORTS))
+    sort: str = Field("name", max_length=80, description=", ".join(selectors.ORGANIZATION_SORTS))
     name: str | None = Field(None, max_length=200, description="Name contains")
     domain: str | None = Field(None, max_length=253)
     industry: str | None = Field(None, max_length=100)
@@ -109,6 +112,7 @@ class OrganizationPage(Schema):
 @router.get("", response={200: OrganizationPage, **ERRORS}, exclude_unset=True)
 def list_organizations(request: HttpRequest, filters: Query[OrganizationFilters]) -> Any:
     f = filters.model_dump(exclude={"limit", "cursor", "sort"}, exclude_none=True)
+    f.update(custom_filter_params(request.GET))
     page = selectors.organization_list(
         viewer=viewer(request),
         query=ListQuery(

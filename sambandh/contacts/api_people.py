@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
@@ -20,6 +20,7 @@ from sambandh.core.errors import NotFound, ValidationFailed
 from sambandh.core.ids import RecordId
 from sambandh.core.listing import ListQuery
 from sambandh.core.pagination import clamp_limit
+from sambandh.customfields.selectors import custom_filter_params
 
 router = Router(tags=["people"])
 ERRORS: dict[int, Any] = {k: ErrorOut for k in (401, 403, 404, 409, 413, 422, 428)}
@@ -99,9 +100,11 @@ def split_payload(request: HttpRequest, payload: PersonIn) -> tuple[dict[str, An
 
 
 class PersonFilters(Schema):
+    #: Also takes ``custom.<key>`` filters (config/api.py lets them through).
+    custom_filters: ClassVar[bool] = True
     limit: int = Field(50, ge=1, le=200)
     cursor: str | None = Field(None, max_length=500)
-    sort: str = Field("name", max_length=20, description=", ".join(selectors.PERSON_SORTS))
+    sort: str = Field("name", max_length=80, description=", ".join(selectors.PERSON_SORTS))
     name: str | None = Field(None, max_length=200, description="Name contains")
     email: str | None = Field(None, max_length=254)
     organization_id: RecordId | None = None
@@ -118,6 +121,7 @@ class PersonPage(Schema):
 @router.get("", response={200: PersonPage, **ERRORS}, exclude_unset=True)
 def list_people(request: HttpRequest, filters: Query[PersonFilters]) -> Any:
     f = filters.model_dump(exclude={"limit", "cursor", "sort"}, exclude_none=True)
+    f.update(custom_filter_params(request.GET))
     page = selectors.person_list(
         viewer=viewer(request),
         query=ListQuery(

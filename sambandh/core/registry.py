@@ -112,25 +112,53 @@ class RecordType:
     def url(self, record_id: int) -> str:
         return id_url(self.detail_url, record_id)
 
+    @property
+    def custom_fields(self) -> tuple[Field, ...]:
+        """The custom fields an admin has defined on this type (named ``custom.<key>``), as
+        the custom fields app declares them (read once per request)."""
+        return _custom_fields_source(self.key) if _custom_fields_source is not None else ()
+
+    @property
+    def all_fields(self) -> tuple[Field, ...]:
+        """The declared fields, then the custom fields: what the field policy governs."""
+        return (*self.fields, *self.custom_fields)
+
+    def _find(self, test: Callable[[Field], bool], key: str) -> Field | None:
+        found = next((f for f in self.fields if test(f)), None)
+        if found is None and key.startswith(CUSTOM_PREFIX):
+            found = next((f for f in self.custom_fields if test(f)), None)
+        return found
+
     def field(self, name: str) -> Field | None:
-        return next((f for f in self.fields if f.name == name), None)
+        return self._find(lambda f: f.name == name, name)
 
     def field_for_input(self, key: str) -> Field | None:
-        return next((f for f in self.fields if key in f.input_keys), None)
+        return self._find(lambda f: key in f.input_keys, key)
 
     def field_for_filter(self, key: str) -> Field | None:
-        return next((f for f in self.fields if key in f.filters), None)
+        return self._find(lambda f: key in f.filters, key)
 
     def field_for_sort(self, sort: str) -> Field | None:
         key = sort.lstrip("-")
-        return next((f for f in self.fields if key in f.sorts), None)
+        return self._find(lambda f: key in f.sorts, key)
 
     @property
     def hideable_fields(self) -> tuple[Field, ...]:
-        return tuple(f for f in self.fields if f.hideable)
+        return tuple(f for f in self.all_fields if f.hideable)
 
 
 _types: dict[str, RecordType] = {}
+
+#: A custom field's name in the field policy, filters and sorts: ``custom.<key>``.
+CUSTOM_PREFIX = "custom."
+_custom_fields_source: Callable[[str], tuple[Field, ...]] | None = None
+
+
+def set_custom_fields_source(source: Callable[[str], tuple[Field, ...]] | None) -> None:
+    """Called once by the custom fields app (core knows no domain app): ``source(record_type)``
+    answers that type's custom fields."""
+    global _custom_fields_source
+    _custom_fields_source = source
 
 
 def register(record_type: RecordType) -> RecordType:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from babel.numbers import get_currency_precision
 from django.http import HttpRequest, HttpResponse
@@ -19,6 +19,7 @@ from sambandh.core.errors import ValidationFailed
 from sambandh.core.ids import RecordId
 from sambandh.core.listing import ListQuery
 from sambandh.core.pagination import clamp_limit
+from sambandh.customfields.selectors import custom_filter_params, custom_values_shown
 from sambandh.sales import selectors, services
 from sambandh.sales.models import Stage, StageChange
 from sambandh.sales.schemas import (
@@ -97,7 +98,7 @@ def deal_out(d: Any) -> dict[str, Any]:
         "lost_reason": d.lost_reason,
         "closed_at": d.closed_at,
         "stage_entered_at": d.stage_entered_at,
-        "custom": d.custom,
+        "custom": custom_values_shown(d.custom, "deal"),
         "created_at": d.created_at,
     }
 
@@ -145,9 +146,11 @@ def _record(
 
 # --- endpoints -------------------------------------------------------------------------------
 class DealFilters(Schema):
+    #: Also takes ``custom.<key>`` filters (config/api.py lets them through).
+    custom_filters: ClassVar[bool] = True
     limit: int = Field(50, ge=1, le=200)
     cursor: str | None = Field(None, max_length=500)
-    sort: str = Field("-updated", max_length=20, description=", ".join(selectors.DEAL_SORTS))
+    sort: str = Field("-updated", max_length=80, description=", ".join(selectors.DEAL_SORTS))
     pipeline_id: RecordId | None = None
     stage_id: RecordId | None = None
     status: Literal["open", "won", "lost"] | None = None
@@ -172,6 +175,7 @@ class StageHistory(Schema):
 @router.get("", response={200: DealPage, **ERRORS}, exclude_unset=True)
 def list_deals(request: HttpRequest, filters: Query[DealFilters]) -> Any:
     f = filters.model_dump(exclude={"limit", "cursor", "sort"}, exclude_none=True)
+    f.update(custom_filter_params(request.GET))
     page = selectors.deal_list(
         viewer=viewer(request),
         query=ListQuery(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema, Status
@@ -13,6 +13,7 @@ from sambandh.core.api import expected_version, page_out, with_etag
 from sambandh.core.ids import RecordId
 from sambandh.core.listing import ListQuery
 from sambandh.core.pagination import clamp_limit
+from sambandh.customfields.selectors import custom_filter_params, custom_values_shown
 from sambandh.sales import selectors, services
 from sambandh.sales.api_deals import ERRORS, owner_from, user_ref, viewer
 from sambandh.sales.models import Lead
@@ -46,7 +47,7 @@ def lead_out(lead: Any) -> dict[str, Any]:
         "job_title": lead.job_title,
         "preferred_language": lead.preferred_language,
         "description": lead.description,
-        "custom": lead.custom,
+        "custom": custom_values_shown(lead.custom, "lead"),
         "converted_at": lead.converted_at,
         # What the lead became, where the viewer may see it (selectors.lead_get).
         "converted_person_id": _id(lead.shown_converted_person),
@@ -76,9 +77,11 @@ def _split(request: HttpRequest, payload: LeadIn) -> tuple[dict[str, Any], list[
 
 
 class LeadFilters(Schema):
+    #: Also takes ``custom.<key>`` filters (config/api.py lets them through).
+    custom_filters: ClassVar[bool] = True
     limit: int = Field(50, ge=1, le=200)
     cursor: str | None = Field(None, max_length=500)
-    sort: str = Field("-created", max_length=20, description=", ".join(selectors.LEAD_SORTS))
+    sort: str = Field("-created", max_length=80, description=", ".join(selectors.LEAD_SORTS))
     status: Literal["new", "contacted", "qualified", "unqualified", "converted"] | None = None
     owner_id: RecordId | None = None
     source: str | None = Field(None, max_length=100)
@@ -94,6 +97,7 @@ class LeadPage(Schema):
 @router.get("", response={200: LeadPage, **ERRORS}, exclude_unset=True)
 def list_leads(request: HttpRequest, filters: Query[LeadFilters]) -> Any:
     f = filters.model_dump(exclude={"limit", "cursor", "sort"}, exclude_none=True)
+    f.update(custom_filter_params(request.GET))
     page = selectors.lead_list(
         viewer=viewer(request),
         query=ListQuery(

@@ -17,6 +17,7 @@ from sambandh.core.errors import Forbidden, NotFound, ValidationFailed
 from sambandh.core.ids import parse_id
 from sambandh.core.listing import ListQuery, sort_order
 from sambandh.core.pagination import Page, paginate
+from sambandh.customfields.selectors import custom_list_query
 from sambandh.sales.models import Deal, Lead, Pipeline, Stage, StageChange
 
 DEAL_SORTS = {
@@ -98,10 +99,11 @@ def deal_list(*, viewer: User, query: ListQuery) -> Page[Deal]:
     qs = _deal_filters(Deal.objects.all(), query.filters)
     # Only the nullable link is joined: an inner join to a small table (stage, pipeline, owner)
     # makes SQLite's planner start from it and sort every deal; those come a query each.
+    qs, custom_order = custom_list_query(qs, record_type="deal", query=query)
     qs = qs.select_related("organization").prefetch_related("stage", "pipeline", "owner", "tags")
     page = paginate(
         qs,
-        order=sort_order(query.sort, DEAL_SORTS, "-updated"),
+        order=custom_order or sort_order(query.sort, DEAL_SORTS, "-updated"),
         limit=query.limit,
         cursor=query.cursor,
         branches=visible_branches(viewer, "deal"),
@@ -217,10 +219,11 @@ def lead_list(*, viewer: User, query: ListQuery) -> Page[Lead]:
         qs = qs.filter(tags__name__iexact=str(tag))
     if text := (f.get("name") or "").strip():
         qs = qs.filter(full_name__icontains=text)
+    qs, custom_order = custom_list_query(qs, record_type="lead", query=query)
     qs = qs.select_related("owner").prefetch_related("tags")
     return paginate(
         qs,
-        order=sort_order(query.sort, LEAD_SORTS, "-created"),
+        order=custom_order or sort_order(query.sort, LEAD_SORTS, "-created"),
         limit=query.limit,
         cursor=query.cursor,
         branches=visible_branches(viewer, "lead"),

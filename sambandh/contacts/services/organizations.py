@@ -37,7 +37,8 @@ from sambandh.core.cleaning import (
     clean_text,
     phone_digit_forms,
 )
-from sambandh.core.records import FieldErrors, bump_version, clean_custom, lock_for_update
+from sambandh.core.records import FieldErrors, bump_version, lock_for_update
+from sambandh.customfields.services import custom_values_clean
 from sambandh.search.services import (
     SearchField,
     email_words,
@@ -81,8 +82,15 @@ def _clean_organization(
         out["country"] = errors.run(clean_country, data["country"]) or ""
     if "currency" in data:
         out["currency"] = errors.run(clean_currency, data["currency"]) if data["currency"] else ""
-    if "custom" in data:
-        out["custom"] = errors.run(clean_custom, data["custom"])
+    if "custom" in data or instance is None:
+        out["custom"] = errors.run(
+            custom_values_clean,
+            actor=actor,
+            record_type="organization",
+            value=data.get("custom"),
+            current=instance.custom if instance else None,
+            creating=instance is None,
+        )
     if "owner" in data:
         out["owner"] = errors.run(policy.owner_for_write, actor, data["owner"])
     if "parent_id" in data:

@@ -45,7 +45,8 @@ from sambandh.core.cleaning import (
     phone_digit_forms,
 )
 from sambandh.core.errors import NotFound
-from sambandh.core.records import FieldErrors, bump_version, clean_custom, lock_for_update
+from sambandh.core.records import FieldErrors, bump_version, lock_for_update
+from sambandh.customfields.services import custom_values_clean
 from sambandh.search.services import (
     SearchField,
     email_words,
@@ -101,8 +102,15 @@ def _clean_person(
         out["currency"] = errors.run(clean_currency, data["currency"]) if data["currency"] else ""
     if "country" in data:
         out["country"] = errors.run(clean_country, data["country"]) or ""
-    if "custom" in data:
-        out["custom"] = errors.run(clean_custom, data["custom"])
+    if "custom" in data or instance is None:
+        out["custom"] = errors.run(
+            custom_values_clean,
+            actor=actor,
+            record_type="person",
+            value=data.get("custom"),
+            current=instance.custom if instance else None,
+            creating=instance is None,
+        )
     if "owner" in data:
         out["owner"] = errors.run(policy.owner_for_write, actor, data["owner"])
     if "organization_id" in data:

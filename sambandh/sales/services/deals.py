@@ -23,7 +23,8 @@ from sambandh.core.cleaning import (
     clean_long_text,
     clean_text,
 )
-from sambandh.core.records import FieldErrors, bump_version, clean_custom, lock_for_update
+from sambandh.core.records import FieldErrors, bump_version, lock_for_update
+from sambandh.customfields.services import custom_values_clean
 from sambandh.sales.models import Deal, Pipeline, Stage, StageChange
 from sambandh.sales.services.pipelines import pipeline_default
 from sambandh.search.services import (
@@ -68,8 +69,15 @@ def _clean_deal(
         if not isinstance(p, int) or isinstance(p, bool) or not 0 <= p <= 100:
             errors.add("probability", _("Enter a whole number from 0 to 100."))
         out["probability"] = p
-    if "custom" in data:
-        out["custom"] = errors.run(clean_custom, data["custom"])
+    if "custom" in data or instance is None:
+        out["custom"] = errors.run(
+            custom_values_clean,
+            actor=actor,
+            record_type="deal",
+            value=data.get("custom"),
+            current=instance.custom if instance else None,
+            creating=instance is None,
+        )
     if "owner" in data:
         out["owner"] = errors.run(policy.owner_for_write, actor, data["owner"])
     if "organization_id" in data:

@@ -26,7 +26,8 @@ from sambandh.core.cleaning import (
     phone_digit_forms,
 )
 from sambandh.core.errors import ValidationFailed
-from sambandh.core.records import FieldErrors, bump_version, clean_custom, lock_for_update
+from sambandh.core.records import FieldErrors, bump_version, lock_for_update
+from sambandh.customfields.services import custom_values_clean
 from sambandh.sales.models import Lead
 from sambandh.sales.services.deals import deal_create
 from sambandh.search.services import (
@@ -75,8 +76,15 @@ def _clean_lead(
         )
     if "description" in data:
         out["description"] = errors.run(clean_long_text, data["description"], field="description")
-    if "custom" in data:
-        out["custom"] = errors.run(clean_custom, data["custom"])
+    if "custom" in data or instance is None:
+        out["custom"] = errors.run(
+            custom_values_clean,
+            actor=actor,
+            record_type="lead",
+            value=data.get("custom"),
+            current=instance.custom if instance else None,
+            creating=instance is None,
+        )
     if "owner" in data:
         out["owner"] = errors.run(policy.owner_for_write, actor, data["owner"])
     return out
