@@ -38,6 +38,17 @@ def fast_password_hashing(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def fresh_custom_fields() -> Any:
+    """Custom field definitions are kept per process (customfields/selectors.py); a test's
+    rolled-back fields must not outlive it."""
+    from sambandh.customfields.selectors import forget_definitions
+
+    forget_definitions()
+    yield
+    forget_definitions()
+
+
 @pytest.fixture
 def team(db: Any) -> Any:
     return factories.make_team("Sales India")

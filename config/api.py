@@ -193,7 +193,9 @@ def _declared_query(operation: Any) -> frozenset[str]:
         if model.__ninja_param_source__ == "query":
             flat = getattr(model, "__ninja_flatten_map__", None)
             names.update(flat or (f.alias or name for name, f in model.model_fields.items()))
-            if getattr(model, "custom_filters", False):
+            if any(
+                getattr(f.annotation, "custom_filters", False) for f in model.model_fields.values()
+            ):
                 names.add(CUSTOM_FILTERS)
     return frozenset(names)
 
