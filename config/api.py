@@ -70,10 +70,15 @@ class JsonParser(Parser):
 
 class SambandhAPI(NinjaAPI):
     def get_openapi_schema(self, **kwargs: Any) -> Any:
-        """The document with the custom fields as they are defined now (read per request)."""
+        """The document; as served (ninja's view passes ``path_params``), with the custom
+        fields as they are defined now, read per request (customfields/openapi.py). Code that
+        only walks the operations (tests, at import) reads no database."""
+        document = super().get_openapi_schema(**kwargs)
+        if kwargs.get("path_params") is None:
+            return document
         from sambandh.customfields.openapi import with_custom_fields
 
-        return with_custom_fields(super().get_openapi_schema(**kwargs))
+        return with_custom_fields(document)
 
 
 api = SambandhAPI(
@@ -180,9 +185,16 @@ def not_found_view(request: HttpRequest, rest: str = "") -> HttpResponse:
     return _error(request, 404, "not_found", _("No such API path."))
 
 
-#: Declared by a list's filter schema with ``custom_filters = True``: it takes ``custom.<key>``
-#: filters (its selector refuses an unknown one, naming it).
-CUSTOM_FILTERS = "custom.*"
+def _custom_filters_of(operation: Any) -> str:
+    """The record type whose ``custom.<key>`` filters an operation takes: a list's filter
+    schema declares it (``custom_filters = "person"``)."""
+    for model in operation.models:
+        if model.__ninja_param_source__ == "query":
+            for f in model.model_fields.values():
+                found = getattr(f.annotation, "custom_filters", "")
+                if found:
+                    return str(found)
+    return ""
 
 
 def _declared_query(operation: Any) -> frozenset[str]:
@@ -193,10 +205,6 @@ def _declared_query(operation: Any) -> frozenset[str]:
         if model.__ninja_param_source__ == "query":
             flat = getattr(model, "__ninja_flatten_map__", None)
             names.update(flat or (f.alias or name for name, f in model.model_fields.items()))
-            if any(
-                getattr(f.annotation, "custom_filters", False) for f in model.model_fields.values()
-            ):
-                names.add(CUSTOM_FILTERS)
     return frozenset(names)
 
 
@@ -206,17 +214,23 @@ def refuse_unknown_query(view: Callable[..., Any]) -> Callable[..., Any]:
     ignored, and a list would answer everything. Runs after authentication and after the
     declared parameters are validated, inside the operation (so its errors get the envelope)."""
     declared = _declared_query(view._ninja_operation)  # type: ignore[attr-defined]
+    custom_type = _custom_filters_of(view._ninja_operation)  # type: ignore[attr-defined]
 
     @functools.wraps(view)
     def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        custom = CUSTOM_FILTERS in declared
-        unknown = [
-            name
-            for name in request.GET
-            if name not in declared and not (custom and name.startswith("custom."))
-        ]
-        if unknown:
-            raise ValidationFailed(fields={name[:100]: _("Unknown field.") for name in unknown})
+        errors = {}
+        for name in request.GET:
+            if name in declared:
+                continue
+            if custom_type and name.startswith("custom."):
+                from sambandh.customfields.selectors import filter_known
+
+                if not filter_known(custom_type, name):
+                    errors[name[:100]] = _("Unknown custom field.")
+                continue
+            errors[name[:100]] = _("Unknown field.")
+        if errors:
+            raise ValidationFailed(fields=errors)
         return view(request, *args, **kwargs)
 
     return checked

@@ -98,8 +98,8 @@ class LinkFilters(Schema):
 
 
 class ActivityFilters(LinkFilters):
-    #: Also takes ``custom.<key>`` filters (config/api.py lets them through).
-    custom_filters: ClassVar[bool] = True
+    #: Also takes the ``custom.<key>`` filters of this record type (config/api.py).
+    custom_filters: ClassVar[str] = "activity"
     sort: str = Field("-occurred", max_length=80, description=", ".join(selectors.ACTIVITY_SORTS))
     kind: Literal["note", "call", "meeting", "email", "task"] | None = None
 

@@ -28,4 +28,5 @@ TABS: tuple[Tab, ...] = (
     Tab("pipelines", _("Pipelines"), "administration:pipelines"),
     Tab("company", _("Company"), "administration:company"),
     Tab("fields", _("Field permissions"), "administration:fields"),
+    Tab("custom_fields", _("Custom fields"), "administration:custom_fields"),
 )

@@ -2,6 +2,7 @@ from django.urls import path
 
 from sambandh.administration import (
     views,
+    views_customfields,
     views_fields,
     views_pipelines,
     views_teams,
@@ -32,4 +33,15 @@ urlpatterns = [
     ),
     path("company/", views.company, name="company"),
     path("fields/", views_fields.field_permissions, name="fields"),
+    path("custom-fields/", views_customfields.custom_fields, name="custom_fields"),
+    path(
+        "custom-fields/<id:field_id>/",
+        views_customfields.custom_field_edit,
+        name="custom_field_edit",
+    ),
+    path(
+        "custom-fields/<id:field_id>/<slug:action>/",
+        views_customfields.custom_field_action,
+        name="custom_field_action",
+    ),
 ]

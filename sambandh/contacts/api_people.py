@@ -100,8 +100,8 @@ def split_payload(request: HttpRequest, payload: PersonIn) -> tuple[dict[str, An
 
 
 class PersonFilters(Schema):
-    #: Also takes ``custom.<key>`` filters (config/api.py lets them through).
-    custom_filters: ClassVar[bool] = True
+    #: Also takes the ``custom.<key>`` filters of this record type (config/api.py).
+    custom_filters: ClassVar[str] = "person"
     limit: int = Field(50, ge=1, le=200)
     cursor: str | None = Field(None, max_length=500)
     sort: str = Field("name", max_length=80, description=", ".join(selectors.PERSON_SORTS))

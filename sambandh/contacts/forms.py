@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from sambandh.contacts import selectors
 from sambandh.contacts.models import Organization, Person
 from sambandh.contacts.services import AddressIn, EmailIn, PhoneIn
+from sambandh.customfields.forms import add_custom_fields, custom_form_data
 from sambandh.web.forms import (
     ServiceForm,
     VersionField,
@@ -136,6 +137,15 @@ class RecordForm(ServiceForm):
         # Which form row each service list position came from (blank rows are not sent).
         self.sent_rows: dict[str, list[int]] = {"emails": [], "phones": []}
         restrict_fields(self, access, self.access_fields())
+        add_custom_fields(self, self.record_type, instance, access)
+
+    #: The record type (core/registry.py) whose custom fields the form shows.
+    record_type = ""
+
+    @property
+    def custom_fields(self) -> list[Any]:
+        """The custom fields' bound fields, in their order (for the template)."""
+        return [self[name] for name in getattr(self, "custom_field_names", [])]
 
     def access_fields(self) -> dict[str, tuple[str, ...]]:
         """The record type's fields (core/registry.py) and the form fields that show them."""
@@ -159,11 +169,15 @@ class RecordForm(ServiceForm):
         """The scalar fields the form sends (not hidden, not read-only), as the service names
         them."""
         cd = self.cleaned_data
-        return {
+        data: dict[str, Any] = {
             name: cd.get(name) or ""
             for name in self.scalar_fields
             if sendable(self, name) and name not in self.link_fields
         }
+        custom = custom_form_data(self)
+        if custom:
+            data["custom"] = custom
+        return data
 
     def _row_count(self, prefix: str, data: Any, existing: int) -> int:
         rows = max(self.min_rows, existing + 1)
@@ -281,6 +295,7 @@ class RecordForm(ServiceForm):
 
 
 class PersonForm(RecordForm):
+    record_type = "person"
     service_fields = {"organization_id": "organization", "time_zone": "time_zone"}
     link_fields = ("organization",)
     scalar_fields = (
@@ -385,6 +400,7 @@ class PersonForm(RecordForm):
 
 
 class OrganizationForm(RecordForm):
+    record_type = "organization"
     service_fields = {"parent_id": "parent"}
     link_fields = ("parent",)
     scalar_fields = (

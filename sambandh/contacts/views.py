@@ -21,6 +21,7 @@ from sambandh.contacts import selectors, services
 from sambandh.contacts.forms import OrganizationForm, PersonForm
 from sambandh.core.ids import id_or_none
 from sambandh.core.listing import ListQuery
+from sambandh.customfields.forms import custom_display
 from sambandh.sales import selectors as sales_selectors
 from sambandh.web.forms import language_choices, record_ref
 from sambandh.web.http import AuthedRequest, page
@@ -169,6 +170,9 @@ def person_detail(request: AuthedRequest, person_id: int) -> HttpResponse:
     affiliations = person.shown_affiliations  # type: ignore[attr-defined]
     ctx = {
         **policy.record_page(request.user, "person", person),
+        "custom_fields": custom_display(
+            "person", person.custom, policy.field_access(request.user, "person"), request.user
+        ),
         "deal_show": policy.field_access(request.user, "deal").show,
         "person": person,
         "deals": deals.items,
@@ -300,6 +304,9 @@ def organization_detail(request: AuthedRequest, organization_id: int) -> HttpRes
     )
     ctx = {
         **policy.record_page(viewer, "organization", org),
+        "custom_fields": custom_display(
+            "organization", org.custom, policy.field_access(viewer, "organization"), viewer
+        ),
         "deal_show": policy.field_access(viewer, "deal").show,
         "organization": org,
         "people": selectors.organization_people(viewer=viewer, organization=org, limit=50),

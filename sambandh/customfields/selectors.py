@@ -145,3 +145,41 @@ def custom_values_shown(custom: Any, record_type: str, access: Any = None) -> di
     from sambandh.customfields.values import visible_values
 
     return visible_values(custom, record_type, access)
+
+
+def custom_search_fields(record_type: str, custom: Any) -> list[Any]:
+    """What a record's text-type custom values add to its search document, one part per field
+    (``custom.<key>``), so a search leaves out a field hidden from the viewer or removed."""
+    from sambandh.search.services import SearchField
+
+    found = []
+    for cf in definitions(record_type):
+        if cf.type not in TEXT_TYPES or not custom:
+            continue
+        value = custom.get(cf.key)
+        words = [str(v) for v in value] if isinstance(value, list) else [str(value or "")]
+        words = [w[:300] for w in words if w]
+        if words:
+            found.append(SearchField(cf.name, words=words))
+    return found
+
+
+def inactive_custom_names(record_type: str, names: Any) -> set[str]:
+    """Of ``names`` (a search document's parts), the custom fields no longer defined or
+    removed: their values are found by no one."""
+    active = {cf.name for cf in definitions(record_type)}
+    return {n for n in names if n.startswith("custom.") and n not in active}
+
+
+def filter_known(record_type: str, name: str) -> bool:
+    """Whether ``name`` (``custom.<key>``, ``custom.<key>.min``/``.max`` for ranges) filters a
+    defined field of ``record_type``."""
+    rest = name[len("custom.") :]
+    cf = definition(record_type, rest)
+    if cf is not None:
+        return True
+    for bound in (".min", ".max"):
+        if rest.endswith(bound):
+            cf = definition(record_type, rest[: -len(bound)])
+            return cf is not None and cf.type in RANGE_TYPES
+    return False

@@ -146,8 +146,8 @@ def _record(
 
 # --- endpoints -------------------------------------------------------------------------------
 class DealFilters(Schema):
-    #: Also takes ``custom.<key>`` filters (config/api.py lets them through).
-    custom_filters: ClassVar[bool] = True
+    #: Also takes the ``custom.<key>`` filters of this record type (config/api.py).
+    custom_filters: ClassVar[str] = "deal"
     limit: int = Field(50, ge=1, le=200)
     cursor: str | None = Field(None, max_length=500)
     sort: str = Field("-updated", max_length=80, description=", ".join(selectors.DEAL_SORTS))

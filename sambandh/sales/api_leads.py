@@ -77,8 +77,8 @@ def _split(request: HttpRequest, payload: LeadIn) -> tuple[dict[str, Any], list[
 
 
 class LeadFilters(Schema):
-    #: Also takes ``custom.<key>`` filters (config/api.py lets them through).
-    custom_filters: ClassVar[bool] = True
+    #: Also takes the ``custom.<key>`` filters of this record type (config/api.py).
+    custom_filters: ClassVar[str] = "lead"
     limit: int = Field(50, ge=1, le=200)
     cursor: str | None = Field(None, max_length=500)
     sort: str = Field("-created", max_length=80, description=", ".join(selectors.LEAD_SORTS))

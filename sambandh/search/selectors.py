@@ -49,6 +49,7 @@ from django.db.models import BooleanField, ExpressionWrapper, Func, Q
 from sambandh.accounts import policy
 from sambandh.accounts.visibility import scope_for, visible_q
 from sambandh.core import registry
+from sambandh.customfields.selectors import inactive_custom_names
 from sambandh.search import text
 from sambandh.search.models import SearchDocument
 
@@ -122,6 +123,7 @@ class _Restrictions:
         row = _Row(*value[:7])
         field_tokens: dict[str, str] = parts.get("fields") or {}
         hide = {name for name in self.hidden.get(row.record_type, ()) if name in field_tokens}
+        hide |= inactive_custom_names(row.record_type, field_tokens)
         if not self.everything:
             for field, (link_type, link_id) in (parts.get("links") or {}).items():
                 if not self.visible_links.get(link_type, {}).get(link_id, False):

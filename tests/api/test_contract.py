@@ -20,6 +20,13 @@ pytestmark = pytest.mark.django_db
 
 V1 = "/api/v1"
 OPERATIONS = {
+    ("get", "/custom-fields"),
+    ("post", "/custom-fields"),
+    ("get", "/custom-fields/{field_id}"),
+    ("patch", "/custom-fields/{field_id}"),
+    ("delete", "/custom-fields/{field_id}"),
+    ("post", "/custom-fields/{field_id}/restore"),
+    ("post", "/custom-fields/{field_id}/purge"),
     ("get", "/people"),
     ("post", "/people"),
     ("get", "/people/{person_id}"),

@@ -38,6 +38,7 @@ from sambandh.core.cleaning import (
     phone_digit_forms,
 )
 from sambandh.core.records import FieldErrors, bump_version, lock_for_update
+from sambandh.customfields.selectors import custom_search_fields
 from sambandh.customfields.services import custom_values_clean
 from sambandh.search.services import (
     SearchField,
@@ -128,12 +129,15 @@ def organization_reindex(org: Organization) -> None:
         owner_id=org.owner_id,
         title=org.name,
         words=[org.name],
-        fields=organization_search_fields(
-            domain=org.domain,
-            industry=org.industry,
-            email_words=[w for e in emails for w in email_words(e)],
-            phone_words=[w for p in phones for w in phone_digit_forms(p)],
-        ),
+        fields=[
+            *organization_search_fields(
+                domain=org.domain,
+                industry=org.industry,
+                email_words=[w for e in emails for w in email_words(e)],
+                phone_words=[w for p in phones for w in phone_digit_forms(p)],
+            ),
+            *custom_search_fields("organization", org.custom),
+        ],
     )
 
 

@@ -46,6 +46,7 @@ from sambandh.core.cleaning import (
 )
 from sambandh.core.errors import NotFound
 from sambandh.core.records import FieldErrors, bump_version, lock_for_update
+from sambandh.customfields.selectors import custom_search_fields
 from sambandh.customfields.services import custom_values_clean
 from sambandh.search.services import (
     SearchField,
@@ -134,13 +135,16 @@ def person_reindex(person: Person) -> None:
         owner_id=person.owner_id,
         title=person.full_name,
         words=[person.full_name, person.given_name, person.family_name],
-        fields=person_search_fields(
-            job_title=person.job_title,
-            organization=(person.organization_id, org_name),
-            email=person.email,
-            email_words=[w for e in emails for w in email_words(e)],
-            phone_words=[w for p in phones for w in phone_digit_forms(p)],
-        ),
+        fields=[
+            *person_search_fields(
+                job_title=person.job_title,
+                organization=(person.organization_id, org_name),
+                email=person.email,
+                email_words=[w for e in emails for w in email_words(e)],
+                phone_words=[w for p in phones for w in phone_digit_forms(p)],
+            ),
+            *custom_search_fields("person", person.custom),
+        ],
     )
 
 

@@ -10,6 +10,7 @@ from sambandh.accounts.services import record_share
 from sambandh.accounts.visibility import placeholder_scope, scope_binding, scope_visible_q
 from sambandh.contacts.models import Person
 from sambandh.core.compiled import CompiledQuery
+from sambandh.customfields.services import custom_field_create
 from tests.factories import make_person, make_team, make_user
 
 pytestmark = pytest.mark.django_db
@@ -26,8 +27,12 @@ people_by_ids = CompiledQuery(
 )
 
 
-def test_rows_are_the_orms_rows_converted_the_same_way(owner, teammate):
-    # given people with the same name under two owners
+def test_rows_are_the_orms_rows_converted_the_same_way(owner, teammate, admin_user):
+    # given people with the same name under two owners (one with a custom value)
+    custom_field_create(
+        actor=admin_user,
+        data={"record_type": "person", "key": "tier", "label": "Tier", "type": "text"},
+    )
     mine = make_person(owner, full_name="Asha", custom={"tier": "gold"})
     make_person(teammate, full_name="Asha")
     make_person(owner, full_name="Other")

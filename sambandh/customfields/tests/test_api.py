@@ -44,7 +44,9 @@ def test_an_admin_creates_a_picklist_exactly_as_the_issue_names_it(api, admin_us
 def test_a_value_is_written_read_and_validated_by_type(api, admin_user, owner):
     _create(api, admin_user)
     # when the owner creates a person with a tier
-    resp = api(owner).post("/api/v1/people", {"full_name": "Asha", "custom": {"loyalty_tier": "gold"}})
+    resp = api(owner).post(
+        "/api/v1/people", {"full_name": "Asha", "custom": {"loyalty_tier": "gold"}}
+    )
     assert resp.status_code == 201, resp.content
     person_id = resp.json()["id"]
     # then the record answers it, through the API and the read lane alike
@@ -54,7 +56,8 @@ def test_a_value_is_written_read_and_validated_by_type(api, admin_user, owner):
     person = CustomField.objects.get().record_type and make_person(owner, full_name="Ravi")
     before = snapshot(person)
     bad = client.patch(
-        f"/api/v1/people/{person.pk}", {"version": person.version, "custom": {"loyalty_tier": "bronze"}}
+        f"/api/v1/people/{person.pk}",
+        {"version": person.version, "custom": {"loyalty_tier": "bronze"}},
     )
     assert_error(bad, 422, "validation_failed")
     assert set(bad.json()["error"]["fields"]) == {"custom.loyalty_tier"}
@@ -101,6 +104,7 @@ def test_the_openapi_document_lists_the_fields_as_defined(api, admin_user, clien
         "type": "string",
         "enum": ["gold", "silver"],
     }
-    assert "loyalty_tier" in after["components"]["schemas"]["PersonIn"]["properties"]["custom"][
-        "properties"
-    ]
+    assert (
+        "loyalty_tier"
+        in after["components"]["schemas"]["PersonIn"]["properties"]["custom"]["properties"]
+    )

@@ -24,6 +24,7 @@ from sambandh.core.cleaning import (
     clean_text,
 )
 from sambandh.core.records import FieldErrors, bump_version, lock_for_update
+from sambandh.customfields.selectors import custom_search_fields
 from sambandh.customfields.services import custom_values_clean
 from sambandh.sales.models import Deal, Pipeline, Stage, StageChange
 from sambandh.sales.services.pipelines import pipeline_default
@@ -136,7 +137,10 @@ def deal_reindex(deal: Deal) -> None:
         owner_id=deal.owner_id,
         title=deal.name,
         words=[deal.name],
-        fields=deal_search_fields(organization=(deal.organization_id, org_name)),
+        fields=[
+            *deal_search_fields(organization=(deal.organization_id, org_name)),
+            *custom_search_fields("deal", deal.custom),
+        ],
     )
 
 

@@ -27,6 +27,7 @@ from sambandh.core.cleaning import (
 )
 from sambandh.core.errors import ValidationFailed
 from sambandh.core.records import FieldErrors, bump_version, lock_for_update
+from sambandh.customfields.selectors import custom_search_fields
 from sambandh.customfields.services import custom_values_clean
 from sambandh.sales.models import Lead
 from sambandh.sales.services.deals import deal_create
@@ -97,11 +98,14 @@ def lead_reindex(lead: Lead) -> None:
         owner_id=lead.owner_id,
         title=lead.full_name,
         words=[lead.full_name],
-        fields=lead_search_fields(
-            company=lead.company,
-            email=lead.email,
-            phone_words=phone_digit_forms(lead.phone) if lead.phone else [],
-        ),
+        fields=[
+            *lead_search_fields(
+                company=lead.company,
+                email=lead.email,
+                phone_words=phone_digit_forms(lead.phone) if lead.phone else [],
+            ),
+            *custom_search_fields("lead", lead.custom),
+        ],
     )
 
 

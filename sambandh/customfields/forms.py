@@ -1,0 +1,209 @@
+"""Custom fields in the web forms: one form field per defined field, by type (a select for a
+picklist, a checkbox for yes/no, a date input...), turned into the typed values the services
+validate (values.py: the same validation as the API)."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from sambandh.customfields import selectors
+from sambandh.customfields.models import CustomField
+
+PREFIX = "cf_"
+
+
+def form_name(cf: CustomField) -> str:
+    return f"{PREFIX}{cf.key}"
+
+
+class MoneyInput(forms.CharField):
+    """ "12.50 EUR": an amount and its currency, as one input."""
+
+    def to_python(self, value: Any) -> Any:
+        text = super().to_python(value)
+        if not text:
+            return None
+        amount, _sep, currency = str(text).strip().partition(" ")
+        try:
+            Decimal(amount)
+        except InvalidOperation:
+            raise forms.ValidationError(_("Enter an amount and a currency: 12.50 EUR.")) from None
+        return {"amount": amount, "currency": currency.strip().upper()}
+
+
+def _field(cf: CustomField, label: str) -> forms.Field:
+    common: dict[str, Any] = {"label": label, "required": False, "help_text": cf.help_text}
+    kind = cf.type
+    if kind == "long_text":
+        return forms.CharField(
+            widget=forms.Textarea(attrs={"rows": 3}), max_length=10_000, **common
+        )
+    if kind == "number":
+        return forms.FloatField(**common)
+    if kind == "money":
+        return MoneyInput(
+            max_length=40, widget=forms.TextInput(attrs={"placeholder": "12.50 EUR"}), **common
+        )
+    if kind == "date":
+        return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **common)
+    if kind == "datetime":
+        return forms.DateTimeField(
+            widget=forms.DateTimeInput(attrs={"type": "datetime-local"}), **common
+        )
+    if kind == "boolean":
+        return forms.BooleanField(**common)
+    if kind == "picklist":
+        return forms.ChoiceField(choices=[("", "—"), *((o, o) for o in cf.options)], **common)
+    if kind == "multi_picklist":
+        return forms.MultipleChoiceField(
+            choices=[(o, o) for o in cf.options], widget=forms.CheckboxSelectMultiple, **common
+        )
+    if kind == "url":
+        return forms.CharField(max_length=500, widget=forms.URLInput(), **common)
+    if kind == "email":
+        return forms.CharField(max_length=254, widget=forms.EmailInput(), **common)
+    if kind == "phone":
+        return forms.CharField(
+            max_length=40, widget=forms.TextInput(attrs={"type": "tel"}), **common
+        )
+    if kind == "lookup":
+        return forms.IntegerField(
+            min_value=1,
+            help_text=cf.help_text or _("The number (#id) of a %(type)s.") % {"type": cf.target},
+            label=label,
+            required=False,
+        )
+    return forms.CharField(max_length=255, **common)
+
+
+def _initial(cf: CustomField, value: Any) -> Any:
+    if value is None:
+        return None
+    if cf.type == "money" and isinstance(value, dict):
+        return f"{value.get('amount', '')} {value.get('currency', '')}".strip()
+    if cf.type == "datetime" and isinstance(value, str):
+        try:
+            from datetime import datetime
+
+            return timezone.localtime(datetime.fromisoformat(value)).strftime("%Y-%m-%dT%H:%M")
+        except ValueError:
+            return value
+    return value
+
+
+def add_custom_fields(form: Any, record_type: str, instance: Any, access: Any) -> None:
+    """Add the type's custom fields to ``form`` (a ServiceForm), in their order: left out when
+    hidden from the viewer, disabled when read-only for them; service errors named
+    ``custom.<key>`` land on them."""
+    values = (getattr(instance, "custom", None) or {}) if instance is not None else {}
+    language = get_language() or "en"
+    form.custom_field_names = []
+    mapping = dict(getattr(form, "service_fields", {}))
+    for cf in selectors.definitions(record_type):
+        if access is not None and not access.shows(cf.name):
+            continue
+        label = cf.label_in(language)
+        field = _field(cf, label)
+        if cf.required:
+            field.widget.attrs["aria-required"] = "true"
+        name = form_name(cf)
+        if instance is not None:
+            field.initial = _initial(cf, values.get(cf.key))
+        elif cf.default is not None:
+            field.initial = _initial(cf, cf.default)
+        if access is not None and not access.can_change(cf.name):
+            field.disabled = True
+        form.fields[name] = field
+        form.custom_field_names.append(name)
+        mapping[cf.name] = name
+    form.service_fields = mapping
+    form.custom_definitions = {form_name(cf): cf for cf in selectors.definitions(record_type)}
+
+
+def custom_form_data(form: Any) -> dict[str, Any] | None:
+    """The custom values ``form`` sends (not hidden, not read-only), typed for the services;
+    None when it has none."""
+    names = getattr(form, "custom_field_names", [])
+    if not names:
+        return None
+    data: dict[str, Any] = {}
+    for name in names:
+        field = form.fields.get(name)
+        if field is None or field.disabled:
+            continue
+        cf = form.custom_definitions[name]
+        value = form.cleaned_data.get(name)
+        if cf.type in ("date", "datetime") and value:
+            value = value.isoformat()
+        elif cf.type == "number" and value is not None:
+            value = int(value) if float(value).is_integer() and abs(value) < 2**53 else value
+        elif cf.type == "boolean" and not value:
+            # An unticked box clears a yes, and leaves a value never set unset.
+            current = (getattr(form.instance, "custom", None) or {}).get(cf.key)
+            value = False if current is not None else None
+        elif value in ("", []):
+            value = None
+        data[cf.key] = value
+    return data
+
+
+def custom_display(
+    record_type: str, custom: Any, access: Any, viewer: Any = None
+) -> list[dict[str, Any]]:
+    """A record page's custom fields: label and shown value, in order (no hidden field, no
+    removed one, no empty one; a link only to a record the viewer may see, with its name)."""
+    from sambandh.accounts import policy
+    from sambandh.core import registry
+
+    language = get_language() or "en"
+    shown = []
+    for cf in selectors.definitions(record_type):
+        if access is not None and not access.shows(cf.name):
+            continue
+        value = (custom or {}).get(cf.key)
+        if value in (None, "", []):
+            continue
+        if cf.type == "boolean":
+            text = _("Yes") if value else _("No")
+        elif cf.type == "multi_picklist" and isinstance(value, list):
+            text = ", ".join(str(v) for v in value)
+        elif cf.type == "money" and isinstance(value, dict):
+            text = f"{value.get('amount')} {value.get('currency')}"
+        elif cf.type == "lookup":
+            rt = registry.find(cf.target)
+            record = (
+                rt.model._default_manager.filter(policy.visible_q(viewer, rt.key), pk=value).first()
+                if rt is not None and viewer is not None and isinstance(value, int)
+                else None
+            )
+            if record is None:
+                continue
+            shown.append(
+                {
+                    "key": cf.key,
+                    "label": cf.label_in(language),
+                    "type": cf.type,
+                    "value": str(record),
+                    "url": rt.url(record.pk),
+                }  # type: ignore[union-attr]
+            )
+            continue
+        else:
+            text = str(value)
+        shown.append(
+            {
+                "key": cf.key,
+                "label": cf.label_in(language),
+                "type": cf.type,
+                "value": text,
+                "raw": value,
+                "target": cf.target,
+            }
+        )
+    return shown
