@@ -162,7 +162,7 @@ def custom_display(
     from sambandh.core import registry
 
     language = get_language() or "en"
-    shown = []
+    shown: list[dict[str, Any]] = []
     for cf in selectors.definitions(record_type):
         if access is not None and not access.shows(cf.name):
             continue
@@ -182,7 +182,7 @@ def custom_display(
                 if rt is not None and viewer is not None and isinstance(value, int)
                 else None
             )
-            if record is None:
+            if record is None or rt is None:
                 continue
             shown.append(
                 {
