@@ -132,6 +132,13 @@ CASES.update(
         ("post", "/tags"): Case("create", {"name": "new tag"}),
         ("patch", "/tags/{tag_id}"): Case("tags", {"name": "renamed tag", "version": 1}),
         ("delete", "/tags/{tag_id}"): Case("tags"),
+        ("post", "/custom-fields"): Case(
+            "admin", {"record_type": "person", "key": "new_tier", "label": "New", "type": "text"}
+        ),
+        ("patch", "/custom-fields/{field_id}"): Case("admin", {"label": "Renamed"}),
+        ("delete", "/custom-fields/{field_id}"): Case("admin"),
+        ("post", "/custom-fields/{field_id}/restore"): Case("admin", {}),
+        ("post", "/custom-fields/{field_id}/purge"): Case("admin", {}),
     }
 )
 
@@ -154,6 +161,8 @@ def _ids(world: World, path: str, side: str) -> dict[str, Any]:
             values[name] = world.extra["team_b"].pk
         elif name == "pipeline_id":
             values[name] = world.pipeline.pk
+        elif name == "field_id":
+            values[name] = _custom_field(world).pk
         elif name == "tag_id":
             from sambandh.contacts.models import Tag
 
@@ -161,6 +170,18 @@ def _ids(world: World, path: str, side: str) -> dict[str, Any]:
         else:
             values[name] = world.records[kind][side].pk
     return values
+
+
+def _custom_field(world: World) -> Any:
+    """The world's custom field (made by its admin, once)."""
+    from sambandh.customfields.models import CustomField
+    from sambandh.customfields.services import custom_field_create
+
+    found = CustomField.objects.filter(key="authz_tier").first()
+    return found or custom_field_create(
+        actor=world.user("admin"),
+        data={"record_type": "person", "key": "authz_tier", "label": "Tier", "type": "text"},
+    )
 
 
 def _url(world: World, path: str, side: str = "own") -> str:
@@ -209,12 +230,24 @@ def _state() -> dict[str, Any]:
     """Everything a denied write must leave as it was."""
     from sambandh.activities.models import Activity
     from sambandh.contacts.models import Organization, Person
+    from sambandh.customfields.models import CustomField
     from sambandh.sales.models import Deal, Lead, Pipeline
     from tests.registry_app.models import Gadget
 
     return {
         model.__name__: sorted(model._default_manager.values_list())
-        for model in (Person, Organization, Deal, Lead, Activity, Gadget, Pipeline, User, Team)
+        for model in (
+            Person,
+            Organization,
+            Deal,
+            Lead,
+            Activity,
+            Gadget,
+            Pipeline,
+            User,
+            Team,
+            CustomField,
+        )
     } | {
         "shares": sorted(RecordShare.objects.values_list()),
         "audit": AuditEvent.objects.count(),
