@@ -94,6 +94,9 @@ CASES: dict[str, str] = {
     "/settings/": "admin (a redirect to its first tab)",
     "/settings/company/": "admin",
     "/settings/fields/": "admin",
+    "/settings/custom-fields/": "admin",
+    "/settings/custom-fields/<id:field_id>/": "admin",
+    "/settings/custom-fields/<id:field_id>/<slug:action>/": "post",
     "/settings/pipelines/": "admin",
     "/settings/pipelines/new/": "admin",
     "/settings/pipelines/<id:pipeline_id>/": "admin",
@@ -146,6 +149,16 @@ def _urls(world: World, route: str, side: str) -> list[tuple[str, str]]:
         "<id:user_id>": str(world.user("teammate").pk),
         "<slug:list_key>": "gadgets",
     }
+    if "<id:field_id>" in route:
+        from sambandh.customfields.models import CustomField
+        from sambandh.customfields.services import custom_field_create
+
+        field = CustomField.objects.filter(key="authz_tier").first() or custom_field_create(
+            actor=world.user("admin"),
+            data={"record_type": "person", "key": "authz_tier", "label": "Tier", "type": "text"},
+        )
+        values["<id:field_id>"] = str(field.pk)
+        values["<slug:action>"] = "remove"
     for placeholder, value in values.items():
         route = route.replace(placeholder, value)
     return [(route, "")]
