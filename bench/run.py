@@ -14,7 +14,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import bench_list, bench_lists, bench_pages, bench_read, bench_search  # noqa: E402
+from bench import (  # noqa: E402
+    bench_custom,
+    bench_list,
+    bench_lists,
+    bench_pages,
+    bench_read,
+    bench_search,
+)
 from bench.common import context, parser, print_table  # noqa: E402
 
 BENCHMARKS = {
@@ -23,6 +30,7 @@ BENCHMARKS = {
     "search": bench_search,
     "lists": bench_lists,
     "pages": bench_pages,
+    "custom": bench_custom,
 }
 
 

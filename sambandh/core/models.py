@@ -84,7 +84,7 @@ class SavedView(TimeStampedModel):
     list_key = models.CharField(max_length=40)  # e.g. "people", "organizations", "deals", "leads"
     name = models.CharField(_("name"), max_length=80)
     filters = models.JSONField(default=dict, blank=True)
-    sort = models.CharField(max_length=20, blank=True)
+    sort = models.CharField(max_length=80, blank=True)  # "-custom.<key>" too
     columns = models.JSONField(default=list, blank=True)
     is_shared = models.BooleanField(_("shared with everyone"), default=False)
 

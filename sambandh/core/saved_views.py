@@ -32,8 +32,8 @@ def _clean_filters(filters: Any, errors: FieldErrors) -> dict[str, str]:
         return {}
     out: dict[str, str] = {}
     for key, value in filters.items():
-        if not isinstance(key, str) or not key or len(key) > 40:
-            errors.add("filters", _("A filter name is 1 to 40 characters."))
+        if not isinstance(key, str) or not key or len(key) > 80:
+            errors.add("filters", _("A filter name is 1 to 80 characters."))
             continue
         text = "" if value is None else str(value).strip()
         if len(text) > 200:
@@ -50,8 +50,8 @@ def _clean_columns(columns: Any, errors: FieldErrors) -> list[str]:
         return []
     out = []
     for column in columns:
-        if not isinstance(column, str) or not column or len(column) > 40:
-            errors.add("columns", _("A column name is 1 to 40 characters."))
+        if not isinstance(column, str) or not column or len(column) > 80:
+            errors.add("columns", _("A column name is 1 to 80 characters."))
             continue
         if column not in out:
             out.append(column)
@@ -99,7 +99,7 @@ def saved_view_create(
         raise ValidationFailed(fields={"list_key": _("Not a list.")})
     errors = FieldErrors()
     clean_name = errors.run(clean_text, name, field="name", max_length=80, required=True)
-    clean_sort = errors.run(clean_text, sort, field="sort", max_length=20) or ""
+    clean_sort = errors.run(clean_text, sort, field="sort", max_length=80) or ""
     clean_filters = _clean_filters(filters, errors)
     clean_columns = _clean_columns(list(columns), errors)
     if is_shared and not getattr(actor, "can_write", False):
