@@ -22,6 +22,7 @@ from sambandh.contacts.forms import OrganizationForm, PersonForm
 from sambandh.core.ids import id_or_none
 from sambandh.core.listing import ListQuery
 from sambandh.customfields.forms import custom_display
+from sambandh.customfields.lists import custom_list_context, with_custom_fields
 from sambandh.sales import selectors as sales_selectors
 from sambandh.web.forms import language_choices, record_ref
 from sambandh.web.http import AuthedRequest, page
@@ -95,13 +96,16 @@ def _list_context(request: AuthedRequest) -> dict[str, Any]:
 @page
 @require_http_methods(["GET", "POST"])
 def person_list(request: AuthedRequest) -> HttpResponse:
+    access = policy.field_access(request.user, "person")
     return list_page(
         request,
-        spec=PEOPLE,
+        spec=with_custom_fields(PEOPLE, "person"),
         select=lambda query: selectors.person_list(viewer=request.user, query=query),
         template="contacts/person_list.html",
-        access=policy.field_access(request.user, "person"),
-        context=_list_context(request) if request.method == "GET" else None,
+        access=access,
+        context={**_list_context(request), **custom_list_context("person", access)}
+        if request.method == "GET"
+        else None,
     )
 
 
@@ -244,13 +248,16 @@ def person_delete(request: AuthedRequest, person_id: int) -> HttpResponse:
 @page
 @require_http_methods(["GET", "POST"])
 def organization_list(request: AuthedRequest) -> HttpResponse:
+    access = policy.field_access(request.user, "organization")
     return list_page(
         request,
-        spec=ORGANIZATIONS,
+        spec=with_custom_fields(ORGANIZATIONS, "organization"),
         select=lambda query: selectors.organization_list(viewer=request.user, query=query),
         template="contacts/organization_list.html",
-        access=policy.field_access(request.user, "organization"),
-        context=_list_context(request) if request.method == "GET" else None,
+        access=access,
+        context={**_list_context(request), **custom_list_context("organization", access)}
+        if request.method == "GET"
+        else None,
     )
 
 

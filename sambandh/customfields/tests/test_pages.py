@@ -1,0 +1,157 @@
+"""Custom fields in the web interface: Settings › Custom fields, the record forms and pages,
+and the list pages' filters, sorts, columns and saved views."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from sambandh.contacts.models import Person
+from sambandh.core.models import SavedView
+from sambandh.customfields.models import CustomField
+from sambandh.customfields.services import custom_field_create
+from tests.factories import make_person
+from tests.web.test_people_pages import person_form
+
+pytestmark = pytest.mark.django_db
+SETTINGS = "/settings/custom-fields/"
+
+
+def _tier(admin):
+    return custom_field_create(
+        actor=admin,
+        data={
+            "record_type": "person",
+            "key": "tier",
+            "label": "Tier",
+            "type": "picklist",
+            "options": ["gold", "silver"],
+        },
+    )
+
+
+def test_an_admin_adds_edits_moves_removes_restores_and_purges_a_field(admin_user, browser_for):
+    client = browser_for(admin_user)
+    assert client.get(SETTINGS + "?type=person").status_code == 200
+    # when the admin adds a picklist
+    added = client.post(
+        SETTINGS + "?type=person",
+        {"label": "Tier", "key": "tier", "type": "picklist", "options": "gold\nsilver\n"},
+    )
+    assert added.status_code == 302, added.content.decode()[:2000]
+    field = CustomField.objects.get()
+    assert (field.record_type, field.key, field.options) == ("person", "tier", ["gold", "silver"])
+    second = client.post(
+        SETTINGS + "?type=person", {"label": "Size", "key": "size", "type": "number"}
+    )
+    assert second.status_code == 302
+    # a bad one is refused on the form, naming the problem
+    bad = client.post(SETTINGS + "?type=person", {"label": "X", "key": "tier", "type": "text"})
+    assert bad.status_code == 422
+    assert "already has a field" in bad.content.decode()
+    # edited
+    edited = client.post(
+        f"{SETTINGS}{field.pk}/",
+        {
+            "label": "Level",
+            "options": "gold\nsilver\nbronze",
+            "required": "on",
+            "labels": "hi: स्तर",
+        },
+    )
+    assert edited.status_code == 302
+    field.refresh_from_db()
+    assert (field.label, field.options, field.required) == (
+        "Level",
+        ["gold", "silver", "bronze"],
+        True,
+    )
+    assert field.labels == {"hi": "स्तर"}
+    # moved down, below "size"
+    assert client.post(f"{SETTINGS}{field.pk}/down/").status_code == 302
+    assert list(CustomField.objects.order_by("position").values_list("key", flat=True)) == [
+        "size",
+        "tier",
+    ]
+    # removed, restored, removed and purged
+    client.post(f"{SETTINGS}{field.pk}/remove/")
+    field.refresh_from_db()
+    assert field.deleted_at is not None
+    page = client.get(SETTINGS + "?type=person").content.decode()
+    assert "Removed fields" in page
+    client.post(f"{SETTINGS}{field.pk}/restore/")
+    field.refresh_from_db()
+    assert field.deleted_at is None
+    client.post(f"{SETTINGS}{field.pk}/remove/")
+    client.post(f"{SETTINGS}{field.pk}/purge/")
+    assert not CustomField.objects.filter(pk=field.pk).exists()
+
+
+def test_a_rep_may_not_change_custom_fields(admin_user, owner, browser_for):
+    field = _tier(admin_user)
+    client = browser_for(owner)
+    assert client.get(SETTINGS).status_code == 403
+    before = list(CustomField.objects.values_list())
+    assert client.post(SETTINGS, {"label": "X", "key": "x", "type": "text"}).status_code == 403
+    assert client.post(f"{SETTINGS}{field.pk}/remove/").status_code == 403
+    assert client.post(f"{SETTINGS}{field.pk}/", {"label": "Y"}).status_code == 403
+    assert list(CustomField.objects.values_list()) == before
+
+
+def test_the_person_form_sets_and_the_page_shows_a_custom_value(admin_user, owner, browser_for):
+    _tier(admin_user)
+    client = browser_for(owner)
+    form = client.get(reverse("contacts:person_create")).content.decode()
+    assert 'name="cf_tier"' in form and '<option value="gold">' in form
+    made = client.post(
+        reverse("contacts:person_create"), person_form(owner=str(owner.pk), cf_tier="silver")
+    )
+    assert made.status_code == 302, made.content.decode()[:3000]
+    person = Person.objects.get()
+    assert person.custom == {"tier": "silver"}
+    page = client.get(reverse("contacts:person_detail", args=[person.pk])).content.decode()
+    assert 'data-custom-field="tier"' in page and "silver" in page
+    # a value outside the options is refused on the field, nothing changed
+    edit = reverse("contacts:person_edit", args=[person.pk])
+    refused = client.post(
+        edit, person_form(owner=str(owner.pk), cf_tier="bronze", version=str(person.version))
+    )
+    assert refused.status_code in (200, 422)
+    assert "bronze" in refused.content.decode()
+    person.refresh_from_db()
+    assert person.custom == {"tier": "silver"}
+
+
+def test_the_people_list_filters_sorts_shows_and_saves_a_custom_field(
+    admin_user, owner, browser_for
+):
+    _tier(admin_user)
+    gold = make_person(owner, full_name="Asha", custom={"tier": "gold"})
+    silver = make_person(owner, full_name="Bela", custom={"tier": "silver"})
+    client = browser_for(owner)
+    url = reverse("contacts:person_list")
+    filtered = client.get(url, {"custom.tier": "gold", "cols": "name,custom.tier"})
+    assert filtered.status_code == 200
+    body = filtered.content.decode()
+    assert "Asha" in body
+    assert 'data-custom-filter="custom.tier"' in body
+    assert [p.pk for p in filtered.context["rows"]] == [gold.pk]
+    ordered = client.get(url, {"sort": "-custom.tier"})
+    assert [p.pk for p in ordered.context["rows"]] == [silver.pk, gold.pk]
+    # a saved view keeps the filter, the sort and the column
+    saved = client.post(
+        url,
+        {
+            "_action": "save_view",
+            "view_name": "Gold",
+            "custom.tier": "gold",
+            "sort": "-custom.tier",
+            "cols": "name,custom.tier",
+        },
+    )
+    assert saved.status_code == 302
+    view = SavedView.objects.get()
+    assert (view.filters, view.sort) == ({"custom.tier": "gold"}, "-custom.tier")
+    assert "custom.tier" in view.columns
+    opened = client.get(url, {"view": view.pk})
+    assert [p.pk for p in opened.context["rows"]] == [gold.pk]
