@@ -239,6 +239,7 @@ PAGES = [
     PageSpec("settings: company", lambda w: "/settings/company/"),
     PageSpec("settings: field permissions", lambda w: "/settings/fields/?type=person"),
     PageSpec("settings: field permissions of deals", lambda w: "/settings/fields/?type=deal"),
+    PageSpec("settings: custom fields", lambda w: "/settings/custom-fields/?type=person"),
 ]
 
 
