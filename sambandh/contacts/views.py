@@ -21,7 +21,7 @@ from sambandh.contacts import selectors, services
 from sambandh.contacts.forms import OrganizationForm, PersonForm
 from sambandh.core.ids import id_or_none
 from sambandh.core.listing import ListQuery
-from sambandh.customfields.forms import custom_display
+from sambandh.customfields.forms import record_custom_fields
 from sambandh.customfields.lists import custom_list_context, with_custom_fields
 from sambandh.sales import selectors as sales_selectors
 from sambandh.web.forms import language_choices, record_ref
@@ -174,9 +174,7 @@ def person_detail(request: AuthedRequest, person_id: int) -> HttpResponse:
     affiliations = person.shown_affiliations  # type: ignore[attr-defined]
     ctx = {
         **policy.record_page(request.user, "person", person),
-        "custom_fields": custom_display(
-            "person", person.custom, policy.field_access(request.user, "person"), request.user
-        ),
+        "custom_fields": record_custom_fields(request.user, "person", person),
         "deal_show": policy.field_access(request.user, "deal").show,
         "person": person,
         "deals": deals.items,
@@ -311,9 +309,7 @@ def organization_detail(request: AuthedRequest, organization_id: int) -> HttpRes
     )
     ctx = {
         **policy.record_page(viewer, "organization", org),
-        "custom_fields": custom_display(
-            "organization", org.custom, policy.field_access(viewer, "organization"), viewer
-        ),
+        "custom_fields": record_custom_fields(viewer, "organization", org),
         "deal_show": policy.field_access(viewer, "deal").show,
         "organization": org,
         "people": selectors.organization_people(viewer=viewer, organization=org, limit=50),

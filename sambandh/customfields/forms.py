@@ -207,3 +207,11 @@ def custom_display(
             }
         )
     return shown
+
+
+def record_custom_fields(viewer: Any, record_type: str, record: Any) -> list[dict[str, Any]]:
+    """``custom_display`` of ``record`` for ``viewer`` (a record page's context)."""
+    from sambandh.accounts import policy
+
+    access = policy.field_access(viewer, record_type)
+    return custom_display(record_type, getattr(record, "custom", None), access, viewer)

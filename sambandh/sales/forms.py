@@ -12,6 +12,7 @@ from django.utils.translation import get_language, gettext_lazy, to_locale
 from django.utils.translation import gettext as _
 
 from sambandh.contacts import selectors as contacts_selectors
+from sambandh.customfields.forms import add_custom_fields, custom_form_data
 from sambandh.sales.models import Lead
 from sambandh.web.forms import (
     ServiceForm,
@@ -72,6 +73,20 @@ class _OwnedForm(ServiceForm):
         """Hide the fields hidden from the viewer, disable the read-only ones (subclasses call
         it once their fields are built)."""
         restrict_fields(self, self.access, self.access_fields())
+        add_custom_fields(self, self.record_type, getattr(self, "instance", None), self.access)
+
+    #: The record type (core/registry.py) whose custom fields the form shows.
+    record_type = ""
+
+    @property
+    def custom_fields(self) -> list[Any]:
+        """The custom fields' bound fields, in their order (for the template)."""
+        return [self[name] for name in getattr(self, "custom_field_names", [])]
+
+    def with_custom(self, data: dict[str, Any]) -> dict[str, Any]:
+        """``data`` with the custom values the form sends."""
+        custom = custom_form_data(self)
+        return {**data, "custom": custom} if custom else data
 
     def sent(self, data: dict[str, Any], form_fields: dict[str, str]) -> dict[str, Any]:
         """``data`` without what the form does not send (hidden or read-only fields);
@@ -86,6 +101,7 @@ class _OwnedForm(ServiceForm):
 
 
 class DealForm(_OwnedForm):
+    record_type = "deal"
     service_fields = {
         "organization_id": "organization",
         "stage_id": "stage",
@@ -247,7 +263,7 @@ class DealForm(_OwnedForm):
         probability = cd.get("probability")
         if probability is not None and probability != self.initial.get("probability"):
             data["probability"] = probability
-        data = self.sent(data, {"organization_id": "organization"})
+        data = self.with_custom(self.sent(data, {"organization_id": "organization"}))
         kwargs: dict[str, Any] = {"data": data}
         if sendable(self, "stage"):
             kwargs["pipeline_id"] = int(cd["pipeline"])
@@ -294,6 +310,7 @@ def _plain_amount(amount: Any) -> str:
 
 
 class LeadForm(_OwnedForm):
+    record_type = "lead"
     full_name = forms.CharField(label=gettext_lazy("Name"), max_length=200)
     company = _text(gettext_lazy("Company"), 200)
     job_title = _text(gettext_lazy("Job title"), 150)
@@ -319,6 +336,7 @@ class LeadForm(_OwnedForm):
     field_order = ["full_name", "company", "job_title", "email", "phone", "status", "source"]
 
     def __init__(self, *args: Any, instance: Any = None, **kwargs: Any) -> None:
+        self.instance = instance
         initial = kwargs.pop("initial", None) or {}
         if instance is not None:
             initial = {
@@ -370,7 +388,7 @@ class LeadForm(_OwnedForm):
         cd = self.cleaned_data
         data = {name: cd.get(name) or "" for name in self.scalars}
         data["owner"] = self.owner_user()
-        kwargs: dict[str, Any] = {"data": self.sent(data, {})}
+        kwargs: dict[str, Any] = {"data": self.with_custom(self.sent(data, {}))}
         if sendable(self, "tags"):
             kwargs["tags"] = split_tags(cd.get("tags") or "")
         return kwargs

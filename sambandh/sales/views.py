@@ -23,6 +23,7 @@ from sambandh.contacts.selectors import tag_list
 from sambandh.core.errors import Conflict, NotFound, ValidationFailed
 from sambandh.core.ids import id_or_none
 from sambandh.core.listing import ListQuery
+from sambandh.customfields.forms import record_custom_fields
 from sambandh.sales import selectors, services
 from sambandh.sales.board_cards import prepare_cards
 from sambandh.sales.forms import DealForm, LeadConvertForm, LeadForm
@@ -339,6 +340,7 @@ def deal_detail(request: AuthedRequest, deal_id: int) -> HttpResponse:
     pipeline = selectors.pipeline_get(pipeline_id=deal.pipeline_id)
     ctx = {
         **policy.record_page(request.user, "deal", deal),
+        "custom_fields": record_custom_fields(request.user, "deal", deal),
         "person_show": policy.field_access(request.user, "person").show,
         "deal": deal,
         "path_stages": pipeline.active_stages,  # type: ignore[attr-defined]
@@ -472,6 +474,7 @@ def lead_detail(request: AuthedRequest, lead_id: int) -> HttpResponse:
     lead = selectors.lead_get(viewer=request.user, lead_id=lead_id)
     ctx = {
         **policy.record_page(request.user, "lead", lead),
+        "custom_fields": record_custom_fields(request.user, "lead", lead),
         "lead": lead,
         "status_badge": LEAD_BADGES.get(lead.status, "badge-gray"),
         "is_converted": lead.status == Lead.Status.CONVERTED,
