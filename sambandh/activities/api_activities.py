@@ -57,7 +57,7 @@ def activity_out(a: Any) -> dict[str, Any]:
             # Only the records the viewer may see (activities.selectors.with_visible_links).
             **{link: ref(record) for link, record in a.visible_links.items()},
             "owner": ref(a.owner),
-            "custom": custom_values_shown(a.custom, "activity"),
+            "custom": custom_values_shown(getattr(a, "shown_custom", a.custom), "activity"),
             "created_at": utc(a.created_at),
             "updated_at": utc(a.updated_at),
         }

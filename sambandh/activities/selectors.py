@@ -23,7 +23,7 @@ from sambandh.core.expressions import InlineValue
 from sambandh.core.ids import MAX_ID, parse_id
 from sambandh.core.listing import ListQuery, sort_order
 from sambandh.core.pagination import Page, paginate
-from sambandh.customfields.selectors import custom_list_query
+from sambandh.customfields.selectors import custom_list_query, show_custom_links
 from sambandh.sales.models import Deal, Lead, StageChange
 
 ACTIVITY_SORTS = {
@@ -174,6 +174,7 @@ def with_visible_links(*, viewer: User, activities: list[Activity]) -> list[Acti
     (the one that names it in lists), ``can_change``, and the viewer's field access
     (``field_access``, and ``show`` for templates)."""
     links = activity_links(viewer=viewer, activities=activities)
+    show_custom_links(viewer, "activity", activities)
     access = policy.field_access(viewer, "activity")
     types = registry.timeline_types()
     order = sorted(

@@ -53,7 +53,7 @@ def organization_out(o: Any, access: policy.FieldAccess) -> dict[str, Any]:
             "addresses": address_entries(o.addresses.all()),
             "tags": [t.name for t in o.tags.all()],
             "owner": user_ref(o.owner),
-            "custom": custom_values_shown(o.custom, "organization"),
+            "custom": custom_values_shown(getattr(o, "shown_custom", o.custom), "organization"),
             "created_at": o.created_at,
             "updated_at": o.updated_at,
         }

@@ -37,7 +37,13 @@ from sambandh.core.errors import Forbidden, NotFound
 from sambandh.core.ids import parse_id
 from sambandh.core.listing import ListQuery, sort_order
 from sambandh.core.pagination import Page, paginate
-from sambandh.customfields.selectors import custom_list_query, removed_keys_text
+from sambandh.customfields.selectors import (
+    custom_list_query,
+    lookup_keys_text,
+    removed_keys_text,
+    show_custom_links,
+    unseen_links,
+)
 
 PERSON_SORTS = {
     "name": ["full_name", "id"],
@@ -162,6 +168,7 @@ def _person_json_ids(p: Placeholders) -> QuerySet[Person, Any]:
             org_visible=org_visible,
             role_rules=policy.role_rules_text(p, "viewer_role"),
             removed_custom=removed_keys_text("person"),
+            lookup_custom=lookup_keys_text("person"),
         )
     )
 
@@ -192,20 +199,35 @@ def person_json(
     body, version = row[0], row[1]
     policy.prime_field_access(viewer, row[2])
     access = policy.field_access(viewer, "person")
-    return _shown(body, row[3], access), version
+    return _shown(body, row[3], access, viewer if _links_in(body, row[4]) else None), version
 
 
-def _shown(body: str, removed_custom: str | None, access: policy.FieldAccess | None) -> str:
+def _links_in(body: str, lookup_custom: str | None) -> bool:
+    """Whether the document holds a value of a custom lookup field (``lookup_custom``: their
+    keys, from the statement): whether the viewer may see its record must then be checked."""
+    if not lookup_custom:
+        return False
+    custom = json.loads(body).get("custom") or {}
+    return any(key in custom for key in lookup_custom.split(";"))
+
+
+def _shown(
+    body: str, removed_custom: str | None, access: policy.FieldAccess | None, viewer: Any = None
+) -> str:
     """The person's document without the values of removed custom fields (kept on the record
-    until the field is purged) and, with ``access``, without the fields hidden from the
-    viewer. The read lane and the API both answer through here, byte for byte alike."""
+    until the field is purged), with ``access`` without the fields hidden from the viewer, and
+    with ``viewer`` without custom links to records they may not see. The read lane and the API
+    both answer through here, byte for byte alike."""
     hidden = access is not None and bool(access.hidden)
-    if not removed_custom and not hidden:
+    if not removed_custom and not hidden and viewer is None:
         return body
     data = json.loads(body)
     if removed_custom and isinstance(data.get("custom"), dict):
         removed = set(removed_custom.split(";"))
         data["custom"] = {k: v for k, v in data["custom"].items() if k not in removed}
+    if viewer is not None and isinstance(data.get("custom"), dict):
+        unseen = unseen_links(viewer, "person", [data["custom"]])[0]
+        data["custom"] = {k: v for k, v in data["custom"].items() if k not in unseen}
     if hidden and access is not None:
         data = access.redact(data)
     return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
@@ -243,7 +265,9 @@ def person_json_reader(*, viewer: User, token: ApiToken) -> Callable[[int], Any]
         if row is None:
             return None
         # A field rule for the viewer's role: the API answers, through the whole policy.
-        if policy.rules_apply(row[2], "person"):
+        # A field rule for the viewer's role, or a custom link whose record's visibility must
+        # be checked: the API answers, through the whole policy.
+        if policy.rules_apply(row[2], "person") or _links_in(row[0], row[4]):
             return Restricted(tuple(row))
         return _shown(row[0], row[3], None), row[1]
 
@@ -277,6 +301,7 @@ def organization_list(*, viewer: User, query: ListQuery) -> Page[Organization]:
         branches=visible_branches(viewer, "organization"),
     )
     policy.show_links(viewer, page.items, record_type="organization", field="parent")
+    show_custom_links(viewer, "organization", page.items)
     return page
 
 
@@ -300,6 +325,7 @@ def organization_get(*, viewer: User, organization_id: int, written: bool = Fals
     if org is None:
         raise NotFound(_("No such organization."))
     policy.show_links(viewer, [org], record_type="organization", field="parent")
+    show_custom_links(viewer, "organization", [org])
     return org
 
 

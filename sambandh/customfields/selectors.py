@@ -183,3 +183,65 @@ def filter_known(record_type: str, name: str) -> bool:
             cf = definition(record_type, rest[: -len(bound)])
             return cf is not None and cf.type in RANGE_TYPES
     return False
+
+
+def lookup_keys_text(record_type: str) -> Any:
+    """For the person statement: the keys of the type's lookup fields, joined by ``;`` (None
+    when there is none): a value there is shown only when the viewer may see its record."""
+    from django.db.models import StringAgg, Subquery, Value
+
+    keys = (
+        CustomField.objects.filter(record_type=record_type, type="lookup", deleted_at__isnull=True)
+        .order_by()
+        .values("record_type")
+        .annotate(text=StringAgg("key", delimiter=Value(";")))
+        .values("text")
+    )
+    return Subquery(keys)
+
+
+def unseen_links(viewer: Any, record_type: str, customs: list[Any]) -> list[set[str]]:
+    """For each of ``customs`` (records' custom values), the keys of lookup values that point
+    at a record ``viewer`` may not see (one query per linked type): a link to such a record
+    shows neither its name nor its id."""
+    from sambandh.accounts import policy
+    from sambandh.core import registry
+
+    found: list[set[str]] = [set() for _ in customs]
+    lookups = {cf.key: cf.target for cf in definitions(record_type) if cf.type == "lookup"}
+    if not lookups or getattr(viewer, "is_admin", False):
+        return found
+    wanted: dict[str, set[int]] = {}
+    for custom in customs:
+        for key, target in lookups.items():
+            value = (custom or {}).get(key)
+            if isinstance(value, int) and not isinstance(value, bool):
+                wanted.setdefault(target, set()).add(value)
+    seen: dict[str, set[int]] = {}
+    for target, ids in wanted.items():
+        rt = registry.find(target)
+        seen[target] = (
+            set(
+                rt.model._default_manager.filter(
+                    policy.visible_q(viewer, target), pk__in=sorted(ids)
+                )
+                .order_by()
+                .values_list("pk", flat=True)
+            )
+            if rt is not None
+            else set()
+        )
+    for i, custom in enumerate(customs):
+        for key, target in lookups.items():
+            if key in (custom or {}) and custom[key] not in seen.get(target, set()):
+                found[i].add(key)
+    return found
+
+
+def show_custom_links(viewer: Any, record_type: str, records: Any) -> None:
+    """Set ``shown_custom`` on each record: its custom values without links to records the
+    viewer may not see (serializers show ``shown_custom``, as links show ``shown_<field>``)."""
+    items = [r for r in records if r is not None]
+    hidden = unseen_links(viewer, record_type, [r.custom for r in items])
+    for record, keys in zip(items, hidden, strict=True):
+        record.shown_custom = {k: v for k, v in (record.custom or {}).items() if k not in keys}

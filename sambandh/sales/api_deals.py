@@ -98,7 +98,7 @@ def deal_out(d: Any) -> dict[str, Any]:
         "lost_reason": d.lost_reason,
         "closed_at": d.closed_at,
         "stage_entered_at": d.stage_entered_at,
-        "custom": custom_values_shown(d.custom, "deal"),
+        "custom": custom_values_shown(getattr(d, "shown_custom", d.custom), "deal"),
         "created_at": d.created_at,
     }
 

@@ -47,7 +47,7 @@ def lead_out(lead: Any) -> dict[str, Any]:
         "job_title": lead.job_title,
         "preferred_language": lead.preferred_language,
         "description": lead.description,
-        "custom": custom_values_shown(lead.custom, "lead"),
+        "custom": custom_values_shown(getattr(lead, "shown_custom", lead.custom), "lead"),
         "converted_at": lead.converted_at,
         # What the lead became, where the viewer may see it (selectors.lead_get).
         "converted_person_id": _id(lead.shown_converted_person),

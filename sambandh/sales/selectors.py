@@ -17,7 +17,7 @@ from sambandh.core.errors import Forbidden, NotFound, ValidationFailed
 from sambandh.core.ids import parse_id
 from sambandh.core.listing import ListQuery, sort_order
 from sambandh.core.pagination import Page, paginate
-from sambandh.customfields.selectors import custom_list_query
+from sambandh.customfields.selectors import custom_list_query, show_custom_links
 from sambandh.sales.models import Deal, Lead, Pipeline, Stage, StageChange
 
 DEAL_SORTS = {
@@ -109,6 +109,7 @@ def deal_list(*, viewer: User, query: ListQuery) -> Page[Deal]:
         branches=visible_branches(viewer, "deal"),
     )
     policy.show_links(viewer, page.items, record_type="deal", field="organization")
+    show_custom_links(viewer, "deal", page.items)
     return page
 
 
@@ -129,6 +130,7 @@ def deal_get(*, viewer: User, deal_id: int, written: bool = False) -> Deal:
     if deal is None:
         raise NotFound(_("No such deal."))
     policy.show_links(viewer, [deal], record_type="deal", field="organization")
+    show_custom_links(viewer, "deal", [deal])
     return deal
 
 
@@ -221,13 +223,15 @@ def lead_list(*, viewer: User, query: ListQuery) -> Page[Lead]:
         qs = qs.filter(full_name__icontains=text)
     qs, custom_order = custom_list_query(qs, record_type="lead", query=query)
     qs = qs.select_related("owner").prefetch_related("tags")
-    return paginate(
+    page = paginate(
         qs,
         order=custom_order or sort_order(query.sort, LEAD_SORTS, "-created"),
         limit=query.limit,
         cursor=query.cursor,
         branches=visible_branches(viewer, "lead"),
     )
+    show_custom_links(viewer, "lead", page.items)
+    return page
 
 
 def lead_get(*, viewer: User, lead_id: int, written: bool = False) -> Lead:
@@ -248,6 +252,7 @@ def lead_get(*, viewer: User, lead_id: int, written: bool = False) -> Lead:
         ("converted_deal", "deal"),
     ):
         policy.show_links(viewer, [lead], record_type="lead", field=field, link_type=link_type)
+    show_custom_links(viewer, "lead", [lead])
     return lead
 
 

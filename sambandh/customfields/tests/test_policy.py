@@ -123,3 +123,46 @@ def test_a_lookup_to_a_hidden_organization_is_not_shown_on_the_page(
     assert page.status_code == 200
     assert b"Secretive Partners" not in page.content
     assert b"Secretive Partners" in browser_for(admin_user).get(f"/people/{person.pk}/").content
+
+
+def test_a_lookup_to_a_record_the_viewer_may_not_see_is_left_out_of_the_api(
+    api, admin_user, owner, outsider, pipeline
+):
+    # given a lookup to organizations on people and deals, set by the admin to the outsider's
+    for record_type in ("person", "deal"):
+        custom_field_create(
+            actor=admin_user,
+            data={
+                "record_type": record_type,
+                "key": "partner",
+                "label": "Partner",
+                "type": "lookup",
+                "target": "organization",
+            },
+        )
+    theirs = make_organization(outsider, name="Secretive Partners")
+    mine = make_organization(owner, name="Open Partners")
+    hidden = make_person(admin_user, full_name="Asha", custom={"partner": theirs.pk})
+    shown = make_person(admin_user, full_name="Bela", custom={"partner": mine.pk})
+    from sambandh.accounts.services import record_share
+    from tests.factories import make_deal
+
+    deal = make_deal(admin_user, pipeline, custom={"partner": theirs.pk})
+    for record_type, record in (("person", hidden), ("person", shown), ("deal", deal)):
+        record_share(actor=admin_user, record_type=record_type, record_id=record.pk, user=owner)
+    rep = api(owner)
+    # then the rep reads neither its id (the lane steps aside for the API's check) ...
+    read = rep.get(f"/api/v1/people/{hidden.pk}")
+    assert read.status_code == 200 and read.json()["custom"] == {}
+    assert not rep.lane_answered
+    assert rep.get(f"/api/v1/people/{shown.pk}").json()["custom"] == {"partner": mine.pk}
+    assert rep.get(f"/api/v1/deals/{deal.pk}").json()["custom"] == {}
+    listed = rep.get("/api/v1/deals")
+    assert [d.get("custom") for d in listed.json()["items"]] in ([None], [{}])
+    # ... while the admin does
+    assert api(admin_user).get(f"/api/v1/people/{hidden.pk}").json()["custom"] == {
+        "partner": theirs.pk
+    }
+    assert api(admin_user).get(f"/api/v1/deals/{deal.pk}").json()["custom"] == {
+        "partner": theirs.pk
+    }
