@@ -155,3 +155,29 @@ def test_the_people_list_filters_sorts_shows_and_saves_a_custom_field(
     assert "custom.tier" in view.columns
     opened = client.get(url, {"view": view.pk})
     assert [p.pk for p in opened.context["rows"]] == [gold.pk]
+
+
+@pytest.mark.parametrize("kind", ["deal", "lead"])
+def test_the_deal_and_lead_forms_set_a_custom_value(admin_user, owner, pipeline, browser_for, kind):
+    from sambandh.sales.models import Deal, Lead
+    from tests.web.test_deal_pages import deal_form
+    from tests.web.test_lead_pages import lead_form
+
+    custom_field_create(
+        actor=admin_user,
+        data={"record_type": kind, "key": "renewal", "label": "Renewal", "type": "date"},
+    )
+    client = browser_for(owner)
+    url = reverse(f"sales:{kind}_create")
+    assert 'name="cf_renewal"' in client.get(url).content.decode()
+    form = (
+        deal_form(pipeline, owner=str(owner.pk))
+        if kind == "deal"
+        else lead_form(owner=str(owner.pk))
+    )
+    made = client.post(url, {**form, "cf_renewal": "2026-05-01"})
+    assert made.status_code == 302, made.content.decode()[:3000]
+    record = (Deal if kind == "deal" else Lead).objects.get()
+    assert record.custom == {"renewal": "2026-05-01"}
+    page = client.get(made["Location"]).content.decode()
+    assert 'data-custom-field="renewal"' in page
