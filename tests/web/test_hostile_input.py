@@ -67,6 +67,8 @@ ID_ROUTES = [
     "/settings/pipelines/<id>/",
     "/settings/pipelines/<id>/default/",
     "/settings/pipelines/<id>/delete/",
+    "/settings/custom-fields/<id>/",
+    "/settings/custom-fields/<id>/<slug:action>/",
 ]
 
 

@@ -393,6 +393,7 @@ def test_one_list_of_tabs_on_every_page(admin_user, ids, browser_for):
         ("pipelines", "/settings/pipelines/"),
         ("company", "/settings/company/"),
         ("fields", "/settings/fields/"),
+        ("custom_fields", "/settings/custom-fields/"),
     ]
     client = browser_for(admin_user)
     for path, active in [
