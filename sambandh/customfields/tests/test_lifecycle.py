@@ -246,3 +246,24 @@ def test_oversized_and_nested_values_are_refused(api, admin_user, owner):
     not_object = rep.post("/api/v1/people", {"full_name": "A", "custom": ["note"]})
     assert not_object.status_code == 422
     assert Person.objects.count() == 0
+
+
+def test_filters_and_sorts_use_the_fields_index(
+    admin_user, owner, django_capture_on_commit_callbacks
+):
+    from sambandh.core.listing import ListQuery
+    from sambandh.customfields.selectors import custom_list_query
+
+    with django_capture_on_commit_callbacks(execute=True):
+        field = _tier(admin_user)
+    for i in range(30):
+        make_person(owner, full_name=f"P{i}", custom={"tier": "gold" if i % 3 else "silver"})
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+    for filters, sort in (({"custom.tier": "gold"}, ""), ({}, "custom.tier"), ({}, "-custom.tier")):
+        qs, order = custom_list_query(
+            Person.objects.all(), record_type="person", query=ListQuery(filters=filters, sort=sort)
+        )
+        plan = qs.order_by(*(order or ["id"]))[:50].explain()
+        assert query.index_name(field) in plan, plan
