@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "ninja",
     "sambandh.core",
+    "sambandh.events",
     "sambandh.web",
     "sambandh.accounts",
     "sambandh.contacts",
@@ -136,6 +137,15 @@ TASKS = {
         "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+# The event log (sambandh/events): off only to measure what it costs (bench/bench_create.py).
+EVENTS_ENABLED = os.environ.get("EVENTS_ENABLED", "1") not in {"0", "false", "off"}
+# How long a worker holds a claimed handler run or job slot before another may take it over
+# (its worker is then presumed dead). Longer than the slowest handler or job.
+EVENTS_LEASE_SECONDS = int(os.environ.get("EVENTS_LEASE_SECONDS", "300"))
+# Finished task rows, succeeded handler runs and job runs are purged after this many days.
+EVENTS_KEEP_DAYS = int(os.environ.get("EVENTS_KEEP_DAYS", "30"))
+# Modules imported at start-up that subscribe handlers or declare jobs beyond the apps' own.
+EVENTS_EXTRA_MODULES = [m for m in os.environ.get("EVENTS_EXTRA_MODULES", "").split(",") if m]
 
 # --- auth --------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

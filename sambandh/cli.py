@@ -77,11 +77,26 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
-    _setup()
-    from django.core.management import call_command
+    import datetime
+    import logging
 
-    call_command("db_worker", *args.rest)
-    return 0
+    now = None
+    if args.now:
+        try:
+            now = datetime.datetime.fromisoformat(args.now)
+        except ValueError:
+            return _fail(f"--now: not an ISO 8601 date and time: {args.now!r}")
+        if now.tzinfo is None:
+            return _fail("--now needs a time zone offset, e.g. 2026-01-31T02:00:00+00:00")
+    if args.interval <= 0:
+        return _fail("--interval must be greater than zero")
+    _setup()
+    from sambandh.events.worker import run_worker
+
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING)
+    return run_worker(
+        until_idle=args.until_idle, now=now, worker_id=args.worker_id, interval=args.interval
+    )
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -142,8 +157,39 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--demo", action="store_true", help="load demo data into an empty database")
     serve.set_defaults(func=cmd_serve)
 
-    worker = sub.add_parser("worker", help="run background tasks")
-    worker.add_argument("rest", nargs=argparse.REMAINDER)
+    worker = sub.add_parser(
+        "worker",
+        help="run background tasks and scheduled jobs",
+        description=(
+            "Run background tasks (event handlers, fan-outs) and scheduled jobs until stopped "
+            "(SIGTERM or Ctrl+C finish the current task first). Run one per machine, or "
+            "several: they never run the same task or job slot twice. With --until-idle, run "
+            "what is due now and exit 0 (for cron and tests)."
+        ),
+    )
+    worker.add_argument(
+        "--until-idle",
+        action="store_true",
+        help="run the pending tasks and due job slots, then exit with status 0",
+    )
+    worker.add_argument(
+        "--interval",
+        type=float,
+        default=1.0,
+        help="seconds to wait when there is nothing to do (default: 1)",
+    )
+    worker.add_argument(
+        "--worker-id", default=None, help="a name for this worker (default: host-pid)"
+    )
+    worker.add_argument(
+        "--now",
+        default=None,
+        help=(
+            "act as if it were this time (ISO 8601 with offset) for job slots, leases and "
+            "retries: for tests and for replaying a missed slot by hand"
+        ),
+    )
+    worker.add_argument("-v", "--verbose", action="store_true", help="log what the worker does")
     worker.set_defaults(func=cmd_worker)
 
     demo = sub.add_parser("demo", help="load demo data")

@@ -13,6 +13,7 @@ class ContactsConfig(AppConfig):
     ]
 
     def ready(self) -> None:
+        from sambandh.contacts import handlers  # noqa: F401 - subscribes the contacts handlers
         from sambandh.contacts.records import ORGANIZATION, PERSON
         from sambandh.core.registry import register
 

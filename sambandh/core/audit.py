@@ -10,6 +10,10 @@ from django.db import models
 
 from sambandh.core.models import AuditEvent
 
+# The event log is a platform layer beside core (it imports nothing above core): recording the
+# domain event here makes every service write record one, in its transaction.
+from sambandh.events.log import event_type_for, record_event
+
 
 def _plain(value: Any) -> Any:
     if isinstance(value, models.Model):
@@ -31,15 +35,28 @@ def audit_record(
     record_id: int | None = None,
     changes: dict[str, Any] | None = None,
     summary: str = "",
+    event: str = "",
 ) -> AuditEvent:
-    return AuditEvent.objects.create(
-        actor=actor if getattr(actor, "pk", None) else None,
+    """Write the audit row and the domain event of a service write, in its transaction. The
+    event's type is ``event`` when given (``deal.stage_changed``), else "<record type>.<action
+    in the past tense>" (``person.created``); its fields are the changed field names."""
+    actor = actor if getattr(actor, "pk", None) else None
+    row = AuditEvent.objects.create(
+        actor=actor,
         action=action,
         record_type=record_type,
         record_id=record_id,
         changes={k: _plain(v) for k, v in (changes or {}).items()},
         summary=summary[:300],
     )
+    record_event(
+        type=event or event_type_for(record_type, action),
+        record_type=record_type,
+        record_id=record_id,
+        actor=actor,
+        fields=(changes or {}).keys(),
+    )
+    return row
 
 
 def diff_fields(instance: models.Model, data: dict[str, Any]) -> dict[str, list[Any]]:

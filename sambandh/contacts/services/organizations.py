@@ -244,9 +244,8 @@ def organization_update(
             changes[name] = [None, len(items)]
     bump_version(org)
     org.save()
-    if "name" in changes:
-        # People and deals show their organization's name in search.
-        registry.reindex_all(registry.records_linking_to("organization", org.pk))
+    # People and deals show their organization's name in search: a rename re-indexes them after
+    # commit, in the worker (handlers.organization_renamed), not in this request.
     audit_record(
         actor=actor,
         action="update",

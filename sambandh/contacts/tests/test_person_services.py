@@ -5,6 +5,7 @@ import pytest
 from sambandh.contacts import services
 from sambandh.contacts.models import Affiliation, Person
 from sambandh.core.errors import ValidationFailed
+from sambandh.events.worker import run_worker
 from sambandh.search.models import SearchDocument
 from tests.factories import make_organization
 
@@ -73,10 +74,13 @@ def test_renaming_or_deleting_an_organization_refreshes_its_people_in_search(own
     def subtitle(kind, pk):
         return SearchDocument.objects.get(record_type=kind, record_id=pk).subtitle
 
-    # when the organization is renamed, both documents say the new name
+    # when the organization is renamed, the request leaves the fan-out to the worker
     services.organization_update(
         actor=owner, organization=org, data={"name": "New Name Ltd"}, version=1
     )
+    assert subtitle("person", person.pk) == "Old Name Traders"
+    # and once the worker has run, both documents say the new name
+    run_worker(until_idle=True)
     assert "New Name Ltd" in subtitle("person", person.pk)
     assert subtitle("deal", deal.pk) == "New Name Ltd"
     # and when it is deleted, neither mentions it any more

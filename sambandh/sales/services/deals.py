@@ -362,6 +362,7 @@ def deal_move_stage(
         record_id=deal.pk,
         changes=changes,
         summary=deal.name,
+        event="deal.stage_changed",
     )
     return deal
 
