@@ -72,6 +72,9 @@ class HandlerRun(models.Model):
             models.Index(fields=["status", "run_after"], name="handler_run_due_idx"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.handler} on event {self.event_id}: {self.status}"
+
 
 class JobRun(models.Model):
     """One slot of one scheduled job. The unique (job, slot) pair is the claim: whichever worker
@@ -94,3 +97,6 @@ class JobRun(models.Model):
             models.UniqueConstraint(fields=["job", "slot"], name="job_run_once_per_slot")
         ]
         indexes = [models.Index(fields=["job", "-slot"], name="job_run_latest_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.job} at {self.slot.isoformat()}: {self.status}"
