@@ -257,6 +257,7 @@ def _mount() -> None:
         ("/company-settings", "sambandh.administration.api_company"),
         ("/search", "sambandh.search.api"),
         ("/custom-fields", "sambandh.customfields.api"),
+        ("/scheduled-jobs", "sambandh.events.api"),
         ("", "sambandh.accounts.api_access"),
     ):
         api.add_router(prefix, import_module(module).router)

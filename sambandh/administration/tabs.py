@@ -29,4 +29,5 @@ TABS: tuple[Tab, ...] = (
     Tab("company", _("Company"), "administration:company"),
     Tab("fields", _("Field permissions"), "administration:fields"),
     Tab("custom_fields", _("Custom fields"), "administration:custom_fields"),
+    Tab("jobs", _("Jobs"), "administration:jobs"),
 )

@@ -4,6 +4,7 @@ from sambandh.administration import (
     views,
     views_customfields,
     views_fields,
+    views_jobs,
     views_pipelines,
     views_teams,
     views_users,
@@ -43,5 +44,11 @@ urlpatterns = [
         "custom-fields/<id:field_id>/<slug:action>/",
         views_customfields.custom_field_action,
         name="custom_field_action",
+    ),
+    path("jobs/", views_jobs.jobs, name="jobs"),
+    path(
+        "jobs/handler-runs/<id:run_id>/retry/",
+        views_jobs.handler_run_retry,
+        name="handler_run_retry",
     ),
 ]

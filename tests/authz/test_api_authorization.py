@@ -65,7 +65,7 @@ def operations() -> set[tuple[str, str]]:
 
 @dataclass(frozen=True)
 class Case:
-    how: str  # read | write | share | list | create | admin | pipelines | tags | open
+    how: str  # read | write | share | list | create | admin | admin_read | pipelines | tags | open
     body: Any = None
 
 
@@ -139,6 +139,9 @@ CASES.update(
         ("delete", "/custom-fields/{field_id}"): Case("admin"),
         ("post", "/custom-fields/{field_id}/restore"): Case("admin", {}),
         ("post", "/custom-fields/{field_id}/purge"): Case("admin", {}),
+        ("get", "/scheduled-jobs"): Case("admin_read"),
+        ("get", "/scheduled-jobs/failed-handler-runs"): Case("admin_read"),
+        ("post", "/scheduled-jobs/failed-handler-runs/{run_id}/retry"): Case("admin", {}),
     }
 )
 
@@ -163,6 +166,8 @@ def _ids(world: World, path: str, side: str) -> dict[str, Any]:
             values[name] = world.pipeline.pk
         elif name == "field_id":
             values[name] = _custom_field(world).pk
+        elif name == "run_id":
+            values[name] = _failed_handler_run().pk
         elif name == "tag_id":
             from sambandh.contacts.models import Tag
 
@@ -181,6 +186,15 @@ def _custom_field(world: World) -> Any:
     return found or custom_field_create(
         actor=world.user("admin"),
         data={"record_type": "person", "key": "authz_tier", "label": "Tier", "type": "text"},
+    )
+
+
+def _failed_handler_run() -> Any:
+    from sambandh.events.models import Event, HandlerRun, RunStatus
+
+    event = Event.objects.create(type="person.updated", record_type="person", record_id=1)
+    return HandlerRun.objects.create(
+        event=event, handler="test.broken", status=RunStatus.FAILED, attempts=5, last_error="boom"
     )
 
 
@@ -214,6 +228,9 @@ def test_what_each_role_reads_through_every_api_route(role):
                 expected = 200 if role in sees(kind, side) else 404
                 assert resp.status_code == expected, (role, path, side, resp.content[:300])
                 _assert_no_secret(world, role, resp, f"{path} ({side})")
+        elif case.how == "admin_read":
+            resp = client.get(_url(world, path))
+            assert resp.status_code == (200 if role == "admin" else 403), (role, path)
         else:
             params = {"q": "Priya"} if path == "/search" else {}
             resp = client.get(_url(world, path), params)
@@ -231,6 +248,7 @@ def _state() -> dict[str, Any]:
     from sambandh.activities.models import Activity
     from sambandh.contacts.models import Organization, Person
     from sambandh.customfields.models import CustomField
+    from sambandh.events.models import HandlerRun
     from sambandh.sales.models import Deal, Lead, Pipeline
     from tests.registry_app.models import Gadget
 
@@ -247,6 +265,7 @@ def _state() -> dict[str, Any]:
             User,
             Team,
             CustomField,
+            HandlerRun,
         )
     } | {
         "shares": sorted(RecordShare.objects.values_list()),

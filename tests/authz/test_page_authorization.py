@@ -97,6 +97,8 @@ CASES: dict[str, str] = {
     "/settings/custom-fields/": "admin",
     "/settings/custom-fields/<id:field_id>/": "admin",
     "/settings/custom-fields/<id:field_id>/<slug:action>/": "post",
+    "/settings/jobs/": "admin",
+    "/settings/jobs/handler-runs/<id:run_id>/retry/": "post",
     "/settings/pipelines/": "admin",
     "/settings/pipelines/new/": "admin",
     "/settings/pipelines/<id:pipeline_id>/": "admin",
