@@ -277,20 +277,28 @@ async def _worker(
     limit: int,
     result: Result,
     record: Callable[[], bool],
+    body: Callable[[], bytes] | None = None,
 ) -> None:
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     try:
         while time.perf_counter() < deadline and result.requests + result.errors < limit:
-            request = (
-                f"GET {next_path()} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n{headers}\r\n".encode()
-            )
+            if body is None:
+                request = (
+                    f"GET {next_path()} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n{headers}\r\n"
+                ).encode()
+            else:
+                payload = body()
+                request = (
+                    f"POST {next_path()} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n{headers}"
+                    f"Content-Type: application/json\r\nContent-Length: {len(payload)}\r\n\r\n"
+                ).encode() + payload
             started = time.perf_counter()
             writer.write(request)
             status, _size = await _read_response(reader)
             elapsed = time.perf_counter() - started
             if not record():
                 continue
-            if status == 200:
+            if status in (200, 201):
                 result.requests += 1
                 result.latencies.append(elapsed)
             else:
@@ -308,9 +316,11 @@ def load(
     duration: float = 10.0,
     warmup: float = 2.0,
     limit: int = 2_000_000,
+    body: Callable[[], bytes] | None = None,
 ) -> Result:
-    """``connections`` keep-alive connections sending GETs back to back for ``warmup`` +
-    ``duration`` seconds (at most ``limit`` requests); the warm-up's requests are not counted."""
+    """``connections`` keep-alive connections sending GETs (POSTs of ``body()`` when given)
+    back to back for ``warmup`` + ``duration`` seconds (at most ``limit`` requests); the
+    warm-up's requests are not counted."""
     header_text = "".join(f"{k}: {v}\r\n" for k, v in (headers or {}).items())
     result = Result()
 
@@ -324,7 +334,7 @@ def load(
 
         await asyncio.gather(
             *(
-                _worker(port, next_path, header_text, deadline, limit, result, record)
+                _worker(port, next_path, header_text, deadline, limit, result, record, body)
                 for _ in range(connections)
             )
         )

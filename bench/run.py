@@ -15,6 +15,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import (  # noqa: E402
+    bench_create,
     bench_custom,
     bench_list,
     bench_lists,
@@ -31,6 +32,7 @@ BENCHMARKS = {
     "lists": bench_lists,
     "pages": bench_pages,
     "custom": bench_custom,
+    "create": bench_create,
 }
 
 

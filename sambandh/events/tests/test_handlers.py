@@ -129,6 +129,7 @@ def test_a_handler_that_keeps_failing_stops_after_its_attempts_with_the_error(
     seen, state = calls
     state["failures"] = 100
     event = record_event(type="test.ping", record_type="test", record_id=7)
+    assert event is not None
     at = T0
     for _ in range(8):
         run_worker(until_idle=True, now=at)
@@ -143,6 +144,7 @@ def test_a_handler_that_keeps_failing_stops_after_its_attempts_with_the_error(
 def test_a_handler_that_succeeded_never_runs_again(db: Any, calls: Any) -> None:
     seen, _state = calls
     event = record_event(type="test.ping", record_type="test", record_id=7)
+    assert event is not None
     run_worker(until_idle=True, now=T0)
     run = HandlerRun.objects.get(event=event)
     assert run.status == RunStatus.SUCCEEDED
@@ -173,6 +175,7 @@ def test_a_failed_attempt_rolls_back_the_handler_writes(db: Any, owner: Any) -> 
 def test_a_run_claimed_by_a_live_worker_is_not_claimed_again(db: Any, calls: Any) -> None:
     seen, _state = calls
     event = record_event(type="test.ping", record_type="test", record_id=7)
+    assert event is not None
     run = HandlerRun.objects.get(event=event)
     # given another worker holds the run (its lease runs to T0 + 300 s)
     HandlerRun.objects.filter(pk=run.pk).update(

@@ -137,8 +137,8 @@ def test_two_workers_run_a_job_slot_once_and_catch_up_a_missed_slot_once(
         _worker(env, "--until-idle", "--now", _iso(at)),
     )
     # then the 10:00 slot of the hourly job ran once
-    jobs = [line for line in _log(env) if line[0] == "job"]
-    assert [line[1] for line in jobs] == ["2031-03-01T10:00:00+00:00"]
+    first = [line[1] for line in _log(env) if line[0] == "job"]
+    assert first == ["2031-03-01T10:00:00+00:00"]
     # when the workers were down until 13:20 and both start again
     later = at + datetime.timedelta(hours=2, minutes=50)
     _finish(
