@@ -14,6 +14,12 @@ from sambandh.events import runs
 from sambandh.events.models import HandlerRun, RunStatus
 
 
+class NotFailed(Conflict):
+    """A retry of a handler run that has not failed (it is pending, running or succeeded)."""
+
+    code = "not_failed"
+
+
 @transaction.atomic
 def handler_run_retry(*, actor: Any, run_id: int) -> HandlerRun:
     """Give a failed handler run a fresh set of attempts, due now; the worker runs it next."""
@@ -22,7 +28,7 @@ def handler_run_retry(*, actor: Any, run_id: int) -> HandlerRun:
     if run is None:
         raise NotFound(_("No such handler run."))
     if run.status != RunStatus.FAILED:
-        raise Conflict(_("Only a failed handler run can be retried."))
+        raise NotFailed(_("Only a failed handler run can be retried."))
     runs.retry_now(run)
     audit_record(
         actor=actor,

@@ -90,6 +90,9 @@ OPERATIONS = {
     ("get", "/field-permissions"),
     ("put", "/field-permissions"),
     ("get", "/record-types"),
+    ("get", "/scheduled-jobs"),
+    ("get", "/scheduled-jobs/failed-handler-runs"),
+    ("post", "/scheduled-jobs/failed-handler-runs/{run_id}/retry"),
     *(
         operation
         for records in ("people", "organizations", "deals", "leads")

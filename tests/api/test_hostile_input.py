@@ -131,6 +131,7 @@ ID_OPERATIONS = [
     *((method, "/api/v1/teams/{id}") for method in ("get", "patch", "delete")),
     ("post", "/api/v1/teams/{id}/members"),
     ("delete", "/api/v1/teams/{id}/members/{id}"),
+    ("post", "/api/v1/scheduled-jobs/failed-handler-runs/{id}/retry"),
 ]
 
 

@@ -69,6 +69,7 @@ ID_ROUTES = [
     "/settings/pipelines/<id>/delete/",
     "/settings/custom-fields/<id>/",
     "/settings/custom-fields/<id>/<slug:action>/",
+    "/settings/jobs/handler-runs/<id>/retry/",
 ]
 
 
