@@ -142,6 +142,26 @@ def _first_activity(w: World) -> str:
     return f"/activities/{activity.pk}/edit/"
 
 
+def _jobs_with_a_failure(w: World) -> str:
+    """The Jobs tab with a job run and a failed handler run on it (so the tables are full)."""
+    import datetime
+
+    from sambandh.events.jobs import run_due_jobs
+    from sambandh.events.models import Event, HandlerRun, RunStatus
+
+    run_due_jobs(now=datetime.datetime.now(datetime.UTC), worker_id="axe")
+    if not HandlerRun.objects.filter(status=RunStatus.FAILED).exists():
+        event = Event.objects.create(type="organization.updated", record_type="organization")
+        HandlerRun.objects.create(
+            event=event,
+            handler="contacts.organization_renamed",
+            status=RunStatus.FAILED,
+            attempts=5,
+            last_error="RuntimeError: the search index was locked",
+        )
+    return "/settings/jobs/"
+
+
 def _first_team(w: World) -> str:
     from sambandh.accounts.models import Team
 
@@ -242,26 +262,6 @@ PAGES = [
     PageSpec("settings: custom fields", lambda w: "/settings/custom-fields/?type=person"),
     PageSpec("settings: jobs", _jobs_with_a_failure, phone=True),
 ]
-
-
-def _jobs_with_a_failure(w: World) -> str:
-    """The Jobs tab with a job run and a failed handler run on it (so the tables are full)."""
-    import datetime
-
-    from sambandh.events.jobs import run_due_jobs
-    from sambandh.events.models import Event, HandlerRun, RunStatus
-
-    run_due_jobs(now=datetime.datetime.now(datetime.UTC), worker_id="axe")
-    if not HandlerRun.objects.filter(status=RunStatus.FAILED).exists():
-        event = Event.objects.create(type="organization.updated", record_type="organization")
-        HandlerRun.objects.create(
-            event=event,
-            handler="contacts.organization_renamed",
-            status=RunStatus.FAILED,
-            attempts=5,
-            last_error="RuntimeError: the search index was locked",
-        )
-    return "/settings/jobs/"
 
 
 def _reset_link(w: World) -> str:
