@@ -83,6 +83,10 @@ def execute(run_id: int) -> str:
     try:
         if handler is None:
             raise LookupError(f"no handler named {run.handler!r} is subscribed")
+        if run.attempts > handler.max_attempts:
+            # Claimed again and again after its workers died (a handler that kills its process):
+            # stop here rather than take workers down forever.
+            raise RuntimeError(f"its worker stopped during each of {run.attempts - 1} attempts")
         with transaction.atomic():
             handler.func(run.event)
             done = HandlerRun.objects.filter(pk=run_id, token=token).update(

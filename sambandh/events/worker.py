@@ -24,7 +24,9 @@ def default_worker_id() -> str:
     return f"{socket.gethostname()[:40]}-{os.getpid()}"
 
 
-def run_ready_tasks(worker_id: str, *, limit: int | None = None) -> int:
+def run_ready_tasks(
+    worker_id: str, *, limit: int | None = None, stopping: threading.Event | None = None
+) -> int:
     """Claim and run the queue's ready tasks one at a time (the backend's claim: a row lock with
     SKIP LOCKED on PostgreSQL, an exclusive transaction on SQLite). Returns how many ran."""
     from django_tasks_db.management.commands.db_worker import Worker
@@ -42,7 +44,7 @@ def run_ready_tasks(worker_id: str, *, limit: int | None = None) -> int:
         excluded_queue_names=[],
     )
     ran = 0
-    while limit is None or ran < limit:
+    while (limit is None or ran < limit) and not (stopping is not None and stopping.is_set()):
         ready = DBTaskResult.objects.ready().filter(backend_name="default")
         try:
             with exclusive_transaction(ready.db):
@@ -61,7 +63,11 @@ def run_ready_tasks(worker_id: str, *, limit: int | None = None) -> int:
 
 
 def run_once(
-    *, worker_id: str, now: datetime.datetime | None = None, memo: SlotMemo | None = None
+    *,
+    worker_id: str,
+    now: datetime.datetime | None = None,
+    memo: SlotMemo | None = None,
+    stopping: threading.Event | None = None,
 ) -> int:
     """One pass: due job slots, the sweep, then every ready task. Returns how much it did."""
     runs.current_worker_id = worker_id
@@ -69,7 +75,7 @@ def run_once(
         at = clock.now()
         done = run_due_jobs(now=at, worker_id=worker_id, memo=memo)
         done += runs.sweep(now=at)
-        done += run_ready_tasks(worker_id)
+        done += run_ready_tasks(worker_id, stopping=stopping)
     return done
 
 
@@ -81,36 +87,31 @@ def run_worker(
     interval: float = 1.0,
     max_passes: int | None = None,
 ) -> int:
-    """Run passes until stopped (SIGTERM/SIGINT finish the current task first), or with
-    ``until_idle`` until a pass does nothing. Returns the exit code."""
+    """Run passes until stopped (SIGTERM/SIGINT let the running task finish, then stop), or
+    with ``until_idle`` until a pass does nothing. Returns the exit code."""
     worker_id = worker_id or default_worker_id()
     stopping = threading.Event()
+    previous: dict[int, Any] = {}
     if threading.current_thread() is threading.main_thread():
         for sig in (signal.SIGTERM, signal.SIGINT):
-            signal.signal(sig, lambda *_args: stopping.set())
+            previous[sig] = signal.signal(sig, lambda *_args: stopping.set())
     memo = SlotMemo()
     passes = 0
     logger.info("worker %s started", worker_id)
-    while not stopping.is_set():
-        if not connection.in_atomic_block:
-            close_old_connections()
-        done = run_once(worker_id=worker_id, now=now, memo=memo)
-        passes += 1
-        if until_idle and done == 0:
-            break
-        if max_passes is not None and passes >= max_passes:
-            break
-        if done == 0:
-            stopping.wait(interval)
+    try:
+        while not stopping.is_set():
+            if not connection.in_atomic_block:
+                close_old_connections()
+            done = run_once(worker_id=worker_id, now=now, memo=memo, stopping=stopping)
+            passes += 1
+            if until_idle and done == 0:
+                break
+            if max_passes is not None and passes >= max_passes:
+                break
+            if done == 0:
+                stopping.wait(interval)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
     logger.info("worker %s stopped", worker_id)
     return 0
-
-
-def describe() -> dict[str, Any]:
-    from sambandh.events.handlers import all_handlers
-    from sambandh.events.jobs import all_jobs
-
-    return {
-        "jobs": [j.name for j in all_jobs()],
-        "handlers": [h.name for h in all_handlers()],
-    }

@@ -194,3 +194,20 @@ def test_a_run_claimed_by_a_live_worker_is_not_claimed_again(db: Any, calls: Any
 def test_an_idle_pass_does_nothing(db: Any) -> None:
     run_once(worker_id="idle", now=T0)  # the platform's own job slots
     assert run_once(worker_id="idle", now=T0) == 0
+
+
+def test_a_run_whose_workers_keep_dying_is_failed_after_its_attempts(db: Any, calls: Any) -> None:
+    seen, _state = calls
+    event = record_event(type="test.ping", record_type="test", record_id=7)
+    assert event is not None
+    # given the run's workers died during each of its five attempts (the lease ran out each time)
+    HandlerRun.objects.filter(event=event).update(
+        status=RunStatus.RUNNING, attempts=5, lease_until=T0 - datetime.timedelta(seconds=1)
+    )
+    # when a worker finds it again
+    run_worker(until_idle=True, now=T0)
+    # then it is not run a sixth time, but failed, with the reason
+    run = HandlerRun.objects.get(event=event)
+    assert seen == []
+    assert (run.status, run.attempts) == (RunStatus.FAILED, 6)
+    assert "its worker stopped during each of 5 attempts" in run.last_error

@@ -187,3 +187,15 @@ def test_a_worker_killed_mid_handler_loses_nothing(env: dict[str, str]) -> None:
     # and running the worker again does not run it a second time
     _finish(_worker(env, "--until-idle", "--now", _iso(after_lease + datetime.timedelta(hours=1))))
     assert [line[0] for line in _log(env) if line[1] == str(event_id)] == ["start", "start", "done"]
+
+
+def test_a_worker_stops_on_sigterm_with_status_0(env: dict[str, str]) -> None:
+    # given a worker running (not until idle), waiting for work
+    worker = _worker(env, "--interval", "0.2")
+    time.sleep(3)
+    assert worker.poll() is None
+    # when it is asked to stop
+    worker.send_signal(signal.SIGTERM)
+    # then it stops by itself, with status 0
+    _out, err = worker.communicate(timeout=30)
+    assert worker.returncode == 0, err
