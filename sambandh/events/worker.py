@@ -111,7 +111,7 @@ def run_worker(
             if done == 0:
                 stopping.wait(interval)
     finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
     logger.info("worker %s stopped", worker_id)
     return 0
