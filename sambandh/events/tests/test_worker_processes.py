@@ -10,6 +10,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from collections import Counter
@@ -190,12 +191,27 @@ def test_a_worker_killed_mid_handler_loses_nothing(env: dict[str, str]) -> None:
 
 
 def test_a_worker_stops_on_sigterm_with_status_0(env: dict[str, str]) -> None:
-    # given a worker running (not until idle), waiting for work
-    worker = _worker(env, "--interval", "0.2")
-    time.sleep(3)
+    # given a worker running (not until idle), waiting for work (-v: it logs when it started)
+    worker = _worker(env, "--interval", "0.2", "-v")
+    lines: list[str] = []
+    started = threading.Event()
+
+    def read() -> None:
+        assert worker.stderr is not None
+        for line in worker.stderr:
+            lines.append(line)
+            if "started" in line:
+                started.set()
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    if not started.wait(timeout=90):
+        worker.kill()
+        raise AssertionError(f"the worker never said it started: {lines}")
     assert worker.poll() is None
     # when it is asked to stop
     worker.send_signal(signal.SIGTERM)
     # then it stops by itself, with status 0
-    _out, err = worker.communicate(timeout=30)
-    assert worker.returncode == 0, err
+    assert worker.wait(timeout=30) == 0, lines
+    reader.join(timeout=10)
+    assert any("stopped" in line for line in lines), lines
