@@ -3,7 +3,7 @@
 Each defined field has one expression per database (``value_sql``) that reads its value from
 the ``custom`` column as a sortable scalar, never NULL (empty values get a fixed place, as keyset
 pagination needs). Filters and sorts use it, and the field's service creates an index on exactly
-that expression and the id (``index_sql``), so ``?custom.tier=gold`` and ``sort=custom.tier``
+that expression and the id (``index_sqls``), so ``?custom.tier=gold`` and ``sort=custom.tier``
 are index lookups and ordered index walks, as on a native indexed column. The key is inlined
 (it is a validated slug: ``services.KEY``), never a parameter: SQLite matches an expression index
 only against the same expression, and a bound parameter is not the same expression.
@@ -157,12 +157,22 @@ def index_name(cf: CustomField) -> str:
     return f"customfield_{cf.pk}_idx"
 
 
-def index_sql(cf: CustomField, vendor: str, table: str, quote: Any) -> str:
+def owner_index_name(cf: CustomField) -> str:
+    return f"customfield_{cf.pk}_owner_idx"
+
+
+def index_sqls(cf: CustomField, vendor: str, table: str, quote: Any) -> list[str]:
+    """The field's two indexes: on its value and the id (filters, and sorts of lists that see
+    every record), and led by the owner (a rep's list is read as the branch of the records they
+    own merged with those shared with them: core/pagination.py; each branch walks its own
+    index, as ``person_owner_name_idx`` serves the native sort by name)."""
     expression = value_sql(cf, vendor, quote("custom"))
-    return (
+    return [
         f"CREATE INDEX IF NOT EXISTS {quote(index_name(cf))} "
-        f"ON {quote(table)} (({expression}), {quote('id')})"
-    )
+        f"ON {quote(table)} (({expression}), {quote('id')})",
+        f"CREATE INDEX IF NOT EXISTS {quote(owner_index_name(cf))} "
+        f"ON {quote(table)} ({quote('owner_id')}, ({expression}), {quote('id')})",
+    ]
 
 
 def annotation(cf: CustomField) -> str:

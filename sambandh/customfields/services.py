@@ -1,7 +1,7 @@
 """Writes of custom field definitions (administrators only): create, change, remove (values
 kept), restore, purge (values, field and index gone). Each is one transaction with an audit row.
 
-Each field gets an index on its sort expression (``query.index_sql``), created after the
+Each field gets indexes on its sort expression (``query.index_sqls``), created after the
 transaction commits (on PostgreSQL without locking writes out: CONCURRENTLY) and dropped on
 purge, so filtering and sorting a list on it costs what a native indexed column costs.
 """
@@ -357,16 +357,18 @@ def create_index(cf: CustomField) -> None:
     rt = registry.find(cf.record_type)
     if rt is None or cf.type == "multi_picklist":
         return
-    sql = query.index_sql(cf, connection.vendor, rt.model._meta.db_table, connection.ops.quote_name)
-    if connection.vendor == "postgresql" and not connection.in_atomic_block:
-        sql = sql.replace("CREATE INDEX", "CREATE INDEX CONCURRENTLY", 1)
-    with connection.cursor() as cursor:
-        cursor.execute(sql)
+    table = rt.model._meta.db_table
+    for sql in query.index_sqls(cf, connection.vendor, table, connection.ops.quote_name):
+        if connection.vendor == "postgresql" and not connection.in_atomic_block:
+            sql = sql.replace("CREATE INDEX", "CREATE INDEX CONCURRENTLY", 1)
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
 
 
 def drop_index(cf: CustomField) -> None:
     with connection.cursor() as cursor:
-        cursor.execute(f"DROP INDEX IF EXISTS {connection.ops.quote_name(query.index_name(cf))}")
+        for name in (query.index_name(cf), query.owner_index_name(cf)):
+            cursor.execute(f"DROP INDEX IF EXISTS {connection.ops.quote_name(name)}")
 
 
 def custom_values_clean(
