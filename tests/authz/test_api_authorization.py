@@ -203,7 +203,7 @@ def _url(world: World, path: str, side: str = "own") -> str:
 
 
 def _assert_no_secret(world: World, role: str, resp: Any, what: str) -> None:
-    body = resp.content.decode()
+    body = world.readable(resp.content.decode())
     for secret in world.secrets(role):
         assert secret not in body, f"{role} got a {secret} name from {what}: {body[:500]}"
 

@@ -22,6 +22,7 @@ neither side. Nothing may show a secret: no page, no API answer, no error.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,6 +33,7 @@ from sambandh.sales.models import Deal, Lead, Pipeline
 from tests import factories
 from tests.registry_app.records import gadget_create
 
+_TOKEN = re.compile(r"[A-Za-z0-9]{32,}")
 OWN = "OWN"
 HIDDEN = "HIDDEN"
 ROLES = ("owner", "teammate", "manager", "readonly", "outsider", "admin")
@@ -48,6 +50,12 @@ class World:
 
     def user(self, role: str) -> Any:
         return self.users[role]
+
+    @staticmethod
+    def readable(body: str) -> str:
+        """``body`` without random tokens (a page's CSRF token is 64 letters and digits, and may
+        hold a marker by chance): what is left is what a page or answer says."""
+        return _TOKEN.sub("", body)
 
     def secrets(self, role: str) -> list[str]:
         """The markers whose names ``role`` may not see anywhere."""
