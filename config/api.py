@@ -19,6 +19,7 @@ from ninja.parser import Parser
 from sambandh.accounts.api_auth import BearerToken
 from sambandh.core.api import error_payload
 from sambandh.core.errors import ServiceError, ValidationFailed
+from sambandh.core.inputs import error_fields
 
 logger = logging.getLogger(__name__)
 
@@ -110,27 +111,11 @@ def on_service_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
     return _error(request, exc.status, exc.code, exc.message, exc.fields)
 
 
-def _loc(loc: tuple | list) -> str:
-    parts = [
-        str(p) for p in loc if p not in ("body", "query", "path", "payload", "data", "filters")
-    ]
-    return ".".join(parts) or "__all__"
-
-
 @api.exception_handler(ValidationError)
 def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    fields: dict[str, str] = {}
-    for err in exc.errors:
-        key = _loc(err.get("loc", ()))
-        kind = err.get("type", "")
-        if kind == "extra_forbidden":
-            message = _("Unknown field.")
-        elif kind == "missing":
-            message = _("This field is required.")
-        else:
-            message = str(err.get("msg", _("Not valid.")))
-        fields.setdefault(key, message)
-    return _error(request, 422, "validation_failed", _("Some fields are not valid."), fields)
+    return _error(
+        request, 422, "validation_failed", _("Some fields are not valid."), error_fields(exc.errors)
+    )
 
 
 @api.exception_handler(AuthenticationError)

@@ -14,6 +14,7 @@ from sambandh.activities.models import Activity
 from sambandh.activities.services import activity_create, task_complete
 from sambandh.contacts import services as contacts
 from sambandh.contacts.models import Organization, Person
+from sambandh.contacts.schemas import OrganizationIn, PersonIn
 from sambandh.sales import services as sales
 from sambandh.sales.models import Deal, Lead, Pipeline, Stage
 
@@ -44,21 +45,28 @@ def make_token(user: User) -> str:
     return token_create(user=user)[1]
 
 
+def _owner_id(data: dict[str, Any]) -> dict[str, Any]:
+    """``owner=<User>`` as the typed inputs take it: ``owner_id``."""
+    if "owner" in data:
+        owner = data.pop("owner")
+        data["owner_id"] = owner.pk if owner is not None else None
+    return data
+
+
 def make_organization(owner: User, **data: Any) -> Organization:
     data.setdefault("name", f"Organization {next(_seq)}")
-    return contacts.organization_create(actor=owner, data=data)
+    return contacts.organization_create(actor=owner, data=OrganizationIn.build(_owner_id(data)))
 
 
 def make_person(
     owner: User, *, email: str | None = None, phone: str | None = None, **data: Any
 ) -> Person:
     data.setdefault("full_name", f"Person {next(_seq)}")
-    return contacts.person_create(
-        actor=owner,
-        data=data,
-        emails=[contacts.EmailIn(email)] if email else [],
-        phones=[contacts.PhoneIn(phone)] if phone else [],
-    )
+    if email:
+        data["emails"] = [{"email": email}]
+    if phone:
+        data["phones"] = [{"number": phone}]
+    return contacts.person_create(actor=owner, data=PersonIn.build(_owner_id(data)))
 
 
 def make_pipeline(actor: User | None = None, name: str = "Sales") -> Pipeline:

@@ -83,6 +83,19 @@ def owner_for_write(actor: Any, owner: Any) -> Any:
     return owner
 
 
+def owner_for_input(actor: Any, owner_id: int | None) -> Any:
+    """The owner a write input names by ``owner_id``: the actor when it is None, else a user the
+    actor may see in the directory (unknown: a 422 naming ``owner_id``) who is active."""
+    if owner_id is None:
+        return actor
+    from sambandh.accounts.selectors import user_get
+
+    owner = user_get(viewer=actor, user_id=owner_id)
+    if owner is None:
+        raise ValidationFailed(fields={"owner_id": _("No such user.")})
+    return owner_for_write(actor, owner)
+
+
 def can_see(viewer: Any, record_type: str, record: Any) -> bool:
     return record.pk in visible_among(viewer, record_type, [record])
 

@@ -11,7 +11,7 @@ from pydantic import Field
 from sambandh.accounts import policy
 from sambandh.accounts.selectors import acting_user as viewer
 from sambandh.contacts import selectors, services
-from sambandh.contacts.api_people import ERRORS, split_payload, user_ref
+from sambandh.contacts.api_people import ERRORS, user_ref
 from sambandh.contacts.cards import address_entries, email_entries, phone_entries
 from sambandh.contacts.models import Organization
 from sambandh.contacts.schemas import (
@@ -127,12 +127,7 @@ def list_organizations(request: HttpRequest, filters: Query[OrganizationFilters]
 def create_organization(
     request: HttpRequest, response: HttpResponse, payload: OrganizationIn
 ) -> Any:
-    data, nested = split_payload(request, payload)  # type: ignore[arg-type]
-    org = services.organization_create(
-        actor=viewer(request),
-        data=data,
-        **{k: v for k, v in nested.items() if v is not None},
-    )
+    org = services.organization_create(actor=viewer(request), data=payload)
     return Status(201, _record(request, response, org.pk, written=True))
 
 
@@ -152,13 +147,8 @@ def update_organization(
         organization_id=organization_id,
     )
     version = expected_version(request, payload.version)
-    data, nested = split_payload(request, payload)  # type: ignore[arg-type]
     services.organization_update(
-        actor=viewer(request),
-        organization=org,
-        data=data,
-        version=version,
-        **nested,
+        actor=viewer(request), organization=org, data=payload, version=version
     )
     return _record(request, response, organization_id, written=True)
 

@@ -12,11 +12,10 @@ from pydantic import Field
 from sambandh.accounts import policy
 from sambandh.accounts.api_auth import handover
 from sambandh.accounts.selectors import acting_user as viewer
-from sambandh.accounts.selectors import user_get
 from sambandh.contacts import selectors, services
 from sambandh.contacts.schemas import PersonIn, PersonListItem, PersonOut, PersonPatch
 from sambandh.core.api import ErrorOut, expected_version, page_out, with_etag
-from sambandh.core.errors import NotFound, ValidationFailed
+from sambandh.core.errors import NotFound
 from sambandh.core.ids import RecordId
 from sambandh.core.listing import ListQuery
 from sambandh.core.pagination import clamp_limit
@@ -69,36 +68,6 @@ def person_list_item(p: Any, access: policy.FieldAccess) -> dict[str, Any]:
     )
 
 
-def owner_from(request: HttpRequest, owner_id: int | None) -> Any:
-    owner = user_get(viewer=viewer(request), user_id=owner_id) if owner_id is not None else None
-    if owner_id is not None and owner is None:
-        raise ValidationFailed(fields={"owner_id": _("No such user.")})
-    return owner
-
-
-def split_payload(request: HttpRequest, payload: PersonIn) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Scalar fields the caller sent, and the contact-point lists and tags (None = unchanged)."""
-    data = payload.model_dump(
-        exclude_unset=True, exclude={"emails", "phones", "addresses", "tags", "version"}
-    )
-    if "owner_id" in data:
-        data["owner"] = owner_from(request, data.pop("owner_id"))
-    sent = payload.model_fields_set
-    nested = {
-        "emails": [services.EmailIn(**e.model_dump()) for e in payload.emails or []]
-        if "emails" in sent
-        else None,
-        "phones": [services.PhoneIn(**t.model_dump()) for t in payload.phones or []]
-        if "phones" in sent
-        else None,
-        "addresses": [services.AddressIn(**a.model_dump()) for a in payload.addresses or []]
-        if "addresses" in sent
-        else None,
-        "tags": (payload.tags or []) if "tags" in sent else None,
-    }
-    return data, nested
-
-
 class PersonFilters(Schema):
     #: Also takes the ``custom.<key>`` filters of this record type (config/api.py).
     custom_filters: ClassVar[str] = "person"
@@ -134,12 +103,7 @@ def list_people(request: HttpRequest, filters: Query[PersonFilters]) -> Any:
 
 @router.post("", response={201: PersonOut, **ERRORS}, exclude_unset=True)
 def create_person(request: HttpRequest, response: HttpResponse, payload: PersonIn) -> Any:
-    data, nested = split_payload(request, payload)
-    person = services.person_create(
-        actor=viewer(request),
-        data=data,
-        **{k: v for k, v in nested.items() if v is not None},
-    )
+    person = services.person_create(actor=viewer(request), data=payload)
     return person_record(request, person.pk, status=201, written=True)
 
 
@@ -154,10 +118,7 @@ def update_person(
 ) -> Any:
     person = selectors.person_get_for_update(viewer=viewer(request), person_id=person_id)
     version = expected_version(request, payload.version)
-    data, nested = split_payload(request, payload)
-    services.person_update(
-        actor=viewer(request), person=person, data=data, version=version, **nested
-    )
+    services.person_update(actor=viewer(request), person=person, data=payload, version=version)
     return person_record(request, person_id, written=True)
 
 

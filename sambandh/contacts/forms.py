@@ -4,6 +4,7 @@ validate and write, and their errors come back onto these forms through apply_se
 from __future__ import annotations
 
 import re
+from dataclasses import asdict
 from typing import Any
 
 from django import forms
@@ -12,7 +13,9 @@ from django.utils.translation import gettext_lazy
 
 from sambandh.contacts import selectors
 from sambandh.contacts.models import Organization, Person
+from sambandh.contacts.schemas import OrganizationIn, PersonIn
 from sambandh.contacts.services import AddressIn, EmailIn, PhoneIn
+from sambandh.core.inputs import WriteInput
 from sambandh.customfields.forms import add_custom_fields, custom_form_data
 from sambandh.web.forms import (
     ServiceForm,
@@ -271,14 +274,21 @@ class RecordForm(ServiceForm):
             "addresses": [first, *rest] if sendable(self, "street") else None,
         }
 
-    def service_kwargs(self, data: dict[str, Any]) -> dict[str, Any]:
-        """The service's keyword arguments: ``data``, the tags and the contact points, leaving
-        out what the form does not send."""
+    #: The typed input (contacts/schemas.py) the form builds, as the API receives it.
+    input_class: type[WriteInput] = WriteInput
+
+    def to_input(self, data: dict[str, Any]) -> Any:
+        """The typed input of the write: ``data``, the owner, the tags and the contact points,
+        leaving out (not sent) what the form does not send. A value of the wrong shape is a
+        ValidationFailed, placed on its field by ``save_form``."""
         if sendable(self, "owner"):
-            data["owner"] = self.owner_user()
-        lists = {"tags": self.tag_names() if sendable(self, "tags") else None}
-        lists.update(self.contact_points())
-        return {"data": data, **{k: v for k, v in lists.items() if v is not None}}
+            data["owner_id"] = self.owner_user().pk
+        if sendable(self, "tags"):
+            data["tags"] = self.tag_names()
+        for name, rows in self.contact_points().items():
+            if rows is not None:
+                data[name] = [asdict(row) for row in rows]
+        return self.input_class.build(data)
 
     def owner_user(self) -> Any:
         return self.users.get(int(self.cleaned_data["owner"]))
@@ -296,6 +306,7 @@ class RecordForm(ServiceForm):
 
 class PersonForm(RecordForm):
     record_type = "person"
+    input_class = PersonIn
     service_fields = {"organization_id": "organization", "time_zone": "time_zone"}
     link_fields = ("organization",)
     scalar_fields = (
@@ -385,9 +396,9 @@ class PersonForm(RecordForm):
             "description": person.description,
         }
 
-    def to_service(self) -> dict[str, Any] | None:
-        """The keyword arguments for person_create / person_update, or None when a lookup
-        failed (the error is then on the form)."""
+    def to_service(self) -> PersonIn | None:
+        """The input of person_create / person_update, or None when a lookup failed (the error
+        is then on the form)."""
         org = self.lookup("organization", selectors.organizations_visible(self.viewer))
         if self.errors:
             return None
@@ -396,11 +407,12 @@ class PersonForm(RecordForm):
             org is not None or not self.keeps_hidden_link("organization")
         ):
             data["organization_id"] = org.pk if org else None
-        return self.service_kwargs(data)
+        return self.to_input(data)
 
 
 class OrganizationForm(RecordForm):
     record_type = "organization"
+    input_class = OrganizationIn
     service_fields = {"parent_id": "parent"}
     link_fields = ("parent",)
     scalar_fields = (
@@ -458,7 +470,9 @@ class OrganizationForm(RecordForm):
             "description": org.description,
         }
 
-    def to_service(self) -> dict[str, Any] | None:
+    def to_service(self) -> OrganizationIn | None:
+        """The input of organization_create / organization_update, or None when a lookup
+        failed (the error is then on the form)."""
         parent = self.lookup("parent", selectors.organizations_visible(self.viewer))
         if self.errors:
             return None
@@ -467,4 +481,4 @@ class OrganizationForm(RecordForm):
             parent is not None or not self.keeps_hidden_link("parent")
         ):
             data["parent_id"] = parent.pk if parent else None
-        return self.service_kwargs(data)
+        return self.to_input(data)

@@ -48,16 +48,18 @@ def _organization_reindex(org: Any) -> None:
 
 
 def _person_reassign(*, actor: Any, record: Any, owner: Any) -> Any:
+    from sambandh.contacts.schemas import PersonIn
     from sambandh.contacts.services import person_update
 
-    return person_update(actor=actor, person=record, data={"owner": owner}, version=None)
+    return person_update(actor=actor, person=record, data=PersonIn(owner_id=owner.pk), version=None)
 
 
 def _organization_reassign(*, actor: Any, record: Any, owner: Any) -> Any:
+    from sambandh.contacts.schemas import OrganizationIn
     from sambandh.contacts.services import organization_update
 
     return organization_update(
-        actor=actor, organization=record, data={"owner": owner}, version=None
+        actor=actor, organization=record, data=OrganizationIn(owner_id=owner.pk), version=None
     )
 
 

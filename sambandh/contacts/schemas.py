@@ -10,6 +10,7 @@ from pydantic import Field
 
 from sambandh.core.api import StrictSchema
 from sambandh.core.ids import RecordId
+from sambandh.core.inputs import NOT_SENT, NotSent, WriteInput
 
 
 class EmailSchema(StrictSchema):
@@ -50,24 +51,24 @@ class OrganizationRef(Schema):
     name: str
 
 
-class PersonIn(StrictSchema):
-    full_name: str | None = Field(None, max_length=200)
-    given_name: str | None = Field(None, max_length=100)
-    family_name: str | None = Field(None, max_length=100)
-    job_title: str | None = Field(None, max_length=150)
-    organization_id: RecordId | None = None
-    emails: list[EmailSchema] | None = Field(None, max_length=20)
-    phones: list[PhoneSchema] | None = Field(None, max_length=20)
-    addresses: list[AddressSchema] | None = Field(None, max_length=20)
-    preferred_language: str | None = Field(None, max_length=20)
-    time_zone: str | None = Field(None, max_length=64)
-    currency: str | None = Field(None, max_length=3)
-    country: str | None = Field(None, max_length=2)
-    source: str | None = Field(None, max_length=100)
-    description: str | None = Field(None, max_length=100_000)
-    tags: list[str] | None = Field(None, max_length=50)
-    owner_id: RecordId | None = None
-    custom: dict[str, Any] | None = None
+class PersonIn(WriteInput):
+    full_name: str | None | NotSent = Field(default=NOT_SENT, max_length=200)
+    given_name: str | None | NotSent = Field(default=NOT_SENT, max_length=100)
+    family_name: str | None | NotSent = Field(default=NOT_SENT, max_length=100)
+    job_title: str | None | NotSent = Field(default=NOT_SENT, max_length=150)
+    organization_id: RecordId | None | NotSent = Field(default=NOT_SENT)
+    emails: list[EmailSchema] | None | NotSent = Field(default=NOT_SENT, max_length=20)
+    phones: list[PhoneSchema] | None | NotSent = Field(default=NOT_SENT, max_length=20)
+    addresses: list[AddressSchema] | None | NotSent = Field(default=NOT_SENT, max_length=20)
+    preferred_language: str | None | NotSent = Field(default=NOT_SENT, max_length=20)
+    time_zone: str | None | NotSent = Field(default=NOT_SENT, max_length=64)
+    currency: str | None | NotSent = Field(default=NOT_SENT, max_length=3)
+    country: str | None | NotSent = Field(default=NOT_SENT, max_length=2)
+    source: str | None | NotSent = Field(default=NOT_SENT, max_length=100)
+    description: str | None | NotSent = Field(default=NOT_SENT, max_length=100_000)
+    tags: list[str] | None | NotSent = Field(default=NOT_SENT, max_length=50)
+    owner_id: RecordId | None | NotSent = Field(default=NOT_SENT)
+    custom: dict[str, Any] | None | NotSent = Field(default=NOT_SENT)
 
 
 class PersonPatch(PersonIn):
@@ -114,22 +115,22 @@ class PersonListItem(Schema):
     updated_at: datetime
 
 
-class OrganizationIn(StrictSchema):
-    name: str | None = Field(None, max_length=200)
-    domain: str | None = Field(None, max_length=253)
-    website: str | None = Field(None, max_length=300)
-    industry: str | None = Field(None, max_length=100)
-    size: str | None = Field(None, max_length=12)
-    description: str | None = Field(None, max_length=100_000)
-    parent_id: RecordId | None = None
-    country: str | None = Field(None, max_length=2)
-    currency: str | None = Field(None, max_length=3)
-    emails: list[EmailSchema] | None = Field(None, max_length=20)
-    phones: list[PhoneSchema] | None = Field(None, max_length=20)
-    addresses: list[AddressSchema] | None = Field(None, max_length=20)
-    tags: list[str] | None = Field(None, max_length=50)
-    owner_id: RecordId | None = None
-    custom: dict[str, Any] | None = None
+class OrganizationIn(WriteInput):
+    name: str | None | NotSent = Field(default=NOT_SENT, max_length=200)
+    domain: str | None | NotSent = Field(default=NOT_SENT, max_length=253)
+    website: str | None | NotSent = Field(default=NOT_SENT, max_length=300)
+    industry: str | None | NotSent = Field(default=NOT_SENT, max_length=100)
+    size: str | None | NotSent = Field(default=NOT_SENT, max_length=12)
+    description: str | None | NotSent = Field(default=NOT_SENT, max_length=100_000)
+    parent_id: RecordId | None | NotSent = Field(default=NOT_SENT)
+    country: str | None | NotSent = Field(default=NOT_SENT, max_length=2)
+    currency: str | None | NotSent = Field(default=NOT_SENT, max_length=3)
+    emails: list[EmailSchema] | None | NotSent = Field(default=NOT_SENT, max_length=20)
+    phones: list[PhoneSchema] | None | NotSent = Field(default=NOT_SENT, max_length=20)
+    addresses: list[AddressSchema] | None | NotSent = Field(default=NOT_SENT, max_length=20)
+    tags: list[str] | None | NotSent = Field(default=NOT_SENT, max_length=50)
+    owner_id: RecordId | None | NotSent = Field(default=NOT_SENT)
+    custom: dict[str, Any] | None | NotSent = Field(default=NOT_SENT)
 
 
 class OrganizationPatch(OrganizationIn):

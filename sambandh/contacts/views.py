@@ -155,7 +155,7 @@ def person_create(request: AuthedRequest) -> HttpResponse:
     )
     person, status = save_form(
         form,
-        lambda kw: services.person_create(actor=request.user, **kw),
+        lambda data: services.person_create(actor=request.user, data=data),
     )
     if person is None:
         return _person_form_page(request, form, status=status)
@@ -213,11 +213,11 @@ def person_edit(request: AuthedRequest, person_id: int) -> HttpResponse:
     )
     saved, status = save_form(
         form,
-        lambda kw: services.person_update(
+        lambda data: services.person_update(
             actor=request.user,
             person=person,
+            data=data,
             version=form.cleaned_data.get("version"),
-            **kw,
         ),
     )
     if saved is None:
@@ -290,7 +290,7 @@ def organization_create(request: AuthedRequest) -> HttpResponse:
     )
     org, status = save_form(
         form,
-        lambda kw: services.organization_create(actor=request.user, **kw),
+        lambda data: services.organization_create(actor=request.user, data=data),
     )
     if org is None:
         return _organization_form_page(request, form, status=status)
@@ -351,11 +351,11 @@ def organization_edit(request: AuthedRequest, organization_id: int) -> HttpRespo
     )
     saved, status = save_form(
         form,
-        lambda kw: services.organization_update(
+        lambda data: services.organization_update(
             actor=request.user,
             organization=org,
+            data=data,
             version=form.cleaned_data.get("version"),
-            **kw,
         ),
     )
     if saved is None:

@@ -27,6 +27,7 @@ from sambandh.activities.models import Activity
 from sambandh.activities.services import activity_create, task_complete
 from sambandh.contacts import services as contacts
 from sambandh.contacts.models import Organization, Person
+from sambandh.contacts.schemas import OrganizationIn, PersonIn
 from sambandh.core.models import AuditEvent
 from sambandh.demo import data
 from sambandh.demo.common import (
@@ -319,34 +320,39 @@ class SmallDemo:
                 parent = rng.choice(same) if same else None
             org = contacts.organization_create(
                 actor=owner,
-                data={
-                    "name": name,
-                    "domain": domain,
-                    "website": f"https://www.{domain}",
-                    "industry": industry,
-                    "size": rng.choice(data.SIZES),
-                    "country": country.code,
-                    "currency": country.currency,
-                    "parent_id": parent.pk if parent else None,
-                    "description": "",
-                },
-                emails=[
-                    contacts.EmailIn(
-                        self.unique_email(rng.choice(["info", "sales", "contact"]), domain), "main"
-                    )
-                ],
-                phones=[contacts.PhoneIn(self.next_phone(country.code, mobile=False), "office")],
-                addresses=[
-                    contacts.AddressIn(
-                        street=rng.choice(city.streets),
-                        city=city.name,
-                        region=city.region,
-                        postal_code=city.postal_code,
-                        country=country.code,
-                        label="head office",
-                    )
-                ],
-                tags=rng.sample(["Key account", "Partner"], k=rng.choice([0, 0, 0, 1])),
+                data=OrganizationIn.build(
+                    {
+                        "name": name,
+                        "domain": domain,
+                        "website": f"https://www.{domain}",
+                        "industry": industry,
+                        "size": rng.choice(data.SIZES),
+                        "country": country.code,
+                        "currency": country.currency,
+                        "parent_id": parent.pk if parent else None,
+                        "description": "",
+                        "emails": [
+                            contacts.EmailIn(
+                                self.unique_email(rng.choice(["info", "sales", "contact"]), domain),
+                                "main",
+                            )
+                        ],
+                        "phones": [
+                            contacts.PhoneIn(self.next_phone(country.code, mobile=False), "office")
+                        ],
+                        "addresses": [
+                            contacts.AddressIn(
+                                street=rng.choice(city.streets),
+                                city=city.name,
+                                region=city.region,
+                                postal_code=city.postal_code,
+                                country=country.code,
+                                label="head office",
+                            )
+                        ],
+                        "tags": rng.sample(["Key account", "Partner"], k=rng.choice([0, 0, 0, 1])),
+                    }
+                ),
             )
             self.created_at[("organization", org.pk)] = days_ago(rng, self.now, 900) - timedelta(
                 days=400
@@ -361,7 +367,7 @@ class SmallDemo:
         country: str,
         org: Organization | None,
         owner: User,
-    ) -> dict[str, Any]:
+    ) -> PersonIn:
         rng = self.rng
         emails = []
         if org is not None:
@@ -405,7 +411,7 @@ class SmallDemo:
             "time_zone": rng.choice(culture.time_zones),
             "currency": culture.currency,
             "country": country,
-            "owner": owner,
+            "owner_id": owner.pk,
             "organization_id": org.pk if org is not None else None,
         }
         if ident.explicit_full_name:
@@ -415,13 +421,9 @@ class SmallDemo:
                 name=ident.full_name, org=org.name if org else ""
             )
         tags = rng.sample(data.TAG_NAMES, k=rng.choice([0, 0, 1, 1, 2]))
-        return {
-            "data": fields,
-            "emails": emails,
-            "phones": phones,
-            "addresses": addresses,
-            "tags": tags,
-        }
+        return PersonIn.build(
+            {**fields, "emails": emails, "phones": phones, "addresses": addresses, "tags": tags}
+        )
 
     def people_step(self, total: int) -> None:
         rng = self.rng
@@ -444,7 +446,7 @@ class SmallDemo:
             ident = featured.pop(culture.key, ident)
             person = contacts.person_create(
                 actor=self.actor_for(owner, org),
-                **self.person_input(ident, culture, country, org, owner),
+                data=self.person_input(ident, culture, country, org, owner),
             )
             if rng.random() < 0.8:
                 created = self.now - timedelta(days=rng.uniform(380, 900))

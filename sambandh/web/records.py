@@ -24,15 +24,16 @@ def posted_version(request: HttpRequest) -> int | None:
     return version if version >= 0 else None
 
 
-def save_form(form: Any, write: Callable[[dict[str, Any]], Any]) -> tuple[Any, int]:
-    """Validate, call the service, and put its errors back on the form. Returns (record, status)."""
+def save_form(form: Any, write: Callable[[Any], Any]) -> tuple[Any, int]:
+    """Validate, build the write's typed input (``form.to_service()``), call the service with
+    it, and put the errors of either back on the form. Returns (record, status)."""
     if not form.is_valid():
         return None, 200
-    kwargs = form.to_service()
-    if kwargs is None:
-        return None, 200
     try:
-        return write(kwargs), 200
+        data = form.to_service()
+        if data is None:
+            return None, 200
+        return write(data), 200
     except Conflict as exc:
         apply_service_errors(form, exc)
         return None, 409

@@ -6,6 +6,7 @@ import pytest
 
 from sambandh.contacts import services as contacts
 from sambandh.contacts.models import Organization
+from sambandh.contacts.schemas import OrganizationIn
 from tests.api.helpers import (
     MISSING_ID,
     assert_error,
@@ -159,7 +160,9 @@ def test_an_organization_cannot_become_its_own_ancestor(api, owner, org):
 
 
 def test_stale_or_missing_versions_change_nothing(api, owner, org):
-    contacts.organization_update(actor=owner, organization=org, data={"industry": "X"}, version=1)
+    contacts.organization_update(
+        actor=owner, organization=org, data=OrganizationIn.build({"industry": "X"}), version=1
+    )
     client = api(owner)
     before = snapshot(org)
     assert_error(
@@ -251,14 +254,16 @@ def test_filters(api, owner, manager):
     parent = make_organization(owner, name="Grupo Bimbo", country="MX")
     a = contacts.organization_create(
         actor=owner,
-        data={
-            "name": "Bimbo Brasil",
-            "domain": "bimbo.com.br",
-            "country": "BR",
-            "industry": "Food",
-            "parent_id": parent.pk,
-        },
-        tags=["key"],
+        data=OrganizationIn.build(
+            {
+                "name": "Bimbo Brasil",
+                "domain": "bimbo.com.br",
+                "country": "BR",
+                "industry": "Food",
+                "parent_id": parent.pk,
+                "tags": ["key"],
+            }
+        ),
     )
     b = make_organization(manager, name="Natura", country="BR", industry="Cosmetics")
     client = api(manager)
@@ -276,7 +281,10 @@ def test_list_query_count_does_not_grow_with_rows(api, owner, queries, rows):
     parent = make_organization(owner, name="Holding")
     for n in range(rows - 1):
         contacts.organization_create(
-            actor=owner, data={"name": f"O{n}", "parent_id": parent.pk}, tags=["a", "b"]
+            actor=owner,
+            data=OrganizationIn.build(
+                {"name": f"O{n}", "parent_id": parent.pk, "tags": ["a", "b"]}
+            ),
         )
     client = api(owner)
     warm(client, URL)

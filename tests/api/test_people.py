@@ -6,6 +6,7 @@ import pytest
 
 from sambandh.contacts import services as contacts
 from sambandh.contacts.models import Person
+from sambandh.contacts.schemas import PersonIn
 from tests.api.helpers import (
     MISSING_ID,
     assert_error,
@@ -158,7 +159,9 @@ def test_update_with_if_match(api, owner, person):
 )
 def test_stale_update_answers_409_and_changes_nothing(api, owner, person, headers, body):
     # given someone else saved version 2
-    contacts.person_update(actor=owner, person=person, data={"job_title": "CEO"}, version=1)
+    contacts.person_update(
+        actor=owner, person=person, data=PersonIn.build({"job_title": "CEO"}), version=1
+    )
     client = api(owner)
     before = snapshot(person)
     # when a writer still holding version 1 saves
@@ -282,9 +285,15 @@ def test_filters(api, owner, manager):
     acme = make_organization(owner, name="Acme")
     a = contacts.person_create(
         actor=owner,
-        data={"full_name": "Anil Shah", "country": "IN", "organization_id": acme.pk},
-        emails=[contacts.EmailIn("anil@acme.in")],
-        tags=["vip"],
+        data=PersonIn.build(
+            {
+                "full_name": "Anil Shah",
+                "country": "IN",
+                "organization_id": acme.pk,
+                "emails": [contacts.EmailIn("anil@acme.in")],
+                "tags": ["vip"],
+            }
+        ),
     )
     b = make_person(owner, full_name="Berta Lopez", country="ES")
     c = make_person(manager, full_name="Chandra Shah", country="IN")
@@ -314,7 +323,10 @@ def test_list_query_count_does_not_grow_with_rows(api, owner, queries, rows):
     org = make_organization(owner, name="Wipro")
     for n in range(rows):
         contacts.person_create(
-            actor=owner, data={"full_name": f"P{n}", "organization_id": org.pk}, tags=["a", "b"]
+            actor=owner,
+            data=PersonIn.build(
+                {"full_name": f"P{n}", "organization_id": org.pk, "tags": ["a", "b"]}
+            ),
         )
     client = api(owner)
     warm(client, URL)

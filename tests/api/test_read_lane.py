@@ -15,6 +15,7 @@ from config import read_lane
 from sambandh.accounts.models import ApiToken, RecordShare, User
 from sambandh.accounts.services import record_share, token_digest, token_revoke
 from sambandh.contacts import services as contacts
+from sambandh.contacts.schemas import PersonIn
 from tests.api.helpers import MISSING_ID, assert_error, snapshot
 from tests.factories import make_organization, make_person, make_user
 
@@ -28,10 +29,19 @@ def person(owner):
     org = make_organization(owner, name="Aravali Infotech")
     return contacts.person_create(
         actor=owner,
-        data={"full_name": "రవి రావు", "job_title": "CTO", "organization_id": org.pk},
-        emails=[contacts.EmailIn("ravi@aravali.in", "work"), contacts.EmailIn("r@x.in", "home")],
-        phones=[contacts.PhoneIn("+91 98765 43210", "mobile", True)],
-        tags=["VIP", "Key account"],
+        data=PersonIn.build(
+            {
+                "full_name": "రవి రావు",
+                "job_title": "CTO",
+                "organization_id": org.pk,
+                "emails": [
+                    contacts.EmailIn("ravi@aravali.in", "work"),
+                    contacts.EmailIn("r@x.in", "home"),
+                ],
+                "phones": [contacts.PhoneIn("+91 98765 43210", "mobile", True)],
+                "tags": ["VIP", "Key account"],
+            }
+        ),
     )
 
 

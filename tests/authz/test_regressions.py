@@ -12,6 +12,7 @@ from sambandh.activities import services as activities
 from sambandh.activities.models import Activity
 from sambandh.contacts import services as contacts
 from sambandh.contacts.models import Person
+from sambandh.contacts.schemas import PersonIn
 from sambandh.core.errors import Forbidden
 from sambandh.core.models import AuditEvent, SavedView
 from sambandh.core.pagination import paginate
@@ -31,7 +32,9 @@ pytestmark = pytest.mark.django_db
 
 
 def _hand_over(admin, person, to):
-    return contacts.person_update(actor=admin, person=person, data={"owner": to}, version=None)
+    return contacts.person_update(
+        actor=admin, person=person, data=PersonIn.build({"owner_id": to.pk}), version=None
+    )
 
 
 # --- names of hidden records through visible ones ---------------------------------------------

@@ -28,6 +28,7 @@ from typing import Any
 
 from sambandh.activities import services as activities
 from sambandh.contacts import services as contacts
+from sambandh.contacts.schemas import OrganizationIn, PersonIn
 from sambandh.sales import services as sales
 from sambandh.sales.models import Deal, Lead, Pipeline
 from tests import factories
@@ -138,10 +139,13 @@ def build_world() -> World:
 
     # the links across: an admin puts the owner's records with the outsider's
     contacts.person_update(
-        actor=admin, person=priya, data={"organization_id": zircon.pk}, version=None
+        actor=admin, person=priya, data=PersonIn.build({"organization_id": zircon.pk}), version=None
     )
     contacts.organization_update(
-        actor=admin, organization=orion, data={"parent_id": zircon.pk}, version=None
+        actor=admin,
+        organization=orion,
+        data=OrganizationIn.build({"parent_id": zircon.pk}),
+        version=None,
     )
     sales.deal_update(actor=admin, deal=dove, data={"organization_id": zircon.pk}, version=None)
     sales.deal_update(
@@ -165,13 +169,13 @@ def build_world() -> World:
     contacts.person_update(
         actor=admin,
         person=converted.converted_person,
-        data={"full_name": "Cora HIDDENCONVPERSON", "owner": outsider},
+        data=PersonIn.build({"full_name": "Cora HIDDENCONVPERSON", "owner_id": outsider.pk}),
         version=None,
     )
     contacts.organization_update(
         actor=admin,
         organization=converted.converted_organization,
-        data={"name": "HIDDENCONVORG", "owner": outsider},
+        data=OrganizationIn.build({"name": "HIDDENCONVORG", "owner_id": outsider.pk}),
         version=None,
     )
     sales.deal_update(

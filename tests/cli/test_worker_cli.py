@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from sambandh.cli import main
+from sambandh.contacts.schemas import OrganizationIn, PersonIn
 from sambandh.contacts.services import organization_update, person_create
 from sambandh.events.models import HandlerRun, JobRun, RunStatus
 from sambandh.search.models import SearchDocument
@@ -42,8 +43,12 @@ def test_a_bad_flag_value_is_refused_with_exit_2(
 def test_until_idle_runs_the_pending_handlers_and_due_jobs_then_exits_0(owner: Any) -> None:
     # given a renamed organization whose people's search documents wait for the worker
     org = make_organization(owner, name="Old Name")
-    person = person_create(actor=owner, data={"full_name": "Ravi", "organization_id": org.pk})
-    organization_update(actor=owner, organization=org, data={"name": "New Name"}, version=1)
+    person = person_create(
+        actor=owner, data=PersonIn.build({"full_name": "Ravi", "organization_id": org.pk})
+    )
+    organization_update(
+        actor=owner, organization=org, data=OrganizationIn.build({"name": "New Name"}), version=1
+    )
     # when the worker runs until idle at a given time
     assert main(["worker", "--until-idle", "--now", "2031-01-01T02:30:00+00:00"]) == 0
     # then the handler ran, the nightly slot ran, and the person is found by the new name

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from sambandh.contacts import services
 from sambandh.contacts.models import Organization
+from sambandh.contacts.schemas import OrganizationIn
 from tests import factories
 from tests.web.helpers import count_queries, text
 
@@ -58,7 +59,10 @@ def test_list_query_count_does_not_grow(owner, browser_for):
         for _ in range(n):
             org = factories.make_organization(owner, parent_id=parent.pk)
             services.organization_update(
-                actor=owner, organization=org, data={}, version=None, tags=["vip"]
+                actor=owner,
+                organization=org,
+                data=OrganizationIn.build({"tags": ["vip"]}),
+                version=None,
             )
 
     add(5)
@@ -79,8 +83,13 @@ def test_record_page_shows_people_children_deals_and_contact_points(
     # given an organization with a subsidiary, a person, a deal and a phone
     org = services.organization_create(
         actor=owner,
-        data={"name": "Tata Group", "country": "IN"},
-        phones=[services.PhoneIn("022 6665 8282", "office")],
+        data=OrganizationIn.build(
+            {
+                "name": "Tata Group",
+                "country": "IN",
+                "phones": [services.PhoneIn("022 6665 8282", "office")],
+            }
+        ),
     )
     factories.make_organization(owner, name="Tata Steel", parent_id=org.pk)
     factories.make_person(owner, full_name="Asha Rao", organization_id=org.pk)
@@ -163,7 +172,7 @@ def test_an_organization_cannot_be_its_own_parent(owner, browser_for):
 def test_edit_organization_with_a_stale_version_writes_nothing(owner, browser_for):
     org = factories.make_organization(owner, name="Tata Steel")
     services.organization_update(
-        actor=owner, organization=org, data={"industry": "Steel"}, version=1
+        actor=owner, organization=org, data=OrganizationIn.build({"industry": "Steel"}), version=1
     )
     response = browser_for(owner).post(
         reverse("contacts:organization_edit", args=[org.pk]),

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from sambandh.contacts import services
 from sambandh.contacts.models import Person, PhoneNumber
+from sambandh.contacts.schemas import PersonIn
 from sambandh.core.models import SavedView
 from tests import factories
 from tests.web.helpers import count_queries, text
@@ -59,7 +60,9 @@ def test_list_filters_by_name_tag_and_country(owner, browser_for):
     factories.make_person(owner, full_name="Asha Rao", country="IN")
     factories.make_person(owner, full_name="Ashok Iyer", country="IN")
     bruno = factories.make_person(owner, full_name="Asha Bruno", country="BR")
-    services.person_update(actor=owner, person=bruno, data={}, version=None, tags=["vip"])
+    services.person_update(
+        actor=owner, person=bruno, data=PersonIn.build({"tags": ["vip"]}), version=None
+    )
     client = browser_for(owner)
 
     # when filtering by name and country, then by tag
@@ -211,7 +214,10 @@ def test_list_query_count_does_not_grow_with_rows(owner, browser_for):
         for _ in range(n):
             person = factories.make_person(owner, organization_id=org.pk, phone="+14155550100")
             services.person_update(
-                actor=owner, person=person, data={}, version=None, tags=["vip", f"t{person.pk}"]
+                actor=owner,
+                person=person,
+                data=PersonIn.build({"tags": ["vip", f"t{person.pk}"]}),
+                version=None,
             )
 
     add(5)
@@ -232,9 +238,18 @@ def test_record_page_shows_the_persons_details(owner, browser_for):
     org = factories.make_organization(owner, name="Acme India")
     person = services.person_create(
         actor=owner,
-        data={"full_name": "Asha Rao", "job_title": "CTO", "organization_id": org.pk},
-        emails=[services.EmailIn("asha@example.in", "work")],
-        phones=[services.PhoneIn("+91 98765 43210", "mobile"), services.PhoneIn("+1 415 555 0100")],
+        data=PersonIn.build(
+            {
+                "full_name": "Asha Rao",
+                "job_title": "CTO",
+                "organization_id": org.pk,
+                "emails": [services.EmailIn("asha@example.in", "work")],
+                "phones": [
+                    services.PhoneIn("+91 98765 43210", "mobile"),
+                    services.PhoneIn("+1 415 555 0100"),
+                ],
+            }
+        ),
     )
 
     # when the owner opens the person
@@ -264,7 +279,10 @@ def test_record_page_shows_past_affiliations(owner, browser_for):
     second = factories.make_organization(owner, name="New Corp")
     person = factories.make_person(owner, full_name="Asha Rao", organization_id=first.pk)
     services.person_update(
-        actor=owner, person=person, data={"organization_id": second.pk}, version=None
+        actor=owner,
+        person=person,
+        data=PersonIn.build({"organization_id": second.pk}),
+        version=None,
     )
 
     # when the record page opens
@@ -291,7 +309,10 @@ def test_record_page_query_count_does_not_grow(owner, pipeline, browser_for):
             deal.people.add(person)
             emails.append(services.EmailIn(f"a{len(emails)}@example.in"))
         services.person_update(
-            actor=owner, person=person, data={}, version=None, emails=emails[:20], tags=["vip"]
+            actor=owner,
+            person=person,
+            data=PersonIn.build({"emails": emails[:20], "tags": ["vip"]}),
+            version=None,
         )
 
     add(5)
@@ -401,7 +422,9 @@ def test_edit_with_a_stale_version_keeps_the_input_and_writes_nothing(owner, bro
     person = factories.make_person(owner, full_name="Asha Rao")
     client = browser_for(owner)
     url = reverse("contacts:person_edit", args=[person.pk])
-    services.person_update(actor=owner, person=person, data={"job_title": "CTO"}, version=1)
+    services.person_update(
+        actor=owner, person=person, data=PersonIn.build({"job_title": "CTO"}), version=1
+    )
 
     # when the owner saves their version-1 form
     response = client.post(url, person_form(owner=str(owner.pk), version="1", job_title="CFO"))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from django.db import transaction
@@ -16,10 +15,8 @@ from sambandh.contacts.models import (
     Organization,
     PhoneNumber,
 )
+from sambandh.contacts.schemas import OrganizationIn
 from sambandh.contacts.services.points import (
-    AddressIn,
-    EmailIn,
-    PhoneIn,
     _clean_addresses,
     _clean_emails,
     _clean_phones,
@@ -37,6 +34,7 @@ from sambandh.core.cleaning import (
     clean_text,
     phone_digit_forms,
 )
+from sambandh.core.inputs import sent_list
 from sambandh.core.records import FieldErrors, bump_version, lock_for_update
 from sambandh.customfields.selectors import custom_search_fields
 from sambandh.customfields.services import custom_values_clean
@@ -52,8 +50,9 @@ ORG_TEXT_FIELDS = {"name": 200, "industry": 100}
 
 
 def _clean_organization(
-    data: dict[str, Any], actor: User, errors: FieldErrors, instance: Organization | None
+    inp: OrganizationIn, actor: User, errors: FieldErrors, instance: Organization | None
 ) -> dict[str, Any]:
+    data = inp.given(exclude=("emails", "phones", "addresses", "tags", "owner_id", "version"))
     out: dict[str, Any] = {}
     if "name" in data or instance is None:
         out["name"] = errors.run(
@@ -92,8 +91,8 @@ def _clean_organization(
             current=instance.custom if instance else None,
             creating=instance is None,
         )
-    if "owner" in data:
-        out["owner"] = errors.run(policy.owner_for_write, actor, data["owner"])
+    if inp.sent("owner_id"):
+        out["owner"] = errors.run(policy.owner_for_input, actor, inp.owner_id)
     if "parent_id" in data:
         parent_id = data["parent_id"]
         parent = None
@@ -155,22 +154,15 @@ def organization_search_fields(
 
 
 @transaction.atomic
-def organization_create(
-    *,
-    actor: User,
-    data: dict[str, Any],
-    emails: Sequence[EmailIn] = (),
-    phones: Sequence[PhoneIn] = (),
-    addresses: Sequence[AddressIn] = (),
-    tags: Sequence[str] = (),
-) -> Organization:
+def organization_create(*, actor: User, data: OrganizationIn) -> Organization:
+    """A new organization from ``data`` (the API's body or the form's input)."""
     policy.ensure_can_write(actor)
     errors = FieldErrors()
     fields = _clean_organization(data, actor, errors, None)
-    clean_emails = _clean_emails(emails, errors)
-    clean_phones = _clean_phones(phones, fields.get("country") or "", errors)
-    clean_addresses = _clean_addresses(addresses, errors)
-    tag_objs = errors.run(tags_resolve, tags) or []
+    clean_emails = _clean_emails(sent_list(data.emails) or [], errors)
+    clean_phones = _clean_phones(sent_list(data.phones) or [], fields.get("country") or "", errors)
+    clean_addresses = _clean_addresses(sent_list(data.addresses) or [], errors)
+    tag_objs = errors.run(tags_resolve, sent_list(data.tags) or []) or []
     errors.raise_if_any()
     policy.guard_write(
         actor,
@@ -201,20 +193,15 @@ def organization_create(
 
 @transaction.atomic
 def organization_update(
-    *,
-    actor: User,
-    organization: Organization,
-    data: dict[str, Any],
-    version: int | None,
-    emails: Sequence[EmailIn] | None = None,
-    phones: Sequence[PhoneIn] | None = None,
-    addresses: Sequence[AddressIn] | None = None,
-    tags: Sequence[str] | None = None,
+    *, actor: User, organization: Organization, data: OrganizationIn, version: int | None
 ) -> Organization:
+    """Change the fields ``data`` sent (a list sent replaces the whole list)."""
     policy.ensure_can_write(actor)
     org = lock_for_update(organization, version)
     errors = FieldErrors()
     fields = _clean_organization(data, actor, errors, org)
+    emails, phones = sent_list(data.emails), sent_list(data.phones)
+    addresses, tags = sent_list(data.addresses), sent_list(data.tags)
     clean_emails = None if emails is None else _clean_emails(emails, errors)
     region = fields.get("country", org.country)
     clean_phones = None if phones is None else _clean_phones(phones, region, errors)

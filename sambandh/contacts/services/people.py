@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from django.db import transaction
@@ -23,10 +22,8 @@ from sambandh.contacts.models import (
     Person,
     PhoneNumber,
 )
+from sambandh.contacts.schemas import PersonIn
 from sambandh.contacts.services.points import (
-    AddressIn,
-    EmailIn,
-    PhoneIn,
     _clean_addresses,
     _clean_emails,
     _clean_phones,
@@ -45,6 +42,7 @@ from sambandh.core.cleaning import (
     phone_digit_forms,
 )
 from sambandh.core.errors import NotFound
+from sambandh.core.inputs import sent_list
 from sambandh.core.records import FieldErrors, bump_version, lock_for_update
 from sambandh.customfields.selectors import custom_search_fields
 from sambandh.customfields.services import custom_values_clean
@@ -61,9 +59,14 @@ def _compose_name(given: str, family: str) -> str:
     return " ".join(x for x in [given, family] if x)
 
 
+#: The fields of PersonIn cleaned apart from the scalar ones (and PersonPatch's version).
+_LISTS = ("emails", "phones", "addresses", "tags", "owner_id", "version")
+
+
 def _clean_person(
-    data: dict[str, Any], actor: User, errors: FieldErrors, instance: Person | None
+    inp: PersonIn, actor: User, errors: FieldErrors, instance: Person | None
 ) -> dict[str, Any]:
+    data = inp.given(exclude=_LISTS)
     out: dict[str, Any] = {}
     for name, max_length in (
         ("given_name", 100),
@@ -112,8 +115,8 @@ def _clean_person(
             current=instance.custom if instance else None,
             creating=instance is None,
         )
-    if "owner" in data:
-        out["owner"] = errors.run(policy.owner_for_write, actor, data["owner"])
+    if inp.sent("owner_id"):
+        out["owner"] = errors.run(policy.owner_for_input, actor, inp.owner_id)
     if "organization_id" in data:
         org_id = data["organization_id"]
         org = None
@@ -200,22 +203,16 @@ def _sync_primary_affiliation(person: Person, title: str) -> None:
 
 
 @transaction.atomic
-def person_create(
-    *,
-    actor: User,
-    data: dict[str, Any],
-    emails: Sequence[EmailIn] = (),
-    phones: Sequence[PhoneIn] = (),
-    addresses: Sequence[AddressIn] = (),
-    tags: Sequence[str] = (),
-) -> Person:
+def person_create(*, actor: User, data: PersonIn) -> Person:
+    """A new person from ``data`` (the API's body or the form's input); what was not sent is
+    left empty, and the actor owns it unless ``owner_id`` names another user."""
     policy.ensure_can_write(actor)
     errors = FieldErrors()
     fields = _clean_person(data, actor, errors, None)
-    clean_emails = _clean_emails(emails, errors)
-    clean_phones = _clean_phones(phones, fields.get("country") or "", errors)
-    clean_addresses = _clean_addresses(addresses, errors)
-    tag_objs = errors.run(tags_resolve, tags) or []
+    clean_emails = _clean_emails(sent_list(data.emails) or [], errors)
+    clean_phones = _clean_phones(sent_list(data.phones) or [], fields.get("country") or "", errors)
+    clean_addresses = _clean_addresses(sent_list(data.addresses) or [], errors)
+    tag_objs = errors.run(tags_resolve, sent_list(data.tags) or []) or []
     errors.raise_if_any()
     policy.guard_write(
         actor,
@@ -254,21 +251,15 @@ def person_create(
 
 
 @transaction.atomic
-def person_update(
-    *,
-    actor: User,
-    person: Person,
-    data: dict[str, Any],
-    version: int | None,
-    emails: Sequence[EmailIn] | None = None,
-    phones: Sequence[PhoneIn] | None = None,
-    addresses: Sequence[AddressIn] | None = None,
-    tags: Sequence[str] | None = None,
-) -> Person:
+def person_update(*, actor: User, person: Person, data: PersonIn, version: int | None) -> Person:
+    """Change the fields ``data`` sent (a list sent replaces the whole list; ``None`` empties
+    it); ``version`` is the one the writer read (None: no check)."""
     policy.ensure_can_write(actor)
     person = lock_for_update(person, version)
     errors = FieldErrors()
     fields = _clean_person(data, actor, errors, person)
+    emails, phones = sent_list(data.emails), sent_list(data.phones)
+    addresses, tags = sent_list(data.addresses), sent_list(data.tags)
     clean_emails = None if emails is None else _clean_emails(emails, errors)
     region = fields.get("country", person.country)
     clean_phones = None if phones is None else _clean_phones(phones, region, errors)

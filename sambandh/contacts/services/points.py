@@ -22,6 +22,7 @@ from sambandh.contacts.models import (
     PostalAddress,
     Tag,
 )
+from sambandh.contacts.schemas import AddressSchema, EmailSchema, PhoneSchema
 from sambandh.core.cleaning import (
     clean_country,
     clean_email,
@@ -79,7 +80,7 @@ def tags_resolve(names: Iterable[str]) -> list[Tag]:
 
 
 # --- contact points ------------------------------------------------------------
-def _clean_emails(items: Sequence[EmailIn], errors: FieldErrors) -> list[EmailIn]:
+def _clean_emails(items: Sequence[EmailIn | EmailSchema], errors: FieldErrors) -> list[EmailIn]:
     if len(items) > MAX_CONTACT_POINTS:
         errors.add("emails", _("At most %(n)s email addresses.") % {"n": MAX_CONTACT_POINTS})
         return []
@@ -94,7 +95,9 @@ def _clean_emails(items: Sequence[EmailIn], errors: FieldErrors) -> list[EmailIn
     return _one_primary(result)
 
 
-def _clean_phones(items: Sequence[PhoneIn], region: str, errors: FieldErrors) -> list[PhoneIn]:
+def _clean_phones(
+    items: Sequence[PhoneIn | PhoneSchema], region: str, errors: FieldErrors
+) -> list[PhoneIn]:
     if len(items) > MAX_CONTACT_POINTS:
         errors.add("phones", _("At most %(n)s phone numbers.") % {"n": MAX_CONTACT_POINTS})
         return []
@@ -111,7 +114,9 @@ def _clean_phones(items: Sequence[PhoneIn], region: str, errors: FieldErrors) ->
     return _one_primary(result)
 
 
-def _clean_addresses(items: Sequence[AddressIn], errors: FieldErrors) -> list[AddressIn]:
+def _clean_addresses(
+    items: Sequence[AddressIn | AddressSchema], errors: FieldErrors
+) -> list[AddressIn]:
     if len(items) > MAX_CONTACT_POINTS:
         errors.add("addresses", _("At most %(n)s addresses.") % {"n": MAX_CONTACT_POINTS})
         return []

@@ -12,6 +12,7 @@ from django.db import connection
 
 from sambandh.contacts import services
 from sambandh.contacts.models import Person, empty_contact_card
+from sambandh.contacts.schemas import PersonIn
 from sambandh.contacts.services_tags import tag_delete, tag_update
 from sambandh.contacts.tests.rows import lists_from_rows
 from sambandh.core.errors import ValidationFailed
@@ -34,11 +35,19 @@ def stored(person_id: int) -> tuple[dict[str, Any], list[str]]:
 def person(owner):
     return services.person_create(
         actor=owner,
-        data={"full_name": "Omar Al Mansoori", "country": "AE"},
-        emails=[services.EmailIn("omar@gulf.ae", "work"), services.EmailIn("o@mail.ae", "", True)],
-        phones=[services.PhoneIn("+971 50 123 4567", "mobile")],
-        addresses=[services.AddressIn("Sheikh Zayed Rd", "Dubai", "", "", "AE", "work")],
-        tags=["Gulf", "Distributor"],
+        data=PersonIn.build(
+            {
+                "full_name": "Omar Al Mansoori",
+                "country": "AE",
+                "emails": [
+                    services.EmailIn("omar@gulf.ae", "work"),
+                    services.EmailIn("o@mail.ae", "", True),
+                ],
+                "phones": [services.PhoneIn("+971 50 123 4567", "mobile")],
+                "addresses": [services.AddressIn("Sheikh Zayed Rd", "Dubai", "", "", "AE", "work")],
+                "tags": ["Gulf", "Distributor"],
+            }
+        ),
     )
 
 
@@ -56,12 +65,11 @@ def test_create_writes_the_card_primary_first(person):
         {"phones": []},
         {"addresses": [services.AddressIn(city="Sharjah", country="AE", is_primary=True)]},
         {"tags": ["Gulf"]},
-        {"data": {"job_title": "CEO"}},
+        {"job_title": "CEO"},
     ],
 )
 def test_each_update_keeps_the_card_in_step(owner, person, change):
-    data = change.pop("data", {})
-    services.person_update(actor=owner, person=person, data=data, version=1, **change)
+    services.person_update(actor=owner, person=person, data=PersonIn.build(change), version=1)
     assert stored(person.pk) == card_from_rows(person.pk)
 
 
@@ -71,17 +79,19 @@ def test_a_refused_update_leaves_the_card_as_it_was(owner, person):
         services.person_update(
             actor=owner,
             person=person,
-            data={},
+            data=PersonIn.build(
+                {"emails": [services.EmailIn("fine@gulf.ae")], "phones": [services.PhoneIn("12")]}
+            ),
             version=1,
-            emails=[services.EmailIn("fine@gulf.ae")],
-            phones=[services.PhoneIn("12")],
         )
     assert stored(person.pk) == before
 
 
 def test_renaming_and_deleting_a_tag_rewrites_every_card(owner, manager, person):
     # given a second person with the same tag, and one without it
-    other = services.person_create(actor=owner, data={"full_name": "Ada"}, tags=["Gulf"])
+    other = services.person_create(
+        actor=owner, data=PersonIn.build({"full_name": "Ada", "tags": ["Gulf"]})
+    )
     untouched = make_person(owner, full_name="Zed")
     gulf = person.tags.get(name="Gulf")
     # when a manager renames it, then deletes it

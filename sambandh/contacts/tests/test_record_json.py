@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from sambandh.accounts.services import record_share
 from sambandh.contacts import services
 from sambandh.contacts.models import Person
-from sambandh.contacts.schemas import PersonOut
+from sambandh.contacts.schemas import PersonIn, PersonOut
 from sambandh.contacts.selectors import person_json
 from sambandh.contacts.tests.rows import lists_from_rows
 from sambandh.core.errors import ValidationFailed
@@ -95,35 +95,40 @@ def test_a_full_person_reads_as_its_rows(owner, admin_user):
     org = make_organization(owner, name='Narmada "Textiles" & Co')
     person = services.person_create(
         actor=owner,
-        data={
-            "given_name": "Hetal",
-            "family_name": "Patel",
-            "job_title": "Head of Buying",
-            "organization_id": org.pk,
-            "preferred_language": "gu",
-            "time_zone": "Asia/Kolkata",
-            "currency": "INR",
-            "country": "IN",
-            "source": "Trade fair",
-            "description": 'Line one\nline "two" \\ three',
-            "custom": {
-                "segment": "Retail",
-                "score": 7,
-                "ok": True,
-                "list": ["x", "ૐ"],
-                "none": None,
-            },
-        },
-        emails=[
-            services.EmailIn("hetal@narmada.in", "work"),
-            services.EmailIn("hetal.p@gmail.com", "personal", True),
-        ],
-        phones=[services.PhoneIn("+91 79 2658 1234", "work"), services.PhoneIn("98250 12345")],
-        addresses=[
-            services.AddressIn("CG Road", "Ahmedabad", "Gujarat", "380009", "IN", "work"),
-            services.AddressIn("Law Garden", "Ahmedabad", "", "", "IN", "home", True),
-        ],
-        tags=["Key account", "VIP", "àccent"],
+        data=PersonIn.build(
+            {
+                "given_name": "Hetal",
+                "family_name": "Patel",
+                "job_title": "Head of Buying",
+                "organization_id": org.pk,
+                "preferred_language": "gu",
+                "time_zone": "Asia/Kolkata",
+                "currency": "INR",
+                "country": "IN",
+                "source": "Trade fair",
+                "description": 'Line one\nline "two" \\ three',
+                "custom": {
+                    "segment": "Retail",
+                    "score": 7,
+                    "ok": True,
+                    "list": ["x", "ૐ"],
+                    "none": None,
+                },
+                "emails": [
+                    services.EmailIn("hetal@narmada.in", "work"),
+                    services.EmailIn("hetal.p@gmail.com", "personal", True),
+                ],
+                "phones": [
+                    services.PhoneIn("+91 79 2658 1234", "work"),
+                    services.PhoneIn("98250 12345"),
+                ],
+                "addresses": [
+                    services.AddressIn("CG Road", "Ahmedabad", "Gujarat", "380009", "IN", "work"),
+                    services.AddressIn("Law Garden", "Ahmedabad", "", "", "IN", "home", True),
+                ],
+                "tags": ["Key account", "VIP", "àccent"],
+            }
+        ),
     )
     # when it is read as JSON
     document = read(owner, person)
@@ -136,7 +141,7 @@ def test_a_full_person_reads_as_its_rows(owner, admin_user):
 
 
 def test_a_bare_person_reads_as_its_rows(owner):
-    person = services.person_create(actor=owner, data={"full_name": "సుబ్బలక్ష్మి"})
+    person = services.person_create(actor=owner, data=PersonIn.build({"full_name": "సుబ్బలక్ష్మి"}))
     document = read(owner, person)
     assert document == from_rows(person.pk)
     assert document["organization"] is None
@@ -177,21 +182,24 @@ def test_the_record_follows_updates(owner):
     # given a person with an email and a tag
     person = services.person_create(
         actor=owner,
-        data={"full_name": "Lucía"},
-        emails=[services.EmailIn("lucia@example.es")],
-        tags=["Lead"],
+        data=PersonIn.build(
+            {
+                "full_name": "Lucía",
+                "emails": [services.EmailIn("lucia@example.es")],
+                "tags": ["Lead"],
+            }
+        ),
     )
     # when only the phones change, then only the tags
     person = services.person_update(
         actor=owner,
         person=person,
-        data={},
+        data=PersonIn.build({"phones": [services.PhoneIn("+34 612 34 56 78")]}),
         version=person.version,
-        phones=[services.PhoneIn("+34 612 34 56 78")],
     )
     assert read(owner, person) == from_rows(person.pk)
     person = services.person_update(
-        actor=owner, person=person, data={}, version=person.version, tags=[]
+        actor=owner, person=person, data=PersonIn.build({"tags": []}), version=person.version
     )
     # then the record keeps the email, shows the phone and no tags
     document = read(owner, person)
@@ -244,13 +252,15 @@ def test_any_text_reads_back_as_the_rows_hold_it(
     try:
         person = services.person_create(
             actor=owner,
-            data={
-                "full_name": name,
-                "job_title": title,
-                "description": description,
-                "custom": custom,
-            },
-            tags=tags,
+            data=PersonIn.build(
+                {
+                    "full_name": name,
+                    "job_title": title,
+                    "description": description,
+                    "custom": custom,
+                    "tags": tags,
+                }
+            ),
         )
     except ValidationFailed:
         assume(False)

@@ -11,6 +11,7 @@ from django.db import transaction
 
 from sambandh.contacts import services
 from sambandh.contacts.models import Person
+from sambandh.contacts.schemas import PersonIn
 from sambandh.events import runs
 from sambandh.events.handlers import subscribe, unsubscribe
 from sambandh.events.log import record_event
@@ -42,8 +43,10 @@ def calls() -> Any:
 
 def test_a_service_write_records_its_event_in_its_transaction(owner: Any) -> None:
     # when a person is created, then renamed
-    person = services.person_create(actor=owner, data={"full_name": "Asha Rao"})
-    services.person_update(actor=owner, person=person, data={"full_name": "Asha R"}, version=1)
+    person = services.person_create(actor=owner, data=PersonIn.build({"full_name": "Asha Rao"}))
+    services.person_update(
+        actor=owner, person=person, data=PersonIn.build({"full_name": "Asha R"}), version=1
+    )
     # then each write left one event with the record, the actor and the changed fields
     events = list(
         Event.objects.filter(record_type="person").values_list(
@@ -61,7 +64,7 @@ def test_a_write_that_rolls_back_leaves_no_event(owner: Any) -> None:
     before = Event.objects.count()
     # when the transaction around a write fails after it
     with pytest.raises(RuntimeError), transaction.atomic():
-        services.person_create(actor=owner, data={"full_name": "Never Was"})
+        services.person_create(actor=owner, data=PersonIn.build({"full_name": "Never Was"}))
         raise RuntimeError("abort")
     # then neither the person nor its event exist
     assert Event.objects.count() == before
@@ -84,7 +87,7 @@ def test_a_deal_moved_to_another_stage_records_deal_stage_changed(
 def test_events_off_writes_no_event(owner: Any, settings: Any) -> None:
     before = Event.objects.count()
     settings.EVENTS_ENABLED = False
-    services.person_create(actor=owner, data={"full_name": "Quiet"})
+    services.person_create(actor=owner, data=PersonIn.build({"full_name": "Quiet"}))
     assert Event.objects.count() == before
 
 
@@ -161,7 +164,7 @@ def test_a_handler_that_succeeded_never_runs_again(db: Any, calls: Any) -> None:
 def test_a_failed_attempt_rolls_back_the_handler_writes(db: Any, owner: Any) -> None:
     @subscribe("test.ping", name="test.half_done")
     def half_done(event: Event) -> None:
-        services.person_create(actor=owner, data={"full_name": "Half Done"})
+        services.person_create(actor=owner, data=PersonIn.build({"full_name": "Half Done"}))
         raise RuntimeError("after a write")
 
     try:

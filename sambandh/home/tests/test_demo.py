@@ -26,6 +26,7 @@ from sambandh.contacts.models import (
     Person,
     PhoneNumber,
 )
+from sambandh.contacts.schemas import OrganizationIn, PersonIn
 from sambandh.core.cleaning import clean_email, clean_language, clean_time_zone
 from sambandh.core.models import AuditEvent
 from sambandh.demo.bulk import LOADED_MODELS
@@ -365,35 +366,39 @@ def test_large_generator_writes_what_the_services_write_at_a_tiny_scale() -> Non
     org = _first(Organization.objects.order_by("id"))
     person = contacts.person_create(
         actor=owner,
-        data={
-            "given_name": "Asha",
-            "family_name": "Rao",
-            "job_title": "CTO",
-            "source": "Website",
-            "preferred_language": "te",
-            "time_zone": "Asia/Kolkata",
-            "currency": "INR",
-            "country": "IN",
-            "owner": owner,
-            "organization_id": org.pk,
-        },
-        emails=[contacts.EmailIn("asha@example.com")],
-        phones=[contacts.PhoneIn("+919812345678")],
+        data=PersonIn.build(
+            {
+                "given_name": "Asha",
+                "family_name": "Rao",
+                "job_title": "CTO",
+                "source": "Website",
+                "preferred_language": "te",
+                "time_zone": "Asia/Kolkata",
+                "currency": "INR",
+                "country": "IN",
+                "owner_id": owner.pk,
+                "organization_id": org.pk,
+                "emails": [contacts.EmailIn("asha@example.com")],
+                "phones": [contacts.PhoneIn("+919812345678")],
+            }
+        ),
     )
     bulk_person = _first(Person.objects.filter(organization__isnull=False).exclude(job_title=""))
     assert _audit_keys("person", bulk_person.pk) == _audit_keys("person", person.pk)
     new_org = contacts.organization_create(
         actor=owner,
-        data={
-            "name": "Test Org",
-            "domain": "test-org.in",
-            "website": "https://www.test-org.in",
-            "industry": "Software",
-            "size": "1-10",
-            "country": "IN",
-            "currency": "INR",
-            "owner": owner,
-        },
+        data=OrganizationIn.build(
+            {
+                "name": "Test Org",
+                "domain": "test-org.in",
+                "website": "https://www.test-org.in",
+                "industry": "Software",
+                "size": "1-10",
+                "country": "IN",
+                "currency": "INR",
+                "owner_id": owner.pk,
+            }
+        ),
     )
     assert _audit_keys("organization", org.pk) == _audit_keys("organization", new_org.pk)
     bulk_deal = _first(Deal.objects.order_by("id"))

@@ -15,6 +15,7 @@ from sambandh.accounts.visibility import visible_q
 from sambandh.activities.services import activities_move
 from sambandh.contacts import services as contacts
 from sambandh.contacts.models import Organization
+from sambandh.contacts.schemas import OrganizationIn, PersonIn
 from sambandh.core.audit import audit_record, diff_fields
 from sambandh.core.cleaning import (
     clean_country,
@@ -256,22 +257,27 @@ def lead_convert(
         org = Organization.objects.filter(
             visible_q(actor, "organization"), name__iexact=lead.company
         ).first() or contacts.organization_create(
-            actor=actor, data={"name": lead.company, "country": lead.country, "owner": lead.owner}
+            actor=actor,
+            data=OrganizationIn.build(
+                {"name": lead.company, "country": lead.country, "owner_id": lead.owner.pk}
+            ),
         )
     person = contacts.person_create(
         actor=actor,
-        data={
-            "full_name": lead.full_name,
-            "job_title": lead.job_title,
-            "source": lead.source,
-            "country": lead.country,
-            "preferred_language": lead.preferred_language,
-            "organization_id": org.pk if org else None,
-            "owner": lead.owner,
-        },
-        emails=[contacts.EmailIn(lead.email)] if lead.email else [],
-        phones=[contacts.PhoneIn(lead.phone)] if lead.phone else [],
-        tags=[t.name for t in lead.tags.all()],
+        data=PersonIn.build(
+            {
+                "full_name": lead.full_name,
+                "job_title": lead.job_title,
+                "source": lead.source,
+                "country": lead.country,
+                "preferred_language": lead.preferred_language,
+                "organization_id": org.pk if org else None,
+                "owner_id": lead.owner.pk,
+                "emails": [contacts.EmailIn(lead.email)] if lead.email else [],
+                "phones": [contacts.PhoneIn(lead.phone)] if lead.phone else [],
+                "tags": [t.name for t in lead.tags.all()],
+            }
+        ),
     )
     deal = None
     if create_deal:

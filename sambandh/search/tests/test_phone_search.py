@@ -7,6 +7,7 @@ from django.core.management import call_command
 
 from sambandh.accounts.services import record_share
 from sambandh.contacts import services as contacts
+from sambandh.contacts.schemas import OrganizationIn
 from sambandh.core.cleaning import phone_digit_forms
 from sambandh.search.models import SearchDocument
 from sambandh.search.selectors import search
@@ -28,8 +29,9 @@ def records(owner):
     """A person, an organization and a lead, each with the phone +91 98765 43210."""
     org = contacts.organization_create(
         actor=owner,
-        data={"name": "Rao Traders"},
-        phones=[contacts.PhoneIn("+91 98765 43210")],
+        data=OrganizationIn.build(
+            {"name": "Rao Traders", "phones": [contacts.PhoneIn("+91 98765 43210")]}
+        ),
     )
     person = make_person(owner, full_name="Asha Rao", phone="+91 98765 43210")
     lead = make_lead(owner, full_name="Kiran Desai", phone="+91 98765 43210")

@@ -6,6 +6,7 @@ import pytest
 
 from sambandh.accounts.services import record_share
 from sambandh.contacts import services as contacts
+from sambandh.contacts.schemas import PersonIn
 from sambandh.sales import services as sales
 from sambandh.search.selectors import search
 from tests.factories import make_deal, make_lead, make_organization, make_person
@@ -181,9 +182,10 @@ def test_a_rename_and_a_new_phone_are_found_at_once_and_the_old_ones_are_not(own
     contacts.person_update(
         actor=owner,
         person=kavya,
-        data={"full_name": "Kavya Menon"},
+        data=PersonIn.build(
+            {"full_name": "Kavya Menon", "phones": [contacts.PhoneIn("+919900011122")]}
+        ),
         version=kavya.version,
-        phones=[contacts.PhoneIn("+919900011122")],
     )
     # then the new name and number find her, the old ones do not
     assert found(owner, "menon") == [("person", kavya.pk)]
