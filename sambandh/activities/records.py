@@ -20,6 +20,7 @@ def _activities_visible(viewer: Any) -> Any:
 
 ACTIVITY = RecordType(
     key="activity",
+    default_order=("occurred_at", "id"),
     model_label="activities.Activity",
     label=_("activity"),
     label_plural=_("Activities"),

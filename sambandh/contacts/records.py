@@ -81,6 +81,7 @@ DESCRIPTION = Field("description", _("Description"), kind="long_text")
 
 PERSON = RecordType(
     key="person",
+    default_order=("full_name", "id"),
     model_label="contacts.Person",
     label=_("person"),
     label_plural=_("People"),
@@ -131,6 +132,7 @@ PERSON = RecordType(
 
 ORGANIZATION = RecordType(
     key="organization",
+    default_order=("name", "id"),
     model_label="contacts.Organization",
     label=_("organization"),
     label_plural=_("Organizations"),

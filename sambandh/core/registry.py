@@ -92,6 +92,11 @@ class RecordType:
     #: that declares them has a list page (``/records/<api_path>/``) without a view of its own.
     list_select: Callable[..., Any] | None = None
     list_spec: Any = None
+    #: The columns of its lists' default order, ending with ``id`` (directions aside: an index
+    #: is read either way). A custom field's indexes are its value then these columns, so a
+    #: list filtered by the field comes back in the default order from the index alone, and a
+    #: sort by the field breaks ties in this order.
+    default_order: tuple[str, ...] = ("id",)
     #: ``() -> queryset``: the records that have a search document (all of them by default).
     search_records: Callable[[], Any] | None = None
 

@@ -27,6 +27,7 @@ from django.db.models import (
 )
 from django.utils.translation import gettext as _
 
+from sambandh.core import registry
 from sambandh.core.errors import ValidationFailed
 from sambandh.core.listing import ListQuery
 from sambandh.customfields import selectors
@@ -162,16 +163,20 @@ def owner_index_name(cf: CustomField) -> str:
 
 
 def index_sqls(cf: CustomField, vendor: str, table: str, quote: Any) -> list[str]:
-    """The field's two indexes: on its value and the id (filters, and sorts of lists that see
-    every record), and led by the owner (a rep's list is read as the branch of the records they
-    own merged with those shared with them: core/pagination.py; each branch walks its own
-    index, as ``person_owner_name_idx`` serves the native sort by name)."""
+    """The field's two indexes: its value, then the record type's default order (filters
+    answered in the default order, and sorts by the field, which break ties in that order, in
+    lists that see every record); and the same led by the owner (a rep's list is read as the
+    branch of the records they own merged with those shared with them: core/pagination.py;
+    each branch walks its own index, as ``person_owner_name_idx`` serves the native sort by
+    name)."""
     expression = value_sql(cf, vendor, quote("custom"))
+    rt = registry.get(cf.record_type)
+    columns = ", ".join(quote(c) for c in rt.default_order)
     return [
         f"CREATE INDEX IF NOT EXISTS {quote(index_name(cf))} "
-        f"ON {quote(table)} (({expression}), {quote('id')})",
+        f"ON {quote(table)} (({expression}), {columns})",
         f"CREATE INDEX IF NOT EXISTS {quote(owner_index_name(cf))} "
-        f"ON {quote(table)} ({quote('owner_id')}, ({expression}), {quote('id')})",
+        f"ON {quote(table)} ({quote('owner_id')}, ({expression}), {columns})",
     ]
 
 
@@ -257,7 +262,8 @@ def custom_query(
         else:
             qs = qs.annotate(**{annotation(cf): CustomValue(cf)})
             descending = "-" if sort.startswith("-") else ""
-            order = [f"{descending}{annotation(cf)}", f"{descending}id"]
+            ties = registry.get(record_type).default_order
+            order = [f"{descending}{annotation(cf)}", *(f"{descending}{c}" for c in ties)]
     if errors:
         raise ValidationFailed(fields=errors)
     return qs, order

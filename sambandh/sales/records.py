@@ -69,6 +69,7 @@ def _lead_reassign(*, actor: Any, record: Any, owner: Any) -> Any:
 
 DEAL = RecordType(
     key="deal",
+    default_order=("updated_at", "id"),
     model_label="sales.Deal",
     label=_("deal"),
     label_plural=_("Deals"),
@@ -132,6 +133,7 @@ DEAL = RecordType(
 
 LEAD = RecordType(
     key="lead",
+    default_order=("created_at", "id"),
     model_label="sales.Lead",
     label=_("lead"),
     label_plural=_("Leads"),
