@@ -83,6 +83,12 @@ class Activity(RecordModel):
                 name="activity_open_task_idx",
                 condition=models.Q(kind="task", done_at__isnull=True),
             ),
+            # A user's open tasks without a due date, newest first (the home page and My tasks).
+            models.Index(
+                fields=["assignee", "-created_at", "-id"],
+                name="activity_undated_task_idx",
+                condition=models.Q(kind="task", done_at__isnull=True, due_at__isnull=True),
+            ),
             models.Index(fields=["owner", "-occurred_at", "-id"], name="activity_owner_idx"),
             # Lists of every activity a viewer may see, newest first, and of tasks by due date
             # (the same expression as activities.selectors.task_list sorts on).
