@@ -24,6 +24,7 @@ from sambandh.core.errors import Conflict, NotFound, ValidationFailed
 from sambandh.core.ids import id_or_none
 from sambandh.core.listing import ListQuery
 from sambandh.customfields.forms import record_custom_fields
+from sambandh.customfields.lists import custom_list_context, with_custom_fields
 from sambandh.sales import selectors, services
 from sambandh.sales.board_cards import prepare_cards
 from sambandh.sales.forms import DealForm, LeadConvertForm, LeadForm
@@ -224,6 +225,7 @@ def deal_move(request: AuthedRequest, deal_id: int) -> HttpResponse:
 @page
 @require_http_methods(["GET", "POST"])
 def deal_list(request: AuthedRequest) -> HttpResponse:
+    access = policy.field_access(request.user, "deal")
     context = None
     if request.method == "GET":
         pipelines = selectors.pipeline_list()
@@ -233,13 +235,14 @@ def deal_list(request: AuthedRequest) -> HttpResponse:
             "pipelines": pipelines,
             "statuses": Deal.Status.choices,
             "status_badges": STATUS_BADGES,
+            **custom_list_context("deal", access),
         }
     return list_page(
         request,
-        spec=DEALS,
+        spec=with_custom_fields(DEALS, "deal"),
         select=lambda query: selectors.deal_list(viewer=request.user, query=query),
         template="sales/deal_list.html",
-        access=policy.field_access(request.user, "deal"),
+        access=access,
         context=context,
     )
 
@@ -414,6 +417,7 @@ def deal_delete(request: AuthedRequest, deal_id: int) -> HttpResponse:
 @page
 @require_http_methods(["GET", "POST"])
 def lead_list(request: AuthedRequest) -> HttpResponse:
+    access = policy.field_access(request.user, "lead")
     context = None
     if request.method == "GET":
         context = {
@@ -421,13 +425,14 @@ def lead_list(request: AuthedRequest) -> HttpResponse:
             "tags": tag_list(),
             "statuses": Lead.Status.choices,
             "status_badges": LEAD_BADGES,
+            **custom_list_context("lead", access),
         }
     return list_page(
         request,
-        spec=LEADS,
+        spec=with_custom_fields(LEADS, "lead"),
         select=lambda query: selectors.lead_list(viewer=request.user, query=query),
         template="sales/lead_list.html",
-        access=policy.field_access(request.user, "lead"),
+        access=access,
         context=context,
     )
 
