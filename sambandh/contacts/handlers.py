@@ -13,3 +13,15 @@ def organization_renamed(event: Event) -> None:
     people, its deals: any type that declares a link), read now, so the new name is found."""
     if event.record_id is not None:
         registry.reindex_all(registry.records_linking_to("organization", event.record_id))
+
+
+@subscribe("tag.updated", name="contacts.tag_renamed", fields=["name"])
+def tag_renamed(event: Event) -> None:
+    """Rewrite the tag names kept on the cards of the renamed tag's people (the person record
+    the API answers lists them), read now: a later rename is read as it stands."""
+    from sambandh.contacts.cards import tag_names_refresh
+    from sambandh.contacts.models import Tag
+
+    tag = Tag.objects.filter(pk=event.record_id).first()
+    if tag is not None:
+        tag_names_refresh(tag.people.values_list("id", flat=True))

@@ -104,8 +104,8 @@ def tag_update(
     tag.version += 1
     tag.updated_at = timezone.now()
     _save_unique(tag)
-    if "name" in changes:
-        tag_names_refresh(tag.people.values_list("id", flat=True))
+    # A renamed tag's people get the new name on their cards in the worker, after commit
+    # (contacts/handlers.py): a tag on 100,000 people must not hold the request.
     audit_record(
         actor=actor,
         action="update",

@@ -16,6 +16,7 @@ from sambandh.contacts.schemas import PersonIn
 from sambandh.contacts.services_tags import tag_delete, tag_update
 from sambandh.contacts.tests.rows import lists_from_rows
 from sambandh.core.errors import ValidationFailed
+from sambandh.events.worker import run_worker
 from tests.factories import make_person
 
 pytestmark = pytest.mark.django_db
@@ -94,10 +95,13 @@ def test_renaming_and_deleting_a_tag_rewrites_every_card(owner, manager, person)
     )
     untouched = make_person(owner, full_name="Zed")
     gulf = person.tags.get(name="Gulf")
-    # when a manager renames it, then deletes it
+    # when a manager renames it, the request leaves the cards to the worker
     tag_update(actor=manager, tag=gulf, version=gulf.version, name="GCC")
+    assert stored(other.pk)[1] == ["Gulf"]
+    run_worker(until_idle=True)
     assert stored(person.pk)[1] == ["Distributor", "GCC"]
     assert stored(other.pk)[1] == ["GCC"]
+    # and then deletes it
     gulf.refresh_from_db()
     tag_delete(actor=manager, tag=gulf, version=gulf.version)
     # then every card follows the rows
