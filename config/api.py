@@ -243,6 +243,7 @@ def _mount() -> None:
         ("/search", "sambandh.search.api"),
         ("/custom-fields", "sambandh.customfields.api"),
         ("/scheduled-jobs", "sambandh.events.api"),
+        ("/notifications", "sambandh.notifications.api"),
         ("", "sambandh.accounts.api_access"),
     ):
         api.add_router(prefix, import_module(module).router)

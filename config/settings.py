@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "sambandh.customfields",
     "sambandh.search",
     "sambandh.administration",
+    "sambandh.notifications",
     "sambandh.home",
     # After the apps: our registration/ templates (password reset, the invitation's set-password
     # page) must win over the admin's.
@@ -94,6 +95,7 @@ TEMPLATES = [
                 "django.template.context_processors.tz",
                 "django.template.context_processors.csp",
                 "sambandh.web.context_processors.shell",
+                "sambandh.notifications.context_processors.notifications",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],

@@ -37,4 +37,5 @@ urlpatterns = [
     path("search/", include("sambandh.search.urls")),
     path("account/", include("sambandh.accounts.urls")),
     path("settings/", include("sambandh.administration.urls")),
+    path("notifications/", include("sambandh.notifications.urls")),
 ]

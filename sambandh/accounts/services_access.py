@@ -206,6 +206,7 @@ def record_share_add(
             "created": created,
         },
         summary=str(user or team),
+        event_data={"user_id": user.pk if user else None, "team_id": team.pk if team else None},
     )
     return share
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from django.db.models import DateTimeField, Q, QuerySet
+from django.db.models import Count, DateTimeField, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -368,3 +368,35 @@ def timeline(
         pk = last.activity.pk if last.activity else 0
         next_before = f"{last.at.isoformat()}_{pk}"
     return Timeline(entries=entries, next_before=next_before)
+
+
+def tasks_falling_due(*, after: datetime, until: datetime) -> list[tuple[int, int, Any]]:
+    """Open tasks with an assignee whose due time falls in (after, until]: (id, assignee id,
+    due time), for the reminders job (sambandh/notifications)."""
+    return list(
+        Activity.objects.filter(
+            kind=Activity.Kind.TASK,
+            done_at__isnull=True,
+            assignee__isnull=False,
+            due_at__gt=after,
+            due_at__lte=until,
+        )
+        .order_by("due_at", "id")
+        .values_list("id", "assignee_id", "due_at")
+    )
+
+
+def deals_without_next_step() -> dict[int, int]:
+    """Per owner, how many of their open deals have no open task: deals that nobody will move
+    on unless someone plans the next step."""
+    planned = Activity.objects.filter(
+        kind=Activity.Kind.TASK, done_at__isnull=True, deal_id=OuterRef("pk")
+    )
+    rows = (
+        Deal.objects.filter(status=Deal.Status.OPEN)
+        .filter(~Exists(planned))
+        .values("owner_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {row["owner_id"]: row["n"] for row in rows}

@@ -22,6 +22,8 @@ def tag_renamed(event: Event) -> None:
     from sambandh.contacts.cards import tag_names_refresh
     from sambandh.contacts.models import Tag
 
+    if event.record_id is None:
+        return
     tag = Tag.objects.filter(pk=event.record_id).first()
     if tag is not None:
         tag_names_refresh(tag.people.values_list("id", flat=True))

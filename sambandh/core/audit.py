@@ -36,6 +36,7 @@ def audit_record(
     changes: dict[str, Any] | None = None,
     summary: str = "",
     event: str = "",
+    event_data: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """Write the audit row and the domain event of a service write, in its transaction. The
     event's type is ``event`` when given (``deal.stage_changed``), else "<record type>.<action
@@ -55,8 +56,28 @@ def audit_record(
         record_id=record_id,
         actor=actor,
         fields=(changes or {}).keys(),
+        data=event_data,
     )
     return row
+
+
+def record_assigned(
+    *, actor: Any, record_type: str, record_id: int, user_id: int | None, field: str = "owner"
+) -> None:
+    """The event "<record type>.assigned" when a write gives a record (or a task, ``field``
+    "assignee") to someone other than its writer: the notifications and, later, workflows read
+    it (``data``: the user). A write that keeps the owner, or whose writer takes it, records
+    nothing more."""
+    if user_id is None or user_id == getattr(actor, "pk", None):
+        return
+    record_event(
+        type=f"{record_type}.assigned",
+        record_type=record_type,
+        record_id=record_id,
+        actor=actor if getattr(actor, "pk", None) else None,
+        fields=[field],
+        data={"user_id": user_id},
+    )
 
 
 def diff_fields(instance: models.Model, data: dict[str, Any]) -> dict[str, list[Any]]:

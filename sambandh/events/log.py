@@ -35,6 +35,7 @@ def record_event(
     record_id: int | None = None,
     actor: Any = None,
     fields: Iterable[str] = (),
+    data: dict[str, Any] | None = None,
 ) -> Event | None:
     """Write the event (one INSERT) and, when handlers listen to it, their runs (one more), in
     the current transaction; enqueue the runs once it commits. ``EVENTS_ENABLED=False`` turns
@@ -48,6 +49,7 @@ def record_event(
         record_id=record_id,
         actor_id=getattr(actor, "pk", None),
         fields=changed,
+        data=data or {},
     )
     listening = handlers_for(type, changed)
     if listening:

@@ -25,6 +25,9 @@ class Event(models.Model):
         db_constraint=False,
     )
     fields = models.JSONField(default=list, blank=True)
+    #: What a reader needs beyond the names, for the few events that carry it: the user a
+    #: record was assigned to or shared with, the users a note mentions. Small, never a record.
+    data = models.JSONField(default=dict, blank=True)
     at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -187,7 +187,8 @@ def test_board_query_count_does_not_grow(owner, pipeline, browser_for):
     # session, user, pipelines + stages, users, totals, the viewer's field rules
     # (accounts/policy.py field_access), for each stage that has deals (here two) its cards,
     # then for the whole board the cards' organizations and owners
-    assert with_five == with_twenty_five == 11
+    # (+1: the unread count of the notification bell in the top bar)
+    assert with_five == with_twenty_five == 12
 
 
 # --- the list -----------------------------------------------------------------------------------
@@ -224,7 +225,8 @@ def test_deal_list_query_count_does_not_grow(owner, pipeline, browser_for):
     # shared merged), page, its stages, pipelines, owners, tags
     # (+1: the viewer's field rules, accounts/policy.py field_access)
     # (+1: the custom field definitions, read once per request: customfields/selectors.py)
-    assert with_five == with_twenty_five == 15
+    # (+1: the unread count of the notification bell in the top bar)
+    assert with_five == with_twenty_five == 16
 
 
 # --- the record page ----------------------------------------------------------------------------
@@ -293,7 +295,8 @@ def test_deal_page_query_count_does_not_grow(owner, pipeline, browser_for):
     # session, user, deal + people + tags, pipeline + stages, history, timeline (2)
     # (+1: the viewer's field rules, accounts/policy.py field_access)
     # (+1: the custom field definitions, read once per request: customfields/selectors.py)
-    assert with_five == with_twenty_five == 12
+    # (+1: the unread count of the notification bell in the top bar)
+    assert with_five == with_twenty_five == 13
 
 
 # --- forms ----------------------------------------------------------------------------------------

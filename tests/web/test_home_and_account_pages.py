@@ -61,7 +61,8 @@ def test_home_query_count_does_not_grow(owner, pipeline, browser_for):
     # 101), pipelines + stages, totals (no cards), recent activity and its owners
     # (+1: the viewer's field rules, accounts/policy.py field_access)
     # (+1: the custom field definitions, read once per request: customfields/selectors.py)
-    assert with_five == with_twenty_five == 16
+    # (+1: the unread count of the notification bell in the top bar)
+    assert with_five == with_twenty_five == 17
 
 
 def test_home_needs_a_login(db, client):

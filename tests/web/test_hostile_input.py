@@ -70,6 +70,7 @@ ID_ROUTES = [
     "/settings/custom-fields/<id>/",
     "/settings/custom-fields/<id>/<slug:action>/",
     "/settings/jobs/handler-runs/<id>/retry/",
+    "/notifications/<id>/open/",
 ]
 
 

@@ -229,7 +229,8 @@ def test_list_query_count_does_not_grow_with_rows(owner, browser_for):
     # (owned and shared merged), page, its owners, its tags
     # (+1: the viewer's field rules, accounts/policy.py field_access)
     # (+1: the custom field definitions, read once per request: customfields/selectors.py)
-    assert with_five == with_twenty_five == 11
+    # (+1: the unread count of the notification bell in the top bar)
+    assert with_five == with_twenty_five == 12
 
 
 # --- record page ----------------------------------------------------------------------------------
@@ -324,7 +325,8 @@ def test_record_page_query_count_does_not_grow(owner, pipeline, browser_for):
     # tags), activities, stage changes
     # (+1: the viewer's field rules, accounts/policy.py field_access)
     # (+1: the custom field definitions, read once per request: customfields/selectors.py)
-    assert with_five == with_twenty_five == 18
+    # (+1: the unread count of the notification bell in the top bar)
+    assert with_five == with_twenty_five == 19
 
 
 # --- forms ----------------------------------------------------------------------------------------

@@ -25,7 +25,7 @@ from sambandh.contacts.services.points import (
     tags_resolve,
 )
 from sambandh.core import registry
-from sambandh.core.audit import audit_record, diff_fields
+from sambandh.core.audit import audit_record, diff_fields, record_assigned
 from sambandh.core.cleaning import (
     clean_country,
     clean_currency,
@@ -187,6 +187,7 @@ def organization_create(*, actor: User, data: OrganizationIn) -> Organization:
         changes={k: v for k, v in fields.items() if v},
         summary=org.name,
     )
+    record_assigned(actor=actor, record_type="organization", record_id=org.pk, user_id=org.owner_id)
     organization_reindex(org)
     return org
 
@@ -241,6 +242,10 @@ def organization_update(
         changes=changes,
         summary=org.name,
     )
+    if "owner" in changes:
+        record_assigned(
+            actor=actor, record_type="organization", record_id=org.pk, user_id=org.owner_id
+        )
     organization_reindex(org)
     return org
 

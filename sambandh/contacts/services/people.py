@@ -31,7 +31,7 @@ from sambandh.contacts.services.points import (
     _replace_contact_points,
     tags_resolve,
 )
-from sambandh.core.audit import audit_record, diff_fields
+from sambandh.core.audit import audit_record, diff_fields, record_assigned
 from sambandh.core.cleaning import (
     clean_country,
     clean_currency,
@@ -246,6 +246,7 @@ def person_create(*, actor: User, data: PersonIn) -> Person:
         changes={k: v for k, v in fields.items() if v},
         summary=person.full_name,
     )
+    record_assigned(actor=actor, record_type="person", record_id=person.pk, user_id=person.owner_id)
     person_reindex(person)
     return person
 
@@ -304,6 +305,10 @@ def person_update(*, actor: User, person: Person, data: PersonIn, version: int |
         changes=changes,
         summary=person.full_name,
     )
+    if "owner" in changes:
+        record_assigned(
+            actor=actor, record_type="person", record_id=person.pk, user_id=person.owner_id
+        )
     person_reindex(person)
     return person
 

@@ -52,6 +52,10 @@ _ICONS: dict[str, str] = {
     ),
     "menu": '<path d="M4 6h16M4 12h16M4 18h16"/>',
     "check": '<path d="M20 6 9 17l-5-5"/>',
+    "bell": (
+        '<path d="M6 8a6 6 0 0 1 12 0c0 7 3 9 3 9H3s3-2 3-9"/>'
+        '<path d="M10.3 21a1.94 1.94 0 0 0 3.4 0"/>'
+    ),
     "clock": '<circle cx="12" cy="12" r="9"/><path d="M12 7v5l3 2"/>',
     # Extras the shell itself uses.
     "x": '<path d="M18 6 6 18M6 6l12 12"/>',

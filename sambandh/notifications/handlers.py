@@ -1,0 +1,83 @@
+"""What the worker tells users when events arrive (sambandh/events): a record assigned to them,
+shared with them, a note that mentions them. Each notification is keyed by its event, so a
+handler that runs again (a retry) tells nobody twice."""
+
+from __future__ import annotations
+
+from sambandh.core import registry
+from sambandh.events.handlers import subscribe
+from sambandh.events.models import Event
+from sambandh.notifications.models import Notification
+from sambandh.notifications.services import notify
+
+
+def _may_see(user_id: int, record_type: str, record_id: int | None) -> bool:
+    from sambandh.accounts.models import User
+
+    rt = registry.find(record_type)
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if rt is None or rt.visible is None or user is None or record_id is None:
+        return False
+    return bool(rt.visible(user).filter(pk=record_id).exists())
+
+
+def on_assigned(event: Event) -> None:
+    """``<type>.assigned``: the record (or task) now belongs to ``data.user_id``."""
+    user_id = (event.data or {}).get("user_id")
+    if isinstance(user_id, int):
+        notify(
+            user_id=user_id,
+            kind=Notification.Kind.ASSIGNED,
+            key=f"event:{event.pk}",
+            record_type=event.record_type,
+            record_id=event.record_id,
+            actor_id=event.actor_id,
+        )
+
+
+def on_shared(event: Event) -> None:
+    """``<type>.shared``: with a user, or with every member of a team."""
+    from sambandh.accounts.models import TeamMembership
+
+    data = event.data or {}
+    users: set[int] = set()
+    if isinstance(data.get("user_id"), int):
+        users.add(data["user_id"])
+    if isinstance(data.get("team_id"), int):
+        users.update(
+            TeamMembership.objects.filter(team_id=data["team_id"]).values_list("user_id", flat=True)
+        )
+    for user_id in sorted(users):
+        notify(
+            user_id=user_id,
+            kind=Notification.Kind.SHARED,
+            key=f"event:{event.pk}",
+            record_type=event.record_type,
+            record_id=event.record_id,
+            actor_id=event.actor_id,
+        )
+
+
+def on_mentioned(event: Event) -> None:
+    """``activity.mentioned``: each user a note names with @, when they may see the note."""
+    for user_id in (event.data or {}).get("user_ids", []):
+        if isinstance(user_id, int) and _may_see(user_id, event.record_type, event.record_id):
+            notify(
+                user_id=user_id,
+                kind=Notification.Kind.MENTIONED,
+                key=f"event:{event.pk}",
+                record_type=event.record_type,
+                record_id=event.record_id,
+                actor_id=event.actor_id,
+            )
+
+
+def subscribe_all() -> None:
+    """Subscribe the handlers to every record type's events (called once every type is
+    registered: a type added later is told about without a line here)."""
+    types = registry.record_types()
+    subscribe(*(f"{rt.key}.assigned" for rt in types), name="notifications.assigned")(on_assigned)
+    subscribe(
+        *(f"{rt.key}.shared" for rt in registry.shareable_types()), name="notifications.shared"
+    )(on_shared)
+    subscribe("activity.mentioned", name="notifications.mentioned")(on_mentioned)

@@ -1,0 +1,49 @@
+"""The notifications' scheduled jobs (sambandh/events): task reminders each minute, and each
+morning the deals nobody has planned a next step for. Each slot runs once (events/jobs.py), and
+each notification is keyed, so a slot that runs again after a crash tells nobody twice."""
+
+from __future__ import annotations
+
+import datetime
+
+from sambandh.activities.selectors import deals_without_next_step, tasks_falling_due
+from sambandh.events.jobs import JobContext, scheduled_job
+from sambandh.notifications.models import Notification
+from sambandh.notifications.services import notify
+
+
+@scheduled_job("notifications.task_reminders", every="minute", label="Task reminders")
+def task_reminders(context: JobContext) -> str:
+    """Remind each assignee of the tasks that fell due in this minute's slot (slots missed
+    while no worker ran are caught up one by one, so none is skipped)."""
+    until = context.slot
+    after = until - datetime.timedelta(minutes=1)
+    told = 0
+    for task_id, assignee_id, due_at in tasks_falling_due(after=after, until=until):
+        if notify(
+            user_id=assignee_id,
+            kind=Notification.Kind.TASK_DUE,
+            key=f"task_due:{task_id}:{due_at.isoformat()}",
+            record_type="activity",
+            record_id=task_id,
+        ):
+            told += 1
+    return f"{told} reminders"
+
+
+@scheduled_job(
+    "notifications.no_next_step", every="daily", at="07:00", label="Deals without a next step"
+)
+def no_next_step(context: JobContext) -> str:
+    """Tell each owner how many of their open deals have no open task, once a day."""
+    day = context.slot.date().isoformat()
+    told = 0
+    for owner_id, count in sorted(deals_without_next_step().items()):
+        if count and notify(
+            user_id=owner_id,
+            kind=Notification.Kind.NO_NEXT_STEP,
+            key=f"no_next_step:{day}",
+            count=count,
+        ):
+            told += 1
+    return f"{told} owners told"
