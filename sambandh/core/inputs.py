@@ -29,7 +29,6 @@ NOT_SENT = MISSING
 NotSent = MISSING
 
 
-
 def _document_not_sent() -> None:
     """Let django-ninja write the OpenAPI schema of a field whose default is NOT_SENT: an
     optional field with no default, as pydantic's own generator writes it. (Ninja's generator
