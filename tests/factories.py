@@ -11,12 +11,14 @@ from django.utils import timezone
 from sambandh.accounts.models import Team, User
 from sambandh.accounts.services import team_add_member, team_create, token_create, user_create
 from sambandh.activities.models import Activity
+from sambandh.activities.schemas import ActivityIn
 from sambandh.activities.services import activity_create, task_complete
 from sambandh.contacts import services as contacts
 from sambandh.contacts.models import Organization, Person
 from sambandh.contacts.schemas import OrganizationIn, PersonIn
 from sambandh.sales import services as sales
 from sambandh.sales.models import Deal, Lead, Pipeline, Stage
+from sambandh.sales.schemas import DealIn, LeadIn
 
 _seq = itertools.count(1)
 
@@ -88,18 +90,22 @@ def make_deal(owner: User, pipeline: Pipeline | None = None, **data: Any) -> Dea
     data.setdefault("name", f"Deal {next(_seq)}")
     data.setdefault("amount", "1000")
     data.setdefault("currency", "INR")
-    return sales.deal_create(actor=owner, data=data, pipeline_id=(pipeline or make_pipeline()).pk)
+    data["pipeline_id"] = (pipeline or make_pipeline()).pk
+    return sales.deal_create(actor=owner, data=DealIn.build(_owner_id(data)))
 
 
 def make_lead(owner: User, **data: Any) -> Lead:
     data.setdefault("full_name", f"Lead {next(_seq)}")
-    return sales.lead_create(actor=owner, data=data)
+    return sales.lead_create(actor=owner, data=LeadIn.build(_owner_id(data)))
 
 
 def make_activity(owner: User, kind: str = "note", **data: Any) -> Activity:
     data.setdefault("subject", f"{kind} {next(_seq)}")
     data.setdefault("body", "Spoke about the renewal.")
-    return activity_create(actor=owner, data={"kind": kind, **data})
+    if "assignee" in data:
+        assignee = data.pop("assignee")
+        data["assignee_id"] = assignee.pk if assignee is not None else None
+    return activity_create(actor=owner, data=ActivityIn.build({"kind": kind, **data}))
 
 
 def move_deal(actor: User, deal: Deal, stage_name: str) -> Deal:

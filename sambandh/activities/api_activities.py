@@ -7,16 +7,13 @@ from datetime import UTC, datetime
 from typing import Any, ClassVar, Literal
 
 from django.http import HttpRequest, HttpResponse
-from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from sambandh.accounts.selectors import acting_user as viewer
-from sambandh.accounts.selectors import user_get
 from sambandh.activities import selectors, services
 from sambandh.activities.schemas import ActivityIn, ActivityOut, ActivityPatch
 from sambandh.core.api import ErrorOut, expected_version, page_out, with_etag
-from sambandh.core.errors import ValidationFailed
 from sambandh.core.ids import RecordId
 from sambandh.core.listing import ListQuery
 from sambandh.core.pagination import clamp_limit
@@ -64,22 +61,6 @@ def activity_out(a: Any) -> dict[str, Any]:
     )
 
 
-def activity_data(request: HttpRequest, payload: Any) -> dict[str, Any]:
-    """The fields the caller sent, as the services take them (an assignee is a user)."""
-    data = payload.model_dump(exclude_unset=True, exclude={"version", "assignee_id", "done"})
-    sent = payload.model_fields_set
-    if "assignee_id" in sent:
-        assignee = None
-        if payload.assignee_id is not None:
-            assignee = user_get(viewer=viewer(request), user_id=payload.assignee_id)
-            if assignee is None:
-                raise ValidationFailed(fields={"assignee_id": _("No such user.")})
-        data["assignee"] = assignee
-    if getattr(payload, "done", None) is not None:
-        data["done"] = payload.done
-    return data
-
-
 class ActivityPage(Schema):
     items: list[ActivityOut]
     next: str | None
@@ -120,10 +101,7 @@ def list_activities(request: HttpRequest, filters: Query[ActivityFilters]) -> An
 
 @router.post("", response={201: ActivityOut, **ERRORS}, exclude_unset=True)
 def create_activity(request: HttpRequest, response: HttpResponse, payload: ActivityIn) -> Any:
-    activity = services.activity_create(
-        actor=viewer(request),
-        data=activity_data(request, payload),
-    )
+    activity = services.activity_create(actor=viewer(request), data=payload)
     activity = selectors.activity_get(viewer=viewer(request), activity_id=activity.pk)
     with_etag(response, activity.version)
     return Status(201, activity_out(activity))
@@ -143,10 +121,7 @@ def update_activity(
     activity = selectors.activity_get_for_update(viewer=viewer(request), activity_id=activity_id)
     version = expected_version(request, payload.version)
     services.activity_update(
-        actor=viewer(request),
-        activity=activity,
-        data=activity_data(request, payload),
-        version=version,
+        actor=viewer(request), activity=activity, data=payload, version=version
     )
     activity = selectors.activity_get(viewer=viewer(request), activity_id=activity_id)
     with_etag(response, activity.version)

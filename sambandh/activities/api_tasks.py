@@ -13,7 +13,6 @@ from sambandh.activities.api_activities import (
     ERRORS,
     ActivityPage,
     LinkFilters,
-    activity_data,
     activity_out,
     list_query,
     viewer,
@@ -48,8 +47,7 @@ def list_tasks(request: HttpRequest, filters: Query[TaskFilters]) -> Any:
 
 @router.post("", response={201: ActivityOut, **ERRORS}, exclude_unset=True)
 def create_task(request: HttpRequest, response: HttpResponse, payload: TaskIn) -> Any:
-    data = {**activity_data(request, payload), "kind": TASK}
-    task = services.activity_create(actor=viewer(request), data=data)
+    task = services.activity_create(actor=viewer(request), data=payload)
     return Status(201, _answer(request, response, task.pk))
 
 
@@ -64,12 +62,7 @@ def update_task(
 ) -> Any:
     task = selectors.activity_get_for_update(viewer=viewer(request), activity_id=task_id, kind=TASK)
     version = expected_version(request, payload.version)
-    services.activity_update(
-        actor=viewer(request),
-        activity=task,
-        data=activity_data(request, payload),
-        version=version,
-    )
+    services.activity_update(actor=viewer(request), activity=task, data=payload, version=version)
     return _answer(request, response, task_id)
 
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from sambandh.activities.models import Activity
+from sambandh.activities.schemas import ActivityChange, ActivityIn
 from sambandh.activities.selectors import Timeline, timeline
 from sambandh.core import registry
 from sambandh.core.errors import NotFound, ValidationFailed
@@ -123,7 +124,13 @@ class ComposerForm(ServiceForm):
                 )
         return cd
 
-    def to_service(self) -> dict[str, Any]:
+    def to_service(self) -> ActivityIn:
+        """The input of activity_create, as the API receives it. A value of the wrong shape is
+        a ValidationFailed naming its field."""
+        return ActivityIn.build(self.values())
+
+    def values(self) -> dict[str, Any]:
+        """What the composer sends for its kind, by the input's field names."""
         cd = self.cleaned_data
         kind = cd["kind"]
         data: dict[str, Any] = {
@@ -136,7 +143,7 @@ class ComposerForm(ServiceForm):
         if kind == Activity.Kind.TASK:
             data["due_at"] = cd.get("due_at")
             assignee = cd.get("assignee")
-            data["assignee"] = self.users.get(int(assignee)) if assignee else self.viewer
+            data["assignee_id"] = int(assignee) if assignee else self.viewer.pk
         elif kind in (Activity.Kind.CALL, Activity.Kind.MEETING):
             when = cd.get("occurred_at") or timezone.now()
             data["occurred_at"] = when
@@ -235,9 +242,12 @@ class ActivityEditForm(ComposerForm):
             data["kind"] = instance.kind
             self.data = data
 
-    def to_service(self) -> dict[str, Any]:
-        data = super().to_service()
+    # An edit's input is an update's (ActivityChange), not the composer's ActivityIn.
+    def to_service(self) -> ActivityChange:  # type: ignore[override]
+        """The input of activity_update. The kind is not sent (it never changes), nor is an
+        empty assignee of a task: it keeps the one it has."""
+        data = self.values()
         data.pop("kind", None)
         if self.instance.kind == Activity.Kind.TASK and not self.cleaned_data.get("assignee"):
-            data["assignee"] = self.instance.assignee
-        return {"data": data}
+            data.pop("assignee_id", None)
+        return ActivityChange.build(data)

@@ -14,6 +14,7 @@ from pydantic import AwareDatetime, Field
 
 from sambandh.core.api import StrictSchema
 from sambandh.core.ids import RecordId
+from sambandh.core.inputs import NOT_SENT, NotSent, WriteInput
 
 TIME_HELP = "ISO 8601 with an offset, e.g. 2025-03-01T10:00:00+05:30; answered in UTC."
 
@@ -23,41 +24,53 @@ class Ref(Schema):
     name: str
 
 
-class ActivityFields(StrictSchema):
-    subject: str | None = Field(None, max_length=300)
-    body: str | None = Field(None, max_length=100_000)
-    occurred_at: AwareDatetime | None = Field(None, description=TIME_HELP)
-    ends_at: AwareDatetime | None = Field(None, description=TIME_HELP)
-    duration_seconds: int | None = Field(None, ge=0, le=7 * 86400)
-    direction: Literal["", "in", "out"] | None = None
-    outcome: str | None = Field(None, max_length=100)
-    due_at: AwareDatetime | None = Field(None, description=TIME_HELP)
-    assignee_id: RecordId | None = None
-    person_id: RecordId | None = None
-    organization_id: RecordId | None = None
-    deal_id: RecordId | None = None
-    lead_id: RecordId | None = None
-    custom: dict[str, Any] | None = None
+Kind = Literal["note", "call", "meeting", "email", "task"]
 
 
+# (Comments, not docstrings: a schema's docstring is its description in the API's OpenAPI.)
+#: What every write of an activity may send.
+class ActivityFields(WriteInput):
+    subject: str | None | NotSent = Field(default=NOT_SENT, max_length=300)
+    body: str | None | NotSent = Field(default=NOT_SENT, max_length=100_000)
+    occurred_at: AwareDatetime | None | NotSent = Field(default=NOT_SENT, description=TIME_HELP)
+    ends_at: AwareDatetime | None | NotSent = Field(default=NOT_SENT, description=TIME_HELP)
+    duration_seconds: int | None | NotSent = Field(default=NOT_SENT, ge=0, le=7 * 86400)
+    direction: Literal["", "in", "out"] | None | NotSent = Field(default=NOT_SENT)
+    outcome: str | None | NotSent = Field(default=NOT_SENT, max_length=100)
+    due_at: AwareDatetime | None | NotSent = Field(default=NOT_SENT, description=TIME_HELP)
+    assignee_id: RecordId | None | NotSent = Field(default=NOT_SENT)
+    person_id: RecordId | None | NotSent = Field(default=NOT_SENT)
+    organization_id: RecordId | None | NotSent = Field(default=NOT_SENT)
+    deal_id: RecordId | None | NotSent = Field(default=NOT_SENT)
+    lead_id: RecordId | None | NotSent = Field(default=NOT_SENT)
+    custom: dict[str, Any] | None | NotSent = Field(default=NOT_SENT)
+
+
+#: The input of ``activity_create``: the API's POST body and the web composer's.
 class ActivityIn(ActivityFields):
-    kind: Literal["note", "call", "meeting", "email", "task"]
+    kind: Kind
 
 
-class ActivityPatch(ActivityFields):
-    kind: Literal["note", "call", "meeting", "email", "task"] | None = Field(
-        None, description="Cannot change; accepted when it is the current kind."
-    )
-    done: bool | None = Field(None, description="Tasks only.")
-    version: int | None = Field(None, description="The version you read; or send If-Match.")
-
-
+#: ``activity_create`` takes it as it takes an ActivityIn of kind ``task``.
 class TaskIn(ActivityFields):
     """A task: an activity of kind ``task``, with a due time and an assignee."""
 
 
-class TaskPatch(ActivityFields):
-    done: bool | None = None
+#: The input of ``activity_update``: what the web's edit form builds; the API's PATCH bodies
+#: add to it.
+class ActivityChange(ActivityFields):
+    done: bool | None | NotSent = Field(default=NOT_SENT)
+
+
+class ActivityPatch(ActivityChange):
+    done: bool | None | NotSent = Field(default=NOT_SENT, description="Tasks only.")
+    kind: Kind | None | NotSent = Field(
+        default=NOT_SENT, description="Cannot change; accepted when it is the current kind."
+    )
+    version: int | None = Field(None, description="The version you read; or send If-Match.")
+
+
+class TaskPatch(ActivityChange):
     version: int | None = Field(None, description="The version you read; or send If-Match.")
 
 

@@ -13,10 +13,12 @@ from sambandh.accounts import policy
 from sambandh.accounts.models import User
 from sambandh.accounts.visibility import visible_q
 from sambandh.activities.models import Activity
+from sambandh.activities.schemas import ActivityChange, ActivityIn, TaskIn
 from sambandh.core import registry
 from sambandh.core.audit import audit_record, diff_fields
 from sambandh.core.cleaning import clean_datetime, clean_long_text, clean_text
 from sambandh.core.errors import Forbidden, ValidationFailed
+from sambandh.core.inputs import NOT_SENT
 from sambandh.core.records import FieldErrors, bump_version, lock_for_update
 from sambandh.customfields.services import custom_values_clean
 
@@ -27,21 +29,28 @@ def links() -> dict[str, registry.RecordType]:
     return {f"{rt.activity_link}_id": rt for rt in registry.timeline_types()}
 
 
-def _aware(value: Any, field: str, errors: FieldErrors) -> datetime | None:
-    if value is None:
+def _aware(value: datetime | None, field: str, errors: FieldErrors) -> datetime | None:
+    # The input's type let only a time with its offset through; stored in UTC.
+    return None if value is None else errors.run(clean_datetime, value, field=field)
+
+
+def _assignee(actor: User, assignee_id: int | None, errors: FieldErrors) -> User | None:
+    """The user ``assignee_id`` names (None: nobody), if the actor may see them."""
+    if assignee_id is None:
         return None
-    if not isinstance(value, datetime):
-        errors.add(field, _("Enter a date and time."))
-        return None
-    if timezone.is_naive(value):
-        # A time without a zone is the writer's local time (the active zone of the request).
-        value = timezone.make_aware(value)
-    return errors.run(clean_datetime, value, field=field)
+    from sambandh.accounts.selectors import user_get
+
+    assignee = user_get(viewer=actor, user_id=assignee_id)
+    if assignee is None:
+        errors.add("assignee_id", _("No such user."))
+    return assignee
 
 
 def _clean_activity(
     data: dict[str, Any], actor: User, errors: FieldErrors, instance: Activity | None
 ) -> dict[str, Any]:
+    """The model fields from ``data``: the fields an input sent, by name (``kind`` as the
+    write takes it)."""
     out: dict[str, Any] = {}
     if "kind" in data or instance is None:
         kind = data.get("kind")
@@ -80,8 +89,8 @@ def _clean_activity(
             current=instance.custom if instance else None,
             creating=instance is None,
         )
-    if "assignee" in data:
-        assignee = data["assignee"]
+    if "assignee_id" in data:
+        assignee = _assignee(actor, data["assignee_id"], errors)
         if assignee is not None and not assignee.is_active:
             errors.add("assignee_id", _("Assign to an active user."))
         out["assignee"] = assignee
@@ -143,10 +152,15 @@ def _ensure_may_change(actor: User, activity: Activity) -> None:
 
 
 @transaction.atomic
-def activity_create(*, actor: User, data: dict[str, Any]) -> Activity:
+def activity_create(*, actor: User, data: ActivityIn | TaskIn) -> Activity:
+    """A new activity from ``data`` (the API's body or the composer's input); a TaskIn is a
+    task, and a task nobody is assigned to is the actor's."""
     policy.ensure_can_write(actor)
     errors = FieldErrors()
-    fields = _clean_activity(data, actor, errors, None)
+    values = data.given()
+    if isinstance(data, TaskIn):
+        values["kind"] = Activity.Kind.TASK
+    fields = _clean_activity(values, actor, errors, None)
     errors.raise_if_any()
     policy.guard_write(actor, "activity", fields=fields)
     _fill_organization(fields)
@@ -167,18 +181,20 @@ def activity_create(*, actor: User, data: dict[str, Any]) -> Activity:
 
 @transaction.atomic
 def activity_update(
-    *, actor: User, activity: Activity, data: dict[str, Any], version: int | None
+    *, actor: User, activity: Activity, data: ActivityChange, version: int | None
 ) -> Activity:
+    """Change the fields ``data`` sent (``done`` marks a task done or not; a ``done`` of None
+    leaves it); ``version`` is the one the writer read (None: no check)."""
     policy.ensure_can_write(actor)
     activity = lock_for_update(activity, version)
     _ensure_may_change(actor, activity)
     errors = FieldErrors()
-    fields = _clean_activity(data, actor, errors, activity)
-    if "done" in data:
+    fields = _clean_activity(data.given(exclude=("done", "version")), actor, errors, activity)
+    if data.done is not NOT_SENT and data.done is not None:
         if activity.kind != Activity.Kind.TASK:
             errors.add("done", _("Only tasks can be marked done."))
         else:
-            fields["done_at"] = (activity.done_at or timezone.now()) if data["done"] else None
+            fields["done_at"] = (activity.done_at or timezone.now()) if data.done else None
     errors.raise_if_any()
     policy.guard_write(actor, "activity", fields=fields, instance=activity)
     changes = diff_fields(activity, fields)
@@ -195,7 +211,9 @@ def task_complete(
 ) -> Activity:
     if task.kind != Activity.Kind.TASK:
         raise ValidationFailed(_("Only tasks can be marked done."))
-    return activity_update(actor=actor, activity=task, data={"done": done}, version=version)
+    return activity_update(
+        actor=actor, activity=task, data=ActivityChange(done=done), version=version
+    )
 
 
 @transaction.atomic

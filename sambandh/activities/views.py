@@ -213,11 +213,11 @@ def activity_edit(request: AuthedRequest, activity_id: int) -> HttpResponse:
         form = ActivityEditForm(request.POST, viewer=request.user, users=users, instance=activity)
         saved, status = save_form(
             form,
-            lambda kw: services.activity_update(
+            lambda data: services.activity_update(
                 actor=request.user,
                 activity=activity,
+                data=data,
                 version=form.cleaned_data.get("version"),
-                **kw,
             ),
         )
         if saved is not None:

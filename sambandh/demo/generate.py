@@ -24,6 +24,7 @@ from sambandh.accounts.models import Role, Team, User
 from sambandh.accounts.services import team_add_member, team_create, user_create
 from sambandh.accounts.visibility import can_see_owner
 from sambandh.activities.models import Activity
+from sambandh.activities.schemas import ActivityIn
 from sambandh.activities.services import activity_create, task_complete
 from sambandh.contacts import services as contacts
 from sambandh.contacts.models import Organization, Person
@@ -45,6 +46,7 @@ from sambandh.demo.common import (
 )
 from sambandh.sales import services as sales
 from sambandh.sales.models import Deal, Lead, Pipeline, Stage, StageChange
+from sambandh.sales.schemas import DealIn, LeadIn
 
 SMALL = {
     "organizations": 57,
@@ -502,19 +504,21 @@ class SmallDemo:
             actor = self.actor_for(owner, org, *people)
             deal = sales.deal_create(
                 actor=actor,
-                data={
-                    "name": name,
-                    "amount": amount_for(rng, currency),
-                    "currency": currency,
-                    "expected_close_date": close,
-                    "organization_id": org.pk,
-                    "source": rng.choice(data.LEAD_SOURCES),
-                    "owner": owner,
-                },
-                pipeline_id=pipeline.pk,
-                stage_id=path[0].pk,
-                person_ids=[p.pk for p in people],
-                tags=["Key account"] if rng.random() < 0.1 else [],
+                data=DealIn.build(
+                    {
+                        "name": name,
+                        "amount": f"{amount_for(rng, currency):f}",
+                        "currency": currency,
+                        "expected_close_date": close,
+                        "organization_id": org.pk,
+                        "source": rng.choice(data.LEAD_SOURCES),
+                        "owner_id": owner.pk,
+                        "pipeline_id": pipeline.pk,
+                        "stage_id": path[0].pk,
+                        "person_ids": [p.pk for p in people],
+                        "tags": ["Key account"] if rng.random() < 0.1 else [],
+                    }
+                ),
             )
             for stage in path[1:]:
                 reason = ""
@@ -593,7 +597,7 @@ class SmallDemo:
                     ]
                 ),
             }
-            lead = sales.lead_create(actor=owner, data=fields)
+            lead = sales.lead_create(actor=owner, data=LeadIn.build(fields))
             self.created_at[("lead", lead.pk)] = days_ago(rng, self.now, 200)
             self.leads.append(lead)
         for lead in self.leads[:converted]:
@@ -703,9 +707,9 @@ class SmallDemo:
                 fields.update(
                     subject=rng.choice(data.TASK_SUBJECTS).format(**fill),
                     due_at=due,
-                    assignee=owner,
+                    assignee_id=owner.pk,
                 )
-            activity = activity_create(actor=owner, data=fields)
+            activity = activity_create(actor=owner, data=ActivityIn.build(fields))
             backdate.append((activity, at))
             if (
                 kind == "task"
@@ -760,14 +764,16 @@ class SmallDemo:
             key = "deal_id" if isinstance(target, Deal) else "person_id"
             task = activity_create(
                 actor=self.admin,
-                data={
-                    "kind": "task",
-                    "subject": subject,
-                    "due_at": due.replace(microsecond=0),
-                    "assignee": self.admin,
-                    key: target.pk,
-                    "occurred_at": created,
-                },
+                data=ActivityIn.build(
+                    {
+                        "kind": "task",
+                        "subject": subject,
+                        "due_at": due.replace(microsecond=0),
+                        "assignee_id": self.admin.pk,
+                        key: target.pk,
+                        "occurred_at": created,
+                    }
+                ),
             )
             backdate.append((task, created))
             if state == "done":

@@ -7,15 +7,12 @@ from typing import Any, ClassVar, Literal
 
 from babel.numbers import get_currency_precision
 from django.http import HttpRequest, HttpResponse
-from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from sambandh.accounts import policy
 from sambandh.accounts.selectors import acting_user as viewer
-from sambandh.accounts.selectors import user_get
 from sambandh.core.api import ErrorOut, expected_version, page_out, with_etag
-from sambandh.core.errors import ValidationFailed
 from sambandh.core.ids import RecordId
 from sambandh.core.listing import ListQuery
 from sambandh.core.pagination import clamp_limit
@@ -48,15 +45,6 @@ def money_str(amount: Decimal, currency: str) -> str:
     """The amount as a decimal string in the currency's precision ("1234.50" for INR)."""
     places = get_currency_precision(currency) if currency else 2
     return f"{amount.quantize(Decimal(1).scaleb(-places)):f}"
-
-
-def owner_from(request: HttpRequest, owner_id: int | None) -> Any:
-    if owner_id is None:
-        return None
-    owner = user_get(viewer=viewer(request), user_id=owner_id)
-    if owner is None:
-        raise ValidationFailed(fields={"owner_id": _("No such user.")})
-    return owner
 
 
 def stage_ref(stage: Stage) -> dict[str, Any]:
@@ -117,23 +105,6 @@ def stage_change_out(c: StageChange) -> dict[str, Any]:
     }
 
 
-def _split(
-    request: HttpRequest, payload: DealIn | DealPatch
-) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The scalar fields the caller sent, and the links (None = unchanged)."""
-    links = {"pipeline_id", "stage_id", "person_ids", "tags", "version", "owner_id"}
-    data = payload.model_dump(exclude_unset=True, exclude=links)
-    sent = payload.model_fields_set
-    if "owner_id" in sent:
-        data["owner"] = owner_from(request, payload.owner_id)
-    nested = {
-        "stage_id": payload.stage_id,
-        "person_ids": (payload.person_ids or []) if "person_ids" in sent else None,
-        "tags": (payload.tags or []) if "tags" in sent else None,
-    }
-    return data, nested
-
-
 def _record(
     request: HttpRequest, response: HttpResponse, deal_id: int, *, written: bool = False
 ) -> dict[str, Any]:
@@ -188,15 +159,7 @@ def list_deals(request: HttpRequest, filters: Query[DealFilters]) -> Any:
 
 @router.post("", response={201: DealOut, **ERRORS}, exclude_unset=True)
 def create_deal(request: HttpRequest, response: HttpResponse, payload: DealIn) -> Any:
-    data, nested = _split(request, payload)
-    deal = services.deal_create(
-        actor=viewer(request),
-        data=data,
-        pipeline_id=payload.pipeline_id,
-        stage_id=nested["stage_id"],
-        person_ids=nested["person_ids"],
-        tags=nested["tags"] or (),
-    )
+    deal = services.deal_create(actor=viewer(request), data=payload)
     return Status(201, _record(request, response, deal.pk, written=True))
 
 
@@ -211,14 +174,7 @@ def update_deal(
 ) -> Any:
     deal = selectors.deal_get_for_update(viewer=viewer(request), deal_id=deal_id)
     version = expected_version(request, payload.version)
-    data, nested = _split(request, payload)
-    services.deal_update(
-        actor=viewer(request),
-        deal=deal,
-        data=data,
-        version=version,
-        **nested,
-    )
+    services.deal_update(actor=viewer(request), deal=deal, data=payload, version=version)
     return _record(request, response, deal_id, written=True)
 
 

@@ -15,7 +15,7 @@ from sambandh.core.listing import ListQuery
 from sambandh.core.pagination import clamp_limit
 from sambandh.customfields.selectors import custom_filter_params, custom_values_shown
 from sambandh.sales import selectors, services
-from sambandh.sales.api_deals import ERRORS, owner_from, user_ref, viewer
+from sambandh.sales.api_deals import ERRORS, user_ref, viewer
 from sambandh.sales.models import Lead
 from sambandh.sales.schemas import LeadConvertIn, LeadIn, LeadListItem, LeadOut, LeadPatch
 
@@ -68,14 +68,6 @@ def _record(
     return policy.field_access(viewer(request), "lead").redact(lead_out(lead))
 
 
-def _split(request: HttpRequest, payload: LeadIn) -> tuple[dict[str, Any], list[str] | None]:
-    data = payload.model_dump(exclude_unset=True, exclude={"tags", "version", "owner_id"})
-    sent = payload.model_fields_set
-    if "owner_id" in sent:
-        data["owner"] = owner_from(request, payload.owner_id)
-    return data, (payload.tags or []) if "tags" in sent else None
-
-
 class LeadFilters(Schema):
     #: Also takes the ``custom.<key>`` filters of this record type (config/api.py).
     custom_filters: ClassVar[str] = "lead"
@@ -110,8 +102,7 @@ def list_leads(request: HttpRequest, filters: Query[LeadFilters]) -> Any:
 
 @router.post("", response={201: LeadOut, **ERRORS}, exclude_unset=True)
 def create_lead(request: HttpRequest, response: HttpResponse, payload: LeadIn) -> Any:
-    data, tags = _split(request, payload)
-    lead = services.lead_create(actor=viewer(request), data=data, tags=tags or ())
+    lead = services.lead_create(actor=viewer(request), data=payload)
     return Status(201, _record(request, response, lead.pk, written=True))
 
 
@@ -126,8 +117,7 @@ def update_lead(
 ) -> Any:
     lead = selectors.lead_get_for_update(viewer=viewer(request), lead_id=lead_id)
     version = expected_version(request, payload.version)
-    data, tags = _split(request, payload)
-    services.lead_update(actor=viewer(request), lead=lead, data=data, version=version, tags=tags)
+    services.lead_update(actor=viewer(request), lead=lead, data=payload, version=version)
     return _record(request, response, lead_id, written=True)
 
 

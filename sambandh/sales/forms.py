@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from typing import Any
 
 from babel.numbers import NumberFormatError, get_decimal_symbol, parse_decimal
@@ -12,8 +13,10 @@ from django.utils.translation import get_language, gettext_lazy, to_locale
 from django.utils.translation import gettext as _
 
 from sambandh.contacts import selectors as contacts_selectors
+from sambandh.core.inputs import WriteInput
 from sambandh.customfields.forms import add_custom_fields, custom_form_data
 from sambandh.sales.models import Lead
+from sambandh.sales.schemas import DealFields, DealIn, LeadIn
 from sambandh.web.forms import (
     ServiceForm,
     VersionField,
@@ -48,6 +51,8 @@ def _lookup_input(list_id: str) -> forms.TextInput:
 
 
 class _OwnedForm(ServiceForm):
+    service_fields = {"owner_id": "owner"}
+
     owner = forms.ChoiceField(label=gettext_lazy("Owner"))
     tags = _text(gettext_lazy("Tags"), 1000, help_text=gettext_lazy("Separate tags with commas."))
     version = VersionField()
@@ -64,6 +69,23 @@ class _OwnedForm(ServiceForm):
 
     def owner_user(self) -> Any:
         return self.users.get(int(self.cleaned_data["owner"]))
+
+    def to_input[I: WriteInput](self, input_class: type[I], data: dict[str, Any]) -> I:
+        """The typed input of the write, as the API receives it: ``data``, the owner and the
+        tags, leaving out (not sent) what the form does not send. A value of the wrong shape is
+        a ValidationFailed, placed on its field by ``save_form``."""
+        if sendable(self, "owner"):
+            data["owner_id"] = self.owner_user().pk
+        if sendable(self, "tags"):
+            data["tags"] = split_tags(self.cleaned_data.get("tags") or "")
+        return input_class.build(data)
+
+    def field_for(self, service_field: str) -> str | None:
+        # An item of a list ("tags.2", "person_ids.0") is shown on the list's field.
+        name = super().field_for(service_field)
+        if name is None and "." in service_field:
+            name = super().field_for(service_field.split(".", 1)[0])
+        return name
 
     #: The record type's fields (core/registry.py) and the form fields that show them.
     def access_fields(self) -> dict[str, tuple[str, ...]]:
@@ -103,6 +125,7 @@ class _OwnedForm(ServiceForm):
 class DealForm(_OwnedForm):
     record_type = "deal"
     service_fields = {
+        **_OwnedForm.service_fields,
         "organization_id": "organization",
         "stage_id": "stage",
         "pipeline_id": "pipeline",
@@ -237,7 +260,10 @@ class DealForm(_OwnedForm):
             "people": tuple(f"person_{i}" for i in range(self.people_rows)),
         }
 
-    def to_service(self) -> dict[str, Any] | None:
+    def to_service(self) -> DealFields | None:
+        """The input of deal_create (a DealIn, naming the pipeline) or of deal_update (whose
+        stage names the pipeline), or None when a lookup failed (the error is then on the
+        form)."""
         cd = self.cleaned_data
         org = self.lookup("organization", contacts_selectors.organizations_visible(self.viewer))
         people_qs = contacts_selectors.people_visible(self.viewer)
@@ -250,13 +276,12 @@ class DealForm(_OwnedForm):
             return None
         data: dict[str, Any] = {
             "name": cd["name"],
-            "amount": parse_amount(cd.get("amount") or ""),
+            "amount": amount_text(parse_amount(cd.get("amount") or "")),
             "currency": cd["currency"],
             "expected_close_date": cd.get("expected_close_date"),
             "organization_id": org.pk if org else None,
             "source": cd.get("source") or "",
             "description": cd.get("description") or "",
-            "owner": self.owner_user(),
         }
         if org is None and self.hides_organization and not cd.get("organization"):
             del data["organization_id"]  # a link the viewer cannot see is kept
@@ -264,17 +289,14 @@ class DealForm(_OwnedForm):
         if probability is not None and probability != self.initial.get("probability"):
             data["probability"] = probability
         data = self.with_custom(self.sent(data, {"organization_id": "organization"}))
-        kwargs: dict[str, Any] = {"data": data}
+        creating = self.instance is None
         if sendable(self, "stage"):
-            kwargs["pipeline_id"] = int(cd["pipeline"])
-            kwargs["stage_id"] = int(cd["stage"])
-        else:
-            kwargs["pipeline_id"] = None
+            if creating:
+                data["pipeline_id"] = int(cd["pipeline"])
+            data["stage_id"] = int(cd["stage"])
         if sendable(self, "person_0"):
-            kwargs["person_ids"] = person_ids
-        if sendable(self, "tags"):
-            kwargs["tags"] = split_tags(cd.get("tags") or "")
-        return kwargs
+            data["person_ids"] = person_ids
+        return self.to_input(DealIn if creating else DealFields, data)
 
     def field_for(self, service_field: str) -> str | None:
         if service_field in ("amount", "currency") and service_field in self.fields:
@@ -297,6 +319,12 @@ def parse_amount(text: str) -> Any:
         except (NumberFormatError, ValueError):
             continue
     return text
+
+
+def amount_text(amount: Any) -> str:
+    """A parsed amount as the API takes it: a decimal string ("1000.50"), or the text as typed
+    when it did not parse (the service explains what is wrong)."""
+    return f"{amount:f}" if isinstance(amount, Decimal) else str(amount)
 
 
 def _plain_amount(amount: Any) -> str:
@@ -384,14 +412,11 @@ class LeadForm(_OwnedForm):
         "description",
     )
 
-    def to_service(self) -> dict[str, Any] | None:
+    def to_service(self) -> LeadIn:
+        """The input of lead_create / lead_update."""
         cd = self.cleaned_data
         data = {name: cd.get(name) or "" for name in self.scalars}
-        data["owner"] = self.owner_user()
-        kwargs: dict[str, Any] = {"data": self.with_custom(self.sent(data, {}))}
-        if sendable(self, "tags"):
-            kwargs["tags"] = split_tags(cd.get("tags") or "")
-        return kwargs
+        return self.to_input(LeadIn, self.with_custom(self.sent(data, {})))
 
 
 class LeadConvertForm(ServiceForm):

@@ -56,9 +56,10 @@ def _leads_searched() -> Any:
 
 
 def _deal_reassign(*, actor: Any, record: Any, owner: Any) -> Any:
+    from sambandh.sales.schemas import DealFields
     from sambandh.sales.services import deal_update
 
-    return deal_update(actor=actor, deal=record, data={"owner": owner}, version=None)
+    return deal_update(actor=actor, deal=record, data=DealFields(owner_id=owner.pk), version=None)
 
 
 def _lead_reassign(*, actor: Any, record: Any, owner: Any) -> Any:

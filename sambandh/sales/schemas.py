@@ -14,6 +14,7 @@ from pydantic import Field, StringConstraints
 
 from sambandh.core.api import StrictSchema
 from sambandh.core.ids import RecordId
+from sambandh.core.inputs import NOT_SENT, NotSent, WriteInput
 
 TagName = Annotated[str, StringConstraints(max_length=60)]
 AMOUNT_HELP = 'A decimal string such as "1234.50", in the currency\'s precision; never a float.'
@@ -85,26 +86,33 @@ class PipelineOut(Schema):
 
 
 # --- deals ------------------------------------------------------------------------------
-class DealFields(StrictSchema):
-    name: str | None = Field(None, max_length=200)
-    stage_id: RecordId | None = None
-    amount: str | None = Field(None, max_length=40, description=AMOUNT_HELP)
-    currency: str | None = Field(None, max_length=3, description="ISO 4217")
-    probability: int | None = Field(None, ge=0, le=100)
-    expected_close_date: date | None = None
-    organization_id: RecordId | None = None
-    person_ids: list[RecordId] | None = Field(None, max_length=100)
-    source: str | None = Field(None, max_length=100)
-    description: str | None = Field(None, max_length=100_000)
-    won_reason: str | None = Field(None, max_length=300)
-    lost_reason: str | None = Field(None, max_length=300)
-    tags: list[TagName] | None = Field(None, max_length=50)
-    owner_id: RecordId | None = None
-    custom: dict[str, Any] | None = None
+# (Comments, not docstrings: a schema's docstring is its description in the API's OpenAPI.)
+#: What a deal's create and update both take: the input of ``deal_update`` (the API's PATCH
+#: body is DealPatch; the web form builds a DealFields for an edit).
+class DealFields(WriteInput):
+    name: str | None | NotSent = Field(default=NOT_SENT, max_length=200)
+    stage_id: RecordId | None | NotSent = Field(default=NOT_SENT)
+    amount: str | None | NotSent = Field(default=NOT_SENT, max_length=40, description=AMOUNT_HELP)
+    currency: str | None | NotSent = Field(default=NOT_SENT, max_length=3, description="ISO 4217")
+    probability: int | None | NotSent = Field(default=NOT_SENT, ge=0, le=100)
+    expected_close_date: date | None | NotSent = Field(default=NOT_SENT)
+    organization_id: RecordId | None | NotSent = Field(default=NOT_SENT)
+    person_ids: list[RecordId] | None | NotSent = Field(default=NOT_SENT, max_length=100)
+    source: str | None | NotSent = Field(default=NOT_SENT, max_length=100)
+    description: str | None | NotSent = Field(default=NOT_SENT, max_length=100_000)
+    won_reason: str | None | NotSent = Field(default=NOT_SENT, max_length=300)
+    lost_reason: str | None | NotSent = Field(default=NOT_SENT, max_length=300)
+    tags: list[TagName] | None | NotSent = Field(default=NOT_SENT, max_length=50)
+    owner_id: RecordId | None | NotSent = Field(default=NOT_SENT)
+    custom: dict[str, Any] | None | NotSent = Field(default=NOT_SENT)
 
 
+#: The input of ``deal_create``: the API's POST body and the web form's new deal. A deal
+#: changes pipeline by its stage, so only a new deal names one.
 class DealIn(DealFields):
-    pipeline_id: RecordId | None = Field(None, description="Defaults to the default pipeline.")
+    pipeline_id: RecordId | None | NotSent = Field(
+        default=NOT_SENT, description="Defaults to the default pipeline."
+    )
 
 
 class DealPatch(DealFields):
@@ -173,22 +181,27 @@ class StageChangeOut(Schema):
 
 
 # --- leads --------------------------------------------------------------------------------
-class LeadIn(StrictSchema):
-    full_name: str | None = Field(None, max_length=200)
-    company: str | None = Field(None, max_length=200)
-    job_title: str | None = Field(None, max_length=150)
-    email: str | None = Field(None, max_length=254)
-    phone: str | None = Field(None, max_length=60, description="Any format; stored as E.164.")
-    status: str | None = Field(
-        None, max_length=12, description="new, contacted, qualified or unqualified"
+#: The input of ``lead_create`` and ``lead_update``: the API's body and the web form's.
+class LeadIn(WriteInput):
+    full_name: str | None | NotSent = Field(default=NOT_SENT, max_length=200)
+    company: str | None | NotSent = Field(default=NOT_SENT, max_length=200)
+    job_title: str | None | NotSent = Field(default=NOT_SENT, max_length=150)
+    email: str | None | NotSent = Field(default=NOT_SENT, max_length=254)
+    phone: str | None | NotSent = Field(
+        default=NOT_SENT, max_length=60, description="Any format; stored as E.164."
     )
-    source: str | None = Field(None, max_length=100)
-    country: str | None = Field(None, max_length=2, description="ISO 3166-1 alpha-2")
-    preferred_language: str | None = Field(None, max_length=20)
-    description: str | None = Field(None, max_length=100_000)
-    tags: list[TagName] | None = Field(None, max_length=50)
-    owner_id: RecordId | None = None
-    custom: dict[str, Any] | None = None
+    status: str | None | NotSent = Field(
+        default=NOT_SENT, max_length=12, description="new, contacted, qualified or unqualified"
+    )
+    source: str | None | NotSent = Field(default=NOT_SENT, max_length=100)
+    country: str | None | NotSent = Field(
+        default=NOT_SENT, max_length=2, description="ISO 3166-1 alpha-2"
+    )
+    preferred_language: str | None | NotSent = Field(default=NOT_SENT, max_length=20)
+    description: str | None | NotSent = Field(default=NOT_SENT, max_length=100_000)
+    tags: list[TagName] | None | NotSent = Field(default=NOT_SENT, max_length=50)
+    owner_id: RecordId | None | NotSent = Field(default=NOT_SENT)
+    custom: dict[str, Any] | None | NotSent = Field(default=NOT_SENT)
 
 
 class LeadPatch(LeadIn):

@@ -319,7 +319,7 @@ def deal_create(request: AuthedRequest) -> HttpResponse:
     )
     deal, status = save_form(
         form,
-        lambda kw: services.deal_create(actor=request.user, **kw),
+        lambda data: services.deal_create(actor=request.user, data=data),
     )
     if deal is None:
         return _deal_form_page(request, form, status=status)
@@ -383,16 +383,15 @@ def deal_edit(request: AuthedRequest, deal_id: int) -> HttpResponse:
         access=_access(request, "deal"),
     )
 
-    def write(kw: dict[str, Any]) -> Any:
-        kw.pop("pipeline_id")  # the stage names the pipeline
-        return services.deal_update(
+    saved, status = save_form(
+        form,
+        lambda data: services.deal_update(
             actor=request.user,
             deal=deal,
+            data=data,
             version=form.cleaned_data.get("version"),
-            **kw,
-        )
-
-    saved, status = save_form(form, write)
+        ),
+    )
     if saved is None:
         return _deal_form_page(request, form, deal, status=status)
     messages.success(request, _("Changes saved."))
@@ -465,7 +464,7 @@ def lead_create(request: AuthedRequest) -> HttpResponse:
     form = LeadForm(request.POST, viewer=request.user, users=users, access=_access(request, "lead"))
     lead, status = save_form(
         form,
-        lambda kw: services.lead_create(actor=request.user, **kw),
+        lambda data: services.lead_create(actor=request.user, data=data),
     )
     if lead is None:
         return _lead_form_page(request, form, status=status)
@@ -513,11 +512,11 @@ def lead_edit(request: AuthedRequest, lead_id: int) -> HttpResponse:
     )
     saved, status = save_form(
         form,
-        lambda kw: services.lead_update(
+        lambda data: services.lead_update(
             actor=request.user,
             lead=lead,
+            data=data,
             version=form.cleaned_data.get("version"),
-            **kw,
         ),
     )
     if saved is None:

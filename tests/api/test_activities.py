@@ -8,6 +8,7 @@ import pytest
 
 from sambandh.activities import services as activities
 from sambandh.activities.models import Activity
+from sambandh.activities.schemas import ActivityChange
 from tests.api.helpers import (
     MISSING_ID,
     assert_error,
@@ -182,7 +183,9 @@ def test_the_kind_does_not_change_and_only_tasks_are_done(api, owner, note):
 
 
 def test_stale_or_missing_versions_change_nothing(api, owner, note):
-    activities.activity_update(actor=owner, activity=note, data={"subject": "First"}, version=1)
+    activities.activity_update(
+        actor=owner, activity=note, data=ActivityChange.build({"subject": "First"}), version=1
+    )
     client = api(owner)
     before = snapshot(note)
     assert_error(

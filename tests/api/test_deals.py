@@ -8,6 +8,7 @@ import pytest
 
 from sambandh.sales import services as sales
 from sambandh.sales.models import Deal, StageChange
+from sambandh.sales.schemas import DealFields, DealIn
 from tests.api.helpers import (
     MISSING_ID,
     assert_error,
@@ -175,7 +176,7 @@ def test_update(api, owner, deal, pipeline):
 
 
 def test_stale_or_missing_versions_change_nothing(api, owner, deal, pipeline):
-    sales.deal_update(actor=owner, deal=deal, data={"name": "First"}, version=1)
+    sales.deal_update(actor=owner, deal=deal, data=DealFields.build({"name": "First"}), version=1)
     client = api(owner)
     before = snapshot(deal)
     changes = StageChange.objects.count()
@@ -326,15 +327,17 @@ def test_filters(api, owner, manager, pipeline):
     first, proposal, _negotiation, won, _lost = stages(pipeline)
     a = sales.deal_create(
         actor=owner,
-        data={
-            "name": "Natura rollout",
-            "amount": "10",
-            "currency": "BRL",
-            "organization_id": org.pk,
-        },
-        pipeline_id=pipeline.pk,
-        person_ids=[person.pk],
-        tags=["big"],
+        data=DealIn.build(
+            {
+                "name": "Natura rollout",
+                "amount": "10",
+                "currency": "BRL",
+                "organization_id": org.pk,
+                "pipeline_id": pipeline.pk,
+                "person_ids": [person.pk],
+                "tags": ["big"],
+            }
+        ),
     )
     b = make_deal(owner, pipeline, name="Second", currency="USD")
     sales.deal_move_stage(actor=owner, deal=b, stage_id=won.pk, version=1)
@@ -365,9 +368,15 @@ def test_list_query_count_does_not_grow_with_rows(api, owner, pipeline, queries,
     for n in range(rows):
         sales.deal_create(
             actor=owner,
-            data={"name": f"D{n}", "organization_id": org.pk, "currency": "EUR"},
-            pipeline_id=pipeline.pk,
-            tags=["x", "y"],
+            data=DealIn.build(
+                {
+                    "name": f"D{n}",
+                    "organization_id": org.pk,
+                    "currency": "EUR",
+                    "pipeline_id": pipeline.pk,
+                    "tags": ["x", "y"],
+                }
+            ),
         )
     client = api(owner)
     warm(client, URL)

@@ -9,6 +9,7 @@ import pytest
 from sambandh.accounts.models import FieldRule
 from sambandh.accounts.services_access import field_permission_set
 from sambandh.sales import services as sales
+from sambandh.sales.schemas import DealFields
 from sambandh.search.selectors import search
 from tests.api.helpers import assert_error, snapshot
 from tests.factories import make_activity, make_deal, make_organization, make_person
@@ -259,4 +260,6 @@ def test_field_permissions_apply_to_deal_writes_too(api, admin_user, owner, pipe
     resp = client.patch(f"/api/v1/deals/{deal.pk}", {"amount": "5", "version": 1})
     assert_error(resp, 403, "forbidden", {"amount": "You cannot change this field."})
     assert snapshot(deal) == before
-    sales.deal_update(actor=admin_user, deal=deal, data={"amount": "5"}, version=1)
+    sales.deal_update(
+        actor=admin_user, deal=deal, data=DealFields.build({"amount": "5"}), version=1
+    )

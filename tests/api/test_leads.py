@@ -8,6 +8,7 @@ from sambandh.activities.models import Activity
 from sambandh.contacts.models import Organization, Person
 from sambandh.sales import services as sales
 from sambandh.sales.models import Deal, Lead
+from sambandh.sales.schemas import LeadIn
 from tests.api.helpers import (
     MISSING_ID,
     assert_error,
@@ -131,7 +132,7 @@ def test_read_and_update(api, owner, lead):
 
 
 def test_stale_or_missing_versions_change_nothing(api, owner, lead):
-    sales.lead_update(actor=owner, lead=lead, data={"source": "fair"}, version=1)
+    sales.lead_update(actor=owner, lead=lead, data=LeadIn.build({"source": "fair"}), version=1)
     client = api(owner)
     before = snapshot(lead)
     assert_error(
@@ -294,8 +295,9 @@ def test_pages_walk_every_visible_lead_exactly_once(api, owner, outsider):
 def test_filters(api, owner, manager):
     a = sales.lead_create(
         actor=owner,
-        data={"full_name": "Wang Fang", "source": "Webinar", "status": "qualified"},
-        tags=["apac"],
+        data=LeadIn.build(
+            {"full_name": "Wang Fang", "source": "Webinar", "status": "qualified", "tags": ["apac"]}
+        ),
     )
     b = make_lead(owner, full_name="Li Wang", source="referral")
     c = make_lead(manager, full_name="Maria Silva", source="webinar")
@@ -311,7 +313,9 @@ def test_filters(api, owner, manager):
 @pytest.mark.parametrize("rows", [5, 20])
 def test_list_query_count_does_not_grow_with_rows(api, owner, queries, rows):
     for n in range(rows):
-        sales.lead_create(actor=owner, data={"full_name": f"L{n}"}, tags=["a", "b"])
+        sales.lead_create(
+            actor=owner, data=LeadIn.build({"full_name": f"L{n}", "tags": ["a", "b"]})
+        )
     client = api(owner)
     warm(client, URL)
     with queries() as ctx:

@@ -8,6 +8,7 @@ import pytest
 
 from sambandh.activities import services as activities
 from sambandh.activities.models import Activity
+from sambandh.activities.schemas import ActivityChange
 from tests.api.helpers import (
     MISSING_ID,
     assert_error,
@@ -126,7 +127,9 @@ def test_a_note_is_not_a_task(api, owner, person):
 
 
 def test_stale_or_missing_versions_change_nothing(api, owner, task):
-    activities.activity_update(actor=owner, activity=task, data={"subject": "First"}, version=1)
+    activities.activity_update(
+        actor=owner, activity=task, data=ActivityChange.build({"subject": "First"}), version=1
+    )
     client = api(owner)
     before = snapshot(task)
     for method, path in (("patch", ""), ("post", "/complete"), ("post", "/reopen")):

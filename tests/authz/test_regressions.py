@@ -10,6 +10,7 @@ import pytest
 from sambandh.accounts.services_access import record_share_add
 from sambandh.activities import services as activities
 from sambandh.activities.models import Activity
+from sambandh.activities.schemas import ActivityIn
 from sambandh.contacts import services as contacts
 from sambandh.contacts.models import Person
 from sambandh.contacts.schemas import PersonIn
@@ -18,6 +19,7 @@ from sambandh.core.models import AuditEvent, SavedView
 from sambandh.core.pagination import paginate
 from sambandh.core.saved_views import saved_view_create
 from sambandh.sales import services as sales
+from sambandh.sales.schemas import DealFields
 from sambandh.search.selectors import search
 from tests.api.helpers import assert_error, snapshot
 from tests.factories import (
@@ -44,7 +46,9 @@ def test_a_hidden_deals_stage_changes_are_not_on_a_persons_timeline(
     # given the owner's deal with a person, a stage change, and the person handed to a teammate
     person = make_person(owner, full_name="Asha Rao")
     deal = make_deal(owner, pipeline, name="Secret expansion")
-    sales.deal_update(actor=owner, deal=deal, data={}, person_ids=[person.pk], version=None)
+    sales.deal_update(
+        actor=owner, deal=deal, data=DealFields.build({"person_ids": [person.pk]}), version=None
+    )
     _hand_over(admin_user, person, teammate)
     # when the teammate reads the person's timeline, on the page and through the API
     page = browser_for(teammate).get(f"/people/{person.pk}/").content.decode()
@@ -67,7 +71,8 @@ def test_an_activitys_deal_and_organization_are_hidden_after_its_person_changes_
     person = make_person(owner, full_name="Asha Rao", organization_id=org.pk)
     deal = make_deal(owner, pipeline, name="Kestrel renewal", organization_id=org.pk)
     call = activities.activity_create(
-        actor=owner, data={"kind": "call", "person_id": person.pk, "deal_id": deal.pk}
+        actor=owner,
+        data=ActivityIn.build({"kind": "call", "person_id": person.pk, "deal_id": deal.pk}),
     )
     _hand_over(admin_user, person, teammate)
     resp = api(teammate).get(f"/api/v1/activities/{call.pk}")
@@ -153,9 +158,12 @@ def test_a_link_of_an_activity_changes_only_by_someone_who_sees_both_ends(
     person = make_person(owner)
     deal = make_deal(owner, pipeline, name="Renewal")
     call = activities.activity_create(
-        actor=owner, data={"kind": "call", "person_id": person.pk, "deal_id": deal.pk}
+        actor=owner,
+        data=ActivityIn.build({"kind": "call", "person_id": person.pk, "deal_id": deal.pk}),
     )
-    sales.deal_update(actor=admin_user, deal=deal, data={"owner": teammate}, version=None)
+    sales.deal_update(
+        actor=admin_user, deal=deal, data=DealFields.build({"owner_id": teammate.pk}), version=None
+    )
     client = api(owner)
     before = snapshot(call)
     # when the author detaches it from the deal they can no longer see

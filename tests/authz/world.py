@@ -27,10 +27,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sambandh.activities import services as activities
+from sambandh.activities.schemas import ActivityChange, ActivityIn
 from sambandh.contacts import services as contacts
 from sambandh.contacts.schemas import OrganizationIn, PersonIn
 from sambandh.sales import services as sales
 from sambandh.sales.models import Deal, Lead, Pipeline
+from sambandh.sales.schemas import DealFields
 from tests import factories
 from tests.registry_app.records import gadget_create
 
@@ -123,12 +125,9 @@ def build_world() -> World:
         actor=owner,
         # (on the outsider's deal too once it is handed over, so the outsider sees the call:
         # its subject names no one)
-        data={
-            "kind": "call",
-            "subject": "Discovery call",
-            "person_id": priya.pk,
-            "deal_id": yak.pk,
-        },
+        data=ActivityIn.build(
+            {"kind": "call", "subject": "Discovery call", "person_id": priya.pk, "deal_id": yak.pk}
+        ),
     )
     hidden_note = factories.make_activity(
         outsider, "note", subject="HIDDENNOTE", person_id=oscar.pk
@@ -147,17 +146,23 @@ def build_world() -> World:
         data=OrganizationIn.build({"parent_id": zircon.pk}),
         version=None,
     )
-    sales.deal_update(actor=admin, deal=dove, data={"organization_id": zircon.pk}, version=None)
+    sales.deal_update(
+        actor=admin, deal=dove, data=DealFields.build({"organization_id": zircon.pk}), version=None
+    )
     sales.deal_update(
         actor=admin,
         deal=yak,
-        data={"owner": outsider, "organization_id": zircon.pk},
-        person_ids=[priya.pk],
+        data=DealFields.build(
+            {"owner_id": outsider.pk, "organization_id": zircon.pk, "person_ids": [priya.pk]}
+        ),
         version=None,
     )
     factories.move_deal(admin, Deal.objects.get(pk=yak.pk), "Proposal")
     activities.activity_update(
-        actor=admin, activity=call, data={"organization_id": zircon.pk}, version=None
+        actor=admin,
+        activity=call,
+        data=ActivityChange.build({"organization_id": zircon.pk}),
+        version=None,
     )
     converted = sales.lead_convert(
         actor=owner,
@@ -181,7 +186,7 @@ def build_world() -> World:
     sales.deal_update(
         actor=admin,
         deal=converted.converted_deal,
-        data={"name": "HIDDENCONVDEAL", "owner": outsider},
+        data=DealFields.build({"name": "HIDDENCONVDEAL", "owner_id": outsider.pk}),
         version=None,
     )
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from sambandh.activities.models import Activity
+from sambandh.sales.schemas import DealIn
 from tests import factories
 from tests.web.helpers import HTMX, count_queries, text
 
@@ -209,7 +210,10 @@ def test_stage_change_reads_moved_from_x_to_y_on_the_person(owner, pipeline, bro
 
     person = factories.make_person(owner, full_name="Asha Rao")
     deal = services.deal_create(
-        actor=owner, data={"name": "Tata renewal"}, pipeline_id=pipeline.pk, person_ids=[person.pk]
+        actor=owner,
+        data=DealIn.build(
+            {"name": "Tata renewal", "pipeline_id": pipeline.pk, "person_ids": [person.pk]}
+        ),
     )
     services.deal_move_stage(
         actor=owner, deal=deal, stage_id=pipeline.stages.get(name="Won").pk, version=1

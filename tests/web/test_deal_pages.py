@@ -10,6 +10,7 @@ from django.utils import translation
 
 from sambandh.sales import services
 from sambandh.sales.models import Deal, StageChange
+from sambandh.sales.schemas import DealFields, DealIn
 from sambandh.sales.templatetags.sales import money
 from tests import factories
 from tests.web.helpers import HTMX, count_queries, text
@@ -235,9 +236,15 @@ def test_deal_page_shows_people_amount_and_stage_history(owner, pipeline, browse
     person = factories.make_person(owner, full_name="Asha Rao", phone="+919876543210")
     deal = services.deal_create(
         actor=owner,
-        data={"name": "Tata renewal", "amount": "250000", "currency": "INR"},
-        pipeline_id=pipeline.pk,
-        person_ids=[person.pk],
+        data=DealIn.build(
+            {
+                "name": "Tata renewal",
+                "amount": "250000",
+                "currency": "INR",
+                "pipeline_id": pipeline.pk,
+                "person_ids": [person.pk],
+            }
+        ),
     )
     services.deal_move_stage(
         actor=owner, deal=deal, stage_id=stage(pipeline, "Proposal").pk, version=1
@@ -284,7 +291,10 @@ def test_deal_page_query_count_does_not_grow(owner, pipeline, browser_for):
             )
         deal.refresh_from_db()
         services.deal_update(
-            actor=owner, deal=deal, data={}, version=deal.version, person_ids=people, tags=["vip"]
+            actor=owner,
+            deal=deal,
+            data=DealFields.build({"person_ids": people, "tags": ["vip"]}),
+            version=deal.version,
         )
 
     add(5)

@@ -10,6 +10,7 @@ from django.urls import reverse
 from sambandh.contacts.models import Organization, Person
 from sambandh.sales import services
 from sambandh.sales.models import Deal, Lead
+from sambandh.sales.schemas import LeadIn
 from tests import factories
 from tests.web.helpers import count_queries, text
 
@@ -64,7 +65,9 @@ def test_list_query_count_does_not_grow(owner, browser_for):
     def add(n: int) -> None:
         for _ in range(n):
             lead = factories.make_lead(owner)
-            services.lead_update(actor=owner, lead=lead, data={}, version=None, tags=["vip"])
+            services.lead_update(
+                actor=owner, lead=lead, data=LeadIn.build({"tags": ["vip"]}), version=None
+            )
 
     add(5)
     with_five = count_queries(client, LIST + "?cols=company,tags,owner")
@@ -135,7 +138,9 @@ def test_create_lead_with_a_bad_email_writes_nothing(owner, browser_for):
 
 def test_edit_lead_with_a_stale_version_writes_nothing(owner, browser_for):
     lead = factories.make_lead(owner, full_name="Ravi Kumar")
-    services.lead_update(actor=owner, lead=lead, data={"status": "contacted"}, version=1)
+    services.lead_update(
+        actor=owner, lead=lead, data=LeadIn.build({"status": "contacted"}), version=1
+    )
     response = browser_for(owner).post(
         reverse("sales:lead_edit", args=[lead.pk]),
         lead_form(owner=str(owner.pk), version="1", status="qualified"),

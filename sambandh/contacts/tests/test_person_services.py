@@ -7,6 +7,7 @@ from sambandh.contacts.models import Affiliation, Person
 from sambandh.contacts.schemas import OrganizationIn, PersonIn
 from sambandh.core.errors import ValidationFailed
 from sambandh.events.worker import run_worker
+from sambandh.sales.schemas import DealIn
 from sambandh.search.models import SearchDocument
 from tests.factories import make_organization
 
@@ -81,7 +82,10 @@ def test_renaming_or_deleting_an_organization_refreshes_its_people_in_search(own
         actor=owner, data=PersonIn.build({"full_name": "Kiran", "organization_id": org.pk})
     )
     deal = deal_create(
-        actor=owner, data={"name": "Kiran deal", "organization_id": org.pk}, pipeline_id=pipeline.pk
+        actor=owner,
+        data=DealIn.build(
+            {"name": "Kiran deal", "organization_id": org.pk, "pipeline_id": pipeline.pk}
+        ),
     )
 
     def subtitle(kind, pk):

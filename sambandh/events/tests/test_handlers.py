@@ -17,6 +17,7 @@ from sambandh.events.handlers import subscribe, unsubscribe
 from sambandh.events.log import record_event
 from sambandh.events.models import Event, HandlerRun, RunStatus
 from sambandh.events.worker import run_once, run_worker
+from sambandh.sales.schemas import DealIn
 from sambandh.search.models import SearchDocument
 
 T0 = datetime.datetime(2031, 5, 1, 9, 0, tzinfo=datetime.UTC)
@@ -76,7 +77,9 @@ def test_a_deal_moved_to_another_stage_records_deal_stage_changed(
 ) -> None:
     from sambandh.sales.services import deal_create, deal_move_stage
 
-    deal = deal_create(actor=owner, data={"name": "Big one"}, pipeline_id=pipeline.pk)
+    deal = deal_create(
+        actor=owner, data=DealIn.build({"name": "Big one", "pipeline_id": pipeline.pk})
+    )
     target = pipeline.stages.exclude(pk=deal.stage_id).first()
     deal_move_stage(actor=owner, deal=deal, stage_id=target.pk, version=deal.version)
     last = Event.objects.last()

@@ -18,6 +18,7 @@ from sambandh.accounts.models import Role, Team, User
 from sambandh.accounts.services import user_create
 from sambandh.activities import services as activities
 from sambandh.activities.models import Activity
+from sambandh.activities.schemas import ActivityIn
 from sambandh.contacts import services as contacts
 from sambandh.contacts.models import (
     Affiliation,
@@ -33,6 +34,7 @@ from sambandh.demo.bulk import LOADED_MODELS
 from sambandh.demo.generate import DemoAlreadyLoaded, load_demo
 from sambandh.sales import services as sales
 from sambandh.sales.models import Deal, Lead, Pipeline, Stage, StageChange
+from sambandh.sales.schemas import DealIn, LeadIn
 from sambandh.search.models import SearchDocument
 
 pytestmark = pytest.mark.django_db
@@ -404,37 +406,43 @@ def test_large_generator_writes_what_the_services_write_at_a_tiny_scale() -> Non
     bulk_deal = _first(Deal.objects.order_by("id"))
     deal = sales.deal_create(
         actor=admin,
-        data={
-            "name": "Test deal",
-            "source": "Website",
-            "currency": "INR",
-            "amount": "1000.00",
-            "expected_close_date": timezone.localdate(),
-            "owner": owner,
-            "organization_id": org.pk,
-        },
-        pipeline_id=bulk_deal.pipeline_id,
+        data=DealIn.build(
+            {
+                "name": "Test deal",
+                "source": "Website",
+                "currency": "INR",
+                "amount": "1000.00",
+                "expected_close_date": timezone.localdate(),
+                "owner_id": owner.pk,
+                "organization_id": org.pk,
+                "pipeline_id": bulk_deal.pipeline_id,
+            }
+        ),
     )
     assert _audit_keys("deal", bulk_deal.pk) == _audit_keys("deal", deal.pk)
     bulk_lead = _first(Lead.objects.exclude(phone="").order_by("id"))
     lead = sales.lead_create(
         actor=owner,
-        data={
-            "full_name": "Test Lead",
-            "company": "Test Co",
-            "job_title": "CTO",
-            "source": "Website",
-            "country": "IN",
-            "email": "lead@example.com",
-            "phone": "+919812345670",
-            "status": "new",
-            "preferred_language": "hi",
-            "owner": owner,
-        },
+        data=LeadIn.build(
+            {
+                "full_name": "Test Lead",
+                "company": "Test Co",
+                "job_title": "CTO",
+                "source": "Website",
+                "country": "IN",
+                "email": "lead@example.com",
+                "phone": "+919812345670",
+                "status": "new",
+                "preferred_language": "hi",
+                "owner_id": owner.pk,
+            }
+        ),
     )
     assert _audit_keys("lead", bulk_lead.pk) == _audit_keys("lead", lead.pk)
     bulk_task = _first(Activity.objects.filter(kind="task", done_at__isnull=False))
-    task = activities.activity_create(actor=owner, data={"kind": "task", "subject": "Call"})
+    task = activities.activity_create(
+        actor=owner, data=ActivityIn.build({"kind": "task", "subject": "Call"})
+    )
     activities.task_complete(actor=owner, task=task)
     for action in ("create", "update"):
         assert _audit_keys("activity", bulk_task.pk, action) == _audit_keys(

@@ -23,10 +23,12 @@ from sambandh.core.cleaning import (
     clean_long_text,
     clean_text,
 )
+from sambandh.core.inputs import NOT_SENT, NotSent, sent_list
 from sambandh.core.records import FieldErrors, bump_version, lock_for_update
 from sambandh.customfields.selectors import custom_search_fields
 from sambandh.customfields.services import custom_values_clean
 from sambandh.sales.models import Deal, Pipeline, Stage, StageChange
+from sambandh.sales.schemas import DealFields, DealIn
 from sambandh.sales.services.pipelines import pipeline_default
 from sambandh.search.services import (
     SearchField,
@@ -34,11 +36,15 @@ from sambandh.search.services import (
     search_document_upsert,
 )
 
-
 # --- deals --------------------------------------------------------------------------
+#: The fields of DealIn cleaned apart from the scalar ones (and DealPatch's version).
+_LINKS = ("pipeline_id", "stage_id", "person_ids", "tags", "owner_id", "version")
+
+
 def _clean_deal(
-    data: dict[str, Any], actor: User, errors: FieldErrors, instance: Deal | None
+    inp: DealFields, actor: User, errors: FieldErrors, instance: Deal | None
 ) -> dict[str, Any]:
+    data = inp.given(exclude=_LINKS)
     out: dict[str, Any] = {}
     if "name" in data or instance is None:
         out["name"] = errors.run(
@@ -79,8 +85,8 @@ def _clean_deal(
             current=instance.custom if instance else None,
             creating=instance is None,
         )
-    if "owner" in data:
-        out["owner"] = errors.run(policy.owner_for_write, actor, data["owner"])
+    if inp.sent("owner_id"):
+        out["owner"] = errors.run(policy.owner_for_input, actor, inp.owner_id)
     if "organization_id" in data:
         org_id = data["organization_id"]
         org = None
@@ -157,6 +163,11 @@ def deal_search_fields(*, organization: tuple[int | None, str]) -> list[SearchFi
     ]
 
 
+def _sent_id(value: int | None | NotSent) -> int | None:
+    """An id field of an input: None when it was not sent or sent as null."""
+    return None if value is NOT_SENT else value
+
+
 def _status_for(stage: Stage) -> str:
     if stage.kind == Stage.Kind.WON:
         return Deal.Status.WON
@@ -166,18 +177,14 @@ def _status_for(stage: Stage) -> str:
 
 
 @transaction.atomic
-def deal_create(
-    *,
-    actor: User,
-    data: dict[str, Any],
-    pipeline_id: int | None = None,
-    stage_id: int | None = None,
-    person_ids: Sequence[int] | None = None,
-    tags: Sequence[str] = (),
-) -> Deal:
+def deal_create(*, actor: User, data: DealIn) -> Deal:
+    """A new deal from ``data`` (the API's body or the form's input): in the stage named by
+    ``stage_id``, else the first stage of ``pipeline_id`` (else of the default pipeline); the
+    actor owns it unless ``owner_id`` names another user."""
     policy.ensure_can_write(actor)
     errors = FieldErrors()
     fields = _clean_deal(data, actor, errors, None)
+    pipeline_id, stage_id = _sent_id(data.pipeline_id), _sent_id(data.stage_id)
     pipeline = None
     if pipeline_id is not None:
         pipeline = Pipeline.objects.filter(pk=pipeline_id, is_archived=False).first()
@@ -186,8 +193,8 @@ def deal_create(
     elif stage_id is None:
         pipeline = pipeline_default()
     pipeline, stage = _resolve_stage(pipeline, stage_id, errors)
-    people = _clean_people(actor, person_ids, errors) or []
-    tag_objs = errors.run(contacts.tags_resolve, tags) or []
+    people = _clean_people(actor, sent_list(data.person_ids), errors) or []
+    tag_objs = errors.run(contacts.tags_resolve, sent_list(data.tags) or []) or []
     errors.raise_if_any()
     policy.guard_write(
         actor, "deal", fields=fields, lists={"people": bool(people), "tags": bool(tag_objs)}
@@ -230,22 +237,18 @@ def deal_create(
 
 
 @transaction.atomic
-def deal_update(
-    *,
-    actor: User,
-    deal: Deal,
-    data: dict[str, Any],
-    version: int | None,
-    stage_id: int | None = None,
-    person_ids: Sequence[int] | None = None,
-    tags: Sequence[str] | None = None,
-) -> Deal:
+def deal_update(*, actor: User, deal: Deal, data: DealFields, version: int | None) -> Deal:
+    """Change the fields ``data`` sent (a list sent replaces the whole list; ``None`` empties
+    it; a ``stage_id`` of None leaves the stage); ``version`` is the one the writer read (None:
+    no check)."""
     policy.ensure_can_write(actor)
     deal = lock_for_update(deal, version)
     errors = FieldErrors()
     fields = _clean_deal(data, actor, errors, deal)
-    people = _clean_people(actor, person_ids, errors)
+    people = _clean_people(actor, sent_list(data.person_ids), errors)
+    tags = sent_list(data.tags)
     tag_objs = None if tags is None else errors.run(contacts.tags_resolve, tags)
+    stage_id = _sent_id(data.stage_id)
     stage = None
     if stage_id is not None and stage_id != deal.stage_id:
         _pipeline, stage = _resolve_stage(None, stage_id, errors)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from django.db import transaction
@@ -27,10 +26,12 @@ from sambandh.core.cleaning import (
     phone_digit_forms,
 )
 from sambandh.core.errors import ValidationFailed
+from sambandh.core.inputs import sent_list
 from sambandh.core.records import FieldErrors, bump_version, lock_for_update
 from sambandh.customfields.selectors import custom_search_fields
 from sambandh.customfields.services import custom_values_clean
 from sambandh.sales.models import Lead
+from sambandh.sales.schemas import DealIn, LeadIn
 from sambandh.sales.services.deals import deal_create
 from sambandh.search.services import (
     SearchField,
@@ -42,8 +43,9 @@ from sambandh.search.services import (
 
 # --- leads --------------------------------------------------------------------------
 def _clean_lead(
-    data: dict[str, Any], actor: User, errors: FieldErrors, instance: Lead | None
+    inp: LeadIn, actor: User, errors: FieldErrors, instance: Lead | None
 ) -> dict[str, Any]:
+    data = inp.given(exclude=("tags", "owner_id", "version"))
     out: dict[str, Any] = {}
     if "full_name" in data or instance is None:
         out["full_name"] = errors.run(
@@ -87,8 +89,8 @@ def _clean_lead(
             current=instance.custom if instance else None,
             creating=instance is None,
         )
-    if "owner" in data:
-        out["owner"] = errors.run(policy.owner_for_write, actor, data["owner"])
+    if inp.sent("owner_id"):
+        out["owner"] = errors.run(policy.owner_for_input, actor, inp.owner_id)
     return out
 
 
@@ -120,11 +122,13 @@ def lead_search_fields(*, company: str, email: str, phone_words: list[str]) -> l
 
 
 @transaction.atomic
-def lead_create(*, actor: User, data: dict[str, Any], tags: Sequence[str] = ()) -> Lead:
+def lead_create(*, actor: User, data: LeadIn) -> Lead:
+    """A new lead from ``data`` (the API's body or the form's input); what was not sent is left
+    empty, and the actor owns it unless ``owner_id`` names another user."""
     policy.ensure_can_write(actor)
     errors = FieldErrors()
     fields = _clean_lead(data, actor, errors, None)
-    tag_objs = errors.run(contacts.tags_resolve, tags) or []
+    tag_objs = errors.run(contacts.tags_resolve, sent_list(data.tags) or []) or []
     errors.raise_if_any()
     policy.guard_write(actor, "lead", fields=fields, lists={"tags": bool(tag_objs)})
     fields.setdefault("owner", actor)
@@ -143,14 +147,9 @@ def lead_create(*, actor: User, data: dict[str, Any], tags: Sequence[str] = ()) 
 
 
 @transaction.atomic
-def lead_update(
-    *,
-    actor: User,
-    lead: Lead,
-    data: dict[str, Any],
-    version: int | None,
-    tags: Sequence[str] | None = None,
-) -> Lead:
+def lead_update(*, actor: User, lead: Lead, data: LeadIn, version: int | None) -> Lead:
+    """Change the fields ``data`` sent (tags sent replace the whole list; ``None`` empties it);
+    ``version`` is the one the writer read (None: no check)."""
     policy.ensure_can_write(actor)
     lead = lock_for_update(lead, version)
     if lead.status == Lead.Status.CONVERTED:
@@ -159,6 +158,7 @@ def lead_update(
         )
     errors = FieldErrors()
     fields = _clean_lead(data, actor, errors, lead)
+    tags = sent_list(data.tags)
     tag_objs = None if tags is None else errors.run(contacts.tags_resolve, tags)
     errors.raise_if_any()
     policy.guard_write(
@@ -283,15 +283,19 @@ def lead_convert(
     if create_deal:
         deal = deal_create(
             actor=actor,
-            data={
-                "name": deal_name or _("%(name)s deal") % {"name": lead.company or lead.full_name},
-                "amount": amount,
-                "currency": currency or actor.currency,
-                "source": lead.source,
-                "organization_id": org.pk if org else None,
-                "owner": lead.owner,
-            },
-            person_ids=[person.pk],
+            data=DealIn.build(
+                {
+                    "name": deal_name
+                    or _("%(name)s deal") % {"name": lead.company or lead.full_name},
+                    # As the API takes it: a decimal string (the form parses it to a Decimal).
+                    "amount": str(amount),
+                    "currency": currency or actor.currency,
+                    "source": lead.source,
+                    "organization_id": org.pk if org else None,
+                    "owner_id": lead.owner.pk,
+                    "person_ids": [person.pk],
+                }
+            ),
         )
     activities_move(
         actor=actor,

@@ -6,6 +6,7 @@ import pytest
 
 from sambandh.core.errors import Conflict, ValidationFailed
 from sambandh.sales.models import Deal, StageChange
+from sambandh.sales.schemas import DealFields
 from sambandh.sales.services import deal_move_stage, deal_update
 from tests.factories import make_deal
 
@@ -33,9 +34,9 @@ def test_every_stage_change_is_a_row(owner, pipeline):
 
 def test_stale_version_is_refused_and_nothing_changes(owner, pipeline):
     deal = make_deal(owner, pipeline, name="Original")
-    deal_update(actor=owner, deal=deal, data={"name": "First edit"}, version=1)
+    deal_update(actor=owner, deal=deal, data=DealFields.build({"name": "First edit"}), version=1)
     with pytest.raises(Conflict):
-        deal_update(actor=owner, deal=deal, data={"name": "Lost edit"}, version=1)
+        deal_update(actor=owner, deal=deal, data=DealFields.build({"name": "Lost edit"}), version=1)
     assert Deal.objects.get(pk=deal.pk).name == "First edit"
 
 
@@ -57,13 +58,17 @@ def test_hidden_people_on_a_deal_are_neither_shown_nor_dropped(owner, outsider, 
     # cannot see
     secret = make_person(owner, full_name="Hidden Person")
     deal = make_deal(owner, pipeline)
-    deal_update(actor=owner, deal=deal, data={}, version=1, person_ids=[secret.pk])
+    deal_update(
+        actor=owner, deal=deal, data=DealFields.build({"person_ids": [secret.pk]}), version=1
+    )
     record_share(actor=owner, record_type="deal", record_id=deal.pk, user=outsider)
     mine = make_person(outsider, full_name="Outsider's contact")
     # then the outsider does not see the hidden name
     assert [p.full_name for p in deal_get(viewer=outsider, deal_id=deal.pk).people.all()] == []
     # and when the outsider sets the people they can see, the hidden link stays
-    deal_update(actor=outsider, deal=deal, data={}, version=2, person_ids=[mine.pk])
+    deal_update(
+        actor=outsider, deal=deal, data=DealFields.build({"person_ids": [mine.pk]}), version=2
+    )
     assert sorted(Deal.objects.get(pk=deal.pk).people.values_list("full_name", flat=True)) == [
         "Hidden Person",
         "Outsider's contact",
