@@ -12,10 +12,11 @@ from django.utils.translation import gettext as _
 from sambandh.accounts import policy
 from sambandh.accounts.models import User
 from sambandh.accounts.visibility import visible_q
+from sambandh.activities.mentions import record_mentions
 from sambandh.activities.models import Activity
 from sambandh.activities.schemas import ActivityChange, ActivityIn, TaskIn
 from sambandh.core import registry
-from sambandh.core.audit import audit_record, diff_fields
+from sambandh.core.audit import audit_record, diff_fields, record_assigned
 from sambandh.core.cleaning import clean_datetime, clean_long_text, clean_text
 from sambandh.core.errors import Forbidden, ValidationFailed
 from sambandh.core.inputs import NOT_SENT
@@ -176,6 +177,15 @@ def activity_create(*, actor: User, data: ActivityIn | TaskIn) -> Activity:
         record_id=activity.pk,
         changes={"kind": activity.kind, "subject": activity.subject},
     )
+    if activity.kind == Activity.Kind.TASK:
+        record_assigned(
+            actor=actor,
+            record_type="activity",
+            record_id=activity.pk,
+            user_id=activity.assignee_id,
+            field="assignee",
+        )
+    record_mentions(actor=actor, activity=activity)
     return activity
 
 
@@ -197,12 +207,23 @@ def activity_update(
             fields["done_at"] = (activity.done_at or timezone.now()) if data.done else None
     errors.raise_if_any()
     policy.guard_write(actor, "activity", fields=fields, instance=activity)
+    before = f"{activity.subject}\n{activity.body}"
     changes = diff_fields(activity, fields)
     bump_version(activity)
     activity.save()
     audit_record(
         actor=actor, action="update", record_type="activity", record_id=activity.pk, changes=changes
     )
+    if "assignee" in changes:
+        record_assigned(
+            actor=actor,
+            record_type="activity",
+            record_id=activity.pk,
+            user_id=activity.assignee_id,
+            field="assignee",
+        )
+    if "subject" in changes or "body" in changes:
+        record_mentions(actor=actor, activity=activity, before=before)
     return activity
 
 

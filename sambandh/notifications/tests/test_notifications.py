@@ -120,14 +120,14 @@ def test_a_task_falling_due_reminds_its_assignee_once(owner, teammate):
         "task",
         subject="Call back",
         due_at=(slot - datetime.timedelta(seconds=20)).isoformat(),
-        assignee_id=teammate.pk,
+        assignee=teammate,
     )
     make_activity(
         owner,
         "task",
         subject="Later",
         due_at=(slot + datetime.timedelta(minutes=3)).isoformat(),
-        assignee_id=teammate.pk,
+        assignee=teammate,
     )
     context = JobContext(slot=slot, now=slot)
     # when the slot's job runs, and runs again
@@ -167,3 +167,49 @@ def test_the_bell_counts_and_the_page_opens_and_marks_read(browser_for, manager,
     # someone else's notification is not theirs to open
     other = browser_for(manager).post(reverse("notifications:open", args=[notification.pk]))
     assert other.status_code == 404
+
+
+def test_a_task_given_to_someone_else_tells_them(owner, teammate):
+    make_activity(owner, "task", subject="Call back", assignee=teammate)
+    make_activity(owner, "task", subject="Mine")
+    run_worker(until_idle=True)
+    told = Notification.objects.get(user=teammate)
+    assert (told.kind, told.record_type) == ("assigned", "activity")
+    assert texts(owner) == []
+
+
+def test_a_mention_in_a_note_tells_who_may_see_it(api, owner, teammate, outsider, manager):
+    # given a person shared with a teammate (reps see what they own and what is shared)
+    person = make_person(owner, full_name="Asha Rao")
+    record_share_add(actor=owner, record_type="person", record=person, user=teammate, access="read")
+    # when the owner mentions the teammate, a manager by email, someone who may not see the
+    # person, themselves, and an address that is only an email in the text
+    note = make_activity(
+        owner,
+        "note",
+        person_id=person.pk,
+        body=(
+            "Spoke with Asha. @Tejas Teammate, please send the quote; cc @manager@example.com "
+            "and @Oscar Outsider. Reach her at asha@teammate.example. — @Olivia Owner"
+        ),
+    )
+    run_worker(until_idle=True)
+    # then the teammate and the manager are told, the outsider (who may not see it) is not
+    assert texts(teammate) == ["shared", "mentioned"]
+    assert texts(manager) == ["mentioned"]
+    assert texts(outsider) == [] and texts(owner) == []
+    item = api(teammate).get("/api/v1/notifications?limit=1").json()["items"][0]
+    assert item["text"].startswith("Olivia Owner mentioned you in")
+    assert item["record"]["type"] == "activity" and item["record"]["id"] == note.pk
+    # an edit that keeps the mention tells nobody again
+    from sambandh.activities.schemas import ActivityChange
+    from sambandh.activities.services import activity_update
+
+    activity_update(
+        actor=owner,
+        activity=note,
+        data=ActivityChange(body=note.body + " Thanks!"),
+        version=note.version,
+    )
+    run_worker(until_idle=True)
+    assert texts(teammate) == ["shared", "mentioned"]

@@ -16,7 +16,7 @@ from sambandh.accounts.models import User
 from sambandh.accounts.visibility import visible_q
 from sambandh.contacts import services as contacts
 from sambandh.contacts.models import Organization, Person
-from sambandh.core.audit import audit_record, diff_fields
+from sambandh.core.audit import audit_record, diff_fields, record_assigned
 from sambandh.core.cleaning import (
     clean_amount,
     clean_currency,
@@ -232,6 +232,7 @@ def deal_create(*, actor: User, data: DealIn) -> Deal:
         changes={**{k: v for k, v in fields.items() if v}, "stage": stage.pk},
         summary=deal.name,
     )
+    record_assigned(actor=actor, record_type="deal", record_id=deal.pk, user_id=deal.owner_id)
     deal_reindex(deal)
     return deal
 
@@ -302,6 +303,8 @@ def deal_update(*, actor: User, deal: Deal, data: DealFields, version: int | Non
         changes=changes,
         summary=deal.name,
     )
+    if "owner" in changes:
+        record_assigned(actor=actor, record_type="deal", record_id=deal.pk, user_id=deal.owner_id)
     deal_reindex(deal)
     return deal
 

@@ -15,7 +15,7 @@ from sambandh.activities.services import activities_move
 from sambandh.contacts import services as contacts
 from sambandh.contacts.models import Organization
 from sambandh.contacts.schemas import OrganizationIn, PersonIn
-from sambandh.core.audit import audit_record, diff_fields
+from sambandh.core.audit import audit_record, diff_fields, record_assigned
 from sambandh.core.cleaning import (
     clean_country,
     clean_email,
@@ -142,6 +142,7 @@ def lead_create(*, actor: User, data: LeadIn) -> Lead:
         changes={k: v for k, v in fields.items() if v},
         summary=lead.full_name,
     )
+    record_assigned(actor=actor, record_type="lead", record_id=lead.pk, user_id=lead.owner_id)
     lead_reindex(lead)
     return lead
 
@@ -191,6 +192,8 @@ def lead_update(*, actor: User, lead: Lead, data: LeadIn, version: int | None) -
         changes=changes,
         summary=lead.full_name,
     )
+    if "owner" in changes:
+        record_assigned(actor=actor, record_type="lead", record_id=lead.pk, user_id=lead.owner_id)
     lead_reindex(lead)
     return lead
 
@@ -215,6 +218,8 @@ def lead_reassign(*, actor: User, lead: Lead, owner: User, version: int | None =
         changes=changes,
         summary=lead.full_name,
     )
+    if "owner" in changes:
+        record_assigned(actor=actor, record_type="lead", record_id=lead.pk, user_id=lead.owner_id)
     lead_reindex(lead)
     return lead
 
