@@ -93,6 +93,9 @@ OPERATIONS = {
     ("get", "/scheduled-jobs"),
     ("get", "/scheduled-jobs/failed-handler-runs"),
     ("post", "/scheduled-jobs/failed-handler-runs/{run_id}/retry"),
+    ("get", "/notifications"),
+    ("post", "/notifications/read-all"),
+    ("post", "/notifications/{notification_id}/read"),
     *(
         operation
         for records in ("people", "organizations", "deals", "leads")

@@ -132,6 +132,7 @@ ID_OPERATIONS = [
     ("post", "/api/v1/teams/{id}/members"),
     ("delete", "/api/v1/teams/{id}/members/{id}"),
     ("post", "/api/v1/scheduled-jobs/failed-handler-runs/{id}/retry"),
+    ("post", "/api/v1/notifications/{id}/read"),
 ]
 
 

@@ -142,6 +142,8 @@ CASES.update(
         ("get", "/scheduled-jobs"): Case("admin_read"),
         ("get", "/scheduled-jobs/failed-handler-runs"): Case("admin_read"),
         ("post", "/scheduled-jobs/failed-handler-runs/{run_id}/retry"): Case("admin", {}),
+        ("post", "/notifications/read-all"): Case("self", {}),
+        ("post", "/notifications/{notification_id}/read"): Case("self", {}),
     }
 )
 
@@ -240,6 +242,30 @@ def test_what_each_role_reads_through_every_api_route(role):
         resp = client.get(f"{V1}/search", {"q": q})
         assert resp.status_code == 200
         _assert_no_secret(world, role, resp, f"search {q}")
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_reads_only_their_own_notifications(role):
+    from sambandh.notifications.models import Notification
+    from sambandh.notifications.services import notify
+
+    # given a notification for the role and one for someone else
+    world = build_world()
+    others = [r for r in ROLES if r != role]
+    mine = notify(user_id=world.user(role).pk, kind="assigned", key="authz:mine")
+    theirs = notify(user_id=world.user(others[0]).pk, kind="assigned", key="authz:theirs")
+    assert mine is not None and theirs is not None
+    client = ApiClient(world.user(role))
+    # then they list theirs only, may not mark someone else's read (404, nothing changed)
+    listed = client.get(f"{V1}/notifications").json()["items"]
+    assert [n["id"] for n in listed] == [mine.pk]
+    resp = client.post(f"{V1}/notifications/{theirs.pk}/read", {})
+    assert resp.status_code == 404
+    assert Notification.objects.get(pk=theirs.pk).read_at is None
+    # and mark their own read, one or all, leaving the other's unread
+    assert client.post(f"{V1}/notifications/{mine.pk}/read", {}).status_code == 200
+    assert client.post(f"{V1}/notifications/read-all", {}).status_code == 200
+    assert Notification.objects.get(pk=theirs.pk).read_at is None
 
 
 # --- writing ------------------------------------------------------------------------------------
