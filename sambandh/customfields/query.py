@@ -229,6 +229,7 @@ def custom_query(
     sort (None when the sort is not on a custom field). An unknown or removed field is a 422
     naming it. The caller has already asked the policy (``check_list``) about hidden fields."""
     errors: dict[str, str] = {}
+    equal: set[str] = set()  # the keys of fields filtered to one value
     for name, raw in query.filters.items():
         if not name.startswith("custom.") or raw in (None, ""):
             continue
@@ -250,6 +251,8 @@ def custom_query(
             )
         else:
             lookup = {"min": "gte", "max": "lte", "": "exact"}[bound]
+            if not bound:
+                equal.add(cf.key)
             qs = qs.annotate(**{annotation(cf): CustomValue(cf)}).filter(
                 Q(**{f"{annotation(cf)}__{lookup}": value})
             )
@@ -264,6 +267,11 @@ def custom_query(
             descending = "-" if sort.startswith("-") else ""
             ties = registry.get(record_type).default_order
             order = [f"{descending}{annotation(cf)}", *(f"{descending}{c}" for c in ties)]
+            if cf.key in equal:
+                # Filtered to one value, the field orders nothing: what is left is the ties'
+                # order, which its index holds after the value (SQLite would otherwise sort
+                # every matching row, not seeing that the expression is fixed).
+                order = order[1:]
     if errors:
         raise ValidationFailed(fields=errors)
     return qs, order

@@ -274,3 +274,17 @@ def test_filters_and_sorts_use_the_fields_index(
         )
         plan = qs.order_by(*(order or ["id"]))[:50].explain()
         assert query.owner_index_name(field) in plan, plan
+    # filtered to one value and sorted by the field, the page is read in the index's order:
+    # the ties' order (the default: full name, id), without sorting the matching rows
+    for sort in ("custom.tier", "-custom.tier"):
+        qs, order = custom_list_query(
+            Person.objects.all(),
+            record_type="person",
+            query=ListQuery(filters={"custom.tier": "gold"}, sort=sort),
+        )
+        assert order == (["full_name", "id"] if sort[0] != "-" else ["-full_name", "-id"])
+        plan = qs.order_by(*(order or ["id"]))[:50].explain()
+        assert query.index_name(field) in plan, plan
+        assert "TEMP B-TREE" not in plan and "Sort Key" not in plan, plan
+        names = list(qs.order_by(*(order or ["id"])).values_list("full_name", flat=True))
+        assert names == sorted(names, reverse=sort[0] == "-")
