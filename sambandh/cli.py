@@ -64,16 +64,42 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from granian import Granian
     from granian.constants import Interfaces
 
-    Granian(
-        target="config.wsgi:application",
-        address=args.host,
-        port=args.port,
-        interface=Interfaces.WSGI,
-        workers=args.workers,
-        blocking_threads=args.threads,
-        log_access=False,
-    ).serve()
+    worker = _start_worker() if args.worker else None
+    try:
+        Granian(
+            target="config.wsgi:application",
+            address=args.host,
+            port=args.port,
+            interface=Interfaces.WSGI,
+            workers=args.workers,
+            blocking_threads=args.threads,
+            log_access=False,
+        ).serve()
+    finally:
+        if worker is not None:
+            _stop(worker)
     return 0
+
+
+def _start_worker() -> Any:
+    """A background worker beside the web server (``sambandh worker``, its own process): what
+    follows a change (search re-indexing, notifications) and the scheduled jobs run on a single
+    machine without a second command. Deployments that run workers apart pass --no-worker."""
+    import subprocess
+
+    print("  A background worker runs beside it (sambandh worker).", flush=True)
+    code = "from sambandh.cli import main; raise SystemExit(main(['worker']))"
+    return subprocess.Popen([sys.executable, "-c", code], env=os.environ.copy())  # noqa: S603
+
+
+def _stop(process: Any) -> None:
+    import subprocess
+
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
@@ -159,6 +185,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--workers", type=int, default=int(os.environ.get("WEB_WORKERS", "2")))
     serve.add_argument("--threads", type=int, default=int(os.environ.get("WEB_THREADS", "4")))
     serve.add_argument("--demo", action="store_true", help="load demo data into an empty database")
+    serve.add_argument(
+        "--no-worker",
+        dest="worker",
+        action="store_false",
+        help="do not start a background worker beside the server (run `sambandh worker` apart)",
+    )
     serve.set_defaults(func=cmd_serve)
 
     worker = sub.add_parser(

@@ -48,3 +48,15 @@ def handler_runs_failed(*, limit: int = 50) -> list[HandlerRun]:
 
 def handler_run_get(run_id: int) -> HandlerRun | None:
     return HandlerRun.objects.select_related("event").filter(pk=run_id).first()
+
+
+def last_succeeded_slot(job: str, *, before: datetime.datetime) -> datetime.datetime | None:
+    """The latest slot of ``job`` before ``before`` that ran to success, or None: a job that
+    must cover the time since it last ran (a worker runs only the latest missed slot after
+    downtime) starts from there."""
+    return (
+        JobRun.objects.filter(job=job, status=RunStatus.SUCCEEDED, slot__lt=before)
+        .order_by("-slot")
+        .values_list("slot", flat=True)
+        .first()
+    )

@@ -8,16 +8,23 @@ import datetime
 
 from sambandh.activities.selectors import deals_without_next_step, tasks_falling_due
 from sambandh.events.jobs import JobContext, scheduled_job
+from sambandh.events.selectors import last_succeeded_slot
 from sambandh.notifications.models import Notification
 from sambandh.notifications.services import notify
 
+REMINDERS = "notifications.task_reminders"
+#: After downtime a worker runs only the latest missed slot: it reminds of what fell due since
+#: the last slot that ran, up to this long ago (older tasks show as overdue in My tasks).
+CATCH_UP = datetime.timedelta(days=1)
 
-@scheduled_job("notifications.task_reminders", every="minute", label="Task reminders")
+
+@scheduled_job(REMINDERS, every="minute", label="Task reminders")
 def task_reminders(context: JobContext) -> str:
-    """Remind each assignee of the tasks that fell due in this minute's slot (slots missed
-    while no worker ran are caught up one by one, so none is skipped)."""
+    """Remind each assignee of the tasks that fell due since the last slot that ran (this
+    minute's, or every minute a stopped worker missed, up to a day)."""
     until = context.slot
-    after = until - datetime.timedelta(minutes=1)
+    last = last_succeeded_slot(REMINDERS, before=until)
+    after = max(last or until - datetime.timedelta(minutes=1), until - CATCH_UP)
     told = 0
     for task_id, assignee_id, due_at in tasks_falling_due(after=after, until=until):
         if notify(

@@ -143,3 +143,27 @@ def test_a_script_creates_reads_and_loses_access_on_revocation(server):
     status, _headers, body = _request(port, "GET", path, token)
     assert status == 401
     assert body["error"]["code"] == "unauthorized"
+
+
+def test_the_worker_beside_the_server_runs_what_follows_a_change(server):
+    port, token, database = server
+    # when a script renames an organization (its people's search documents follow in the
+    # background)
+    status, _headers, org = _request(port, "POST", "/api/v1/organizations", token, {"name": "Old"})
+    assert status == 201, org
+    status, _headers, _body = _request(
+        port, "PATCH", f"/api/v1/organizations/{org['id']}", token, {"name": "New", "version": 1}
+    )
+    assert status == 200, _body
+    # then the worker that `serve` started runs the handler, without a second command
+    deadline = time.monotonic() + 60
+    while True:
+        with sqlite3.connect(database) as db:
+            runs = db.execute(
+                "SELECT status FROM events_handlerrun WHERE handler = ?",
+                ["contacts.organization_renamed"],
+            ).fetchall()
+        if runs and all(status == "succeeded" for (status,) in runs):
+            break
+        assert time.monotonic() < deadline, runs
+        time.sleep(0.3)

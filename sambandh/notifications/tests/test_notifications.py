@@ -213,3 +213,31 @@ def test_a_mention_in_a_note_tells_who_may_see_it(api, owner, teammate, outsider
     )
     run_worker(until_idle=True)
     assert texts(teammate) == ["shared", "mentioned"]
+
+
+def test_reminders_missed_while_no_worker_ran_are_sent_by_the_next_slot(owner, teammate):
+    from sambandh.events.models import JobRun, RunStatus
+
+    slot = timezone.now().replace(second=0, microsecond=0) + datetime.timedelta(minutes=30)
+    # given the job last ran 15 minutes before this slot (the worker was stopped since)
+    JobRun.objects.create(
+        job=jobs.REMINDERS, slot=slot - datetime.timedelta(minutes=15), status=RunStatus.SUCCEEDED
+    )
+    missed = make_activity(
+        owner,
+        "task",
+        subject="Missed",
+        due_at=(slot - datetime.timedelta(minutes=10)).isoformat(),
+        assignee=teammate,
+    )
+    make_activity(
+        owner,
+        "task",
+        subject="Before the last run",
+        due_at=(slot - datetime.timedelta(minutes=20)).isoformat(),
+        assignee=teammate,
+    )
+    # when the next slot runs, then it reminds of what fell due since the last run, only
+    jobs.task_reminders(JobContext(slot=slot, now=slot))
+    told = Notification.objects.filter(user=teammate, kind="task_due")
+    assert [n.record_id for n in told] == [missed.pk]
