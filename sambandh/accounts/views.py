@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sambandh.accounts import services
 from sambandh.accounts.forms import ProfileForm, TokenForm
-from sambandh.accounts.selectors import token_list
+from sambandh.accounts.selectors import token_list, user_list
 from sambandh.core.errors import NotFound, ServiceError
 from sambandh.web.forms import apply_service_errors
 from sambandh.web.http import AuthedRequest, page
@@ -90,3 +90,13 @@ def token_revoke(request: AuthedRequest, token_id: int) -> HttpResponse:
     services.token_revoke(token=token, actor=request.user)
     messages.success(request, _("The token was revoked. Programs using it can no longer sign in."))
     return redirect("accounts:tokens")
+
+
+@page
+@require_GET
+def colleagues(request: AuthedRequest) -> JsonResponse:
+    """The directory as the @mention picker reads it (web/mentions.js): the active colleagues'
+    names and emails, the viewer aside, at most 20, matching ``q`` (name or email)."""
+    q = (request.GET.get("q") or "")[:100].strip()
+    found = user_list(viewer=request.user, q=q).filter(is_active=True).exclude(pk=request.user.pk)
+    return JsonResponse({"users": [[str(u), u.email] for u in found[:20]]})

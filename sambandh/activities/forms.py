@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 from django import forms
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
@@ -91,10 +92,15 @@ class ComposerForm(ServiceForm):
         self.choice_field("assignee").choices = with_blank(
             [(str(u.pk), str(u)) for u in users or []], str(gettext_lazy("Me"))
         )
+        # The @mention picker (web/mentions.js) asks the directory as the user types.
+        self.fields["body"].widget.attrs["data-mentions"] = reverse("accounts:colleagues")
+        self.fields["body"].widget.attrs["data-mentions-label"] = gettext_lazy("People to mention")
         kind = self.current_kind
         if kind == Activity.Kind.NOTE:
             self.fields["body"].label = gettext_lazy("Note")
-            self.fields["body"].widget.attrs["placeholder"] = gettext_lazy("Write a note…")
+            self.fields["body"].widget.attrs["placeholder"] = gettext_lazy(
+                "Write a note… Type @ to mention a colleague."
+            )
         elif kind == Activity.Kind.TASK:
             self.fields["subject"].widget.attrs["placeholder"] = gettext_lazy("What needs doing?")
 

@@ -92,6 +92,7 @@ CASES: dict[str, str] = {
     "/search/palette/": "open",
     "/tasks/": "open",
     "/notifications/": "open",
+    "/account/colleagues/": "open",
     "/notifications/read-all/": "post",
     "/notifications/<id:notification_id>/open/": "post",
     "/settings/": "admin (a redirect to its first tab)",

@@ -86,6 +86,28 @@ def build_world() -> World:
     factories.make_activity(admin, "task", subject="Approve the discount", person_id=person.pk)
     factories.make_token(admin)
     factories.make_token(rep)
+    # Notifications for the bell and the notification centre: one read, one not.
+    from sambandh.notifications.services import notification_read, notify
+
+    for user, other in ((rep, admin), (admin, rep)):
+        notify(
+            user_id=user.pk,
+            kind="assigned",
+            key="a11y:1",
+            record_type="person",
+            record_id=person.pk,
+            actor_id=other.pk,
+        )
+        seen = notify(
+            user_id=user.pk,
+            kind="shared",
+            key="a11y:2",
+            record_type="deal",
+            record_id=deal.pk,
+            actor_id=other.pk,
+        )
+        assert seen is not None
+        notification_read(user=user, notification_id=seen.pk)
     return World(admin, rep, person, org, deal, lead, converted)
 
 
@@ -111,6 +133,14 @@ def _open_menu(summary: str) -> Callable[[Any], None]:
         page.locator("details[open]").first.wait_for()
 
     return then
+
+
+def _mention_picker(page: Any) -> None:
+    """The note composer's @mention picker, open on the colleagues whose name starts "A"."""
+    area = page.locator("#composer textarea[data-mentions]")
+    area.click()
+    area.press_sequentially("Thanks @A")
+    page.locator(".mention-list [role=option]").first.wait_for()
 
 
 def _open_palette(page: Any) -> None:
@@ -235,7 +265,10 @@ PAGES = [
     PageSpec(
         "composer: meeting", lambda w: f"/people/{w.person.pk}/", _open_composer_tab("Meeting")
     ),
+    PageSpec("composer: mention picker", lambda w: f"/people/{w.person.pk}/", _mention_picker),
     PageSpec("my tasks", lambda w: "/tasks/", phone=True),
+    PageSpec("notifications", lambda w: "/notifications/", phone=True),
+    PageSpec("notifications, unread", lambda w: "/notifications/?show=unread"),
     PageSpec("search palette", lambda w: "/", then=_open_palette, phone=True),
     PageSpec("account menu", lambda w: "/", then=_open_menu(".user-menu > summary"), phone=True),
     PageSpec("navigation drawer", lambda w: "/", then=_open_navigation, phone=True, desktop=False),

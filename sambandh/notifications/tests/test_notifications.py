@@ -241,3 +241,22 @@ def test_reminders_missed_while_no_worker_ran_are_sent_by_the_next_slot(owner, t
     jobs.task_reminders(JobContext(slot=slot, now=slot))
     told = Notification.objects.filter(user=teammate, kind="task_due")
     assert [n.record_id for n in told] == [missed.pk]
+
+
+def test_the_mention_picker_reads_active_colleagues(
+    browser_for, owner, teammate, outsider, admin_user
+):
+    from sambandh.accounts.services import user_update
+
+    client = browser_for(owner)
+    answer = client.get(reverse("accounts:colleagues"), {"q": "te"}).json()
+    # matching names or emails, without the viewer
+    assert ["Tejas Teammate", "teammate@example.com"] in answer["users"]
+    assert all(email != "owner@example.com" for _name, email in answer["users"])
+    # a deactivated colleague is not offered
+    user_update(actor=admin_user, user=teammate, is_active=False)
+    answer = client.get(reverse("accounts:colleagues"), {"q": "te"}).json()
+    assert all(email != "teammate@example.com" for _name, email in answer["users"])
+    assert ["Oscar Outsider", "outsider@example.com"] in client.get(
+        reverse("accounts:colleagues"), {"q": "oscar"}
+    ).json()["users"]
