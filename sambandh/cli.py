@@ -119,11 +119,11 @@ def cmd_worker(args: argparse.Namespace) -> int:
     _setup()
     from sambandh.events.worker import run_worker
 
-    if args.verbose:
-        # The settings' logging sends WARNING and up to the console; -v lets the worker's own
-        # INFO lines (start, stop, each task) through as well.
-        for name in ("sambandh.events", "django.tasks", "django_tasks_db"):
-            logging.getLogger(name).setLevel(logging.INFO)
+    # Warnings and errors only (a task that failed, a lease lost); -v lets the worker's own
+    # INFO lines (start, stop, each task) through as well.
+    level = logging.INFO if args.verbose else logging.WARNING
+    for name in ("sambandh.events", "django.tasks", "django_tasks_db"):
+        logging.getLogger(name).setLevel(level)
     return run_worker(
         until_idle=args.until_idle, now=now, worker_id=args.worker_id, interval=args.interval
     )

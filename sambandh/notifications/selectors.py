@@ -31,6 +31,7 @@ class Shown:
     actor_name: str
     created_at: datetime
     read: bool
+    icon: str = "bell"
 
 
 def unread_count(user: Any) -> int:
@@ -94,6 +95,15 @@ def shown(viewer: Any, items: list[Notification]) -> list[Shown]:
         else:
             name, url = _("a record you can no longer see"), ""
         actor = str(n.actor) if n.actor_id and n.actor else ""
+        icon = (
+            {
+                Notification.Kind.TASK_DUE: "task",
+                Notification.Kind.MENTIONED: "note",
+                Notification.Kind.NO_NEXT_STEP: "deal",
+            }.get(n.kind)
+            or (rt.icon if rt is not None and record is not None else "")
+            or "bell"
+        )
         result.append(
             Shown(
                 id=n.pk,
@@ -107,6 +117,7 @@ def shown(viewer: Any, items: list[Notification]) -> list[Shown]:
                 actor_name=actor,
                 created_at=n.created_at,
                 read=n.read_at is not None,
+                icon=icon,
             )
         )
     return result
