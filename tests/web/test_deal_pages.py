@@ -62,6 +62,17 @@ def test_board_cards_carry_what_the_drag_needs(owner, pipeline, browser_for):
     assert "data-board-move" in body
 
 
+def test_board_cards_escape_what_users_typed(owner, pipeline, browser_for):
+    org = factories.make_organization(owner, name='Acme <b>"&\' Co')
+    factories.make_deal(
+        owner, pipeline, name='<script>alert("x")</script> & \'deal\'', organization_id=org.pk
+    )
+    body = browser_for(owner).get(reverse("sales:deal_board")).content.decode()
+    assert "<script>alert" not in body and "<b>" not in body
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#x27;deal&#x27;" in body
+    assert "Acme &lt;b&gt;&quot;&amp;&#x27; Co" in body
+
+
 def test_board_hides_other_peoples_deals(owner, outsider, pipeline, browser_for):
     factories.make_deal(owner, pipeline, name="Mine")
     factories.make_deal(outsider, pipeline, name="Theirs")
