@@ -11,12 +11,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from sambandh.accounts import policy
 from sambandh.activities.models import Activity
 from sambandh.activities.schemas import ActivityChange, ActivityIn
 from sambandh.activities.selectors import Timeline, timeline
 from sambandh.core import registry
 from sambandh.core.errors import NotFound, ValidationFailed
 from sambandh.core.ids import id_or_none
+from sambandh.customfields.forms import add_custom_fields, custom_form_data
 from sambandh.web.forms import ServiceForm, VersionField, with_blank
 
 #: The composer's tabs, in order.
@@ -92,6 +94,13 @@ class ComposerForm(ServiceForm):
         self.choice_field("assignee").choices = with_blank(
             [(str(u.pk), str(u)) for u in users or []], str(gettext_lazy("Me"))
         )
+        # The activity type's custom fields (hidden ones left out, read-only ones disabled).
+        add_custom_fields(
+            self,
+            "activity",
+            getattr(self, "instance", None),
+            policy.field_access(viewer, "activity") if viewer is not None else None,
+        )
         # The @mention picker (web/mentions.js) asks the directory as the user types.
         self.fields["body"].widget.attrs["data-mentions"] = reverse("accounts:colleagues")
         self.fields["body"].widget.attrs["data-mentions-label"] = gettext_lazy("People to mention")
@@ -161,6 +170,9 @@ class ComposerForm(ServiceForm):
             if kind == Activity.Kind.CALL:
                 data["direction"] = cd.get("direction") or ""
                 data["outcome"] = cd.get("outcome") or ""
+        custom = custom_form_data(self)
+        if custom:
+            data["custom"] = custom
         return data
 
 

@@ -145,11 +145,6 @@ class RecordForm(ServiceForm):
     #: The record type (core/registry.py) whose custom fields the form shows.
     record_type = ""
 
-    @property
-    def custom_fields(self) -> list[Any]:
-        """The custom fields' bound fields, in their order (for the template)."""
-        return [self[name] for name in getattr(self, "custom_field_names", [])]
-
     def access_fields(self) -> dict[str, tuple[str, ...]]:
         """The record type's fields (core/registry.py) and the form fields that show them."""
         return {

@@ -82,6 +82,14 @@ def _text(n: Notification, actor: str, name: str) -> str:
     return name
 
 
+#: The icon of a kind that has its own; the others show their record type's.
+_KIND_ICONS: dict[str, str] = {
+    Notification.Kind.TASK_DUE.value: "task",
+    Notification.Kind.MENTIONED.value: "note",
+    Notification.Kind.NO_NEXT_STEP.value: "deal",
+}
+
+
 def shown(viewer: Any, items: list[Notification]) -> list[Shown]:
     records = _visible_records(viewer, items)
     result = []
@@ -96,11 +104,7 @@ def shown(viewer: Any, items: list[Notification]) -> list[Shown]:
             name, url = _("a record you can no longer see"), ""
         actor = str(n.actor) if n.actor_id and n.actor else ""
         icon = (
-            {
-                Notification.Kind.TASK_DUE: "task",
-                Notification.Kind.MENTIONED: "note",
-                Notification.Kind.NO_NEXT_STEP: "deal",
-            }.get(n.kind)
+            _KIND_ICONS.get(n.kind)
             or (rt.icon if rt is not None and record is not None else "")
             or "bell"
         )

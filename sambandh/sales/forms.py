@@ -100,11 +100,6 @@ class _OwnedForm(ServiceForm):
     #: The record type (core/registry.py) whose custom fields the form shows.
     record_type = ""
 
-    @property
-    def custom_fields(self) -> list[Any]:
-        """The custom fields' bound fields, in their order (for the template)."""
-        return [self[name] for name in getattr(self, "custom_field_names", [])]
-
     def with_custom(self, data: dict[str, Any]) -> dict[str, Any]:
         """``data`` with the custom values the form sends."""
         custom = custom_form_data(self)

@@ -55,6 +55,11 @@ class ServiceForm(forms.Form):
         name = self.service_fields.get(service_field, service_field)
         return name if name in self.fields else None
 
+    @property
+    def custom_fields(self) -> list[Any]:
+        """The custom fields' bound fields (customfields/forms.py adds them), in their order."""
+        return [self[name] for name in getattr(self, "custom_field_names", [])]
+
     def choice_field(self, name: str) -> forms.ChoiceField:
         field = self.fields[name]
         assert isinstance(field, forms.ChoiceField)

@@ -63,9 +63,9 @@ def test_board_cards_carry_what_the_drag_needs(owner, pipeline, browser_for):
 
 
 def test_board_cards_escape_what_users_typed(owner, pipeline, browser_for):
-    org = factories.make_organization(owner, name='Acme <b>"&\' Co')
+    org = factories.make_organization(owner, name="Acme <b>\"&' Co")
     factories.make_deal(
-        owner, pipeline, name='<script>alert("x")</script> & \'deal\'', organization_id=org.pk
+        owner, pipeline, name="<script>alert(\"x\")</script> & 'deal'", organization_id=org.pk
     )
     body = browser_for(owner).get(reverse("sales:deal_board")).content.decode()
     assert "<script>alert" not in body and "<b>" not in body

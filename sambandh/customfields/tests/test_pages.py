@@ -225,3 +225,52 @@ def test_the_deal_and_lead_lists_filter_sort_and_show_a_custom_field(
     assert list(client.get(url, {"custom.region": "east"}).context["rows"]) == []
     unknown = client.get(url, {"custom.nope": "x"})
     assert {r.pk for r in unknown.context["rows"]} == {north.pk, south.pk}
+
+
+def test_the_note_composer_and_the_activity_form_set_a_custom_value(
+    admin_user, owner, browser_for
+):
+    from sambandh.activities.models import Activity
+
+    custom_field_create(
+        actor=admin_user,
+        data={
+            "record_type": "activity",
+            "key": "channel",
+            "label": "Channel",
+            "type": "picklist",
+            "options": ["phone", "whatsapp"],
+        },
+    )
+    person = make_person(owner, full_name="Asha Rao")
+    client = browser_for(owner)
+    page = client.get(reverse("contacts:person_detail", args=[person.pk])).content.decode()
+    assert 'name="cf_channel"' in page
+    # a note with the field set, through the composer
+    made = client.post(
+        reverse("activities:activity_create"),
+        {
+            "kind": "note",
+            "record_type": "person",
+            "record_id": person.pk,
+            "body": "Spoke on WhatsApp",
+            "cf_channel": "whatsapp",
+        },
+    )
+    assert made.status_code in (200, 302), made.content.decode()[:2000]
+    note = Activity.objects.get(person=person)
+    assert note.custom == {"channel": "whatsapp"}
+    # and changed through the activity's form, which shows it
+    edit = reverse("activities:activity_edit", args=[note.pk])
+    assert 'name="cf_channel"' in client.get(edit).content.decode()
+    saved = client.post(
+        edit, {"body": "Spoke on the phone", "cf_channel": "phone", "version": note.version}
+    )
+    assert saved.status_code == 302, saved.content.decode()[:2000]
+    note.refresh_from_db()
+    assert (note.body, note.custom) == ("Spoke on the phone", {"channel": "phone"})
+    # a value not among the options is refused on the form, and nothing changes
+    refused = client.post(edit, {"body": "x", "cf_channel": "fax", "version": note.version})
+    assert refused.status_code != 302
+    note.refresh_from_db()
+    assert note.custom == {"channel": "phone"}
