@@ -12,10 +12,13 @@ from django.views.decorators.http import require_GET
 
 from sambandh.activities import selectors as activity_selectors
 from sambandh.core.listing import ListQuery
+from sambandh.notifications.selectors import notification_page
 from sambandh.sales import selectors as sales_selectors
 from sambandh.sales.models import Stage
 from sambandh.web.http import AuthedRequest, page
 
+#: Unread notifications on the home page (the rest are in the notification centre).
+NOTIFICATIONS = 5
 RECENT_LIMIT = 8
 
 
@@ -71,5 +74,6 @@ def index(request: AuthedRequest) -> HttpResponse:
         "deal_totals": sorted(totals.items()),
         "open_deals": open_count,
         "recent": recent.items,
+        "notifications": notification_page(viewer=user, unread=True, limit=NOTIFICATIONS).items,
     }
     return render(request, "home/index.html", ctx)

@@ -227,9 +227,7 @@ def test_the_deal_and_lead_lists_filter_sort_and_show_a_custom_field(
     assert {r.pk for r in unknown.context["rows"]} == {north.pk, south.pk}
 
 
-def test_the_note_composer_and_the_activity_form_set_a_custom_value(
-    admin_user, owner, browser_for
-):
+def test_the_note_composer_and_the_activity_form_set_a_custom_value(admin_user, owner, browser_for):
     from sambandh.activities.models import Activity
 
     custom_field_create(
