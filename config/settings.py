@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "sambandh.activities",
     "sambandh.customfields",
     "sambandh.search",
+    "sambandh.bulk",
     "sambandh.administration",
     "sambandh.home",
     # After the apps: our registration/ templates (password reset, the invitation's set-password

@@ -55,16 +55,99 @@ def _leads_searched() -> Any:
     return Lead.objects.exclude(status=Lead.Status.CONVERTED)
 
 
-def _deal_reassign(*, actor: Any, record: Any, owner: Any) -> Any:
+def _deal_reassign(*, actor: Any, record: Any, owner: Any, version: int | None = None) -> Any:
     from sambandh.sales.services import deal_update
 
-    return deal_update(actor=actor, deal=record, data={"owner": owner}, version=None)
+    return deal_update(actor=actor, deal=record, data={"owner": owner}, version=version)
 
 
-def _lead_reassign(*, actor: Any, record: Any, owner: Any) -> Any:
+def _lead_reassign(*, actor: Any, record: Any, owner: Any, version: int | None = None) -> Any:
     from sambandh.sales.services import lead_reassign
 
-    return lead_reassign(actor=actor, lead=record, owner=owner)
+    return lead_reassign(actor=actor, lead=record, owner=owner, version=version)
+
+
+# --- bulk actions (sambandh/bulk) ----------------------------------------------------------
+# The deal and lead services still take a dict and separate tags: these hooks turn a PATCH
+# body's values into them, as the API's endpoints do. Once the services take typed inputs,
+# each becomes ``service(..., data=DealIn.build(values))``.
+def _deals_matching(*, viewer: Any, query: Any) -> Any:
+    from sambandh.sales.selectors import deals_matching
+
+    return deals_matching(viewer=viewer, query=query)
+
+
+def _leads_matching(*, viewer: Any, query: Any) -> Any:
+    from sambandh.sales.selectors import leads_matching
+
+    return leads_matching(viewer=viewer, query=query)
+
+
+def _deal_filters() -> Any:
+    from sambandh.sales.api_deals import DealFilters
+
+    return DealFilters
+
+
+def _lead_filters() -> Any:
+    from sambandh.sales.api_leads import LeadFilters
+
+    return LeadFilters
+
+
+def _deal_check(values: dict[str, Any]) -> Any:
+    from sambandh.core.inputs import build_input
+    from sambandh.sales.schemas import DealFields
+
+    return build_input(DealFields, values)
+
+
+def _lead_check(values: dict[str, Any]) -> Any:
+    from sambandh.core.inputs import build_input
+    from sambandh.sales.schemas import LeadIn
+
+    return build_input(LeadIn, values)
+
+
+def _dict_data(actor: Any, payload: Any, links: set[str]) -> dict[str, Any]:
+    """The payload's scalar fields as the dict services take them (an owner as a user)."""
+    from sambandh.accounts import policy
+
+    data = payload.model_dump(exclude_unset=True, exclude=links | {"owner_id"})
+    if "owner_id" in payload.model_fields_set:
+        data["owner"] = policy.owner_for_input(actor, payload.owner_id)
+    return data
+
+
+def _deal_update(*, actor: Any, record: Any, values: dict[str, Any], version: Any) -> Any:
+    from sambandh.sales.services import deal_update
+
+    payload = _deal_check(values)
+    sent = payload.model_fields_set
+    return deal_update(
+        actor=actor,
+        deal=record,
+        data=_dict_data(actor, payload, {"stage_id", "person_ids", "tags"}),
+        version=version,
+        stage_id=payload.stage_id,
+        person_ids=(payload.person_ids or []) if "person_ids" in sent else None,
+        tags=(payload.tags or []) if "tags" in sent else None,
+    )
+
+
+def _lead_update(*, actor: Any, record: Any, values: dict[str, Any], version: Any) -> Any:
+    from sambandh.sales.services import lead_update
+
+    payload = _lead_check(values)
+    tags = (payload.tags or []) if "tags" in payload.model_fields_set else None
+    data = _dict_data(actor, payload, {"tags"})
+    return lead_update(actor=actor, lead=record, data=data, version=version, tags=tags)
+
+
+def _tag_names(record: Any) -> list[str]:
+    from sambandh.contacts.records import tag_names
+
+    return tag_names(record)
 
 
 DEAL = RecordType(
@@ -83,6 +166,11 @@ DEAL = RecordType(
     reindex=_deal_reindex,
     linking=_deals_linking,
     search_records=_deals_searched,
+    list_matching=_deals_matching,
+    list_filters=_deal_filters,
+    update=_deal_update,
+    check_values=_deal_check,
+    tag_names=_tag_names,
     fields=(
         Field("name", _("Name"), hideable=False, filters=("name",), sorts=("name",)),
         Field(
@@ -146,6 +234,11 @@ LEAD = RecordType(
     reassign=_lead_reassign,
     reindex=_lead_reindex,
     search_records=_leads_searched,
+    list_matching=_leads_matching,
+    list_filters=_lead_filters,
+    update=_lead_update,
+    check_values=_lead_check,
+    tag_names=_tag_names,
     fields=(
         Field("full_name", _("Name"), hideable=False, filters=("name",), sorts=("name",)),
         Field("company", _("Company")),
