@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from pydantic import ValidationError as PydanticError
@@ -227,14 +227,14 @@ def _enqueue(job: BulkJob) -> None:
 
 
 def _insert_items(job: BulkJob, select: QuerySet[Any]) -> int:
-    """One item per row of ``select`` (the records' ids), with one INSERT ... SELECT: a
-    selection of 100,000 records never travels through Python."""
+    """One item per row of ``select`` (the records' ids, as ``record_id``), with one INSERT
+    ... SELECT: a selection of 100,000 records never travels through Python."""
     sql, params = select.query.sql_with_params()
     table = connection.ops.quote_name(BulkItem._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} (job_id, record_id, outcome, reason) "  # noqa: S608 - names are ours
-            f"SELECT %s, chosen.id, %s, %s FROM ({sql}) chosen",
+            f"SELECT %s, chosen.record_id, %s, %s FROM ({sql}) chosen",
             [job.pk, BulkItem.Outcome.PENDING, "", *params],
         )
         return max(cursor.rowcount, 0)
@@ -301,7 +301,8 @@ def bulk_job_start(
         )
         job.total, job.skipped = len(wanted), len(missing)
     else:
-        job.total = _insert_items(job, selected.order_by("pk").values("pk").distinct())
+        chosen = selected.order_by("pk").values(record_id=F("pk")).distinct()
+        job.total = _insert_items(job, chosen)
     job.processed = job.skipped
     job.save(update_fields=["total", "skipped", "processed"])
     _enqueue(job)
