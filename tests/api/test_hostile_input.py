@@ -132,6 +132,8 @@ ID_OPERATIONS = [
     ("post", "/api/v1/teams/{id}/members"),
     ("delete", "/api/v1/teams/{id}/members/{id}"),
     ("post", "/api/v1/scheduled-jobs/failed-handler-runs/{id}/retry"),
+    ("get", "/api/v1/jobs/{id}"),
+    ("post", "/api/v1/jobs/{id}/undo"),
 ]
 
 

@@ -70,6 +70,8 @@ ID_ROUTES = [
     "/settings/custom-fields/<id>/",
     "/settings/custom-fields/<id>/<slug:action>/",
     "/settings/jobs/handler-runs/<id>/retry/",
+    "/jobs/<id>/",
+    "/jobs/<id>/undo/",
 ]
 
 
