@@ -12,7 +12,7 @@ from sambandh.bulk.models import BulkJob
 from sambandh.contacts.models import Organization, Person
 from sambandh.sales.models import Deal, Lead
 from tests import factories
-from tests.bulk.helpers import run_worker
+from tests.bulk_jobs import run_worker
 from tests.web.helpers import text
 
 pytestmark = pytest.mark.django_db
