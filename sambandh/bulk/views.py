@@ -49,7 +49,9 @@ def bulk_start(request: AuthedRequest, list_key: str) -> HttpResponse:
     ids: list[int] | None = None
     filters: dict[str, str] | None = None
     if post.get("scope") == "matching":
-        filters = {k[len("filter.") :]: v for k, v in post.items() if k.startswith("filter.")}
+        filters = {
+            k[len("filter.") :]: str(post.get(k, "")) for k in post if k.startswith("filter.")
+        }
     else:
         raw = post.getlist("ids")
         ids = [pk for pk in (id_or_none(v) for v in raw) if pk is not None]

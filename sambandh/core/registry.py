@@ -120,9 +120,10 @@ class RecordType:
     #: ``owner_id`` goes through ``reassign`` (and ``reassign_many``), anything else through
     #: ``update``.
     assign_input: str = "owner_id"
-    #: ``(*, actor, ids, owner, expected=None) -> list[Reassigned]``: hand many records to
-    #: ``owner`` in the caller's transaction, each as its own write (version, audit row, event;
-    #: core.records.reassign_rows); ``expected`` maps ids to the version each must still have.
+    #: ``(*, actor, ids, owner, expected=None) -> (changed, moved_on)``: hand many records to
+    #: ``owner`` in one transaction, each as its own write (version, audit row, event:
+    #: core.records.reassign_rows); ``expected`` maps ids to the version each must still have,
+    #: and ``moved_on`` answers those whose version had moved on.
     reassign_many: Callable[..., Any] | None = None
     #: ``(viewer, records) -> set[int]``: the ids of ``records`` the viewer may change (the
     #: access policy's rule for owned records when not declared).

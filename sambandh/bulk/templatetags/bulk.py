@@ -34,7 +34,7 @@ def bulk_selection(context: Any, list_key: str) -> BulkSelection | None:
     request = context.get("request")
     user = getattr(request, "user", None)
     rt = registry.by_list_key(list_key)
-    if rt is None or not supports_bulk(rt) or not getattr(user, "can_write", False):
+    if user is None or rt is None or not supports_bulk(rt) or not getattr(user, "can_write", False):
         return None
     state = context.get("state")
     filters = dict(state.filters) if state is not None else {}
