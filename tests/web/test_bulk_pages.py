@@ -187,3 +187,41 @@ def test_the_other_lists_assign_through_the_bar_too(
     run_worker()
     # then it is theirs
     assert model.objects.get(pk=record.pk).owner_id == manager.pk
+
+
+def test_a_type_that_declares_bulk_actions_gets_the_bar_on_its_generic_list(
+    monkeypatch, owner, teammate, browser_for
+):
+    # given the tests' own record type, declaring the two hooks bulk actions need
+    from dataclasses import replace
+
+    from sambandh.core import registry
+    from tests.registry_app.models import Gadget
+    from tests.registry_app.records import gadget_create, gadgets_visible
+
+    def update(*, actor, record, values, version):  # noqa: ANN001, ANN202
+        Gadget.objects.filter(pk=record.pk).update(
+            owner_id=values["owner_id"], version=record.version + 1
+        )
+        return Gadget.objects.get(pk=record.pk)
+
+    gadget = replace(
+        registry.get("gadget"),
+        list_matching=lambda *, viewer, query: gadgets_visible(viewer),
+        update=update,
+    )
+    monkeypatch.setitem(registry._types, "gadget", gadget)
+    widget = gadget_create(actor=owner, name="Widget")
+    client = browser_for(owner)
+    # then its list page (/records/gadgets/) has the bar and a box per row
+    body = text(client.get("/records/gadgets/"))
+    assert 'action="/bulk/gadgets/"' in body
+    assert f'name="ids" value="{widget.pk}" form="bulk-form"' in body
+    # and assigning through it works (through its update hook: it declares no reassign)
+    _job_url(
+        client.post(
+            "/bulk/gadgets/", {"ids": [widget.pk], "action": "assign", "owner_id": teammate.pk}
+        )
+    )
+    run_worker()
+    assert Gadget.objects.get(pk=widget.pk).owner_id == teammate.pk
