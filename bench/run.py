@@ -15,6 +15,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import (  # noqa: E402
+    bench_bulk,
     bench_create,
     bench_custom,
     bench_list,
@@ -33,6 +34,7 @@ BENCHMARKS = {
     "pages": bench_pages,
     "custom": bench_custom,
     "create": bench_create,
+    "bulk": bench_bulk,
 }
 
 

@@ -244,6 +244,7 @@ def _mount() -> None:
         ("/custom-fields", "sambandh.customfields.api"),
         ("/scheduled-jobs", "sambandh.events.api"),
         ("/notifications", "sambandh.notifications.api"),
+        ("/jobs", "sambandh.bulk.api"),
         ("", "sambandh.accounts.api_access"),
     ):
         api.add_router(prefix, import_module(module).router)
@@ -255,6 +256,12 @@ def _mount() -> None:
         api.add_router(f"/{record_type.api_path}", shares_router(record_type))
     for record_type in registry.timeline_types():
         api.add_router(f"/{record_type.api_path}", timeline_router(record_type))
+    from sambandh.bulk.api import bulk_router
+    from sambandh.bulk.services import supports_bulk
+
+    for record_type in registry.record_types():
+        if supports_bulk(record_type):
+            api.add_router(f"/{record_type.api_path}", bulk_router(record_type))
 
 
 _mount()

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "sambandh.activities",
     "sambandh.customfields",
     "sambandh.search",
+    "sambandh.bulk",
     "sambandh.administration",
     "sambandh.notifications",
     "sambandh.home",

@@ -18,6 +18,42 @@ def _activities_visible(viewer: Any) -> Any:
     return activities_visible(viewer)
 
 
+# --- bulk actions (sambandh/bulk) ----------------------------------------------------------
+# The activity service still takes a dict: this turns a PATCH body's values into it, as the
+# API's endpoint does (an assignee as a user). Activities have no tags. A bulk assign sets the
+# assignee (an activity's owner is its author, who does not change).
+def _activities_matching(*, viewer: Any, query: Any) -> Any:
+    from sambandh.activities.selectors import activities_matching
+
+    return activities_matching(viewer=viewer, query=query)
+
+
+def _activity_filters() -> Any:
+    from sambandh.activities.api_activities import ActivityFilters
+
+    return ActivityFilters
+
+
+def _activity_check(values: dict[str, Any]) -> Any:
+    from sambandh.activities.schemas import ActivityChange
+
+    return ActivityChange.build(values)
+
+
+def _activity_update(*, actor: Any, record: Any, values: dict[str, Any], version: Any) -> Any:
+    from sambandh.activities.services import activity_update
+
+    return activity_update(
+        actor=actor, activity=record, data=_activity_check(values), version=version
+    )
+
+
+def _activities_changeable(viewer: Any, records: list[Any]) -> set[int]:
+    from sambandh.accounts import policy
+
+    return {r.pk for r in records if policy.can_change_activity(viewer, r)}
+
+
 ACTIVITY = RecordType(
     key="activity",
     default_order=("occurred_at", "id"),
@@ -30,6 +66,12 @@ ACTIVITY = RecordType(
     searchable=False,
     shareable=False,
     visible=_activities_visible,
+    list_matching=_activities_matching,
+    list_filters=_activity_filters,
+    update=_activity_update,
+    check_values=_activity_check,
+    assign_input="assignee_id",
+    editable_among=_activities_changeable,
     fields=(
         Field("kind", _("Kind"), kind="choice", hideable=False, filters=("kind",)),
         Field("subject", _("Subject"), hideable=False),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -82,6 +82,15 @@ def _linked() -> tuple[str, ...]:
 
 def _list_joins() -> tuple[str, ...]:
     return ("assignee", *_linked())
+
+
+def activities_matching(*, viewer: User, query: ListQuery) -> QuerySet[Activity]:
+    """Every activity the list shows for ``query.filters``, on every page, as the viewer may
+    see them (a bulk action's selection)."""
+    policy.check_list(viewer, "activity", query.filters, "")
+    qs = _filters(activities_visible(viewer), query.filters)
+    qs, _order = custom_list_query(qs, record_type="activity", query=replace(query, sort=""))
+    return qs
 
 
 def activity_list(*, viewer: User, query: ListQuery) -> Page[Activity]:

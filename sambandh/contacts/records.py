@@ -47,20 +47,94 @@ def _organization_reindex(org: Any) -> None:
     organization_reindex(org)
 
 
-def _person_reassign(*, actor: Any, record: Any, owner: Any) -> Any:
+def _person_reassign(*, actor: Any, record: Any, owner: Any, version: int | None = None) -> Any:
     from sambandh.contacts.schemas import PersonIn
     from sambandh.contacts.services import person_update
 
-    return person_update(actor=actor, person=record, data=PersonIn(owner_id=owner.pk), version=None)
+    return person_update(
+        actor=actor, person=record, data=PersonIn(owner_id=owner.pk), version=version
+    )
 
 
-def _organization_reassign(*, actor: Any, record: Any, owner: Any) -> Any:
+def _organization_reassign(
+    *, actor: Any, record: Any, owner: Any, version: int | None = None
+) -> Any:
     from sambandh.contacts.schemas import OrganizationIn
     from sambandh.contacts.services import organization_update
 
     return organization_update(
-        actor=actor, organization=record, data=OrganizationIn(owner_id=owner.pk), version=None
+        actor=actor, organization=record, data=OrganizationIn(owner_id=owner.pk), version=version
     )
+
+
+# --- bulk actions (sambandh/bulk): the typed inputs and services, nothing of their own -------
+def _people_matching(*, viewer: Any, query: Any) -> Any:
+    from sambandh.contacts.selectors import people_matching
+
+    return people_matching(viewer=viewer, query=query)
+
+
+def _organizations_matching(*, viewer: Any, query: Any) -> Any:
+    from sambandh.contacts.selectors import organizations_matching
+
+    return organizations_matching(viewer=viewer, query=query)
+
+
+def _people_filters() -> Any:
+    from sambandh.contacts.api_people import PersonFilters
+
+    return PersonFilters
+
+
+def _organization_filters() -> Any:
+    from sambandh.contacts.api_organizations import OrganizationFilters
+
+    return OrganizationFilters
+
+
+def _person_update(*, actor: Any, record: Any, values: dict[str, Any], version: Any) -> Any:
+    from sambandh.contacts.schemas import PersonIn
+    from sambandh.contacts.services import person_update
+
+    return person_update(actor=actor, person=record, data=PersonIn.build(values), version=version)
+
+
+def _organization_update(*, actor: Any, record: Any, values: dict[str, Any], version: Any) -> Any:
+    from sambandh.contacts.schemas import OrganizationIn
+    from sambandh.contacts.services import organization_update
+
+    return organization_update(
+        actor=actor, organization=record, data=OrganizationIn.build(values), version=version
+    )
+
+
+def _person_check(values: dict[str, Any]) -> None:
+    from sambandh.contacts.schemas import PersonIn
+
+    PersonIn.build(values)
+
+
+def _organization_check(values: dict[str, Any]) -> None:
+    from sambandh.contacts.schemas import OrganizationIn
+
+    OrganizationIn.build(values)
+
+
+def tag_names(record: Any) -> list[str]:
+    """A record's tag names (any record with a ``tags`` relation to contacts.Tag)."""
+    return list(record.tags.order_by("name").values_list("name", flat=True))
+
+
+def _people_reassign(**kwargs: Any) -> Any:
+    from sambandh.contacts.services import people_reassign
+
+    return people_reassign(**kwargs)
+
+
+def _organizations_reassign(**kwargs: Any) -> Any:
+    from sambandh.contacts.services import organizations_reassign
+
+    return organizations_reassign(**kwargs)
 
 
 OWNER = Field(
@@ -95,6 +169,12 @@ PERSON = RecordType(
     reindex=_person_reindex,
     linking=_people_linking,
     search_records=_people_searched,
+    list_matching=_people_matching,
+    list_filters=_people_filters,
+    update=_person_update,
+    check_values=_person_check,
+    tag_names=tag_names,
+    reassign_many=_people_reassign,
     fields=(
         Field(
             "full_name",
@@ -144,6 +224,12 @@ ORGANIZATION = RecordType(
     visible=_organizations_visible,
     reassign=_organization_reassign,
     reindex=_organization_reindex,
+    list_matching=_organizations_matching,
+    list_filters=_organization_filters,
+    update=_organization_update,
+    check_values=_organization_check,
+    tag_names=tag_names,
+    reassign_many=_organizations_reassign,
     fields=(
         Field("name", _("Name"), hideable=False, filters=("name",), sorts=("name",)),
         Field("domain", _("Domain"), filters=("domain",)),

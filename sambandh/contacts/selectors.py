@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, cast
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
@@ -87,16 +87,28 @@ def _common_filters(qs: QuerySet[Any], filters: dict[str, Any], name_field: str)
     return qs
 
 
-def person_list(*, viewer: User, query: ListQuery) -> Page[Person]:
+def _people_filtered(viewer: User, query: ListQuery) -> tuple[QuerySet[Person], Any]:
+    """The people list's filters and its custom sort (visibility aside)."""
     policy.check_list(viewer, "person", query.filters, query.sort)
     qs = _common_filters(Person.objects.all(), query.filters, "full_name")
     if org := query.filters.get("organization_id"):
         qs = qs.filter(organization_id=parse_id(org, "organization_id"))
     if email := (query.filters.get("email") or "").strip().lower():
         qs = qs.filter(email=email)
+    return custom_list_query(qs, record_type="person", query=query)
+
+
+def people_matching(*, viewer: User, query: ListQuery) -> QuerySet[Person]:
+    """Every person the list shows for ``query.filters``, on every page, as the viewer may see
+    them (a bulk action's selection; its sort and page do not matter)."""
+    qs, _order = _people_filtered(viewer, replace(query, sort=""))
+    return qs.filter(visible_q(viewer, "person"))
+
+
+def person_list(*, viewer: User, query: ListQuery) -> Page[Person]:
+    qs, custom_order = _people_filtered(viewer, query)
     # Owners are fetched apart (one query for the page): joined, SQLite's planner starts from
     # the small users table and sorts every person (2.4 s on a million people).
-    qs, custom_order = custom_list_query(qs, record_type="person", query=query)
     qs = qs.select_related("organization").prefetch_related("owner", "tags")
     page = paginate(
         qs,
@@ -281,7 +293,8 @@ def person_get_for_update(*, viewer: User, person_id: int) -> Person:
     return person
 
 
-def organization_list(*, viewer: User, query: ListQuery) -> Page[Organization]:
+def _organizations_filtered(viewer: User, query: ListQuery) -> tuple[QuerySet[Organization], Any]:
+    """The organization list's filters and its custom sort (visibility aside)."""
     policy.check_list(viewer, "organization", query.filters, query.sort)
     qs = _common_filters(Organization.objects.all(), query.filters, "name")
     if parent := query.filters.get("parent_id"):
@@ -290,8 +303,19 @@ def organization_list(*, viewer: User, query: ListQuery) -> Page[Organization]:
         qs = qs.filter(domain=domain)
     if industry := (query.filters.get("industry") or "").strip():
         qs = qs.filter(industry__iexact=industry)
+    return custom_list_query(qs, record_type="organization", query=query)
+
+
+def organizations_matching(*, viewer: User, query: ListQuery) -> QuerySet[Organization]:
+    """Every organization the list shows for ``query.filters``, on every page (as
+    ``people_matching``)."""
+    qs, _order = _organizations_filtered(viewer, replace(query, sort=""))
+    return qs.filter(visible_q(viewer, "organization"))
+
+
+def organization_list(*, viewer: User, query: ListQuery) -> Page[Organization]:
+    qs, custom_order = _organizations_filtered(viewer, query)
     # Owners apart, as for people: joined, SQLite's planner may sort every organization.
-    qs, custom_order = custom_list_query(qs, record_type="organization", query=query)
     qs = qs.select_related("parent").prefetch_related("owner", "tags")
     page = paginate(
         qs,

@@ -12,7 +12,7 @@ from sambandh.core.models import AuditEvent
 
 # The event log is a platform layer beside core (it imports nothing above core): recording the
 # domain event here makes every service write record one, in its transaction.
-from sambandh.events.log import event_type_for, record_event
+from sambandh.events.log import event_type_for, record_event, record_events
 
 
 def _plain(value: Any) -> Any:
@@ -76,6 +76,55 @@ def record_assigned(
         record_id=record_id,
         actor=actor if getattr(actor, "pk", None) else None,
         fields=[field],
+        data={"user_id": user_id},
+    )
+
+
+def audit_records(
+    *,
+    actor: Any,
+    action: str,
+    record_type: str,
+    rows: list[tuple[int, dict[str, Any], str]],
+) -> None:
+    """``audit_record`` for many writes of one kind at once (a bulk change), in the caller's
+    transaction: one audit row and one event per record, written by one INSERT each. ``rows``:
+    each record's id, its changes and its summary."""
+    if not rows:
+        return
+    actor = actor if getattr(actor, "pk", None) else None
+    AuditEvent.objects.bulk_create(
+        [
+            AuditEvent(
+                actor=actor,
+                action=action,
+                record_type=record_type,
+                record_id=record_id,
+                changes={k: _plain(v) for k, v in changes.items()},
+                summary=summary[:300],
+            )
+            for record_id, changes, summary in rows
+        ],
+        batch_size=1000,
+    )
+    record_events(
+        type=event_type_for(record_type, action),
+        record_type=record_type,
+        actor=actor,
+        items=[(record_id, changes.keys()) for record_id, changes, _summary in rows],
+    )
+
+
+def records_assigned(*, actor: Any, record_type: str, ids: list[int], user_id: int) -> None:
+    """``record_assigned`` for many records given to one user at once (a bulk reassignment):
+    one INSERT for the events."""
+    if not ids or user_id == getattr(actor, "pk", None):
+        return
+    record_events(
+        type=f"{record_type}.assigned",
+        record_type=record_type,
+        actor=actor if getattr(actor, "pk", None) else None,
+        items=[(pk, ["owner"]) for pk in ids],
         data={"user_id": user_id},
     )
 

@@ -66,6 +66,15 @@ def error_fields(errors: list[Any]) -> dict[str, str]:
     return fields
 
 
+def build_input[S: StrictSchema](schema: type[S], values: dict[str, Any]) -> S:
+    """``schema`` (an API body) from ``values``, checked as the API checks a body: a value of
+    the wrong shape is a ValidationFailed naming its field."""
+    try:
+        return schema.model_validate(values)
+    except PydanticError as exc:
+        raise ValidationFailed(fields=error_fields(exc.errors())) from None
+
+
 class WriteInput(StrictSchema):
     """The base of every typed write input."""
 
@@ -73,10 +82,7 @@ class WriteInput(StrictSchema):
     def build(cls, values: dict[str, Any]) -> Self:
         """The input from ``values`` (a form's, a job's, a test's), checked as the API checks a
         body: a value of the wrong shape is a ValidationFailed naming its field."""
-        try:
-            return cls.model_validate(values)
-        except PydanticError as exc:
-            raise ValidationFailed(fields=error_fields(exc.errors())) from None
+        return build_input(cls, values)
 
     def sent(self, name: str) -> bool:
         """Whether the field ``name`` was sent (``None`` counts: it clears the field)."""

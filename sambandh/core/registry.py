@@ -79,8 +79,8 @@ class RecordType:
     activity_link: str = ""
     #: ``(viewer, queryset) -> queryset``: the records ``viewer`` may see (the app's selector).
     visible: Callable[[Any], Any] | None = None
-    #: ``(*, actor, record, owner) -> record``: hand the record to another owner (the app's
-    #: service: one transaction, version, audit row), for bulk reassignment.
+    #: ``(*, actor, record, owner, version=None) -> record``: hand the record to another owner
+    #: (the app's service: one transaction, version, audit row), for bulk reassignment.
     reassign: Callable[..., Any] | None = None
     #: ``(record) -> None``: rebuild what the record keeps for search (its app's service).
     reindex: Callable[[Any], None] | None = None
@@ -99,6 +99,35 @@ class RecordType:
     default_order: tuple[str, ...] = ("id",)
     #: ``() -> queryset``: the records that have a search document (all of them by default).
     search_records: Callable[[], Any] | None = None
+
+    # --- what bulk actions need (sambandh/bulk) --------------------------------------------
+    #: ``(*, viewer, query) -> queryset``: every record its list shows for ``query.filters``,
+    #: on every page, as the viewer may see them (the app's list selector, unpaginated).
+    list_matching: Callable[..., Any] | None = None
+    #: ``() -> schema``: the pydantic model of its list endpoint's query (its filters, and
+    #: ``limit``, ``cursor`` and ``sort``, which a selection by filter does not take).
+    list_filters: Callable[[], Any] | None = None
+    #: ``(*, actor, record, values, version) -> record``: change the fields ``values`` names,
+    #: by the names and with the checks of its PATCH body (its typed input and service).
+    update: Callable[..., Any] | None = None
+    #: ``(values) -> None``: refuse (ValidationFailed naming the field) values whose shape its
+    #: PATCH body refuses, before anything is written.
+    check_values: Callable[[dict[str, Any]], None] | None = None
+    #: ``(record) -> list[str]``: its tags' names, for a type with tags; bulk tag and untag
+    #: write the whole list back through ``update`` (``{"tags": [...]}``).
+    tag_names: Callable[[Any], list[str]] | None = None
+    #: The input (and attribute) a bulk assign sets: the owner, or an activity's assignee.
+    #: ``owner_id`` goes through ``reassign`` (and ``reassign_many``), anything else through
+    #: ``update``.
+    assign_input: str = "owner_id"
+    #: ``(*, actor, ids, owner, expected=None) -> (changed, moved_on)``: hand many records to
+    #: ``owner`` in one transaction, each as its own write (version, audit row, event:
+    #: core.records.reassign_rows); ``expected`` maps ids to the version each must still have,
+    #: and ``moved_on`` answers those whose version had moved on.
+    reassign_many: Callable[..., Any] | None = None
+    #: ``(viewer, records) -> set[int]``: the ids of ``records`` the viewer may change (the
+    #: access policy's rule for owned records when not declared).
+    editable_among: Callable[[Any, list[Any]], set[int]] | None = None
 
     def searched(self) -> Any:
         """The records of this type that have a search document."""

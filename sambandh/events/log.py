@@ -61,6 +61,44 @@ def record_event(
     return event
 
 
+def record_events(
+    *,
+    type: str,
+    record_type: str,
+    actor: Any = None,
+    items: Iterable[tuple[int, Iterable[str]]] = (),
+    data: dict[str, Any] | None = None,
+) -> list[Event]:
+    """``record_event`` for many records at once (a bulk write): one INSERT for the events and
+    one for their handlers' runs, whatever their number. ``items``: each record's id and the
+    fields its write changed."""
+    if not settings.EVENTS_ENABLED:
+        return []
+    rows = [
+        Event(
+            type=type,
+            record_type=record_type,
+            record_id=record_id,
+            actor_id=getattr(actor, "pk", None),
+            fields=sorted(fields),
+            data=data or {},
+        )
+        for record_id, fields in items
+    ]
+    if not rows:
+        return []
+    events = Event.objects.bulk_create(rows, batch_size=1000)
+    runs = [
+        HandlerRun(event=event, handler=h.name, run_after=event.at)
+        for event in events
+        for h in handlers_for(type, event.fields)
+    ]
+    if runs:
+        ids = [run.pk for run in HandlerRun.objects.bulk_create(runs, batch_size=1000)]
+        transaction.on_commit(lambda: _enqueue_after_commit(ids))
+    return events
+
+
 def _enqueue_after_commit(run_ids: list[int]) -> None:
     from sambandh.events.runs import enqueue_runs
 

@@ -55,17 +55,74 @@ def _leads_searched() -> Any:
     return Lead.objects.exclude(status=Lead.Status.CONVERTED)
 
 
-def _deal_reassign(*, actor: Any, record: Any, owner: Any) -> Any:
+def _deal_reassign(*, actor: Any, record: Any, owner: Any, version: int | None = None) -> Any:
     from sambandh.sales.schemas import DealFields
     from sambandh.sales.services import deal_update
 
-    return deal_update(actor=actor, deal=record, data=DealFields(owner_id=owner.pk), version=None)
+    return deal_update(
+        actor=actor, deal=record, data=DealFields(owner_id=owner.pk), version=version
+    )
 
 
-def _lead_reassign(*, actor: Any, record: Any, owner: Any) -> Any:
+def _lead_reassign(*, actor: Any, record: Any, owner: Any, version: int | None = None) -> Any:
     from sambandh.sales.services import lead_reassign
 
-    return lead_reassign(actor=actor, lead=record, owner=owner)
+    return lead_reassign(actor=actor, lead=record, owner=owner, version=version)
+
+
+# --- bulk actions (sambandh/bulk): the typed inputs and services, nothing of their own -------
+def _deals_matching(*, viewer: Any, query: Any) -> Any:
+    from sambandh.sales.selectors import deals_matching
+
+    return deals_matching(viewer=viewer, query=query)
+
+
+def _leads_matching(*, viewer: Any, query: Any) -> Any:
+    from sambandh.sales.selectors import leads_matching
+
+    return leads_matching(viewer=viewer, query=query)
+
+
+def _deal_filters() -> Any:
+    from sambandh.sales.api_deals import DealFilters
+
+    return DealFilters
+
+
+def _lead_filters() -> Any:
+    from sambandh.sales.api_leads import LeadFilters
+
+    return LeadFilters
+
+
+def _deal_check(values: dict[str, Any]) -> Any:
+    from sambandh.sales.schemas import DealFields
+
+    return DealFields.build(values)
+
+
+def _lead_check(values: dict[str, Any]) -> Any:
+    from sambandh.sales.schemas import LeadIn
+
+    return LeadIn.build(values)
+
+
+def _deal_update(*, actor: Any, record: Any, values: dict[str, Any], version: Any) -> Any:
+    from sambandh.sales.services import deal_update
+
+    return deal_update(actor=actor, deal=record, data=_deal_check(values), version=version)
+
+
+def _lead_update(*, actor: Any, record: Any, values: dict[str, Any], version: Any) -> Any:
+    from sambandh.sales.services import lead_update
+
+    return lead_update(actor=actor, lead=record, data=_lead_check(values), version=version)
+
+
+def _tag_names(record: Any) -> list[str]:
+    from sambandh.contacts.records import tag_names
+
+    return tag_names(record)
 
 
 DEAL = RecordType(
@@ -84,6 +141,11 @@ DEAL = RecordType(
     reindex=_deal_reindex,
     linking=_deals_linking,
     search_records=_deals_searched,
+    list_matching=_deals_matching,
+    list_filters=_deal_filters,
+    update=_deal_update,
+    check_values=_deal_check,
+    tag_names=_tag_names,
     fields=(
         Field("name", _("Name"), hideable=False, filters=("name",), sorts=("name",)),
         Field(
@@ -147,6 +209,11 @@ LEAD = RecordType(
     reassign=_lead_reassign,
     reindex=_lead_reindex,
     search_records=_leads_searched,
+    list_matching=_leads_matching,
+    list_filters=_lead_filters,
+    update=_lead_update,
+    check_values=_lead_check,
+    tag_names=_tag_names,
     fields=(
         Field("full_name", _("Name"), hideable=False, filters=("name",), sorts=("name",)),
         Field("company", _("Company")),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
@@ -94,12 +94,23 @@ def _deal_filters(qs: QuerySet[Deal], filters: dict[str, Any]) -> QuerySet[Deal]
     return qs
 
 
-def deal_list(*, viewer: User, query: ListQuery) -> Page[Deal]:
+def _deals_filtered(viewer: User, query: ListQuery) -> tuple[QuerySet[Deal], Any]:
     policy.check_list(viewer, "deal", query.filters, query.sort)
     qs = _deal_filters(Deal.objects.all(), query.filters)
+    return custom_list_query(qs, record_type="deal", query=query)
+
+
+def deals_matching(*, viewer: User, query: ListQuery) -> QuerySet[Deal]:
+    """Every deal the list shows for ``query.filters``, on every page, as the viewer may see
+    them (a bulk action's selection)."""
+    qs, _order = _deals_filtered(viewer, replace(query, sort=""))
+    return qs.filter(visible_q(viewer, "deal"))
+
+
+def deal_list(*, viewer: User, query: ListQuery) -> Page[Deal]:
+    qs, custom_order = _deals_filtered(viewer, query)
     # Only the nullable link is joined: an inner join to a small table (stage, pipeline, owner)
     # makes SQLite's planner start from it and sort every deal; those come a query each.
-    qs, custom_order = custom_list_query(qs, record_type="deal", query=query)
     qs = qs.select_related("organization").prefetch_related("stage", "pipeline", "owner", "tags")
     page = paginate(
         qs,
@@ -239,7 +250,7 @@ def leads_visible(viewer: User) -> QuerySet[Lead]:
     return Lead.objects.filter(visible_q(viewer, "lead"))
 
 
-def lead_list(*, viewer: User, query: ListQuery) -> Page[Lead]:
+def _leads_filtered(viewer: User, query: ListQuery) -> tuple[QuerySet[Lead], Any]:
     policy.check_list(viewer, "lead", query.filters, query.sort)
     qs = Lead.objects.all()
     f = query.filters
@@ -255,7 +266,17 @@ def lead_list(*, viewer: User, query: ListQuery) -> Page[Lead]:
         qs = qs.filter(tags__name__iexact=str(tag))
     if text := (f.get("name") or "").strip():
         qs = qs.filter(full_name__icontains=text)
-    qs, custom_order = custom_list_query(qs, record_type="lead", query=query)
+    return custom_list_query(qs, record_type="lead", query=query)
+
+
+def leads_matching(*, viewer: User, query: ListQuery) -> QuerySet[Lead]:
+    """Every lead the list shows for ``query.filters``, on every page (as ``deals_matching``)."""
+    qs, _order = _leads_filtered(viewer, replace(query, sort=""))
+    return qs.filter(visible_q(viewer, "lead"))
+
+
+def lead_list(*, viewer: User, query: ListQuery) -> Page[Lead]:
+    qs, custom_order = _leads_filtered(viewer, query)
     qs = qs.select_related("owner").prefetch_related("tags")
     page = paginate(
         qs,

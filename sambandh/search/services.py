@@ -149,6 +149,14 @@ def search_document_upsert(
     )
 
 
+def search_documents_reown(*, record_type: str, record_ids: list[int], owner_id: int) -> None:
+    """The search documents of records handed to another owner in bulk (the owner decides who
+    finds them): one UPDATE, nothing else in them changes."""
+    SearchDocument.objects.filter(record_type=record_type, record_id__in=record_ids).update(
+        owner_id=owner_id
+    )
+
+
 def search_document_delete(*, record_type: str, record_id: int) -> None:
     pending = _batch.get()
     if pending is not None:

@@ -106,6 +106,13 @@ OPERATIONS = {
             ("get", f"/{records}/{{record_id}}/timeline"),
         )
     ),
+    # Bulk actions: one route per record type that declares them, and their jobs.
+    *(
+        ("post", f"/{records}/bulk")
+        for records in ("people", "organizations", "deals", "leads", "activities")
+    ),
+    ("get", "/jobs/{job_id}"),
+    ("post", "/jobs/{job_id}/undo"),
     # The record type the tests declare (tests/registry_app) is shared like every other.
     ("get", "/gadgets/{record_id}/shares"),
     ("post", "/gadgets/{record_id}/shares"),

@@ -133,6 +133,8 @@ ID_OPERATIONS = [
     ("delete", "/api/v1/teams/{id}/members/{id}"),
     ("post", "/api/v1/scheduled-jobs/failed-handler-runs/{id}/retry"),
     ("post", "/api/v1/notifications/{id}/read"),
+    ("get", "/api/v1/jobs/{id}"),
+    ("post", "/api/v1/jobs/{id}/undo"),
 ]
 
 

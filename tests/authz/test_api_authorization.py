@@ -19,7 +19,7 @@ from config.api import api as ninja_api
 from conftest import ApiClient
 from sambandh.accounts.models import RecordShare, Team, User
 from sambandh.core.models import AuditEvent
-from tests.authz.world import ROLES, World, build_world
+from tests.authz.world import ROLES, World, build_world, world_job
 
 pytestmark = pytest.mark.django_db
 
@@ -144,6 +144,13 @@ CASES.update(
         ("post", "/scheduled-jobs/failed-handler-runs/{run_id}/retry"): Case("admin", {}),
         ("post", "/notifications/read-all"): Case("self", {}),
         ("post", "/notifications/{notification_id}/read"): Case("self", {}),
+        # bulk actions and their jobs (test_bulk_authorization.py)
+        **{
+            ("post", f"/{records}/bulk"): Case("bulk")
+            for records in ("people", "organizations", "deals", "leads", "activities")
+        },
+        ("get", "/jobs/{job_id}"): Case("job_read"),
+        ("post", "/jobs/{job_id}/undo"): Case("job_undo", {}),
     }
 )
 
@@ -170,6 +177,8 @@ def _ids(world: World, path: str, side: str) -> dict[str, Any]:
             values[name] = _custom_field(world).pk
         elif name == "run_id":
             values[name] = _failed_handler_run().pk
+        elif name == "job_id":
+            values[name] = world_job(world).pk
         elif name == "tag_id":
             from sambandh.contacts.models import Tag
 
@@ -233,6 +242,11 @@ def test_what_each_role_reads_through_every_api_route(role):
         elif case.how == "admin_read":
             resp = client.get(_url(world, path))
             assert resp.status_code == (200 if role == "admin" else 403), (role, path)
+        elif case.how == "job_read":
+            # a bulk job: its actor's and the administrators', a 404 to everyone else
+            resp = client.get(_url(world, path))
+            assert resp.status_code == (200 if role in ("owner", "admin") else 404), (role, path)
+            _assert_no_secret(world, role, resp, path)
         else:
             params = {"q": "Priya"} if path == "/search" else {}
             resp = client.get(_url(world, path), params)
@@ -272,6 +286,7 @@ def test_each_role_reads_only_their_own_notifications(role):
 def _state() -> dict[str, Any]:
     """Everything a denied write must leave as it was."""
     from sambandh.activities.models import Activity
+    from sambandh.bulk.models import BulkItem, BulkJob
     from sambandh.contacts.models import Organization, Person
     from sambandh.customfields.models import CustomField
     from sambandh.events.models import HandlerRun
@@ -292,6 +307,8 @@ def _state() -> dict[str, Any]:
             Team,
             CustomField,
             HandlerRun,
+            BulkJob,
+            BulkItem,
         )
     } | {
         "shares": sorted(RecordShare.objects.values_list()),

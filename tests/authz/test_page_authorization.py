@@ -17,7 +17,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from tests.authz.test_api_authorization import _state, changes, sees
-from tests.authz.world import ROLES, World, build_world
+from tests.authz.world import ROLES, World, build_world, world_job
 
 pytestmark = pytest.mark.django_db
 
@@ -114,6 +114,10 @@ CASES: dict[str, str] = {
     "/settings/users/": "admin",
     "/settings/users/invite/": "admin",
     "/settings/users/<id:user_id>/": "admin",
+    "/bulk/<slug:list_key>/": "post",
+    "/bulk/<slug:list_key>/count/": "open",
+    "/jobs/<id:job_id>/": "job",
+    "/jobs/<id:job_id>/undo/": "post",
     # the tests' own record type's page (tests/registry_app) is a stub
     "/gadgets/<id:record_id>/": "public",
     "/health": "public",
@@ -153,8 +157,10 @@ def _urls(world: World, route: str, side: str) -> list[tuple[str, str]]:
         "<id:pipeline_id>": str(world.pipeline.pk),
         "<id:team_id>": str(world.extra["team_b"].pk),
         "<id:user_id>": str(world.user("teammate").pk),
-        "<slug:list_key>": "gadgets",
+        "<slug:list_key>": "people" if route.startswith("/bulk/") else "gadgets",
     }
+    if "<id:job_id>" in route:
+        values["<id:job_id>"] = str(world_job(world).pk)
     if "<id:field_id>" in route:
         from sambandh.customfields.models import CustomField
         from sambandh.customfields.services import custom_field_create
@@ -204,6 +210,8 @@ def test_what_each_role_gets_on_every_page(role):
                     expected = (302 if "redirect" in how else 200) if role == "admin" else 403
                 elif how == "record":
                     expected = 200 if role in sees(kind, side) else 404
+                elif how == "job":  # the owner's bulk job: theirs and the admins'
+                    expected = 200 if role in ("owner", "admin") else 404
                 elif role in changes(kind, side):
                     expected = 200
                 else:

@@ -218,3 +218,24 @@ def build_world() -> World:
             record.refresh_from_db()
     world.pipeline.refresh_from_db()
     return world
+
+
+def world_job(world: World) -> Any:
+    """The owner's bulk job on their own person (tagged "authz", run and finished), made once:
+    only the owner and an admin may see it or undo it."""
+    job = world.extra.get("job")
+    if job is None:
+        from sambandh.bulk.runner import execute
+        from sambandh.bulk.services import bulk_job_start
+
+        job = bulk_job_start(
+            actor=world.user("owner"),
+            record_type="person",
+            action="tag",
+            ids=[world.records["person"]["own"].pk],
+            tags=["authz"],
+        )
+        execute(job.pk)
+        job.refresh_from_db()
+        world.extra["job"] = job
+    return job

@@ -71,6 +71,8 @@ ID_ROUTES = [
     "/settings/custom-fields/<id>/<slug:action>/",
     "/settings/jobs/handler-runs/<id>/retry/",
     "/notifications/<id>/open/",
+    "/jobs/<id>/",
+    "/jobs/<id>/undo/",
 ]
 
 

@@ -13,8 +13,10 @@ from sambandh.contacts.services.organizations import (
     organization_reindex,
     organization_search_fields,
     organization_update,
+    organizations_reassign,
 )
 from sambandh.contacts.services.people import (
+    people_reassign,
     person_create,
     person_delete,
     person_reindex,
@@ -38,6 +40,8 @@ __all__ = [
     "organization_reindex",
     "organization_search_fields",
     "organization_update",
+    "organizations_reassign",
+    "people_reassign",
     "person_create",
     "person_delete",
     "person_reindex",

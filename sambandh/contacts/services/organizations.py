@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.db import transaction
@@ -35,7 +36,13 @@ from sambandh.core.cleaning import (
     phone_digit_forms,
 )
 from sambandh.core.inputs import sent_list
-from sambandh.core.records import FieldErrors, bump_version, lock_for_update
+from sambandh.core.records import (
+    FieldErrors,
+    Reassigned,
+    bump_version,
+    lock_for_update,
+    reassign_rows,
+)
 from sambandh.customfields.selectors import custom_search_fields
 from sambandh.customfields.services import custom_values_clean
 from sambandh.search.services import (
@@ -43,6 +50,7 @@ from sambandh.search.services import (
     email_words,
     search_document_delete,
     search_document_upsert,
+    search_documents_reown,
 )
 
 # --- organizations --------------------------------------------------------------
@@ -248,6 +256,34 @@ def organization_update(
         )
     organization_reindex(org)
     return org
+
+
+@transaction.atomic
+def organizations_reassign(
+    *,
+    actor: User,
+    ids: Sequence[int],
+    owner: User,
+    expected: Mapping[int, int] | None = None,
+) -> tuple[list[Reassigned], set[int]]:
+    """Hand the organizations ``ids`` to ``owner``, each as its own write, in a few statements
+    (as ``people_reassign``)."""
+    policy.ensure_can_write(actor)
+    owner = policy.owner_for_write(actor, owner)
+    policy.guard_changes(actor, "organization", ["owner"])
+    changed, moved_on = reassign_rows(
+        Organization,
+        record_type="organization",
+        actor=actor,
+        owner=owner,
+        ids=ids,
+        expected=expected,
+        summary_field="name",
+    )
+    search_documents_reown(
+        record_type="organization", record_ids=[c.record_id for c in changed], owner_id=owner.pk
+    )
+    return changed, moved_on
 
 
 @transaction.atomic

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.db import transaction
@@ -43,7 +44,13 @@ from sambandh.core.cleaning import (
 )
 from sambandh.core.errors import NotFound
 from sambandh.core.inputs import sent_list
-from sambandh.core.records import FieldErrors, bump_version, lock_for_update
+from sambandh.core.records import (
+    FieldErrors,
+    Reassigned,
+    bump_version,
+    lock_for_update,
+    reassign_rows,
+)
 from sambandh.customfields.selectors import custom_search_fields
 from sambandh.customfields.services import custom_values_clean
 from sambandh.search.services import (
@@ -51,6 +58,7 @@ from sambandh.search.services import (
     email_words,
     search_document_delete,
     search_document_upsert,
+    search_documents_reown,
 )
 
 
@@ -311,6 +319,38 @@ def person_update(*, actor: User, person: Person, data: PersonIn, version: int |
         )
     person_reindex(person)
     return person
+
+
+@transaction.atomic
+def people_reassign(
+    *,
+    actor: User,
+    ids: Sequence[int],
+    owner: User,
+    expected: Mapping[int, int] | None = None,
+) -> tuple[list[Reassigned], set[int]]:
+    """Hand the people ``ids`` to ``owner`` (bulk assign, and its undo): each is its own write,
+    with a new version, an audit row and an event, as ``person_update`` would make it, but the
+    whole batch takes a few statements. The caller has checked that the actor may change each
+    person; the owner must be active, and a role that may not change owners is refused (403).
+    ``expected``: the version each must still have. See core.records.reassign_rows."""
+    policy.ensure_can_write(actor)
+    owner = policy.owner_for_write(actor, owner)
+    policy.guard_changes(actor, "person", ["owner"])
+    changed, moved_on = reassign_rows(
+        Person,
+        record_type="person",
+        actor=actor,
+        owner=owner,
+        ids=ids,
+        expected=expected,
+        summary_field="full_name",
+    )
+    # Nothing else a person keeps names the owner: the search document is all there is.
+    search_documents_reown(
+        record_type="person", record_ids=[c.record_id for c in changed], owner_id=owner.pk
+    )
+    return changed, moved_on
 
 
 @transaction.atomic
