@@ -38,9 +38,11 @@ from sambandh.accounts.models import User
 from sambandh.bulk.models import BulkItem, BulkJob
 from sambandh.bulk.services import not_found_reason
 from sambandh.core import registry
+from sambandh.core.audit import assignments_muted
 from sambandh.core.errors import Conflict, ServiceError
 from sambandh.core.listing import ListQuery
 from sambandh.events import clock
+from sambandh.events.log import record_event
 
 logger = logging.getLogger("sambandh.bulk")
 
@@ -437,8 +439,9 @@ def execute(job_id: int) -> str:
         with translation.override(job.actor.language or settings.LANGUAGE_CODE):
             work = WORK[job.action](job, registry.get(job.record_type))
             after = 0
-            while after := _run_batch(job, token, work, after):
-                pass
+            with assignments_muted():  # the new owner is told once, below
+                while after := _run_batch(job, token, work, after):
+                    pass
     except LeaseLost:
         logger.warning("bulk job %s: lease lost, its last batch rolled back", job_id)
         return "skipped"
@@ -447,4 +450,22 @@ def execute(job_id: int) -> str:
         _end(job, token, BulkJob.Status.FAILED, "".join(traceback.format_exception(exc))[-4000:])
         return "failed"
     _end(job, token, BulkJob.Status.DONE)
+    _tell_assignee(job_id)
     return "done"
+
+
+def _tell_assignee(job_id: int) -> None:
+    """One event for a finished assignment ("<type>.bulk_assigned": the user and how many
+    records they got), which the notifications read: not one per record."""
+    job = BulkJob.objects.get(pk=job_id)
+    user_id = (job.parameters or {}).get("owner_id")
+    if job.action != BulkJob.Action.ASSIGN or not job.changed or not isinstance(user_id, int):
+        return
+    with transaction.atomic():
+        record_event(
+            type=f"{job.record_type}.bulk_assigned",
+            record_type=job.record_type,
+            actor=job.actor,
+            fields=["owner"],
+            data={"user_id": user_id, "count": job.changed, "job_id": job.pk},
+        )

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import datetime
 import decimal
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.db import models
@@ -61,6 +64,20 @@ def audit_record(
     return row
 
 
+_assignments_muted: ContextVar[bool] = ContextVar("assignments_muted", default=False)
+
+
+@contextmanager
+def assignments_muted() -> Iterator[None]:
+    """Within it, writes record no "<type>.assigned" event: a bulk assignment tells the new
+    owner once, for the whole job (sambandh/bulk), not once per record."""
+    token = _assignments_muted.set(True)
+    try:
+        yield
+    finally:
+        _assignments_muted.reset(token)
+
+
 def record_assigned(
     *, actor: Any, record_type: str, record_id: int, user_id: int | None, field: str = "owner"
 ) -> None:
@@ -68,7 +85,7 @@ def record_assigned(
     "assignee") to someone other than its writer: the notifications and, later, workflows read
     it (``data``: the user). A write that keeps the owner, or whose writer takes it, records
     nothing more."""
-    if user_id is None or user_id == getattr(actor, "pk", None):
+    if user_id is None or user_id == getattr(actor, "pk", None) or _assignments_muted.get():
         return
     record_event(
         type=f"{record_type}.assigned",
@@ -118,7 +135,7 @@ def audit_records(
 def records_assigned(*, actor: Any, record_type: str, ids: list[int], user_id: int) -> None:
     """``record_assigned`` for many records given to one user at once (a bulk reassignment):
     one INSERT for the events."""
-    if not ids or user_id == getattr(actor, "pk", None):
+    if not ids or user_id == getattr(actor, "pk", None) or _assignments_muted.get():
         return
     record_events(
         type=f"{record_type}.assigned",

@@ -35,6 +35,22 @@ def on_assigned(event: Event) -> None:
         )
 
 
+def on_bulk_assigned(event: Event) -> None:
+    """``<type>.bulk_assigned``: a bulk action gave ``data.count`` records to ``data.user_id``
+    (one notification for the whole job)."""
+    data = event.data or {}
+    user_id, count = data.get("user_id"), data.get("count")
+    if isinstance(user_id, int) and isinstance(count, int) and count > 0:
+        notify(
+            user_id=user_id,
+            kind=Notification.Kind.ASSIGNED,
+            key=f"event:{event.pk}",
+            record_type=event.record_type,
+            actor_id=event.actor_id,
+            count=count,
+        )
+
+
 def on_shared(event: Event) -> None:
     """``<type>.shared``: with a user, or with every member of a team."""
     from sambandh.accounts.models import TeamMembership
@@ -77,6 +93,9 @@ def subscribe_all() -> None:
     registered: a type added later is told about without a line here)."""
     types = registry.record_types()
     subscribe(*(f"{rt.key}.assigned" for rt in types), name="notifications.assigned")(on_assigned)
+    subscribe(*(f"{rt.key}.bulk_assigned" for rt in types), name="notifications.bulk_assigned")(
+        on_bulk_assigned
+    )
     subscribe(
         *(f"{rt.key}.shared" for rt in registry.shareable_types()), name="notifications.shared"
     )(on_shared)

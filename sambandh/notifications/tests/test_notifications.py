@@ -260,3 +260,20 @@ def test_the_mention_picker_reads_active_colleagues(
     assert ["Oscar Outsider", "outsider@example.com"] in client.get(
         reverse("accounts:colleagues"), {"q": "oscar"}
     ).json()["users"]
+
+
+def test_a_bulk_assignment_tells_the_new_owner_once(api, manager, owner, teammate):
+    people = [make_person(owner, full_name=f"P{i}") for i in range(3)]
+    # when a manager assigns the owner's three people to a teammate in one bulk action
+    started = api(manager).post(
+        "/api/v1/people/bulk",
+        {"ids": [p.pk for p in people], "action": "assign", "owner_id": teammate.pk},
+    )
+    assert started.status_code == 202, started.content
+    run_worker(until_idle=True)
+    run_worker(until_idle=True)  # the notification's handler, queued by the job's end
+    # then the teammate is told once, with the count and a link to what they now own
+    items = api(teammate).get("/api/v1/notifications").json()["items"]
+    assert [i["text"] for i in items] == ["Meera Manager assigned 3 people to you"]
+    assert items[0]["url"] == f"/people/?owner_id={teammate.pk}"
+    assert Event.objects.filter(type="person.assigned").count() == 0
