@@ -55,8 +55,10 @@ def test_assign_by_ids_changes_each_person_through_its_service(api, owner, teamm
     assert [(r.action, r.record_type, r.record_id, r.changes) for r in rows] == [
         ("update", "person", pk, {"owner": [owner.pk, teammate.pk]}) for pk in ids
     ]
+    # (and one event for the whole job, which tells the teammate once: sambandh/notifications)
     assert list(Event.objects.order_by("id")[events:].values_list("type", "record_id")) == [
-        ("person.updated", pk) for pk in ids
+        *(("person.updated", pk) for pk in ids),
+        ("person.bulk_assigned", None),
     ]
     # and their search documents are found by the teammate now
     docs = SearchDocument.objects.filter(record_type="person", record_id__in=ids)
