@@ -40,6 +40,12 @@ class TimelinePage(Schema):
 
 class TimelineParams(Schema):
     before: str | None = Field(None, max_length=100)
+    kind: str | None = Field(
+        None,
+        max_length=200,
+        description="Only these kinds, comma-separated: " + ", ".join(selectors.TIMELINE_KINDS),
+    )
+    q: str | None = Field(None, max_length=200, description="Only entries whose text holds this")
 
 
 def entry_out(entry: selectors.TimelineEntry) -> dict[str, Any]:
@@ -77,7 +83,10 @@ def timeline_router(rt: registry.RecordType) -> Router:
         record = rt.visible(viewer(request)).filter(pk=record_id).first()
         if record is None:
             raise NotFound()
-        found = selectors.timeline(viewer=viewer(request), record=record, before=params.before)
+        only = selectors.timeline_filter(params.kind, params.q)
+        found = selectors.timeline(
+            viewer=viewer(request), record=record, before=params.before, only=only
+        )
         return {"items": [entry_out(e) for e in found.entries], "next": found.next_before}
 
     return router

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from sambandh.accounts import policy
 from sambandh.activities.models import Activity
 from sambandh.activities.schemas import ActivityChange, ActivityIn
-from sambandh.activities.selectors import Timeline, timeline
+from sambandh.activities.selectors import Timeline, TimelineFilter, timeline, timeline_filter
 from sambandh.core import registry
 from sambandh.core.errors import NotFound, ValidationFailed
 from sambandh.core.ids import id_or_none
@@ -191,13 +191,46 @@ def composer_form(
     return ComposerForm(viewer=viewer, users=users, initial=initial)
 
 
-def _timeline(viewer: Any, record: Any, before: str | None) -> Timeline:
+#: The kinds the timeline's filter offers, with their labels.
+TIMELINE_KIND_LABELS = [
+    ("note", gettext_lazy("Notes")),
+    ("call", gettext_lazy("Calls")),
+    ("meeting", gettext_lazy("Meetings")),
+    ("email", gettext_lazy("Emails")),
+    ("task", gettext_lazy("Tasks")),
+    ("stage_change", gettext_lazy("Stage changes")),
+]
+
+
+def timeline_filter_from(query: Any) -> TimelineFilter:
+    """The record page's timeline filter, from its query string (``tl_kind``, ``tl_q``); a
+    hand-edited kind that does not exist filters nothing."""
+    if query is None:
+        return TimelineFilter()
+    try:
+        return timeline_filter(query.get("tl_kind"), query.get("tl_q"), field="tl_kind")
+    except ValidationFailed:
+        return TimelineFilter(q=(query.get("tl_q") or "").strip()[:200])
+
+
+def timeline_filter_query(only: TimelineFilter) -> str:
+    """The filter as query parameters to append to a link ("&tl_kind=note&tl_q=..."), or ""."""
+    from urllib.parse import urlencode
+
+    pairs = [("tl_kind", ",".join(sorted(only.kinds)))] if only.kinds else []
+    pairs += [("tl_q", only.q)] if only.q else []
+    return "&" + urlencode(pairs) if pairs else ""
+
+
+def _timeline(
+    viewer: Any, record: Any, before: str | None, only: TimelineFilter | None = None
+) -> Timeline:
     if before:
         try:
-            return timeline(viewer=viewer, record=record, before=before)
+            return timeline(viewer=viewer, record=record, before=before, only=only)
         except ValidationFailed:
             pass  # a mangled link: show the newest entries instead
-    return timeline(viewer=viewer, record=record)
+    return timeline(viewer=viewer, record=record, only=only)
 
 
 def panel_context(
@@ -209,8 +242,11 @@ def panel_context(
     form: ComposerForm | None = None,
     users: list[Any] | None = None,
     before: str | None = None,
+    query: Any = None,
 ) -> dict[str, Any]:
-    """What ``activities/_panel.html`` needs: the composer and the record's timeline."""
+    """What ``activities/_panel.html`` needs: the composer and the record's timeline (narrowed
+    by the page's ``query``: ``tl_kind`` and ``tl_q``)."""
+    only = timeline_filter_from(query)
     if form is None:
         if kind == Activity.Kind.TASK and users is None:
             from sambandh.accounts.selectors import user_list
@@ -224,7 +260,10 @@ def panel_context(
         "record_type": record_type,
         "composer": form,
         "composer_kinds": COMPOSER_KINDS,
-        "timeline": _timeline(viewer, record, before),
+        "timeline": _timeline(viewer, record, before, only),
+        "timeline_filter": only,
+        "timeline_filter_query": timeline_filter_query(only),
+        "timeline_kinds": TIMELINE_KIND_LABELS,
     }
 
 

@@ -321,12 +321,41 @@ def _parse_before(before: str | None) -> tuple[datetime, int] | None:
     return clean_datetime(at, field="before"), number
 
 
+#: What a timeline can be filtered to: the activities' kinds and the deals' stage changes.
+TIMELINE_KINDS = ("note", "call", "meeting", "email", "task", "stage_change")
+
+
+@dataclass(frozen=True)
+class TimelineFilter:
+    """A timeline narrowed to some kinds of entry, and to those whose text holds ``q``."""
+
+    kinds: frozenset[str] = frozenset()  # empty: every kind
+    q: str = ""
+
+    @property
+    def active(self) -> bool:
+        return bool(self.kinds or self.q)
+
+
+def timeline_filter(kind: str | None, q: str | None, *, field: str = "kind") -> TimelineFilter:
+    """``kind`` ("note" or "note,call": the kinds of TIMELINE_KINDS) and ``q`` (text) as a
+    filter; an unknown kind is a ValidationFailed naming ``field``."""
+    kinds = frozenset(k.strip() for k in (kind or "").split(",") if k.strip())
+    unknown = sorted(kinds - set(TIMELINE_KINDS))
+    if unknown:
+        raise ValidationFailed(
+            fields={field: _("Unknown kind: %(kinds)s.") % {"kinds": ", ".join(unknown)[:100]}}
+        )
+    return TimelineFilter(kinds=kinds, q=(q or "").strip()[:200])
+
+
 def timeline(
     *,
     viewer: User,
     record: Person | Organization | Deal | Lead,
     limit: int = 30,
     before: str | None = None,
+    only: TimelineFilter | None = None,
 ) -> Timeline:
     """Everything that happened with a record, newest first: its activities and, for deals (and
     the people and organizations on them), the stage changes of the deals the viewer may see.
@@ -347,6 +376,15 @@ def timeline(
     if not isinstance(record, Deal):
         changes = changes.filter(
             visible_q(viewer, "deal", owner_field="deal__owner_id", id_field="deal_id")
+        )
+    if only is not None and only.kinds:
+        activities = activities.filter(kind__in=sorted(only.kinds - {"stage_change"}))
+        if "stage_change" not in only.kinds:
+            changes = changes.none()
+    if only is not None and only.q:
+        activities = activities.filter(Q(subject__icontains=only.q) | Q(body__icontains=only.q))
+        changes = changes.filter(
+            Q(deal__name__icontains=only.q) | Q(to_stage__name__icontains=only.q)
         )
     cut = _parse_before(before)
     if cut:

@@ -20,6 +20,8 @@ from sambandh.activities.forms import (
     ComposerForm,
     composer_form,
     panel_context,
+    timeline_filter_from,
+    timeline_filter_query,
     timeline_record,
 )
 from sambandh.activities.models import Activity
@@ -126,15 +128,19 @@ def activity_create(request: AuthedRequest) -> HttpResponse:
 def timeline_page(request: AuthedRequest, record_type: str, record_id: int) -> HttpResponse:
     """Older timeline entries ("Load older"), as list items that replace the button."""
     record = timeline_record(viewer=request.user, record_type=record_type, record_id=record_id)
+    only = timeline_filter_from(request.GET)
     try:
-        tl = timeline(viewer=request.user, record=record, before=request.GET.get("before") or None)
+        tl = timeline(
+            viewer=request.user, record=record, before=request.GET.get("before") or None, only=only
+        )
     except ValidationFailed:
-        tl = timeline(viewer=request.user, record=record)
+        tl = timeline(viewer=request.user, record=record, only=only)
     return render(
         request,
         "activities/_timeline_items.html",
         {
             "timeline": tl,
+            "timeline_filter_query": timeline_filter_query(only),
             "record": record,
             "record_type": record_type,
         },

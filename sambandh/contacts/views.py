@@ -189,6 +189,7 @@ def person_detail(request: AuthedRequest, person_id: int) -> HttpResponse:
             record_type="person",
             kind=request.GET.get("composer", "note"),
             before=request.GET.get("before"),
+            query=request.GET,
         ),
     }
     return render(request, "contacts/person_detail.html", ctx)
@@ -324,6 +325,7 @@ def organization_detail(request: AuthedRequest, organization_id: int) -> HttpRes
             record_type="organization",
             kind=request.GET.get("composer", "note"),
             before=request.GET.get("before"),
+            query=request.GET,
         ),
     }
     return render(request, "contacts/organization_detail.html", ctx)

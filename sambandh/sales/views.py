@@ -355,6 +355,7 @@ def deal_detail(request: AuthedRequest, deal_id: int) -> HttpResponse:
             record_type="deal",
             kind=request.GET.get("composer", "note"),
             before=request.GET.get("before"),
+            query=request.GET,
         ),
     }
     return render(request, "sales/deal_detail.html", ctx)
@@ -488,6 +489,7 @@ def lead_detail(request: AuthedRequest, lead_id: int) -> HttpResponse:
             record_type="lead",
             kind=request.GET.get("composer", "note"),
             before=request.GET.get("before"),
+            query=request.GET,
         ),
     }
     return render(request, "sales/lead_detail.html", ctx)
