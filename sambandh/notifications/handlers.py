@@ -21,18 +21,24 @@ def _may_see(user_id: int, record_type: str, record_id: int | None) -> bool:
     return bool(rt.visible(user).filter(pk=record_id).exists())
 
 
+def _tell(event: Event, user_id: int, kind: str, count: int = 0) -> None:
+    """Notify ``user_id`` of ``event`` (its record and actor), once per event and user."""
+    notify(
+        user_id=user_id,
+        kind=kind,
+        key=f"event:{event.pk}",
+        record_type=event.record_type,
+        record_id=event.record_id,
+        actor_id=event.actor_id,
+        count=count,
+    )
+
+
 def on_assigned(event: Event) -> None:
     """``<type>.assigned``: the record (or task) now belongs to ``data.user_id``."""
     user_id = (event.data or {}).get("user_id")
     if isinstance(user_id, int):
-        notify(
-            user_id=user_id,
-            kind=Notification.Kind.ASSIGNED,
-            key=f"event:{event.pk}",
-            record_type=event.record_type,
-            record_id=event.record_id,
-            actor_id=event.actor_id,
-        )
+        _tell(event, user_id, Notification.Kind.ASSIGNED)
 
 
 def on_bulk_assigned(event: Event) -> None:
@@ -41,14 +47,7 @@ def on_bulk_assigned(event: Event) -> None:
     data = event.data or {}
     user_id, count = data.get("user_id"), data.get("count")
     if isinstance(user_id, int) and isinstance(count, int) and count > 0:
-        notify(
-            user_id=user_id,
-            kind=Notification.Kind.ASSIGNED,
-            key=f"event:{event.pk}",
-            record_type=event.record_type,
-            actor_id=event.actor_id,
-            count=count,
-        )
+        _tell(event, user_id, Notification.Kind.ASSIGNED, count=count)
 
 
 def on_shared(event: Event) -> None:
@@ -64,28 +63,14 @@ def on_shared(event: Event) -> None:
             TeamMembership.objects.filter(team_id=data["team_id"]).values_list("user_id", flat=True)
         )
     for user_id in sorted(users):
-        notify(
-            user_id=user_id,
-            kind=Notification.Kind.SHARED,
-            key=f"event:{event.pk}",
-            record_type=event.record_type,
-            record_id=event.record_id,
-            actor_id=event.actor_id,
-        )
+        _tell(event, user_id, Notification.Kind.SHARED)
 
 
 def on_mentioned(event: Event) -> None:
     """``activity.mentioned``: each user a note names with @, when they may see the note."""
     for user_id in (event.data or {}).get("user_ids", []):
         if isinstance(user_id, int) and _may_see(user_id, event.record_type, event.record_id):
-            notify(
-                user_id=user_id,
-                kind=Notification.Kind.MENTIONED,
-                key=f"event:{event.pk}",
-                record_type=event.record_type,
-                record_id=event.record_id,
-                actor_id=event.actor_id,
-            )
+            _tell(event, user_id, Notification.Kind.MENTIONED)
 
 
 def subscribe_all() -> None:
