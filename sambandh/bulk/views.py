@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
@@ -17,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from sambandh.bulk import selectors, services
 from sambandh.bulk.models import BulkItem, BulkJob
 from sambandh.core import registry
+from sambandh.core.counts import approximate_count
 from sambandh.core.errors import ValidationFailed
 from sambandh.core.ids import id_or_none
 from sambandh.core.pagination import MAX_LIMIT
@@ -91,6 +93,27 @@ def bulk_count(request: AuthedRequest, list_key: str) -> HttpResponse:
         count,
     ) % {"count": f"{count:,}"}
     return JsonResponse({"count": count, "label": label})
+
+
+@page
+@require_GET
+def list_count(request: AuthedRequest, list_key: str) -> HttpResponse:
+    """How many records a list shows for its filters, on every page: exact up to ten thousand,
+    then "about" (core/counts.py). Any signed-in user may ask; the policy decides what counts."""
+    rt = _record_type(list_key)
+    raw = {k: v for k, v in request.GET.items() if k not in NOT_FILTERS}
+    try:
+        found = approximate_count(
+            services.matching(request.user, rt, services.clean_filter(rt, raw))
+        )
+    except ValidationFailed as exc:
+        return JsonResponse({"count": None, "error": _error_text(exc)}, status=422)
+    shown = number_format(found.rounded, force_grouping=True)
+    if found.exact:
+        text = ngettext("%(count)s result", "%(count)s results", found.value) % {"count": shown}
+    else:
+        text = _("About %(count)s results") % {"count": shown}
+    return JsonResponse({"count": found.rounded, "exact": found.exact, "text": text})
 
 
 def _job_context(request: AuthedRequest, job: BulkJob) -> dict[str, Any]:

@@ -24,7 +24,9 @@ def with_custom_fields(spec: ListSpec, record_type: str) -> ListSpec:
         return spec
     language = get_language() or "en"
     columns = tuple(
-        Column(cf.name, cf.label_in(language), sort=cf.name, default=False, field=cf.name)
+        Column(
+            cf.name, cf.label_in(language), sort=cf.name, default=False, field=cf.name, priority=4
+        )
         for cf in fields
         if cf.type in COLUMN_TYPES
     )

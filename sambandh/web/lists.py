@@ -37,6 +37,9 @@ class Column:
     #: The record type's field it shows (core/registry.py), "" when none: a column of a field
     #: hidden from the viewer is not offered.
     field: str = ""
+    #: Which columns give way first when the table is wider than the screen (web/lists.js):
+    #: 3 before 2; 1 never (the record's name is always 1).
+    priority: int = 2
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,7 @@ class Header:
     label: Any
     url: str = ""  # empty when the column does not sort
     direction: str = ""  # "ascending", "descending" or ""
+    priority: int = 2
 
 
 @dataclass
@@ -134,7 +138,9 @@ class ListState:
             column = self.spec.column(key)
             if column is None:
                 continue
-            header = Header(key=key, label=column.label)
+            header = Header(
+                key=key, label=column.label, priority=1 if column.fixed else column.priority
+            )
             if column.sort:
                 # column.sort is the first click's order ("-updated": newest first).
                 ascending = column.sort.lstrip("-")
@@ -165,6 +171,12 @@ class ListState:
         """The link of a saved view's tab."""
         state = state_from_saved(self.spec, view)
         return state.querystring()
+
+    @property
+    def filter_query(self) -> str:
+        """The filters alone as a query string ("" when none): what the list's count reads."""
+        pairs = self.params(view=None, sort=None, cols=None, cursor=None)
+        return "?" + urlencode(pairs) if pairs else ""
 
     def hidden_inputs(self) -> list[tuple[str, str]]:
         """The state as hidden form fields (for the "save view" form), without the cursor."""

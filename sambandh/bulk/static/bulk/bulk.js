@@ -5,15 +5,25 @@
 (function () {
   "use strict";
 
-  var bar = document.querySelector("[data-bulk-bar]");
-  if (!bar) return;
-  var pageBox = document.querySelector("[data-bulk-page]");
-  var allBox = bar.querySelector("[data-bulk-all]");
-  var allLabel = bar.querySelector("[data-bulk-all-label]");
-  var countText = bar.querySelector("[data-bulk-count]");
-  var action = bar.querySelector("[data-bulk-action]");
+  // Found again whenever the list's results are replaced (web/lists.js: live filters).
+  var bar, pageBox, allBox, allLabel, countText, action;
   var matching = null; // how many records match, once asked
   var asked = false;
+
+  function find() {
+    bar = document.querySelector("[data-bulk-bar]");
+    pageBox = document.querySelector("[data-bulk-page]");
+    allBox = bar && bar.querySelector("[data-bulk-all]");
+    allLabel = bar && bar.querySelector("[data-bulk-all-label]");
+    countText = bar && bar.querySelector("[data-bulk-count]");
+    action = bar && bar.querySelector("[data-bulk-action]");
+    matching = null;
+    asked = false;
+    if (!bar) return;
+    if (pageBox) pageBox.hidden = false;
+    showFields();
+    update();
+  }
 
   function rows() {
     return Array.prototype.slice.call(document.querySelectorAll("input[data-bulk-row]"));
@@ -62,6 +72,7 @@
   }
 
   document.addEventListener("change", function (event) {
+    if (!bar) return;
     var target = event.target;
     if (target === pageBox) {
       rows().forEach(function (b) { b.checked = pageBox.checked; });
@@ -79,7 +90,6 @@
     update();
   });
 
-  if (pageBox) pageBox.hidden = false;
-  showFields();
-  update();
+  document.addEventListener("sambandh:list-updated", find);
+  find();
 })();
