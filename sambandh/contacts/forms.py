@@ -292,7 +292,7 @@ class RecordForm(ServiceForm):
         return split_tags(self.cleaned_data.get("tags") or "")
 
     def lookup(self, field: str, qs: Any, **kwargs: Any) -> Any:
-        """Resolve a "Name (#id)" lookup field; on failure the form gets the error."""
+        """Resolve a lookup field ("Name · qualifier"); on failure the form gets the error."""
         record, error = resolve_record(qs, self.cleaned_data.get(field) or "", **kwargs)
         if error:
             self.add_error(field, error)
@@ -382,7 +382,7 @@ class PersonForm(RecordForm):
             "family_name": person.family_name,
             "full_name": person.full_name,
             "job_title": person.job_title,
-            "organization": link_initial(person, "organization")[0],
+            "organization": link_initial(person, "organization", self.viewer)[0],
             "preferred_language": person.preferred_language,
             "time_zone": person.time_zone,
             "country": person.country,
@@ -459,7 +459,7 @@ class OrganizationForm(RecordForm):
             "website": org.website,
             "industry": org.industry,
             "size": org.size,
-            "parent": link_initial(org, "parent")[0],
+            "parent": link_initial(org, "parent", self.viewer)[0],
             "country": org.country,
             "currency": org.currency,
             "description": org.description,

@@ -24,7 +24,7 @@ from sambandh.core.listing import ListQuery
 from sambandh.customfields.forms import record_custom_fields
 from sambandh.customfields.lists import custom_list_context, with_custom_fields
 from sambandh.sales import selectors as sales_selectors
-from sambandh.web.forms import language_choices, record_ref
+from sambandh.web.forms import QUALIFIER_SEP, language_choices, record_ref
 from sambandh.web.http import AuthedRequest, page
 from sambandh.web.lists import Column, ListSpec, list_page
 from sambandh.web.records import delete_page, save_form
@@ -115,7 +115,7 @@ def _organization_options(request: AuthedRequest) -> list[str]:
         viewer=request.user,
         query=ListQuery(sort="-updated", limit=50),
     )
-    return [record_ref(o) for o in page_.items]
+    return [record_ref(o, request.user) for o in page_.items]
 
 
 def _person_form_page(
@@ -145,7 +145,7 @@ def person_create(request: AuthedRequest) -> HttpResponse:
         org_id = id_or_none(request.GET.get("organization"))
         if org_id is not None:
             org = selectors.organizations_visible(request.user).filter(pk=org_id).first()
-            initial["organization"] = record_ref(org) if org else ""
+            initial["organization"] = record_ref(org, request.user) if org else ""
         form = PersonForm(
             viewer=request.user, users=users, initial=initial, access=_access(request, "person")
         )
@@ -394,24 +394,28 @@ def _typed(request: AuthedRequest) -> str:
 @require_GET
 def organization_suggest(request: AuthedRequest) -> HttpResponse:
     """``<option>``s for an organization input's datalist, matching what was typed."""
-    name, _sep, _rest = _typed(request).partition(" (#")
+    name = _typed(request).partition(" (#")[0].partition(QUALIFIER_SEP)[0]
     result = selectors.organization_list(
         viewer=request.user,
         query=ListQuery(filters={"name": name}, sort="name", limit=20),
     )
     return render(
-        request, "contacts/_options.html", {"options": [record_ref(o) for o in result.items]}
+        request,
+        "contacts/_options.html",
+        {"options": [record_ref(o, request.user) for o in result.items]},
     )
 
 
 @page
 @require_GET
 def person_suggest(request: AuthedRequest) -> HttpResponse:
-    name, _sep, _rest = _typed(request).partition(" (#")
+    name = _typed(request).partition(" (#")[0].partition(QUALIFIER_SEP)[0]
     result = selectors.person_list(
         viewer=request.user,
         query=ListQuery(filters={"name": name}, sort="name", limit=20),
     )
     return render(
-        request, "contacts/_options.html", {"options": [record_ref(p) for p in result.items]}
+        request,
+        "contacts/_options.html",
+        {"options": [record_ref(p, request.user) for p in result.items]},
     )

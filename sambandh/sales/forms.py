@@ -167,6 +167,7 @@ class DealForm(_OwnedForm):
         self.instance = instance
         self.pipelines = {p.pk: p for p in pipelines}
         initial = kwargs.pop("initial", None) or {}
+        viewer = kwargs.get("viewer")
         people = list(instance.people.all()) if instance else []
         if instance is not None:
             initial = {
@@ -177,13 +178,13 @@ class DealForm(_OwnedForm):
                 "currency": instance.currency,
                 "expected_close_date": instance.expected_close_date,
                 "probability": instance.probability,
-                "organization": link_initial(instance, "organization")[0],
+                "organization": link_initial(instance, "organization", viewer)[0],
                 "source": instance.source,
                 "description": instance.description,
                 "owner": str(instance.owner_id),
                 "tags": ", ".join(t.name for t in instance.tags.all()),
                 "version": instance.version,
-                **{f"person_{i}": record_ref(p) for i, p in enumerate(people)},
+                **{f"person_{i}": record_ref(p, viewer) for i, p in enumerate(people)},
                 **initial,
             }
         kwargs["initial"] = initial

@@ -266,8 +266,8 @@ def _deal_form_page(
             "form": form,
             "deal": deal,
             "conflict": status == 409,
-            "organization_options": [record_ref(o) for o in orgs.items],
-            "person_options": [record_ref(p) for p in people.items],
+            "organization_options": [record_ref(o, request.user) for o in orgs.items],
+            "person_options": [record_ref(p, request.user) for p in people.items],
         },
         status=status,
     )
@@ -286,7 +286,7 @@ def deal_create(request: AuthedRequest) -> HttpResponse:
             initial["stage"] = str(sid)
         if oid := id_or_none(request.GET.get("organization")):
             org = contacts_selectors.organizations_visible(request.user).filter(pk=oid).first()
-            initial["organization"] = record_ref(org) if org else ""
+            initial["organization"] = record_ref(org, request.user) if org else ""
         if person_id := id_or_none(request.GET.get("person")):
             person = (
                 contacts_selectors.people_visible(request.user)
@@ -295,13 +295,13 @@ def deal_create(request: AuthedRequest) -> HttpResponse:
                 .first()
             )
             if person is not None:
-                initial["person_0"] = record_ref(person)
+                initial["person_0"] = record_ref(person, request.user)
                 policy.show_links(
                     request.user, [person], record_type="person", field="organization"
                 )
                 shown = getattr(person, "shown_organization", None)
                 if shown is not None and "organization" not in initial:
-                    initial["organization"] = record_ref(shown)
+                    initial["organization"] = record_ref(shown, request.user)
         form = DealForm(
             viewer=request.user,
             users=users,
@@ -579,7 +579,7 @@ def lead_convert(request: AuthedRequest, lead_id: int) -> HttpResponse:
             "form": form,
             "lead": lead,
             "conflict": status == 409,
-            "organization_options": [record_ref(o) for o in orgs.items],
+            "organization_options": [record_ref(o, request.user) for o in orgs.items],
         },
         status=status,
     )

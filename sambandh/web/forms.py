@@ -88,9 +88,28 @@ def apply_service_errors(form: forms.Form, exc: ServiceError) -> None:
         form.add_error(None, message)
 
 
-def record_ref(obj: Any) -> str:
-    """How a record is written in a lookup input: "Name (#12)"."""
-    return f"{obj} (#{obj.pk})" if obj is not None else ""
+#: What tells two records of the same name apart in a lookup input, by record type: the
+#: attribute shown after the name, and the field whose rules decide whether the viewer sees it.
+QUALIFIERS = {"organization": ("domain", "domain"), "person": ("email", "emails")}
+QUALIFIER_SEP = " · "
+
+
+def record_ref(obj: Any, viewer: Any = None) -> str:
+    """How a record is written in a lookup input: its name, and for a viewer who may see it,
+    what tells it apart ("Kestrel Analytics GmbH · kestrel.de", "Ana Pereira · ana@cerrado.br").
+    Never an internal id."""
+    if obj is None:
+        return ""
+    name = str(obj)
+    qualifier = QUALIFIERS.get(getattr(obj, "record_type", ""))
+    if qualifier is not None and viewer is not None:
+        from sambandh.accounts import policy
+
+        attr, rule_field = qualifier
+        value = getattr(obj, attr, "") or ""
+        if value and policy.field_access(viewer, obj.record_type).shows(rule_field):
+            return f"{name}{QUALIFIER_SEP}{value}"
+    return name
 
 
 def restrict_fields(form: forms.Form, access: Any, field_map: dict[str, tuple[str, ...]]) -> None:
@@ -121,7 +140,7 @@ HIDDEN_LINK_HELP = gettext_lazy(
 )
 
 
-def link_initial(instance: Any, field: str) -> tuple[str, bool]:
+def link_initial(instance: Any, field: str, viewer: Any = None) -> tuple[str, bool]:
     """What a lookup input shows for ``instance``'s link ``field`` (set up by the policy's
     ``show_links`` as ``shown_<field>``), and whether it points at a record the viewer may not
     see: then the input starts empty, names nothing, and an empty input keeps the link."""
@@ -130,7 +149,7 @@ def link_initial(instance: Any, field: str) -> tuple[str, bool]:
     shown = getattr(instance, f"shown_{field}", None)
     if shown is None:
         return "", True
-    return record_ref(shown), False
+    return record_ref(shown, viewer), False
 
 
 def mark_hidden_link(form: forms.Form, field: str) -> None:
@@ -139,7 +158,8 @@ def mark_hidden_link(form: forms.Form, field: str) -> None:
 
 
 def parse_record_ref(text: str) -> tuple[int | None, str]:
-    """("Name (#12)") -> (12, "Name"); a plain name -> (None, name)."""
+    """("Name (#12)", the form of older links and scripts) -> (12, "Name"); any other text
+    -> (None, text)."""
     text = (text or "").strip()
     match = _REF.match(text)
     if match:
@@ -162,6 +182,20 @@ def resolve_record(qs: Any, text: str, *, name_field: str = "name") -> tuple[Any
     matches = list(qs.filter(**{f"{name_field}__iexact": name})[:2])
     if len(matches) == 1:
         return matches[0], None
+    # "Name · qualifier", as record_ref writes it (a name may hold the separator itself,
+    # which is why the whole text was tried first).
+    qualifier = QUALIFIERS.get(getattr(qs.model, "record_type", ""))
+    if QUALIFIER_SEP in name and qualifier is not None:
+        plain, _sep, value = name.rpartition(QUALIFIER_SEP)
+        narrowed = list(
+            qs.filter(**{f"{name_field}__iexact": plain, f"{qualifier[0]}__iexact": value})[:2]
+        )
+        if len(narrowed) == 1:
+            return narrowed[0], None
+        if narrowed:
+            matches = narrowed
+        elif not matches:
+            name = plain
     if not matches:
         return None, _("Nothing called “%(name)s” was found. Pick one from the list.") % {
             "name": name[:100]

@@ -116,6 +116,7 @@ CASES: dict[str, str] = {
     "/settings/users/<id:user_id>/": "admin",
     "/bulk/<slug:list_key>/": "post",
     "/bulk/<slug:list_key>/count/": "open",
+    "/lists/<slug:list_key>/count/": "open",
     "/jobs/<id:job_id>/": "job",
     "/jobs/<id:job_id>/undo/": "post",
     # the tests' own record type's page (tests/registry_app) is a stub
@@ -157,7 +158,7 @@ def _urls(world: World, route: str, side: str) -> list[tuple[str, str]]:
         "<id:pipeline_id>": str(world.pipeline.pk),
         "<id:team_id>": str(world.extra["team_b"].pk),
         "<id:user_id>": str(world.user("teammate").pk),
-        "<slug:list_key>": "people" if route.startswith("/bulk/") else "gadgets",
+        "<slug:list_key>": "people" if route.startswith(("/bulk/", "/lists/")) else "gadgets",
     }
     if "<id:job_id>" in route:
         values["<id:job_id>"] = str(world_job(world).pk)

@@ -471,10 +471,12 @@ def test_delete_person(owner, browser_for):
 
 
 def test_organization_suggestions_are_limited_to_visible_ones(owner, outsider, browser_for):
-    factories.make_organization(owner, name="Acme India")
+    factories.make_organization(owner, name="Acme India", domain="acme.in")
     factories.make_organization(outsider, name="Acme Secret")
     response = browser_for(owner).get(reverse("contacts:organization_suggest"), {"q": "acme"})
-    assert "Acme India (#" in text(response)
+    # the name with what tells it apart, never an internal id
+    assert '<option value="Acme India · acme.in">' in text(response)
+    assert "(#" not in text(response)
     assert "Acme Secret" not in text(response)
 
 
