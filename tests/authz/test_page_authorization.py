@@ -115,6 +115,8 @@ CASES: dict[str, str] = {
     "/settings/users/invite/": "admin",
     "/settings/users/<id:user_id>/": "admin",
     "/bulk/<slug:list_key>/": "post",
+    "/people/quick/": "post",
+    "/organizations/quick/": "post",
     "/bulk/<slug:list_key>/count/": "open",
     "/lists/<slug:list_key>/count/": "open",
     "/jobs/<id:job_id>/": "job",
