@@ -5,10 +5,16 @@ from django.urls import include, path, re_path
 from config.api import api
 from config.api import not_found_view as api_not_found
 from sambandh.web import views as web_views
+from sambandh.web import views_inline
 
 urlpatterns = [
     path("health", web_views.health, name="health"),
     path("ready", web_views.ready, name="ready"),
+    path(
+        "inline/<slug:record_type>/<id:record_id>/<slug:field>/",
+        views_inline.inline_field,
+        name="inline_field",
+    ),
     path("api/v1/", api.urls),
     re_path(r"^api/v1/(?P<rest>.*)$", api_not_found),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),

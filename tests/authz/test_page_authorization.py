@@ -61,6 +61,9 @@ CASES: dict[str, str] = {
     "/activities/<id:activity_id>/toggle/": "post",
     "/activities/<id:activity_id>/delete/": "post",
     "/timeline/<str:record_type>/<id:record_id>/": "record",
+    # the editor of a field in place: 200 to those who may change the record, 403 to those who
+    # only see it, 404 to the others
+    "/inline/<slug:record_type>/<id:record_id>/<slug:field>/": "change",
     "/deals/": "open",
     "/deals/list/": "open",
     "/deals/new/": "create",
@@ -134,6 +137,16 @@ CASES: dict[str, str] = {
 }
 
 
+#: A field of each kind of record that can be edited in place (web/inline.py).
+INLINE_FIELDS = {
+    "person": "source",
+    "organization": "industry",
+    "deal": "source",
+    "lead": "source",
+    "activity": "outcome",
+}
+
+
 def test_every_page_has_an_authorization_case():
     pages = {r for r in routes() if not r.startswith("/admin/")}
     assert pages == set(CASES)
@@ -142,12 +155,15 @@ def test_every_page_has_an_authorization_case():
 def _urls(world: World, route: str, side: str) -> list[tuple[str, str]]:
     """The concrete URLs of ``route`` for the world's records on ``side``, each with the kind
     of record it names ("" for none)."""
-    if "<str:record_type>" in route:
+    if "<str:record_type>" in route or "<slug:record_type>" in route:
         found = []
         for kind in TYPE_KINDS:
             record = world.records[kind][side]
-            path = route.replace("<str:record_type>", kind).replace(
-                "<id:record_id>", str(record.pk)
+            path = (
+                route.replace("<str:record_type>", kind)
+                .replace("<slug:record_type>", kind)
+                .replace("<id:record_id>", str(record.pk))
+                .replace("<slug:field>", INLINE_FIELDS[kind])
             )
             found.append((path, kind))
         return found

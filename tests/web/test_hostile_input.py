@@ -73,13 +73,18 @@ ID_ROUTES = [
     "/notifications/<id>/open/",
     "/jobs/<id>/",
     "/jobs/<id>/undo/",
+    "/inline/person/<id>/source/",
 ]
 
 
 def test_id_routes_are_every_web_route_with_an_id() -> None:
     with_ids = {r for r in web_routes() if "<id:" in r}
     written = {
-        re.sub(r"<id:\w+>", "<id>", r).replace("<str:record_type>", "person") for r in with_ids
+        re.sub(r"<id:\w+>", "<id>", r)
+        .replace("<str:record_type>", "person")
+        .replace("<slug:record_type>", "person")
+        .replace("<slug:field>", "source")
+        for r in with_ids
     }
     assert written == set(ID_ROUTES)
     assert not {r for r in web_routes() if "<int:" in r}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from typing import Any
 
 from django import template
 from django.utils.html import format_html
@@ -59,6 +60,7 @@ _ICONS: dict[str, str] = {
     "clock": '<circle cx="12" cy="12" r="9"/><path d="M12 7v5l3 2"/>',
     # Extras the shell itself uses.
     "x": '<path d="M18 6 6 18M6 6l12 12"/>',
+    "edit": '<path d="M12 20h9"/><path d="M16.5 3.5a2.1 2.1 0 0 1 3 3L7 19l-4 1 1-4Z"/>',
     "chevron-down": '<path d="m6 9 6 6 6-6"/>',
     "chevron-up": '<path d="m6 15 6-6 6 6"/>',
     "chevron-right": '<path d="m9 6 6 6-6 6"/>',
@@ -168,3 +170,20 @@ def id_url(view_name: str, record_id: object) -> str:
     from sambandh.core.ids import id_url as build
 
     return build(view_name, int(str(record_id)))
+
+
+@register.simple_tag(takes_context=True)
+def inline_field(context: Any, record: Any, record_type: str, name: str) -> SafeString:
+    """``{% inline_field person "person" "country" %}``: the field of a record page that its
+    editors change in place (web/inline.py); nothing when the viewer may not see it."""
+    from django.template.loader import render_to_string
+
+    from sambandh.web.inline import inline_field as find_field
+
+    request = context.get("request")
+    item = find_field(getattr(request, "user", None), record_type, record, name)
+    if item is None:
+        return mark_safe("")  # noqa: S308
+    return mark_safe(  # noqa: S308 (a template's own escaped output)
+        render_to_string("web/_inline_field.html", {"item": item}, request=request)
+    )
