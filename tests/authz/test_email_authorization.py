@@ -39,7 +39,9 @@ def failed_email(world: World, side: str) -> OutboundEmail:
     person = world.records["person"][side]
     email = email_send(
         actor=world.user(AUTHOR[side]),
-        data=EmailIn(person_id=person.pk, to=["priya@example.com"], subject="Hello"),
+        data=EmailIn.build(
+            {"person_id": person.pk, "to": ["priya@example.com"], "subject": "Hello"}
+        ),
     )
     OutboundEmail.objects.filter(pk=email.pk).update(status="failed", error="boom", attempts=1)
     return email

@@ -183,7 +183,9 @@ def test_emails_on_the_timeline_cost_no_query_each(
     def add_email() -> None:
         email_send(
             actor=owner,
-            data=EmailIn(person_id=world["person"].pk, to=["a@example.com"], subject="Hi"),
+            data=EmailIn.build(
+                {"person_id": world["person"].pk, "to": ["a@example.com"], "subject": "Hi"}
+            ),
         )
 
     add_email()
