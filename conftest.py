@@ -12,6 +12,9 @@ from django.db import connection
 from tests import factories
 from tests.clients import SambandhClient
 
+# The ``smtp_server`` fixture: a real SMTP server on 127.0.0.1 (tests/smtp.py).
+pytest_plugins = ["tests.smtp"]
+
 
 def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
     """Tests marked ``postgres`` run only when the database is PostgreSQL."""

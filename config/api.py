@@ -245,6 +245,7 @@ def _mount() -> None:
         ("/scheduled-jobs", "sambandh.events.api"),
         ("/notifications", "sambandh.notifications.api"),
         ("/jobs", "sambandh.bulk.api"),
+        ("/emails", "sambandh.emails.api"),
         ("", "sambandh.accounts.api_access"),
     ):
         api.add_router(prefix, import_module(module).router)

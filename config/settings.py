@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "sambandh.customfields",
     "sambandh.search",
     "sambandh.bulk",
+    "sambandh.emails",
     "sambandh.administration",
     "sambandh.notifications",
     "sambandh.home",
@@ -172,7 +173,12 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
 # --- email (Django 6.1 MAILERS) --------------------------------------------------
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Sambandh <noreply@localhost>")
-if os.environ.get("EMAIL_HOST"):
+if os.environ.get("EMAIL_URL", "").strip():
+    # smtp://user:pass@host:port, smtp+tls://, smtps://, console://, locmem:// (config/email_url.py)
+    from config.email_url import parse_email_url
+
+    MAILERS = {"default": parse_email_url(os.environ["EMAIL_URL"])}
+elif os.environ.get("EMAIL_HOST"):
     MAILERS = {
         "default": {
             "BACKEND": "django.core.mail.backends.smtp.EmailBackend",

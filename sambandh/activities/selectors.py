@@ -323,6 +323,9 @@ def _parse_before(before: str | None) -> tuple[datetime, int] | None:
 
 #: What a timeline can be filtered to: the activities' kinds and the deals' stage changes.
 TIMELINE_KINDS = ("note", "call", "meeting", "email", "task", "stage_change")
+#: What else a timeline entry shows, joined in the same query: an email sent from the record
+#: carries its sending status (sambandh/emails, ``OutboundEmail.activity``).
+TIMELINE_JOINS = ("outbound_email",)
 
 
 @dataclass(frozen=True)
@@ -392,9 +395,9 @@ def timeline(
         activities = activities.filter(Q(occurred_at__lt=at) | Q(occurred_at=at, id__lt=pk))
         changes = changes.filter(changed_at__lt=at)
     acts = list(
-        activities.select_related("owner", "assignee", *_linked()).order_by("-occurred_at", "-id")[
-            : limit + 1
-        ]
+        activities.select_related("owner", "assignee", *_linked(), *TIMELINE_JOINS).order_by(
+            "-occurred_at", "-id"
+        )[: limit + 1]
     )
     with_visible_links(viewer=viewer, activities=acts)
     stage_rows = list(

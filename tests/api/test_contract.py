@@ -113,6 +113,9 @@ OPERATIONS = {
     ),
     ("get", "/jobs/{job_id}"),
     ("post", "/jobs/{job_id}/undo"),
+    ("post", "/emails"),
+    ("get", "/emails/{activity_id}"),
+    ("post", "/emails/{activity_id}/retry"),
     # The record type the tests declare (tests/registry_app) is shared like every other.
     ("get", "/gadgets/{record_id}/shares"),
     ("post", "/gadgets/{record_id}/shares"),

@@ -124,6 +124,9 @@ CASES: dict[str, str] = {
     "/lists/<slug:list_key>/count/": "open",
     "/jobs/<id:job_id>/": "job",
     "/jobs/<id:job_id>/undo/": "post",
+    "/people/<id:person_id>/email/": "change (compose: see the record and write)",
+    "/deals/<id:deal_id>/email/": "change (compose: see the record and write)",
+    "/emails/<id:activity_id>/retry/": "post",
     # the tests' own record type's page (tests/registry_app) is a stub
     "/gadgets/<id:record_id>/": "public",
     "/health": "public",

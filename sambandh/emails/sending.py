@@ -1,0 +1,78 @@
+"""Sending a queued email through the default mailer (``MAILERS``, set from ``EMAIL_URL``).
+
+The worker claims the email with one conditional UPDATE (queued -> sending), so two workers never
+both send it; then sends it outside any transaction (the mail server may be slow) and records the
+outcome: sent (with the time) or failed (with the server's answer), with an audit row either way.
+An email whose worker died while sending stays "sending" until the sweep (jobs.py) marks it
+failed: it may or may not have left, and the user decides whether to retry.
+"""
+
+from __future__ import annotations
+
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from sambandh.core.audit import audit_record
+from sambandh.emails.models import OutboundEmail
+
+#: The longest error text kept on an email (a server's answer can be long).
+MAX_ERROR = 1000
+
+
+def _message(email: OutboundEmail) -> EmailMessage:
+    activity = email.activity
+    headers = {"Message-ID": email.message_id}
+    if email.in_reply_to:
+        headers["In-Reply-To"] = email.in_reply_to
+    if email.references:
+        headers["References"] = email.references
+    return EmailMessage(
+        subject=activity.subject,
+        body=activity.body,
+        from_email=email.from_address,
+        to=list(email.to),
+        cc=list(email.cc),
+        reply_to=[email.reply_to] if email.reply_to else None,
+        headers=headers,
+    )
+
+
+def _error_text(exc: Exception) -> str:
+    """What the server or the network said, as the user will read it on the timeline."""
+    text = str(exc).strip()
+    return (f"{type(exc).__name__}: {text}" if text else type(exc).__name__)[:MAX_ERROR]
+
+
+def deliver(email_id: int) -> str:
+    """Send the email ``email_id`` if it is queued (else do nothing); answers what happened."""
+    now = timezone.now()
+    claimed = OutboundEmail.objects.filter(pk=email_id, status=OutboundEmail.Status.QUEUED).update(
+        status=OutboundEmail.Status.SENDING, claimed_at=now
+    )
+    if not claimed:
+        return "not queued"
+    email = OutboundEmail.objects.select_related("activity", "activity__owner").get(pk=email_id)
+    error = ""
+    try:
+        _message(email).send()
+    except Exception as exc:  # noqa: BLE001 - any failure of the server or the network is the outcome
+        error = _error_text(exc)
+    status = OutboundEmail.Status.FAILED if error else OutboundEmail.Status.SENT
+    with transaction.atomic():
+        OutboundEmail.objects.filter(pk=email_id, status=OutboundEmail.Status.SENDING).update(
+            status=status,
+            error=error,
+            attempts=F("attempts") + 1,
+            sent_at=None if error else timezone.now(),
+        )
+        audit_record(
+            actor=None,
+            action="update",
+            record_type="activity",
+            record_id=email.activity_id,
+            changes={"status": status, **({"error": error} if error else {})},
+            event="email.failed" if error else "email.sent",
+        )
+    return status

@@ -1,0 +1,175 @@
+"""Writes for emails sent from a record: compose (log the activity, queue the sending) and retry.
+
+The sending itself runs in the background (``sending.deliver``, through ``tasks.py``): a request
+never waits for the mail server, and a failure is kept on the email for the user to see.
+"""
+
+from __future__ import annotations
+
+import re
+from email.utils import make_msgid, parseaddr
+
+from django.conf import settings
+from django.core.mail.utils import DNS_NAME
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sambandh.accounts import policy
+from sambandh.accounts.models import User
+from sambandh.activities.models import Activity
+from sambandh.activities.schemas import ActivityIn
+from sambandh.activities.services import activity_create
+from sambandh.core import registry
+from sambandh.core.audit import audit_record
+from sambandh.core.cleaning import clean_email, clean_text
+from sambandh.core.errors import Forbidden, NotFound, ServiceError
+from sambandh.core.records import FieldErrors
+from sambandh.emails.models import OutboundEmail
+from sambandh.emails.schemas import EmailIn
+
+_REPLY_PREFIX = re.compile(r"^\s*(?:(?:re|fwd?|aw|sv)\s*(?:\[\d+\])?\s*:\s*)+", re.IGNORECASE)
+
+
+class NotRetryable(ServiceError):
+    status = 409
+    code = "conflict"
+
+
+def thread_subject(subject: str) -> str:
+    """The subject as it names a thread: without "Re:"/"Fwd:" prefixes, lower-cased."""
+    return _REPLY_PREFIX.sub("", subject).strip().lower()[:300]
+
+
+def _from_address() -> str:
+    return settings.DEFAULT_FROM_EMAIL
+
+
+def _message_id() -> str:
+    """A new Message-ID in the domain the mail is sent from."""
+    domain = parseaddr(_from_address())[1].rpartition("@")[2] or str(DNS_NAME)
+    return make_msgid(domain=domain)
+
+
+def _addresses(values: list[str], field: str, errors: FieldErrors) -> list[str]:
+    """Each address cleaned (errors named ``to.0``), duplicates dropped, order kept."""
+    found: list[str] = []
+    for i, raw in enumerate(values):
+        address = errors.run(clean_email, raw, field=f"{field}.{i}")
+        if address and address not in found:
+            found.append(address)
+    return found
+
+
+def _record(actor: User, record_type: str, pk: int | None) -> object | None:
+    """The record ``pk`` of ``record_type`` if the actor may see it; one they may not see is
+    answered as one that does not exist (404)."""
+    if pk is None:
+        return None
+    rt = registry.get(record_type)
+    assert rt.visible is not None
+    record = rt.visible(actor).filter(pk=pk).first()
+    if record is None:
+        raise NotFound(_("No such person.") if record_type == "person" else _("No such deal."))
+    return record
+
+
+def _previous_in_thread(activity: Activity, subject: str) -> OutboundEmail | None:
+    """The latest email of the same thread: on the same deal, or to the same person when there
+    is no deal, with the same subject once "Re:" is stripped."""
+    emails = OutboundEmail.objects.filter(thread_subject=subject).exclude(activity=activity)
+    if activity.deal_id:
+        emails = emails.filter(activity__deal_id=activity.deal_id)
+    else:
+        emails = emails.filter(activity__person=activity.person, activity__deal__isnull=True)
+    return emails.order_by("-id").first()
+
+
+def _enqueue(email: OutboundEmail) -> None:
+    """Put the sending on the queue once the transaction that made it commits (a task that ran
+    earlier would not find the email). A lost enqueue is picked up by the sweep (jobs.py)."""
+    from sambandh.emails.tasks import send_email
+
+    email_id = email.pk
+    transaction.on_commit(lambda: send_email.enqueue(email_id))
+
+
+@transaction.atomic
+def email_send(*, actor: User, data: EmailIn) -> OutboundEmail:
+    """Log an email to a person (on a deal) on their timelines and queue its sending. Every
+    address is checked first: a bad one writes nothing."""
+    policy.ensure_can_write(actor)
+    person = _record(actor, "person", data.person_id)
+    deal = _record(actor, "deal", data.deal_id)
+    errors = FieldErrors()
+    if person is None and deal is None:
+        errors.add("person_id", _("Choose the person the email is to."))
+    to = _addresses(data.to, "to", errors)
+    cc = [a for a in _addresses(data.cc, "cc", errors) if a not in to]
+    if not data.to:
+        errors.add("to", _("Add at least one recipient."))
+    subject = errors.run(clean_text, data.subject, field="subject", max_length=300, required=True)
+    errors.raise_if_any()
+    # The activity's own rules (who may add one, to what) are the activities service's.
+    activity = activity_create(
+        actor=actor,
+        data=ActivityIn(
+            kind="email",
+            direction="out",
+            subject=subject,
+            body=data.body,
+            person_id=data.person_id,
+            deal_id=data.deal_id,
+        ),
+    )
+    email = OutboundEmail(
+        activity=activity,
+        to=to,
+        cc=cc,
+        from_address=_from_address(),
+        reply_to=actor.email,
+        message_id=_message_id(),
+        thread_subject=thread_subject(activity.subject),
+    )
+    previous = _previous_in_thread(activity, email.thread_subject)
+    if previous is not None:
+        email.in_reply_to = previous.message_id
+        email.references = " ".join(
+            r for r in (*previous.references.split(), previous.message_id) if r
+        )
+    email.save()
+    audit_record(
+        actor=actor,
+        action="update",
+        record_type="activity",
+        record_id=activity.pk,
+        changes={"to": to, "cc": cc, "message_id": email.message_id},
+        event="email.queued",
+    )
+    _enqueue(email)
+    return email
+
+
+@transaction.atomic
+def email_retry(*, actor: User, email: OutboundEmail) -> OutboundEmail:
+    """Queue a failed email again (with the same Message-ID: it was never delivered)."""
+    policy.ensure_can_write(actor)
+    if not policy.can_change_activity(actor, email.activity):
+        raise Forbidden(_("Only the author, their managers or an admin can retry this email."))
+    email = OutboundEmail.objects.select_for_update().get(pk=email.pk)
+    if email.status != OutboundEmail.Status.FAILED:
+        raise NotRetryable(_("Only an email that failed can be sent again."))
+    email.status = OutboundEmail.Status.QUEUED
+    email.queued_at = timezone.now()
+    email.claimed_at = None
+    email.save(update_fields=["status", "queued_at", "claimed_at"])
+    audit_record(
+        actor=actor,
+        action="update",
+        record_type="activity",
+        record_id=email.activity_id,
+        changes={"status": email.status},
+        event="email.retried",
+    )
+    _enqueue(email)
+    return email

@@ -1,0 +1,119 @@
+"""The compose page (from a person's page or a deal's) and the timeline's Retry button."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from sambandh.accounts import policy
+from sambandh.contacts.selectors import person_get
+from sambandh.core.errors import ServiceError
+from sambandh.emails import selectors, services
+from sambandh.emails.forms import ComposeForm
+from sambandh.sales.selectors import deal_get
+from sambandh.web.forms import apply_service_errors
+from sambandh.web.http import AuthedRequest, page, safe_next
+
+
+def _ensure_can_write(request: AuthedRequest) -> None:
+    if not request.user.can_write:
+        raise PermissionDenied(_("Your role can read records but not change them."))
+
+
+def _email_of(request: AuthedRequest, person: Any) -> str:
+    """The person's primary address, when the viewer may see addresses."""
+    shows = policy.field_access(request.user, "person").shows("emails")
+    return person.email if shows else ""
+
+
+def _compose(
+    request: AuthedRequest,
+    *,
+    record: Any,
+    record_url: str,
+    person: Any = None,
+    deal: Any = None,
+    people: list[Any] | None = None,
+) -> HttpResponse:
+    choices = None
+    if people is not None:
+        choices = []
+        for p in people:
+            address = _email_of(request, p)
+            choices.append(
+                (p.pk, f"{p.full_name} <{address}>" if address else p.full_name, address)
+            )
+    if request.method == "POST":
+        form = ComposeForm(request.POST, people=choices)
+        if form.is_valid():
+            try:
+                services.email_send(
+                    actor=request.user,
+                    data=form.to_service(
+                        person_id=person.pk if person else None,
+                        deal_id=deal.pk if deal else None,
+                    ),
+                )
+            except ServiceError as exc:
+                if exc.status != 422:
+                    raise
+                apply_service_errors(form, exc)
+            else:
+                messages.success(request, _("Email queued: it will be sent in a moment."))
+                return redirect(record_url)
+        status = 422
+    else:
+        first = choices[0] if choices else None
+        form = ComposeForm(
+            people=choices,
+            initial={
+                "to": _email_of(request, person) if person else (first[2] if first else ""),
+                "person": first[0] if first else None,
+            },
+        )
+        status = 200
+    return render(
+        request,
+        "emails/compose.html",
+        {"form": form, "record": record, "record_url": record_url, "person": person, "deal": deal},
+        status=status,
+    )
+
+
+@page
+@require_http_methods(["GET", "POST"])
+def compose_to_person(request: AuthedRequest, person_id: int) -> HttpResponse:
+    person = person_get(viewer=request.user, person_id=person_id)
+    _ensure_can_write(request)
+    url = reverse("contacts:person_detail", args=[person.pk])
+    return _compose(request, record=person, record_url=url, person=person)
+
+
+@page
+@require_http_methods(["GET", "POST"])
+def compose_on_deal(request: AuthedRequest, deal_id: int) -> HttpResponse:
+    deal = deal_get(viewer=request.user, deal_id=deal_id)
+    _ensure_can_write(request)
+    url = reverse("sales:deal_detail", args=[deal.pk])
+    return _compose(request, record=deal, record_url=url, deal=deal, people=list(deal.people.all()))
+
+
+@page
+@require_POST
+def retry(request: AuthedRequest, activity_id: int) -> HttpResponse:
+    """Send a failed email again, then back to the page it was retried from."""
+    email = selectors.email_for_retry(viewer=request.user, activity_id=activity_id)
+    try:
+        services.email_retry(actor=request.user, email=email)
+    except services.NotRetryable as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Email queued again: it will be sent in a moment."))
+    return redirect(safe_next(request, reverse("home:index")))

@@ -1,0 +1,92 @@
+"""From a person's page, a rep composes and sends an email through a local SMTP server started
+by the test (aiosmtpd); after the worker has run, the email is on the timeline as sent and the
+server holds it: in a real browser (Debian's Chromium), at 1280 and 390 pixels, with axe-core on
+every page visited."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from sambandh.emails.models import OutboundEmail
+from sambandh.events.worker import run_worker
+from tests.browser.axe import axe_check, install_axe, report
+from tests.factories import make_organization, make_person
+
+PASSWORD = "correct horse battery staple"
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_email_a_person_and_see_it_sent_on_the_timeline(
+    live_server: Any,
+    browser: Any,
+    owner: Any,
+    smtp_server: Any,
+    width: int,
+) -> None:
+    from playwright.sync_api import expect
+
+    org = make_organization(owner, name="Kestrel Analytics")
+    person = make_person(
+        owner, full_name="Asha Rao", email="asha@kestrel.example", organization_id=org.pk
+    )
+    base = live_server.url
+    violations = []
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    context.set_default_timeout(15_000)
+    install_axe(context)
+    page = context.new_page()
+    page.goto(f"{base}/login/")
+    page.fill("input[name=username]", owner.email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    expect(page).to_have_url(f"{base}/")
+
+    # -- the person's page has an Email button, which opens the compose page addressed to her
+    page.goto(f"{base}/people/{person.pk}/")
+    page.locator(".page-actions a", has_text="Email").click()
+    expect(page).to_have_url(f"{base}/people/{person.pk}/email/")
+    expect(page.locator("#id_to")).to_have_value("asha@kestrel.example")
+    violations += axe_check(page, "compose")
+
+    # -- a bad address is refused on the form, with what was typed kept
+    page.fill("#id_cc", "boss at kestrel")
+    page.fill("#id_subject", "Your renewal")
+    page.fill("#id_body", "Hello Asha,\nthe quote is ready.")
+    page.click("button[type=submit]:has-text('Send email')")
+    expect(page.locator(".field.has-error")).to_contain_text("is not a valid email address")
+    expect(page.locator("#id_subject")).to_have_value("Your renewal")
+    violations += axe_check(page, "compose with an error")
+    assert OutboundEmail.objects.count() == 0
+
+    # -- sent: back on the person's page, queued on the timeline
+    page.fill("#id_cc", "boss@kestrel.example")
+    page.click("button[type=submit]:has-text('Send email')")
+    expect(page).to_have_url(f"{base}/people/{person.pk}/")
+    expect(page.locator("body")).to_contain_text("Email queued")
+    email = OutboundEmail.objects.get()
+    entry = page.locator(f"#activity-{email.activity_id}")
+    expect(entry).to_contain_text("Your renewal")
+    expect(entry).to_contain_text("Queued")
+
+    # -- the worker sends it (as `sambandh worker` does beside the server)
+    run_worker(until_idle=True)
+    assert len(smtp_server.received) == 1
+    got = smtp_server.received[0]
+    assert got.message["Message-ID"] == email.message_id
+    assert got.message["Subject"] == "Your renewal"
+    assert sorted(got.rcpt_tos) == ["asha@kestrel.example", "boss@kestrel.example"]
+
+    # -- and the timeline shows it sent, on the person and on her organization
+    page.reload()
+    entry = page.locator(f"#activity-{email.activity_id}")
+    expect(entry.locator(".email-status")).to_contain_text("Sent")
+    expect(entry).to_contain_text("To asha@kestrel.example")
+    violations += axe_check(page, "person with the sent email")
+    page.goto(f"{base}/organizations/{org.pk}/")
+    expect(page.locator(f"#activity-{email.activity_id} .email-status")).to_contain_text("Sent")
+    context.close()
+    assert not violations, report(violations)
