@@ -429,25 +429,24 @@ def _attachment_entries(
     before: tuple[datetime, int] | None,
     only: TimelineFilter | None,
 ) -> list[TimelineEntry]:
-    """The files added to ``record`` as entries (one query), and the files of the activities
-    shown set on each as ``attachments`` (one more, when there are activities)."""
-    from sambandh.attachments import selectors as attachments
+    """The files added to ``record`` as entries, and the files of the activities shown set on
+    each as ``attachments``: one query for both."""
+    from sambandh.attachments.selectors import timeline_files
 
-    on_activities = attachments.attachments_on("activity", [a.pk for a in acts])
-    for a in acts:
-        a.attachments = on_activities.get(a.pk, [])  # type: ignore[attr-defined]
-    if only is not None and only.kinds and "attachment" not in only.kinds:
-        return []
     rt = registry.by_model(type(record))
     if rt is None:
         return []
-    files = attachments.timeline_attachments(
+    files, on_activities = timeline_files(
         record_type=rt.key,
         record_id=record.pk,
+        activity_ids=[a.pk for a in acts],
         limit=limit + 1,
         before=before[0] if before else None,
         q=only.q if only is not None else "",
+        own=only is None or not only.kinds or "attachment" in only.kinds,
     )
+    for a in acts:
+        a.attachments = on_activities.get(a.pk, [])  # type: ignore[attr-defined]
     return [TimelineEntry(at=f.created_at, kind="attachment", attachment=f) for f in files]
 
 

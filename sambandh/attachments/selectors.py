@@ -8,9 +8,10 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
+from sambandh.accounts import policy
 from sambandh.attachments.models import Attachment
 from sambandh.core import registry
 from sambandh.core.errors import NotFound
@@ -45,6 +46,21 @@ def can_delete(viewer: Any, attachment: Attachment, record: Any) -> bool:
     if getattr(viewer, "is_admin", False):
         return True
     return viewer.pk in (attachment.uploaded_by_id, getattr(record, "owner_id", None))
+
+
+def can_attach(viewer: Any, record_type: str, record: Any) -> bool:
+    """Whether the viewer may add a file to ``record`` (which they may see). Attaching a file
+    adds to the record's history, as a note does: on a record with a timeline, whoever sees it
+    and whose role writes. A record without one (an activity) takes a file only from whoever
+    may change it (its type's rule, else the access policy's for owned records)."""
+    if not getattr(viewer, "can_write", False):
+        return False
+    rt = record_type_or_404(record_type)
+    if rt.activity_link:
+        return True
+    if rt.editable_among is not None:
+        return record.pk in rt.editable_among(viewer, [record])
+    return record.pk in policy.editable_among(viewer, rt.key, [record])
 
 
 def with_permissions(viewer: Any, attachments: Iterable[Attachment], record: Any) -> None:
@@ -99,34 +115,39 @@ def attachment_get(*, viewer: Any, attachment_id: int) -> Attachment:
 
 
 # --- the timeline (sambandh/activities/selectors.py) -----------------------------------------
-def timeline_attachments(
+def timeline_files(
     *,
     record_type: str,
     record_id: int,
+    activity_ids: Iterable[int],
     limit: int,
     before: datetime | None = None,
     q: str = "",
-) -> list[Attachment]:
-    """The files on a record whose timeline is shown (the caller checked the viewer may see
-    it), newest first: at most ``limit``, added before ``before``, named with ``q``."""
-    qs = _of(record_type, record_id)
-    if before is not None:
-        qs = qs.filter(created_at__lt=before)
-    if q:
-        qs = qs.filter(filename__icontains=q)
-    return list(qs.select_related("uploaded_by").order_by(*ORDER)[:limit])
-
-
-def attachments_on(record_type: str, record_ids: Iterable[int]) -> dict[int, list[Attachment]]:
-    """The files on each of these records (activities shown on a timeline), oldest first, in
-    one query; the caller shows them only with records the viewer may see."""
-    ids = sorted(set(record_ids))
-    found: dict[int, list[Attachment]] = {}
-    if not ids:
-        return found
-    rows = Attachment.objects.filter(record_type=record_type, record_id__in=ids).order_by(
-        "created_at", "id"
+    own: bool = True,
+) -> tuple[list[Attachment], dict[int, list[Attachment]]]:
+    """For a page of a record's timeline (the caller checked the viewer may see the record),
+    in one query: the files on the record, newest first (at most ``limit``, added before
+    ``before``, named with ``q``; none unless ``own``), and the files on each of the page's
+    activities, oldest first."""
+    ids = sorted(set(activity_ids))
+    wanted = Q(pk__in=[])
+    if own:
+        mine = _of(record_type, record_id)
+        if before is not None:
+            mine = mine.filter(created_at__lt=before)
+        if q:
+            mine = mine.filter(filename__icontains=q)
+        wanted |= Q(pk__in=mine.order_by(*ORDER).values("pk")[:limit])
+    if ids:
+        wanted |= Q(record_type="activity", record_id__in=ids)
+    if not own and not ids:
+        return [], {}
+    rows = list(
+        Attachment.objects.filter(wanted).select_related("uploaded_by").order_by("created_at", "id")
     )
-    for a in rows.select_related("uploaded_by"):
-        found.setdefault(a.record_id, []).append(a)
-    return found
+    files = [a for a in reversed(rows) if (a.record_type, a.record_id) == (record_type, record_id)]
+    on_activities: dict[int, list[Attachment]] = {}
+    for a in rows:
+        if a.record_type == "activity" and a.record_id in ids:
+            on_activities.setdefault(a.record_id, []).append(a)
+    return files, on_activities

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from sambandh.accounts import policy
 from sambandh.attachments import sniff
 from sambandh.attachments.models import Attachment, stored_name
-from sambandh.attachments.selectors import can_delete, record_get, record_type_or_404
+from sambandh.attachments.selectors import can_attach, can_delete, record_get
 from sambandh.core.audit import audit_record
 from sambandh.core.errors import Forbidden, ServiceError, ValidationFailed
 
@@ -76,18 +76,8 @@ def _sha256(upload: Any) -> str:
 
 
 def _may_attach(actor: Any, record_type: str, record: Any) -> None:
-    """Attaching a file is adding to the record's history, as a note is: whoever may see a
-    record with a timeline and whose role writes may do it. A record without a timeline (an
-    activity) gets a file only from someone who may change it."""
     policy.ensure_can_write(actor)
-    rt = record_type_or_404(record_type)
-    if rt.activity_link:
-        return
-    if rt.editable_among is not None:
-        editable = rt.editable_among(actor, [record])
-    else:
-        editable = policy.editable_among(actor, rt.key, [record])
-    if record.pk not in editable:
+    if not can_attach(actor, record_type, record):
         raise Forbidden(_("You cannot add files to this record."))
 
 

@@ -115,3 +115,36 @@ def test_who_may_read_download_and_remove_a_file(role):
             assert resp.status_code == (403 if seen else 404), (role, kind, side)
             assert _snapshot() == before
         _assert_no_secret(world, role, resp, f"delete ({kind}, {side})")
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_who_gets_a_file_s_pages_in_the_web(role, client):
+    # given a PDF and an image an admin attached to the owner's and the outsider's deals
+    world = build_world()
+    admin = world.user("admin")
+    client.force_login(world.user(role))
+    for side in ("own", "hidden"):
+        deal = world.records["deal"][side]
+        for name, content in (("offer.pdf", PDF), ("photo.gif", b"GIF89a\x01\x00\x01\x00;")):
+            attachment = attachment_add(
+                actor=admin,
+                record_type="deal",
+                record_id=deal.pk,
+                upload=SimpleUploadedFile(name, content),
+            )
+            for action in ("download", "inline", "preview"):
+                # then whoever sees the deal gets them, and everyone else a 404
+                resp = client.get(f"/attachments/{attachment.pk}/{action}/")
+                expected = 200 if role in sees("deal", side) else 404
+                assert resp.status_code == expected, (role, side, action)
+                if expected == 404:
+                    body = world.readable(resp.content.decode())
+                    assert all(secret not in body for secret in world.secrets(role))
+            # and a removal by whoever may not is refused, changing nothing
+            before = _snapshot()
+            resp = client.post(f"/attachments/{attachment.pk}/delete/")
+            if role in ("admin", OWNER[side]) and role in sees("deal", side):
+                assert resp.status_code == 302
+            else:
+                assert resp.status_code == (403 if role in sees("deal", side) else 404)
+                assert _snapshot() == before

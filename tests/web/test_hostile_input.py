@@ -73,6 +73,8 @@ ID_ROUTES = [
     "/notifications/<id>/open/",
     "/jobs/<id>/",
     "/jobs/<id>/undo/",
+    "/attachments/person/<id>/",
+    *(f"/attachments/<id>/{action}/" for action in ("download", "inline", "preview", "delete")),
 ]
 
 
