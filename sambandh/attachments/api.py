@@ -42,14 +42,19 @@ class ListParams(Schema):
     cursor: str | None = Field(None, max_length=500)
 
 
-def upload_from(request: HttpRequest) -> Any:
-    """The request's ``file``, refused as too large from its Content-Length before a byte of
-    the body is read (Django would otherwise spool the whole upload to a temporary file)."""
+def body_too_large(request: HttpRequest) -> bool:
+    """Whether the request's Content-Length is past what a file within the limit needs."""
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
         length = 0
-    if length > services.max_bytes() + MULTIPART_SLACK:
+    return length > services.max_bytes() + MULTIPART_SLACK
+
+
+def upload_from(request: HttpRequest) -> Any:
+    """The request's ``file``, refused as too large from its Content-Length before a byte of
+    the body is read (Django would otherwise spool the whole upload to a temporary file)."""
+    if body_too_large(request):
         raise services.too_large("", None)
     return request.FILES.get("file")
 

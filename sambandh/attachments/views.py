@@ -8,17 +8,18 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.utils.csp import CSP
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csp import csp_override
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sambandh.attachments import selectors, services, sniff
-from sambandh.attachments.api import upload_from
+from sambandh.attachments.api import body_too_large, upload_from
 from sambandh.attachments.http import file_response
 from sambandh.core import registry
 from sambandh.core.errors import ServiceError
@@ -58,9 +59,30 @@ def _panel(request: AuthedRequest, record_type: str, record: Any, **extra: Any) 
     return render(request, "attachments/panel_page.html", ctx, status=status)
 
 
+@csrf_exempt  # (checked below, once the body may be read)
+def panel(request: HttpRequest, record_type: str, record_id: int) -> HttpResponse:
+    """An upload larger than the limit is refused from its Content-Length, before its body is
+    read: the CSRF check would otherwise read (and spool to disk) the whole of it first. Nothing
+    is changed by that refusal, so it needs no CSRF token."""
+    if request.method == "POST" and body_too_large(request):
+        return _refuse_unread(request, record_type, record_id)
+    return _panel_view(request, record_type, record_id)
+
+
 @page
+def _refuse_unread(request: AuthedRequest, record_type: str, record_id: int) -> HttpResponse:
+    record = selectors.record_get(viewer=request.user, record_type=record_type, record_id=record_id)
+    message = services.too_large("", None).message
+    if is_htmx(request):
+        return _panel(request, record_type, record, attachments_error=message, status=413)
+    messages.error(request, message)
+    return redirect(registry.get(record_type).url(record.pk))
+
+
+@page
+@csrf_protect
 @require_http_methods(["GET", "POST"])
-def panel(request: AuthedRequest, record_type: str, record_id: int) -> HttpResponse:
+def _panel_view(request: AuthedRequest, record_type: str, record_id: int) -> HttpResponse:
     """GET: the record's files (the panel, or a page of its own). POST: attach the posted
     ``file``; htmx and the drop zone get the panel back (201, or 4xx with the message), a
     plain form goes back to the record page with the outcome as a message."""

@@ -135,6 +135,13 @@ ID_OPERATIONS = [
     ("post", "/api/v1/notifications/{id}/read"),
     ("get", "/api/v1/jobs/{id}"),
     ("post", "/api/v1/jobs/{id}/undo"),
+    *(
+        (method, f"/api/v1/{kind}/{{id}}/attachments")
+        for kind in (*RECORD_KINDS[:4], "activities", "gadgets")
+        for method in ("get", "post")
+    ),
+    *(("get", f"/api/v1/attachments/{{id}}{end}") for end in ("", "/download")),
+    ("delete", "/api/v1/attachments/{id}"),
 ]
 
 

@@ -99,6 +99,24 @@ def test_an_oversized_file_is_refused_in_the_web_too(
     assert Attachment.objects.count() == 0 and samples.stored_files(media_root) == []
 
 
+def test_a_body_past_the_limit_is_refused_unread_and_csrf_still_guards_uploads(
+    owner, deal, media_root, settings
+):
+    from django.test import Client
+
+    settings.ATTACHMENT_MAX_BYTES = 100
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(owner)
+    url = f"/attachments/deal/{deal.pk}/"
+    big = {"file": samples.upload("big.pdf", samples.PDF + b" " * 70_000)}
+    resp = client.post(url, big, headers=HTMX)
+    assert resp.status_code == 413 and "at most 100" in resp.content.decode()
+    # a file within the limit still needs the CSRF token
+    small = {"file": samples.upload("a.txt", b"hi")}
+    assert client.post(url, small).status_code == 403
+    assert Attachment.objects.count() == 0 and samples.stored_files(media_root) == []
+
+
 def test_the_drop_zone_gets_the_panel_with_the_new_file(browser_for, owner, deal):
     resp = browser_for(owner).post(
         f"/attachments/deal/{deal.pk}/",
