@@ -246,6 +246,7 @@ def _mount() -> None:
         ("/notifications", "sambandh.notifications.api"),
         ("/jobs", "sambandh.bulk.api"),
         ("/emails", "sambandh.emails.api"),
+        ("/attachments", "sambandh.attachments.api"),
         ("", "sambandh.accounts.api_access"),
     ):
         api.add_router(prefix, import_module(module).router)
@@ -257,6 +258,11 @@ def _mount() -> None:
         api.add_router(f"/{record_type.api_path}", shares_router(record_type))
     for record_type in registry.timeline_types():
         api.add_router(f"/{record_type.api_path}", timeline_router(record_type))
+    from sambandh.attachments.api import attachments_router
+
+    for record_type in registry.record_types():
+        if record_type.visible is not None:
+            api.add_router(f"/{record_type.api_path}", attachments_router(record_type))
     from sambandh.bulk.api import bulk_router
     from sambandh.bulk.services import supports_bulk
 

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "sambandh.emails",
     "sambandh.administration",
     "sambandh.notifications",
+    "sambandh.attachments",
     "sambandh.home",
     # After the apps: our registration/ templates (password reset, the invitation's set-password
     # page) must win over the admin's.
@@ -230,6 +231,14 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = not PRODUCTION
+
+# --- uploaded files (sambandh/attachments) ---------------------------------------
+# Stored through STORAGES["default"] (this folder unless another backend is configured) and
+# served only by views that check who may see the record: never expose MEDIA_ROOT directly.
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))
+MEDIA_URL = "/media/"
+# The largest file that may be attached, in bytes (25 MiB by default).
+ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(25 * 1024 * 1024)))
 
 # --- security ----------------------------------------------------------------
 from django.utils.csp import CSP  # noqa: E402

@@ -42,6 +42,7 @@ urlpatterns = [
     path("", include("sambandh.activities.urls")),
     path("", include("sambandh.bulk.urls")),
     path("", include("sambandh.emails.urls")),
+    path("", include("sambandh.attachments.urls")),
     path("search/", include("sambandh.search.urls")),
     path("account/", include("sambandh.accounts.urls")),
     path("settings/", include("sambandh.administration.urls")),

@@ -14,6 +14,7 @@ from sambandh.accounts.selectors import acting_user as viewer
 from sambandh.activities import selectors
 from sambandh.activities.api_activities import ERRORS, activity_out, ref, utc
 from sambandh.activities.schemas import ActivityOut, Ref
+from sambandh.attachments.schemas import AttachmentOut, attachment_out
 from sambandh.core import registry
 from sambandh.core.errors import NotFound
 
@@ -27,10 +28,14 @@ class StageChangeEntry(Schema):
 
 
 class TimelineEntryOut(Schema):
-    kind: str = Field(description="note, call, meeting, email, task or stage_change")
+    kind: str = Field(description="note, call, meeting, email, task, stage_change or attachment")
     at: datetime
     activity: ActivityOut | None
     stage_change: StageChangeEntry | None
+    attachment: AttachmentOut | None = Field(None, description="A file added to the record")
+    attachments: list[AttachmentOut] = Field(
+        default_factory=list, description="The files of the entry's activity"
+    )
 
 
 class TimelinePage(Schema):
@@ -63,6 +68,10 @@ def entry_out(entry: selectors.TimelineEntry) -> dict[str, Any]:
         }
         if change is not None
         else None,
+        "attachment": attachment_out(entry.attachment) if entry.attachment is not None else None,
+        "attachments": [
+            attachment_out(f) for f in getattr(entry.activity, "attachments", None) or ()
+        ],
     }
 
 
@@ -77,7 +86,7 @@ def timeline_router(rt: registry.RecordType) -> Router:
         exclude_unset=True,
     )
     def record_timeline(request: HttpRequest, record_id: int, params: Query[TimelineParams]) -> Any:
-        """Activities and stage changes, newest first; a link to a record the viewer may not
+        """Activities, stage changes and files, newest first; a link to a record the viewer may not
         see is left out, and so are the stage changes of deals they may not see."""
         assert rt.visible is not None
         record = rt.visible(viewer(request)).filter(pk=record_id).first()

@@ -199,6 +199,7 @@ TIMELINE_KIND_LABELS = [
     ("email", gettext_lazy("Emails")),
     ("task", gettext_lazy("Tasks")),
     ("stage_change", gettext_lazy("Stage changes")),
+    ("attachment", gettext_lazy("Attachments")),
 ]
 
 

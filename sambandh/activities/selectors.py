@@ -293,9 +293,10 @@ def my_tasks(*, viewer: User, now: datetime | None = None, limit: int = 100) -> 
 @dataclass
 class TimelineEntry:
     at: datetime
-    kind: str  # an Activity.Kind value or "stage_change"
+    kind: str  # an Activity.Kind value, "stage_change" or "attachment"
     activity: Activity | None = None
     stage_change: StageChange | None = None
+    attachment: Any = None  # attachments.models.Attachment
 
 
 @dataclass
@@ -321,11 +322,14 @@ def _parse_before(before: str | None) -> tuple[datetime, int] | None:
     return clean_datetime(at, field="before"), number
 
 
-#: What a timeline can be filtered to: the activities' kinds and the deals' stage changes.
-TIMELINE_KINDS = ("note", "call", "meeting", "email", "task", "stage_change")
 #: What else a timeline entry shows, joined in the same query: an email sent from the record
 #: carries its sending status (sambandh/emails, ``OutboundEmail.activity``).
 TIMELINE_JOINS = ("outbound_email",)
+#: What a timeline can be filtered to: the activities' kinds, the deals' stage changes and the
+#: files attached to the record.
+TIMELINE_KINDS = ("note", "call", "meeting", "email", "task", "stage_change", "attachment")
+#: The entries that are not activities.
+_OTHER_KINDS = {"stage_change", "attachment"}
 
 
 @dataclass(frozen=True)
@@ -381,7 +385,7 @@ def timeline(
             visible_q(viewer, "deal", owner_field="deal__owner_id", id_field="deal_id")
         )
     if only is not None and only.kinds:
-        activities = activities.filter(kind__in=sorted(only.kinds - {"stage_change"}))
+        activities = activities.filter(kind__in=sorted(only.kinds - _OTHER_KINDS))
         if "stage_change" not in only.kinds:
             changes = changes.none()
     if only is not None and only.q:
@@ -409,6 +413,7 @@ def timeline(
     entries += [
         TimelineEntry(at=s.changed_at, kind="stage_change", stage_change=s) for s in stage_rows
     ]
+    entries += _attachment_entries(record, acts, limit=limit, before=cut, only=only)
     entries.sort(key=lambda e: e.at, reverse=True)
     more = len(entries) > limit
     entries = entries[:limit]
@@ -418,6 +423,35 @@ def timeline(
         pk = last.activity.pk if last.activity else 0
         next_before = f"{last.at.isoformat()}_{pk}"
     return Timeline(entries=entries, next_before=next_before)
+
+
+def _attachment_entries(
+    record: Any,
+    acts: list[Activity],
+    *,
+    limit: int,
+    before: tuple[datetime, int] | None,
+    only: TimelineFilter | None,
+) -> list[TimelineEntry]:
+    """The files added to ``record`` as entries, and the files of the activities shown set on
+    each as ``attachments``: one query for both."""
+    from sambandh.attachments.selectors import timeline_files
+
+    rt = registry.by_model(type(record))
+    if rt is None:
+        return []
+    files, on_activities = timeline_files(
+        record_type=rt.key,
+        record_id=record.pk,
+        activity_ids=[a.pk for a in acts],
+        limit=limit + 1,
+        before=before[0] if before else None,
+        q=only.q if only is not None else "",
+        own=only is None or not only.kinds or "attachment" in only.kinds,
+    )
+    for a in acts:
+        a.attachments = on_activities.get(a.pk, [])  # type: ignore[attr-defined]
+    return [TimelineEntry(at=f.created_at, kind="attachment", attachment=f) for f in files]
 
 
 def tasks_falling_due(*, after: datetime, until: datetime) -> list[tuple[int, int, Any]]:

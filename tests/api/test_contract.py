@@ -116,6 +116,15 @@ OPERATIONS = {
     ("post", "/emails"),
     ("get", "/emails/{activity_id}"),
     ("post", "/emails/{activity_id}/retry"),
+    # Attachments: one pair of routes per record type, and the files themselves.
+    *(
+        (method, f"/{kind}/{{record_id}}/attachments")
+        for kind in ("people", "organizations", "deals", "leads", "activities", "gadgets")
+        for method in ("get", "post")
+    ),
+    ("get", "/attachments/{attachment_id}"),
+    ("get", "/attachments/{attachment_id}/download"),
+    ("delete", "/attachments/{attachment_id}"),
     # The record type the tests declare (tests/registry_app) is shared like every other.
     ("get", "/gadgets/{record_id}/shares"),
     ("post", "/gadgets/{record_id}/shares"),

@@ -137,6 +137,13 @@ ID_OPERATIONS = [
     ("post", "/api/v1/jobs/{id}/undo"),
     ("get", "/api/v1/emails/{id}"),
     ("post", "/api/v1/emails/{id}/retry"),
+    *(
+        (method, f"/api/v1/{kind}/{{id}}/attachments")
+        for kind in (*RECORD_KINDS[:4], "activities", "gadgets")
+        for method in ("get", "post")
+    ),
+    *(("get", f"/api/v1/attachments/{{id}}{end}") for end in ("", "/download")),
+    ("delete", "/api/v1/attachments/{id}"),
 ]
 
 

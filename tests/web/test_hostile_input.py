@@ -74,6 +74,8 @@ ID_ROUTES = [
     "/jobs/<id>/",
     "/jobs/<id>/undo/",
     "/inline/person/<id>/source/",
+    "/attachments/person/<id>/",
+    *(f"/attachments/<id>/{action}/" for action in ("download", "inline", "preview", "delete")),
 ]
 
 
