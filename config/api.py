@@ -245,6 +245,7 @@ def _mount() -> None:
         ("/scheduled-jobs", "sambandh.events.api"),
         ("/notifications", "sambandh.notifications.api"),
         ("/jobs", "sambandh.bulk.api"),
+        ("/recycle-bin", "sambandh.recyclebin.api"),
         ("", "sambandh.accounts.api_access"),
     ):
         api.add_router(prefix, import_module(module).router)

@@ -118,6 +118,8 @@ CASES: dict[str, str] = {
     "/bulk/<slug:list_key>/count/": "open",
     "/jobs/<id:job_id>/": "job",
     "/jobs/<id:job_id>/undo/": "post",
+    "/recycle-bin/": "open",
+    "/recycle-bin/<id:entry_id>/restore/": "post",
     # the tests' own record type's page (tests/registry_app) is a stub
     "/gadgets/<id:record_id>/": "public",
     "/health": "public",
