@@ -17,7 +17,6 @@ from sambandh.accounts.selectors import acting_user as viewer
 from sambandh.core import registry
 from sambandh.core.api import ErrorOut, page_out
 from sambandh.core.errors import NotFound
-from sambandh.core.ids import RecordId
 from sambandh.core.pagination import clamp_limit
 from sambandh.recyclebin import selectors, services
 from sambandh.recyclebin.models import BinEntry
@@ -114,7 +113,7 @@ def list_entries(request: HttpRequest, filters: Query[EntryFilters]) -> Any:
 
 
 @router.get("/{id:entry_id}", response={200: EntryOut, **ERRORS})
-def get_entry(request: HttpRequest, entry_id: RecordId) -> Any:
+def get_entry(request: HttpRequest, entry_id: int) -> Any:
     """One entry (also once restored or purged, to say when)."""
     entry = selectors.entry_get(viewer=viewer(request), entry_id=entry_id)
     if entry is None:
@@ -123,7 +122,7 @@ def get_entry(request: HttpRequest, entry_id: RecordId) -> Any:
 
 
 @router.post("/{id:entry_id}/restore", response={200: RestoredOut, **ERRORS})
-def restore_entry(request: HttpRequest, entry_id: RecordId) -> Any:
+def restore_entry(request: HttpRequest, entry_id: int) -> Any:
     """Put the record back with everything its deletion took; links to records deleted since
     are left out and listed in ``dropped_links``. 410 when it was purged, 409 when it was
     already restored or conflicts with what exists now (then nothing is restored)."""

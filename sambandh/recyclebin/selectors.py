@@ -82,9 +82,6 @@ def type_label(record_type: str) -> str:
 def _kind_label(key: str, count: int, main: Any = None) -> str:
     if key == "links":
         return _("links from other records")
-    rt = next((t for t in registry.record_types() if t.model_label.lower() == key), None)
-    if rt is not None:
-        return str(rt.label if count == 1 else rt.label_plural)
     try:
         model = apps.get_model(key)
     except (LookupError, ValueError):

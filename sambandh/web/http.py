@@ -29,7 +29,8 @@ def page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
             raise Http404(exc.message) from None
         except Forbidden as exc:
             raise PermissionDenied(exc.message) from None
-        add_never_cache_headers(response)
+        if not response.has_header("Cache-Control"):  # a view that chose its own keeps it
+            add_never_cache_headers(response)
         return response
 
     return login_required(wrapper)

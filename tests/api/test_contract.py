@@ -113,6 +113,10 @@ OPERATIONS = {
     ),
     ("get", "/jobs/{job_id}"),
     ("post", "/jobs/{job_id}/undo"),
+    # The recycle bin.
+    ("get", "/recycle-bin"),
+    ("get", "/recycle-bin/{entry_id}"),
+    ("post", "/recycle-bin/{entry_id}/restore"),
     # The record type the tests declare (tests/registry_app) is shared like every other.
     ("get", "/gadgets/{record_id}/shares"),
     ("post", "/gadgets/{record_id}/shares"),

@@ -135,6 +135,8 @@ ID_OPERATIONS = [
     ("post", "/api/v1/notifications/{id}/read"),
     ("get", "/api/v1/jobs/{id}"),
     ("post", "/api/v1/jobs/{id}/undo"),
+    ("get", "/api/v1/recycle-bin/{id}"),
+    ("post", "/api/v1/recycle-bin/{id}/restore"),
 ]
 
 

@@ -73,6 +73,7 @@ ID_ROUTES = [
     "/notifications/<id>/open/",
     "/jobs/<id>/",
     "/jobs/<id>/undo/",
+    "/recycle-bin/<id>/restore/",
 ]
 
 
