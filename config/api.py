@@ -247,6 +247,7 @@ def _mount() -> None:
         ("/jobs", "sambandh.bulk.api"),
         ("/emails", "sambandh.emails.api"),
         ("/attachments", "sambandh.attachments.api"),
+        ("/recycle-bin", "sambandh.recyclebin.api"),
         ("", "sambandh.accounts.api_access"),
     ):
         api.add_router(prefix, import_module(module).router)

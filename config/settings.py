@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "sambandh.administration",
     "sambandh.notifications",
     "sambandh.attachments",
+    "sambandh.recyclebin",
     "sambandh.home",
     # After the apps: our registration/ templates (password reset, the invitation's set-password
     # page) must win over the admin's.
@@ -149,6 +150,8 @@ EVENTS_ENABLED = os.environ.get("EVENTS_ENABLED", "1") not in {"0", "false", "of
 EVENTS_LEASE_SECONDS = int(os.environ.get("EVENTS_LEASE_SECONDS", "300"))
 # Finished task rows, succeeded handler runs and job runs are purged after this many days.
 EVENTS_KEEP_DAYS = int(os.environ.get("EVENTS_KEEP_DAYS", "30"))
+# How long a deleted record stays in the recycle bin before the nightly job purges it.
+RECYCLE_BIN_DAYS = int(os.environ.get("RECYCLE_BIN_DAYS", "30"))
 # Modules imported at start-up that subscribe handlers or declare jobs beyond the apps' own.
 EVENTS_EXTRA_MODULES = [m for m in os.environ.get("EVENTS_EXTRA_MODULES", "").split(",") if m]
 

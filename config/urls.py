@@ -47,4 +47,5 @@ urlpatterns = [
     path("account/", include("sambandh.accounts.urls")),
     path("settings/", include("sambandh.administration.urls")),
     path("notifications/", include("sambandh.notifications.urls")),
+    path("recycle-bin/", include("sambandh.recyclebin.urls")),
 ]

@@ -112,6 +112,17 @@ def can_edit(viewer: Any, record_type: str, record: Any) -> bool:
     )
 
 
+def could_edit_gone(viewer: Any, record_type: str, record_id: int, owner_id: int | None) -> bool:
+    """Whether ``viewer`` might change a record that no longer exists (deleted while they had
+    it open), judged from its owner and the shares, which outlive the row."""
+    scope = scope_for(viewer)
+    if not scope.can_write:
+        return False
+    if scope.everything or (owner_id is not None and owner_id in scope.owner_ids):
+        return True
+    return _shares(scope, record_type, editable=True).filter(record_id=record_id).exists()
+
+
 def can_share(viewer: Any, record: Any) -> bool:
     """The owner, the owner's manager, or an admin (never a read-only user)."""
     scope = scope_for(viewer)

@@ -40,6 +40,12 @@ def _activity_check(values: dict[str, Any]) -> Any:
     return ActivityChange.build(values)
 
 
+def _activity_delete(*, actor: Any, record: Any, version: Any) -> None:
+    from sambandh.activities.services import activity_delete
+
+    activity_delete(actor=actor, activity=record, version=version)
+
+
 def _activity_update(*, actor: Any, record: Any, values: dict[str, Any], version: Any) -> Any:
     from sambandh.activities.services import activity_update
 
@@ -69,6 +75,7 @@ ACTIVITY = RecordType(
     list_matching=_activities_matching,
     list_filters=_activity_filters,
     update=_activity_update,
+    delete=_activity_delete,
     check_values=_activity_check,
     assign_input="assignee_id",
     editable_among=_activities_changeable,

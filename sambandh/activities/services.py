@@ -22,6 +22,7 @@ from sambandh.core.errors import Forbidden, ValidationFailed
 from sambandh.core.inputs import NOT_SENT
 from sambandh.core.records import FieldErrors, bump_version, lock_for_update
 from sambandh.customfields.services import custom_values_clean
+from sambandh.recyclebin.services import bin_record
 
 
 def links() -> dict[str, registry.RecordType]:
@@ -243,6 +244,7 @@ def activity_delete(*, actor: User, activity: Activity, version: int | None = No
     activity = lock_for_update(activity, version)
     _ensure_may_change(actor, activity)
     pk = activity.pk
+    bin_record(actor=actor, record_type="activity", record=activity)
     activity.delete()
     audit_record(actor=actor, action="delete", record_type="activity", record_id=pk)
 

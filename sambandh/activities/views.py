@@ -30,7 +30,7 @@ from sambandh.core import registry
 from sambandh.core.errors import Conflict, ValidationFailed
 from sambandh.web.forms import apply_service_errors
 from sambandh.web.http import AuthedRequest, is_htmx, page, safe_next
-from sambandh.web.records import posted_version, save_form
+from sambandh.web.records import posted_version, record_for_edit, save_form
 
 
 def record_url(record_type: str, record_id: Any) -> str:
@@ -208,7 +208,12 @@ def activity_delete(request: AuthedRequest, activity_id: int) -> HttpResponse:
 def activity_edit(request: AuthedRequest, activity_id: int) -> HttpResponse:
     """Edit a note, call, meeting or task, at the version it was loaded: a stale save shows the
     conflict and keeps what was typed."""
-    activity = selectors.activity_get_for_update(viewer=request.user, activity_id=activity_id)
+    activity = record_for_edit(
+        request,
+        "activity",
+        activity_id,
+        lambda: selectors.activity_get_for_update(viewer=request.user, activity_id=activity_id),
+    )
     users = _users(request) if activity.kind == Activity.Kind.TASK else []
     link = getattr(activity, "record_link", None)
     back = link.url if link is not None else reverse("activities:my_tasks")

@@ -27,6 +27,7 @@ class BulkJob(models.Model):
         ASSIGN = "assign", _("Assign")
         TAG = "tag", _("Add tags")
         UNTAG = "untag", _("Remove tags")
+        DELETE = "delete", _("Delete")
         UNDO = "undo", _("Undo")
 
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")

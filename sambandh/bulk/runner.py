@@ -343,13 +343,58 @@ class UndoWork(AssignWork):
             self.many(group, user, expected=expected)
 
 
+class DeleteWork(Work):
+    """Deletes each record through its type's service, which puts it in the recycle bin (an
+    entry of its own); the entry is what an undo restores."""
+
+    def apply(self, item: BulkItem, record: Any) -> None:
+        from sambandh.recyclebin.selectors import latest_for_record
+
+        assert self.rt.delete is not None
+        self.rt.delete(actor=self.actor, record=record, version=record.version)
+        entry = latest_for_record(
+            viewer=self.actor, record_type=self.rt.key, record_id=item.record_id
+        )
+        _changed(item, {"bin_entry_id": entry.pk if entry is not None else None}, None)
+
+
+class BinUndoWork(Work):
+    """Undoes a bulk delete: restores each record's recycle bin entry (with everything that
+    went with it), unless it was restored or purged since."""
+
+    def run(self, items: list[BulkItem]) -> None:
+        for item in items:
+            self.one(item, None)
+
+    def apply(self, item: BulkItem, record: Any) -> None:
+        from sambandh.recyclebin.services import bin_restore
+
+        entry_id = (item.restore or {}).get("bin_entry_id")
+        if not isinstance(entry_id, int):
+            _skipped(item, _("It is not in the recycle bin."))
+            return
+        try:
+            bin_restore(actor=self.actor, entry_id=entry_id)
+        except Conflict as exc:  # restored already, or its id is taken: say which
+            _skipped(item, exc.message)
+            return
+        _changed(item, None, None)
+
+
 WORK: dict[str, type[Work]] = {
     BulkJob.Action.UPDATE: UpdateWork,
     BulkJob.Action.ASSIGN: AssignWork,
     BulkJob.Action.TAG: TagWork,
     BulkJob.Action.UNTAG: TagWork,
+    BulkJob.Action.DELETE: DeleteWork,
     BulkJob.Action.UNDO: UndoWork,
 }
+
+
+def work_for(job: BulkJob) -> type[Work]:
+    if job.action == BulkJob.Action.UNDO and (job.parameters or {}).get("action") == "delete":
+        return BinUndoWork
+    return WORK[job.action]
 
 
 # --- the job ----------------------------------------------------------------------------------
@@ -437,7 +482,7 @@ def execute(job_id: int) -> str:
         return "failed"
     try:
         with translation.override(job.actor.language or settings.LANGUAGE_CODE):
-            work = WORK[job.action](job, registry.get(job.record_type))
+            work = work_for(job)(job, registry.get(job.record_type))
             after = 0
             with assignments_muted():  # the new owner is told once, below
                 while after := _run_batch(job, token, work, after):

@@ -147,14 +147,17 @@ def check_parameters(
     tags: Any = None,
 ) -> dict[str, Any]:
     """What the action needs, checked (422 naming the field); the job's parameters."""
-    if action == "delete":
-        raise ValidationFailed(
-            _("Bulk delete is not available until the recycle bin exists."),
-            fields={"action": _("delete is not available until the recycle bin exists.")},
-        )
-    if action not in (Action.UPDATE, Action.ASSIGN, Action.TAG, Action.UNTAG):
-        raise ValidationFailed(fields={"action": _("Choose update, assign, tag or untag.")})
+    if action not in (Action.UPDATE, Action.ASSIGN, Action.TAG, Action.UNTAG, Action.DELETE):
+        raise ValidationFailed(fields={"action": _("Choose update, assign, tag, untag or delete.")})
     sent = {"owner_id": owner_id, "values": values, "tags": tags}
+    if action == Action.DELETE:
+        if rt.delete is None:
+            message = _("%(types)s cannot be deleted in bulk.") % {"types": rt.label_plural}
+            raise ValidationFailed(message, fields={"action": message})
+        unused = {k: _("Not used by this action.") for k, v in sent.items() if v is not None}
+        if unused:
+            raise ValidationFailed(fields=unused)
+        return {}
     uses = {
         Action.ASSIGN: "owner_id",
         Action.UPDATE: "values",

@@ -92,11 +92,23 @@ def _organization_filters() -> Any:
     return OrganizationFilters
 
 
+def _person_delete(*, actor: Any, record: Any, version: Any) -> None:
+    from sambandh.contacts.services import person_delete
+
+    person_delete(actor=actor, person=record, version=version)
+
+
 def _person_update(*, actor: Any, record: Any, values: dict[str, Any], version: Any) -> Any:
     from sambandh.contacts.schemas import PersonIn
     from sambandh.contacts.services import person_update
 
     return person_update(actor=actor, person=record, data=PersonIn.build(values), version=version)
+
+
+def _organization_delete(*, actor: Any, record: Any, version: Any) -> None:
+    from sambandh.contacts.services import organization_delete
+
+    organization_delete(actor=actor, organization=record, version=version)
 
 
 def _organization_update(*, actor: Any, record: Any, values: dict[str, Any], version: Any) -> Any:
@@ -172,6 +184,7 @@ PERSON = RecordType(
     list_matching=_people_matching,
     list_filters=_people_filters,
     update=_person_update,
+    delete=_person_delete,
     check_values=_person_check,
     tag_names=tag_names,
     reassign_many=_people_reassign,
@@ -227,6 +240,7 @@ ORGANIZATION = RecordType(
     list_matching=_organizations_matching,
     list_filters=_organization_filters,
     update=_organization_update,
+    delete=_organization_delete,
     check_values=_organization_check,
     tag_names=tag_names,
     reassign_many=_organizations_reassign,

@@ -27,7 +27,7 @@ from sambandh.sales import selectors as sales_selectors
 from sambandh.web.forms import QUALIFIER_SEP, language_choices, record_ref
 from sambandh.web.http import AuthedRequest, page
 from sambandh.web.lists import Column, ListSpec, list_page
-from sambandh.web.records import delete_page, save_form
+from sambandh.web.records import delete_page, record_for_edit, save_form
 
 RELATED_LIMIT = 10
 
@@ -198,7 +198,12 @@ def person_detail(request: AuthedRequest, person_id: int) -> HttpResponse:
 @page
 @require_http_methods(["GET", "POST"])
 def person_edit(request: AuthedRequest, person_id: int) -> HttpResponse:
-    person = selectors.person_get_for_update(viewer=request.user, person_id=person_id)
+    person = record_for_edit(
+        request,
+        "person",
+        person_id,
+        lambda: selectors.person_get_for_update(viewer=request.user, person_id=person_id),
+    )
     users = _users(request)
     if request.method == "GET":
         form = PersonForm(
@@ -334,9 +339,13 @@ def organization_detail(request: AuthedRequest, organization_id: int) -> HttpRes
 @page
 @require_http_methods(["GET", "POST"])
 def organization_edit(request: AuthedRequest, organization_id: int) -> HttpResponse:
-    org = selectors.organization_get_for_update(
-        viewer=request.user,
-        organization_id=organization_id,
+    org = record_for_edit(
+        request,
+        "organization",
+        organization_id,
+        lambda: selectors.organization_get_for_update(
+            viewer=request.user, organization_id=organization_id
+        ),
     )
     users = _users(request)
     if request.method == "GET":

@@ -128,6 +128,9 @@ class RecordType:
     #: ``(viewer, records) -> set[int]``: the ids of ``records`` the viewer may change (the
     #: access policy's rule for owned records when not declared).
     editable_among: Callable[[Any, list[Any]], set[int]] | None = None
+    #: ``(*, actor, record, version) -> None``: delete the record (its app's service, which
+    #: puts it in the recycle bin), for bulk delete.
+    delete: Callable[..., Any] | None = None
 
     def searched(self) -> Any:
         """The records of this type that have a search document."""

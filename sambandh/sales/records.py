@@ -107,10 +107,22 @@ def _lead_check(values: dict[str, Any]) -> Any:
     return LeadIn.build(values)
 
 
+def _deal_delete(*, actor: Any, record: Any, version: Any) -> None:
+    from sambandh.sales.services import deal_delete
+
+    deal_delete(actor=actor, deal=record, version=version)
+
+
 def _deal_update(*, actor: Any, record: Any, values: dict[str, Any], version: Any) -> Any:
     from sambandh.sales.services import deal_update
 
     return deal_update(actor=actor, deal=record, data=_deal_check(values), version=version)
+
+
+def _lead_delete(*, actor: Any, record: Any, version: Any) -> None:
+    from sambandh.sales.services import lead_delete
+
+    lead_delete(actor=actor, lead=record, version=version)
 
 
 def _lead_update(*, actor: Any, record: Any, values: dict[str, Any], version: Any) -> Any:
@@ -144,6 +156,7 @@ DEAL = RecordType(
     list_matching=_deals_matching,
     list_filters=_deal_filters,
     update=_deal_update,
+    delete=_deal_delete,
     check_values=_deal_check,
     tag_names=_tag_names,
     fields=(
@@ -212,6 +225,7 @@ LEAD = RecordType(
     list_matching=_leads_matching,
     list_filters=_lead_filters,
     update=_lead_update,
+    delete=_lead_delete,
     check_values=_lead_check,
     tag_names=_tag_names,
     fields=(

@@ -32,7 +32,7 @@ from sambandh.sales.models import Deal, Lead
 from sambandh.web.forms import language_choices, record_ref
 from sambandh.web.http import AuthedRequest, is_htmx, page, safe_next
 from sambandh.web.lists import Column, ListSpec, list_page
-from sambandh.web.records import delete_page, posted_version, save_form
+from sambandh.web.records import delete_page, posted_version, record_for_edit, save_form
 
 DEALS = ListSpec(
     key="deals",
@@ -364,7 +364,12 @@ def deal_detail(request: AuthedRequest, deal_id: int) -> HttpResponse:
 @page
 @require_http_methods(["GET", "POST"])
 def deal_edit(request: AuthedRequest, deal_id: int) -> HttpResponse:
-    deal = selectors.deal_get_for_update(viewer=request.user, deal_id=deal_id)
+    deal = record_for_edit(
+        request,
+        "deal",
+        deal_id,
+        lambda: selectors.deal_get_for_update(viewer=request.user, deal_id=deal_id),
+    )
     users, pipelines = _users(request), selectors.pipeline_list()
     if request.method == "GET":
         form = DealForm(
@@ -498,7 +503,12 @@ def lead_detail(request: AuthedRequest, lead_id: int) -> HttpResponse:
 @page
 @require_http_methods(["GET", "POST"])
 def lead_edit(request: AuthedRequest, lead_id: int) -> HttpResponse:
-    lead = selectors.lead_get_for_update(viewer=request.user, lead_id=lead_id)
+    lead = record_for_edit(
+        request,
+        "lead",
+        lead_id,
+        lambda: selectors.lead_get_for_update(viewer=request.user, lead_id=lead_id),
+    )
     users = _users(request)
     if request.method == "GET":
         form = LeadForm(

@@ -10,22 +10,28 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from sambandh.core.errors import Forbidden, NotFound
 
 
 def page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """A signed-in page: NotFound answers 404 and Forbidden 403, like the API does."""
+    """A signed-in page: NotFound answers 404 and Forbidden 403, like the API does. Its answer
+    is never stored by the browser (``Cache-Control: no-store``): Back after a deletion, or
+    after logging out, asks the server again instead of showing the record from the cache."""
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         try:
-            return view(request, *args, **kwargs)
+            response = view(request, *args, **kwargs)
         except NotFound as exc:
             raise Http404(exc.message) from None
         except Forbidden as exc:
             raise PermissionDenied(exc.message) from None
+        if not response.has_header("Cache-Control"):  # a view that chose its own keeps it
+            add_never_cache_headers(response)
+        return response
 
     return login_required(wrapper)
 

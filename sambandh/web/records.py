@@ -4,15 +4,69 @@ confirm-then-delete with the record's version."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Protocol
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from sambandh.core.errors import Conflict, ValidationFailed
+from sambandh.core import registry
+from sambandh.core.errors import Conflict, NotFound, ValidationFailed
 from sambandh.web.forms import apply_service_errors
+
+#: The ``extra_tags`` of a message whose toast carries a button that POSTs somewhere:
+#: ``"action:<url>"`` (web/templatetags: ``toast_action``).
+ACTION_TAG = "action:"
+
+
+@dataclass(frozen=True)
+class Deleted:
+    """A record deleted while someone had it open, as the recycle bin kept it."""
+
+    record: Any  # the record as it was (unsaved; its id is its old id)
+    message: str  # who deleted it and when, and that it is in the recycle bin
+    restore_url: str  # where a POST restores it
+
+
+class RecycleBin(Protocol):
+    """What the shell asks of the recycle bin (an app above it installs one)."""
+
+    def deleted(self, viewer: Any, record_type: str, record_id: int) -> Deleted | None: ...
+
+    def restore_url(self, viewer: Any, record_type: str, record_id: int) -> str | None: ...
+
+
+_recycle_bin: RecycleBin | None = None
+
+
+def set_recycle_bin(recycle_bin: RecycleBin | None) -> None:
+    """Called once by the recycle bin app (the shell knows no domain app)."""
+    global _recycle_bin
+    _recycle_bin = recycle_bin
+
+
+#: The attribute of a record that ``record_for_edit`` found in the recycle bin.
+DELETED_ATTR = "_sambandh_deleted"
+
+
+def record_for_edit(
+    request: HttpRequest, record_type: str, record_id: int, get: Callable[[], Any]
+) -> Any:
+    """The record an edit page changes (``get()``, the app's selector). When it is gone and
+    the user is saving the form, the record as it was when deleted, marked so that
+    ``save_form`` keeps what they typed and says what happened instead of saving."""
+    try:
+        return get()
+    except NotFound:
+        if request.method != "POST" or _recycle_bin is None:
+            raise
+        gone = _recycle_bin.deleted(request.user, record_type, record_id)
+        if gone is None:
+            raise
+        setattr(gone.record, DELETED_ATTR, gone)
+        return gone.record
 
 
 def posted_version(request: HttpRequest) -> int | None:
@@ -27,6 +81,12 @@ def posted_version(request: HttpRequest) -> int | None:
 def save_form(form: Any, write: Callable[[Any], Any]) -> tuple[Any, int]:
     """Validate, build the write's typed input (``form.to_service()``), call the service with
     it, and put the errors of either back on the form. Returns (record, status)."""
+    deleted = getattr(getattr(form, "instance", None), DELETED_ATTR, None)
+    if deleted is not None:
+        form.is_valid()  # the field messages too, beside what was typed
+        form.add_error(None, deleted.message)
+        form.record_deleted = deleted
+        return None, 409
     if not form.is_valid():
         return None, 200
     try:
@@ -62,10 +122,24 @@ def delete_page(
                 "title": _("Delete %(name)s?") % {"name": name},
             },
         )
+    record_id = record.pk
     try:
         delete(posted_version(request))
     except Conflict as exc:
         messages.error(request, exc.message)
         return redirect(detail_url)
-    messages.success(request, _("%(name)s was deleted.") % {"name": name})
+    rt = registry.by_model(type(record))
+    restore = (
+        _recycle_bin.restore_url(request.user, rt.key, record_id)
+        if _recycle_bin is not None and rt is not None
+        else None
+    )
+    if restore:
+        messages.success(
+            request,
+            _("%(name)s was moved to the recycle bin.") % {"name": name},
+            extra_tags=f"{ACTION_TAG}{restore}",
+        )
+    else:
+        messages.success(request, _("%(name)s was deleted.") % {"name": name})
     return redirect(done_url)

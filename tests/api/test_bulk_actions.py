@@ -355,16 +355,10 @@ def test_what_an_action_needs_is_checked_before_any_job_exists(api, owner, body,
     assert Person.objects.get(pk=person.pk).country == "IN"
 
 
-def test_delete_is_refused_until_the_recycle_bin_exists(api, owner):
+def test_delete_takes_no_parameters(api, owner):
     person = make_person(owner, full_name="Asha")
-    resp = api(owner).post(f"{V1}/people/bulk", {"ids": [person.pk], "action": "delete"})
-    assert_error(
-        resp,
-        422,
-        "validation_failed",
-        {"action": "delete is not available until the recycle bin exists."},
+    resp = api(owner).post(
+        f"{V1}/people/bulk", {"ids": [person.pk], "action": "delete", "tags": ["x"]}
     )
-    assert resp.json()["error"]["message"] == (
-        "Bulk delete is not available until the recycle bin exists."
-    )
+    assert_error(resp, 422, "validation_failed", {"tags": "Not used by this action."})
     assert Person.objects.filter(pk=person.pk).exists() and jobs_count() == 0

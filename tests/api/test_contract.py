@@ -125,6 +125,10 @@ OPERATIONS = {
     ("get", "/attachments/{attachment_id}"),
     ("get", "/attachments/{attachment_id}/download"),
     ("delete", "/attachments/{attachment_id}"),
+    # The recycle bin.
+    ("get", "/recycle-bin"),
+    ("get", "/recycle-bin/{entry_id}"),
+    ("post", "/recycle-bin/{entry_id}/restore"),
     # The record type the tests declare (tests/registry_app) is shared like every other.
     ("get", "/gadgets/{record_id}/shares"),
     ("post", "/gadgets/{record_id}/shares"),

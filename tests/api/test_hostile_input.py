@@ -144,6 +144,8 @@ ID_OPERATIONS = [
     ),
     *(("get", f"/api/v1/attachments/{{id}}{end}") for end in ("", "/download")),
     ("delete", "/api/v1/attachments/{id}"),
+    ("get", "/api/v1/recycle-bin/{id}"),
+    ("post", "/api/v1/recycle-bin/{id}/restore"),
 ]
 
 

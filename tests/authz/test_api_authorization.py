@@ -19,7 +19,7 @@ from config.api import api as ninja_api
 from conftest import ApiClient
 from sambandh.accounts.models import RecordShare, Team, User
 from sambandh.core.models import AuditEvent
-from tests.authz.world import ROLES, World, build_world, world_job
+from tests.authz.world import ROLES, World, build_world, world_bin_entry, world_job
 
 pytestmark = pytest.mark.django_db
 
@@ -162,6 +162,9 @@ CASES.update(
         ("get", "/attachments/{attachment_id}"): Case("attachment"),
         ("get", "/attachments/{attachment_id}/download"): Case("attachment"),
         ("delete", "/attachments/{attachment_id}"): Case("attachment"),
+        # the recycle bin: an entry is its owner's and the admins' (test_recycle_authorization)
+        ("get", "/recycle-bin/{entry_id}"): Case("job_read"),
+        ("post", "/recycle-bin/{entry_id}/restore"): Case("bin_restore", {}),
     }
 )
 
@@ -190,6 +193,8 @@ def _ids(world: World, path: str, side: str) -> dict[str, Any]:
             values[name] = _failed_handler_run().pk
         elif name == "job_id":
             values[name] = world_job(world).pk
+        elif name == "entry_id":
+            values[name] = world_bin_entry(world).pk
         elif name == "tag_id":
             from sambandh.contacts.models import Tag
 
@@ -305,6 +310,7 @@ def _state() -> dict[str, Any]:
     from sambandh.contacts.models import Organization, Person
     from sambandh.customfields.models import CustomField
     from sambandh.events.models import HandlerRun
+    from sambandh.recyclebin.models import BinEntry
     from sambandh.sales.models import Deal, Lead, Pipeline
     from tests.registry_app.models import Gadget
 
@@ -324,6 +330,7 @@ def _state() -> dict[str, Any]:
             HandlerRun,
             BulkJob,
             BulkItem,
+            BinEntry,
         )
     } | {
         "shares": sorted(RecordShare.objects.values_list()),

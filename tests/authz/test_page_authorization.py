@@ -133,6 +133,8 @@ CASES: dict[str, str] = {
     "/attachments/<id:attachment_id>/inline/": "attachment",
     "/attachments/<id:attachment_id>/preview/": "attachment",
     "/attachments/<id:attachment_id>/delete/": "post",
+    "/recycle-bin/": "open",
+    "/recycle-bin/<id:entry_id>/restore/": "post",
     # the tests' own record type's page (tests/registry_app) is a stub
     "/gadgets/<id:record_id>/": "public",
     "/health": "public",

@@ -239,3 +239,20 @@ def world_job(world: World) -> Any:
         job.refresh_from_db()
         world.extra["job"] = job
     return job
+
+
+def world_bin_entry(world: World) -> Any:
+    """A person of the owner's, deleted by them, in the recycle bin (made once): only the owner
+    and an admin may see or restore the entry."""
+    entry = world.extra.get("bin_entry")
+    if entry is None:
+        from sambandh.contacts.models import Person
+        from sambandh.contacts.services import person_delete
+        from sambandh.recyclebin.models import BinEntry
+        from tests import factories
+
+        person = factories.make_person(world.user("owner"), full_name="Binned Bittern")
+        person_delete(actor=world.user("owner"), person=Person.objects.get(pk=person.pk))
+        entry = BinEntry.objects.get(record_type="person", record_id=person.pk)
+        world.extra["bin_entry"] = entry
+    return entry

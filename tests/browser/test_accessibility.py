@@ -87,6 +87,12 @@ def build_world() -> World:
     factories.make_token(admin)
     factories.make_token(rep)
     # Notifications for the bell and the notification centre: one read, one not.
+    # Something in the recycle bin: a person of the rep's, with a note, deleted.
+    from sambandh.contacts.services import person_delete
+
+    binned = factories.make_person(rep, full_name="Binned Bulbul")
+    factories.make_activity(rep, "note", person_id=binned.pk)
+    person_delete(actor=rep, person=binned)
     from sambandh.notifications.services import notification_read, notify
 
     for user, other in ((rep, admin), (admin, rep)):
@@ -269,6 +275,7 @@ PAGES = [
     PageSpec("my tasks", lambda w: "/tasks/", phone=True),
     PageSpec("notifications", lambda w: "/notifications/", phone=True),
     PageSpec("notifications, unread", lambda w: "/notifications/?show=unread"),
+    PageSpec("recycle bin", lambda w: "/recycle-bin/", phone=True),
     PageSpec("search palette", lambda w: "/", then=_open_palette, phone=True),
     PageSpec("account menu", lambda w: "/", then=_open_menu(".user-menu > summary"), phone=True),
     PageSpec("navigation drawer", lambda w: "/", then=_open_navigation, phone=True, desktop=False),

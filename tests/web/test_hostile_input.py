@@ -76,6 +76,7 @@ ID_ROUTES = [
     "/inline/person/<id>/source/",
     "/attachments/person/<id>/",
     *(f"/attachments/<id>/{action}/" for action in ("download", "inline", "preview", "delete")),
+    "/recycle-bin/<id>/restore/",
 ]
 
 

@@ -45,6 +45,7 @@ from sambandh.core.records import (
 )
 from sambandh.customfields.selectors import custom_search_fields
 from sambandh.customfields.services import custom_values_clean
+from sambandh.recyclebin.services import bin_record
 from sambandh.search.services import (
     SearchField,
     email_words,
@@ -294,6 +295,7 @@ def organization_delete(
     org = lock_for_update(organization, version)
     pk, name = org.pk, org.name
     linking = registry.records_linking_to("organization", pk)
+    bin_record(actor=actor, record_type="organization", record=org, summary=name)
     org.delete()
     audit_record(
         actor=actor, action="delete", record_type="organization", record_id=pk, summary=name

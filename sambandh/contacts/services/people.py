@@ -53,6 +53,7 @@ from sambandh.core.records import (
 )
 from sambandh.customfields.selectors import custom_search_fields
 from sambandh.customfields.services import custom_values_clean
+from sambandh.recyclebin.services import bin_record
 from sambandh.search.services import (
     SearchField,
     email_words,
@@ -358,6 +359,7 @@ def person_delete(*, actor: User, person: Person, version: int | None = None) ->
     policy.ensure_can_write(actor)
     person = lock_for_update(person, version)
     pk, name = person.pk, person.full_name
+    bin_record(actor=actor, record_type="person", record=person, summary=name)
     person.delete()
     audit_record(actor=actor, action="delete", record_type="person", record_id=pk, summary=name)
     search_document_delete(record_type="person", record_id=pk)

@@ -27,6 +27,7 @@ from sambandh.core.inputs import NOT_SENT, NotSent, sent_list
 from sambandh.core.records import FieldErrors, bump_version, lock_for_update
 from sambandh.customfields.selectors import custom_search_fields
 from sambandh.customfields.services import custom_values_clean
+from sambandh.recyclebin.services import bin_record
 from sambandh.sales.models import Deal, Pipeline, Stage, StageChange
 from sambandh.sales.schemas import DealFields, DealIn
 from sambandh.sales.services.pipelines import pipeline_default
@@ -378,6 +379,7 @@ def deal_delete(*, actor: User, deal: Deal, version: int | None = None) -> None:
     policy.ensure_can_write(actor)
     deal = lock_for_update(deal, version)
     pk, name = deal.pk, deal.name
+    bin_record(actor=actor, record_type="deal", record=deal, summary=name)
     deal.delete()
     audit_record(actor=actor, action="delete", record_type="deal", record_id=pk, summary=name)
     search_document_delete(record_type="deal", record_id=pk)

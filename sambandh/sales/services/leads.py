@@ -30,6 +30,7 @@ from sambandh.core.inputs import sent_list
 from sambandh.core.records import FieldErrors, bump_version, lock_for_update
 from sambandh.customfields.selectors import custom_search_fields
 from sambandh.customfields.services import custom_values_clean
+from sambandh.recyclebin.services import bin_record
 from sambandh.sales.models import Lead
 from sambandh.sales.schemas import DealIn, LeadIn
 from sambandh.sales.services.deals import deal_create
@@ -229,6 +230,7 @@ def lead_delete(*, actor: User, lead: Lead, version: int | None = None) -> None:
     policy.ensure_can_write(actor)
     lead = lock_for_update(lead, version)
     pk, name = lead.pk, lead.full_name
+    bin_record(actor=actor, record_type="lead", record=lead, summary=name)
     lead.delete()
     audit_record(actor=actor, action="delete", record_type="lead", record_id=pk, summary=name)
     search_document_delete(record_type="lead", record_id=pk)

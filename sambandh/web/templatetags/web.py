@@ -80,6 +80,8 @@ _ICONS: dict[str, str] = {
     "filter": '<path d="M22 3H2l8 9.5V19l4 2v-8.5z"/>',
     "user": '<circle cx="12" cy="12" r="9"/><circle cx="12" cy="10" r="3"/>'
     '<path d="M6.2 18.6a7 7 0 0 1 11.6 0"/>',
+    "trash": '<path d="M3 6h18"/><path d="M19 6v14a2 2 0 0 1-2 2H7a2 2 0 0 1-2-2V6"/>'
+    '<path d="M8 6V4a2 2 0 0 1 2-2h4a2 2 0 0 1 2 2v2"/>',
 }
 
 # Icons that point along the reading direction; the CSS mirrors them in right-to-left pages.
@@ -187,3 +189,12 @@ def inline_field(context: Any, record: Any, record_type: str, name: str) -> Safe
     return mark_safe(  # noqa: S308 (a template's own escaped output)
         render_to_string("web/_inline_field.html", {"item": item}, request=request)
     )
+
+
+@register.filter
+def toast_action(extra_tags: object) -> str:
+    """The URL a message's toast button POSTs to (``web.records.ACTION_TAG``), or ""."""
+    for tag in str(extra_tags or "").split():
+        if tag.startswith("action:"):
+            return tag.removeprefix("action:")
+    return ""

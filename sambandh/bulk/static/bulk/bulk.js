@@ -52,6 +52,12 @@
     Array.prototype.forEach.call(bar.querySelectorAll("[data-bulk-for]"), function (el) {
       el.hidden = el.dataset.bulkFor.split(" ").indexOf(action.value) < 0;
     });
+    // Deleting asks first (app.js asks for a form with data-confirm).
+    if (action.value === "delete" && bar.dataset.deleteConfirm) {
+      bar.dataset.confirm = bar.dataset.deleteConfirm;
+    } else {
+      delete bar.dataset.confirm;
+    }
   }
 
   function update() {
