@@ -6,3 +6,9 @@ class AttachmentsConfig(AppConfig):
     name = "sambandh.attachments"
     label = "attachments"
     verbose_name = _("Attachments")
+
+    def ready(self) -> None:
+        # After every record type is registered: a purge of any of them removes its files.
+        from sambandh.attachments import handlers
+
+        handlers.subscribe_all()
