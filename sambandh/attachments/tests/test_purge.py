@@ -39,7 +39,7 @@ def test_files_stay_through_a_restore_and_go_with_a_purge(owner, media_root: Pat
     call = factories.make_activity(owner, "call", subject="Intro", person_id=person.pk)
     on_person = _attach(owner, "person", person.pk, "contract.pdf")
     on_call = _attach(owner, "activity", call.pk, "notes.pdf")
-    stored = [media_root / a.file.name for a in (on_person, on_call)]
+    stored = [media_root / str(a.file.name) for a in (on_person, on_call)]
     assert all(p.exists() for p in stored)
 
     # deleted, then restored: the files never left
