@@ -27,6 +27,7 @@ from sambandh.sales import selectors as sales_selectors
 from sambandh.web.forms import QUALIFIER_SEP, language_choices, record_ref
 from sambandh.web.http import AuthedRequest, page
 from sambandh.web.lists import Column, ListSpec, list_page
+from sambandh.web.recent import remember
 from sambandh.web.records import delete_page, record_for_edit, save_form
 
 RELATED_LIMIT = 10
@@ -167,6 +168,7 @@ def person_create(request: AuthedRequest) -> HttpResponse:
 @require_GET
 def person_detail(request: AuthedRequest, person_id: int) -> HttpResponse:
     person = selectors.person_get(viewer=request.user, person_id=person_id)
+    remember(request, "person", person.pk)
     deals = sales_selectors.deal_list(
         viewer=request.user,
         query=ListQuery(filters={"person_id": person.pk}, sort="-updated", limit=RELATED_LIMIT),
@@ -309,6 +311,7 @@ def organization_create(request: AuthedRequest) -> HttpResponse:
 def organization_detail(request: AuthedRequest, organization_id: int) -> HttpResponse:
     viewer = request.user
     org = selectors.organization_get(viewer=viewer, organization_id=organization_id)
+    remember(request, "organization", org.pk)
     deals = sales_selectors.deal_list(
         viewer=viewer,
         query=ListQuery(filters={"organization_id": org.pk}, sort="-updated", limit=RELATED_LIMIT),

@@ -1,8 +1,7 @@
-"""The start page: a greeting, my tasks, my open deals by stage, recent activity."""
+"""The start page: a greeting, my tasks, my open deals in every pipeline, notifications, the
+records I opened last and recent activity."""
 
 from __future__ import annotations
-
-from decimal import Decimal
 
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -10,16 +9,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from sambandh.accounts import policy
 from sambandh.activities import selectors as activity_selectors
 from sambandh.core.listing import ListQuery
 from sambandh.notifications.selectors import notification_page
 from sambandh.sales import selectors as sales_selectors
-from sambandh.sales.models import Stage
 from sambandh.web.http import AuthedRequest, page
+from sambandh.web.recent import recent_records
 
 #: Unread notifications on the home page (the rest are in the notification centre).
 NOTIFICATIONS = 5
 RECENT_LIMIT = 8
+MY_DEALS = 6
+RECENT_RECORDS = 6
 
 
 def _greeting(name: str) -> str:
@@ -40,23 +42,8 @@ def index(request: AuthedRequest) -> HttpResponse:
     first_name = (user.full_name or user.email).split()[0]
     tasks = activity_selectors.my_tasks(viewer=user, limit=5)
     counts = activity_selectors.my_task_counts(viewer=user)
-    pipelines = sales_selectors.pipeline_list()
-    pipeline = next((p for p in pipelines if p.is_default), pipelines[0] if pipelines else None)
-    stages: list[sales_selectors.BoardColumn] = []
-    totals: dict[str, Decimal] = {}
-    open_count = 0
-    if pipeline is not None:
-        columns = sales_selectors.deal_board(
-            viewer=user,
-            pipeline=pipeline,
-            filters={"owner_id": user.pk, "status": "open"},
-            cards_per_stage=0,
-        )
-        stages = [c for c in columns if c.stage.kind == Stage.Kind.OPEN]
-        for column in stages:
-            open_count += column.count
-            for currency, amount in column.totals.items():
-                totals[currency] = totals.get(currency, Decimal(0)) + amount
+    open_deals = sales_selectors.my_open_deals(viewer=user)
+    my_deals = sales_selectors.my_open_deal_list(viewer=user, limit=MY_DEALS + 1)
     recent = activity_selectors.activity_list(
         viewer=user,
         query=ListQuery(sort="-occurred", limit=RECENT_LIMIT),
@@ -69,10 +56,12 @@ def index(request: AuthedRequest) -> HttpResponse:
         "today_count": counts.shown("today"),
         "open_tasks": counts.shown("open"),
         "next_tasks": (tasks.overdue + tasks.today + tasks.upcoming)[:5],
-        "pipeline": pipeline,
-        "deal_stages": stages,
-        "deal_totals": sorted(totals.items()),
-        "open_deals": open_count,
+        "open_deals": open_deals.count,
+        "deal_totals": open_deals.totals,
+        "my_deals": my_deals[:MY_DEALS],
+        "more_deals": len(my_deals) > MY_DEALS,
+        "deal_show": policy.field_access(user, "deal").show,
+        "recent_records": recent_records(request, RECENT_RECORDS),
         "recent": recent.items,
         "notifications": notification_page(viewer=user, unread=True, limit=NOTIFICATIONS).items,
     }

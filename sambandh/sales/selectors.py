@@ -345,3 +345,35 @@ def pipeline_get_for_update(*, viewer: User, pipeline_id: int) -> Pipeline:
     if viewer.role not in (Role.ADMIN, Role.MANAGER):
         raise Forbidden(_("Only administrators and managers can change pipelines."))
     return pipeline
+
+
+@dataclass(frozen=True)
+class OpenDeals:
+    count: int
+    totals: list[tuple[str, Decimal]]  # (currency, sum of amounts), by currency
+
+
+def my_open_deal_list(*, viewer: User, limit: int) -> list[Deal]:
+    """The viewer's own open deals in every pipeline, last changed first (one query)."""
+    return list(
+        Deal.objects.filter(owner=viewer, status=Deal.Status.OPEN)
+        .select_related("stage", "pipeline")
+        .order_by("-updated_at", "-id")[:limit]
+    )
+
+
+def my_open_deals(*, viewer: User) -> OpenDeals:
+    """How many open deals the viewer owns, in every pipeline, and their amounts by currency
+    (one query)."""
+    rows = (
+        Deal.objects.filter(owner=viewer, status=Deal.Status.OPEN)
+        .values("currency")
+        .annotate(n=Count("id"), total=Sum("amount"))
+        .order_by("currency")
+    )
+    count, totals = 0, []
+    for row in rows:
+        count += row["n"]
+        if row["total"] is not None:
+            totals.append((row["currency"], row["total"]))
+    return OpenDeals(count=count, totals=totals)

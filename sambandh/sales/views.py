@@ -32,6 +32,7 @@ from sambandh.sales.models import Deal, Lead
 from sambandh.web.forms import language_choices, record_ref
 from sambandh.web.http import AuthedRequest, is_htmx, page, safe_next
 from sambandh.web.lists import Column, ListSpec, list_page
+from sambandh.web.recent import remember
 from sambandh.web.records import delete_page, posted_version, record_for_edit, save_form
 
 DEALS = ListSpec(
@@ -340,6 +341,7 @@ def deal_stage_options(request: AuthedRequest) -> HttpResponse:
 @require_GET
 def deal_detail(request: AuthedRequest, deal_id: int) -> HttpResponse:
     deal = selectors.deal_get(viewer=request.user, deal_id=deal_id)
+    remember(request, "deal", deal.pk)
     pipeline = selectors.pipeline_get(pipeline_id=deal.pipeline_id)
     ctx = {
         **policy.record_page(request.user, "deal", deal),
@@ -482,6 +484,7 @@ def lead_create(request: AuthedRequest) -> HttpResponse:
 @require_GET
 def lead_detail(request: AuthedRequest, lead_id: int) -> HttpResponse:
     lead = selectors.lead_get(viewer=request.user, lead_id=lead_id)
+    remember(request, "lead", lead.pk)
     ctx = {
         **policy.record_page(request.user, "lead", lead),
         "custom_fields": record_custom_fields(request.user, "lead", lead),

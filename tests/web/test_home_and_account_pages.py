@@ -58,12 +58,13 @@ def test_home_query_count_does_not_grow(owner, pipeline, browser_for):
     with_twenty_five = count_queries(client, "/")
 
     # session, user, 4 task sections (their first five), 3 task counts (each stopping at
-    # 101), pipelines + stages, totals (no cards), recent activity and its owners
+    # 101), my open deals in every pipeline (their count and totals; the first six with their
+    # stage and pipeline), recent activity and its owners
     # (+1: the viewer's field rules, accounts/policy.py field_access)
     # (+1: the custom field definitions, read once per request: customfields/selectors.py)
     # (+1: the unread count of the notification bell in the top bar)
     # (+1: the unread notifications the home page lists)
-    assert with_five == with_twenty_five == 18
+    assert with_five == with_twenty_five == 17
 
 
 def test_home_needs_a_login(db, client):
@@ -157,3 +158,32 @@ def test_task_counts_stop_at_a_hundred(owner):
     counts = my_task_counts(viewer=owner)
     assert (counts.overdue, counts.open, counts.today) == (101, 101, 0)
     assert (counts.shown("overdue"), counts.shown("today")) == ("100+", "0")
+
+
+def test_home_lists_my_open_deals_of_every_pipeline_and_what_i_opened_last(
+    owner, teammate, pipeline, browser_for
+):
+    other_pipeline = factories.make_pipeline(name="Renewals")
+    mine = factories.make_deal(owner, pipeline, name="Expansion", amount="1000")
+    renewal = factories.make_deal(owner, other_pipeline, name="Renewal 2027", amount="500")
+    factories.make_deal(teammate, pipeline, name="Not mine")
+    person = factories.make_person(owner, full_name="Asha Rao")
+    hidden = factories.make_person(teammate, full_name="Hidden Person")
+    client = browser_for(owner)
+    client.get(f"/people/{person.pk}/")
+    client.get(f"/deals/{mine.pk}/")
+    client.get(f"/people/{hidden.pk}/")  # a 404: never remembered
+    response = client.get("/")
+    body = text(response)
+    assert [d.name for d in response.context["my_deals"]] == ["Renewal 2027", "Expansion"]
+    assert response.context["open_deals"] == 2 and "Not mine" not in body
+    assert "Renewals" in body
+    recent = [(rt.key, r.pk) for rt, r in response.context["recent_records"]]
+    assert recent == [("deal", mine.pk), ("person", person.pk)]
+    # a record deleted since drops out of the list
+    from sambandh.contacts.services import person_delete
+
+    person_delete(actor=owner, person=person)
+    recent = [(rt.key, r.pk) for rt, r in client.get("/").context["recent_records"]]
+    assert recent == [("deal", mine.pk)]
+    assert renewal.pk not in [pk for _k, pk in recent]
