@@ -34,6 +34,9 @@ def test_stages_move_without_script_and_enter_saves(
     expect(page).to_have_url(f"{base}/")
 
     def names() -> list[str]:
+        # A button that posts the form reloads the page (without the script): wait for it.
+        page.wait_for_load_state()
+        expect(page.locator("#stage-name-0")).to_be_visible()
         count = page.locator("input[name=stage_name]").count()
         return [page.input_value(f"#stage-name-{i}") for i in range(count)]
 
@@ -45,12 +48,15 @@ def test_stages_move_without_script_and_enter_saves(
     assert names() == ["Qualified", "Proposal", "Won", "Lost"]
     # move the first stage down, add one, type into it, move it up, remove the first
     page.click("button[value=down-0]")
+    expect(page.locator("#stage-name-0")).to_have_value("Proposal")
     assert names() == ["Proposal", "Qualified", "Won", "Lost"]
     page.click("button[value=add]")
     page.fill("#stage-name-4", "Signed")
     page.fill("#stage-probability-4", "90")
     page.click("button[value=up-4]")
     page.click("button[value=remove-0]")
+    expect(page.locator("input[name=stage_name]")).to_have_count(4)
+    expect(page.locator("#stage-name-0")).to_have_value("Qualified")
     assert names() == ["Qualified", "Won", "Signed", "Lost"]
     expect(page.locator("[role=status].alert")).to_contain_text("Not saved yet")
     assert not Pipeline.objects.filter(name="Partners").exists()
