@@ -12,7 +12,7 @@ from pydantic import Field
 
 from sambandh.accounts.selectors import acting_user as viewer
 from sambandh.activities import selectors, services
-from sambandh.activities.schemas import ActivityIn, ActivityOut, ActivityPatch
+from sambandh.activities.schemas import ActivityIn, ActivityOut, ActivityPatch, VersionIn
 from sambandh.core.api import ErrorOut, expected_version, page_out, with_etag
 from sambandh.core.ids import RecordId
 from sambandh.core.listing import ListQuery
@@ -50,6 +50,7 @@ def activity_out(a: Any) -> dict[str, Any]:
             "due_at": utc(a.due_at),
             "done": a.done_at is not None,
             "done_at": utc(a.done_at),
+            "pinned_at": utc(a.pinned_at),
             "assignee": ref(a.assignee),
             # Only the records the viewer may see (activities.selectors.with_visible_links).
             **{link: ref(record) for link, record in a.visible_links.items()},
@@ -126,6 +127,38 @@ def update_activity(
     activity = selectors.activity_get(viewer=viewer(request), activity_id=activity_id)
     with_etag(response, activity.version)
     return activity_out(activity)
+
+
+def _pin(
+    request: HttpRequest,
+    response: HttpResponse,
+    activity_id: int,
+    version: int | None,
+    pinned: bool,
+) -> Any:
+    activity = selectors.activity_get_for_update(viewer=viewer(request), activity_id=activity_id)
+    version = expected_version(request, version)
+    services.note_pin(actor=viewer(request), activity=activity, pinned=pinned, version=version)
+    activity = selectors.activity_get(viewer=viewer(request), activity_id=activity_id)
+    with_etag(response, activity.version)
+    return activity_out(activity)
+
+
+@router.post("/{id:activity_id}/pin", response={200: ActivityOut, **ERRORS}, exclude_unset=True)
+def pin_note(
+    request: HttpRequest, response: HttpResponse, activity_id: int, payload: VersionIn | None = None
+) -> Any:
+    """Pin a note to the top of the timelines it is on (only notes; 422 for another kind). The
+    body may be left out, or carry the version read (or send If-Match)."""
+    return _pin(request, response, activity_id, payload.version if payload else None, True)
+
+
+@router.delete("/{id:activity_id}/pin", response={200: ActivityOut, **ERRORS}, exclude_unset=True)
+def unpin_note(
+    request: HttpRequest, response: HttpResponse, activity_id: int, version: int | None = None
+) -> Any:
+    """Unpin a note (the version read in ``?version=`` or If-Match, as a deletion takes it)."""
+    return _pin(request, response, activity_id, version, False)
 
 
 @router.delete("/{id:activity_id}", response={204: None, **ERRORS})

@@ -40,6 +40,10 @@ class TimelineEntryOut(Schema):
 
 class TimelinePage(Schema):
     items: list[TimelineEntryOut]
+    pinned: list[TimelineEntryOut] = Field(
+        default_factory=list,
+        description="The notes pinned to the top (on the first page of an unfiltered timeline).",
+    )
     next: str | None = Field(description="Pass back as `before` for older entries.")
 
 
@@ -96,6 +100,10 @@ def timeline_router(rt: registry.RecordType) -> Router:
         found = selectors.timeline(
             viewer=viewer(request), record=record, before=params.before, only=only
         )
-        return {"items": [entry_out(e) for e in found.entries], "next": found.next_before}
+        return {
+            "items": [entry_out(e) for e in found.entries],
+            "pinned": [entry_out(e) for e in found.pinned],
+            "next": found.next_before,
+        }
 
     return router

@@ -56,6 +56,8 @@ class Activity(RecordModel):
         related_name="+",
     )
     done_at = models.DateTimeField(_("done"), null=True, blank=True)
+    # A note pinned to the top of the timelines it is on (activities.services.note_pin).
+    pinned_at = models.DateTimeField(_("pinned"), null=True, blank=True)
     person = models.ForeignKey(
         Person, null=True, blank=True, on_delete=models.CASCADE, related_name="activities"
     )

@@ -92,6 +92,7 @@ class ActivityOut(Schema):
     due_at: datetime | None
     done: bool
     done_at: datetime | None
+    pinned_at: datetime | None = None
     assignee: Ref | None
     person: Ref | None
     organization: Ref | None

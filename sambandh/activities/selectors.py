@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -303,6 +303,12 @@ class TimelineEntry:
 class Timeline:
     entries: list[TimelineEntry]
     next_before: str | None  # pass back as ``before`` for the next, older page
+    #: The notes pinned to the top (first page of an unfiltered timeline only).
+    pinned: list[TimelineEntry] = field(default_factory=list)
+
+
+#: How many pinned notes head a timeline.
+PINNED_MAX = 3
 
 
 def _parse_before(before: str | None) -> tuple[datetime, int] | None:
@@ -414,6 +420,16 @@ def timeline(
         TimelineEntry(at=s.changed_at, kind="stage_change", stage_change=s) for s in stage_rows
     ]
     entries += _attachment_entries(record, acts, limit=limit, before=cut, only=only)
+    pinned: list[TimelineEntry] = []
+    if cut is None and (only is None or not only.active):
+        # Pinned notes head the first page of an unfiltered timeline (and keep their place).
+        notes = list(
+            activities.filter(pinned_at__isnull=False, kind=Activity.Kind.NOTE)
+            .select_related("owner", *_linked())
+            .order_by("-pinned_at", "-id")[:PINNED_MAX]
+        )
+        with_visible_links(viewer=viewer, activities=notes)
+        pinned = [TimelineEntry(at=a.occurred_at, kind=a.kind, activity=a) for a in notes]
     entries.sort(key=lambda e: e.at, reverse=True)
     more = len(entries) > limit
     entries = entries[:limit]
@@ -422,7 +438,7 @@ def timeline(
         last = entries[-1]
         pk = last.activity.pk if last.activity else 0
         next_before = f"{last.at.isoformat()}_{pk}"
-    return Timeline(entries=entries, next_before=next_before)
+    return Timeline(entries=entries, next_before=next_before, pinned=pinned)
 
 
 def _attachment_entries(

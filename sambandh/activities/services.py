@@ -239,6 +239,34 @@ def task_complete(
 
 
 @transaction.atomic
+def note_pin(
+    *, actor: User, activity: Activity, pinned: bool, version: int | None = None
+) -> Activity:
+    """Pin a note to the top of the timelines it is on, or unpin it (only notes; by those who
+    may change it). Pinning a pinned note keeps its first pin time."""
+    policy.ensure_can_write(actor)
+    activity = lock_for_update(activity, version)
+    _ensure_may_change(actor, activity)
+    if activity.kind != Activity.Kind.NOTE:
+        raise ValidationFailed(fields={"kind": _("Only notes can be pinned.")})
+    if pinned == (activity.pinned_at is not None):
+        return activity
+    before = activity.pinned_at
+    activity.pinned_at = timezone.now() if pinned else None
+    bump_version(activity)
+    activity.save(update_fields=["pinned_at", "version", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="update",
+        record_type="activity",
+        record_id=activity.pk,
+        changes={"pinned": [before is not None, pinned]},
+        event="activity.pinned" if pinned else "activity.unpinned",
+    )
+    return activity
+
+
+@transaction.atomic
 def activity_delete(*, actor: User, activity: Activity, version: int | None = None) -> None:
     policy.ensure_can_write(actor)
     activity = lock_for_update(activity, version)

@@ -27,7 +27,7 @@ from sambandh.activities.forms import (
 from sambandh.activities.models import Activity
 from sambandh.activities.selectors import timeline
 from sambandh.core import registry
-from sambandh.core.errors import Conflict, ValidationFailed
+from sambandh.core.errors import Conflict, ServiceError, ValidationFailed
 from sambandh.web.forms import apply_service_errors
 from sambandh.web.http import AuthedRequest, is_htmx, page, safe_next
 from sambandh.web.records import posted_version, record_for_edit, save_form
@@ -200,6 +200,23 @@ def activity_delete(request: AuthedRequest, activity_id: int) -> HttpResponse:
     if is_htmx(request):
         return HttpResponse("")
     messages.success(request, _("Deleted."))
+    return redirect(safe_next(request, reverse("activities:my_tasks")))
+
+
+@page
+@require_POST
+def note_pin(request: AuthedRequest, activity_id: int) -> HttpResponse:
+    """Pin a note to the top of its timelines (``pinned=1``) or unpin it (``pinned=0``)."""
+    activity = selectors.activity_get_for_update(viewer=request.user, activity_id=activity_id)
+    pinned = request.POST.get("pinned") == "1"
+    try:
+        services.note_pin(
+            actor=request.user, activity=activity, pinned=pinned, version=posted_version(request)
+        )
+    except ServiceError as exc:
+        messages.error(request, exc.message if not exc.fields else " ".join(exc.fields.values()))
+    else:
+        messages.success(request, _("Pinned to the top.") if pinned else _("Unpinned."))
     return redirect(safe_next(request, reverse("activities:my_tasks")))
 
 

@@ -65,6 +65,8 @@ OPERATIONS = {
     ("get", "/activities/{activity_id}"),
     ("patch", "/activities/{activity_id}"),
     ("delete", "/activities/{activity_id}"),
+    ("post", "/activities/{activity_id}/pin"),
+    ("delete", "/activities/{activity_id}/pin"),
     ("get", "/tasks"),
     ("post", "/tasks"),
     ("get", "/tasks/{task_id}"),

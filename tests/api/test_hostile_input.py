@@ -113,6 +113,8 @@ ID_OPERATIONS = [
     ("post", "/api/v1/leads/{id}/convert"),
     ("post", "/api/v1/tasks/{id}/complete"),
     ("post", "/api/v1/tasks/{id}/reopen"),
+    ("post", "/api/v1/activities/{id}/pin"),
+    ("delete", "/api/v1/activities/{id}/pin"),
     *((method, "/api/v1/custom-fields/{id}") for method in ("get", "patch", "delete")),
     ("post", "/api/v1/custom-fields/{id}/restore"),
     ("post", "/api/v1/custom-fields/{id}/purge"),

@@ -60,6 +60,7 @@ CASES: dict[str, str] = {
     "/activities/<id:activity_id>/edit/": "change",
     "/activities/<id:activity_id>/toggle/": "post",
     "/activities/<id:activity_id>/delete/": "post",
+    "/activities/<id:activity_id>/pin/": "post",
     "/timeline/<str:record_type>/<id:record_id>/": "record",
     # the editor of a field in place: 200 to those who may change the record, 403 to those who
     # only see it, 404 to the others

@@ -55,6 +55,7 @@ ID_ROUTES = [
     "/activities/<id>/edit/",
     "/activities/<id>/toggle/",
     "/activities/<id>/delete/",
+    "/activities/<id>/pin/",
     "/timeline/person/<id>/",
     "/account/tokens/<id>/revoke/",
     "/account/shares/person/<id>/",
