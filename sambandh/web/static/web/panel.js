@@ -120,19 +120,25 @@
     open(link);
   });
 
+  // An address naming a panel ("#panel=person-12": a reload, a shared link) opens it.
+  function fromHash() {
+    var match = HASH.exec(location.hash || "");
+    if (!match) return;
+    var key = match[1] + "-" + match[2];
+    var url = urlFor(key);
+    if (!url) return;
+    opener = document.querySelector('a[data-panel="' + url + '"]');
+    load(url, key);
+  }
+
   function init() {
     var panel = dialog();
     if (!panel) return;
     // Escape (the browser's own close request) and the close button both end here. Escape in
     // a field's inline editor only cancels the edit: inline.js stops its default.
     panel.addEventListener("close", afterClose);
-    var match = HASH.exec(location.hash || "");
-    if (match) {
-      var key = match[1] + "-" + match[2];
-      var url = urlFor(key);
-      opener = document.querySelector('a[data-panel="' + url + '"]');
-      if (url) load(url, key);
-    }
+    window.addEventListener("hashchange", fromHash);
+    fromHash();
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
