@@ -87,6 +87,13 @@ def test_each_record_type_has_a_panel(owner, pipeline, browser_for):
     assert f'<a href="/gadgets/{gadget.pk}/" data-panel-focus>Quantum widget</a>' in body
     assert "teal" in body and "data-inline-edit" not in body
     assert "Latest activity" not in body
+    # an activity is a record type too
+    call = factories.make_activity(
+        owner, "call", subject="Called about looms", outcome="Keen", deal_id=deal.pk
+    )
+    response = client.get(_url("activity", call.pk))
+    assert response.status_code == 200 and "Called about looms" in text(response)
+    assert "Keen" in text(response)
 
 
 def test_a_record_the_viewer_may_not_see_is_a_404(owner, teammate, outsider, browser_for):
