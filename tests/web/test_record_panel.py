@@ -87,6 +87,12 @@ def test_each_record_type_has_a_panel(owner, pipeline, browser_for):
     assert f'<a href="/gadgets/{gadget.pk}/" data-panel-focus>Quantum widget</a>' in body
     assert "teal" in body and "data-inline-edit" not in body
     assert "Latest activity" not in body
+    # nor can its field be saved in place (a refusal, not a server error), and nothing changed
+    url = f"/inline/gadget/{gadget.pk}/color/"
+    assert client.post(url, {"value": "red", "version": gadget.version}).status_code == 403
+    assert client.get(url).status_code == 403
+    gadget.refresh_from_db()
+    assert gadget.color == "teal"
     # an activity is a record type too
     call = factories.make_activity(
         owner, "call", subject="Called about looms", outcome="Keen", deal_id=deal.pk
