@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "sambandh.notifications",
     "sambandh.attachments",
     "sambandh.recyclebin",
+    "sambandh.panels",
     "sambandh.home",
     # After the apps: our registration/ templates (password reset, the invitation's set-password
     # page) must win over the admin's.

@@ -48,4 +48,5 @@ urlpatterns = [
     path("settings/", include("sambandh.administration.urls")),
     path("notifications/", include("sambandh.notifications.urls")),
     path("recycle-bin/", include("sambandh.recyclebin.urls")),
+    path("panel/", include("sambandh.panels.urls")),
 ]

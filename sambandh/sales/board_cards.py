@@ -47,6 +47,7 @@ def prepare_cards(
 ) -> None:
     """Give every card of the board its markup (``deal.card_html``)."""
     detail = reverse("sales:deal_detail", args=[1]).replace("/1/", "/{}/")
+    panel = reverse("panels:record", args=["deal", 1]).replace("/1/", "/{}/")
     move = reverse("sales:deal_move", args=[1]).replace("/1/", "/{}/")
     org_icon = str(icon("organization", "icon-sm"))
     move_word = _e(_("Move"))
@@ -78,6 +79,7 @@ def prepare_cards(
             deal.card_html = card_html(  # the template places it
                 deal,
                 detail_url=detail.format(deal.pk),
+                panel_url=panel.format(deal.pk),
                 move_url=move_url,
                 organization=organization,
                 form=form,
@@ -89,6 +91,7 @@ def card_html(
     deal: Any,
     *,
     detail_url: str,
+    panel_url: str,
     move_url: str,
     organization: str,
     form: str,
@@ -112,7 +115,8 @@ def card_html(
     return mark_safe(  # noqa: S308 - every value escaped by _e, the markup is ours
         f'<article class="board-card"{draggable} tabindex="0" data-move-url="{move_url}"'
         f' data-version="{deal.version}" data-deal-id="{deal.pk}" aria-label="{name}">'
-        f'<div class="board-card-title"><a href="{detail_url}" draggable="false">{name}</a></div>'
+        f'<div class="board-card-title"><a href="{detail_url}" draggable="false"'
+        f' data-panel="{panel_url}">{name}</a></div>'
         f"{organization}"
         f'<div class="board-card-foot">{amount}<span class="board-card-meta">{shown_close}'
         f'<span class="avatar avatar-sm" title="{owner}"><span aria-hidden="true">'

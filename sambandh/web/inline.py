@@ -127,7 +127,12 @@ def inline_field(viewer: Any, record_type: str, record: Any, name: str) -> Inlin
     access = policy.field_access(viewer, rt.key)
     if not access.shows(field.name):
         return None
-    editable = access.can_change(field.name) and _may_edit(viewer, rt.key, record)
+    # a type that declares no update hook has nothing to save an edit through
+    editable = (
+        rt.update is not None
+        and access.can_change(field.name)
+        and _may_edit(viewer, rt.key, record)
+    )
     return InlineField(rt, record, field, editable)
 
 

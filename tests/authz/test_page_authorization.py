@@ -65,6 +65,8 @@ CASES: dict[str, str] = {
     # the editor of a field in place: 200 to those who may change the record, 403 to those who
     # only see it, 404 to the others
     "/inline/<slug:record_type>/<id:record_id>/<slug:field>/": "change",
+    # a record's side panel (sambandh/panels): 200 to those who see the record, else 404
+    "/panel/<slug:record_type>/<id:record_id>/": "record",
     "/deals/": "open",
     "/deals/list/": "open",
     "/deals/new/": "create",

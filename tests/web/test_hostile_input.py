@@ -75,6 +75,7 @@ ID_ROUTES = [
     "/jobs/<id>/",
     "/jobs/<id>/undo/",
     "/inline/person/<id>/source/",
+    "/panel/person/<id>/",
     "/people/<id>/email/",
     "/deals/<id>/email/",
     "/emails/<id>/retry/",
