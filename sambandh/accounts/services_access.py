@@ -172,9 +172,11 @@ def record_share_add(
     user: User | None = None,
     team: Team | None = None,
     access: str = "read",
+    bulk_job_id: int | None = None,
 ) -> RecordShare:
     """Share ``record`` with one user or one team, for reading or editing (sharing again
-    changes the access)."""
+    changes the access). Within a bulk share, ``bulk_job_id`` marks its event: the job tells
+    the recipients once, for all its records (sambandh/bulk), not once per record."""
     if not policy.can_share(actor, record):
         raise Forbidden(_("Only the owner, their manager or an administrator can share this."))
     errors = FieldErrors()
@@ -206,7 +208,11 @@ def record_share_add(
             "created": created,
         },
         summary=str(user or team),
-        event_data={"user_id": user.pk if user else None, "team_id": team.pk if team else None},
+        event_data={
+            "user_id": user.pk if user else None,
+            "team_id": team.pk if team else None,
+            **({"bulk_job_id": bulk_job_id} if bulk_job_id is not None else {}),
+        },
     )
     return share
 

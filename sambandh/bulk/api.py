@@ -37,7 +37,8 @@ def bulk_router(rt: registry.RecordType) -> Router:
     def start(request: HttpRequest, payload: BulkIn) -> Any:
         """Select records by ``ids`` or by ``filter`` and act on every one you may change:
         ``assign`` (``owner_id``), ``update`` (``values``, as the PATCH body names them),
-        ``tag`` or ``untag`` (``tags``). Answers the job at once (202); the worker runs it,
+        ``tag`` or ``untag`` (``tags``), ``share`` (``user_id`` or ``team_id``, and
+        ``access``: read or edit), ``delete``. Answers the job at once (202); the worker runs it,
         and ``GET /api/v1/jobs/{id}`` tells its progress and each record's outcome."""
         job = services.bulk_job_start(
             actor=viewer(request),
@@ -48,6 +49,9 @@ def bulk_router(rt: registry.RecordType) -> Router:
             owner_id=payload.owner_id,
             values=payload.values,
             tags=payload.tags,
+            user_id=payload.user_id,
+            team_id=payload.team_id,
+            access=payload.access,
         )
         return created(job)
 

@@ -28,12 +28,14 @@ class BulkJob(models.Model):
         TAG = "tag", _("Add tags")
         UNTAG = "untag", _("Remove tags")
         DELETE = "delete", _("Delete")
+        SHARE = "share", _("Share")
         UNDO = "undo", _("Undo")
 
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     record_type = models.CharField(max_length=40)
     action = models.CharField(max_length=10, choices=Action.choices)
-    #: What the action sets ({"owner_id": 5}, {"values": {...}}, {"tags": [...]}), and how the
+    #: What the action sets ({"owner_id": 5}, {"values": {...}}, {"tags": [...]}, {"user_id": 5,
+    #: "access": "read"}), and how the
     #: records were selected ({"filter": {...}} or {"ids": n}).
     parameters = models.JSONField(default=dict, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)

@@ -26,13 +26,20 @@ class BulkIn(StrictSchema):
         description="Every record the list shows for these filters, on every page: the same "
         "names and values as the list's query (custom.<key> too); {} is every record you see.",
     )
-    action: Literal["update", "assign", "tag", "untag", "delete"]
+    action: Literal["update", "assign", "tag", "untag", "delete", "share"]
     owner_id: RecordId | None = Field(None, description="assign: who to hand them to.")
     values: dict[str, Any] | None = Field(
         None, description="update: the fields to set, as the record's PATCH body names them."
     )
     tags: list[Annotated[str, StringConstraints(max_length=60)]] | None = Field(
         None, max_length=MAX_TAGS, description="tag, untag: the tags to add or remove."
+    )
+    user_id: RecordId | None = Field(None, description="share: the user to share them with.")
+    team_id: RecordId | None = Field(
+        None, description="share: the team to share them with (instead of a user)."
+    )
+    access: Literal["read", "edit"] | None = Field(
+        None, description="share: what the user or team may do with them (read by default)."
     )
 
 

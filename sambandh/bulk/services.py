@@ -3,8 +3,8 @@ selection at once, and store the job with one row per record, in one transaction
 that will run it. Nothing is changed here: the worker does that (runner.py).
 
 Bad input is refused before any job exists (422 naming the field: ``ids.3``, ``filter.tag``,
-``values.country``, ``owner_id``, ``tags``, ``action``); ids that do not exist or that the actor
-may not see are not an error, but outcomes ("skipped: not found") of the job.
+``values.country``, ``owner_id``, ``tags``, ``user_id``, ``action``); ids that do not exist or
+that the actor may not see are not an error, but outcomes ("skipped: not found") of the job.
 """
 
 from __future__ import annotations
@@ -137,6 +137,49 @@ def _check_tags(tags: Any) -> list[str]:
     return list(names.values())
 
 
+def _check_share(
+    actor: Any, rt: registry.RecordType, user_id: int | None, team_id: int | None, access: Any
+) -> dict[str, Any]:
+    """Who a bulk share shares with (one user the actor may pick, or one team), and how."""
+    from sambandh.accounts.models import Team
+    from sambandh.accounts.selectors import user_get
+
+    if not rt.shareable:
+        message = _("%(types)s cannot be shared.") % {"types": rt.label_plural}
+        raise ValidationFailed(message, fields={"action": message})
+    if user_id is None and team_id is None:
+        raise ValidationFailed(fields={"user_id": _("Choose a user or a team to share with.")})
+    if user_id is not None and team_id is not None:
+        raise ValidationFailed(fields={"team_id": _("Share with a user or a team, not both.")})
+    if access not in (None, "read", "edit"):
+        raise ValidationFailed(fields={"access": _("Choose read or edit.")})
+    parameters: dict[str, Any] = {"access": access or "read"}
+    if user_id is not None:
+        user = user_get(viewer=actor, user_id=user_id)
+        if user is None:
+            raise ValidationFailed(fields={"user_id": _("No such user.")})
+        if not user.is_active:
+            raise ValidationFailed(fields={"user_id": _("This user is deactivated.")})
+        parameters["user_id"] = user.pk
+    elif team_id is not None:
+        team = Team.objects.filter(pk=team_id).first()
+        if team is None:
+            raise ValidationFailed(fields={"team_id": _("No such team.")})
+        parameters["team_id"] = team.pk
+    return parameters
+
+
+#: What each action takes besides the selection (any other is "not used by this action").
+USES: dict[str, tuple[str, ...]] = {
+    Action.ASSIGN: ("owner_id",),
+    Action.UPDATE: ("values",),
+    Action.TAG: ("tags",),
+    Action.UNTAG: ("tags",),
+    Action.DELETE: (),
+    Action.SHARE: ("user_id", "team_id", "access"),
+}
+
+
 def check_parameters(
     actor: Any,
     rt: registry.RecordType,
@@ -145,30 +188,37 @@ def check_parameters(
     owner_id: int | None = None,
     values: Any = None,
     tags: Any = None,
+    user_id: int | None = None,
+    team_id: int | None = None,
+    access: Any = None,
 ) -> dict[str, Any]:
     """What the action needs, checked (422 naming the field); the job's parameters."""
-    if action not in (Action.UPDATE, Action.ASSIGN, Action.TAG, Action.UNTAG, Action.DELETE):
-        raise ValidationFailed(fields={"action": _("Choose update, assign, tag, untag or delete.")})
-    sent = {"owner_id": owner_id, "values": values, "tags": tags}
-    if action == Action.DELETE:
-        if rt.delete is None:
-            message = _("%(types)s cannot be deleted in bulk.") % {"types": rt.label_plural}
-            raise ValidationFailed(message, fields={"action": message})
-        unused = {k: _("Not used by this action.") for k, v in sent.items() if v is not None}
-        if unused:
-            raise ValidationFailed(fields=unused)
-        return {}
-    uses = {
-        Action.ASSIGN: "owner_id",
-        Action.UPDATE: "values",
-        Action.TAG: "tags",
-        Action.UNTAG: "tags",
-    }[Action(action)]
-    unused = {
-        k: _("Not used by this action.") for k, v in sent.items() if v is not None and k != uses
+    if action not in USES:
+        raise ValidationFailed(
+            fields={"action": _("Choose update, assign, tag, untag, share or delete.")}
+        )
+    sent = {
+        "owner_id": owner_id,
+        "values": values,
+        "tags": tags,
+        "user_id": user_id,
+        "team_id": team_id,
+        "access": access,
     }
+    unused = {
+        k: _("Not used by this action.")
+        for k, v in sent.items()
+        if v is not None and k not in USES[action]
+    }
+    if action == Action.DELETE and rt.delete is None:
+        message = _("%(types)s cannot be deleted in bulk.") % {"types": rt.label_plural}
+        raise ValidationFailed(message, fields={"action": message})
     if unused:
         raise ValidationFailed(fields=unused)
+    if action == Action.DELETE:
+        return {}
+    if action == Action.SHARE:
+        return _check_share(actor, rt, user_id, team_id, access)
     if action == Action.ASSIGN:
         if owner_id is None:
             raise ValidationFailed(fields={"owner_id": _("Choose who to assign them to.")})
@@ -254,6 +304,9 @@ def bulk_job_start(
     owner_id: int | None = None,
     values: Any = None,
     tags: Any = None,
+    user_id: int | None = None,
+    team_id: int | None = None,
+    access: Any = None,
 ) -> BulkJob:
     """Ask for a bulk action on the records ``ids`` names, or on every record the type's list
     shows the actor for ``filters``; answers the stored job, which the worker runs."""
@@ -261,7 +314,17 @@ def bulk_job_start(
     rt = registry.get(record_type)
     if not supports_bulk(rt):
         raise ValidationFailed(fields={"record_type": _("No bulk actions on this record type.")})
-    parameters = check_parameters(actor, rt, action, owner_id=owner_id, values=values, tags=tags)
+    parameters = check_parameters(
+        actor,
+        rt,
+        action,
+        owner_id=owner_id,
+        values=values,
+        tags=tags,
+        user_id=user_id,
+        team_id=team_id,
+        access=access,
+    )
     if ids is not None and filters is not None:
         raise ValidationFailed(fields={"filter": _("Send ids or a filter, not both.")})
     if ids is None and filters is None:

@@ -15,7 +15,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from sambandh.accounts import policy
 from sambandh.bulk import selectors, services
+from sambandh.bulk.fields import bulk_field, parse_value
 from sambandh.bulk.models import BulkItem, BulkJob
 from sambandh.core import registry
 from sambandh.core.counts import approximate_count
@@ -45,6 +47,7 @@ def bulk_start(request: AuthedRequest, list_key: str) -> HttpResponse:
     """Start a bulk action from a list page's selection: the rows ticked (``ids``), or every
     record that matches the list's filters (``scope=matching``, the filters as ``filter.*``)."""
     rt = _record_type(list_key)
+    policy.ensure_can_write(request.user)
     back = safe_next(request, reverse(rt.list_url) if rt.list_url else "/")
     post = request.POST
     action = post.get("action", "")
@@ -70,11 +73,50 @@ def bulk_start(request: AuthedRequest, list_key: str) -> HttpResponse:
             filters=filters,
             owner_id=id_or_none(post.get("owner_id")) if action == "assign" else None,
             tags=[tag] if action in ("tag", "untag") else None,
+            values=_edit_values(request, rt) if action == "update" else None,
+            **(_share_target(request) if action == "share" else {}),
         )
     except ValidationFailed as exc:
         messages.error(request, _error_text(exc))
         return redirect(back)
     return redirect("bulk:job", job.pk)
+
+
+def _edit_values(request: AuthedRequest, rt: registry.RecordType) -> dict[str, Any]:
+    """The bar's "Edit a field": the field chosen (one offered to the user), the value typed."""
+    item = bulk_field(request.user, rt, request.POST.get("field", ""))
+    if item is None:
+        raise ValidationFailed(fields={"field": _("Choose a field you may change.")})
+    try:
+        return {item.name: parse_value(item, request.POST.get("value", ""))}
+    except ValidationFailed as exc:
+        raise ValidationFailed(
+            fields={item.name: f"{item.label}: {exc.fields.get('value', exc.message)}"}
+        ) from None
+
+
+def _share_target(request: AuthedRequest) -> dict[str, Any]:
+    """The bar's "Share with": ``user:<id>`` or ``team:<id>``, and the access (read by default)."""
+    kind, _sep, raw = request.POST.get("with", "").partition(":")
+    pk = id_or_none(raw)
+    if pk is None or kind not in ("user", "team"):
+        raise ValidationFailed(fields={"with": _("Choose a user or a team to share with.")})
+    access = request.POST.get("access") or "read"
+    return {f"{kind}_id": pk, "access": access}
+
+
+@page
+@require_GET
+def bulk_field_input(request: AuthedRequest, list_key: str) -> HttpResponse:
+    """The value input of "Edit a field" for the field chosen (a select of its choices, a date,
+    a number...), which the bar's script swaps in: 403 for a read-only user, 404 for a field
+    the user may not change."""
+    rt = _record_type(list_key)
+    policy.ensure_can_write(request.user)
+    item = bulk_field(request.user, rt, request.GET.get("field", ""))
+    if item is None:
+        raise Http404()
+    return render(request, "bulk/_field_input.html", {"item": item})
 
 
 @page

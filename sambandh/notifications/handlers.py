@@ -4,6 +4,8 @@ handler that runs again (a retry) tells nobody twice."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from sambandh.core import registry
 from sambandh.events.handlers import subscribe
 from sambandh.events.models import Event
@@ -50,20 +52,39 @@ def on_bulk_assigned(event: Event) -> None:
         _tell(event, user_id, Notification.Kind.ASSIGNED, count=count)
 
 
-def on_shared(event: Event) -> None:
-    """``<type>.shared``: with a user, or with every member of a team."""
+def _recipients(data: dict[str, Any]) -> list[int]:
+    """The user a share names, or every member of the team it names."""
     from sambandh.accounts.models import TeamMembership
 
-    data = event.data or {}
     users: set[int] = set()
-    if isinstance(data.get("user_id"), int):
-        users.add(data["user_id"])
-    if isinstance(data.get("team_id"), int):
+    user_id, team_id = data.get("user_id"), data.get("team_id")
+    if isinstance(user_id, int):
+        users.add(user_id)
+    if isinstance(team_id, int):
         users.update(
-            TeamMembership.objects.filter(team_id=data["team_id"]).values_list("user_id", flat=True)
+            TeamMembership.objects.filter(team_id=team_id).values_list("user_id", flat=True)
         )
-    for user_id in sorted(users):
+    return sorted(users)
+
+
+def on_shared(event: Event) -> None:
+    """``<type>.shared``: with a user, or with every member of a team. A share made by a bulk
+    action (``data.bulk_job_id``) tells nobody: its job's ``<type>.bulk_shared`` does, once."""
+    data = event.data or {}
+    if data.get("bulk_job_id") is not None:
+        return
+    for user_id in _recipients(data):
         _tell(event, user_id, Notification.Kind.SHARED)
+
+
+def on_bulk_shared(event: Event) -> None:
+    """``<type>.bulk_shared``: a bulk action shared ``data.count`` records with a user or a
+    team (one notification for the whole job)."""
+    data = event.data or {}
+    count = data.get("count")
+    if isinstance(count, int) and count > 0:
+        for user_id in _recipients(data):
+            _tell(event, user_id, Notification.Kind.SHARED, count=count)
 
 
 def on_mentioned(event: Event) -> None:
@@ -84,4 +105,8 @@ def subscribe_all() -> None:
     subscribe(
         *(f"{rt.key}.shared" for rt in registry.shareable_types()), name="notifications.shared"
     )(on_shared)
+    subscribe(
+        *(f"{rt.key}.bulk_shared" for rt in registry.shareable_types()),
+        name="notifications.bulk_shared",
+    )(on_bulk_shared)
     subscribe("activity.mentioned", name="notifications.mentioned")(on_mentioned)

@@ -69,14 +69,15 @@ def _visible_records(viewer: Any, items: list[Notification]) -> dict[tuple[str, 
 
 def _text(n: Notification, actor: str, name: str) -> str:
     values = {"actor": actor or _("Someone"), "record": name}
-    if n.kind == Notification.Kind.ASSIGNED and n.record_id is None and n.count:
+    if n.kind in (Notification.Kind.ASSIGNED, Notification.Kind.SHARED) and (
+        n.record_id is None and n.count
+    ):
         rt = registry.find(n.record_type)
         kind = str(rt.label_plural if rt is not None else _("records")).lower()
-        return _("%(actor)s assigned %(count)s %(records)s to you") % {
-            **values,
-            "count": n.count,
-            "records": kind,
-        }
+        counted = {**values, "count": n.count, "records": kind}
+        if n.kind == Notification.Kind.SHARED:
+            return _("%(actor)s shared %(count)s %(records)s with you") % counted
+        return _("%(actor)s assigned %(count)s %(records)s to you") % counted
     if n.kind == Notification.Kind.ASSIGNED:
         return _("%(actor)s assigned %(record)s to you") % values
     if n.kind == Notification.Kind.SHARED:
@@ -109,9 +110,10 @@ def shown(viewer: Any, items: list[Notification]) -> list[Shown]:
         elif n.kind == Notification.Kind.NO_NEXT_STEP:
             name, url = "", reverse("sales:deal_list") + "?status=open"
         elif n.record_id is None and n.count and rt is not None:
-            # A bulk assignment: the list of what the reader owns.
+            # A bulk assignment: the list of what the reader owns; a bulk share: the list.
             name = ""
-            url = reverse(rt.list_url) + f"?owner_id={viewer.pk}" if rt.list_url else ""
+            mine = f"?owner_id={viewer.pk}" if n.kind == Notification.Kind.ASSIGNED else ""
+            url = reverse(rt.list_url) + mine if rt.list_url else ""
         else:
             name, url = _("a record you can no longer see"), ""
         actor = str(n.actor) if n.actor_id and n.actor else ""

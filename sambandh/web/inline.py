@@ -78,20 +78,7 @@ class InlineField:
         return str(value)
 
     def choices(self) -> list[tuple[str, str]]:
-        kind = self.field.kind
-        if kind == "country":
-            return web_forms.with_blank(web_forms.country_choices())
-        if kind == "currency":
-            return web_forms.with_blank(web_forms.currency_choices())
-        if kind == "language":
-            return web_forms.with_blank(web_forms.language_choices())
-        if kind == "time_zone":
-            return web_forms.with_blank(web_forms.time_zone_choices())
-        try:
-            model_field = self.record._meta.get_field(self.field.name)
-        except FieldDoesNotExist:
-            return []
-        return web_forms.with_blank([(str(k), str(v)) for k, v in model_field.choices or ()])
+        return field_choices(type(self.record), self.field)
 
     @property
     def display(self) -> str:
@@ -115,6 +102,25 @@ class InlineField:
         if kind == "number":
             return f"{value}%" if self.field.name == "probability" else str(value)
         return str(value)
+
+
+def field_choices(model: Any, field: registry.Field) -> list[tuple[str, str]]:
+    """The choices of a field of a select kind (blank first, to clear it), by its kind, or the
+    model field's own choices (a "choice" field); bulk edits offer the same lists."""
+    kind = field.kind
+    if kind == "country":
+        return web_forms.with_blank(web_forms.country_choices())
+    if kind == "currency":
+        return web_forms.with_blank(web_forms.currency_choices())
+    if kind == "language":
+        return web_forms.with_blank(web_forms.language_choices())
+    if kind == "time_zone":
+        return web_forms.with_blank(web_forms.time_zone_choices())
+    try:
+        model_field = model._meta.get_field(field.name)
+    except FieldDoesNotExist:
+        return []
+    return web_forms.with_blank([(str(k), str(v)) for k, v in model_field.choices or ()])
 
 
 def inline_field(viewer: Any, record_type: str, record: Any, name: str) -> InlineField | None:

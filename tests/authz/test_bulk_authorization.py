@@ -127,3 +127,44 @@ def test_a_bulk_form_sent_by_someone_who_may_not_change_the_records_changes_none
         job = BulkJob.objects.order_by("-id").first()
         assert (job.changed, job.skipped) == (0, 1)
     assert _state()["Person"] == people
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("path", [p for p in BULK_ROUTES if p != "/activities/bulk"])
+def test_a_bulk_share_shares_what_the_role_may_share_and_skips_the_rest(path, role):
+    # given the world, the owner's record and the outsider's of the route's kind, and a
+    # colleague to share them with
+    from sambandh.accounts.models import RecordShare
+    from tests.factories import make_user
+
+    world = build_world()
+    kind = KINDS[path.split("/")[1]]
+    records = {side: world.records[kind][side] for side in ("own", "hidden")}
+    target = make_user("sales_rep", email="target@example.com", full_name="Tara Target")
+    client = ApiClient(world.user(role))
+    before = _state()
+    # when the role shares both with the colleague
+    resp = client.post(
+        V1 + path,
+        {"ids": [r.pk for r in records.values()], "action": "share", "user_id": target.pk},
+    )
+    _assert_no_secret(world, role, resp, path)
+    # then a read-only user is refused, and nothing changed
+    if role == "readonly":
+        assert resp.status_code == 403, resp.content[:300]
+        assert _state() == before
+        return
+    assert resp.status_code == 202, (role, path, resp.content[:300])
+    run_worker()
+    # and each record is shared when the role may share it, else skipped and left unshared
+    job = client.get(f"{V1}/jobs/{resp.json()['id']}")
+    _assert_no_secret(world, role, job, f"the share job of {path}")
+    outcomes = {i["record_id"]: i["outcome"] for i in job.json()["outcomes"]["items"]}
+    for side, record in records.items():
+        shared = RecordShare.objects.filter(
+            record_type=kind, record_id=record.pk, user=target
+        ).exists()
+        expected = role in changes(kind, side)
+        assert (outcomes[record.pk], shared) == (
+            ("changed", True) if expected else ("skipped", False)
+        ), (role, side)

@@ -124,6 +124,7 @@ CASES: dict[str, str] = {
     "/people/quick/": "post",
     "/organizations/quick/": "post",
     "/bulk/<slug:list_key>/count/": "open",
+    "/bulk/<slug:list_key>/field/": "create",
     "/lists/<slug:list_key>/count/": "open",
     "/jobs/<id:job_id>/": "job",
     "/jobs/<id:job_id>/undo/": "post",
@@ -215,6 +216,7 @@ QUERIES = {
     "/people/suggest/": "?q=Zircon",
     "/organizations/suggest/": "?q=Zircon",
     "/deals/stages/": "?pipeline={pipeline}",
+    "/bulk/<slug:list_key>/field/": "?field=job_title",
 }
 
 

@@ -11,6 +11,8 @@ from typing import Any
 from django import template
 from django.urls import reverse
 
+from sambandh.accounts.models import Team
+from sambandh.bulk.fields import BulkField, bulk_fields
 from sambandh.bulk.services import supports_bulk
 from sambandh.core import registry
 
@@ -27,6 +29,12 @@ class BulkSelection:
     has_tags: bool
     users: list[Any]
     next: str
+    #: "Edit a field": the fields the viewer may set in bulk, and where their inputs come from.
+    fields: list[BulkField]
+    field_input_url: str
+    #: "Share with": offered on a shareable type (the job skips what the user may not share).
+    shareable: bool
+    teams: list[Any]
 
 
 @register.simple_tag(takes_context=True)
@@ -53,4 +61,8 @@ def bulk_selection(context: Any, list_key: str) -> BulkSelection | None:
         has_tags=rt.tag_names is not None,
         users=[u for u in users if u.is_active],
         next=request.get_full_path(),
+        fields=bulk_fields(user, rt),
+        field_input_url=reverse("bulk:field_input", args=[list_key]),
+        shareable=rt.shareable,
+        teams=list(Team.objects.order_by("name", "id")) if rt.shareable else [],
     )

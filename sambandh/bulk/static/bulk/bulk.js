@@ -1,14 +1,17 @@
 /* Bulk selection on a list page: the page's box ticks every row, the bar shows what is
  * selected (hidden while nothing is), "select all that match" asks the server how many match,
- * and the action shows only its own field. No framework; the form works without this script
- * (every control is then shown, and the page's box is not needed). */
+ * and the action shows only its own field; "Edit a field" swaps the value's input for the one
+ * of the field chosen (a select of its choices, a date...: asked of the server once per field).
+ * No framework; the form works without this script (every control is then shown, the value is
+ * a plain text input, and the page's box is not needed). */
 (function () {
   "use strict";
 
   // Found again whenever the list's results are replaced (web/lists.js: live filters).
-  var bar, pageBox, allBox, allLabel, countText, action;
+  var bar, pageBox, allBox, allLabel, countText, action, fieldSelect, valueSlot;
   var matching = null; // how many records match, once asked
   var asked = false;
+  var inputs = {}; // a field's name -> the HTML of its value input, once asked
 
   function find() {
     bar = document.querySelector("[data-bulk-bar]");
@@ -17,6 +20,8 @@
     allLabel = bar && bar.querySelector("[data-bulk-all-label]");
     countText = bar && bar.querySelector("[data-bulk-count]");
     action = bar && bar.querySelector("[data-bulk-action]");
+    fieldSelect = bar && bar.querySelector("[data-bulk-field]");
+    valueSlot = bar && bar.querySelector("[data-bulk-value]");
     matching = null;
     asked = false;
     if (!bar) return;
@@ -47,8 +52,29 @@
       .catch(function () { asked = false; });
   }
 
+  function loadInput() {
+    if (!fieldSelect || !valueSlot || !action || action.value !== "update") return;
+    var name = fieldSelect.value;
+    var current = valueSlot.querySelector("[name=value]");
+    if (current && current.dataset.bulkValueFor === name) return;
+    if (inputs[name]) {
+      valueSlot.innerHTML = inputs[name];
+      return;
+    }
+    var url = fieldSelect.dataset.inputUrl + "?field=" + encodeURIComponent(name);
+    fetch(url, { credentials: "same-origin", headers: { Accept: "text/html" } })
+      .then(function (r) { return r.ok ? r.text() : null; })
+      .then(function (html) {
+        if (html === null) return;
+        inputs[name] = html;
+        if (fieldSelect.value === name && action.value === "update") valueSlot.innerHTML = html;
+      })
+      .catch(function () {}); // the plain text input stays: the server checks the value
+  }
+
   function showFields() {
     if (!action) return;
+    loadInput();
     Array.prototype.forEach.call(bar.querySelectorAll("[data-bulk-for]"), function (el) {
       el.hidden = el.dataset.bulkFor.split(" ").indexOf(action.value) < 0;
     });
@@ -87,6 +113,9 @@
       if (allBox.checked) rows().forEach(function (b) { b.checked = true; });
     } else if (target === action) {
       showFields();
+      return;
+    } else if (target === fieldSelect) {
+      loadInput();
       return;
     } else if (!(target.matches && target.matches("input[data-bulk-row]"))) {
       return;
