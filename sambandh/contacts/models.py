@@ -155,6 +155,8 @@ class EmailAddress(ContactPoint):
     email = models.CharField(_("email"), max_length=254, db_index=True)
 
     class Meta(ContactPoint.Meta):
+        verbose_name = _("email address")
+        verbose_name_plural = _("email addresses")
         constraints = [_one_owner("email_one_owner")]
 
 
@@ -165,6 +167,8 @@ class PhoneNumber(ContactPoint):
     raw = models.CharField(_("as entered"), max_length=60, blank=True)
 
     class Meta(ContactPoint.Meta):
+        verbose_name = _("phone number")
+        verbose_name_plural = _("phone numbers")
         constraints = [_one_owner("phone_one_owner")]
 
     @property
@@ -183,6 +187,8 @@ class PostalAddress(ContactPoint):
     country = models.CharField(_("country"), max_length=2, blank=True)
 
     class Meta(ContactPoint.Meta):
+        verbose_name = _("postal address")
+        verbose_name_plural = _("postal addresses")
         constraints = [_one_owner("address_one_owner")]
 
 
@@ -193,6 +199,8 @@ class SocialHandle(ContactPoint):
     handle = models.CharField(_("handle"), max_length=200)
 
     class Meta(ContactPoint.Meta):
+        verbose_name = _("social profile")
+        verbose_name_plural = _("social profiles")
         constraints = [_one_owner("social_one_owner")]
 
 
@@ -211,6 +219,8 @@ class Affiliation(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("affiliation")
+        verbose_name_plural = _("affiliations")
         ordering = ["-is_primary", "ended_on", "-started_on", "id"]
         indexes = [models.Index(fields=["organization", "person"], name="affiliation_org_idx")]
 

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from sambandh.core import registry
 from sambandh.core.errors import ValidationFailed
@@ -81,7 +82,7 @@ def type_label(record_type: str) -> str:
 
 def _kind_label(key: str, count: int, main: Any = None) -> str:
     if key == "links":
-        return _("links from other records")
+        return ngettext("link from another record", "links from other records", count)
     try:
         model = apps.get_model(key)
     except (LookupError, ValueError):
@@ -90,8 +91,10 @@ def _kind_label(key: str, count: int, main: Any = None) -> str:
         # A many-to-many link row ("Person_tags"): named by what it links to.
         ends = [f.related_model for f in model._meta.concrete_fields if f.is_relation]
         target = next((m for m in ends if m is not main), ends[-1] if ends else None)
-        name = target._meta.verbose_name if target is not None else key
-        return _("%(name)s links") % {"name": name}
+        if target is None:
+            return key
+        name = target._meta.verbose_name if count == 1 else target._meta.verbose_name_plural
+        return _("linked %(name)s") % {"name": name}
     meta = model._meta
     return str(meta.verbose_name if count == 1 else meta.verbose_name_plural)
 
