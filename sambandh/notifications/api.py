@@ -11,11 +11,12 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from sambandh.accounts.selectors import acting_user as viewer
-from sambandh.core.api import ErrorOut, page_out
+from sambandh.core.api import ErrorOut, StrictSchema, page_out
 from sambandh.core.errors import NotFound
 from sambandh.core.ids import RecordId
 from sambandh.core.pagination import clamp_limit
 from sambandh.notifications import selectors, services
+from sambandh.notifications.digest import DIGEST_HOUR, digest_get, digest_set
 
 router = Router(tags=["notifications"])
 ERRORS: dict[int, Any] = {k: ErrorOut for k in (401, 403, 404, 409, 413, 422)}
@@ -100,3 +101,24 @@ def read_one(request: HttpRequest, notification_id: RecordId) -> Any:
     if not shown:
         raise NotFound()
     return _out(shown[0])
+
+
+class DigestIn(StrictSchema):
+    daily: bool
+
+
+class DigestOut(Schema):
+    daily: bool
+    hour: int = Field(description="The local hour (in your time zone) the digest is sent at.")
+
+
+@router.get("/digest", response={200: DigestOut, **ERRORS})
+def get_digest(request: HttpRequest) -> Any:
+    """Whether the caller gets the daily email digest."""
+    return {"daily": digest_get(user=viewer(request)), "hour": DIGEST_HOUR}
+
+
+@router.put("/digest", response={200: DigestOut, **ERRORS})
+def put_digest(request: HttpRequest, payload: DigestIn) -> Any:
+    """Turn the caller's daily email digest on or off."""
+    return {"daily": digest_set(user=viewer(request), daily=payload.daily), "hour": DIGEST_HOUR}

@@ -54,3 +54,11 @@ def no_next_step(context: JobContext) -> str:
         ):
             told += 1
     return f"{told} owners told"
+
+
+@scheduled_job("notifications.daily_digest", every="hourly", label="Daily email digests")
+def daily_digest(context: JobContext) -> str:
+    """Each hour, the digests of the users for whom it is now DIGEST_HOUR (digest.py)."""
+    from sambandh.notifications.digest import send_digests
+
+    return f"{send_digests(now=context.slot)} digests sent"

@@ -57,3 +57,17 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} for {self.user_id}"
+
+
+class DigestPreference(models.Model):
+    """Whether a user gets a daily email digest (their unread notifications and their tasks),
+    at DIGEST_HOUR in their own time zone, and the local day it was last sent (each day once)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digest_preference"
+    )
+    daily = models.BooleanField(default=False)
+    last_sent_on = models.DateField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {'daily' if self.daily else 'off'}"

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from sambandh.core.errors import ValidationFailed
 from sambandh.notifications import selectors, services
+from sambandh.notifications.digest import DIGEST_HOUR, digest_get, digest_set
 from sambandh.web.http import AuthedRequest, page, safe_next
 
 
@@ -27,8 +30,22 @@ def notification_list(request: AuthedRequest) -> HttpResponse:
             "items": found.items,
             "next_cursor": found.next_cursor,
             "unread_only": unread,
+            "digest": digest_get(user=request.user),
+            "digest_hour": DIGEST_HOUR,
         },
     )
+
+
+@page
+@require_POST
+def digest_toggle(request: AuthedRequest) -> HttpResponse:
+    """Turn the daily email digest on (``daily=1``) or off."""
+    daily = digest_set(user=request.user, daily=request.POST.get("daily") == "1")
+    messages.success(
+        request,
+        _("You will get a daily digest by email.") if daily else _("Daily digest turned off."),
+    )
+    return redirect("notifications:list")
 
 
 @page

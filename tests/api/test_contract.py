@@ -98,6 +98,8 @@ OPERATIONS = {
     ("get", "/notifications"),
     ("post", "/notifications/read-all"),
     ("post", "/notifications/{notification_id}/read"),
+    ("get", "/notifications/digest"),
+    ("put", "/notifications/digest"),
     *(
         operation
         for records in ("people", "organizations", "deals", "leads")

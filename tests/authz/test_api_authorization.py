@@ -145,6 +145,7 @@ CASES.update(
         ("get", "/scheduled-jobs/failed-handler-runs"): Case("admin_read"),
         ("post", "/scheduled-jobs/failed-handler-runs/{run_id}/retry"): Case("admin", {}),
         ("post", "/notifications/read-all"): Case("self", {}),
+        ("put", "/notifications/digest"): Case("self", {"daily": True}),
         ("post", "/notifications/{notification_id}/read"): Case("self", {}),
         # bulk actions and their jobs (test_bulk_authorization.py)
         **{

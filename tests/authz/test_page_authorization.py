@@ -100,6 +100,7 @@ CASES: dict[str, str] = {
     "/notifications/": "open",
     "/account/colleagues/": "open",
     "/notifications/read-all/": "post",
+    "/notifications/digest/": "post",
     "/notifications/<id:notification_id>/open/": "post",
     "/settings/": "admin (a redirect to its first tab)",
     "/settings/company/": "admin",
