@@ -1179,6 +1179,7 @@ class LargeDemo:
                         due,
                         assignee,
                         done,
+                        None,  # pinned_at
                         person_id,
                         org_id,
                         deal_id,

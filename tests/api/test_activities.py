@@ -44,6 +44,7 @@ KEYS = {
     "due_at",
     "done",
     "done_at",
+    "pinned_at",
     "assignee",
     "person",
     "organization",

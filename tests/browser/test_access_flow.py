@@ -99,7 +99,12 @@ def test_an_admin_invites_shares_and_hides_and_the_user_sees_what_they_may(
     # -- she sees Meera, without the phone number, in the list and on the record page
     page.goto(f"{base}/people/")
     expect(page.locator("main")).to_contain_text("Meera Iyer")
+    # a click on her name opens her in the side panel: no phone there either
     page.click("a:has-text('Meera Iyer')")
+    panel = page.get_by_role("dialog")
+    expect(panel).to_contain_text("meera@kestrel.example")
+    assert "98765" not in panel.inner_text()
+    panel.get_by_role("link", name="Open full page").click()
     expect(page.locator("h1")).to_have_text("Meera Iyer")
     expect(page.locator("main")).to_contain_text("meera@kestrel.example")
     assert "98765" not in page.content() and "9876543210" not in page.content()
