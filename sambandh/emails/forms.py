@@ -59,9 +59,7 @@ class ComposeForm(ServiceForm):
     attachments = FilesField(
         label=_("Attachments"),
         required=False,
-        widget=MultipleFileInput(
-            attrs={"accept": ",".join(f".{ext}" for ext in sniff.EXTENSIONS)}
-        ),
+        widget=MultipleFileInput(attrs={"accept": ",".join(f".{ext}" for ext in sniff.EXTENSIONS)}),
     )
 
     def __init__(self, *args: Any, people: list[tuple[int, str, str]] | None = None, **kwargs: Any):

@@ -9,6 +9,8 @@ failed: it may or may not have left, and the user decides whether to retry.
 
 from __future__ import annotations
 
+from email.message import MIMEPart
+
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import F
@@ -39,8 +41,29 @@ def _message(email: OutboundEmail) -> EmailMessage:
         headers=headers,
     )
     for attachment in _files(email):
-        message.attach(attachment.filename, _read(attachment), attachment.content_type)
+        content = _read(attachment)
+        if attachment.content_type.startswith("message/"):
+            # An e-mail file (.eml) may not be base64-encoded: Django attaches it as a message.
+            message.attach(attachment.filename, content, attachment.content_type)
+        else:
+            message.attach(_part(attachment, content))
     return message
+
+
+def _part(attachment: Attachment, content: bytes) -> MIMEPart:
+    """The file as a part of the message, its bytes base64-encoded exactly as stored (Django's
+    own text handling would rewrite the line endings of a text or CSV file)."""
+    maintype, _slash, subtype = attachment.content_type.partition("/")
+    part = MIMEPart()
+    part.set_content(
+        content,
+        maintype=maintype,
+        subtype=subtype,
+        disposition="attachment",
+        filename=attachment.filename,
+        params={"charset": "utf-8"} if maintype == "text" else None,
+    )
+    return part
 
 
 def _files(email: OutboundEmail) -> list[Attachment]:

@@ -163,13 +163,13 @@ def _attach(
                 if exc.status not in (413, 422):
                     raise
                 message = exc.fields.get("file") or exc.message
-                raise type(exc)(message, fields={f"{field}.{i}": message}) from exc
+                # (a refused type keeps the form's summary general: the file's own field says why)
+                summary = message if exc.status == 413 else None
+                raise type(exc)(summary, fields={f"{field}.{i}": message}) from exc
 
 
 def _upload_to(actor: User, activity: Activity, upload: Any) -> Attachment:
-    return attachment_add(
-        actor=actor, record_type="activity", record_id=activity.pk, upload=upload
-    )
+    return attachment_add(actor=actor, record_type="activity", record_id=activity.pk, upload=upload)
 
 
 def _copy_to(actor: User, activity: Activity, source: Attachment) -> Attachment:
@@ -178,9 +178,7 @@ def _copy_to(actor: User, activity: Activity, source: Attachment) -> Attachment:
     )
 
 
-def email_send(
-    *, actor: User, data: EmailIn, uploads: Sequence[Any] = ()
-) -> OutboundEmail:
+def email_send(*, actor: User, data: EmailIn, uploads: Sequence[Any] = ()) -> OutboundEmail:
     """Log an email to a person (on a deal) on their timelines and queue its sending, with
     ``uploads`` (uploaded files) and ``data.attachment_ids`` (files on records the actor may
     see, copied) attached to its activity. Every address and file is checked: one refused

@@ -52,9 +52,15 @@ def _compose(
             choices.append(
                 (p.pk, f"{p.full_name} <{address}>" if address else p.full_name, address)
             )
+    first = choices[0] if choices else None
+    initial = {
+        "to": _email_of(request, person) if person else (first[2] if first else ""),
+        "person": first[0] if first else None,
+    }
     if request.method == "POST" and refused is not None:
-        # The body was never read: only the refusal can be shown (the page says so).
-        form = ComposeForm(people=choices)
+        # The body was never read: a fresh form with the refusal (its message says so).
+        form = ComposeForm(people=choices, initial=initial)
+        form.cleaned_data = {}
         form.add_error("attachments", refused)
         status = 413
     elif request.method == "POST":
@@ -79,14 +85,7 @@ def _compose(
                 messages.success(request, _("Email queued: it will be sent in a moment."))
                 return redirect(record_url)
     else:
-        first = choices[0] if choices else None
-        form = ComposeForm(
-            people=choices,
-            initial={
-                "to": _email_of(request, person) if person else (first[2] if first else ""),
-                "person": first[0] if first else None,
-            },
-        )
+        form = ComposeForm(people=choices, initial=initial)
         status = 200
     return render(
         request,
@@ -108,8 +107,10 @@ def _too_large(request: HttpRequest) -> str | None:
         length = 0
     if length <= services.attachments_max_bytes() + POST_SLACK:
         return None
-    return services.attachments_too_large(None, "attachments").message + " " + _(
-        "Nothing was sent: write the email again with smaller files."
+    return (
+        services.attachments_too_large(None, "attachments").message
+        + " "
+        + _("Nothing was sent: write the email again with smaller files.")
     )
 
 
@@ -137,9 +138,7 @@ def _compose_on_deal(
     _ensure_can_write(request)
     url = reverse("sales:deal_detail", args=[deal.pk])
     people = list(deal.people.all())
-    return _compose(
-        request, record=deal, record_url=url, deal=deal, people=people, refused=refused
-    )
+    return _compose(request, record=deal, record_url=url, deal=deal, people=people, refused=refused)
 
 
 @page
