@@ -320,3 +320,33 @@ def test_the_api_refuses_files_past_the_total_limit(
     assert list(fields) == ["attachment_ids"]
     assert fields["attachment_ids"].startswith("The attachments come to ")
     assert state(media_root) == before
+
+
+def test_a_file_gone_from_storage_fails_the_email_with_its_name(
+    api, owner, world, smtp_server, media_root, django_capture_on_commit_callbacks
+):
+    quote = attachment_add(
+        actor=owner,
+        record_type="deal",
+        record_id=world["deal"].pk,
+        upload=samples.upload("quote.pdf", samples.PDF),
+    )
+    client = api(owner)
+    resp = send(
+        client,
+        django_capture_on_commit_callbacks,
+        {
+            "person_id": world["person"].pk,
+            "to": ["asha@kestrel.example"],
+            "subject": "Quote",
+            "attachment_ids": [quote.pk],
+        },
+    )
+    assert resp.status_code == 201, resp.content
+    copy = Attachment.objects.get(record_type="activity")
+    copy.file.storage.delete(copy.file.name)
+    run_worker(until_idle=True)
+    assert smtp_server.received == []
+    email = client.get(f"{V1}/emails/{resp.json()['id']}").json()["email"]
+    assert email["status"] == "failed"
+    assert email["error"] == "MissingFile: quote.pdf is missing from storage"
