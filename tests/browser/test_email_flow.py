@@ -1,7 +1,7 @@
-"""From a person's page, a rep composes and sends an email through a local SMTP server started
-by the test (aiosmtpd); after the worker has run, the email is on the timeline as sent and the
-server holds it: in a real browser (Debian's Chromium), at 1280 and 390 pixels, with axe-core on
-every page visited."""
+"""From a person's page, a rep composes and sends an email with a PDF attached through a local
+SMTP server started by the test (aiosmtpd); after the worker has run, the email is on the
+timeline as sent with its file and the server holds it: in a real browser (Debian's Chromium),
+at 1280 and 390 pixels, with axe-core on every page visited."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from sambandh.attachments.tests.samples import PDF
 from sambandh.emails.models import OutboundEmail
 from sambandh.events.worker import run_worker
 from tests.browser.axe import axe_check, install_axe, report
@@ -26,9 +27,12 @@ def test_email_a_person_and_see_it_sent_on_the_timeline(
     owner: Any,
     smtp_server: Any,
     width: int,
+    settings: Any,
+    tmp_path: Any,
 ) -> None:
     from playwright.sync_api import expect
 
+    settings.MEDIA_ROOT = tmp_path / "media"
     org = make_organization(owner, name="Kestrel Analytics")
     person = make_person(
         owner, full_name="Asha Rao", email="asha@kestrel.example", organization_id=org.pk
@@ -62,8 +66,12 @@ def test_email_a_person_and_see_it_sent_on_the_timeline(
     violations += axe_check(page, "compose with an error")
     assert OutboundEmail.objects.count() == 0
 
-    # -- sent: back on the person's page, queued on the timeline
+    # -- sent, with a file: back on the person's page, queued on the timeline
     page.fill("#id_cc", "boss@kestrel.example")
+    page.set_input_files(
+        "#id_attachments",
+        files=[{"name": "Quote.pdf", "mimeType": "application/pdf", "buffer": PDF}],
+    )
     page.click("button[type=submit]:has-text('Send email')")
     expect(page).to_have_url(f"{base}/people/{person.pk}/")
     expect(page.locator("body")).to_contain_text("Email queued")
@@ -79,12 +87,15 @@ def test_email_a_person_and_see_it_sent_on_the_timeline(
     assert got.message["Message-ID"] == email.message_id
     assert got.message["Subject"] == "Your renewal"
     assert sorted(got.rcpt_tos) == ["asha@kestrel.example", "boss@kestrel.example"]
+    [part] = got.message.iter_attachments()
+    assert (part.get_filename(), part.get_payload(decode=True)) == ("Quote.pdf", PDF)
 
     # -- and the timeline shows it sent, on the person and on her organization
     page.reload()
     entry = page.locator(f"#activity-{email.activity_id}")
     expect(entry.locator(".email-status")).to_contain_text("Sent")
     expect(entry).to_contain_text("To asha@kestrel.example")
+    expect(entry).to_contain_text("Quote.pdf")
     violations += axe_check(page, "person with the sent email")
     page.goto(f"{base}/organizations/{org.pk}/")
     expect(page.locator(f"#activity-{email.activity_id} .email-status")).to_contain_text("Sent")
