@@ -68,9 +68,16 @@ class ComposeForm(ServiceForm):
         super().__init__(*args, **kwargs)
         from sambandh.emails.services import attachments_max_bytes
 
-        self.fields["attachments"].help_text = _(
+        limit = filesizeformat(attachments_max_bytes())
+        files = self.fields["attachments"]
+        files.help_text = _(
             "At most %(max)s in all: PDF, images, office documents, text, CSV or e-mail files."
-        ) % {"max": filesizeformat(attachments_max_bytes())}
+        ) % {"max": limit}
+        # compose-files.js says so before sending (the server refuses it anyway)
+        files.widget.attrs["data-max-total"] = str(attachments_max_bytes())
+        files.widget.attrs["data-too-large"] = _(
+            "These files are too large together: an email may carry at most %(max)s."
+        ) % {"max": limit}
         if people is None:
             del self.fields["person"]
         else:

@@ -101,3 +101,46 @@ def test_email_a_person_and_see_it_sent_on_the_timeline(
     expect(page.locator(f"#activity-{email.activity_id} .email-status")).to_contain_text("Sent")
     context.close()
     assert not violations, report(violations)
+
+
+def test_files_too_large_together_are_refused_before_sending_and_the_text_is_kept(
+    live_server: Any, browser: Any, owner: Any, settings: Any, tmp_path: Any
+) -> None:
+    from playwright.sync_api import expect
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.EMAIL_ATTACHMENTS_MAX_BYTES = len(PDF) - 1
+    person = make_person(owner, full_name="Asha Rao", email="asha@kestrel.example")
+    base = live_server.url
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(15_000)
+    install_axe(context)
+    page = context.new_page()
+    page.goto(f"{base}/login/")
+    page.fill("input[name=username]", owner.email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    expect(page).to_have_url(f"{base}/")
+    compose = f"{base}/people/{person.pk}/email/"
+    page.goto(compose)
+    posts: list[str] = []
+    page.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
+    page.fill("#id_subject", "Your quote")
+    page.set_input_files(
+        "#id_attachments",
+        files=[{"name": "Quote.pdf", "mimeType": "application/pdf", "buffer": PDF}],
+    )
+    # the page says so beside the field as soon as the file is chosen, and does not send
+    error = page.locator("#id_attachments_client_error")
+    expect(error).to_contain_text("These files are too large together")
+    page.click("button[type=submit]:has-text('Send email')")
+    expect(page).to_have_url(compose)
+    expect(page.locator("#id_subject")).to_have_value("Your quote")
+    assert posts == []
+    violations = axe_check(page, "compose with files too large")
+    assert OutboundEmail.objects.count() == 0
+    # choosing no file clears the message
+    page.set_input_files("#id_attachments", files=[])
+    expect(error).to_have_count(0)
+    context.close()
+    assert not violations, report(violations)
