@@ -13,6 +13,7 @@ import unicodedata
 from typing import Any
 
 from django.conf import settings
+from django.core.files.base import File
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
@@ -137,6 +138,56 @@ def attachment_add(*, actor: Any, record_type: str, record_id: int, upload: Any)
         attachment.file.storage.delete(str(attachment.file.name))
         raise
     return attachment
+
+
+def attachment_copy(
+    *, actor: Any, source: Attachment, record_type: str, record_id: int
+) -> Attachment:
+    """A copy of ``source`` (read by the caller through ``attachment_get``: the actor may see
+    it) on another record: a new row and a new stored file (read through the storage), so that
+    either may be removed without the other (an email keeps the files it sent). Its checks were
+    made when ``source`` was added; the actor must still be able to attach to the target. The
+    stored copy is removed again when this fails; a caller whose own transaction fails later
+    removes it (as with ``attachment_add``)."""
+    record = record_get(viewer=actor, record_type=record_type, record_id=record_id)
+    _may_attach(actor, record_type, record)
+    copy = Attachment(
+        record_type=record_type,
+        record_id=record.pk,
+        filename=source.filename,
+        content_type=source.content_type,
+        size=source.size,
+        sha256=source.sha256,
+        uploaded_by=actor,
+    )
+    try:
+        with source.file.storage.open(str(source.file.name), "rb") as handle:
+            copy.file.save(stored_name(copy, source.filename), File(handle), save=False)
+    except (FileNotFoundError, OSError):
+        message = _("%(name)s is missing from storage.") % {"name": source.filename}
+        raise ValidationFailed(message, fields={"file": message}) from None
+    try:
+        with transaction.atomic():
+            copy.save()
+            audit_record(
+                actor=actor,
+                action="update",
+                record_type=record_type,
+                record_id=record.pk,
+                changes={"attachment": copy.pk, "filename": copy.filename, "size": copy.size},
+                summary=_("attached %(name)s") % {"name": copy.filename},
+                event="attachment.added",
+                event_data={
+                    "attachment_id": copy.pk,
+                    "filename": copy.filename,
+                    "size": copy.size,
+                    "copied_from": source.pk,
+                },
+            )
+    except BaseException:
+        copy.file.storage.delete(str(copy.file.name))
+        raise
+    return copy
 
 
 def _delete_files_after_commit(names: list[str]) -> None:

@@ -9,6 +9,7 @@ from ninja import Router, Status
 
 from sambandh.accounts.selectors import acting_user as viewer
 from sambandh.activities.api_activities import ERRORS, activity_out, utc
+from sambandh.attachments.schemas import attachment_out
 from sambandh.core.api import with_etag
 from sambandh.emails import selectors, services
 from sambandh.emails.models import OutboundEmail
@@ -32,6 +33,7 @@ def email_out(activity: Any, email: OutboundEmail) -> dict[str, Any]:
             "in_reply_to": email.in_reply_to,
             "references": email.references,
             "sent_at": utc(email.sent_at),
+            "attachments": [attachment_out(a) for a in getattr(email, "files", ())],
         },
     }
 
@@ -45,7 +47,10 @@ def _answer(request: HttpRequest, response: HttpResponse, activity_id: int) -> d
 @router.post("", response={201: EmailActivityOut, **ERRORS}, exclude_unset=True)
 def send_email(request: HttpRequest, response: HttpResponse, payload: EmailIn) -> Any:
     """Log an email on the person's timeline (and their organization's and the deal's) and
-    queue it for sending; its `email.status` moves from `queued` to `sent` or `failed`."""
+    queue it for sending; its `email.status` moves from `queued` to `sent` or `failed`.
+    `attachment_ids` sends files already attached to records you may see: each is copied onto
+    the email's activity (422 naming `attachment_ids.N` for one you may not see; 413 when the
+    files come to more than EMAIL_ATTACHMENTS_MAX_BYTES)."""
     email = services.email_send(actor=viewer(request), data=payload)
     return Status(201, _answer(request, response, email.activity_id))
 

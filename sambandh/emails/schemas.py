@@ -9,11 +9,14 @@ from ninja import Schema
 from pydantic import Field, StringConstraints
 
 from sambandh.activities.schemas import ActivityOut
+from sambandh.attachments.schemas import AttachmentOut
 from sambandh.core.ids import RecordId
 from sambandh.core.inputs import WriteInput
 
 #: How many addresses one field (to, cc) may hold.
 MAX_RECIPIENTS = 50
+#: How many files one email may carry (uploaded and chosen among existing attachments).
+MAX_ATTACHMENTS = 20
 
 Address = Annotated[str, StringConstraints(max_length=320)]
 
@@ -27,6 +30,12 @@ class EmailIn(WriteInput):
     cc: list[Address] = Field(default_factory=list, max_length=MAX_RECIPIENTS)
     subject: str = Field(max_length=300)
     body: str = Field("", max_length=100_000)
+    attachment_ids: list[RecordId] = Field(
+        default_factory=list,
+        max_length=MAX_ATTACHMENTS,
+        description="Files already attached to a record you may see (the person, the deal...), "
+        "sent with the email: each is copied onto the email's activity.",
+    )
 
 
 class EmailOut(Schema):
@@ -41,6 +50,9 @@ class EmailOut(Schema):
     in_reply_to: str
     references: str
     sent_at: datetime | None
+    attachments: list[AttachmentOut] = Field(
+        description="The files it carries (on the email's activity), in the order attached."
+    )
 
 
 class EmailActivityOut(ActivityOut):

@@ -9,8 +9,10 @@ from django.utils.translation import gettext as _
 
 from sambandh.accounts.models import User
 from sambandh.activities import selectors as activities
+from sambandh.attachments import selectors as attachments
 from sambandh.core.errors import NotFound
 from sambandh.emails.models import OutboundEmail
+from sambandh.emails.schemas import MAX_ATTACHMENTS
 
 
 def email_get(*, viewer: User, activity_id: int) -> tuple[Any, OutboundEmail]:
@@ -21,6 +23,10 @@ def email_get(*, viewer: User, activity_id: int) -> tuple[Any, OutboundEmail]:
     if email is None:
         raise NotFound(_("No such email."))
     email.activity = activity
+    # The files it carries, in the order they were attached (as the message lists them).
+    email.files = attachments.attachments_shown(  # type: ignore[attr-defined]
+        viewer=viewer, record_type="activity", record=activity, limit=MAX_ATTACHMENTS
+    )[::-1]
     return activity, email
 
 

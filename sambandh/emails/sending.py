@@ -9,11 +9,14 @@ failed: it may or may not have left, and the user decides whether to retry.
 
 from __future__ import annotations
 
+from email.message import MIMEPart
+
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from sambandh.attachments.models import Attachment
 from sambandh.core.audit import audit_record
 from sambandh.emails.models import OutboundEmail
 
@@ -28,7 +31,7 @@ def _message(email: OutboundEmail) -> EmailMessage:
         headers["In-Reply-To"] = email.in_reply_to
     if email.references:
         headers["References"] = email.references
-    return EmailMessage(
+    message = EmailMessage(
         subject=activity.subject,
         body=activity.body,
         from_email=email.from_address,
@@ -37,6 +40,53 @@ def _message(email: OutboundEmail) -> EmailMessage:
         reply_to=[email.reply_to] if email.reply_to else None,
         headers=headers,
     )
+    for attachment in _files(email):
+        content = _read(attachment)
+        if attachment.content_type.startswith("message/"):
+            # An e-mail file (.eml) may not be base64-encoded: Django attaches it as a message.
+            message.attach(attachment.filename, content, attachment.content_type)
+        else:
+            message.attach(_part(attachment, content))
+    return message
+
+
+def _part(attachment: Attachment, content: bytes) -> MIMEPart:
+    """The file as a part of the message, its bytes base64-encoded exactly as stored (Django's
+    own text handling would rewrite the line endings of a text or CSV file)."""
+    maintype, _slash, subtype = attachment.content_type.partition("/")
+    part = MIMEPart()
+    part.set_content(
+        content,
+        maintype=maintype,
+        subtype=subtype,
+        disposition="attachment",
+        filename=attachment.filename,
+        params={"charset": "utf-8"} if maintype == "text" else None,
+    )
+    return part
+
+
+def _files(email: OutboundEmail) -> list[Attachment]:
+    """The files on the email's activity, in the order they were attached."""
+    return list(
+        Attachment.objects.filter(record_type="activity", record_id=email.activity_id).order_by(
+            "created_at", "id"
+        )
+    )
+
+
+class MissingFile(Exception):
+    """A file of the email is no longer in storage: the email fails, saying which."""
+
+
+def _read(attachment: Attachment) -> bytes:
+    """The file's bytes, read through the storage it was stored with (the total is capped by
+    EMAIL_ATTACHMENTS_MAX_BYTES when the email is composed)."""
+    try:
+        with attachment.file.storage.open(str(attachment.file.name), "rb") as handle:
+            return bytes(handle.read())
+    except OSError:
+        raise MissingFile(f"{attachment.filename} is missing from storage") from None
 
 
 def _error_text(exc: Exception) -> str:

@@ -7,11 +7,14 @@ never waits for the mail server, and a failure is kept on the email for the user
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from email.utils import make_msgid, parseaddr
+from typing import Any
 
 from django.conf import settings
 from django.core.mail.utils import DNS_NAME
 from django.db import transaction
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,13 +23,16 @@ from sambandh.accounts.models import User
 from sambandh.activities.models import Activity
 from sambandh.activities.schemas import ActivityIn
 from sambandh.activities.services import activity_create
+from sambandh.attachments import selectors as attachments
+from sambandh.attachments.models import Attachment
+from sambandh.attachments.services import attachment_add, attachment_copy
 from sambandh.core import registry
 from sambandh.core.audit import audit_record
 from sambandh.core.cleaning import clean_email, clean_text
 from sambandh.core.errors import Forbidden, NotFound, ServiceError
 from sambandh.core.records import FieldErrors
 from sambandh.emails.models import OutboundEmail
-from sambandh.emails.schemas import EmailIn
+from sambandh.emails.schemas import MAX_ATTACHMENTS, EmailIn
 
 _REPLY_PREFIX = re.compile(r"^\s*(?:(?:re|fwd?|aw|sv)\s*(?:\[\d+\])?\s*:\s*)+", re.IGNORECASE)
 
@@ -34,6 +40,34 @@ _REPLY_PREFIX = re.compile(r"^\s*(?:(?:re|fwd?|aw|sv)\s*(?:\[\d+\])?\s*:\s*)+", 
 class NotRetryable(ServiceError):
     status = 409
     code = "conflict"
+
+
+class AttachmentsTooLarge(ServiceError):
+    status = 413
+    code = "too_large"
+
+
+#: The default of EMAIL_ATTACHMENTS_MAX_BYTES: what mail servers commonly accept, once the
+#: files are base64-encoded (a third larger), stays under 25-35 MB.
+DEFAULT_ATTACHMENTS_MAX_BYTES = 20 * 1024 * 1024
+
+
+def attachments_max_bytes() -> int:
+    """The most an email's files may come to together, in bytes."""
+    return int(getattr(settings, "EMAIL_ATTACHMENTS_MAX_BYTES", DEFAULT_ATTACHMENTS_MAX_BYTES))
+
+
+def attachments_too_large(total: int | None, field: str) -> AttachmentsTooLarge:
+    limit = filesizeformat(attachments_max_bytes())
+    if total is None:
+        message = _("The attachments are too large: an email may carry at most %(max)s.") % {
+            "max": limit
+        }
+    else:
+        message = _(
+            "The attachments come to %(size)s: an email may carry at most %(max)s in all."
+        ) % {"size": filesizeformat(total), "max": limit}
+    return AttachmentsTooLarge(message, fields={field: message})
 
 
 def thread_subject(subject: str) -> str:
@@ -94,10 +128,75 @@ def _enqueue(email: OutboundEmail) -> None:
     transaction.on_commit(lambda: send_email.enqueue(email_id))
 
 
+def _sources(actor: User, ids: list[int], errors: FieldErrors) -> list[Attachment]:
+    """The attachments ``ids`` (each read through the attachments' selector: one on a record
+    the actor may not see is one that does not exist), duplicates dropped."""
+    found: list[Attachment] = []
+    for i, pk in enumerate(ids):
+        try:
+            source = attachments.attachment_get(viewer=actor, attachment_id=pk)
+        except NotFound:
+            errors.add(f"attachment_ids.{i}", _("No such attachment."))
+            continue
+        if all(source.pk != other.pk for other in found):
+            found.append(source)
+    return found
+
+
+def _attach(
+    actor: User,
+    activity: Activity,
+    uploads: list[Any],
+    sources: list[Attachment],
+    stored: list[Attachment],
+) -> None:
+    """The files onto the email's activity, through the attachments' own rules (type read from
+    the bytes, size); a refused one names its place (``attachments.1``, ``attachment_ids.0``)."""
+    for field, items, add in (
+        ("attachments", uploads, _upload_to),
+        ("attachment_ids", sources, _copy_to),
+    ):
+        for i, item in enumerate(items):
+            try:
+                stored.append(add(actor, activity, item))
+            except ServiceError as exc:
+                if exc.status not in (413, 422):
+                    raise
+                message = exc.fields.get("file") or exc.message
+                # (a refused type keeps the form's summary general: the file's own field says why)
+                summary = message if exc.status == 413 else None
+                raise type(exc)(summary, fields={f"{field}.{i}": message}) from exc
+
+
+def _upload_to(actor: User, activity: Activity, upload: Any) -> Attachment:
+    return attachment_add(actor=actor, record_type="activity", record_id=activity.pk, upload=upload)
+
+
+def _copy_to(actor: User, activity: Activity, source: Attachment) -> Attachment:
+    return attachment_copy(
+        actor=actor, source=source, record_type="activity", record_id=activity.pk
+    )
+
+
+def email_send(*, actor: User, data: EmailIn, uploads: Sequence[Any] = ()) -> OutboundEmail:
+    """Log an email to a person (on a deal) on their timelines and queue its sending, with
+    ``uploads`` (uploaded files) and ``data.attachment_ids`` (files on records the actor may
+    see, copied) attached to its activity. Every address and file is checked: one refused
+    writes nothing, and stores no file."""
+    stored: list[Attachment] = []
+    try:
+        return _email_send(actor=actor, data=data, uploads=list(uploads), stored=stored)
+    except BaseException:
+        # The rows went with the transaction; the stored files must go too.
+        for attachment in stored:
+            attachment.file.storage.delete(str(attachment.file.name))
+        raise
+
+
 @transaction.atomic
-def email_send(*, actor: User, data: EmailIn) -> OutboundEmail:
-    """Log an email to a person (on a deal) on their timelines and queue its sending. Every
-    address is checked first: a bad one writes nothing."""
+def _email_send(
+    *, actor: User, data: EmailIn, uploads: list[Any], stored: list[Attachment]
+) -> OutboundEmail:
     policy.ensure_can_write(actor)
     person = _record(actor, "person", data.person_id)
     deal = _record(actor, "deal", data.deal_id)
@@ -109,7 +208,16 @@ def email_send(*, actor: User, data: EmailIn) -> OutboundEmail:
     if not data.to:
         errors.add("to", _("Add at least one recipient."))
     subject = errors.run(clean_text, data.subject, field="subject", max_length=300, required=True)
+    sources = _sources(actor, list(data.attachment_ids), errors)
+    if len(uploads) + len(sources) > MAX_ATTACHMENTS:
+        errors.add(
+            "attachments" if uploads else "attachment_ids",
+            _("An email may carry at most %(count)d files.") % {"count": MAX_ATTACHMENTS},
+        )
     errors.raise_if_any()
+    total = sum(int(u.size or 0) for u in uploads) + sum(a.size for a in sources)
+    if total > attachments_max_bytes():
+        raise attachments_too_large(total, "attachments" if uploads else "attachment_ids")
     # The activity's own rules (who may add one, to what) are the activities service's.
     activity = activity_create(
         actor=actor,
@@ -138,12 +246,18 @@ def email_send(*, actor: User, data: EmailIn) -> OutboundEmail:
             r for r in (*previous.references.split(), previous.message_id) if r
         )
     email.save()
+    _attach(actor, activity, uploads, sources, stored)
     audit_record(
         actor=actor,
         action="update",
         record_type="activity",
         record_id=activity.pk,
-        changes={"to": to, "cc": cc, "message_id": email.message_id},
+        changes={
+            "to": to,
+            "cc": cc,
+            "message_id": email.message_id,
+            **({"attachments": [a.filename for a in stored]} if stored else {}),
+        },
         event="email.queued",
     )
     _enqueue(email)

@@ -6,10 +6,11 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
 from sambandh.accounts import policy
@@ -41,6 +42,7 @@ def _compose(
     person: Any = None,
     deal: Any = None,
     people: list[Any] | None = None,
+    refused: str | None = None,
 ) -> HttpResponse:
     choices = None
     if people is not None:
@@ -50,8 +52,20 @@ def _compose(
             choices.append(
                 (p.pk, f"{p.full_name} <{address}>" if address else p.full_name, address)
             )
-    if request.method == "POST":
-        form = ComposeForm(request.POST, people=choices)
+    first = choices[0] if choices else None
+    initial = {
+        "to": _email_of(request, person) if person else (first[2] if first else ""),
+        "person": first[0] if first else None,
+    }
+    if request.method == "POST" and refused is not None:
+        # The body was never read: a fresh form with the refusal (its message says so).
+        form = ComposeForm(people=choices, initial=initial)
+        form.cleaned_data = {}
+        form.add_error("attachments", refused)
+        status = 413
+    elif request.method == "POST":
+        form = ComposeForm(request.POST, request.FILES, people=choices)
+        status = 422
         if form.is_valid():
             try:
                 services.email_send(
@@ -60,24 +74,18 @@ def _compose(
                         person_id=person.pk if person else None,
                         deal_id=deal.pk if deal else None,
                     ),
+                    uploads=form.cleaned_data["attachments"],
                 )
             except ServiceError as exc:
-                if exc.status != 422:
+                if exc.status not in (413, 422):
                     raise
                 apply_service_errors(form, exc)
+                status = exc.status
             else:
                 messages.success(request, _("Email queued: it will be sent in a moment."))
                 return redirect(record_url)
-        status = 422
     else:
-        first = choices[0] if choices else None
-        form = ComposeForm(
-            people=choices,
-            initial={
-                "to": _email_of(request, person) if person else (first[2] if first else ""),
-                "person": first[0] if first else None,
-            },
-        )
+        form = ComposeForm(people=choices, initial=initial)
         status = 200
     return render(
         request,
@@ -87,22 +95,50 @@ def _compose(
     )
 
 
+def _too_large(request: HttpRequest) -> str | None:
+    """The refusal of a post whose Content-Length is past what the files allowed in all (and
+    the text around them) need: it is answered before its body is read, as the attachments'
+    panel does (the CSRF check would otherwise read, and spool to disk, the whole of it)."""
+    if request.method != "POST":
+        return None
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if length <= services.attachments_max_bytes() + POST_SLACK:
+        return None
+    return (
+        services.attachments_too_large(None, "attachments").message
+        + " "
+        + _("Nothing was sent: write the email again with smaller files.")
+    )
+
+
+#: What a compose post may carry besides its files (the text fields, multipart's framing).
+POST_SLACK = 1024 * 1024
+
+
 @page
 @require_http_methods(["GET", "POST"])
-def compose_to_person(request: AuthedRequest, person_id: int) -> HttpResponse:
+def _compose_to_person(
+    request: AuthedRequest, person_id: int, refused: str | None = None
+) -> HttpResponse:
     person = person_get(viewer=request.user, person_id=person_id)
     _ensure_can_write(request)
     url = reverse("contacts:person_detail", args=[person.pk])
-    return _compose(request, record=person, record_url=url, person=person)
+    return _compose(request, record=person, record_url=url, person=person, refused=refused)
 
 
 @page
 @require_http_methods(["GET", "POST"])
-def compose_on_deal(request: AuthedRequest, deal_id: int) -> HttpResponse:
+def _compose_on_deal(
+    request: AuthedRequest, deal_id: int, refused: str | None = None
+) -> HttpResponse:
     deal = deal_get(viewer=request.user, deal_id=deal_id)
     _ensure_can_write(request)
     url = reverse("sales:deal_detail", args=[deal.pk])
-    return _compose(request, record=deal, record_url=url, deal=deal, people=list(deal.people.all()))
+    people = list(deal.people.all())
+    return _compose(request, record=deal, record_url=url, deal=deal, people=people, refused=refused)
 
 
 @page
@@ -117,3 +153,23 @@ def retry(request: AuthedRequest, activity_id: int) -> HttpResponse:
     else:
         messages.success(request, _("Email queued again: it will be sent in a moment."))
     return redirect(safe_next(request, reverse("home:index")))
+
+
+# The CSRF token is checked, as everywhere, once the body may be read; a post refused from its
+# Content-Length is answered unread (it changes nothing, so it needs no token).
+_checked_to_person = csrf_protect(_compose_to_person)
+_checked_on_deal = csrf_protect(_compose_on_deal)
+
+
+@csrf_exempt
+def compose_to_person(request: HttpRequest, person_id: int) -> HttpResponse:
+    if refused := _too_large(request):
+        return _compose_to_person(request, person_id, refused=refused)
+    return _checked_to_person(request, person_id)
+
+
+@csrf_exempt
+def compose_on_deal(request: HttpRequest, deal_id: int) -> HttpResponse:
+    if refused := _too_large(request):
+        return _compose_on_deal(request, deal_id, refused=refused)
+    return _checked_on_deal(request, deal_id)
