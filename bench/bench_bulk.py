@@ -247,12 +247,12 @@ def run(ctx: Context) -> list[Row]:
     finally:
         _stop(process)
     rows = []
+    full = job["total"] >= SELECTED  # the undo's total is what the assign changed: fewer
     for name, answered, elapsed, done in (
         (f"bulk assign of {job['total']:,} people by filter", post, seconds, job),
         ("its undo", undo_post, undo_seconds, undo),
     ):
         rate = done["total"] / elapsed if elapsed else 0.0
-        full = done["total"] >= SELECTED
         rows.append(
             Row(
                 name=f"{name} ({ctx.label})",
