@@ -278,10 +278,15 @@ async def _worker(
     result: Result,
     record: Callable[[], bool],
     body: Callable[[], bytes] | None = None,
+    stop: Callable[[], bool] | None = None,
 ) -> None:
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     try:
-        while time.perf_counter() < deadline and result.requests + result.errors < limit:
+        while (
+            time.perf_counter() < deadline
+            and result.requests + result.errors < limit
+            and not (stop and stop())
+        ):
             if body is None:
                 request = (
                     f"GET {next_path()} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n{headers}\r\n"
@@ -317,10 +322,11 @@ def load(
     warmup: float = 2.0,
     limit: int = 2_000_000,
     body: Callable[[], bytes] | None = None,
+    stop: Callable[[], bool] | None = None,
 ) -> Result:
     """``connections`` keep-alive connections sending GETs (POSTs of ``body()`` when given)
-    back to back for ``warmup`` + ``duration`` seconds (at most ``limit`` requests); the
-    warm-up's requests are not counted."""
+    back to back for ``warmup`` + ``duration`` seconds (at most ``limit`` requests, and until
+    ``stop()`` answers true when given); the warm-up's requests are not counted."""
     header_text = "".join(f"{k}: {v}\r\n" for k, v in (headers or {}).items())
     result = Result()
 
@@ -334,7 +340,7 @@ def load(
 
         await asyncio.gather(
             *(
-                _worker(port, next_path, header_text, deadline, limit, result, record, body)
+                _worker(port, next_path, header_text, deadline, limit, result, record, body, stop)
                 for _ in range(connections)
             )
         )
