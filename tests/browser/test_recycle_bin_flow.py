@@ -52,6 +52,8 @@ def test_delete_a_person_with_activities_and_restore_them(
     toast = page.locator(".toast").filter(has_text="Asha Rao was moved to the recycle bin.")
     expect(toast).to_be_visible()
     expect(toast.get_by_role("button", name="Restore")).to_be_visible()
+    # (checked once the toast has faded in: mid-animation its colours are not its own)
+    toast.evaluate("el => Promise.all(el.getAnimations().map(a => a.finished))")
     violations += axe_check(page, "people, after a delete")
     assert not Person.objects.filter(pk=person.pk).exists()
 
