@@ -78,12 +78,15 @@ def _reindex(restored: dict[str, list[Any]]) -> None:
 @transaction.atomic
 def bin_restore(*, actor: Any, entry_id: int) -> Restored:
     """Put the entry's record back as it was, with every row and link its deletion took: all
-    of it, or (on a conflict with what exists now) nothing. A link to a record deleted since is
+    of it, or (on a conflict with what exists now) nothing; in one transaction, with the
+    entry's row locked. A link to a record deleted since is
     left out and reported. Someone who may not restore the entry gets 404."""
     policy.ensure_can_write(actor)
     entry = entry_for_restore(viewer=actor, entry_id=entry_id)
     if entry is None:
         raise NotFound()
+    # One restore at a time per entry: a second waits here, then finds it restored.
+    entry = BinEntry.objects.select_for_update().get(pk=entry.pk)
     if entry.purged_at is not None:
         raise Purged(
             _(
