@@ -67,6 +67,8 @@ def test_open_a_person_and_a_deal_card_in_the_side_panel(
         "href", f"/people/{person.pk}/"
     )
     expect(page).to_have_url(f"{base}/people/#panel=person-{person.pk}")
+    # (measured once it has slid in: mid-animation it is not where it will stay)
+    panel.evaluate("el => Promise.all(el.getAnimations({subtree: true}).map(a => a.finished))")
     box = panel.bounding_box()
     assert box is not None
     if width <= 600:  # a phone: the whole screen
