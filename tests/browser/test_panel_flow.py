@@ -136,6 +136,8 @@ def test_open_a_person_and_a_deal_card_in_the_side_panel(
     page.goto(f"{base}/people/#panel=person-{person.pk}")
     expect(page.get_by_role("dialog", name="Zara Quinn")).to_be_visible()
     page.keyboard.press("Escape")
+    # (the panel's close has tidied up, its address included, before the next address)
+    expect(page).to_have_url(f"{base}/people/")
     page.goto(f"{base}/people/#panel=deal-{deal.pk}")
     expect(page.get_by_role("dialog", name="Kaveri looms")).to_be_visible()
     context.close()
