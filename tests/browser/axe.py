@@ -57,8 +57,20 @@ def install_axe(context: Any) -> None:
     context.add_init_script(path=str(AXE_PATH))
 
 
+#: Waits (up to 2 s) for the page's finite animations to end: a toast fading in or a panel
+#: sliding in has, mid-way, colours and a place that are not its own.
+_SETTLE = """() => Promise.race([
+  Promise.all(document.getAnimations()
+    .filter(a => a.effect && a.effect.getComputedTiming().endTime !== Infinity)
+    .map(a => a.finished.catch(() => null))),
+  new Promise(resolve => setTimeout(resolve, 2000)),
+])"""
+
+
 def axe_check(page: Any, name: str) -> list[Violation]:
-    """Every serious or critical violation on the page as it is now, one per element."""
+    """Every serious or critical violation on the page as it is now (once its animations have
+    ended), one per element."""
+    page.evaluate(_SETTLE)
     found = page.evaluate(_RUN, AXE_OPTIONS)
     return [
         Violation(v["id"], v["impact"], v["help"], target, name, page.url)

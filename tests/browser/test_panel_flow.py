@@ -127,6 +127,7 @@ def test_open_a_person_and_a_deal_card_in_the_side_panel(
     expect(deal_panel).to_be_visible()
     expect(deal_panel).to_contain_text("Qualified")
     expect(page).to_have_url(f"{base}/deals/#panel=deal-{deal.pk}")
+    deal_panel.evaluate("el => Promise.all(el.getAnimations({subtree: true}).map(a => a.finished))")
     violations += axe_check(page, f"board with a deal's panel open ({width}px)")
     deal_panel.get_by_role("button", name="Close the panel").click()
     expect(deal_panel).to_be_hidden()
