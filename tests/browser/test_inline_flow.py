@@ -11,9 +11,8 @@ import pytest
 
 from sambandh.contacts.models import Person
 from tests import factories
-from tests.browser.axe import axe_check, install_axe, report
-
-PASSWORD = "correct horse battery staple"
+from tests.browser.axe import axe_check, report
+from tests.browser.session import signed_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -25,14 +24,7 @@ def test_edit_two_fields_in_place_and_cancel_a_third(
 
     person = factories.make_person(owner, full_name="Ana Pereira")
     base = live_server.url
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(15_000)
-    install_axe(context)
-    page = context.new_page()
-    page.goto(f"{base}/login/")
-    page.fill("input[name=username]", owner.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
+    context, page = signed_in(browser, base, owner)
     page.goto(f"{base}/people/{person.pk}/")
 
     page.get_by_role("button", name="Edit Source:").click()

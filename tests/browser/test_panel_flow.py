@@ -15,26 +15,14 @@ import pytest
 
 from sambandh.contacts.models import Person
 from tests import factories
-from tests.browser.axe import axe_check, install_axe, report
-
-PASSWORD = "correct horse battery staple"
+from tests.browser.axe import axe_check, report
+from tests.browser.session import signed_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _login(browser: Any, base: str, user: Any, width: int) -> tuple[Any, Any]:
-    from playwright.sync_api import expect
-
-    context = browser.new_context(viewport={"width": width, "height": 800})
-    context.set_default_timeout(15_000)
-    install_axe(context)
-    page = context.new_page()
-    page.goto(f"{base}/login/")
-    page.fill("input[name=username]", user.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    expect(page).to_have_url(f"{base}/")
-    return context, page
+    return signed_in(browser, base, user, width, 800)
 
 
 @pytest.mark.parametrize("width", [1280, 390])

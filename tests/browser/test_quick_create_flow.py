@@ -12,9 +12,8 @@ import pytest
 
 from sambandh.contacts.models import Organization, Person
 from sambandh.sales.models import Deal
-from tests.browser.axe import axe_check, install_axe, report
-
-PASSWORD = "correct horse battery staple"
+from tests.browser.axe import axe_check, report
+from tests.browser.session import signed_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -25,15 +24,7 @@ def test_new_organization_from_the_person_form_and_new_person_from_the_deal_form
     from playwright.sync_api import expect
 
     base = live_server.url
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(15_000)
-    install_axe(context)
-    page = context.new_page()
-    page.goto(f"{base}/login/")
-    page.fill("input[name=username]", owner.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    expect(page).to_have_url(f"{base}/")
+    context, page = signed_in(browser, base, owner)
 
     # -- the person form: a new organization in a dialog
     page.goto(f"{base}/people/new/")
