@@ -27,7 +27,7 @@ from sambandh.core.pagination import MAX_LIMIT
 from sambandh.web.http import AuthedRequest, is_htmx, page, safe_next
 
 #: The query parameters of a list page that are not its filters.
-NOT_FILTERS = {"sort", "cols", "cursor", "view", "limit"}
+NOT_FILTERS = {"sort", "cols", "cursor", "view", "limit", "per_page"}
 
 
 def _record_type(list_key: str) -> registry.RecordType:

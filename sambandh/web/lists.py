@@ -25,6 +25,8 @@ from sambandh.core.saved_views import saved_view_create, saved_view_delete, save
 
 MAX_FILTER_LENGTH = 200
 MAX_CURSOR_LENGTH = 500
+#: The page sizes a list offers (``?per_page=``); any other value is the list's own.
+PAGE_SIZES = (25, 50, 100)
 
 
 @dataclass(frozen=True)
@@ -83,13 +85,27 @@ class ListState:
     columns: list[str] = field(default_factory=list)
     cursor: str | None = None
     view_id: int | None = None
+    #: Rows a page, when the viewer chose one of PAGE_SIZES other than the list's own.
+    per_page: int | None = None
+
+    @property
+    def page_size(self) -> int:
+        return self.per_page or self.spec.page_size
+
+    def page_size_choices(self) -> list[tuple[int, str, bool]]:
+        """Each offered page size, with its link (back to the first page) and whether it is
+        the one shown."""
+        return [
+            (size, self.querystring(per_page=size, cursor=None).rstrip("?"), size == self.page_size)
+            for size in PAGE_SIZES
+        ]
 
     # --- what the selector gets -------------------------------------------------------------
     def query(self) -> ListQuery:
         return ListQuery(
             filters=dict(self.filters),
             sort=self.sort or self.spec.default_sort,
-            limit=self.spec.page_size,
+            limit=self.page_size,
             cursor=self.cursor,
         )
 
@@ -101,11 +117,14 @@ class ListState:
             **self.filters,
             "sort": self.sort if self.sort and self.sort != self.spec.default_sort else None,
             "cols": ",".join(self.columns) if self.columns != self.spec.default_columns else None,
+            "per_page": self.per_page,
             "cursor": self.cursor,
         }
         values.update(overrides)
         if values["sort"] == self.spec.default_sort:
             values["sort"] = None
+        if values["per_page"] == self.spec.page_size:
+            values["per_page"] = None
         return [(k, str(v)) for k, v in values.items() if v not in (None, "")]
 
     def querystring(self, **overrides: Any) -> str:
@@ -175,12 +194,12 @@ class ListState:
     @property
     def filter_query(self) -> str:
         """The filters alone as a query string ("" when none): what the list's count reads."""
-        pairs = self.params(view=None, sort=None, cols=None, cursor=None)
+        pairs = self.params(view=None, sort=None, cols=None, per_page=None, cursor=None)
         return "?" + urlencode(pairs) if pairs else ""
 
     def hidden_inputs(self) -> list[tuple[str, str]]:
         """The state as hidden form fields (for the "save view" form), without the cursor."""
-        return self.params(view=None, cursor=None)
+        return self.params(view=None, per_page=None, cursor=None)
 
 
 def _clean_value(value: Any) -> str:
@@ -204,6 +223,11 @@ def _sort(spec: ListSpec, value: str) -> str:
     return value if value in spec.sorts else ""
 
 
+def _per_page(spec: ListSpec, value: str | None) -> int | None:
+    size = id_or_none(value)
+    return size if size in PAGE_SIZES and size != spec.page_size else None
+
+
 def state_from_saved(spec: ListSpec, view: Any) -> ListState:
     filters = {k: _clean_value(v) for k, v in (view.filters or {}).items() if k in spec.filters}
     return ListState(
@@ -223,10 +247,11 @@ def parse_state(spec: ListSpec, data: QueryDict, saved_views: Iterable[Any] = ()
     if view is None:
         view_id = None
     cursor = (data.get("cursor") or "")[:MAX_CURSOR_LENGTH] or None
+    per_page = _per_page(spec, data.get("per_page"))
     own_keys = {*spec.filters, "sort", "cols"}
     if view is not None and not any(k in data for k in own_keys):
         state = state_from_saved(spec, view)
-        state.cursor = cursor
+        state.cursor, state.per_page = cursor, per_page
         return state
     filters = {name: _clean_value(data.get(name)) for name in spec.filters}
     return ListState(
@@ -236,6 +261,7 @@ def parse_state(spec: ListSpec, data: QueryDict, saved_views: Iterable[Any] = ()
         columns=_columns(spec, data.getlist("cols")),
         cursor=cursor,
         view_id=view_id,
+        per_page=per_page,
     )
 
 
@@ -292,7 +318,7 @@ def list_page(
     except ValidationFailed as exc:
         # A hand-edited or stale link: say what was wrong and show the list unfiltered.
         list_error = " ".join(dict.fromkeys([*exc.fields.values(), exc.message]))
-        state = ListState(spec=spec, columns=state.columns)
+        state = ListState(spec=spec, columns=state.columns, per_page=state.per_page)
         page = select(state.query())
     active_view = next((v for v in views if v.pk == state.view_id), None)
     ctx = {

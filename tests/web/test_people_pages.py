@@ -489,3 +489,21 @@ def test_a_submitted_filter_form_is_answered_with_the_short_link(owner, browser_
     )
     assert response.status_code == 302
     assert response["Location"] == LIST + "?name=asha&country=IN&cols=name%2Cemail%2Ccountry"
+
+
+def test_the_pager_offers_page_sizes_and_shows_as_many_rows(owner, browser_for):
+    # given 30 people
+    for i in range(30):
+        factories.make_person(owner, full_name=f"Kumar {i:02d}")
+    client = browser_for(owner)
+
+    # when the list is shown 25 a page
+    page = client.get(LIST, {"per_page": "25"}).content.decode()
+
+    # then 25 rows, a next page keeping the size, and the sizes offered, the current one marked
+    assert page.count('class="row-link"') == 25
+    assert 'rel="next"' in page and "per_page=25&amp;cursor=" in page
+    assert '<span class="pager-size" aria-current="true">25</span>' in page
+    assert '<a class="pager-size" href="/people/">50</a>' in page
+    # the filter form keeps the size when a filter changes
+    assert '<input type="hidden" name="per_page" value="25">' in page

@@ -107,3 +107,27 @@ def test_a_saved_view_id_alone_opens_the_view(owner):
         ["name", "country"],
         view.pk,
     )
+
+
+def test_a_page_size_is_one_of_the_offered_ones_and_kept_in_the_links():
+    # given a list asked for 25 rows a page, filtered and on a later page
+    state = parse_state(PEOPLE, QueryDict("name=asha&per_page=25&cursor=abc"))
+
+    # then the selector reads 25, and every link but the count's keeps the choice
+    assert (state.per_page, state.query().limit) == (25, 25)
+    assert state.querystring() == "?name=asha&per_page=25&cursor=abc"
+    assert state.headers()[0].url == "?name=asha&sort=-name&per_page=25"
+    assert state.filter_query == "?name=asha"
+    assert ("per_page", "25") not in state.hidden_inputs()
+    # the pager's choices go back to the first page, the list's own size without the parameter
+    assert state.page_size_choices() == [
+        (25, "?name=asha&per_page=25", True),
+        (50, "?name=asha", False),
+        (100, "?name=asha&per_page=100", False),
+    ]
+
+
+@pytest.mark.parametrize("raw", ["7", "50", "100000", "-25", "abc", ""])
+def test_a_page_size_not_offered_is_the_lists_own(raw):
+    state = parse_state(PEOPLE, QueryDict(f"per_page={raw}"))
+    assert (state.per_page, state.query().limit, state.querystring()) == (None, 50, "?")

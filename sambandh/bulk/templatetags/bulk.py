@@ -51,11 +51,11 @@ def bulk_selection(context: Any, list_key: str) -> BulkSelection | None:
         from sambandh.accounts.selectors import user_list
 
         users = list(user_list(viewer=user))
-    query = state.querystring(cursor=None, sort=None, cols=None, view=None) if state else ""
+    query = state.filter_query if state else ""
     return BulkSelection(
         record_type=rt,
         start_url=reverse("bulk:start", args=[list_key]),
-        count_url=reverse("bulk:count", args=[list_key]) + (query if query != "?" else ""),
+        count_url=reverse("bulk:count", args=[list_key]) + query,
         filters=filters,
         more_pages=bool(context.get("next_cursor") or (state is not None and state.cursor)),
         has_tags=rt.tag_names is not None,
