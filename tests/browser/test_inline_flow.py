@@ -17,14 +17,15 @@ from tests.browser.session import signed_in
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+@pytest.mark.parametrize("width", [1280, 390])
 def test_edit_two_fields_in_place_and_cancel_a_third(
-    live_server: Any, browser: Any, owner: Any
+    live_server: Any, browser: Any, owner: Any, width: int
 ) -> None:
     from playwright.sync_api import expect
 
     person = factories.make_person(owner, full_name="Ana Pereira")
     base = live_server.url
-    context, page = signed_in(browser, base, owner)
+    context, page = signed_in(browser, base, owner, width)
     page.goto(f"{base}/people/{person.pk}/")
 
     page.get_by_role("button", name="Edit Source:").click()

@@ -19,8 +19,9 @@ PASSWORD = "correct horse battery staple"
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+@pytest.mark.parametrize("width", [1280, 390])
 def test_delete_a_person_with_activities_and_restore_them(
-    live_server: Any, browser: Any, owner: Any
+    live_server: Any, browser: Any, owner: Any, width: int
 ) -> None:
     from playwright.sync_api import expect
 
@@ -32,7 +33,7 @@ def test_delete_a_person_with_activities_and_restore_them(
         owner, "call", subject="Pricing call", person_id=person.pk, deal_id=deal.pk
     )
     base = live_server.url
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context = browser.new_context(viewport={"width": width, "height": 900})
     context.set_default_timeout(15_000)
     install_axe(context)
     page = context.new_page()
