@@ -201,6 +201,7 @@ def activity_update(
     _ensure_may_change(actor, activity)
     errors = FieldErrors()
     fields = _clean_activity(data.given(exclude=("done", "version")), actor, errors, activity)
+    _keep_sent_email(activity, fields, errors)
     if data.done is not NOT_SENT and data.done is not None:
         if activity.kind != Activity.Kind.TASK:
             errors.add("done", _("Only tasks can be marked done."))
@@ -226,6 +227,21 @@ def activity_update(
     if "subject" in changes or "body" in changes:
         record_mentions(actor=actor, activity=activity, before=before)
     return activity
+
+
+#: What a sent email keeps as it went out: its links (person, organization, deal) may change.
+_AS_SENT = ("subject", "body", "occurred_at", "direction")
+
+
+def _keep_sent_email(activity: Activity, fields: dict[str, Any], errors: FieldErrors) -> None:
+    """An email sent from the record (it has an outbound email: emails/models.py) stays as it
+    went out: its subject, body, time and direction are what the recipient got."""
+    if activity.kind != Activity.Kind.EMAIL:
+        return
+    changed = [k for k in _AS_SENT if k in fields and fields[k] != getattr(activity, k)]
+    if changed and Activity.objects.filter(pk=activity.pk, outbound_email__isnull=False).exists():
+        for key in changed:
+            errors.add(key, _("This email was sent from Sambandh: it stays as it was sent."))
 
 
 def task_complete(

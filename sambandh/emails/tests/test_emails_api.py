@@ -300,3 +300,40 @@ def test_who_reads_and_retries_an_email(
     )
     assert_error(api(owner).get(f"{V1}/emails/{note.pk}"), 404, "not_found")
     assert_error(api(owner).get(f"{V1}/emails/{MISSING_ID}"), 404, "not_found")
+
+
+def test_a_sent_email_keeps_its_words_but_may_move_to_another_deal(
+    api, owner, pipeline, world, smtp_server, django_capture_on_commit_callbacks
+):
+    # given an email sent to the person from the deal
+    client = api(owner)
+    resp = send(
+        client,
+        django_capture_on_commit_callbacks,
+        {
+            "person_id": world["person"].pk,
+            "to": ["asha@kestrel.example"],
+            "subject": "Quote",
+            "body": "Hello",
+        },
+    )
+    assert resp.status_code == 201, resp.content
+    email_id, version = resp.json()["id"], resp.json()["version"]
+    other = make_deal(owner, pipeline, name="Kestrel add-on", person_ids=[world["person"].pk])
+    before = counts()
+
+    # when someone changes its subject and body
+    changed = client.patch(
+        f"{V1}/activities/{email_id}", {"subject": "Quote (v2)", "body": "Hi", "version": version}
+    )
+
+    # then it is refused, naming both fields, and nothing changed
+    message = "This email was sent from Sambandh: it stays as it was sent."
+    assert_error(changed, 422, "validation_failed", {"subject": message, "body": message})
+    assert counts() == before
+    assert Activity.objects.values_list("subject", "body").get(pk=email_id) == ("Quote", "Hello")
+
+    # when it is put on another deal instead, that is a change like any other
+    moved = client.patch(f"{V1}/activities/{email_id}", {"deal_id": other.pk, "version": version})
+    assert moved.status_code == 200, moved.content
+    assert Activity.objects.get(pk=email_id).deal_id == other.pk
