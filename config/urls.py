@@ -5,7 +5,7 @@ from django.urls import include, path, re_path
 from config.api import api
 from config.api import not_found_view as api_not_found
 from sambandh.web import views as web_views
-from sambandh.web import views_inline
+from sambandh.web import views_inline, views_lookup
 
 urlpatterns = [
     path("health", web_views.health, name="health"),
@@ -15,6 +15,7 @@ urlpatterns = [
         views_inline.inline_field,
         name="inline_field",
     ),
+    path("lookup/<slug:record_type>/", views_lookup.record_suggest, name="record_suggest"),
     path("api/v1/", api.urls),
     re_path(r"^api/v1/(?P<rest>.*)$", api_not_found),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),

@@ -9,17 +9,55 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from sambandh.accounts import policy
+from sambandh.core import registry
+from sambandh.core.errors import ValidationFailed
 from sambandh.customfields import selectors
 from sambandh.customfields.models import CustomField
+from sambandh.web.forms import HIDDEN_LINK_HELP, lookup_widget, record_ref, resolve_record
 
 PREFIX = "cf_"
 
 
 def form_name(cf: CustomField) -> str:
     return f"{PREFIX}{cf.key}"
+
+
+class LookupInput(forms.TextInput):
+    """A record input with its own datalist, which typing fills (web.views_lookup)."""
+
+    def __init__(self, list_id: str, suggest_view: str, suggest_args: tuple[Any, ...]) -> None:
+        super().__init__(attrs=lookup_widget(list_id, suggest_view, suggest_args).attrs)
+        self.list_id = list_id
+
+    def render(self, *args: Any, **kwargs: Any) -> Any:
+        return format_html(
+            '{}<datalist id="{}"></datalist>', super().render(*args, **kwargs), self.list_id
+        )
+
+
+def _lookup_queryset(cf: CustomField, viewer: Any) -> Any:
+    """The records of the field's target type the viewer may see (None: no such type)."""
+    rt = registry.find(cf.target)
+    if rt is None or viewer is None:
+        return None
+    return rt.model._default_manager.filter(policy.visible_q(viewer, rt.key))
+
+
+def _lookup_initial(field: forms.Field, cf: CustomField, value: Any, viewer: Any) -> str:
+    """A linked record as its name (and what tells it apart); a link to a record the viewer
+    may not see names nothing, and an empty input keeps it (as the built-in links do)."""
+    records = _lookup_queryset(cf, viewer)
+    record = records.filter(pk=value).first() if records is not None else None
+    if record is None:
+        field.help_text = HIDDEN_LINK_HELP
+        field.widget.attrs["data-hidden-link"] = "1"
+        return ""
+    return record_ref(record, viewer)
 
 
 class MoneyInput(forms.CharField):
@@ -73,11 +111,17 @@ def _field(cf: CustomField, label: str) -> forms.Field:
             max_length=40, widget=forms.TextInput(attrs={"type": "tel"}), **common
         )
     if kind == "lookup":
-        return forms.IntegerField(
-            min_value=1,
-            help_text=cf.help_text or _("The number (#id) of a %(type)s.") % {"type": cf.target},
+        rt = registry.find(cf.target)
+        return forms.CharField(
+            max_length=300,
+            help_text=cf.help_text
+            or _("Type the name of a %(type)s and pick it from the list.")
+            % {"type": rt.label if rt is not None else cf.target},
             label=label,
             required=False,
+            widget=LookupInput(
+                f"{form_name(cf)}-options", "record_suggest", suggest_args=(cf.target,)
+            ),
         )
     return forms.CharField(max_length=255, **common)
 
@@ -113,7 +157,10 @@ def add_custom_fields(form: Any, record_type: str, instance: Any, access: Any) -
         if cf.required:
             field.widget.attrs["aria-required"] = "true"
         name = form_name(cf)
-        if instance is not None:
+        viewer = getattr(form, "viewer", None)
+        if cf.type == "lookup" and isinstance(values.get(cf.key), int):
+            field.initial = _lookup_initial(field, cf, values[cf.key], viewer)
+        elif instance is not None:
             field.initial = _initial(cf, values.get(cf.key))
         elif cf.default is not None:
             field.initial = _initial(cf, cf.default)
@@ -143,6 +190,10 @@ def custom_form_data(form: Any) -> dict[str, Any] | None:
             value = value.isoformat()
         elif cf.type == "number" and value is not None:
             value = int(value) if float(value).is_integer() and abs(value) < 2**53 else value
+        elif cf.type == "lookup":
+            if not value and field.widget.attrs.get("data-hidden-link"):
+                continue  # an empty input keeps a link to a record the viewer may not see
+            value = _lookup_value(form, cf, name, value)
         elif cf.type == "boolean" and not value:
             # An unticked box clears a yes, and leaves a value never set unset.
             current = (getattr(form.instance, "custom", None) or {}).get(cf.key)
@@ -151,6 +202,18 @@ def custom_form_data(form: Any) -> dict[str, Any] | None:
             value = None
         data[cf.key] = value
     return data
+
+
+def _lookup_value(form: Any, cf: CustomField, name: str, text: str) -> int | None:
+    """The id of the record a lookup input names, among those the viewer may see."""
+    records = _lookup_queryset(cf, getattr(form, "viewer", None))
+    rt = registry.find(cf.target)
+    if not text or records is None or rt is None:
+        return None
+    record, error = resolve_record(records, text, name_field=rt.default_order[0])
+    if error:
+        raise ValidationFailed(fields={f"custom.{cf.key}": error})
+    return int(record.pk)
 
 
 def custom_display(

@@ -300,7 +300,9 @@ def with_blank(choices: Any, label: str = "—") -> list[tuple[str, str]]:
     return [("", label), *choices]
 
 
-def lookup_widget(list_id: str, suggest_view: str = "") -> forms.TextInput:
+def lookup_widget(
+    list_id: str, suggest_view: str = "", suggest_args: tuple[Any, ...] = ()
+) -> forms.TextInput:
     """A text input that picks a record from ``<datalist id=list_id>``; with ``suggest_view``,
     typing asks that view for matching ``<option>``s (htmx), so long lists need not be sent."""
     from django.urls import reverse_lazy
@@ -309,7 +311,7 @@ def lookup_widget(list_id: str, suggest_view: str = "") -> forms.TextInput:
     if suggest_view:
         attrs.update(
             {
-                "hx-get": reverse_lazy(suggest_view),
+                "hx-get": reverse_lazy(suggest_view, args=suggest_args),
                 "hx-trigger": "input changed delay:200ms",
                 "hx-target": f"#{list_id}",
                 "hx-swap": "innerHTML",

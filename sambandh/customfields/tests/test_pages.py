@@ -272,3 +272,97 @@ def test_the_note_composer_and_the_activity_form_set_a_custom_value(admin_user, 
     assert refused.status_code != 302
     note.refresh_from_db()
     assert note.custom == {"channel": "phone"}
+
+
+def _partner(admin):
+    return custom_field_create(
+        actor=admin,
+        data={
+            "record_type": "person",
+            "key": "partner",
+            "label": "Partner",
+            "type": "lookup",
+            "target": "organization",
+        },
+    )
+
+
+def test_a_lookup_field_is_picked_by_name_and_never_shows_an_id(admin_user, owner, browser_for):
+    from tests.factories import make_organization
+
+    # given a lookup to organizations on people, and two of the owner's organizations
+    _partner(admin_user)
+    kestrel = make_organization(owner, name="Kestrel Analytics", domain="kestrel.example")
+    make_organization(owner, name="Kite Logistics")
+    client = browser_for(owner)
+
+    # the form's input suggests organizations as the built-in pickers do, from what is typed
+    form = client.get(reverse("contacts:person_create")).content.decode()
+    assert 'name="cf_partner"' in form and 'list="cf_partner-options"' in form
+    assert '<datalist id="cf_partner-options"></datalist>' in form
+    suggested = client.get("/lookup/organization/", {"cf_partner": "kes"}).content.decode()
+    assert suggested == '<option value="Kestrel Analytics · kestrel.example">\n'
+
+    # when the owner picks it by name
+    made = client.post(
+        reverse("contacts:person_create"),
+        person_form(owner=str(owner.pk), cf_partner="Kestrel Analytics · kestrel.example"),
+    )
+
+    # then the id is stored, and the edit form shows the name again
+    assert made.status_code == 302, made.content.decode()[:3000]
+    person = Person.objects.get()
+    assert person.custom == {"partner": kestrel.pk}
+    edit = client.get(reverse("contacts:person_edit", args=[person.pk])).content.decode()
+    assert 'value="Kestrel Analytics · kestrel.example"' in edit
+    assert f"#{kestrel.pk}" not in edit
+
+    # a name that names nothing is refused on the field, and nothing changed
+    refused = client.post(
+        reverse("contacts:person_edit", args=[person.pk]),
+        person_form(owner=str(owner.pk), cf_partner="Nowhere Ltd", version=str(person.version)),
+    )
+    assert "Nothing called “Nowhere Ltd” was found" in refused.content.decode()
+    person.refresh_from_db()
+    assert person.custom == {"partner": kestrel.pk}
+
+
+def test_the_lookup_suggestions_hold_only_what_the_viewer_may_see(owner, outsider, browser_for):
+    from tests.factories import make_organization
+
+    make_organization(owner, name="Kestrel Analytics")
+    make_organization(outsider, name="Kestrel Secret")
+    client = browser_for(owner)
+    answer = client.get("/lookup/organization/", {"q": "kestrel"}).content.decode()
+    assert answer == '<option value="Kestrel Analytics">\n'
+    assert client.get("/lookup/spaceship/", {"q": "x"}).status_code == 404
+
+
+def test_an_empty_lookup_input_keeps_a_link_to_a_record_the_viewer_may_not_see(
+    admin_user, owner, outsider, browser_for
+):
+    from tests.factories import make_organization
+
+    # given a person of the owner's linked by an earlier write to the outsider's organization
+    # (one the owner may not see)
+    _partner(admin_user)
+    theirs = make_organization(outsider, name="Secretive Partners")
+    person = make_person(owner, full_name="Asha")
+    Person.objects.filter(pk=person.pk).update(custom={"partner": theirs.pk})
+    person.refresh_from_db()
+    client = browser_for(owner)
+
+    # the edit form names nothing, and saving it with the input empty keeps the link
+    edit = client.get(reverse("contacts:person_edit", args=[person.pk])).content.decode()
+    assert (
+        "Secretive Partners" not in edit and str(theirs.pk) not in edit.split("cf_partner")[1][:200]
+    )
+    saved = client.post(
+        reverse("contacts:person_edit", args=[person.pk]),
+        person_form(
+            owner=str(owner.pk), full_name="Asha R", cf_partner="", version=str(person.version)
+        ),
+    )
+    assert saved.status_code == 302, saved.content.decode()[:3000]
+    person.refresh_from_db()
+    assert (person.full_name, person.custom) == ("Asha R", {"partner": theirs.pk})
