@@ -67,6 +67,8 @@ CASES: dict[str, str] = {
     "/inline/<slug:record_type>/<id:record_id>/<slug:field>/": "change",
     # a record's side panel (sambandh/panels): 200 to those who see the record, else 404
     "/panel/<slug:record_type>/<id:record_id>/": "record",
+    # a record input's suggestions (web/views_lookup.py): only what the viewer may see
+    "/lookup/<slug:record_type>/": "open",
     "/deals/": "open",
     "/deals/list/": "open",
     "/deals/new/": "create",
