@@ -51,14 +51,16 @@ from sambandh.accounts.visibility import scope_for, visible_q
 from sambandh.core import registry
 from sambandh.customfields.selectors import inactive_custom_names
 from sambandh.search import text
-from sambandh.search.models import SearchDocument
+from sambandh.search.models import SearchDocument, SearchText
 
 MAX_LIMIT = 50
 # Full-text candidates read before ranking: enough to fill a page after the title matches.
 MIN_CANDIDATES = 50
 _FIELDS = ("id", "record_type", "record_id", "title", "subtitle", "title_key", "terms", "parts")
 _TABLE = SearchDocument._meta.db_table
-# The indexed expressions (migrations 0002 and 0003): the query must spell them exactly so.
+# PostgreSQL: the documents' words, in a table of their own with the GIN indexes (migration
+# 0007); the indexed expressions (migrations 0002, 0007): a query must spell them exactly so.
+_PG_WORDS = SearchText._meta.db_table
 _PG_VECTOR = "to_tsvector('simple'::regconfig, title || ' ' || subtitle || ' ' || terms)"
 _PG_TRIGRAM = "lower(title || ' ' || terms)"
 # The substring fallback looks for words at least this long (shorter ones have too few
@@ -182,7 +184,7 @@ def _title_prefix(key: str) -> Sql:
 def _full_text(alternatives: list[text.Alternative]) -> Sql:
     if connection.vendor == "postgresql":
         match = f"{_PG_VECTOR} @@ to_tsquery('simple'::regconfig, %s)"
-        return match, [text.tsquery(alternatives)]
+        return _pg_words(match), [text.tsquery(alternatives)]
     return "id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH %s)", [
         text.fts5_query(alternatives)
     ]
@@ -190,7 +192,12 @@ def _full_text(alternatives: list[text.Alternative]) -> Sql:
 
 def _substring(needle: str) -> Sql:
     # LIKE '%needle%' on the trigram-indexed expression; tokens hold no LIKE wildcards.
-    return f"{_PG_TRIGRAM} LIKE %s", [f"%{needle}%"]
+    return _pg_words(f"{_PG_TRIGRAM} LIKE %s"), [f"%{needle}%"]
+
+
+def _pg_words(match: str) -> str:
+    """The documents whose words (PostgreSQL's words table) meet ``match``."""
+    return f"id IN (SELECT document_id FROM {_PG_WORDS} WHERE {match})"  # noqa: S608 - ours
 
 
 class _Arm(NamedTuple):

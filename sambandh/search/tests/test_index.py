@@ -46,8 +46,9 @@ def settle():
     table. A running database does not keep one that long."""
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE search_searchdocument")
-        cursor.execute("SELECT gin_clean_pending_list('search_doc_fts_idx'::regclass)")
-        cursor.execute("SELECT gin_clean_pending_list('search_doc_trgm_idx'::regclass)")
+        cursor.execute("ANALYZE search_searchtext")
+        cursor.execute("SELECT gin_clean_pending_list('search_text_fts_idx'::regclass)")
+        cursor.execute("SELECT gin_clean_pending_list('search_text_trgm_idx'::regclass)")
 
 
 def load_documents(owner, count):
@@ -137,7 +138,8 @@ def test_sqlite_triggers_keep_the_fts5_table_in_step(owner):
 def test_postgres_has_the_gin_trigram_and_title_indexes():
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'search_searchdocument'"
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename IN "
+            "('search_searchdocument', 'search_searchtext')"
         )
         indexes = dict(cursor.fetchall())
         cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")
@@ -147,8 +149,13 @@ def test_postgres_has_the_gin_trigram_and_title_indexes():
             "WHERE table_name = 'search_searchdocument' AND column_name = 'title_key'"
         )
         assert cursor.fetchone() == ("C",)
-    assert "USING gin (to_tsvector('simple'::regconfig" in indexes["search_doc_fts_idx"]
-    assert "gin_trgm_ops" in indexes["search_doc_trgm_idx"]
+    # the words' GIN indexes are on their own table (migration 0007), none on the documents'
+    assert (
+        "ON public.search_searchtext USING gin (to_tsvector('simple'::regconfig"
+        in (indexes["search_text_fts_idx"])
+    )
+    assert "gin_trgm_ops" in indexes["search_text_trgm_idx"]
+    assert not [d for d in indexes.values() if "search_searchdocument USING gin" in d]
     assert indexes["search_doc_title_key_idx"].endswith("USING btree (title_key, id)")
     assert indexes["search_doc_owner_title_idx"].endswith("USING btree (owner_id, title_key, id)")
 
@@ -169,8 +176,8 @@ def test_postgres_queries_use_the_gin_and_title_indexes(owner, admin_user):
         assert (
             "search_doc_title_key_idx" in title_plan or "search_doc_owner_title_idx" in title_plan
         )
-        assert "search_doc_fts_idx" in words_plan
-        assert "Seq Scan on search_searchdocument" not in title_plan + words_plan
+        assert "search_text_fts_idx" in words_plan
+        assert "Seq Scan on search_search" not in title_plan + words_plan
     assert [h.title for h in search(viewer=owner, q="zanzibar")] == ["Zubin Zanzibar"]
 
 
@@ -189,8 +196,8 @@ def test_postgres_phone_queries_use_the_gin_index(owner, admin_user):
             # statement: a UNION ALL of capped parts), and the table is never read whole
             assert by_words.count("@@ to_tsquery('simple'::regconfig,") >= 2
             words_plan = plan(by_words)
-            assert "search_doc_fts_idx" in words_plan
-            assert "Seq Scan on search_searchdocument" not in plan(by_title) + words_plan
+            assert "search_text_fts_idx" in words_plan
+            assert "Seq Scan on search_search" not in plan(by_title) + words_plan
     assert [h.title for h in search(viewer=owner, q="16344")] == ["Arjun Nair 3999"]
     assert len(search(viewer=owner, q="98000")) == 10
 
@@ -205,7 +212,7 @@ def test_postgres_substring_search_uses_the_trigram_index(owner, admin_user):
     # then after the title and full-text lookups, the fallback asks the trigram index
     assert len(statements) == 3
     assert "LIKE" in statements[2]
-    assert "search_doc_trgm_idx" in plan(statements[2])
+    assert "search_text_trgm_idx" in plan(statements[2])
     assert [h.title for h in search(viewer=admin_user, q="nzibar")] == ["Zubin Zanzibar"]
 
 
@@ -216,7 +223,8 @@ def test_the_fulltext_migration_reverses_and_applies_again(owner):
             if connection.vendor == "postgresql":
                 cursor.execute(
                     "SELECT indexname FROM pg_indexes WHERE indexname LIKE 'search_doc_%%' "
-                    "ORDER BY 1"
+                    "OR indexname LIKE 'search_text_%%' UNION ALL SELECT tgname FROM "
+                    "pg_trigger WHERE tgname LIKE 'search_text_%%' ORDER BY 1"
                 )
             else:
                 cursor.execute(
@@ -228,10 +236,13 @@ def test_the_fulltext_migration_reverses_and_applies_again(owner):
 
     expected = (
         [
-            "search_doc_fts_idx",
             "search_doc_owner_title_idx",
             "search_doc_title_key_idx",
-            "search_doc_trgm_idx",
+            "search_text_delete",
+            "search_text_fts_idx",
+            "search_text_insert",
+            "search_text_trgm_idx",
+            "search_text_update",
         ]
         if connection.vendor == "postgresql"
         else [
@@ -251,3 +262,52 @@ def test_the_fulltext_migration_reverses_and_applies_again(owner):
     assert index_objects() == expected
     person = make_person(owner, full_name="Farida Haddad")
     assert [h.record_id for h in search(viewer=owner, q="farida")] == [person.pk]
+
+
+def _words_row(doc_id: int) -> tuple | None:
+    """The words table's row of a document, with its row version (xmin): a row rewritten by
+    an UPDATE gets a new one."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT xmin::text, title, subtitle, terms FROM search_searchtext "
+            "WHERE document_id = %s",
+            [doc_id],
+        )
+        return cursor.fetchone()
+
+
+@pytest.mark.django_db
+@pytest.mark.postgres
+def test_postgres_words_follow_the_documents_but_not_their_owner(owner, teammate):
+    from sambandh.contacts.services import people_reassign
+
+    # given a person, whose document's words are copied by the insert trigger
+    person = make_person(owner, full_name="Farida Haddad", email="farida@example.com")
+    doc = SearchDocument.objects.get(record_type="person", record_id=person.pk)
+    first = _words_row(doc.pk)
+    assert first is not None and first[1:] == (doc.title, doc.subtitle, doc.terms)
+
+    # when the person is handed to the teammate (the bulk path), the words row is not rewritten
+    people_reassign(actor=owner, ids=[person.pk], owner=teammate)
+    assert SearchDocument.objects.get(pk=doc.pk).owner_id == teammate.pk
+    assert _words_row(doc.pk) == first
+
+    # when the document's words change, the row follows
+    SearchDocument.objects.filter(pk=doc.pk).update(title="Farida H", terms="farida h zzz")
+    changed = _words_row(doc.pk)
+    assert changed is not None and changed[1:] == ("Farida H", doc.subtitle, "farida h zzz")
+    assert [h.record_id for h in search(viewer=teammate, q="zzz")] == [person.pk]
+
+    # and when the document goes, its words go with it
+    SearchDocument.objects.filter(pk=doc.pk).delete()
+    assert _words_row(doc.pk) is None
+
+
+@pytest.mark.django_db
+def test_the_words_table_stays_empty_on_sqlite_and_holds_each_document_on_postgres(owner):
+    from sambandh.search.models import SearchText
+
+    load_documents(owner, 50)
+    documents = SearchDocument.objects.count()
+    expected = documents if connection.vendor == "postgresql" else 0
+    assert SearchText.objects.count() == expected
