@@ -90,6 +90,19 @@ def test_open_a_person_and_a_deal_card_in_the_side_panel(
     person.refresh_from_db()
     assert (person.source, person.job_title) == ("Trade fair", "Buyer")
 
+    # a field the row shows, changed in the panel: closing it redraws the row, focus kept
+    link.click()
+    expect(panel).to_be_visible()
+    panel.get_by_role("button", name="Edit Job title:").click()
+    panel.locator("form[data-inline-form]").get_by_label("Job title").fill("Head buyer")
+    panel.locator("form[data-inline-form]").get_by_label("Job title").press("Enter")
+    expect(panel.get_by_role("button", name="Edit Job title:")).to_contain_text("Head buyer")
+    panel.locator("[data-panel-close]").click()
+    expect(panel).to_be_hidden()
+    row = page.locator("tbody tr", has=page.locator(f'a[data-panel="/panel/person/{person.pk}/"]'))
+    expect(row).to_contain_text("Head buyer")
+    expect(link).to_be_focused()
+
     if width > 600:
         # Ctrl+click keeps opening the page, in a new tab, and no panel
         with context.expect_page() as opened:

@@ -79,6 +79,7 @@
           if (r.ok) {
             newVersion(record, r.headers.get("X-Record-Version"));
             focusTrigger(fresh);
+            document.dispatchEvent(new CustomEvent("sambandh:record-saved", { detail: { record: record } }));
           } else {
             focusIn(fresh);
           }

@@ -11,7 +11,9 @@
  *   Clipped cells show their full text on hover (title) and on focus (CSS).
  * - Cards: each cell gets its column's name (data-label), which the phone layout shows.
  * - Count: the element data-list-count is filled from its URL once the page is shown, so the
- *   page itself never waits for a count. */
+ *   page itself never waits for a count.
+ * - Refresh: the event "sambandh:list-refresh" (a record changed in the side panel) asks for the
+ *   page's own URL again and redraws its regions, focus kept on the same record's link. */
 (function () {
   "use strict";
 
@@ -42,10 +44,16 @@
 
   function apply(html, url, asked) {
     var doc = new DOMParser().parseFromString(html, "text/html");
+    var focused = document.activeElement;
+    var panelKey = focused && focused.dataset ? focused.dataset.panel : null;
     $all("[data-live-region]").forEach(function (region) {
       var fresh = doc.getElementById(region.id);
       if (fresh) region.replaceWith(document.importNode(fresh, true));
     });
+    if (panelKey && (!document.activeElement || document.activeElement === document.body)) {
+      var again = document.querySelector('a[data-panel="' + panelKey + '"]');
+      if (again) again.focus();
+    }
     if (window.history && window.history.replaceState) window.history.replaceState(null, "", url);
     lastUrl = asked;
     if (window.htmx) $all("[data-live-region]").forEach(function (r) { window.htmx.process(r); });
@@ -304,6 +312,16 @@
   });
   document.addEventListener("mouseover", titleClipped);
   document.addEventListener("focusin", titleClipped);
+
+  function refresh() {
+    if (!document.getElementById("list-results")) return;
+    var url = window.location.pathname + window.location.search;
+    fetch(url, { credentials: "same-origin", headers: { "X-Live-List": "1" } })
+      .then(function (r) { return r.ok ? r.text() : Promise.reject(r); })
+      .then(function (html) { apply(html, url, lastUrl); })
+      .catch(function () {}); // the list as it was is still a list: the next load shows the change
+  }
+  document.addEventListener("sambandh:list-refresh", refresh);
 
   function init() {
     setUpLiveFilters();

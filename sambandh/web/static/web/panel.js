@@ -2,16 +2,18 @@
  * row's name, a board card's title) opens the record in a drawer beside the list instead of
  * leaving it; Ctrl/Cmd/Shift/Alt-click and the middle button still open the page. The drawer is
  * a modal <dialog> (focus moves into it and stays there); Escape or the close button closes it
- * and gives focus back to the link. The list is never touched, so it keeps its scroll position.
+ * and gives focus back to the link. The list keeps its scroll position; when a field was saved
+ * in the panel, closing it asks the list to redraw its rows (lists.js, "sambandh:list-refresh").
  * Clicks are caught on the document, so rows that live filtering (lists.js) puts in place work
  * too. The URL keeps "#panel=<type>-<id>" while the panel is open, so a reload or a shared link
- * opens it again. Inline editing inside the panel is web/inline.js's, unchanged. */
+ * opens it again. Inline editing inside the panel is web/inline.js's. */
 (function () {
   "use strict";
 
   var HASH = /^#panel=([a-z][a-z0-9_-]*)-(\d{1,19})$/;
   var opener = null; // the link the panel was opened from, to give focus back to
   var request = 0; // the newest load: an older answer arriving late is dropped
+  var changed = false; // a field was saved in the panel: the list behind it is redrawn on close
 
   function dialog() { return document.getElementById("record-panel"); }
   function content() { return document.getElementById("record-panel-content"); }
@@ -95,6 +97,10 @@
   function afterClose() {
     request++;
     setHash("");
+    if (changed) {
+      changed = false;
+      document.dispatchEvent(new CustomEvent("sambandh:list-refresh"));
+    }
     var box = content();
     if (box) box.textContent = "";
     var back = opener;
@@ -130,6 +136,11 @@
     opener = document.querySelector('a[data-panel="' + url + '"]');
     load(url, key);
   }
+
+  document.addEventListener("sambandh:record-saved", function () {
+    var panel = dialog();
+    if (panel && panel.open) changed = true;
+  });
 
   function init() {
     var panel = dialog();
