@@ -9,6 +9,9 @@ class AttachmentsConfig(AppConfig):
 
     def ready(self) -> None:
         # After every record type is registered: a purge of any of them removes its files.
-        from sambandh.attachments import handlers
+        from sambandh.attachments import (
+            handlers,
+            jobs,  # noqa: F401 - declares the nightly sweep of orphaned files
+        )
 
         handlers.subscribe_all()

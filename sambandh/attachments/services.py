@@ -8,6 +8,7 @@ attachment's file goes only once its removal has committed.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import unicodedata
 from typing import Any
@@ -240,3 +241,46 @@ def attachments_purge_for(*, record_type: str, record_id: int) -> int:
     Attachment.objects.filter(pk__in=[pk for pk, _name in rows]).delete()
     _delete_files_after_commit([name for _pk, name in rows])
     return len(rows)
+
+
+#: A stored file younger than this may belong to an upload whose transaction is still open.
+ORPHAN_GRACE = datetime.timedelta(hours=1)
+
+
+def _months_back(now: datetime.datetime, count: int) -> list[str]:
+    """The storage folders (``attachments/YYYY/MM``) of this month and the ``count - 1`` before."""
+    year, month = now.year, now.month
+    folders = []
+    for _step in range(count):
+        folders.append(f"attachments/{year:04d}/{month:02d}")
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return folders
+
+
+def attachments_sweep_orphans(*, now: datetime.datetime, months: int = 2) -> int:
+    """Remove the stored files that no attachment row names: written by an upload whose
+    transaction was rolled back after the file was stored (a caller's outer transaction that
+    failed later, a worker that died). Only the last ``months`` folders are read (a file is
+    orphaned, or not, when it is written), and only files older than ORPHAN_GRACE are removed.
+    Answers how many were removed."""
+    removed = 0
+    for folder in _months_back(now, months):
+        try:
+            _dirs, names = default_storage.listdir(folder)
+        except (FileNotFoundError, NotImplementedError):
+            continue
+        paths = [f"{folder}/{name}" for name in names]
+        for start in range(0, len(paths), 500):
+            chunk = paths[start : start + 500]
+            kept = set(Attachment.objects.filter(file__in=chunk).values_list("file", flat=True))
+            for path in chunk:
+                if path in kept:
+                    continue
+                try:
+                    if now - default_storage.get_modified_time(path) < ORPHAN_GRACE:
+                        continue
+                except (FileNotFoundError, NotImplementedError):
+                    continue
+                default_storage.delete(path)
+                removed += 1
+    return removed

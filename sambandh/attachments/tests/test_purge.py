@@ -58,3 +58,41 @@ def test_files_stay_through_a_restore_and_go_with_a_purge(owner, media_root: Pat
     assert not any(p.exists() for p in stored)
     entry.refresh_from_db()
     assert entry.purged_at is not None
+
+
+class _Rollback(Exception):
+    pass
+
+
+def test_a_file_whose_upload_was_rolled_back_is_swept_once_it_is_an_hour_old(
+    owner, media_root: Path
+):
+    from sambandh.attachments.services import attachments_sweep_orphans
+
+    person = factories.make_person(owner, full_name="Asha Rao")
+    kept = _attach(owner, "person", person.pk, "kept.pdf")
+    # given an upload whose row went with a caller's transaction that failed afterwards
+    with pytest.raises(_Rollback), transaction.atomic():
+        _attach(owner, "person", person.pk, "lost.pdf")
+        raise _Rollback
+    files = sorted(p for p in media_root.rglob("*") if p.is_file())
+    assert len(files) == 2 and Attachment.objects.count() == 1
+    orphan = next(p for p in files if not str(p).endswith(kept.file.name))
+
+    # a young orphan may belong to an upload still in progress: it stays
+    now = timezone.now()
+    assert attachments_sweep_orphans(now=now) == 0
+    assert orphan.exists()
+
+    # an hour later it is removed, and the kept attachment's file stays
+    assert attachments_sweep_orphans(now=now + datetime.timedelta(hours=1, minutes=1)) == 1
+    assert not orphan.exists()
+    assert (media_root / kept.file.name).exists()
+    assert attachments_sweep_orphans(now=now + datetime.timedelta(hours=2)) == 0
+
+
+def test_the_sweep_is_a_nightly_job():
+    from sambandh.events.jobs import job_named
+
+    job = job_named("attachments.sweep_orphans")
+    assert job is not None and job.label == "Remove orphaned files"
