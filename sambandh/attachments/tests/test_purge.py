@@ -77,7 +77,7 @@ def test_a_file_whose_upload_was_rolled_back_is_swept_once_it_is_an_hour_old(
         raise _Rollback
     files = sorted(p for p in media_root.rglob("*") if p.is_file())
     assert len(files) == 2 and Attachment.objects.count() == 1
-    orphan = next(p for p in files if not str(p).endswith(kept.file.name))
+    orphan = next(p for p in files if not str(p).endswith(str(kept.file.name)))
 
     # a young orphan may belong to an upload still in progress: it stays
     now = timezone.now()
@@ -87,7 +87,7 @@ def test_a_file_whose_upload_was_rolled_back_is_swept_once_it_is_an_hour_old(
     # an hour later it is removed, and the kept attachment's file stays
     assert attachments_sweep_orphans(now=now + datetime.timedelta(hours=1, minutes=1)) == 1
     assert not orphan.exists()
-    assert (media_root / kept.file.name).exists()
+    assert (media_root / str(kept.file.name)).exists()
     assert attachments_sweep_orphans(now=now + datetime.timedelta(hours=2)) == 0
 
 
