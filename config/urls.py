@@ -4,6 +4,7 @@ from django.urls import include, path, re_path
 
 from config.api import api
 from config.api import not_found_view as api_not_found
+from sambandh.accounts.views_language import language_set
 from sambandh.web import views as web_views
 from sambandh.web import views_inline
 
@@ -19,6 +20,7 @@ urlpatterns = [
     re_path(r"^api/v1/(?P<rest>.*)$", api_not_found),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("language/", language_set, name="set_language"),
     path("password-reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
     path(
         "password-reset/sent/",
