@@ -93,31 +93,78 @@ def fill_headers() -> None:
             po_path.write_text(new, encoding="utf-8")
 
 
-def merge(theirs: Path, ours: Path) -> None:
-    """Take a translator's catalogue into ours: their translations of the msgids we still have
-    (exact matches only: a guess from a similar msgid would be fuzzy, so untranslated), their
-    header (the plural rule); our msgids, and nothing of theirs that the code no longer says."""
+def drop_guesses() -> None:
+    """makemessages' msgmerge guesses a translation for a new msgid from a similar old one and
+    marks it fuzzy; a guess is not a translation: it becomes untranslated (the catalogue test
+    then names it), so nobody ships a fuzzy entry by accident."""
     import subprocess
 
-    merged = ours.with_suffix(".merged")
-    subprocess.run(  # noqa: S603 - GNU gettext's tools, on paths we chose
-        [  # noqa: S607 - found on PATH, as makemessages finds them
+    for po_path in po_files():
+        if (
+            po_path.is_relative_to(ROOT / "locale")
+            and "#, fuzzy" in po_path.read_text("utf-8").split("\n\n", 1)[1]
+        ):
+            subprocess.run(  # noqa: S603
+                [  # noqa: S607
+                    "msgattrib",
+                    "--clear-fuzzy",
+                    "--empty",
+                    "--no-location",
+                    "-o",
+                    str(po_path),
+                    str(po_path),
+                ],
+                check=True,
+            )
+
+
+def _gettext(*args: str) -> None:
+    import subprocess
+
+    subprocess.run([*args], check=True)  # noqa: S603 - GNU gettext's tools, on paths we chose
+
+
+def merge(theirs: Path, ours: Path) -> None:
+    """Take a translator's catalogue into ours: their translations of the msgids we still have
+    (exact matches only: a guess from a similar msgid would be fuzzy, so untranslated) win over
+    ours, ours stay where they have none; their header (their plural rule); our msgids, and
+    nothing of theirs that the code no longer says."""
+    work = ours.with_suffix(".work")
+    work.mkdir(exist_ok=True)
+    try:
+        quiet = ["--no-location"]
+        _gettext(
+            "msgattrib", *quiet, "--translated", "--no-fuzzy", "-o", f"{work}/t.po", str(theirs)
+        )
+        _gettext("msgattrib", *quiet, "--translated", "--no-fuzzy", "-o", f"{work}/o.po", str(ours))
+        _gettext(
+            "msgcat", *quiet, "--use-first", "-o", f"{work}/both.po", f"{work}/o.po", f"{work}/t.po"
+        )
+        # The header comes from ours (msgcat took it first); theirs win on each message.
+        _gettext(
+            "msgcat",
+            *quiet,
+            "--use-first",
+            "-o",
+            f"{work}/both.po",
+            f"{work}/t.po",
+            f"{work}/both.po",
+        )
+        _gettext(
             "msgmerge",
             "--quiet",
+            *quiet,
             "--no-fuzzy-matching",
-            "--no-location",
             "-o",
-            str(merged),
-            str(theirs),
+            f"{work}/merged.po",
+            f"{work}/both.po",
             str(ours),
-        ],
-        check=True,
-    )
-    subprocess.run(  # noqa: S603
-        ["msgattrib", "--no-obsolete", "--no-location", "-o", str(ours), str(merged)],  # noqa: S607
-        check=True,
-    )
-    merged.unlink()
+        )
+        _gettext("msgattrib", *quiet, "--no-obsolete", "-o", str(ours), f"{work}/merged.po")
+    finally:
+        for path in work.iterdir():
+            path.unlink()
+        work.rmdir()
 
 
 def main(argv: list[str]) -> int:
@@ -125,6 +172,7 @@ def main(argv: list[str]) -> int:
     if action == "make":
         make_all()
         fill_headers()
+        drop_guesses()
     elif action == "merge" and len(argv) == 4:
         merge(Path(argv[2]), Path(argv[3]))
     elif action != "compile":
