@@ -6,6 +6,7 @@ from django.views.i18n import JavaScriptCatalog
 
 from config.api import api
 from config.api import not_found_view as api_not_found
+from sambandh.accounts.forms import UserLanguagePasswordResetForm
 from sambandh.accounts.views_language import language_set
 from sambandh.web import views as web_views
 from sambandh.web import views_inline
@@ -30,7 +31,11 @@ urlpatterns = [
         cache_control(max_age=3600)(JavaScriptCatalog.as_view()),
         name="javascript-catalog",
     ),
-    path("password-reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "password-reset/",
+        auth_views.PasswordResetView.as_view(form_class=UserLanguagePasswordResetForm),
+        name="password_reset",
+    ),
     path(
         "password-reset/sent/",
         auth_views.PasswordResetDoneView.as_view(),
