@@ -33,7 +33,12 @@ urlpatterns = [
     ),
     path(
         "password-reset/",
-        auth_views.PasswordResetView.as_view(form_class=UserLanguagePasswordResetForm),
+        auth_views.PasswordResetView.as_view(
+            form_class=UserLanguagePasswordResetForm,
+            # Not registration/password_reset_subject.txt: django.contrib.auth ships one by that
+            # name, found before ours.
+            subject_template_name="web/password_reset_subject.txt",
+        ),
         name="password_reset",
     ),
     path(
