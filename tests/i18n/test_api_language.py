@@ -102,3 +102,14 @@ def test_the_next_request_starts_in_the_default_language(api, owner):
     api(owner).get(f"{PEOPLE}/{MISSING_ID}", **{"Accept-Language": "te"})
     resp = Client().get(PEOPLE)
     assert resp.json()["error"]["message"].startswith("Send a valid API token")
+
+
+def test_ninjas_own_refusal_of_a_malformed_body_is_translated(api, owner):
+    resp = api(owner).client.post(
+        PEOPLE,
+        "{not json",
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {api(owner).token}", "Accept-Language": "te"},
+    )
+    assert_error(resp, 400, "bad_request")
+    assert resp.json()["error"]["message"] == "అభ్యర్థన బాడీని చదవలేకపోయాము"
