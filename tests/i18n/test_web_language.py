@@ -142,3 +142,26 @@ def test_the_scripts_catalogue_is_served_in_the_users_language(browser_for, owne
     # and every page loads it before its scripts, from our own origin (the CSP allows no inline)
     body = page(browser_for(owner).get("/"))
     assert body.index('src="/jsi18n/?l=hi"') < body.index("web/app.js")
+
+
+@pytest.mark.parametrize(
+    ("lang", "start"),
+    [("te", "దయచేసి సరైన"), ("hi", "कृपया सही"), ("gu", "કૃપા કરીને સાચું")],
+)
+def test_the_login_refusal_is_translated_where_django_leaves_it_english(owner, lang, start):
+    """Django's Telugu catalogue leaves contrib.auth's login refusal untranslated;
+    locale_django/te completes it (and the password rules, and form validation)."""
+    resp = Client().post(
+        "/login/", {"username": owner.email, "password": "wrong"}, headers={"Accept-Language": lang}
+    )
+    assert start in page(resp)
+
+
+def test_a_password_rule_is_explained_in_telugu():
+    from django.contrib.auth.password_validation import MinimumLengthValidator
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import override
+
+    with override("te"), pytest.raises(ValidationError) as refused:
+        MinimumLengthValidator(min_length=12).validate("short")
+    assert refused.value.messages == ["ఈ పాస్‌వర్డ్ చాలా చిన్నది. ఇందులో కనీసం 12 అక్షరాలు ఉండాలి."]
