@@ -106,10 +106,30 @@ def translated(error: dict[str, Any]) -> str:
     message = MESSAGES.get(kind)
     if message is None:
         return str(_FALLBACK)
+    values = {key: _plain(value) for key, value in ctx.items()}
+    if kind in ("literal_error", "enum") and "expected" in values:
+        values["expected"] = _choices(values["expected"])
     try:
-        return str(message) % {key: _plain(value) for key, value in ctx.items()}
+        return str(message) % values
     except (KeyError, TypeError, ValueError):
         return str(message).split("%(")[0].rstrip(" :") or str(_FALLBACK)
+
+
+def _choices(expected: str) -> str:
+    """pydantic's "'open', 'won' or 'lost'" as a list in the active language ("'open',
+    'won' या 'lost'"): the choices are codes and stay as they are, the "or" is translated."""
+    import re
+
+    from babel.lists import format_list
+    from django.utils.translation import to_locale
+
+    choices = re.findall(r"'(?:[^'\\]|\\.)*'|\S+?(?=,| or |$)", expected)
+    if len(choices) < 2:
+        return expected
+    try:
+        return format_list(choices, style="or", locale=to_locale(get_language() or "en"))
+    except (ValueError, LookupError):
+        return expected
 
 
 def _plain(value: Any) -> str:
