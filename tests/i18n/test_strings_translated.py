@@ -5,6 +5,8 @@ code), add it to the allow-list in tests/i18n/template_strings.py."""
 from __future__ import annotations
 
 import ast
+import re
+from pathlib import Path
 
 from tests.i18n import python_strings, template_strings
 
@@ -65,4 +67,43 @@ class Status(TextChoices):
         (9, "Welcome"),
         (11, "Open"),
         (13, "(no label)"),
+    ]
+
+
+#: A script putting a literal with letters where a person reads it: an element's text, a
+#: visible attribute, a toast, a confirmation, an announcement.
+_JS_SINK = re.compile(
+    r"""(?:textContent|innerText|title|placeholder)\s*=\s*["'][^"']*[A-Za-z]{2}"""
+    r"""|setAttribute\(\s*["'](?:aria-label|title|placeholder)["']\s*,\s*["'][^"']*[A-Za-z]"""
+    r"""|\b(?:toast|confirm|alert|announce|say|message)\(\s*["'][^"']*[A-Za-z]{2}"""
+)
+
+
+def js_escapes(source: str) -> list[str]:
+    return [m.group(0) for m in _JS_SINK.finditer(source)]
+
+
+def test_no_script_shows_english_outside_gettext():
+    root = Path(__file__).resolve().parents[2] / "sambandh"
+    found = [
+        f"{path.relative_to(root)}: {hit}"
+        for path in sorted(root.glob("*/static/**/*.js"))
+        if "vendor" not in path.parts
+        for hit in js_escapes(path.read_text(encoding="utf-8"))
+    ]
+    assert found == []
+
+
+def test_the_script_check_sees_a_bare_message():
+    source = (
+        'el.textContent = "Saved";\n'
+        'btn.setAttribute("aria-label", "Close");\n'
+        'toast("Could not save", "error");\n'
+        'ok.textContent = gettext("Saved");\n'
+        'x.textContent = "×";\n'
+    )
+    assert js_escapes(source) == [
+        'textContent = "Saved',
+        'setAttribute("aria-label", "Close',
+        'toast("Could not save',
     ]
