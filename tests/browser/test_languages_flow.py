@@ -116,3 +116,35 @@ def test_one_user_through_telugu_gujarati_hindi_and_arabic(live_server: Any, bro
         context.close()
     assert leftovers == {}
     assert not violations, report(violations)
+
+
+def test_the_sign_in_page_follows_the_browser_and_the_switcher(live_server: Any, browser: Any):
+    """Before anyone is known: the browser's Accept-Language (Gujarati), then the switcher
+    under the login card (Arabic, kept in a cookie)."""
+    from playwright.sync_api import expect
+
+    from tests.browser.axe import install_axe
+
+    context = browser.new_context(
+        viewport={"width": WIDTH, "height": 900}, extra_http_headers={"Accept-Language": "gu"}
+    )
+    context.set_default_timeout(15_000)
+    install_axe(context)
+    page = context.new_page()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    try:
+        page.goto(f"{live_server.url}/login/")
+        expect(page.locator("html")).to_have_attribute("lang", "gu")
+        expect(page.locator("h1")).to_have_text(catalogue("gu")["Log in to Sambandh"])
+        violations = axe_check(page, "gu login")
+        page.screenshot(path=str(ARTIFACTS / "gu-login.png"))
+        page.select_option("#language-select-auth", "ar")
+        with page.expect_navigation():
+            page.click(".auth-language button[type=submit]")
+        expect(page.locator("html")).to_have_attribute("dir", "rtl")
+        expect(page.locator("h1")).to_have_text(catalogue("ar")["Log in to Sambandh"])
+        violations += axe_check(page, "ar login")
+        page.screenshot(path=str(ARTIFACTS / "ar-login.png"))
+    finally:
+        context.close()
+    assert not violations, report(violations)
