@@ -80,8 +80,10 @@ MIDDLEWARE = [
 # The REST API's own, lean stack (config/handlers.py): bearer tokens, no sessions or CSRF.
 API_MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "config.middleware.ApiEnvelopeMiddleware",
+    # Outside the envelope: the language Accept-Language asks for is still active while the
+    # envelope words a 405.
     "sambandh.accounts.middleware.PreferencesResetMiddleware",
+    "config.middleware.ApiEnvelopeMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

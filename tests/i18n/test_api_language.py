@@ -113,3 +113,15 @@ def test_ninjas_own_refusal_of_a_malformed_body_is_translated(api, owner):
     )
     assert_error(resp, 400, "bad_request")
     assert resp.json()["error"]["message"] == "అభ్యర్థన బాడీని చదవలేకపోయాము"
+
+
+def test_a_wrong_method_is_refused_in_telugu():
+    resp = Client().put(PEOPLE, headers={"Accept-Language": "te"})
+    assert_error(resp, 405, "method_not_allowed")
+    assert resp.json()["error"]["message"] == ("ఈ పాత్ PUT ను అంగీకరించదు. అనుమతించినవి: GET, POST.")
+
+
+def test_an_unknown_api_path_is_refused_in_telugu():
+    resp = Client().get("/api/v1/no-such-thing", headers={"Accept-Language": "te"})
+    assert_error(resp, 404, "not_found")
+    assert resp.json()["error"]["message"] == "అలాంటి API పాత్ లేదు."
