@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export HOST PORT VENV
 
-.PHONY: venv venv-test run test lint bench chromium
+.PHONY: venv venv-test run test lint bench chromium messages
 
 ## venv: create .venv with Python >= 3.12 and install the project (once per pyproject.toml)
 venv:
@@ -42,3 +42,7 @@ lint: venv-test
 ## bench: the benchmarks in bench/
 bench: venv
 	$(PY) bench/run.py
+
+## messages: refresh the translation catalogues from the code and compile them (docs/translating.md)
+messages: venv-test
+	@scripts/messages

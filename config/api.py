@@ -12,6 +12,7 @@ from typing import Any
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
@@ -144,6 +145,23 @@ def on_suspicious(request: HttpRequest, exc: SuspiciousOperation) -> HttpRespons
     return _error(request, 400, "bad_request", _("The request is not valid."))
 
 
+#: django-ninja's own refusals, which it words in English: the same words through gettext.
+NINJA_MESSAGES = {
+    "Cannot parse request body": gettext_lazy("Cannot parse request body"),
+    "Unauthorized": gettext_lazy("Unauthorized"),
+    "Forbidden": gettext_lazy("Forbidden"),
+    "Too many requests.": gettext_lazy("Too many requests."),
+    "CSRF check Failed": gettext_lazy("CSRF check Failed"),
+}
+
+
+def _ninja_message(message: str) -> str:
+    for english, translated in NINJA_MESSAGES.items():
+        if message == english or message.startswith(english + " ("):  # DEBUG adds the cause
+            return str(translated)
+    return message
+
+
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     code = {
@@ -156,7 +174,9 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         413: "too_large",
         429: "rate_limited",
     }
-    return _error(request, exc.status_code, code.get(exc.status_code, "error"), str(exc))
+    return _error(
+        request, exc.status_code, code.get(exc.status_code, "error"), _ninja_message(str(exc))
+    )
 
 
 @api.exception_handler(Exception)

@@ -80,8 +80,10 @@ MIDDLEWARE = [
 # The REST API's own, lean stack (config/handlers.py): bearer tokens, no sessions or CSRF.
 API_MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "config.middleware.ApiEnvelopeMiddleware",
+    # Outside the envelope: the language Accept-Language asks for is still active while the
+    # envelope words a 405.
     "sambandh.accounts.middleware.PreferencesResetMiddleware",
+    "config.middleware.ApiEnvelopeMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -202,6 +204,13 @@ else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 
 # --- i18n, time ----------------------------------------------------------------
+from django.conf.locale import LANG_INFO  # noqa: E402
+
+# Django ships no Gujarati: this makes it a language Django knows (its name, its direction), for
+# the language negotiation and {% get_language_info %}; locale_django/gu holds Django's strings.
+LANG_INFO.setdefault(
+    "gu", {"bidi": False, "code": "gu", "name": "Gujarati", "name_local": "ગુજરાતી"}
+)
 LANGUAGE_CODE = "en"
 LANGUAGES = [
     ("en", _("English")),
@@ -215,8 +224,15 @@ LANGUAGES = [
     ("ja", _("Japanese")),
     ("ar", _("Arabic")),
 ]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# locale/: the project's catalogues (makemessages writes them). locale_django/: translations of
+# Django's own strings for a language Django does not ship (Gujarati); a separate folder, so that
+# makemessages never prunes them, ranked after ours and before Django's (the first path wins).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_django"]
 USE_I18N = True
+# The switcher's choice for someone not signed in (a signed-in user's is stored on the user).
+LANGUAGE_COOKIE_NAME = "sambandh_language"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SECURE = PRODUCTION
 USE_TZ = True
 TIME_ZONE = "UTC"
 DEFAULT_CURRENCY = os.environ.get("DEFAULT_CURRENCY", "USD")

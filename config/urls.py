@@ -1,9 +1,13 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
+from django.views.decorators.cache import cache_control
+from django.views.i18n import JavaScriptCatalog
 
 from config.api import api
 from config.api import not_found_view as api_not_found
+from sambandh.accounts.forms import UserLanguagePasswordResetForm
+from sambandh.accounts.views_language import language_set
 from sambandh.web import views as web_views
 from sambandh.web import views_inline, views_lookup
 
@@ -20,7 +24,24 @@ urlpatterns = [
     re_path(r"^api/v1/(?P<rest>.*)$", api_not_found),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("password-reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path("language/", language_set, name="set_language"),
+    # The scripts' translations (the djangojs catalogues), as a script from our own origin; the
+    # page adds its language to the address, so a browser may cache each language's copy.
+    path(
+        "jsi18n/",
+        cache_control(max_age=3600)(JavaScriptCatalog.as_view()),
+        name="javascript-catalog",
+    ),
+    path(
+        "password-reset/",
+        auth_views.PasswordResetView.as_view(
+            form_class=UserLanguagePasswordResetForm,
+            # Not registration/password_reset_subject.txt: django.contrib.auth ships one by that
+            # name, found before ours.
+            subject_template_name="web/password_reset_subject.txt",
+        ),
+        name="password_reset",
+    ),
     path(
         "password-reset/sent/",
         auth_views.PasswordResetDoneView.as_view(),

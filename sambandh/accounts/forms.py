@@ -5,6 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
+from django.contrib.auth.forms import PasswordResetForm
+from django.utils import translation
 from django.utils.translation import gettext_lazy
 
 from sambandh.web.forms import (
@@ -44,3 +47,28 @@ class TokenForm(ServiceForm):
         required=False,
         help_text=gettext_lazy("What the token is for, e.g. “spreadsheet sync”."),
     )
+
+
+class UserLanguagePasswordResetForm(PasswordResetForm):
+    """Django's password reset form, mailing each user in their own language (the page that
+    asked may be in the browser's language, which need not be theirs)."""
+
+    def send_mail(  # type: ignore[override]
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        language = getattr(context.get("user"), "language", "") or settings.LANGUAGE_CODE
+        with translation.override(language):
+            super().send_mail(
+                subject_template_name,
+                email_template_name,
+                context,
+                from_email,
+                to_email,
+                html_email_template_name,
+            )

@@ -141,6 +141,25 @@ def user_update_preferences(
     return user
 
 
+@transaction.atomic
+def user_set_language(*, user: User, language: str) -> User:
+    """The language switcher's write: only the interface language changes."""
+    if language not in _LANGUAGES:
+        raise ValidationFailed(fields={"language": _("Choose one of the interface languages.")})
+    if user.language != language:
+        before = user.language
+        user.language = language
+        user.save(update_fields=["language"])
+        audit_record(
+            actor=user,
+            action="update",
+            record_type="user",
+            record_id=user.pk,
+            changes={"language": [before, language]},
+        )
+    return user
+
+
 # --- users, by an administrator ------------------------------------------------------------
 @transaction.atomic
 def user_invite(

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 
 from django.db.models import Q
+from django.utils.translation import gettext_lazy
 
 from sambandh.bulk.models import BulkJob
 from sambandh.events.jobs import JobContext, scheduled_job
@@ -19,7 +20,9 @@ GRACE = datetime.timedelta(minutes=1)
 WAITING = datetime.timedelta(minutes=5)
 
 
-@scheduled_job("bulk.resume_stalled", every="minute", label="Resume stalled bulk actions")
+@scheduled_job(
+    "bulk.resume_stalled", every="minute", label=gettext_lazy("Resume stalled bulk actions")
+)
 def resume_stalled(context: JobContext) -> str:
     from sambandh.bulk.tasks import run_bulk_job
 

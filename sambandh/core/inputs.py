@@ -17,12 +17,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Self
 
-from django.utils.translation import gettext as _
 from pydantic import MISSING
 from pydantic import ValidationError as PydanticError
 
 from sambandh.core.api import StrictSchema
 from sambandh.core.errors import ValidationFailed
+from sambandh.core.validation_messages import translated
 
 #: The marker of a field that was not sent (``field: str | None | NotSent = NOT_SENT``).
 NOT_SENT = MISSING
@@ -51,18 +51,12 @@ _WRAPPERS = frozenset({"body", "query", "path", "payload", "data", "filters"})
 
 
 def error_fields(errors: list[Any]) -> dict[str, str]:
-    """pydantic's errors as the API names fields: ``emails.1.email`` -> message."""
+    """pydantic's errors as the API names fields: ``emails.1.email`` -> message, in the active
+    language (core/validation_messages.py)."""
     fields: dict[str, str] = {}
     for err in errors:
         key = ".".join(str(p) for p in err.get("loc", ()) if p not in _WRAPPERS) or "__all__"
-        kind = err.get("type", "")
-        if kind == "extra_forbidden":
-            message = _("Unknown field.")
-        elif kind == "missing":
-            message = _("This field is required.")
-        else:
-            message = str(err.get("msg", _("Not valid.")))
-        fields.setdefault(key, message)
+        fields.setdefault(key, translated(err))
     return fields
 
 

@@ -9,6 +9,7 @@ import datetime
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from sambandh.core.audit import audit_record
 from sambandh.emails.models import OutboundEmail
@@ -19,7 +20,7 @@ from sambandh.events.jobs import JobContext, scheduled_job
 WAITING = datetime.timedelta(minutes=2)
 
 
-@scheduled_job("emails.resume_stalled", every="minute", label="Resume stalled emails")
+@scheduled_job("emails.resume_stalled", every="minute", label=gettext_lazy("Resume stalled emails"))
 def resume_stalled(context: JobContext) -> str:
     from sambandh.emails.tasks import send_email
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.utils.functional import Promise
 
 from sambandh.events import clock
 from sambandh.events.models import JobRun, RunStatus
@@ -39,7 +40,7 @@ JobFunc = Callable[[JobContext], object]
 @dataclass(frozen=True)
 class Job:
     name: str
-    label: str
+    label: str | Promise  # translated when shown
     schedule: Schedule
     func: JobFunc
 
@@ -54,7 +55,7 @@ def scheduled_job(
     at: str | None = None,
     minute: int = 0,
     tz: str = "UTC",
-    label: str = "",
+    label: str | Promise = "",
 ) -> Callable[[JobFunc], JobFunc]:
     """Declare ``func`` a scheduled job: ``every="minute"``, ``"hourly"`` (``minute`` past the
     hour), ``"nightly"`` (02:00 in ``tz``) or ``"daily"`` with ``at="HH:MM"`` in ``tz``. The

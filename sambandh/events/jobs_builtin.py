@@ -5,12 +5,15 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy
 
 from sambandh.events.jobs import JobContext, scheduled_job
 from sambandh.events.models import HandlerRun, JobRun, RunStatus
 
 
-@scheduled_job("events.purge_finished", every="nightly", label="Purge finished background work")
+@scheduled_job(
+    "events.purge_finished", every="nightly", label=gettext_lazy("Purge finished background work")
+)
 def purge_finished(context: JobContext) -> str:
     """Delete what is finished and old: task rows, succeeded handler runs and job runs older
     than EVENTS_KEEP_DAYS (failed ones are kept for an admin to see and retry). Events stay:

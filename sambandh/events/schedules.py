@@ -8,6 +8,8 @@ import datetime
 import zoneinfo
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 UTC = datetime.UTC
 EVERY = ("minute", "hourly", "nightly", "daily")
 
@@ -38,10 +40,10 @@ class Schedule:
 
     def describe(self) -> str:
         if self.every == "minute":
-            return "every minute"
+            return _("every minute")
         if self.every == "hourly":
-            return f"hourly at :{self.minute:02d}"
-        return f"daily at {self.at:%H:%M} {self.tz}"
+            return _("hourly at :%(minute)02d") % {"minute": self.minute}
+        return _("daily at %(time)s %(zone)s") % {"time": f"{self.at:%H:%M}", "zone": self.tz}
 
     def latest_slot(self, now: datetime.datetime) -> datetime.datetime:
         now = now.astimezone(UTC)

@@ -28,7 +28,7 @@ def jobs_overview(*, now: datetime.datetime | None = None) -> list[dict[str, Any
     return [
         {
             "name": job.name,
-            "label": job.label,
+            "label": str(job.label),
             "schedule": job.schedule.describe(),
             "last_run": last.get(job.name),
             "next_slot": job.schedule.next_slot(now),

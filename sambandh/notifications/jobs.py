@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime
 
+from django.utils.translation import gettext_lazy
+
 from sambandh.activities.selectors import deals_without_next_step, tasks_falling_due
 from sambandh.events.jobs import JobContext, scheduled_job
 from sambandh.events.selectors import last_succeeded_slot
@@ -18,7 +20,7 @@ REMINDERS = "notifications.task_reminders"
 CATCH_UP = datetime.timedelta(days=1)
 
 
-@scheduled_job(REMINDERS, every="minute", label="Task reminders")
+@scheduled_job(REMINDERS, every="minute", label=gettext_lazy("Task reminders"))
 def task_reminders(context: JobContext) -> str:
     """Remind each assignee of the tasks that fell due since the last slot that ran (this
     minute's, or every minute a stopped worker missed, up to a day)."""
@@ -39,7 +41,10 @@ def task_reminders(context: JobContext) -> str:
 
 
 @scheduled_job(
-    "notifications.no_next_step", every="daily", at="07:00", label="Deals without a next step"
+    "notifications.no_next_step",
+    every="daily",
+    at="07:00",
+    label=gettext_lazy("Deals without a next step"),
 )
 def no_next_step(context: JobContext) -> str:
     """Tell each owner how many of their open deals have no open task, once a day."""
@@ -56,7 +61,9 @@ def no_next_step(context: JobContext) -> str:
     return f"{told} owners told"
 
 
-@scheduled_job("notifications.daily_digest", every="hourly", label="Daily email digests")
+@scheduled_job(
+    "notifications.daily_digest", every="hourly", label=gettext_lazy("Daily email digests")
+)
 def daily_digest(context: JobContext) -> str:
     """Each hour, the digests of the users for whom it is now DIGEST_HOUR (digest.py)."""
     from sambandh.notifications.digest import send_digests

@@ -198,3 +198,11 @@ def toast_action(extra_tags: object) -> str:
         if tag.startswith("action:"):
             return tag.removeprefix("action:")
     return ""
+
+
+@register.simple_tag
+def interface_languages() -> list[tuple[str, str]]:
+    """The switcher's choices: each interface language, named in its own script."""
+    from sambandh.web.forms import interface_language_choices
+
+    return interface_language_choices()

@@ -10,11 +10,8 @@
   function $(selector, root) { return (root || document).querySelector(selector); }
   function $all(selector, root) { return Array.prototype.slice.call((root || document).querySelectorAll(selector)); }
 
-  function jsString(name, fallback) {
-    var holder = document.getElementById("js-strings");
-    var value = holder && holder.dataset[name];
-    return value || fallback || "";
-  }
+  // Text the script shows comes from gettext()/interpolate(): the page's language catalogue
+  // (Django's JavaScriptCatalog, loaded before this file as a script from our own origin).
 
   function isRtl() { return document.documentElement.dir === "rtl"; }
 
@@ -83,7 +80,7 @@
     close.type = "button";
     close.className = "btn-icon";
     close.dataset.dismiss = "";
-    close.setAttribute("aria-label", jsString("dismissLabel", "Dismiss"));
+    close.setAttribute("aria-label", gettext("Dismiss"));
     close.textContent = "×";
     el.appendChild(body);
     el.appendChild(close);
@@ -260,7 +257,7 @@
       if (fresh && keepFocus) fresh.focus();
       var landed = fresh && fresh.closest(".board-col");
       if (landed && landed.dataset.stageId === stage && name) {
-        announce(jsString("movedTo", "Moved to %(stage)s.").replace("%(stage)s", name));
+        announce(interpolate(gettext("Moved to %(stage)s."), { stage: name }, true));
       } else {
         var notice = $("#board [role=alert]");
         if (notice) announce(notice.textContent.trim());
@@ -271,7 +268,7 @@
       card.classList.remove("is-moving");
       if (currentCol) columnBody(currentCol).appendChild(card);
       if (keepFocus) card.focus();
-      toast(jsString("moveFailed", "The card could not be moved."), "error");
+      toast(gettext("The card could not be moved. Reload the page and try again."), "error");
     };
 
     if (window.htmx && document.getElementById("board")) {
@@ -427,7 +424,7 @@
 
     // Links and non-submit buttons with data-confirm ask first.
     var confirmEl = target.closest("a[data-confirm], button[data-confirm]:not([type=submit])");
-    if (confirmEl && !window.confirm(confirmEl.dataset.confirm || jsString("confirmDefault", "Are you sure?"))) {
+    if (confirmEl && !window.confirm(confirmEl.dataset.confirm || gettext("Are you sure?"))) {
       event.preventDefault();
       event.stopImmediatePropagation();
       return;
@@ -443,7 +440,7 @@
     var submitter = event.submitter;
     var message = (submitter && submitter.dataset && submitter.dataset.confirm) || (form.dataset && form.dataset.confirm);
     if (message === undefined) return;
-    if (!window.confirm(message || jsString("confirmDefault", "Are you sure?"))) {
+    if (!window.confirm(message || gettext("Are you sure?"))) {
       event.preventDefault();
       event.stopImmediatePropagation();
     }
@@ -466,7 +463,7 @@
   });
 
   document.addEventListener("htmx:sendError", function () {
-    toast(jsString("networkError", "The server could not be reached."), "error");
+    toast(gettext("The server could not be reached. Check your connection and try again."), "error");
   });
 
   function init() {

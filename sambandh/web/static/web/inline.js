@@ -41,8 +41,7 @@
   }
 
   function fail(el) {
-    var strings = document.getElementById("js-strings");
-    var text = strings ? strings.dataset.networkError : "The server could not be reached.";
+    var text = gettext("The server could not be reached. Check your connection and try again.");
     if (window.Sambandh && window.Sambandh.toast) window.Sambandh.toast(text, "error");
     focusIn(el);
   }

@@ -140,7 +140,7 @@
       all.type = "button";
       all.className = "btn btn-sm btn-ghost";
       all.dataset.clearsAll = "1";
-      all.textContent = s.clearAll || "Clear all";
+      all.textContent = s.clearAll || gettext("Clear all");
       box.appendChild(all);
     }
   }
@@ -249,7 +249,7 @@
       var show = document.createElement("button");
       show.type = "button";
       show.className = "btn btn-sm btn-ghost";
-      show.textContent = s.showAll || "Show all columns";
+      show.textContent = s.showAll || gettext("Show all columns");
       show.addEventListener("click", function () {
         wrap.dataset.showAll = "1";
         fit(wrap);

@@ -73,7 +73,7 @@
       list.className = "menu mention-list";
       list.id = (area.id || "note") + "-mentions";
       list.setAttribute("role", "listbox");
-      list.setAttribute("aria-label", area.dataset.mentionsLabel || "People");
+      list.setAttribute("aria-label", area.dataset.mentionsLabel || gettext("People"));
       area.parentNode.appendChild(list);
       area.setAttribute("aria-controls", list.id);
       state = { area: area, list: list, items: [], matches: [], active: 0, start: 0 };

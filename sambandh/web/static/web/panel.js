@@ -64,7 +64,7 @@
       .catch(function () {
         if (mine !== request || !panel.open) return;
         box.setAttribute("aria-busy", "false");
-        message(panel.dataset.failed || "This record could not be opened.");
+        message(panel.dataset.failed || gettext("This record could not be opened. It may have been deleted, or it is not shared with you."));
       });
   }
 

@@ -8,6 +8,10 @@
 
   var opener = null;
 
+  function networkError() {
+    return gettext("The server could not be reached. Check your connection and try again.");
+  }
+
   function csrf(form) {
     var input = form.querySelector("input[name=csrfmiddlewaretoken]");
     return input ? input.value : "";
@@ -100,7 +104,7 @@
           window.Sambandh.toast((form.dataset.created || "Created %(name)s.").replace("%(name)s", answer.data.name), "success");
         }
       })
-      .catch(function () { showErrors(form, { message: document.getElementById("js-strings").dataset.networkError }); })
+      .catch(function () { showErrors(form, { message: networkError() }); })
       .finally(function () { if (button) button.disabled = false; });
   });
 })();
