@@ -277,4 +277,3 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
-DEFAULT_PHONE_REGION = os.environ.get("DEFAULT_PHONE_REGION", "IN")
