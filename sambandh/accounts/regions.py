@@ -30,8 +30,9 @@ def _zone_territories() -> dict[str, str]:
 def territory_of(*, language: str = "", time_zone: str = "") -> str:
     """The country a locale tag names (``en-IN`` -> IN), else the one a time zone is in."""
     if language and ("-" in language or "_" in language):
+        base, _sep, rest = language.replace("-", "_").partition("_")
         try:
-            territory = Locale.parse(language.replace("-", "_")).territory or ""
+            territory = Locale.parse(f"{base.lower()}_{rest.upper()}").territory or ""
         except (UnknownLocaleError, ValueError):
             territory = ""
         if len(territory) == 2:

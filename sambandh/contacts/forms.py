@@ -357,6 +357,7 @@ class PersonForm(RecordForm):
     service_fields = {"organization_id": "organization", "time_zone": "time_zone"}
     link_fields = ("organization",)
     scalar_fields = (
+        "honorific",
         "given_name",
         "family_name",
         "full_name",
@@ -373,18 +374,25 @@ class PersonForm(RecordForm):
     def access_fields(self) -> dict[str, tuple[str, ...]]:
         fields = super().access_fields()
         # The name's parts are the one field "full_name" (core/registry.py).
-        for part in ("given_name", "family_name"):
+        for part in ("honorific", "given_name", "family_name"):
             fields.pop(part, None)
-        fields["full_name"] = ("full_name", "given_name", "family_name")
+        fields["full_name"] = ("full_name", "honorific", "given_name", "family_name")
         return fields
 
+    honorific = _text(
+        gettext_lazy("Honorific"),
+        40,
+        widget=forms.TextInput(attrs={"placeholder": gettext_lazy("Dr., Shri, Smt., Herr…")}),
+    )
     given_name = _text(gettext_lazy("Given name"), 100)
     family_name = _text(gettext_lazy("Family name"), 100)
     full_name = _text(
         gettext_lazy("Full name"),
         200,
         help_text=gettext_lazy(
-            "The name as the person writes it. Leave empty to join the given and family names."
+            "The name as the person writes it; for a culture that does not split names, type "
+            "it here alone. Left empty, the given and family names are joined in the order "
+            "of the person's language or country."
         ),
     )
     job_title = _text(gettext_lazy("Job title"), 150)
@@ -409,6 +417,7 @@ class PersonForm(RecordForm):
     )
 
     field_order = [
+        "honorific",
         "given_name",
         "family_name",
         "full_name",
@@ -424,6 +433,7 @@ class PersonForm(RecordForm):
 
     def instance_initial(self, person: Person) -> dict[str, Any]:
         return {
+            "honorific": person.honorific,
             "given_name": person.given_name,
             "family_name": person.family_name,
             "full_name": person.full_name,

@@ -139,7 +139,9 @@ def format_phone(e164: str, *, international: bool = True, viewer_region: str = 
     except phonenumbers.NumberParseException:
         return e164
     if viewer_region:
-        international = phonenumbers.region_code_for_number(number) != viewer_region.upper()
+        # Countries that share a calling code (+1, +44, +7) share toll-free ranges too: a
+        # number is "the reader's" when it is valid in the reader's country.
+        international = not phonenumbers.is_valid_number_for_region(number, viewer_region.upper())
     fmt = (
         phonenumbers.PhoneNumberFormat.INTERNATIONAL
         if international

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -63,10 +64,35 @@ from sambandh.search.services import (
     search_documents_reown,
 )
 
-
 # --- people ----------------------------------------------------------------------
-def _compose_name(given: str, family: str) -> str:
-    return " ".join(x for x in [given, family] if x)
+#: Languages and countries that write the family name first when a name is written in full.
+FAMILY_FIRST_LANGUAGES = frozenset({"ja", "zh", "ko", "hu", "vi"})
+FAMILY_FIRST_COUNTRIES = frozenset({"JP", "CN", "TW", "HK", "MO", "KR", "KP", "HU", "VN"})
+_CJK = re.compile(r"^[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]+$")
+
+
+def name_order_family_first(*, language: str, country: str) -> bool:
+    """Whether the person's culture writes the family name first: their preferred language
+    says it, else their country."""
+    base = (language or "").split("-")[0].lower()
+    if base:
+        return base in FAMILY_FIRST_LANGUAGES
+    return (country or "").upper() in FAMILY_FIRST_COUNTRIES
+
+
+def _compose_name(given: str, family: str, *, language: str = "", country: str = "") -> str:
+    """The name in full from its parts, in the person's cultural order: "Asha Rao", "山田 太郎",
+    "王伟" (Chinese and Korean names in their script take no space), "Nagy Béla"."""
+    parts = [given, family]
+    if name_order_family_first(language=language, country=country):
+        parts.reverse()
+    parts = [x for x in parts if x]
+    no_space = (language or "").split("-")[0].lower() in ("zh", "ko") or (
+        not language and (country or "").upper() in ("CN", "TW", "HK", "MO", "KR", "KP")
+    )
+    if len(parts) == 2 and no_space and all(_CJK.match(x) for x in parts):
+        return "".join(parts)
+    return " ".join(parts)
 
 
 #: The fields of PersonIn cleaned apart from the scalar ones (and PersonPatch's version).
@@ -79,6 +105,7 @@ def _clean_person(
     data = inp.given(exclude=_LISTS)
     out: dict[str, Any] = {}
     for name, max_length in (
+        ("honorific", 40),
         ("given_name", 100),
         ("family_name", 100),
         ("job_title", 150),
@@ -97,7 +124,11 @@ def _clean_person(
         # A split name composes the whole form unless the writer gave one; cultures that do not
         # split names give full_name alone.
         if "given_name" in data or "family_name" in data or instance is None:
-            full = _compose_name(given, family)
+            language = data.get("preferred_language") or (
+                instance.preferred_language if instance else ""
+            )
+            country = data.get("country") or (instance.country if instance else "")
+            full = _compose_name(given, family, language=language or "", country=country or "")
         if full:
             out["full_name"] = full
         elif instance is None or "full_name" in data:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import template
 
 from sambandh.accounts.regions import user_region
+from sambandh.core.addresses import format_address
 from sambandh.core.cleaning import format_phone
 from sambandh.web.forms import country_choices
 
@@ -53,3 +54,18 @@ def language_name(code: object) -> str:
         return Locale.parse(tag, sep="-").get_display_name(viewer) or tag
     except (UnknownLocaleError, ValueError):
         return tag
+
+
+@register.filter
+def address_lines(address: object) -> list[str]:
+    """A postal address's lines in its country's layout (core/addresses.py), its country last,
+    named in the viewer's language."""
+    country = str(getattr(address, "country", "") or "")
+    return format_address(
+        street=str(getattr(address, "street", "") or ""),
+        city=str(getattr(address, "city", "") or ""),
+        region=str(getattr(address, "region", "") or ""),
+        postal_code=str(getattr(address, "postal_code", "") or ""),
+        country=country,
+        country_name=country_name(country),
+    )
