@@ -40,6 +40,19 @@ def load_cases() -> list[tuple[str, dict[str, Any], str]]:
     ]
 
 
+#: The components that are parts of an address; any other (a bank, a hotel, a school) names
+#: the place, on the attention line.
+ADDRESS_PARTS = {
+    "house_number", "road", "pedestrian", "footway", "path", "street", "residential",
+    "city", "town", "village", "hamlet", "municipality", "locality", "suburb",
+    "neighbourhood", "quarter", "city_district", "district", "borough", "county",
+    "county_code", "state_district", "state", "state_code", "province", "region", "island",
+    "archipelago", "postcode", "country", "country_code", "continent", "country_name",
+    "local_administrative_area", "postal_city", "road_reference", "road_reference_intl",
+    "address29", "house", "building", "public_building", "square", "place", "croft",
+}  # fmt: skip
+
+
 def to_fields(components: dict[str, Any]) -> dict[str, str]:
     c = {k: str(v) for k, v in components.items()}
     country = c.get("country_code", "").upper()
@@ -60,7 +73,12 @@ def to_fields(components: dict[str, Any]) -> dict[str, str]:
         or ""
     )
     region = c.get("state_code") if country in ("US", "CA", "AU", "BR") else None
+    named = [c.get("house") or c.get("building") or c.get("public_building") or ""]
+    named += [v for k, v in c.items() if k not in ADDRESS_PARTS and not k.startswith("_")]
+    suburb = c.get("suburb") or c.get("neighbourhood") or c.get("city_district") or ""
     return {
+        "attention": ", ".join(x for x in named if x),
+        "dependent_locality": suburb,
         "street": street,
         "city": city,
         "region": region or c.get("state") or c.get("province") or "",

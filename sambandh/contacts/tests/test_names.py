@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from django.utils import translation
 
 from sambandh.contacts import selectors, services
 from sambandh.contacts.models import Person
@@ -93,3 +94,60 @@ def test_people_sort_by_the_icu_collation_on_postgresql(owner):
             "WHERE table_name = 'contacts_person' AND column_name = 'full_name'"
         )
         assert cursor.fetchone() == ("sambandh_names",)
+
+
+SPANISH = ["Núñez Ana", "Ñandú Pérez", "Nuria Soto", "Oscar Vidal", "Nadia Ruiz"]
+
+
+def listed(owner: Any, language: str, *, limit: int = 50, cursor: str | None = None) -> Any:
+    with translation.override(language):
+        return selectors.person_list(
+            viewer=owner, query=ListQuery(sort="name", limit=limit, cursor=cursor)
+        )
+
+
+@pytest.mark.postgres
+def test_a_spanish_viewer_reads_ñ_after_n_and_an_english_one_with_it(owner):
+    for name in SPANISH:
+        create(owner, full_name=name)
+    spanish = [p.full_name for p in listed(owner, "es").items]
+    english = [p.full_name for p in listed(owner, "en").items]
+    assert spanish == ["Nadia Ruiz", "Núñez Ana", "Nuria Soto", "Ñandú Pérez", "Oscar Vidal"]
+    assert english == ["Nadia Ruiz", "Ñandú Pérez", "Núñez Ana", "Nuria Soto", "Oscar Vidal"]
+
+
+@pytest.mark.postgres
+def test_the_next_page_follows_the_viewers_collation(owner):
+    for name in SPANISH:
+        create(owner, full_name=name)
+    first = listed(owner, "es", limit=2)
+    second = listed(owner, "es", limit=2, cursor=first.next_cursor)
+    third = listed(owner, "es", limit=2, cursor=second.next_cursor)
+    pages = [[p.full_name for p in page.items] for page in (first, second, third)]
+    assert pages == [["Nadia Ruiz", "Núñez Ana"], ["Nuria Soto", "Ñandú Pérez"], ["Oscar Vidal"]]
+
+
+@pytest.mark.postgres
+def test_a_telugu_viewer_reads_telugu_names_first(owner, api):
+    for name in ["Anil Kumar", "అనిల్ కుమార్", "Zara Khan", "ఇందిర రావు"]:
+        create(owner, full_name=name)
+    telugu = [p.full_name for p in listed(owner, "te").items]
+    assert telugu == ["అనిల్ కుమార్", "ఇందిర రావు", "Anil Kumar", "Zara Khan"]
+    # the API sorts in the language of the user it acts for, the same way
+    owner.language = "te"
+    owner.save(update_fields=["language"])
+    resp = api(owner).get("/api/v1/people", {"sort": "name"})
+    assert [p["full_name"] for p in resp.json()["items"]] == telugu
+
+
+def test_sqlite_sorts_names_by_code_point(owner):
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's order")
+    for name in ["émile Roux", "Zoë Adams", "Anna Berg"]:
+        create(owner, full_name=name)
+    # SQLite has no ICU: upper case, then lower case, then accented letters (documented).
+    assert [p.full_name for p in listed(owner, "es").items] == [
+        "Anna Berg",
+        "Zoë Adams",
+        "émile Roux",
+    ]

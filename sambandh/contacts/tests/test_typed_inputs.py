@@ -78,6 +78,7 @@ def posted(owner):
         "country": "IN",
         "time_zone": "Asia/Kolkata",
         "preferred_language": "te",
+        "honorific": "",
         "currency": "",
         "source": "",
         "description": "",
