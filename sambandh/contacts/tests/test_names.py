@@ -11,7 +11,7 @@ from django.utils import translation
 
 from sambandh.contacts import selectors, services
 from sambandh.contacts.models import Person
-from sambandh.contacts.schemas import PersonIn
+from sambandh.contacts.schemas import OrganizationIn, PersonIn
 from sambandh.core.listing import ListQuery
 
 pytestmark = pytest.mark.django_db
@@ -151,3 +151,12 @@ def test_sqlite_sorts_names_by_code_point(owner):
         "Zoë Adams",
         "émile Roux",
     ]
+
+
+@pytest.mark.postgres
+def test_organizations_sort_in_the_viewers_collation_too(owner):
+    for name in ["Ñandú SA", "Nube SL", "Oro SA"]:
+        services.organization_create(actor=owner, data=OrganizationIn.build({"name": name}))
+    with translation.override("es"):
+        page = selectors.organization_list(viewer=owner, query=ListQuery(sort="name"))
+    assert [o.name for o in page.items] == ["Nube SL", "Ñandú SA", "Oro SA"]
