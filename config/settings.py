@@ -236,6 +236,9 @@ LANGUAGE_COOKIE_SECURE = PRODUCTION
 USE_TZ = True
 TIME_ZONE = "UTC"
 DEFAULT_CURRENCY = os.environ.get("DEFAULT_CURRENCY", "USD")
+# Lists sort names in the viewer's language's collation where it is not CLDR's root order
+# (contacts/collation.py); false keeps everyone on the indexed root order, for very large lists.
+TAILORED_NAME_SORT = env_bool("TAILORED_NAME_SORT", True)
 
 # --- static ------------------------------------------------------------------
 STATIC_URL = "/static/"
@@ -293,4 +296,3 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
-DEFAULT_PHONE_REGION = os.environ.get("DEFAULT_PHONE_REGION", "IN")

@@ -15,6 +15,7 @@ from sambandh.contacts import selectors
 from sambandh.contacts.models import Organization, Person
 from sambandh.contacts.schemas import OrganizationIn, PersonIn
 from sambandh.contacts.services import AddressIn, EmailIn, PhoneIn
+from sambandh.core.addresses import address_fields
 from sambandh.core.inputs import WriteInput
 from sambandh.customfields.forms import add_custom_fields, custom_form_data
 from sambandh.web.forms import (
@@ -65,7 +66,15 @@ class RecordForm(ServiceForm):
     city = _text(gettext_lazy("City"), 100)
     region = _text(gettext_lazy("State / region"), 100)
     postal_code = _text(gettext_lazy("Postal code"), 20)
-    address_country = forms.ChoiceField(label=gettext_lazy("Country"), required=False)
+    # The one country of the record is its primary address's too (see country_of_address).
+    country = forms.ChoiceField(
+        label=gettext_lazy("Country"),
+        required=False,
+        help_text=gettext_lazy(
+            "The address is written the way this country writes it, and phone numbers without "
+            "a +country code are read as from here."
+        ),
+    )
     version = VersionField()
 
     def __init__(
@@ -86,28 +95,31 @@ class RecordForm(ServiceForm):
         addresses = list(instance.addresses.all()) if instance else []
         self.extra_addresses = addresses[1:]
         if instance is not None:
-            initial = {**self.instance_initial(instance), **initial}
-            initial["owner"] = str(instance.owner_id)
-            initial["tags"] = ", ".join(t.name for t in instance.tags.all())
-            initial["version"] = instance.version
+            base = self.instance_initial(instance)
+            base["owner"] = str(instance.owner_id)
+            base["tags"] = ", ".join(t.name for t in instance.tags.all())
+            base["version"] = instance.version
             for i, email in enumerate(emails):
-                initial[f"email_{i}"] = email.email
-                initial[f"email_label_{i}"] = email.label
+                base[f"email_{i}"] = email.email
+                base[f"email_label_{i}"] = email.label
             for i, number in enumerate(phones):
-                initial[f"phone_{i}"] = number.e164
-                initial[f"phone_label_{i}"] = number.label
+                base[f"phone_{i}"] = number.e164
+                base[f"phone_label_{i}"] = number.label
             if addresses:
                 first = addresses[0]
-                initial.update(
+                base.update(
                     street=first.street,
                     city=first.city,
                     region=first.region,
                     postal_code=first.postal_code,
-                    address_country=first.country,
                 )
+                # A record without a country of its own takes its address's.
+                base["country"] = base.get("country") or first.country
+            initial = {**base, **initial}
         else:
             initial.setdefault("owner", str(viewer.pk))
         data = args[0] if args else kwargs.get("data")
+        self.address_country = str((data if data is not None else initial).get("country") or "")
         self.email_rows = self._row_count("email", data, len(emails))
         self.phone_rows = self._row_count("phone", data, len(phones))
         kwargs["initial"] = initial
@@ -116,7 +128,8 @@ class RecordForm(ServiceForm):
         for link in self.link_fields:
             if link_initial(instance, link)[1]:
                 mark_hidden_link(self, link)
-        self.choice_field("address_country").choices = with_blank(country_choices())
+        self.choice_field("country").choices = with_blank(country_choices())
+        self._shape_address(data, initial)
         for i in range(self.email_rows):
             self.fields[f"email_{i}"] = forms.CharField(
                 label=_("Email"),
@@ -154,7 +167,7 @@ class RecordForm(ServiceForm):
             "phones": tuple(
                 f for i in range(self.phone_rows) for f in (f"phone_{i}", f"phone_label_{i}")
             ),
-            "addresses": ("street", "city", "region", "postal_code", "address_country"),
+            "addresses": ("street", "city", "region", "postal_code"),
             "tags": ("tags",),
             "owner": ("owner",),
             **{name: (name,) for name in self.scalar_fields},
@@ -176,6 +189,37 @@ class RecordForm(ServiceForm):
         if custom:
             data["custom"] = custom
         return data
+
+    def _shape_address(self, data: Any, initial: dict[str, Any]) -> None:
+        """The address fields the country uses, labelled as it names them (core/addresses.py);
+        a field the country does not use is left out unless it holds a value."""
+        values = data if data is not None else initial
+        self.region_choices: tuple[tuple[str, str], ...] = ()
+        shown = {f.name: f for f in address_fields(self.address_country)}
+        for name in ("city", "region", "postal_code"):
+            if name not in shown and not (values.get(name) or "").strip():
+                self.fields.pop(name, None)
+        for name, spec in shown.items():
+            field = self.fields.get(name)
+            if field is None:
+                continue
+            field.label = spec.label
+            if spec.required and self.address_country:
+                field.help_text = _("Needed for a postal address.")
+            if spec.example:
+                field.widget.attrs["placeholder"] = spec.example
+            if spec.choices:
+                self.region_choices = spec.choices
+                field.widget.attrs.update({"list": "region-options", "autocomplete": "off"})
+        order = [n for n in shown if n in self.fields]
+        # The form asks the fields in the country's order.
+        self.address_order = order + [
+            n for n in ("city", "region", "postal_code") if n in self.fields and n not in order
+        ]
+
+    @property
+    def address_bound_fields(self) -> list[Any]:
+        return [self[name] for name in getattr(self, "address_order", []) if name != "street"]
 
     def _row_count(self, prefix: str, data: Any, existing: int) -> int:
         rows = max(self.min_rows, existing + 1)
@@ -217,7 +261,7 @@ class RecordForm(ServiceForm):
         if match:
             group, index, part = match.group(1), int(match.group(2)), match.group(3)
             if group == "addresses":
-                name = "address_country" if part == "country" else part
+                name = part
                 return name if name in self.fields else None
             rows = self.sent_rows.get(group, [])
             if index < len(rows):
@@ -248,7 +292,7 @@ class RecordForm(ServiceForm):
             city=cd.get("city") or "",
             region=cd.get("region") or "",
             postal_code=cd.get("postal_code") or "",
-            country=cd.get("address_country") or "",
+            country=self.country_of_address(),
             is_primary=True,
         )
         rest = [
@@ -268,6 +312,14 @@ class RecordForm(ServiceForm):
             "phones": phones if sendable(self, "phone_0") else None,
             "addresses": [first, *rest] if sendable(self, "street") else None,
         }
+
+    def country_of_address(self) -> str:
+        """The primary address's country: the record's one country field, or, where the viewer
+        may not change that field, the address's own."""
+        if sendable(self, "country"):
+            return self.cleaned_data.get("country") or ""
+        first = self.instance.addresses.first() if self.instance is not None else None
+        return first.country if first is not None else self.address_country
 
     #: The typed input (contacts/schemas.py) the form builds, as the API receives it.
     input_class: type[WriteInput] = WriteInput
@@ -305,6 +357,7 @@ class PersonForm(RecordForm):
     service_fields = {"organization_id": "organization", "time_zone": "time_zone"}
     link_fields = ("organization",)
     scalar_fields = (
+        "honorific",
         "given_name",
         "family_name",
         "full_name",
@@ -321,18 +374,25 @@ class PersonForm(RecordForm):
     def access_fields(self) -> dict[str, tuple[str, ...]]:
         fields = super().access_fields()
         # The name's parts are the one field "full_name" (core/registry.py).
-        for part in ("given_name", "family_name"):
+        for part in ("honorific", "given_name", "family_name"):
             fields.pop(part, None)
-        fields["full_name"] = ("full_name", "given_name", "family_name")
+        fields["full_name"] = ("full_name", "honorific", "given_name", "family_name")
         return fields
 
+    honorific = _text(
+        gettext_lazy("Honorific"),
+        40,
+        widget=forms.TextInput(attrs={"placeholder": gettext_lazy("Dr., Shri, Smt., Herr…")}),
+    )
     given_name = _text(gettext_lazy("Given name"), 100)
     family_name = _text(gettext_lazy("Family name"), 100)
     full_name = _text(
         gettext_lazy("Full name"),
         200,
         help_text=gettext_lazy(
-            "The name as the person writes it. Leave empty to join the given and family names."
+            "The name as the person writes it; for a culture that does not split names, type "
+            "it here alone. Left empty, the given and family names are joined in the order "
+            "of the person's language or country."
         ),
     )
     job_title = _text(gettext_lazy("Job title"), 150)
@@ -347,11 +407,6 @@ class PersonForm(RecordForm):
         widget=forms.TextInput(attrs={"list": "language-options", "autocomplete": "off"}),
     )
     time_zone = forms.ChoiceField(label=gettext_lazy("Time zone"), required=False)
-    country = forms.ChoiceField(
-        label=gettext_lazy("Country"),
-        required=False,
-        help_text=gettext_lazy("Phone numbers without a +country code are read as from here."),
-    )
     currency = forms.ChoiceField(label=gettext_lazy("Currency"), required=False)
     source = _text(gettext_lazy("Source"), 100)
     description = forms.CharField(
@@ -362,6 +417,7 @@ class PersonForm(RecordForm):
     )
 
     field_order = [
+        "honorific",
         "given_name",
         "family_name",
         "full_name",
@@ -373,11 +429,11 @@ class PersonForm(RecordForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.choice_field("time_zone").choices = with_blank(time_zone_choices())
-        self.choice_field("country").choices = with_blank(country_choices())
         self.choice_field("currency").choices = with_blank(currency_choices())
 
     def instance_initial(self, person: Person) -> dict[str, Any]:
         return {
+            "honorific": person.honorific,
             "given_name": person.given_name,
             "family_name": person.family_name,
             "full_name": person.full_name,
@@ -435,7 +491,6 @@ class OrganizationForm(RecordForm):
         300,
         widget=lookup_widget("organization-options", "contacts:organization_suggest"),
     )
-    country = forms.ChoiceField(label=gettext_lazy("Country"), required=False)
     currency = forms.ChoiceField(label=gettext_lazy("Currency"), required=False)
     description = forms.CharField(
         label=gettext_lazy("Description"),
@@ -449,7 +504,6 @@ class OrganizationForm(RecordForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.choice_field("size").choices = with_blank(Organization.Size.choices)
-        self.choice_field("country").choices = with_blank(country_choices())
         self.choice_field("currency").choices = with_blank(currency_choices())
 
     def instance_initial(self, org: Organization) -> dict[str, Any]:

@@ -74,6 +74,10 @@ class Organization(RecordModel):
 class Person(RecordModel):
     record_type = "person"
 
+    # Dr., Shri, Smt., Herr: shown before the name, never part of it (sorting, search).
+    honorific = models.CharField(
+        _("honorific"), max_length=40, blank=True, default="", db_default=""
+    )
     given_name = models.CharField(_("given name"), max_length=100, blank=True)
     family_name = models.CharField(_("family name"), max_length=100, blank=True)
     # The name as the person writes it, whole: used alone in cultures that do not split names.

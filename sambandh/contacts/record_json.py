@@ -65,7 +65,17 @@ _DIALECTS = {
 }
 
 # The person's own columns, in PersonOut's order around the lists and references.
-_NAMES = ("id", "version", "full_name", "given_name", "family_name", "job_title", "email", "phone")
+_NAMES = (
+    "id",
+    "version",
+    "full_name",
+    "honorific",
+    "given_name",
+    "family_name",
+    "job_title",
+    "email",
+    "phone",
+)
 _ABOUT = ("preferred_language", "time_zone", "currency", "country", "source", "description")
 
 

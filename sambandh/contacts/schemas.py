@@ -53,6 +53,9 @@ class OrganizationRef(Schema):
 
 class PersonIn(WriteInput):
     full_name: str | None | NotSent = Field(default=NOT_SENT, max_length=200)
+    honorific: str | None | NotSent = Field(
+        default=NOT_SENT, max_length=40, description="Dr., Shri, Smt., Herr: shown before the name."
+    )
     given_name: str | None | NotSent = Field(default=NOT_SENT, max_length=100)
     family_name: str | None | NotSent = Field(default=NOT_SENT, max_length=100)
     job_title: str | None | NotSent = Field(default=NOT_SENT, max_length=150)
@@ -79,6 +82,7 @@ class PersonOut(Schema):
     id: int
     version: int
     full_name: str
+    honorific: str = ""
     given_name: str
     family_name: str
     job_title: str = ""

@@ -22,6 +22,7 @@ from sambandh.accounts.visibility import (
     visible_branches,
     visible_q,
 )
+from sambandh.contacts.collation import collated_name_order
 from sambandh.contacts.models import (
     Affiliation,
     EmailAddress,
@@ -110,9 +111,12 @@ def person_list(*, viewer: User, query: ListQuery) -> Page[Person]:
     # Owners are fetched apart (one query for the page): joined, SQLite's planner starts from
     # the small users table and sorts every person (2.4 s on a million people).
     qs = qs.select_related("organization").prefetch_related("owner", "tags")
+    order = custom_order or sort_order(query.sort, PERSON_SORTS, "name")
+    if not custom_order:
+        qs, order = collated_name_order(qs, order, "full_name")
     page = paginate(
         qs,
-        order=custom_order or sort_order(query.sort, PERSON_SORTS, "name"),
+        order=order,
         limit=query.limit,
         cursor=query.cursor,
         branches=visible_branches(viewer, "person"),
@@ -317,9 +321,12 @@ def organization_list(*, viewer: User, query: ListQuery) -> Page[Organization]:
     qs, custom_order = _organizations_filtered(viewer, query)
     # Owners apart, as for people: joined, SQLite's planner may sort every organization.
     qs = qs.select_related("parent").prefetch_related("owner", "tags")
+    order = custom_order or sort_order(query.sort, ORGANIZATION_SORTS, "name")
+    if not custom_order:
+        qs, order = collated_name_order(qs, order, "name")
     page = paginate(
         qs,
-        order=custom_order or sort_order(query.sort, ORGANIZATION_SORTS, "name"),
+        order=order,
         limit=query.limit,
         cursor=query.cursor,
         branches=visible_branches(viewer, "organization"),

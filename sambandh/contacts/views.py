@@ -119,6 +119,16 @@ def _organization_options(request: AuthedRequest) -> list[str]:
     return [record_ref(o, request.user) for o in page_.items]
 
 
+def _address_refresh(request: AuthedRequest) -> dict[str, Any] | None:
+    """What the form holds when its country changed and it asks for that country's address
+    fields (htmx, or the button shown without JavaScript): the form is shown again with it,
+    nothing saved."""
+    if "refresh_address" not in request.POST:
+        return None
+    skip = {"csrfmiddlewaretoken", "refresh_address", "version"}
+    return {k: v for k, v in request.POST.items() if k not in skip}
+
+
 def _person_form_page(
     request: AuthedRequest, form: PersonForm, person: Any = None, status: int = 200
 ) -> HttpResponse:
@@ -149,6 +159,11 @@ def person_create(request: AuthedRequest) -> HttpResponse:
             initial["organization"] = record_ref(org, request.user) if org else ""
         form = PersonForm(
             viewer=request.user, users=users, initial=initial, access=_access(request, "person")
+        )
+        return _person_form_page(request, form)
+    if refresh := _address_refresh(request):
+        form = PersonForm(
+            viewer=request.user, users=users, initial=refresh, access=_access(request, "person")
         )
         return _person_form_page(request, form)
     form = PersonForm(
@@ -210,6 +225,15 @@ def person_edit(request: AuthedRequest, person_id: int) -> HttpResponse:
     if request.method == "GET":
         form = PersonForm(
             viewer=request.user, users=users, instance=person, access=_access(request, "person")
+        )
+        return _person_form_page(request, form, person)
+    if refresh := _address_refresh(request):
+        form = PersonForm(
+            viewer=request.user,
+            users=users,
+            instance=person,
+            initial=refresh,
+            access=_access(request, "person"),
         )
         return _person_form_page(request, form, person)
     form = PersonForm(
@@ -293,6 +317,14 @@ def organization_create(request: AuthedRequest) -> HttpResponse:
             viewer=request.user, users=users, access=_access(request, "organization")
         )
         return _organization_form_page(request, form)
+    if refresh := _address_refresh(request):
+        form = OrganizationForm(
+            viewer=request.user,
+            users=users,
+            initial=refresh,
+            access=_access(request, "organization"),
+        )
+        return _organization_form_page(request, form)
     form = OrganizationForm(
         request.POST, viewer=request.user, users=users, access=_access(request, "organization")
     )
@@ -354,6 +386,15 @@ def organization_edit(request: AuthedRequest, organization_id: int) -> HttpRespo
     if request.method == "GET":
         form = OrganizationForm(
             viewer=request.user, users=users, instance=org, access=_access(request, "organization")
+        )
+        return _organization_form_page(request, form, org)
+    if refresh := _address_refresh(request):
+        form = OrganizationForm(
+            viewer=request.user,
+            users=users,
+            instance=org,
+            initial=refresh,
+            access=_access(request, "organization"),
         )
         return _organization_form_page(request, form, org)
     form = OrganizationForm(

@@ -15,7 +15,6 @@ from functools import cache
 import phonenumbers
 from babel import Locale, UnknownLocaleError
 from babel.numbers import get_currency_precision, list_currencies
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from email_validator import EmailNotValidError, validate_email
@@ -57,21 +56,66 @@ def clean_email(value: str, *, field: str = "email") -> str:
 
 
 def clean_phone(value: str, *, region: str | None = None, field: str = "phone") -> str:
-    """Return the number in E.164, or raise. ``region`` is the ISO country for national forms."""
+    """Return the number in E.164, or raise. ``region`` is the ISO country a national form
+    (``07700 900123``) is read in: the record's own country, never a site-wide default, so
+    without one only a number written with its +country code is taken. The number must be a
+    valid one for its country (phonenumbers' ``is_valid_number``), not merely of a possible
+    length."""
     raw = (value or "").strip()
     if not raw:
         raise ValidationFailed(fields={field: _("Enter a phone number.")})
+    code = (region or "").strip().upper() or None
     try:
-        number = phonenumbers.parse(raw, (region or settings.DEFAULT_PHONE_REGION).upper())
-    except phonenumbers.NumberParseException:
+        number = phonenumbers.parse(raw, code)
+    except phonenumbers.NumberParseException as exc:
+        if exc.error_type == phonenumbers.NumberParseException.INVALID_COUNTRY_CODE and not code:
+            raise ValidationFailed(
+                fields={
+                    field: _(
+                        "“%(value)s” has no country code: write it with + and its country code "
+                        "(for example +44 7700 900123), or set the country of the record."
+                    )
+                    % {"value": raw[:40]}
+                }
+            ) from None
         raise ValidationFailed(
             fields={field: _("“%(value)s” is not a phone number.") % {"value": raw[:40]}}
         ) from None
-    if not phonenumbers.is_possible_number(number):
+    if not phonenumbers.is_valid_number(number):
+        country = phonenumbers.region_code_for_country_code(number.country_code or 0)
+        name = country_display_name(country) if country not in ("", "ZZ", "001") else ""
         raise ValidationFailed(
-            fields={field: _("“%(value)s” is not a possible phone number.") % {"value": raw[:40]}}
+            fields={
+                field: (
+                    _("“%(value)s” is not a valid phone number in %(country)s.")
+                    % {"value": raw[:40], "country": name}
+                    if name
+                    else _("“%(value)s” is not a valid phone number.") % {"value": raw[:40]}
+                )
+            }
         )
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def country_display_name(code: str) -> str:
+    """An ISO country code in the active language: "DE" -> "Germany" (or "Deutschland")."""
+    from django.utils.translation import get_language, to_locale
+
+    try:
+        locale = Locale.parse(to_locale(get_language() or "en"))
+    except (UnknownLocaleError, ValueError):
+        locale = Locale("en")
+    return str(locale.territories.get(code.upper(), code.upper()))
+
+
+def phone_region(e164: str) -> str:
+    """The country an E.164 number belongs to ("" when unknown)."""
+    try:
+        number = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return ""
+    region = phonenumbers.region_code_for_number(number) or ""
+    return "" if region in ("ZZ", "001") else region
 
 
 def phone_digit_forms(e164: str) -> list[str]:
@@ -87,11 +131,17 @@ def phone_digit_forms(e164: str) -> list[str]:
     return list(dict.fromkeys(f for f in forms if f))
 
 
-def format_phone(e164: str, *, international: bool = True) -> str:
+def format_phone(e164: str, *, international: bool = True, viewer_region: str = "") -> str:
+    """The number for a reader: national when the reader is in the number's country
+    (``viewer_region``), international otherwise."""
     try:
         number = phonenumbers.parse(e164, None)
     except phonenumbers.NumberParseException:
         return e164
+    if viewer_region:
+        # Countries that share a calling code (+1, +44, +7) share toll-free ranges too: a
+        # number is "the reader's" when it is valid in the reader's country.
+        international = not phonenumbers.is_valid_number_for_region(number, viewer_region.upper())
     fmt = (
         phonenumbers.PhoneNumberFormat.INTERNATIONAL
         if international

@@ -724,9 +724,9 @@ COUNTRIES: tuple[Country, ...] = (
         cities=(
             City("Madrid", "Madrid", "28013", ("Calle Gran Vía, 32", "Paseo de la Castellana, 95")),
             City(
-                "Barcelona", "Cataluña", "08007", ("Passeig de Gràcia, 21", "Carrer d'Aragó, 180")
+                "Barcelona", "Barcelona", "08007", ("Passeig de Gràcia, 21", "Carrer d'Aragó, 180")
             ),
-            City("Sevilla", "Andalucía", "41001", ("Avenida de la Constitución, 12",)),
+            City("Sevilla", "Sevilla", "41001", ("Avenida de la Constitución, 12",)),
         ),
         company_cores=(
             ("Iberia", "iberia"),
@@ -931,7 +931,7 @@ COUNTRIES: tuple[Country, ...] = (
         "AED",
         cities=(
             City("دبي", "دبي", "00000", ("شارع الشيخ زايد، برج 12", "مركز دبي المالي العالمي")),
-            City("أبوظبي", "أبوظبي", "00000", ("شارع الكورنيش، برج 3",)),
+            City("أبوظبي", "أبو ظبي", "00000", ("شارع الكورنيش، برج 3",)),
         ),
         company_cores=(
             ("الخليج", "gulf"),

@@ -83,7 +83,15 @@ def test_create_answers_201_with_the_full_record_and_an_etag(api, owner):
             "currency": "inr",
             "size": "5001+",
             "phones": [{"number": "022 6665 8282"}],
-            "addresses": [{"street": "Bombay House", "city": "Mumbai", "country": "IN"}],
+            "addresses": [
+                {
+                    "street": "Bombay House",
+                    "city": "Mumbai",
+                    "region": "Maharashtra",
+                    "postal_code": "400001",
+                    "country": "IN",
+                }
+            ],
             "tags": ["automotive"],
         },
     )
@@ -104,8 +112,8 @@ def test_create_answers_201_with_the_full_record_and_an_etag(api, owner):
         {
             "street": "Bombay House",
             "city": "Mumbai",
-            "region": "",
-            "postal_code": "",
+            "region": "Maharashtra",
+            "postal_code": "400001",
             "country": "IN",
             "label": "",
             "is_primary": True,

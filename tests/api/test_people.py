@@ -26,6 +26,7 @@ DETAIL_KEYS = {
     "id",
     "version",
     "full_name",
+    "honorific",
     "given_name",
     "family_name",
     "job_title",

@@ -30,7 +30,6 @@ def org_form(**overrides: str) -> dict[str, str]:
         "email_0": "info@tatasteel.com",
         "phone_0": "022 6665 8282",
         "city": "Mumbai",
-        "address_country": "IN",
     }
     data.update(overrides)
     return data

@@ -23,6 +23,7 @@ from sambandh.contacts.services.points import (
     _clean_phones,
     _list_changes,
     _replace_contact_points,
+    phone_region,
     tags_resolve,
 )
 from sambandh.core import registry
@@ -169,8 +170,13 @@ def organization_create(*, actor: User, data: OrganizationIn) -> Organization:
     errors = FieldErrors()
     fields = _clean_organization(data, actor, errors, None)
     clean_emails = _clean_emails(sent_list(data.emails) or [], errors)
-    clean_phones = _clean_phones(sent_list(data.phones) or [], fields.get("country") or "", errors)
     clean_addresses = _clean_addresses(sent_list(data.addresses) or [], errors)
+    region = phone_region(
+        country=fields.get("country") or "",
+        addresses=clean_addresses,
+        owner=fields.get("owner") or actor,
+    )
+    clean_phones = _clean_phones(sent_list(data.phones) or [], region, errors)
     tag_objs = errors.run(tags_resolve, sent_list(data.tags) or []) or []
     errors.raise_if_any()
     policy.guard_write(
@@ -213,9 +219,16 @@ def organization_update(
     emails, phones = sent_list(data.emails), sent_list(data.phones)
     addresses, tags = sent_list(data.addresses), sent_list(data.tags)
     clean_emails = None if emails is None else _clean_emails(emails, errors)
-    region = fields.get("country", org.country)
-    clean_phones = None if phones is None else _clean_phones(phones, region, errors)
     clean_addresses = None if addresses is None else _clean_addresses(addresses, errors)
+    clean_phones = None
+    if phones is not None:
+        region = phone_region(
+            country=fields.get("country", org.country) or "",
+            addresses=clean_addresses,
+            stored_addresses=org.addresses.all(),
+            owner=fields.get("owner") or org.owner,
+        )
+        clean_phones = _clean_phones(phones, region, errors)
     tag_objs = None if tags is None else errors.run(tags_resolve, tags)
     errors.raise_if_any()
     policy.guard_write(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -30,6 +31,7 @@ from sambandh.contacts.services.points import (
     _clean_phones,
     _list_changes,
     _replace_contact_points,
+    phone_region,
     tags_resolve,
 )
 from sambandh.core.audit import audit_record, diff_fields, record_assigned
@@ -62,10 +64,35 @@ from sambandh.search.services import (
     search_documents_reown,
 )
 
-
 # --- people ----------------------------------------------------------------------
-def _compose_name(given: str, family: str) -> str:
-    return " ".join(x for x in [given, family] if x)
+#: Languages and countries that write the family name first when a name is written in full.
+FAMILY_FIRST_LANGUAGES = frozenset({"ja", "zh", "ko", "hu", "vi"})
+FAMILY_FIRST_COUNTRIES = frozenset({"JP", "CN", "TW", "HK", "MO", "KR", "KP", "HU", "VN"})
+_CJK = re.compile(r"^[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]+$")
+
+
+def name_order_family_first(*, language: str, country: str) -> bool:
+    """Whether the person's culture writes the family name first: their preferred language
+    says it, else their country."""
+    base = (language or "").split("-")[0].lower()
+    if base:
+        return base in FAMILY_FIRST_LANGUAGES
+    return (country or "").upper() in FAMILY_FIRST_COUNTRIES
+
+
+def _compose_name(given: str, family: str, *, language: str = "", country: str = "") -> str:
+    """The name in full from its parts, in the person's cultural order: "Asha Rao", "山田 太郎",
+    "王伟" (Chinese and Korean names in their script take no space), "Nagy Béla"."""
+    parts = [given, family]
+    if name_order_family_first(language=language, country=country):
+        parts.reverse()
+    parts = [x for x in parts if x]
+    no_space = (language or "").split("-")[0].lower() in ("zh", "ko") or (
+        not language and (country or "").upper() in ("CN", "TW", "HK", "MO", "KR", "KP")
+    )
+    if len(parts) == 2 and no_space and all(_CJK.match(x) for x in parts):
+        return "".join(parts)
+    return " ".join(parts)
 
 
 #: The fields of PersonIn cleaned apart from the scalar ones (and PersonPatch's version).
@@ -78,6 +105,7 @@ def _clean_person(
     data = inp.given(exclude=_LISTS)
     out: dict[str, Any] = {}
     for name, max_length in (
+        ("honorific", 40),
         ("given_name", 100),
         ("family_name", 100),
         ("job_title", 150),
@@ -96,7 +124,11 @@ def _clean_person(
         # A split name composes the whole form unless the writer gave one; cultures that do not
         # split names give full_name alone.
         if "given_name" in data or "family_name" in data or instance is None:
-            full = _compose_name(given, family)
+            language = data.get("preferred_language") or (
+                instance.preferred_language if instance else ""
+            )
+            country = data.get("country") or (instance.country if instance else "")
+            full = _compose_name(given, family, language=language or "", country=country or "")
         if full:
             out["full_name"] = full
         elif instance is None or "full_name" in data:
@@ -219,8 +251,14 @@ def person_create(*, actor: User, data: PersonIn) -> Person:
     errors = FieldErrors()
     fields = _clean_person(data, actor, errors, None)
     clean_emails = _clean_emails(sent_list(data.emails) or [], errors)
-    clean_phones = _clean_phones(sent_list(data.phones) or [], fields.get("country") or "", errors)
     clean_addresses = _clean_addresses(sent_list(data.addresses) or [], errors)
+    region = phone_region(
+        country=fields.get("country") or "",
+        addresses=clean_addresses,
+        organization=fields.get("organization"),
+        owner=fields.get("owner") or actor,
+    )
+    clean_phones = _clean_phones(sent_list(data.phones) or [], region, errors)
     tag_objs = errors.run(tags_resolve, sent_list(data.tags) or []) or []
     errors.raise_if_any()
     policy.guard_write(
@@ -271,9 +309,17 @@ def person_update(*, actor: User, person: Person, data: PersonIn, version: int |
     emails, phones = sent_list(data.emails), sent_list(data.phones)
     addresses, tags = sent_list(data.addresses), sent_list(data.tags)
     clean_emails = None if emails is None else _clean_emails(emails, errors)
-    region = fields.get("country", person.country)
-    clean_phones = None if phones is None else _clean_phones(phones, region, errors)
     clean_addresses = None if addresses is None else _clean_addresses(addresses, errors)
+    clean_phones = None
+    if phones is not None:
+        region = phone_region(
+            country=fields.get("country", person.country) or "",
+            addresses=clean_addresses,
+            stored_addresses=person.addresses.all(),
+            organization=fields.get("organization", person.organization),
+            owner=fields.get("owner") or person.owner,
+        )
+        clean_phones = _clean_phones(phones, region, errors)
     tag_objs = None if tags is None else errors.run(tags_resolve, tags)
     errors.raise_if_any()
     policy.guard_write(

@@ -8,6 +8,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from sambandh.accounts.models import User
+from sambandh.accounts.regions import user_region
 from sambandh.contacts.cards import (
     address_entries,
     email_entries,
@@ -23,6 +25,7 @@ from sambandh.contacts.models import (
     Tag,
 )
 from sambandh.contacts.schemas import AddressSchema, EmailSchema, PhoneSchema
+from sambandh.core.addresses import address_errors, normalized_postal_code
 from sambandh.core.cleaning import (
     clean_country,
     clean_email,
@@ -136,8 +139,46 @@ def _clean_addresses(
         if any(
             [address.street, address.city, address.region, address.postal_code, address.country]
         ):
+            address.postal_code = normalized_postal_code(address.postal_code, address.country)
+            for name, message in address_errors(
+                street=address.street,
+                city=address.city,
+                region=address.region,
+                postal_code=address.postal_code,
+                country=address.country,
+            ).items():
+                errors.add(f"addresses.{i}.{name}", message)
             result.append(address)
     return _one_primary(result)
+
+
+def phone_region(
+    *,
+    country: str,
+    addresses: Sequence[AddressIn] | None,
+    owner: User | None,
+    stored_addresses: Any = None,
+    organization: Organization | None = None,
+) -> str:
+    """The country a national phone number of this record is read in: its own country, then
+    its primary address's (the one written now, else the one ``stored_addresses`` holds), then
+    its organization's (for a person), then its owner's (accounts/regions.py); "" when none
+    says one, and then only numbers with a +country code are taken."""
+    if country:
+        return country
+    if addresses is not None:
+        address_country = next((a.country for a in addresses if a.is_primary and a.country), "")
+    elif stored_addresses is not None:
+        address_country = (
+            stored_addresses.filter(is_primary=True).values_list("country", flat=True).first() or ""
+        )
+    else:
+        address_country = ""
+    if address_country:
+        return address_country
+    if organization is not None and organization.country:
+        return organization.country
+    return user_region(owner)
 
 
 def _one_primary(items: list[Any]) -> list[Any]:

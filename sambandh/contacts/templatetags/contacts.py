@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django import template
 
+from sambandh.accounts.regions import user_region
+from sambandh.core.addresses import format_address
 from sambandh.core.cleaning import format_phone
 from sambandh.web.forms import country_choices
 
@@ -15,6 +17,18 @@ def phone(value: object) -> str:
     """An E.164 number in its international form: "+919876543210" -> "+91 98765 43210"."""
     text = str(value or "")
     return format_phone(text) if text else ""
+
+
+@register.simple_tag(takes_context=True)
+def phone_for_viewer(context: template.Context, value: object) -> str:
+    """An E.164 number as the viewer reads it: national when the viewer is in the number's
+    country ("07700 900123" for a user in London), international otherwise."""
+    text = str(value or "")
+    if not text:
+        return ""
+    request = context.get("request")
+    region = user_region(getattr(request, "user", None)) if request is not None else ""
+    return format_phone(text, viewer_region=region)
 
 
 @register.filter
@@ -40,3 +54,18 @@ def language_name(code: object) -> str:
         return Locale.parse(tag, sep="-").get_display_name(viewer) or tag
     except (UnknownLocaleError, ValueError):
         return tag
+
+
+@register.filter
+def address_lines(address: object) -> list[str]:
+    """A postal address's lines in its country's layout (core/addresses.py), its country last,
+    named in the viewer's language."""
+    country = str(getattr(address, "country", "") or "")
+    return format_address(
+        street=str(getattr(address, "street", "") or ""),
+        city=str(getattr(address, "city", "") or ""),
+        region=str(getattr(address, "region", "") or ""),
+        postal_code=str(getattr(address, "postal_code", "") or ""),
+        country=country,
+        country_name=country_name(country),
+    )

@@ -38,6 +38,7 @@ def from_rows(person_id: int) -> dict[str, Any]:
         "id": p.pk,
         "version": p.version,
         "full_name": p.full_name,
+        "honorific": p.honorific,
         "given_name": p.given_name,
         "family_name": p.family_name,
         "job_title": p.job_title,

@@ -52,7 +52,8 @@ def posted(owner):
         "preferred_language": "te",
         "street": "12 MG Road",
         "city": "Bengaluru",
-        "address_country": "IN",
+        "region": "Karnataka",
+        "postal_code": "560001",
     }
     body = {
         "given_name": "Asha",
@@ -65,11 +66,19 @@ def posted(owner):
         "emails": [{"email": "asha@example.in", "label": "work"}],
         "phones": [{"number": "+91 98765 43210", "label": "mobile"}],
         "addresses": [
-            {"street": "12 MG Road", "city": "Bengaluru", "country": "IN", "is_primary": True}
+            {
+                "street": "12 MG Road",
+                "city": "Bengaluru",
+                "region": "Karnataka",
+                "postal_code": "560001",
+                "country": "IN",
+                "is_primary": True,
+            }
         ],
         "country": "IN",
         "time_zone": "Asia/Kolkata",
         "preferred_language": "te",
+        "honorific": "",
         "currency": "",
         "source": "",
         "description": "",

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from sambandh.accounts import policy
 from sambandh.accounts.models import User
+from sambandh.accounts.regions import user_region
 from sambandh.accounts.visibility import visible_q
 from sambandh.activities.services import activities_move
 from sambandh.contacts import services as contacts
@@ -60,7 +61,12 @@ def _clean_lead(
     if "email" in data:
         out["email"] = errors.run(clean_email, data["email"]) if data["email"] else ""
     if "phone" in data:
-        region = out.get("country") or (instance.country if instance else "")
+        # The lead's own country, else its owner's (never a site-wide default).
+        region = (
+            out.get("country")
+            or (instance.country if instance else "")
+            or user_region(out.get("owner") or (instance.owner if instance else actor))
+        )
         out["phone"] = (
             errors.run(clean_phone, data["phone"], region=region or None) if data["phone"] else ""
         )

