@@ -10,6 +10,8 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone, translation
 
+from sambandh.core import formats
+
 _LANGUAGES = {code for code, _name in settings.LANGUAGES}
 
 
@@ -19,6 +21,8 @@ def preferences_activate(request: HttpRequest, user: Any) -> None:
     if user.language in _LANGUAGES:
         translation.activate(user.language)
         request.LANGUAGE_CODE = user.language
+    prefs = formats.prefs_for_user(user)
+    formats.activate(prefs.locale, native_digits=prefs.native_digits)
     try:
         timezone.activate(zoneinfo.ZoneInfo(user.time_zone))
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
@@ -39,6 +43,7 @@ class UserPreferencesMiddleware:
             return self.get_response(request)
         finally:
             timezone.deactivate()
+            formats.deactivate()
 
 
 class PreferencesResetMiddleware:
@@ -55,3 +60,4 @@ class PreferencesResetMiddleware:
         finally:
             timezone.deactivate()
             translation.deactivate()
+            formats.deactivate()
