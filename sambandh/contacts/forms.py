@@ -419,6 +419,7 @@ class OrganizationForm(RecordForm):
         "parent",
         "country",
         "currency",
+        "time_zone",
         "description",
     )
     min_rows = 2
@@ -437,6 +438,7 @@ class OrganizationForm(RecordForm):
     )
     country = forms.ChoiceField(label=gettext_lazy("Country"), required=False)
     currency = forms.ChoiceField(label=gettext_lazy("Currency"), required=False)
+    time_zone = forms.ChoiceField(label=gettext_lazy("Time zone"), required=False)
     description = forms.CharField(
         label=gettext_lazy("Description"),
         required=False,
@@ -451,6 +453,7 @@ class OrganizationForm(RecordForm):
         self.choice_field("size").choices = with_blank(Organization.Size.choices)
         self.choice_field("country").choices = with_blank(country_choices())
         self.choice_field("currency").choices = with_blank(currency_choices())
+        self.choice_field("time_zone").choices = with_blank(time_zone_choices())
 
     def instance_initial(self, org: Organization) -> dict[str, Any]:
         return {
@@ -462,6 +465,7 @@ class OrganizationForm(RecordForm):
             "parent": link_initial(org, "parent", self.viewer)[0],
             "country": org.country,
             "currency": org.currency,
+            "time_zone": org.time_zone,
             "description": org.description,
         }
 

@@ -180,7 +180,11 @@ def parse_api_amount(
 def time_exists(naive: dt.datetime, tz: zoneinfo.ZoneInfo) -> bool:
     """Whether the wall-clock time happens in ``tz`` (it does not in the skipped spring hour)."""
     there = naive.replace(tzinfo=tz)
-    back = there.astimezone(dt.UTC).astimezone(tz).replace(tzinfo=None)
+    try:
+        back = there.astimezone(dt.UTC).astimezone(tz).replace(tzinfo=None)
+    except OverflowError:
+        # Past the ends of the calendar in UTC: clean_datetime refuses it with its own message.
+        return True
     return back == naive
 
 
