@@ -64,10 +64,12 @@ class Window:
 
 def _zone_of_person(person: Any) -> str:
     # A person without a zone of their own works in their organization's (loaded if joined).
+    # Only when the organization came with the person: a timeline must not query per entry.
     if person.time_zone:
         return str(person.time_zone)
-    org = getattr(person, "organization", None) if person.organization_id else None
-    return str(getattr(org, "time_zone", "") or "")
+    if not person.organization_id or not type(person).organization.is_cached(person):
+        return ""
+    return str(person.organization.time_zone or "")
 
 
 def participant_user(user: Any) -> Participant:
@@ -157,3 +159,34 @@ def parse_day(text: str | None, *, field: str = "date") -> dt.date:
         raise ValidationFailed(
             fields={field: _("Enter a date as YYYY-MM-DD.")},
         ) from None
+
+
+@dataclass(frozen=True)
+class ShownWindow:
+    start: dt.datetime
+    end: dt.datetime
+    mine: str  # "09:30–11:30" in the viewer's zone
+    theirs: list[tuple[Participant, str]]  # each participant's local span
+
+
+def meeting_plan(activity: Any, day: dt.date | None = None) -> dict[str, Any]:
+    """What the meeting page shows: each participant's local time of the meeting, and the spans
+    of its day (or ``day``) that are working hours for all of them."""
+    participants = [p for p in meeting_participants(activity) if formats.zone(p.time_zone)]
+    when = activity.occurred_at
+    day = day or timezone.localtime(when).date()
+    shown = []
+    for w in working_windows(participants, day):
+        theirs = []
+        for p in participants:
+            start, end = w.local(p)
+            span = f"{formats.time(start, start.tzinfo)}–{formats.time(end, end.tzinfo)}"
+            theirs.append((p, span))
+        mine = f"{formats.time(w.start)}–{formats.time(w.end)}"
+        shown.append(ShownWindow(w.start, w.end, mine, theirs))
+    return {
+        "participants": participants,
+        "times": local_times(when, participants) if when else [],
+        "day": day,
+        "windows": shown,
+    }

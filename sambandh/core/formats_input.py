@@ -171,7 +171,15 @@ def parse_api_amount(
         _decimal, group = _symbols(locale)
         fraction = text.partition(".")[2]
         if group == "." and len(fraction) == 3 and _precision(currency) != 3:
-            return parse_localized_amount(text, locale, currency=currency, field=field)
+            message = _(
+                "“%(value)s” is ambiguous: as a plain decimal it is %(plain)s, in your format "
+                "%(local)s. Send a plain decimal such as “1234.50”."
+            ) % {
+                "value": text[:40],
+                "plain": formats.number(Decimal(text)),
+                "local": formats.number(Decimal(text.replace(".", ""))),
+            }
+            raise AmbiguousAmount(message, fields={field: message})
         return text
     return parse_localized_amount(text, locale, currency=currency, field=field)
 
