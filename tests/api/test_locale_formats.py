@@ -25,7 +25,7 @@ def _formats(user, locale, *, language="en"):  # noqa: ANN001, ANN202
     return user
 
 
-# --- /users/me ---------------------------------------------------------------------------------------
+# --- /users/me ------------------------------------------------------------------------------------
 def test_a_user_reads_and_sets_their_format_locale_and_digits(api, owner):
     client = api(owner)
     before = client.get(ME).json()
@@ -46,14 +46,15 @@ def test_an_unknown_format_locale_is_refused_and_nothing_changes(api, owner):
         422,
         "validation_failed",
         {
-            "format_locale": "Choose one of: en-US, en-GB, en-IN, te, gu, hi, es, pt-BR, fr, de, ja, ar."
+            "format_locale": "Choose one of: "
+            "en-US, en-GB, en-IN, te, gu, hi, es, pt-BR, fr, de, ja, ar."
         },
     )
     assert snapshot(owner) == before
     assert User.objects.get(pk=owner.pk).time_zone == "UTC"
 
 
-# --- amounts -----------------------------------------------------------------------------------------
+# --- amounts --------------------------------------------------------------------------------------
 def _deal(api, user, pipeline, amount, currency="EUR"):  # noqa: ANN001, ANN202
     return api(user).post(
         DEALS,

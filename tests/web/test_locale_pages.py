@@ -35,7 +35,7 @@ def _person_added_on_the_first_of_september(owner):  # noqa: ANN001, ANN202
     return person
 
 
-# --- the profile ------------------------------------------------------------------------------------
+# --- the profile ----------------------------------------------------------------------------------
 def test_the_profile_sets_the_format_locale_and_digits(owner, browser_for):
     client = browser_for(owner)
     page = text(client.get(reverse("accounts:profile")))
@@ -56,7 +56,7 @@ def test_the_profile_sets_the_format_locale_and_digits(owner, browser_for):
     assert (owner.language, owner.format_locale, owner.native_digits) == ("te", "en-IN", True)
 
 
-# --- one date style per page ---------------------------------------------------------------------
+# --- one date style per page ----------------------------------------------------------------------
 def test_a_person_page_writes_every_date_in_one_style(owner, browser_for):
     # given an English user in Kolkata who writes dates the Indian way
     _prefs(owner, time_zone="Asia/Kolkata", format_locale="en-IN")
@@ -89,7 +89,7 @@ def test_record_pages_show_the_local_time_of_their_zone(owner, browser_for):
     assert "(Australia/Lord_Howe)" in page
 
 
-# --- amounts typed the user's way ----------------------------------------------------------------
+# --- amounts typed the user's way -----------------------------------------------------------------
 def _deal_form(pipeline, owner, amount, currency="EUR"):  # noqa: ANN001, ANN202
     return {
         "name": "Berlin fleet",
@@ -133,7 +133,7 @@ def test_an_ambiguous_amount_is_refused_and_nothing_written(owner, pipeline, bro
     assert Deal.objects.count() == 0
 
 
-# --- times read in the user's zone ---------------------------------------------------------------
+# --- times read in the user's zone ----------------------------------------------------------------
 CREATE = "/activities/new/"
 
 
@@ -172,7 +172,7 @@ def test_a_time_the_users_zone_repeats_is_the_first(owner, browser_for):
     assert meeting.occurred_at == dt.datetime(2026, 11, 1, 5, 30, tzinfo=dt.UTC)
 
 
-# --- a meeting across zones ----------------------------------------------------------------------------
+# --- a meeting across zones -----------------------------------------------------------------------
 def test_a_meeting_shows_each_participants_local_time_and_shared_hours(owner, browser_for):
     # given a rep in Kolkata meeting a person in London on Tuesday 1 September 2026, 14:30 Kolkata
     _prefs(owner, time_zone="Asia/Kolkata", format_locale="en-GB")
