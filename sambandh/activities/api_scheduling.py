@@ -75,7 +75,9 @@ class WorkingHoursOut(Schema):
 
 
 class LocalTimeQuery(Schema):
-    at: dt.datetime = Field(description="A wall-clock time without offset: 2026-03-08T02:30.")
+    at: dt.datetime | None = Field(
+        None, description="A wall-clock time without offset: 2026-03-08T02:30; default now."
+    )
     time_zone: str = Field("", max_length=64, description="IANA zone; default yours.")
 
 
@@ -185,7 +187,12 @@ def local_time(request: HttpRequest, q: Query[LocalTimeQuery]) -> Any:
     """A wall-clock time read in a zone, as the meeting forms read it."""
     viewer(request)
     zone = _zone(q.time_zone)
-    naive = q.at.replace(tzinfo=None)
+    if q.at is None:
+        from django.utils import timezone
+
+        naive = timezone.now().astimezone(zone).replace(tzinfo=None)
+    else:
+        naive = q.at.replace(tzinfo=None)
     aware = aware_local(naive, zone, field="at")
     return {
         "local": aware.isoformat(),
