@@ -257,6 +257,7 @@ def _mount() -> None:
         ("/pipelines", "sambandh.sales.api_pipelines"),
         ("/activities", "sambandh.activities.api_activities"),
         ("/tasks", "sambandh.activities.api_tasks"),
+        ("/scheduling", "sambandh.activities.api_scheduling"),
         ("/users", "sambandh.administration.api_users"),
         ("/teams", "sambandh.administration.api_teams"),
         ("/company-settings", "sambandh.administration.api_company"),

@@ -10,6 +10,7 @@ from django.contrib.auth.forms import PasswordResetForm
 from django.utils import translation
 from django.utils.translation import gettext_lazy
 
+from sambandh.core.formats import format_locale_choices
 from sambandh.web.forms import (
     ServiceForm,
     currency_choices,
@@ -32,12 +33,28 @@ class ProfileForm(ServiceForm):
         label=gettext_lazy("Currency"),
         help_text=gettext_lazy("The currency new deals start in."),
     )
+    format_locale = forms.ChoiceField(
+        label=gettext_lazy("Number and date format"),
+        required=False,
+        help_text=gettext_lazy(
+            "How numbers, amounts and dates are written and typed; amounts you type are read "
+            "this way."
+        ),
+    )
+    native_digits = forms.BooleanField(
+        label=gettext_lazy("Show numbers in the language’s own digits (౧౨౩, ०१२, ૧૨૩, ١٢٣)"),
+        required=False,
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.choice_field("language").choices = interface_language_choices()
         self.choice_field("time_zone").choices = list(time_zone_choices())
         self.choice_field("currency").choices = currency_choices()
+        self.choice_field("format_locale").choices = [
+            ("", gettext_lazy("The language’s own")),
+            *format_locale_choices(),
+        ]
 
 
 class TokenForm(ServiceForm):

@@ -11,6 +11,8 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone, translation
 from django.utils.translation import trans_real
 
+from sambandh.core import formats
+
 _LANGUAGES = {code for code, _name in settings.LANGUAGES}
 
 
@@ -40,6 +42,8 @@ def preferences_activate(request: HttpRequest, user: Any) -> None:
     if language in _LANGUAGES:
         translation.activate(language)
         request.LANGUAGE_CODE = language
+    prefs = formats.prefs_for_user(user)
+    formats.activate(prefs.locale, native_digits=prefs.native_digits)
     try:
         timezone.activate(zoneinfo.ZoneInfo(user.time_zone))
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
@@ -60,6 +64,7 @@ class UserPreferencesMiddleware:
             return self.get_response(request)
         finally:
             timezone.deactivate()
+            formats.deactivate()
 
 
 class PreferencesResetMiddleware:
@@ -80,3 +85,4 @@ class PreferencesResetMiddleware:
         finally:
             timezone.deactivate()
             translation.deactivate()
+            formats.deactivate()

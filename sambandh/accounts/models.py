@@ -46,6 +46,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.SALES_REP)
     language = models.CharField(_("language"), max_length=10, default="en")
     time_zone = models.CharField(_("time zone"), max_length=64, default="UTC")
+    # How numbers and dates are written (a BCP 47 tag such as en-IN), apart from the interface
+    # language; blank follows the language (core.formats.locale_for).
+    format_locale = models.CharField(_("number and date format"), max_length=10, blank=True)
+    native_digits = models.BooleanField(_("native digits"), default=False)
     currency = models.CharField(_("currency"), max_length=3, default="USD")
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)

@@ -128,11 +128,42 @@ def user_create(
     return user
 
 
+def _clean_format_locale(value: str) -> str:
+    """One of core.formats.FORMAT_LOCALES, or blank (follow the interface language)."""
+    from sambandh.core.formats import FORMAT_LOCALES
+
+    tag = (value or "").strip()
+    by_lower = {code.lower(): code for code in FORMAT_LOCALES}
+    if tag and tag.replace("_", "-").lower() not in by_lower:
+        raise ValidationFailed(
+            fields={
+                "format_locale": _("Choose one of: %(codes)s.")
+                % {"codes": ", ".join(FORMAT_LOCALES)}
+            }
+        )
+    return by_lower.get(tag.replace("_", "-").lower(), "")
+
+
 @transaction.atomic
 def user_update_preferences(
-    *, user: User, full_name: str, language: str, time_zone: str, currency: str
+    *,
+    user: User,
+    full_name: str,
+    language: str,
+    time_zone: str,
+    currency: str,
+    format_locale: str | None = None,
+    native_digits: bool | None = None,
 ) -> User:
-    data = _clean_preferences(language, time_zone, currency)
+    """The user's own settings. ``format_locale`` and ``native_digits`` left None stay as they
+    are."""
+    errors = FieldErrors()
+    data: dict[str, Any] = errors.run(_clean_preferences, language, time_zone, currency) or {}
+    if format_locale is not None:
+        data["format_locale"] = errors.run(_clean_format_locale, format_locale)
+    errors.raise_if_any()
+    if native_digits is not None:
+        data["native_digits"] = bool(native_digits)
     data["full_name"] = clean_text(full_name, field="full_name", max_length=200)
     for key, value in data.items():
         setattr(user, key, value)

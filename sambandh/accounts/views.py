@@ -47,6 +47,8 @@ def profile(request: AuthedRequest) -> HttpResponse:
                 "language": user.language,
                 "time_zone": user.time_zone,
                 "currency": user.currency,
+                "format_locale": user.format_locale,
+                "native_digits": user.native_digits,
             }
         )
     return render(request, "accounts/profile.html", {"form": form})

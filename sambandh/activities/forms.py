@@ -19,6 +19,7 @@ from sambandh.core import registry
 from sambandh.core.errors import NotFound, ValidationFailed
 from sambandh.core.ids import id_or_none
 from sambandh.customfields.forms import add_custom_fields, custom_form_data
+from sambandh.web.form_fields import LocalDateTimeField
 from sambandh.web.forms import ServiceForm, VersionField, with_blank
 
 #: The composer's tabs, in order.
@@ -28,16 +29,11 @@ COMPOSER_KINDS = [
     (Activity.Kind.CALL, gettext_lazy("Call")),
     (Activity.Kind.MEETING, gettext_lazy("Meeting")),
 ]
-DATETIME_INPUT = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d"]
 
 
 def _datetime_field(label: Any) -> forms.DateTimeField:
-    return forms.DateTimeField(
-        label=label,
-        required=False,
-        input_formats=DATETIME_INPUT,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-    )
+    # Read in the viewer's zone; a time the zone skips is refused, one it repeats is the first.
+    return LocalDateTimeField(label=label, required=False)
 
 
 def timeline_record(*, viewer: Any, record_type: str, record_id: Any) -> Any:

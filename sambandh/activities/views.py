@@ -259,9 +259,26 @@ def activity_edit(request: AuthedRequest, activity_id: int) -> HttpResponse:
             "activity": activity,
             "back_url": back,
             "conflict": status == 409,
+            "plan": _meeting_plan(request, activity),
         },
         status=status,
     )
+
+
+def _meeting_plan(request: AuthedRequest, activity: Activity) -> dict[str, Any] | None:
+    """A meeting's participants' local times and the day's shared working hours (``?day=``
+    picks another day; a malformed one is the meeting's own)."""
+    if activity.kind != Activity.Kind.MEETING:
+        return None
+    from sambandh.activities.scheduling import meeting_plan, parse_day
+
+    day = None
+    if request.GET.get("day"):
+        try:
+            day = parse_day(request.GET["day"])
+        except ServiceError:
+            day = None
+    return meeting_plan(activity, day)
 
 
 #: Tasks shown per section of "My tasks", soonest first (a section with more says "25+").

@@ -35,6 +35,10 @@ class UserOut(Schema):
     language: str
     time_zone: str
     currency: str
+    format_locale: str = Field(
+        description="How numbers and dates are written; blank: the language's own."
+    )
+    native_digits: bool
     is_active: bool
     team_ids: list[int]
 
@@ -65,6 +69,20 @@ class UserPatch(StrictSchema):
     )
 
 
+class PreferencesPatch(StrictSchema):
+    full_name: str | None = Field(None, max_length=200)
+    language: str | None = Field(None, max_length=10, description="One of the interface languages.")
+    time_zone: str | None = Field(None, max_length=64, description="An IANA zone: Asia/Kolkata.")
+    currency: str | None = Field(None, max_length=3, description="ISO 4217")
+    format_locale: str | None = Field(
+        None,
+        max_length=10,
+        description="en-US, en-GB, en-IN, te, gu, hi, es, pt-BR, fr, de, ja or ar; "
+        "blank: the language's own.",
+    )
+    native_digits: bool | None = Field(None, description="Numbers in the language's own digits.")
+
+
 class ReassignIn(StrictSchema):
     to_user_id: Id
 
@@ -84,6 +102,8 @@ def user_out(u: User) -> dict[str, Any]:
         "language": u.language,
         "time_zone": u.time_zone,
         "currency": u.currency,
+        "format_locale": u.format_locale,
+        "native_digits": u.native_digits,
         "is_active": u.is_active,
         "team_ids": sorted(t.pk for t in u.teams.all()),
     }
@@ -120,6 +140,23 @@ def invite_user(request: HttpRequest, payload: InviteIn) -> Any:
 @router.get("/me", response={200: UserOut, **ERRORS})
 def get_me(request: HttpRequest) -> Any:
     return user_out(viewer(request))
+
+
+@router.patch("/me", response={200: UserOut, **ERRORS})
+def update_me(request: HttpRequest, payload: PreferencesPatch) -> Any:
+    """Change your own name, language, time zone, currency, number and date format, or digits;
+    fields left out stay as they are."""
+    me = viewer(request)
+    services.user_update_preferences(
+        user=me,
+        full_name=me.full_name if payload.full_name is None else payload.full_name,
+        language=payload.language or me.language,
+        time_zone=payload.time_zone or me.time_zone,
+        currency=payload.currency or me.currency,
+        format_locale=payload.format_locale,
+        native_digits=payload.native_digits,
+    )
+    return user_out(selectors.user_admin_get(user_id=me.pk))
 
 
 @router.get("/{id:user_id}", response={200: UserOut, **ERRORS})

@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
@@ -19,7 +18,7 @@ from sambandh.accounts import policy
 from sambandh.bulk import selectors, services
 from sambandh.bulk.fields import bulk_field, parse_value
 from sambandh.bulk.models import BulkItem, BulkJob
-from sambandh.core import registry
+from sambandh.core import formats, registry
 from sambandh.core.counts import approximate_count
 from sambandh.core.errors import ValidationFailed
 from sambandh.core.ids import id_or_none
@@ -150,7 +149,7 @@ def list_count(request: AuthedRequest, list_key: str) -> HttpResponse:
         )
     except ValidationFailed as exc:
         return JsonResponse({"count": None, "error": _error_text(exc)}, status=422)
-    shown = number_format(found.rounded, force_grouping=True)
+    shown = formats.number(found.rounded)
     if found.exact:
         text = ngettext("%(count)s result", "%(count)s results", found.value) % {"count": shown}
     else:

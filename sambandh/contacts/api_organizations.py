@@ -48,6 +48,7 @@ def organization_out(o: Any, access: policy.FieldAccess) -> dict[str, Any]:
             "parent": _ref(o.shown_parent),
             "country": o.country,
             "currency": o.currency,
+            "time_zone": o.time_zone,
             "emails": email_entries(o.emails.all()),
             "phones": phone_entries(o.phones.all()),
             "addresses": address_entries(o.addresses.all()),

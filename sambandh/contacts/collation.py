@@ -8,10 +8,11 @@ collation at query time, ``full_name COLLATE "sambandh_es"``: that has no index,
 database reads the visible rows and keeps the first page (a top-N sort), where the root order
 reads only the page from its index. One expression index per language and per list would
 cost each write several index updates and tens of MB per million rows; see
-docs/architecture.md, "Names and sorting". SQLite has no ICU: it sorts by code point. ``TAILORED_NAME_SORT=false`` (settings) keeps every
-viewer on the indexed root order: for an installation whose lists hold hundreds of thousands of
-rows for viewers in those languages (an administrator's whole list of a million people took
-about 1.5 s to sort).
+docs/architecture.md, "Names and sorting". SQLite has no ICU: it sorts by code point.
+
+``TAILORED_NAME_SORT=false`` (settings) keeps every viewer on the indexed root order, for an
+installation whose lists hold hundreds of thousands of rows for viewers in those languages (an
+administrator's whole list of a million people would take about 1.5 s to sort).
 """
 
 from __future__ import annotations

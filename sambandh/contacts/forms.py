@@ -475,6 +475,7 @@ class OrganizationForm(RecordForm):
         "parent",
         "country",
         "currency",
+        "time_zone",
         "description",
     )
     min_rows = 2
@@ -492,6 +493,7 @@ class OrganizationForm(RecordForm):
         widget=lookup_widget("organization-options", "contacts:organization_suggest"),
     )
     currency = forms.ChoiceField(label=gettext_lazy("Currency"), required=False)
+    time_zone = forms.ChoiceField(label=gettext_lazy("Time zone"), required=False)
     description = forms.CharField(
         label=gettext_lazy("Description"),
         required=False,
@@ -505,6 +507,7 @@ class OrganizationForm(RecordForm):
         super().__init__(*args, **kwargs)
         self.choice_field("size").choices = with_blank(Organization.Size.choices)
         self.choice_field("currency").choices = with_blank(currency_choices())
+        self.choice_field("time_zone").choices = with_blank(time_zone_choices())
 
     def instance_initial(self, org: Organization) -> dict[str, Any]:
         return {
@@ -516,6 +519,7 @@ class OrganizationForm(RecordForm):
             "parent": link_initial(org, "parent", self.viewer)[0],
             "country": org.country,
             "currency": org.currency,
+            "time_zone": org.time_zone,
             "description": org.description,
         }
 

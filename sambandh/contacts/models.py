@@ -55,6 +55,8 @@ class Organization(RecordModel):
     )
     country = models.CharField(_("country"), max_length=2, blank=True)
     currency = models.CharField(_("currency"), max_length=3, blank=True)
+    # An IANA zone (Asia/Kolkata): its people's working hours are read in it when they have none.
+    time_zone = models.CharField(_("time zone"), max_length=64, blank=True)
     tags = models.ManyToManyField(Tag, blank=True, related_name="organizations")
 
     class Meta:

@@ -261,6 +261,7 @@ ORGANIZATION = RecordType(
         ),
         COUNTRY,
         CURRENCY,
+        Field("time_zone", _("Time zone"), kind="time_zone"),
         EMAILS,
         PHONES,
         ADDRESSES,

@@ -129,6 +129,9 @@ class OrganizationIn(WriteInput):
     parent_id: RecordId | None | NotSent = Field(default=NOT_SENT)
     country: str | None | NotSent = Field(default=NOT_SENT, max_length=2)
     currency: str | None | NotSent = Field(default=NOT_SENT, max_length=3)
+    time_zone: str | None | NotSent = Field(
+        default=NOT_SENT, max_length=64, description="An IANA time zone: Asia/Kolkata."
+    )
     emails: list[EmailSchema] | None | NotSent = Field(default=NOT_SENT, max_length=20)
     phones: list[PhoneSchema] | None | NotSent = Field(default=NOT_SENT, max_length=20)
     addresses: list[AddressSchema] | None | NotSent = Field(default=NOT_SENT, max_length=20)
@@ -153,6 +156,7 @@ class OrganizationOut(Schema):
     parent: OrganizationRef | None = None
     country: str = ""
     currency: str = ""
+    time_zone: str = ""
     emails: list[EmailSchema] = []
     phones: list[PhoneOut] = []
     addresses: list[AddressSchema] = []

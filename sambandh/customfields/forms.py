@@ -4,7 +4,6 @@ validate (values.py: the same validation as the API)."""
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import forms
@@ -16,8 +15,10 @@ from django.utils.translation import gettext as _
 from sambandh.accounts import policy
 from sambandh.core import registry
 from sambandh.core.errors import ValidationFailed
+from sambandh.core.formats_input import parse_localized_amount
 from sambandh.customfields import selectors
 from sambandh.customfields.models import CustomField
+from sambandh.web.form_fields import LocalDateTimeField
 from sambandh.web.forms import HIDDEN_LINK_HELP, lookup_widget, record_ref, resolve_record
 
 PREFIX = "cf_"
@@ -67,12 +68,18 @@ class MoneyInput(forms.CharField):
         text = super().to_python(value)
         if not text:
             return None
-        amount, _sep, currency = str(text).strip().partition(" ")
+        # The amount the viewer's way ("1.234,50 EUR" in de, "12,34,567.89 INR" in en-IN): the
+        # currency is the last word, so amounts grouped with spaces (fr) keep theirs.
+        amount, _sep, currency = str(text).strip().rpartition(" ")
+        if not _sep:
+            amount, currency = currency, ""
         try:
-            Decimal(amount)
-        except InvalidOperation:
-            raise forms.ValidationError(_("Enter an amount and a currency: 12.50 EUR.")) from None
-        return {"amount": amount, "currency": currency.strip().upper()}
+            parsed = parse_localized_amount(amount, currency=currency.strip().upper() or None)
+        except ValidationFailed as exc:
+            raise forms.ValidationError(exc.message) from None
+        if parsed is None:
+            raise forms.ValidationError(_("Enter an amount and a currency: 12.50 EUR."))
+        return {"amount": f"{parsed:f}", "currency": currency.strip().upper()}
 
 
 def _field(cf: CustomField, label: str) -> forms.Field:
@@ -91,9 +98,7 @@ def _field(cf: CustomField, label: str) -> forms.Field:
     if kind == "date":
         return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **common)
     if kind == "datetime":
-        return forms.DateTimeField(
-            widget=forms.DateTimeInput(attrs={"type": "datetime-local"}), **common
-        )
+        return LocalDateTimeField(**common)
     if kind == "boolean":
         return forms.BooleanField(**common)
     if kind == "picklist":
@@ -236,8 +241,10 @@ def custom_display(
             text = _("Yes") if value else _("No")
         elif cf.type == "multi_picklist" and isinstance(value, list):
             text = ", ".join(str(v) for v in value)
-        elif cf.type == "money" and isinstance(value, dict):
-            text = f"{value.get('amount')} {value.get('currency')}"
+        elif cf.type in ("money", "date", "datetime", "number"):
+            from sambandh.core.formats import stored_value
+
+            text = stored_value(cf.type, value) or str(value)
         elif cf.type == "lookup":
             rt = registry.find(cf.target)
             record = (

@@ -73,6 +73,7 @@ def cell(record: Any, name: str) -> str:
         return _("Yes") if value else _("No")
     if cf.type == "multi_picklist" and isinstance(value, list):
         return ", ".join(str(v) for v in value)
-    if cf.type == "money" and isinstance(value, dict):
-        return f"{value.get('amount')} {value.get('currency')}"
-    return str(value)
+    from sambandh.core.formats import stored_value
+
+    shown = stored_value(cf.type, value)
+    return str(value) if shown is None else shown

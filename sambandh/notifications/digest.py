@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 
 from sambandh.accounts.models import User
 from sambandh.activities.selectors import my_task_counts, my_tasks
+from sambandh.core import formats
 from sambandh.notifications.models import DigestPreference
 from sambandh.notifications.selectors import notification_page
 
@@ -70,6 +71,9 @@ def digest_message(*, user: Any, now: datetime.datetime) -> EmailMessage | None:
     with (
         translation.override(user.language or settings.LANGUAGE_CODE),
         timezone.override(user.time_zone or "UTC"),
+        formats.override(
+            formats.prefs_for_user(user).locale, native_digits=bool(user.native_digits)
+        ),
     ):
         counts = my_task_counts(viewer=user, now=now)
         tasks = my_tasks(viewer=user, now=now, limit=DIGEST_ITEMS)

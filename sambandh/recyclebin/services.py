@@ -9,11 +9,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import IntegrityError, models, transaction
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sambandh.accounts import policy
-from sambandh.core import registry
+from sambandh.core import formats, registry
 from sambandh.core.audit import audit_record
 from sambandh.core.errors import Conflict, NotFound, ServiceError
 from sambandh.events.log import record_event
@@ -62,7 +62,7 @@ class Restored:
 
 
 def _date(value: datetime.datetime) -> str:
-    return formats.date_format(timezone.localtime(value), "DATE_FORMAT")
+    return formats.date(value)
 
 
 def _reindex(restored: dict[str, list[Any]]) -> None:

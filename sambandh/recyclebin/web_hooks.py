@@ -6,11 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import reverse
-from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from sambandh.accounts import policy
-from sambandh.core import registry
+from sambandh.core import formats, registry
 from sambandh.recyclebin import selectors, snapshot
 from sambandh.recyclebin.models import BinEntry
 from sambandh.web import records as web_records
@@ -41,7 +40,7 @@ class _Bin:
         if record is None:
             return None
         who = str(entry.deleted_by) if entry.deleted_by is not None else _("someone")
-        when = formats.date_format(timezone.localtime(entry.deleted_at), "DATETIME_FORMAT")
+        when = formats.datetime(entry.deleted_at)
         message = _(
             "This %(type)s was deleted by %(who)s at %(when)s while you were editing it; it is "
             "in the recycle bin. Nothing was saved."

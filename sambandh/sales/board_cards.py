@@ -13,10 +13,10 @@ from html import escape
 from typing import Any
 
 from django.urls import reverse
-from django.utils.formats import date_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from sambandh.core import formats
 from sambandh.sales.templatetags.sales import money
 from sambandh.web.templatetags.web import icon, initials
 
@@ -102,9 +102,7 @@ def card_html(
     owner = _e(deal.owner)
     close = deal.expected_close_date
     shown_close = (
-        f'<time datetime="{close.isoformat()}">{_e(date_format(close, "SHORT_DATE_FORMAT"))}</time>'
-        if close
-        else ""
+        f'<time datetime="{close.isoformat()}">{_e(formats.date(close))}</time>' if close else ""
     )
     amount = (
         f'<span class="board-card-amount">{_e(money(deal.amount, deal.currency))}</span>'

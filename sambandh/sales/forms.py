@@ -6,13 +6,15 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from babel.numbers import NumberFormatError, get_decimal_symbol, parse_decimal
 from django import forms
 from django.urls import reverse
-from django.utils.translation import get_language, gettext_lazy, to_locale
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from sambandh.contacts import selectors as contacts_selectors
+from sambandh.core.errors import ValidationFailed
+from sambandh.core.formats import amount_input
+from sambandh.core.formats_input import parse_localized_amount
 from sambandh.core.inputs import WriteInput
 from sambandh.customfields.forms import add_custom_fields, custom_form_data
 from sambandh.sales.models import Lead
@@ -161,6 +163,9 @@ class DealForm(_OwnedForm):
 
     field_order = ["name", "pipeline", "stage", "amount", "currency", "expected_close_date"]
 
+    def clean_amount(self) -> Any:
+        return _clean_localized_amount(self)
+
     def __init__(
         self, *args: Any, pipelines: list[Any], instance: Any = None, **kwargs: Any
     ) -> None:
@@ -174,7 +179,7 @@ class DealForm(_OwnedForm):
                 "name": instance.name,
                 "pipeline": str(instance.pipeline_id),
                 "stage": str(instance.stage_id),
-                "amount": _plain_amount(instance.amount),
+                "amount": _plain_amount(instance.amount, instance.currency),
                 "currency": instance.currency,
                 "expected_close_date": instance.expected_close_date,
                 "probability": instance.probability,
@@ -300,21 +305,31 @@ class DealForm(_OwnedForm):
         return super().field_for(service_field)
 
 
-def parse_amount(text: str) -> Any:
-    """An amount typed the viewer's way ("1,000.50" in English, "1.000,50" in German) as a
-    Decimal; anything else goes to the service as typed, which explains what is wrong."""
-    text = text.strip().replace("\u00a0", "").replace(" ", "")
+def parse_amount(text: Any) -> Any:
+    """An amount typed the viewer's way ("1,000.50" in en-US, "12,34,567.89" in en-IN, "1.000,50"
+    in de: core.formats_input) as a Decimal; anything else goes to the service as typed, which
+    explains what is wrong. The forms' ``clean_amount`` has refused it already."""
+    if isinstance(text, Decimal):
+        return text
+    text = str(text or "").strip()
     if not text:
         return 0
-    locale = to_locale(get_language() or "en")
-    # The viewer's own grouping first; with a decimal point, Indian grouping (1,25,000.50) too.
-    candidates = [locale] + (["en_IN"] if get_decimal_symbol(locale) == "." else [])
-    for candidate in candidates:
-        try:
-            return parse_decimal(text, locale=candidate, strict=True)
-        except (NumberFormatError, ValueError):
-            continue
-    return text
+    try:
+        return parse_localized_amount(text)
+    except ValidationFailed:
+        return text
+
+
+def _clean_localized_amount(form: forms.Form) -> Any:
+    """A form's amount, read in the viewer's format locale; an ambiguous or malformed one is
+    refused here with what was understood and what is expected."""
+    text = form.cleaned_data.get("amount") or ""
+    currency = str(form.data.get("currency") or "").upper() or None
+    try:
+        parsed = parse_localized_amount(text, currency=currency)
+    except ValidationFailed as exc:
+        raise forms.ValidationError(exc.message) from None
+    return "" if parsed is None else parsed
 
 
 def amount_text(amount: Any) -> str:
@@ -323,14 +338,10 @@ def amount_text(amount: Any) -> str:
     return f"{amount:f}" if isinstance(amount, Decimal) else str(amount)
 
 
-def _plain_amount(amount: Any) -> str:
-    """A stored amount as the user would type it: 1000.0000 -> "1000", 12.5000 -> "12.50"."""
-    text = f"{amount:f}"
-    if "." in text:
-        whole, frac = text.split(".")
-        frac = frac.rstrip("0")
-        return whole if not frac else f"{whole}.{frac.ljust(2, '0')}"
-    return text
+def _plain_amount(amount: Any, currency: str = "") -> str:
+    """A stored amount as the user would type it, their way: 1000.0000 -> "1,000" (en-US),
+    12.5000 -> "12,50" (de)."""
+    return amount_input(amount, currency)
 
 
 class LeadForm(_OwnedForm):
@@ -424,6 +435,10 @@ class LeadConvertForm(ServiceForm):
         gettext_lazy("Amount"), 40, widget=forms.TextInput(attrs={"inputmode": "decimal"})
     )
     currency = forms.ChoiceField(label=gettext_lazy("Currency"))
+
+    def clean_amount(self) -> Any:
+        return _clean_localized_amount(self)
+
     organization = _text(
         gettext_lazy("Organization"),
         300,

@@ -16,7 +16,6 @@ from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
 from django.http import Http404
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from sambandh.accounts import policy
@@ -87,6 +86,12 @@ class InlineField:
         if value in (None, ""):
             return ""
         kind = self.field.kind
+        if kind == "time_zone":
+            from sambandh.core import formats
+
+            shown = formats.local_time(str(value))
+            if shown:
+                return _("local time %(time)s (%(zone)s)") % {"time": shown, "zone": value}
         if kind in ("country", "choice", "currency", "time_zone"):
             return dict(self.choices()).get(str(value), str(value))
         if kind == "language":
@@ -94,13 +99,19 @@ class InlineField:
 
             return language_name(value)
         if kind == "date" and isinstance(value, date):
-            return date_format(value, "DATE_FORMAT")
+            from sambandh.core import formats
+
+            return formats.date(value)
         if kind == "money":
             from sambandh.sales.templatetags.sales import money
 
             return money(value, getattr(self.record, "currency", ""))
         if kind == "number":
-            return f"{value}%" if self.field.name == "probability" else str(value)
+            from sambandh.core import formats
+
+            if self.field.name == "probability":
+                return formats.percent(value)
+            return formats.number(value)
         return str(value)
 
 

@@ -77,6 +77,8 @@ def test_an_admin_invites_a_user_who_sets_a_password_and_logs_in(
         "language": "en",
         "time_zone": "UTC",
         "currency": "USD",
+        "format_locale": "",
+        "native_digits": False,
         "is_active": True,
         "team_ids": sorted([team.pk, other_team.pk]),
     }

@@ -144,7 +144,7 @@ def test_create_defaults_to_the_first_stage_of_the_default_pipeline(api, owner, 
         (12.5, {"amount": "Input should be a valid string"}),
         ("12.345", {"amount": "INR amounts have at most 2 decimal places."}),
         ("-1", {"amount": "The amount cannot be negative."}),
-        ("ten", {"amount": "Enter a number."}),
+        ("ten", {"amount": "“ten” is not an amount. Write it like 1,234,567.89."}),
     ],
 )
 def test_amounts_are_exact_decimals(api, owner, pipeline, amount, fields):

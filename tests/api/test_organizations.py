@@ -34,6 +34,7 @@ DETAIL_KEYS = {
     "parent",
     "country",
     "currency",
+    "time_zone",
     "emails",
     "phones",
     "addresses",

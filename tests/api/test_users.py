@@ -20,6 +20,8 @@ KEYS = {
     "language",
     "time_zone",
     "currency",
+    "format_locale",
+    "native_digits",
     "is_active",
     "team_ids",
 }
@@ -36,6 +38,8 @@ def test_me(api, owner):
         "language": "en",
         "time_zone": "UTC",
         "currency": "USD",
+        "format_locale": "",
+        "native_digits": False,
         "is_active": True,
         "team_ids": [owner.teams.get().pk],
     }

@@ -145,6 +145,8 @@ CASES.update(
         ("get", "/scheduled-jobs/failed-handler-runs"): Case("admin_read"),
         ("post", "/scheduled-jobs/failed-handler-runs/{run_id}/retry"): Case("admin", {}),
         ("post", "/notifications/read-all"): Case("self", {}),
+        # one's own formats (tests/api/test_locale_formats.py): no one else's to reach
+        ("patch", "/users/me"): Case("self", {"format_locale": "en-IN"}),
         ("put", "/notifications/digest"): Case("self", {"daily": True}),
         ("post", "/notifications/{notification_id}/read"): Case("self", {}),
         # bulk actions and their jobs (test_bulk_authorization.py)

@@ -178,6 +178,15 @@ def _first_activity(w: World) -> str:
     return f"/activities/{activity.pk}/edit/"
 
 
+def _first_meeting(w: World) -> str:
+    """A meeting's page: its participants' local times and the day's shared working hours."""
+    from sambandh.activities.models import Activity
+
+    meeting = Activity.objects.filter(person=w.person, kind="meeting").order_by("pk").first()
+    assert meeting is not None
+    return f"/activities/{meeting.pk}/edit/"
+
+
 def _jobs_with_a_failure(w: World) -> str:
     """The Jobs tab with a job run and a failed handler run on it (so the tables are full)."""
     import datetime
@@ -287,6 +296,7 @@ PAGES = [
     PageSpec("person, sharing", lambda w: f"/people/{w.person.pk}/", then=_sharing_card),
     PageSpec("deal, sharing", lambda w: f"/deals/{w.deal.pk}/", then=_sharing_card),
     PageSpec("activity, edit", _first_activity),
+    PageSpec("meeting, edit", _first_meeting),
     PageSpec("a declared type's list", lambda w: "/records/gadgets/"),
     # The settings area (a sales rep gets the 403 page, which is checked too).
     PageSpec("settings: users", lambda w: "/settings/users/", phone=True),

@@ -380,7 +380,9 @@ def test_create_deal_with_a_bad_amount_writes_nothing(owner, pipeline, browser_f
         reverse("sales:deal_create"), deal_form(pipeline, owner=str(owner.pk), amount="12,5,x")
     )
     assert response.status_code == 200
-    assert response.context["form"].errors["amount"] == ["Enter a number."]
+    assert response.context["form"].errors["amount"] == [
+        "“12,5,x” is not an amount. Write it like 1,234,567.89."
+    ]
     assert response.context["form"]["amount"].value() == "12,5,x"
     assert Deal.objects.count() == 0
 

@@ -31,3 +31,15 @@ def minutes(seconds: Any) -> str:
     if hours:
         return ngettext("%(h)s hour", "%(h)s hours", hours) % {"h": hours}
     return _("%(m)s min") % {"m": mins}
+
+
+@register.simple_tag
+def meeting_local_times(activity: Any) -> list[Any]:
+    """``{% meeting_local_times a as times %}``: the meeting's start in each participant's zone
+    (owner, assignee, person, organization: those with a zone), when there are several zones."""
+    from sambandh.activities.scheduling import local_times, meeting_participants
+
+    if getattr(activity, "kind", "") != "meeting" or not activity.occurred_at:
+        return []
+    times = local_times(activity.occurred_at, meeting_participants(activity))
+    return times if len({t.participant.time_zone for t in times}) > 1 else []

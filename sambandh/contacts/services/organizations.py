@@ -34,6 +34,7 @@ from sambandh.core.cleaning import (
     clean_domain,
     clean_long_text,
     clean_text,
+    clean_time_zone,
     phone_digit_forms,
 )
 from sambandh.core.inputs import sent_list
@@ -92,6 +93,10 @@ def _clean_organization(
         out["country"] = errors.run(clean_country, data["country"]) or ""
     if "currency" in data:
         out["currency"] = errors.run(clean_currency, data["currency"]) if data["currency"] else ""
+    if "time_zone" in data:
+        out["time_zone"] = (
+            errors.run(clean_time_zone, data["time_zone"]) if data["time_zone"] else ""
+        )
     if "custom" in data or instance is None:
         out["custom"] = errors.run(
             custom_values_clean,

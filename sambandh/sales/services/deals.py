@@ -23,6 +23,7 @@ from sambandh.core.cleaning import (
     clean_long_text,
     clean_text,
 )
+from sambandh.core.formats_input import parse_api_amount
 from sambandh.core.inputs import NOT_SENT, NotSent, sent_list
 from sambandh.core.records import FieldErrors, bump_version, lock_for_update
 from sambandh.customfields.selectors import custom_search_fields
@@ -64,6 +65,9 @@ def _clean_deal(
         out["currency"] = currency
     if ("amount" in data or "currency" in data) and currency:
         amount = data.get("amount", instance.amount if instance else 0)
+        # A plain decimal string as always; "12,34,567.89" or "1.234,50" in the writer's format
+        # locale; an ambiguous one ("1,234" for a German) refused (core.formats_input).
+        amount = errors.run(parse_api_amount, amount, currency=currency)
         out["amount"] = errors.run(
             clean_amount, amount if amount is not None else 0, currency=currency
         )

@@ -2,39 +2,16 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
-from functools import lru_cache
-
-from babel import UnknownLocaleError
-from babel.numbers import format_currency
 from django import template
-from django.utils.translation import get_language, to_locale
+
+from sambandh.core import formats
 
 register = template.Library()
 
 
 @register.filter
 def money(amount: object, currency: object) -> str:
-    """``{{ deal.amount|money:deal.currency }}``: the amount in the viewer's language, with the
-    currency's own number of decimals ("₹1,00,000.00" for Hindi, "1.000,00 €" for German)."""
-    if amount is None or amount == "":
-        return ""
-    code = str(currency or "").upper()
-    try:
-        value = amount if isinstance(amount, Decimal) else Decimal(str(amount))
-    except (InvalidOperation, ValueError):
-        return str(amount)
-    if not code:
-        return f"{value:,}"
-    return _formatted(value, code, to_locale(get_language() or "en"))
-
-
-@lru_cache(maxsize=4096)
-def _formatted(value: Decimal, code: str, locale: str) -> str:
-    """Formatting an amount takes babel a tenth of a millisecond, and a board shows hundreds,
-    many of the same amount: remembered by value, currency and locale (it depends on nothing
-    else)."""
-    try:
-        return format_currency(value, code, locale=locale)
-    except (UnknownLocaleError, ValueError):
-        return format_currency(value, code, locale="en")
+    """``{{ deal.amount|money:deal.currency }}``: the amount in the viewer's format locale, with
+    the currency's own number of decimals ("₹1,00,000.00" in en-IN and hi, "1.000,00 €" in de).
+    core.formats writes it (and remembers it: a board shows the same amounts many times)."""
+    return formats.money(amount, currency)
