@@ -148,6 +148,9 @@ CASES: dict[str, str] = {
     "/ready": "public",
     "/login/": "public",
     "/logout/": "post",
+    # the language switcher (anyone, signed in or not) and the scripts' translations
+    "/language/": "post",
+    "/jsi18n/": "public",
     "/password-reset/": "public",
     "/password-reset/sent/": "public",
     "/reset/<uidb64>/<token>/": "public",
