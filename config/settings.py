@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "sambandh.accounts",
     "sambandh.contacts",
     "sambandh.sales",
+    "sambandh.currencies",
     "sambandh.activities",
     "sambandh.customfields",
     "sambandh.search",
@@ -220,6 +221,9 @@ USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "UTC"
 DEFAULT_CURRENCY = os.environ.get("DEFAULT_CURRENCY", "USD")
+# Exchange rates: a feed in the ECB's eurofxref-daily.xml format, fetched daily (empty: none), e.g.
+# https://www.ecb.europa.eu/stats/eurofxref/eurofxref-daily.xml
+RATES_PROVIDER_URL = os.environ.get("RATES_PROVIDER_URL", "")
 
 # --- static ------------------------------------------------------------------
 STATIC_URL = "/static/"

@@ -27,9 +27,17 @@ from sambandh.sales.services.pipelines import (
     pipeline_delete,
     pipeline_update,
 )
+from sambandh.sales.services.reporting import (
+    deal_convert,
+    deal_record_date,
+    deal_reporting_refresh,
+)
 
 __all__ = [
+    "deal_convert",
     "deal_create",
+    "deal_record_date",
+    "deal_reporting_refresh",
     "deal_delete",
     "deal_move_stage",
     "deal_reindex",

@@ -18,7 +18,7 @@ def money(amount: object, currency: object) -> str:
     """``{{ deal.amount|money:deal.currency }}``: the amount in the viewer's language, with the
     currency's own number of decimals ("₹1,00,000.00" for Hindi, "1.000,00 €" for German)."""
     if amount is None or amount == "":
-        return ""
+        return "—"  # not known: never shown as 0
     code = str(currency or "").upper()
     try:
         value = amount if isinstance(amount, Decimal) else Decimal(str(amount))
