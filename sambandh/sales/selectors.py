@@ -6,7 +6,15 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, DecimalField, Prefetch, Q, QuerySet, Sum
+from django.db.models import (
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+)
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
@@ -44,6 +52,15 @@ LEAD_SORTS = {
     "-updated": ["-updated_at", "-id"],
 }
 BOARD_CARDS_PER_STAGE = 25
+#: The type of the amount sort's key, which the cursor is read back into: wider than the column,
+#: as SQLite answers the COALESCE as a float (118395.17 comes back as 118395.170000000).
+AMOUNT_SORT_FIELD = DecimalField(max_digits=40, decimal_places=20)
+#: The amount sort's key, written as deal_amount_rep_idx is built so the index orders the page
+#: (the wrapper only types it: it adds nothing to the SQL).
+AMOUNT_SORT = ExpressionWrapper(
+    Coalesce("amount_reporting", InlineValue(AMOUNT_UNKNOWN, output_field=DecimalField())),
+    output_field=AMOUNT_SORT_FIELD,
+)
 
 
 # --- pipelines --------------------------------------------------------------------
@@ -116,11 +133,7 @@ def deals_matching(*, viewer: User, query: ListQuery) -> QuerySet[Deal]:
 def deal_list(*, viewer: User, query: ListQuery) -> Page[Deal]:
     qs, custom_order = _deals_filtered(viewer, query)
     # Written as deal_amount_rep_idx is built, so the index orders the page.
-    qs = qs.annotate(
-        amount_sort=Coalesce(
-            "amount_reporting", InlineValue(AMOUNT_UNKNOWN, output_field=DecimalField())
-        )
-    )
+    qs = qs.annotate(amount_sort=AMOUNT_SORT)
     # Only the nullable link is joined: an inner join to a small table (stage, pipeline, owner)
     # makes SQLite's planner start from it and sort every deal; those come a query each.
     qs = qs.select_related("organization").prefetch_related("stage", "pipeline", "owner", "tags")

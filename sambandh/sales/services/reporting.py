@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import Decimal
+from types import SimpleNamespace
 from typing import Any
+
+from django.db import connection
 
 from sambandh.currencies.selectors import RateBook, company_currency
 from sambandh.sales.models import Deal
@@ -43,22 +46,29 @@ def deal_reporting_refresh(*, currencies: Iterable[str] | None = None) -> int:
     if touched is not None and company not in touched:
         qs = qs.filter(currency__in=sorted(touched))
     book = RateBook.load()
-    changed: list[Deal] = []
-    rows = qs.values_list(
-        "id", "amount", "currency", "status", "closed_at", "expected_close_date", "amount_reporting"
-    )
-    for pk, amount, currency, status, closed_at, close_date, current in rows.iterator(2000):
-        deal = Deal(
-            pk=pk,
-            amount=amount,
-            currency=currency,
-            status=status,
-            closed_at=closed_at,
-            expected_close_date=close_date,
-        )
-        value = None if amount is None else _amount_reporting(deal, company, book)
-        if value != current:
-            deal.amount_reporting = value
-            changed.append(deal)
-    Deal.objects.bulk_update(changed, ["amount_reporting"], batch_size=500)
+    changed: list[tuple[int, Decimal | None]] = []
+    fields = ("id", "amount", "currency", "status", "closed_at", "expected_close_date")
+    # Plain rows, not model instances: building 5,000 Deals cost more than converting them.
+    for row in qs.values(*fields, "amount_reporting").iterator(2000):
+        deal = SimpleNamespace(**row)
+        value = None if deal.amount is None else _amount_reporting(deal, company, book)
+        if value != row["amount_reporting"]:
+            changed.append((deal.id, value))
+    for start in range(0, len(changed), 500):
+        _write_amounts(changed[start : start + 500])
     return len(changed)
+
+
+def _write_amounts(rows: list[tuple[int, Decimal | None]]) -> None:
+    """Set each deal's amount_reporting in one statement. Not bulk_update: its CASE of one WHEN
+    per row took Django 2 s per 500 rows to build (5,000 deals: 20 s); this takes milliseconds,
+    and SQLite and PostgreSQL both run it."""
+    table = connection.ops.quote_name(Deal._meta.db_table)
+    values = ", ".join(["(%s, %s)"] * len(rows))
+    sql = (
+        f"WITH v(id, amount) AS (VALUES {values}) "  # noqa: S608 - only placeholders go in
+        f"UPDATE {table} SET amount_reporting = (SELECT v.amount FROM v WHERE v.id = {table}.id) "
+        f"WHERE id IN (SELECT v.id FROM v)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [value for row in rows for value in row])
