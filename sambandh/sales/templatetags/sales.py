@@ -38,3 +38,24 @@ def _formatted(value: Decimal, code: str, locale: str) -> str:
         return format_currency(value, code, locale=locale)
     except (UnknownLocaleError, ValueError):
         return format_currency(value, code, locale="en")
+
+
+@register.inclusion_tag("sales/_reporting_amount.html", takes_context=True)
+def reporting_amount(context: template.Context, deal: object) -> dict[str, object]:
+    """``{% reporting_amount deal %}``: the deal's amount in the viewer's reporting currency at
+    the deal's date, when that is not the deal's own currency (nothing when it is, or when the
+    amount is unknown); "no rate" when it cannot be converted."""
+    from sambandh.currencies.selectors import reporting_currency_for
+    from sambandh.sales.totals import deal_convert, deal_record_date
+
+    request = context.get("request")
+    currency = reporting_currency_for(getattr(request, "user", None))
+    amount = getattr(deal, "amount", None)
+    if amount is None or currency == getattr(deal, "currency", currency):
+        return {"shown": False}
+    return {
+        "shown": True,
+        "conversion": deal_convert(deal, currency),
+        "currency": currency,
+        "record_date": deal_record_date(deal),
+    }

@@ -160,3 +160,20 @@ def test_the_board_and_home_sum_in_the_viewers_currency_with_a_note(
     assert "(1 not converted)" in text(board)
     assert "₹12,903.75" in text(home)
     assert "(1 not converted)" in text(home)
+
+
+def test_a_deal_page_shows_the_amount_in_the_viewers_currency_too(
+    admin_user, team, pipeline, browser_for
+):
+    rate_create(actor=admin_user, base="USD", quote="INR", rate="83.25", date="2026-06-29")
+    rep = make_user(email="rep@example.com", team=team, currency="INR")
+    usd = make_deal(rep, pipeline, amount="1000", currency="USD", expected_close_date=DAY)
+    gbp = make_deal(rep, pipeline, amount="10", currency="GBP", expected_close_date=DAY)
+    client = browser_for(rep)
+
+    shown = text(client.get(reverse("sales:deal_detail", args=[usd.pk])))
+    no_rate = text(client.get(reverse("sales:deal_detail", args=[gbp.pk])))
+
+    assert "$1,000.00" in shown and "≈ ₹83,250.00" in shown
+    assert "(rate of 2026-06-29)" in shown  # not the deal's own date: said
+    assert "No exchange rate to INR" in no_rate
