@@ -216,6 +216,15 @@ class DealForm(_OwnedForm):
             )
             self.fields["currency"].required = False
             self.initial.setdefault("currency", "")
+            # Choosing the organization or first person names that default (htmx).
+            self.fields["currency"].widget.attrs.update(
+                {
+                    "hx-get": reverse("sales:deal_currency_options"),
+                    "hx-trigger": "change from:#id_organization, change from:#id_person_0",
+                    "hx-include": "[name=organization], [name=person_0]",
+                    "hx-swap": "innerHTML",
+                }
+            )
         else:
             self.choice_field("currency").choices = currency_choices()
         default = next((p for p in pipelines if p.is_default), pipelines[0] if pipelines else None)

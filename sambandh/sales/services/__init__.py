@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sambandh.sales.services.deals import (
     deal_create,
+    deal_default_currency,
     deal_delete,
     deal_move_stage,
     deal_reindex,
@@ -36,6 +37,7 @@ from sambandh.sales.services.reporting import (
 __all__ = [
     "deal_convert",
     "deal_create",
+    "deal_default_currency",
     "deal_record_date",
     "deal_reporting_refresh",
     "deal_delete",

@@ -106,19 +106,25 @@ def _clean_deal(
 def _default_currency(
     instance: Deal | None, fields: dict[str, Any], people: list[Person] | None, actor: User
 ) -> str:
-    """A deal's currency when none is given: its organization's, then its first person's
-    with one, then its owner's (a German customer's deal is priced in euros, not in the rep's
-    rupees), then the company's."""
     org = fields.get("organization", instance.organization if instance else None)
-    if org is not None and org.currency:
-        return str(org.currency)
     if people is None and instance is not None:
         people = list(instance.people.all())
-    for person in people or []:
-        if person.currency:
-            return str(person.currency)
     owner = fields.get("owner") or (instance.owner if instance else None) or actor
-    return str(getattr(owner, "currency", "") or settings.DEFAULT_CURRENCY)
+    return deal_default_currency(organization=org, people=people or [], owner=owner)[0]
+
+
+def deal_default_currency(
+    *, organization: Organization | None, people: Sequence[Person], owner: Any
+) -> tuple[str, str]:
+    """A deal's currency when none is given, and where it came from: its organization's, then
+    its first person's with one, then its owner's (a German customer's deal is priced in euros,
+    not in the rep's rupees), then the company's ("organization", "person", "owner")."""
+    if organization is not None and organization.currency:
+        return str(organization.currency), "organization"
+    for person in people:
+        if person.currency:
+            return str(person.currency), "person"
+    return str(getattr(owner, "currency", "") or settings.DEFAULT_CURRENCY), "owner"
 
 
 def _clean_people(

@@ -177,3 +177,25 @@ def test_a_deal_page_shows_the_amount_in_the_viewers_currency_too(
     assert "$1,000.00" in shown and "≈ ₹83,250.00" in shown
     assert "(rate of 2026-06-29)" in shown  # not the deal's own date: said
     assert "No exchange rate to INR" in no_rate
+
+
+def test_choosing_the_organization_names_the_default_currency_in_the_form(
+    team, pipeline, browser_for
+):
+    rep = make_user(email="rep@example.com", team=team, currency="INR")
+    org = make_organization(rep, name="Berlin GmbH", currency="EUR")
+    person = make_person(rep, full_name="Pat Pound", currency="GBP")
+    client = browser_for(rep)
+    url = reverse("sales:deal_currency_options")
+
+    form = text(client.get(reverse("sales:deal_create")))
+    by_org = text(client.get(url, {"organization": f"Berlin GmbH (#{org.pk})", "person_0": ""}))
+    by_person = text(client.get(url, {"organization": "", "person_0": f"Pat Pound (#{person.pk})"}))
+    chosen = text(client.get(url, {"organization": "", "currency": "JPY"}))
+
+    assert f'hx-get="{url}"' in form
+    assert 'hx-trigger="change from:#id_organization, change from:#id_person_0"' in form
+    assert by_org.startswith('<option value="" selected>The organization&#x27;s: EUR</option>')
+    assert by_person.startswith('<option value="" selected>The person&#x27;s: GBP</option>')
+    assert chosen.startswith('<option value="">The owner&#x27;s: INR</option>')
+    assert '<option value="JPY" selected>' in chosen
