@@ -14,7 +14,7 @@ from typing import Any
 
 from django.db import connection
 
-from sambandh.currencies.selectors import RateBook, company_currency
+from sambandh.currencies.selectors import RateBook, company_currency, round_money
 from sambandh.sales.models import Deal
 from sambandh.sales.totals import deal_convert, deal_record_date
 
@@ -29,11 +29,13 @@ def _amount_reporting(deal: Any, company: str, book: RateBook) -> Decimal | None
 def deal_set_reporting(deal: Deal) -> None:
     """Set (not save) the deal's amount in the company's currency."""
     company = company_currency()
-    deal.amount_reporting = (
-        None
-        if deal.amount is None
-        else _amount_reporting(deal, company, RateBook.load({deal.currency, company}))
-    )
+    if deal.amount is None:
+        deal.amount_reporting = None
+    elif deal.currency == company:  # no rate to read
+        deal.amount_reporting = round_money(deal.amount, company)
+    else:
+        book = RateBook.load({deal.currency, company})
+        deal.amount_reporting = _amount_reporting(deal, company, book)
 
 
 def deal_reporting_refresh(*, currencies: Iterable[str] | None = None) -> int:
