@@ -261,6 +261,7 @@ def _mount() -> None:
         ("/users", "sambandh.administration.api_users"),
         ("/teams", "sambandh.administration.api_teams"),
         ("/company-settings", "sambandh.administration.api_company"),
+        ("/exchange-rates", "sambandh.currencies.api"),
         ("/search", "sambandh.search.api"),
         ("/custom-fields", "sambandh.customfields.api"),
         ("/scheduled-jobs", "sambandh.events.api"),

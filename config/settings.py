@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "sambandh.accounts",
     "sambandh.contacts",
     "sambandh.sales",
+    "sambandh.currencies",
     "sambandh.activities",
     "sambandh.customfields",
     "sambandh.search",
@@ -239,6 +240,9 @@ DEFAULT_CURRENCY = os.environ.get("DEFAULT_CURRENCY", "USD")
 # Lists sort names in the viewer's language's collation where it is not CLDR's root order
 # (contacts/collation.py); false keeps everyone on the indexed root order, for very large lists.
 TAILORED_NAME_SORT = env_bool("TAILORED_NAME_SORT", True)
+# Exchange rates: a feed in the ECB's eurofxref-daily.xml format, fetched daily (empty: none), e.g.
+# https://www.ecb.europa.eu/stats/eurofxref/eurofxref-daily.xml
+RATES_PROVIDER_URL = os.environ.get("RATES_PROVIDER_URL", "")
 
 # --- static ------------------------------------------------------------------
 STATIC_URL = "/static/"

@@ -14,6 +14,7 @@ from sambandh.accounts import policy, selectors, services
 from sambandh.accounts.models import CompanySettings
 from sambandh.accounts.selectors import acting_user as viewer
 from sambandh.core.api import ErrorOut, StrictSchema, expected_version, with_etag
+from sambandh.sales.services import deal_reporting_refresh
 
 router = Router(tags=["company settings"])
 ERRORS: dict[int, Any] = {k: ErrorOut for k in (401, 403, 404, 409, 413, 422, 428)}
@@ -58,6 +59,7 @@ def put_company_settings(
     """Replace the company's defaults (admins only). Users already there keep their own."""
     actor = viewer(request)
     policy.ensure_admin(actor)
+    before = selectors.company_settings().currency
     row = services.company_settings_update(
         actor=actor,
         language=payload.language,
@@ -65,5 +67,8 @@ def put_company_settings(
         currency=payload.currency,
         version=expected_version(request, payload.version),
     )
+    if row.currency != before:
+        # Deals keep their amount in the company currency for sorts and sums.
+        deal_reporting_refresh()
     with_etag(response, row.version)
     return company_out(row)

@@ -106,7 +106,10 @@ class CompanyForm(ServiceForm):
     )
     currency = forms.ChoiceField(
         label=gettext_lazy("Currency"),
-        help_text=gettext_lazy("The currency new users' deals start in."),
+        help_text=gettext_lazy(
+            "The currency new users' deals start in, and the company's reporting currency: "
+            "a user without their own sees sums in it."
+        ),
     )
     version = VersionField()
 

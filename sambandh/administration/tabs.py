@@ -27,6 +27,7 @@ TABS: tuple[Tab, ...] = (
     Tab("teams", _("Teams"), "administration:teams"),
     Tab("pipelines", _("Pipelines"), "administration:pipelines"),
     Tab("company", _("Company"), "administration:company"),
+    Tab("rates", _("Exchange rates"), "administration:rates"),
     Tab("fields", _("Field permissions"), "administration:fields"),
     Tab("custom_fields", _("Custom fields"), "administration:custom_fields"),
     Tab("jobs", _("Jobs"), "administration:jobs"),

@@ -6,6 +6,7 @@ from sambandh.administration import (
     views_fields,
     views_jobs,
     views_pipelines,
+    views_rates,
     views_teams,
     views_users,
 )
@@ -33,6 +34,7 @@ urlpatterns = [
         name="pipeline_delete",
     ),
     path("company/", views.company, name="company"),
+    path("exchange-rates/", views_rates.rates, name="rates"),
     path("fields/", views_fields.field_permissions, name="fields"),
     path("custom-fields/", views_customfields.custom_fields, name="custom_fields"),
     path(

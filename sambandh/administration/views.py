@@ -16,6 +16,7 @@ from sambandh.accounts import policy, selectors, services
 from sambandh.administration.forms import CompanyForm
 from sambandh.administration.tabs import TABS
 from sambandh.core.errors import Conflict, ValidationFailed
+from sambandh.sales.services import deal_reporting_refresh
 from sambandh.web.forms import apply_service_errors
 from sambandh.web.http import AuthedRequest, page
 
@@ -77,6 +78,9 @@ def company(request: AuthedRequest) -> HttpResponse:
                 apply_service_errors(form, exc)
                 status = 422
             else:
+                if form.cleaned_data["currency"] != current.currency:
+                    # Deals keep their amount in the company currency for sorts and sums.
+                    deal_reporting_refresh()
                 messages.success(request, _("The company's defaults were saved."))
                 return redirect("administration:company")
         else:

@@ -167,6 +167,18 @@ def clean_currency(value: str | None, *, field: str = "currency") -> str:
 
 
 def clean_amount(value: object, *, currency: str, field: str = "amount") -> Decimal:
+    """A Decimal with no more places than ``currency``'s minor unit (none for JPY, 2 for INR,
+    3 for BHD), which Babel's CLDR data knows; an amount of an unknown currency is refused
+    (Babel would answer 2 places for any code). More places than the unit are refused rather
+    than rounded: a typed amount is never silently changed."""
+    code = (currency or "").strip().upper()
+    if code not in currency_codes():
+        raise ValidationFailed(
+            fields={
+                field: _("“%(value)s” is not an ISO 4217 currency code.") % {"value": code[:10]}
+            }
+        )
+    currency = code
     try:
         amount = value if isinstance(value, Decimal) else Decimal(str(value).strip())
     except (InvalidOperation, ValueError):
@@ -180,12 +192,13 @@ def clean_amount(value: object, *, currency: str, field: str = "amount") -> Deci
     places = get_currency_precision(currency)
     quantum = Decimal(1).scaleb(-places)
     if amount != amount.quantize(quantum):
-        raise ValidationFailed(
-            fields={
-                field: _("%(currency)s amounts have at most %(n)s decimal places.")
-                % {"currency": currency, "n": places}
-            }
+        message = (
+            _("%(currency)s amounts have no decimal places.") % {"currency": currency}
+            if places == 0
+            else _("%(currency)s amounts have at most %(n)s decimal places.")
+            % {"currency": currency, "n": places}
         )
+        raise ValidationFailed(fields={field: message})
     return amount.quantize(quantum)
 
 

@@ -861,6 +861,9 @@ class LargeDemo:
             m: db.next_id(m)
             for m in (Deal, Deal.people.through, StageChange, SearchDocument, AuditEvent)
         }
+        from sambandh.currencies.selectors import company_currency as company
+
+        company_currency = company()
         for start in range(0, total, self.batch):
             deals, links, changes_rows, docs, audits = [], [], [], [], []
             for i in range(start, min(start + self.batch, total)):
@@ -905,6 +908,8 @@ class LargeDemo:
                         status,
                         db.decimal(amount),
                         currency,
+                        # As sales.services.deal_set_reporting (rates come later, and refresh).
+                        db.decimal(amount) if currency == company_currency else None,
                         final.probability,
                         db.day(close_date),
                         org.id,
@@ -1438,6 +1443,7 @@ DEAL_COLUMNS = (
     "status",
     "amount",
     "currency",
+    "amount_reporting",
     "probability",
     "expected_close_date",
     "organization_id",

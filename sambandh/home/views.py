@@ -57,7 +57,7 @@ def index(request: AuthedRequest) -> HttpResponse:
         "open_tasks": counts.shown("open"),
         "next_tasks": (tasks.overdue + tasks.today + tasks.upcoming)[:5],
         "open_deals": open_deals.count,
-        "deal_totals": open_deals.totals,
+        "deal_total": open_deals.total,
         "my_deals": my_deals[:MY_DEALS],
         "more_deals": len(my_deals) > MY_DEALS,
         "deal_show": policy.field_access(user, "deal").show,

@@ -12,7 +12,8 @@ from pydantic import Field
 
 from sambandh.accounts import policy
 from sambandh.accounts.selectors import acting_user as viewer
-from sambandh.core.api import ErrorOut, expected_version, page_out, with_etag
+from sambandh.core.api import ErrorOut, expected_version, with_etag
+from sambandh.core.cleaning import clean_currency
 from sambandh.core.ids import RecordId
 from sambandh.core.listing import ListQuery
 from sambandh.core.pagination import clamp_limit
@@ -41,8 +42,11 @@ def named_ref(obj: Any) -> dict[str, Any] | None:
     return {"id": obj.pk, "name": str(obj)} if obj is not None else None
 
 
-def money_str(amount: Decimal, currency: str) -> str:
-    """The amount as a decimal string in the currency's precision ("1234.50" for INR)."""
+def money_str(amount: Decimal | None, currency: str) -> str | None:
+    """The amount as a decimal string in the currency's precision ("1234.50" for INR); None
+    when it is not known."""
+    if amount is None:
+        return None
     places = get_currency_precision(currency) if currency else 2
     return f"{amount.quantize(Decimal(1).scaleb(-places)):f}"
 
@@ -105,14 +109,39 @@ def stage_change_out(c: StageChange) -> dict[str, Any]:
     }
 
 
+def with_reporting(
+    items: list[dict[str, Any]], deals: list[Any], currency: str | None, access: Any
+) -> list[dict[str, Any]]:
+    """Add ``reporting`` (the amount in ``currency`` at the deal's date) to each shaped deal,
+    or null with ``reporting_reason``; nothing when the viewer may not see the amount."""
+    if not currency or not access.shows("amount"):
+        return items
+    for item, conversion in zip(items, selectors.deals_converted(deals, currency), strict=True):
+        item["reporting"] = conversion.as_json() if conversion.found else None
+        if not conversion.found:
+            item["reporting_reason"] = conversion.reason
+    return items
+
+
+def _reporting_currency(value: str | None) -> str | None:
+    return clean_currency(value, field="reporting_currency") if value else None
+
+
 def _record(
-    request: HttpRequest, response: HttpResponse, deal_id: int, *, written: bool = False
+    request: HttpRequest,
+    response: HttpResponse,
+    deal_id: int,
+    *,
+    written: bool = False,
+    reporting_currency: str | None = None,
 ) -> dict[str, Any]:
     """The deal as the viewer may see it, with its ETag (``written``: just written by the
     viewer, answered even if they handed it to someone they cannot see)."""
+    currency = _reporting_currency(reporting_currency)
     deal = selectors.deal_get(viewer=viewer(request), deal_id=deal_id, written=written)
     with_etag(response, deal.version)
-    return policy.field_access(viewer(request), "deal").redact(deal_out(deal))
+    access = policy.field_access(viewer(request), "deal")
+    return with_reporting([access.redact(deal_out(deal))], [deal], currency, access)[0]
 
 
 # --- endpoints -------------------------------------------------------------------------------
@@ -131,6 +160,9 @@ class DealFilters(Schema):
     tag: str | None = Field(None, max_length=60)
     currency: str | None = Field(None, max_length=3)
     name: str | None = Field(None, max_length=200, description="Name contains")
+    reporting_currency: str | None = Field(
+        None, max_length=3, description="Add each deal's amount converted to this currency."
+    )
 
 
 class DealPage(Schema):
@@ -145,8 +177,11 @@ class StageHistory(Schema):
 
 @router.get("", response={200: DealPage, **ERRORS}, exclude_unset=True)
 def list_deals(request: HttpRequest, filters: Query[DealFilters]) -> Any:
-    f = filters.model_dump(exclude={"limit", "cursor", "sort"}, exclude_none=True)
+    f = filters.model_dump(
+        exclude={"limit", "cursor", "sort", "reporting_currency"}, exclude_none=True
+    )
     f.update(custom_filter_params(request.GET))
+    currency = _reporting_currency(filters.reporting_currency)
     page = selectors.deal_list(
         viewer=viewer(request),
         query=ListQuery(
@@ -154,7 +189,8 @@ def list_deals(request: HttpRequest, filters: Query[DealFilters]) -> Any:
         ),
     )
     access = policy.field_access(viewer(request), "deal")
-    return page_out(page, lambda d: access.redact(deal_list_item(d)))
+    items = [access.redact(deal_list_item(d)) for d in page.items]
+    return {"items": with_reporting(items, page.items, currency, access), "next": page.next_cursor}
 
 
 @router.post("", response={201: DealOut, **ERRORS}, exclude_unset=True)
@@ -164,8 +200,15 @@ def create_deal(request: HttpRequest, response: HttpResponse, payload: DealIn) -
 
 
 @router.get("/{id:deal_id}", response={200: DealOut, **ERRORS}, exclude_unset=True)
-def get_deal(request: HttpRequest, response: HttpResponse, deal_id: int) -> Any:
-    return _record(request, response, deal_id)
+def get_deal(
+    request: HttpRequest,
+    response: HttpResponse,
+    deal_id: int,
+    reporting_currency: str | None = Query(
+        None, max_length=3, description="Add the amount converted to this currency."
+    ),
+) -> Any:
+    return _record(request, response, deal_id, reporting_currency=reporting_currency)
 
 
 @router.patch("/{id:deal_id}", response={200: DealOut, **ERRORS}, exclude_unset=True)

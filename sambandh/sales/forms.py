@@ -213,8 +213,25 @@ class DealForm(_OwnedForm):
                 "hx-swap": "innerHTML",
             }
         )
-        self.choice_field("currency").choices = currency_choices()
-        self.initial.setdefault("currency", getattr(self.viewer, "currency", "") or "USD")
+        if instance is None:
+            # Left on the default, the service prices the deal in its organization's currency,
+            # else its person's, else its owner's.
+            self.choice_field("currency").choices = with_blank(
+                currency_choices(), _("Organization's, person's or owner's")
+            )
+            self.fields["currency"].required = False
+            self.initial.setdefault("currency", "")
+            # Choosing the organization or first person names that default (htmx).
+            self.fields["currency"].widget.attrs.update(
+                {
+                    "hx-get": reverse("sales:deal_currency_options"),
+                    "hx-trigger": "change from:#id_organization, change from:#id_person_0",
+                    "hx-include": "[name=organization], [name=person_0]",
+                    "hx-swap": "innerHTML",
+                }
+            )
+        else:
+            self.choice_field("currency").choices = currency_choices()
         default = next((p for p in pipelines if p.is_default), pipelines[0] if pipelines else None)
         self.initial.setdefault("pipeline", str(default.pk) if default else "")
         self.choice_field("stage").choices = self.stage_choices()
@@ -278,7 +295,7 @@ class DealForm(_OwnedForm):
         data: dict[str, Any] = {
             "name": cd["name"],
             "amount": amount_text(parse_amount(cd.get("amount") or "")),
-            "currency": cd["currency"],
+            "currency": cd.get("currency") or None,
             "expected_close_date": cd.get("expected_close_date"),
             "organization_id": org.pk if org else None,
             "source": cd.get("source") or "",
@@ -313,7 +330,7 @@ def parse_amount(text: Any) -> Any:
         return text
     text = str(text or "").strip()
     if not text:
-        return 0
+        return None  # left blank: not known, never 0
     try:
         return parse_localized_amount(text)
     except ValidationFailed:
@@ -332,15 +349,19 @@ def _clean_localized_amount(form: forms.Form) -> Any:
     return "" if parsed is None else parsed
 
 
-def amount_text(amount: Any) -> str:
+def amount_text(amount: Any) -> str | None:
     """A parsed amount as the API takes it: a decimal string ("1000.50"), or the text as typed
     when it did not parse (the service explains what is wrong)."""
+    if amount is None:
+        return None
     return f"{amount:f}" if isinstance(amount, Decimal) else str(amount)
 
 
 def _plain_amount(amount: Any, currency: str = "") -> str:
     """A stored amount as the user would type it, their way: 1000.0000 -> "1,000" (en-US),
-    12.5000 -> "12,50" (de)."""
+    12.5000 -> "12,50" (de); an unknown amount is an empty input."""
+    if amount is None:
+        return ""
     return amount_input(amount, currency)
 
 
@@ -454,14 +475,17 @@ class LeadConvertForm(ServiceForm):
             "initial",
             {
                 "create_deal": True,
-                "currency": viewer.currency,
+                "currency": "",
                 "version": lead.version,
                 "deal_name": _("%(name)s deal") % {"name": lead.company or lead.full_name},
             },
         )
         super().__init__(*args, **kwargs)
         self.viewer = viewer
-        self.choice_field("currency").choices = currency_choices()
+        self.choice_field("currency").choices = with_blank(
+            currency_choices(), _("Organization's, person's or owner's")
+        )
+        self.fields["currency"].required = False
 
     def to_service(self) -> dict[str, Any] | None:
         cd = self.cleaned_data
@@ -475,6 +499,6 @@ class LeadConvertForm(ServiceForm):
             "create_deal": cd.get("create_deal", False),
             "deal_name": cd.get("deal_name") or "",
             "amount": parse_amount(cd.get("amount") or ""),
-            "currency": cd["currency"],
+            "currency": cd.get("currency") or None,
             "organization_id": org.pk if org else None,
         }

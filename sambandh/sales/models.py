@@ -7,11 +7,16 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sambandh.contacts.models import Organization, Person, Tag
 from sambandh.core.models import RecordModel, TimeStampedModel
+
+#: Where a deal whose converted amount is unknown sorts: below every amount.
+AMOUNT_UNKNOWN = Decimal(-1)
 
 
 class Pipeline(TimeStampedModel):
@@ -120,8 +125,15 @@ class Deal(RecordModel):
     status = models.CharField(
         _("status"), max_length=4, choices=Status.choices, default=Status.OPEN
     )
-    amount = models.DecimalField(_("amount"), max_digits=18, decimal_places=4, default=Decimal(0))
+    # None: not known yet (shown as "—", never summed as 0).
+    amount = models.DecimalField(
+        _("amount"), max_digits=18, decimal_places=4, null=True, blank=True
+    )
     currency = models.CharField(_("currency"), max_length=3)
+    # The amount in the company's currency at the rate of the deal's date, kept by
+    # sales.services.deal_reporting_refresh: sorts and sums compare it (docs/architecture.md,
+    # "Money"). None: no amount, or no rate to convert it.
+    amount_reporting = models.DecimalField(max_digits=24, decimal_places=4, null=True, blank=True)
     probability = models.PositiveSmallIntegerField(_("probability (%)"), default=0)
     expected_close_date = models.DateField(_("expected close date"), null=True, blank=True)
     organization = models.ForeignKey(
@@ -155,6 +167,13 @@ class Deal(RecordModel):
             models.Index(fields=["owner", "-updated_at", "-id"], name="deal_owner_updated_idx"),
             models.Index(fields=["-updated_at", "-id"], name="deal_updated_idx"),
             models.Index(fields=["organization", "status"], name="deal_org_idx"),
+            # The list sorted by converted amount (the expression selectors.deal_list sorts on:
+            # an unknown amount sorts below every known one).
+            models.Index(
+                Coalesce("amount_reporting", Value(AMOUNT_UNKNOWN)),
+                "id",
+                name="deal_amount_rep_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(amount__gte=0), name="deal_amount_nonneg"),
@@ -179,7 +198,7 @@ class StageChange(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     changed_at = models.DateTimeField(default=timezone.now)
-    amount = models.DecimalField(max_digits=18, decimal_places=4)
+    amount = models.DecimalField(max_digits=18, decimal_places=4, null=True, blank=True)
     currency = models.CharField(max_length=3)
     probability = models.PositiveSmallIntegerField()
     # Seconds the deal spent in from_stage before this change.

@@ -125,6 +125,23 @@ class DealMoveIn(StrictSchema):
     reason: str = Field("", max_length=300, description="Why it was won or lost.")
 
 
+class ReportingOut(Schema):
+    amount: str = Field(description="The amount in the reporting currency, as a decimal string.")
+    currency: str
+    rate: str = Field(description="What one unit of the deal's currency cost in it.")
+    rate_date: date = Field(
+        description="The day of the rate used: the deal's date, or the latest earlier rate."
+    )
+    record_date: date = Field(
+        description="The deal's date: its actual close date once closed, else its expected "
+        "close date, else today."
+    )
+
+
+#: Only with ?reporting_currency= : the amount converted, or null with the reason.
+REPORTING_HELP = "With ?reporting_currency=: the amount in that currency; null with a reason."
+
+
 class DealOut(Schema):
     id: int
     version: int
@@ -132,8 +149,10 @@ class DealOut(Schema):
     pipeline: NamedRef
     stage: StageRef
     status: str
-    amount: str = Field("", description=AMOUNT_HELP)
+    amount: str | None = Field(None, description=AMOUNT_HELP + " null: not known yet.")
     currency: str = ""
+    reporting: ReportingOut | None = Field(None, description=REPORTING_HELP)
+    reporting_reason: str | None = Field(None, description="Why reporting is null.")
     probability: int = 0
     expected_close_date: date | None = None
     organization: NamedRef | None = None
@@ -158,8 +177,10 @@ class DealListItem(Schema):
     pipeline: NamedRef
     stage: StageRef
     status: str
-    amount: str = ""
+    amount: str | None = None
     currency: str = ""
+    reporting: ReportingOut | None = Field(None, description=REPORTING_HELP)
+    reporting_reason: str | None = Field(None, description="Why reporting is null.")
     probability: int = 0
     expected_close_date: date | None = None
     organization: NamedRef | None = None
@@ -174,7 +195,7 @@ class StageChangeOut(Schema):
     to_stage: NamedRef
     changed_by: UserRef | None
     changed_at: datetime
-    amount: str
+    amount: str | None
     currency: str
     probability: int
     seconds_in_previous: int | None
@@ -212,8 +233,12 @@ class LeadConvertIn(StrictSchema):
     version: int | None = Field(None, description="The version you read; or send If-Match.")
     create_deal: bool = True
     deal_name: str = Field("", max_length=200)
-    amount: str = Field("0", max_length=40, description=AMOUNT_HELP)
-    currency: str | None = Field(None, max_length=3)
+    amount: str | None = Field(
+        None, max_length=40, description=AMOUNT_HELP + " Left out or null: not known yet."
+    )
+    currency: str | None = Field(
+        None, max_length=3, description="Defaults to the organization's, person's or owner's."
+    )
     organization_id: RecordId | None = Field(
         None,
         description="Link to this organization instead of finding or creating one by the "

@@ -6,7 +6,16 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Prefetch, QuerySet, Sum
+from django.db.models import (
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+)
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from sambandh.accounts import policy
@@ -14,19 +23,24 @@ from sambandh.accounts.models import Role, User
 from sambandh.accounts.visibility import editable_q, visible_branches, visible_q
 from sambandh.contacts.models import Organization, Person
 from sambandh.core.errors import Forbidden, NotFound, ValidationFailed
+from sambandh.core.expressions import InlineValue
 from sambandh.core.ids import parse_id
 from sambandh.core.listing import ListQuery, sort_order
 from sambandh.core.pagination import Page, paginate
 from sambandh.customfields.selectors import custom_list_query, show_custom_links
-from sambandh.sales.models import Deal, Lead, Pipeline, Stage, StageChange
+from sambandh.sales.models import AMOUNT_UNKNOWN, Deal, Lead, Pipeline, Stage, StageChange
+from sambandh.sales.totals import MoneyTotal, company_to_viewer, deals_converted, money_total
+
+__all__ = ["MoneyTotal", "deals_converted", "money_total"]
 
 DEAL_SORTS = {
     "-updated": ["-updated_at", "-id"],
     "updated": ["updated_at", "id"],
     "name": ["name", "id"],
     "-name": ["-name", "-id"],
-    "-amount": ["-amount", "-id"],
-    "amount": ["amount", "id"],
+    # Converted amounts (the company currency's stored amount_reporting; unknown lowest).
+    "-amount": ["-amount_sort", "-id"],
+    "amount": ["amount_sort", "id"],
     "-created": ["-created_at", "-id"],
     "created": ["created_at", "id"],
 }
@@ -38,6 +52,15 @@ LEAD_SORTS = {
     "-updated": ["-updated_at", "-id"],
 }
 BOARD_CARDS_PER_STAGE = 25
+#: The type of the amount sort's key, which the cursor is read back into: wider than the column,
+#: as SQLite answers the COALESCE as a float (118395.17 comes back as 118395.170000000).
+AMOUNT_SORT_FIELD = DecimalField(max_digits=40, decimal_places=20)
+#: The amount sort's key, written as deal_amount_rep_idx is built so the index orders the page
+#: (the wrapper only types it: it adds nothing to the SQL).
+AMOUNT_SORT = ExpressionWrapper(
+    Coalesce("amount_reporting", InlineValue(AMOUNT_UNKNOWN, output_field=DecimalField())),
+    output_field=AMOUNT_SORT_FIELD,
+)
 
 
 # --- pipelines --------------------------------------------------------------------
@@ -109,6 +132,8 @@ def deals_matching(*, viewer: User, query: ListQuery) -> QuerySet[Deal]:
 
 def deal_list(*, viewer: User, query: ListQuery) -> Page[Deal]:
     qs, custom_order = _deals_filtered(viewer, query)
+    # Written as deal_amount_rep_idx is built, so the index orders the page.
+    qs = qs.annotate(amount_sort=AMOUNT_SORT)
     # Only the nullable link is joined: an inner join to a small table (stage, pipeline, owner)
     # makes SQLite's planner start from it and sort every deal; those come a query each.
     qs = qs.select_related("organization").prefetch_related("stage", "pipeline", "owner", "tags")
@@ -161,7 +186,7 @@ class BoardColumn:
     stage: Stage
     deals: list[Deal]
     count: int
-    totals: dict[str, Decimal]
+    total: MoneyTotal | None  # None: the viewer may not see amounts
 
 
 def _attach(records: list[Any], field: str, queryset: QuerySet[Any]) -> None:
@@ -207,13 +232,14 @@ def deal_board(
         stages = list(pipeline.stages.filter(is_archived=False).order_by("position", "id"))
     base = _deal_filters(deals_visible(viewer).filter(pipeline=pipeline), filters or {})
     counts: dict[int, int] = {}
-    totals: dict[int, dict[str, Decimal]] = {}
+    sums: dict[int, tuple[Decimal, int]] = {}
     # A hidden amount is not summed either: the totals are left out.
     shows_amount = policy.field_access(viewer, "deal").shows("amount")
-    for row in base.values("stage_id", "currency").annotate(n=Count("id"), total=Sum("amount")):
-        counts[row["stage_id"]] = counts.get(row["stage_id"], 0) + row["n"]
-        if shows_amount:
-            totals.setdefault(row["stage_id"], {})[row["currency"]] = row["total"] or Decimal(0)
+    rows = base.order_by().values("stage_id")
+    for row in rows.annotate(n=_SUMS["n"], total=_SUMS["total"], unconverted=_SUMS["unconverted"]):
+        counts[row["stage_id"]] = row["n"]
+        sums[row["stage_id"]] = (row["total"] or Decimal(0), row["unconverted"])
+    to_viewer = company_to_viewer(viewer) if shows_amount else None
     columns = []
     for stage in stages:
         cards: list[Deal] = []
@@ -231,7 +257,9 @@ def deal_board(
                 stage=stage,
                 deals=cards,
                 count=counts.get(stage.pk, 0),
-                totals=totals.get(stage.pk, {}),
+                total=money_total(*sums.get(stage.pk, (Decimal(0), 0)), to_viewer)
+                if to_viewer is not None
+                else None,
             )
         )
     board = [card for column in columns for card in column.deals]
@@ -350,7 +378,7 @@ def pipeline_get_for_update(*, viewer: User, pipeline_id: int) -> Pipeline:
 @dataclass(frozen=True)
 class OpenDeals:
     count: int
-    totals: list[tuple[str, Decimal]]  # (currency, sum of amounts), by currency
+    total: MoneyTotal  # their amounts, in the viewer's reporting currency
 
 
 def my_open_deal_list(*, viewer: User, limit: int) -> list[Deal]:
@@ -363,17 +391,18 @@ def my_open_deal_list(*, viewer: User, limit: int) -> list[Deal]:
 
 
 def my_open_deals(*, viewer: User) -> OpenDeals:
-    """How many open deals the viewer owns, in every pipeline, and their amounts by currency
-    (one query)."""
-    rows = (
-        Deal.objects.filter(owner=viewer, status=Deal.Status.OPEN)
-        .values("currency")
-        .annotate(n=Count("id"), total=Sum("amount"))
-        .order_by("currency")
-    )
-    count, totals = 0, []
-    for row in rows:
-        count += row["n"]
-        if row["total"] is not None:
-            totals.append((row["currency"], row["total"]))
-    return OpenDeals(count=count, totals=totals)
+    """How many open deals the viewer owns, in every pipeline, and the sum of their amounts in
+    the viewer's reporting currency (one query, and the rate's when that is not the
+    company's)."""
+    row = Deal.objects.filter(owner=viewer, status=Deal.Status.OPEN).aggregate(**_SUMS)
+    total = money_total(row["total"] or Decimal(0), row["unconverted"], company_to_viewer(viewer))
+    return OpenDeals(count=row["n"], total=total)
+
+
+#: A column's or a summary's count, sum in the company currency, and how many amounts had no
+#: rate to convert them (an unknown amount is neither summed nor counted as unconverted).
+_SUMS = {
+    "n": Count("id"),
+    "total": Sum("amount_reporting"),
+    "unconverted": Count("id", filter=Q(amount__isnull=False, amount_reporting__isnull=True)),
+}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sambandh.sales import views
+from sambandh.sales import views, views_money
 
 app_name = "sales"
 urlpatterns = [
@@ -8,6 +8,7 @@ urlpatterns = [
     path("deals/list/", views.deal_list, name="deal_list"),
     path("deals/new/", views.deal_create, name="deal_create"),
     path("deals/stages/", views.deal_stage_options, name="deal_stage_options"),
+    path("deals/currencies/", views_money.deal_currency_options, name="deal_currency_options"),
     path("deals/<id:deal_id>/", views.deal_detail, name="deal_detail"),
     path("deals/<id:deal_id>/edit/", views.deal_edit, name="deal_edit"),
     path("deals/<id:deal_id>/move/", views.deal_move, name="deal_move"),

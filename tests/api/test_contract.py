@@ -92,6 +92,8 @@ OPERATIONS = {
     ("delete", "/teams/{team_id}/members/{user_id}"),
     ("get", "/company-settings"),
     ("put", "/company-settings"),
+    ("get", "/exchange-rates"),
+    ("post", "/exchange-rates"),
     ("get", "/field-permissions"),
     ("put", "/field-permissions"),
     ("get", "/record-types"),

@@ -309,7 +309,11 @@ def test_read_only_users_read_but_cannot_write(api, readonly, deal, pipeline):
 
 
 def test_pages_walk_every_visible_deal_exactly_once(api, owner, outsider, pipeline):
-    mine = [make_deal(owner, pipeline, name=f"Deal {n}", amount=str(n * 10 % 30)) for n in range(7)]
+    # In the company's currency (USD): the amount sort compares amounts converted to it.
+    mine = [
+        make_deal(owner, pipeline, name=f"Deal {n}", amount=str(n * 10 % 30), currency="USD")
+        for n in range(7)
+    ]
     make_deal(outsider, pipeline, name="Hidden")
     client = api(owner)
     assert set(client.get(URL).json()["items"][0]) == LIST_KEYS

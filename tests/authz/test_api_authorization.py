@@ -123,6 +123,9 @@ CASES.update(
         ("put", "/company-settings"): Case(
             "admin", {"language": "en", "time_zone": "Asia/Kolkata", "currency": "INR"}
         ),
+        ("post", "/exchange-rates"): Case(
+            "admin", {"base": "USD", "quote": "INR", "rate": "83.25", "date": "2026-06-30"}
+        ),
         ("put", "/field-permissions"): Case(
             "admin", {"record_type": "person", "field": "phones", "hidden_from": ["marketer"]}
         ),

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
+from sambandh.currencies.services import rate_create
 from sambandh.sales import services
 from sambandh.sales.models import Deal, StageChange
 from sambandh.sales.schemas import DealFields, DealIn
@@ -25,8 +26,12 @@ def stage(pipeline, name):  # noqa: ANN001, ANN201
 
 
 # --- the kanban -----------------------------------------------------------------------------------
-def test_board_shows_one_column_per_stage_with_counts_and_totals(owner, pipeline, browser_for):
-    # given two INR deals and one EUR deal in "Qualified"
+def test_board_shows_one_column_per_stage_with_counts_and_totals(
+    owner, admin_user, pipeline, browser_for
+):
+    # given two INR deals and one EUR deal in "Qualified", and rates to the company's USD
+    rate_create(actor=admin_user, base="USD", quote="INR", rate="80", date="2026-01-02")
+    rate_create(actor=admin_user, base="EUR", quote="USD", rate="1.10", date="2026-01-02")
     factories.make_deal(owner, pipeline, name="Tata renewal", amount="100000", currency="INR")
     factories.make_deal(owner, pipeline, name="Infosys pilot", amount="50000", currency="INR")
     factories.make_deal(owner, pipeline, name="Berlin GmbH", amount="1200.50", currency="EUR")
@@ -34,7 +39,8 @@ def test_board_shows_one_column_per_stage_with_counts_and_totals(owner, pipeline
     # when the owner opens the board
     response = browser_for(owner).get(BOARD, {"pipeline": pipeline.pk})
 
-    # then each active stage is a column, and Qualified holds 3 deals with one total per currency
+    # then each active stage is a column, and Qualified holds 3 deals with one total in the
+    # viewer's reporting currency (USD): 150000 / 80 + 1200.50 * 1.10
     body = text(response)
     columns = response.context["columns"]
     assert [c.stage.name for c in columns] == [
@@ -45,9 +51,10 @@ def test_board_shows_one_column_per_stage_with_counts_and_totals(owner, pipeline
         "Lost",
     ]
     assert columns[0].count == 3
-    assert columns[0].totals == {"INR": Decimal("150000"), "EUR": Decimal("1200.50")}
-    assert "₹150,000.00" in body
-    assert "€1,200.50" in body
+    assert (columns[0].total.amount, columns[0].total.currency) == (Decimal("3195.55"), "USD")
+    assert columns[0].total.unconverted == 0
+    assert "$3,195.55" in body
+    assert "₹150,000.00" not in body
     assert 'draggable="true"' in body
     assert f'data-stage-id="{stage(pipeline, "Proposal").pk}"' in body
 
@@ -199,15 +206,17 @@ def test_board_query_count_does_not_grow(owner, pipeline, browser_for):
     # session, user, pipelines + stages, users, totals, the viewer's field rules
     # (accounts/policy.py field_access), for each stage that has deals (here two) its cards,
     # then for the whole board the cards' organizations and owners
-    # (+1: the unread count of the notification bell in the top bar)
-    assert with_five == with_twenty_five == 12
+    # (+1: the unread count of the notification bell in the top bar; +1: the company's currency,
+    # which the column totals are stored in)
+    assert with_five == with_twenty_five == 13
 
 
 # --- the list -----------------------------------------------------------------------------------
 def test_deal_list_filters_by_stage_and_sorts_by_amount(owner, pipeline, browser_for):
-    factories.make_deal(owner, pipeline, name="Small", amount="10")
-    factories.make_deal(owner, pipeline, name="Big", amount="9000")
-    moved = factories.make_deal(owner, pipeline, name="Moved", amount="500")
+    # (in the company's currency: the sort compares amounts converted to it)
+    factories.make_deal(owner, pipeline, name="Small", amount="10", currency="USD")
+    factories.make_deal(owner, pipeline, name="Big", amount="9000", currency="USD")
+    moved = factories.make_deal(owner, pipeline, name="Moved", amount="500", currency="USD")
     services.deal_move_stage(actor=owner, deal=moved, stage_id=stage(pipeline, "Won").pk, version=1)
     client = browser_for(owner)
     url = reverse("sales:deal_list")
@@ -320,7 +329,8 @@ def test_deal_page_query_count_does_not_grow(owner, pipeline, browser_for):
     # (+1: the unread count of the notification bell in the top bar)
     # (+2: the attachments panel, and the files of the timeline's page: sambandh/attachments)
     # (+1: the notes pinned to the top of the timeline, activities/selectors.py)
-    assert with_five == with_twenty_five == 16
+    # (+1: the rates that show the INR amount in the viewer's USD: sales/templatetags/sales.py)
+    assert with_five == with_twenty_five == 17
 
 
 # --- forms ----------------------------------------------------------------------------------------
@@ -469,4 +479,4 @@ def test_money_is_written_the_viewers_way():
         assert money(Decimal("100000.5"), "INR") == "₹1,00,000.50"
     with translation.override("en"):
         assert money(Decimal("1000"), "JPY") == "¥1,000"
-        assert money(None, "USD") == ""
+        assert money(None, "USD") == "—"  # not known, never 0

@@ -18,13 +18,14 @@ pytestmark = pytest.mark.django_db
 
 
 def test_home_greets_and_sums_my_work(owner, outsider, pipeline, browser_for):
-    # given the owner's overdue task, two open INR deals and a note; and the outsider's deal
+    # given the owner's overdue task, two open deals in their reporting currency (USD) and a
+    # note; and the outsider's deal
     factories.make_activity(
         owner, "task", subject="Call Asha", due_at=timezone.now() - timedelta(days=1)
     )
-    factories.make_deal(owner, pipeline, amount="1000", currency="INR")
-    factories.make_deal(owner, pipeline, amount="2500", currency="INR")
-    factories.make_deal(outsider, pipeline, amount="999999", currency="INR")
+    factories.make_deal(owner, pipeline, amount="1000", currency="USD")
+    factories.make_deal(owner, pipeline, amount="2500", currency="USD")
+    factories.make_deal(outsider, pipeline, amount="999999", currency="USD")
     person = factories.make_person(owner, full_name="Asha Rao")
     factories.make_activity(owner, "note", person_id=person.pk, subject="Met at the expo")
 
@@ -38,8 +39,8 @@ def test_home_greets_and_sums_my_work(owner, outsider, pipeline, browser_for):
     assert [t.subject for t in response.context["next_tasks"]] == ["Call Asha"]
     assert (response.context["overdue_count"], response.context["open_tasks"]) == ("1", "1")
     assert response.context["open_deals"] == 2
-    assert "₹3,500.00" in body
-    assert "₹999,999.00" not in body
+    assert "$3,500.00" in body
+    assert "$999,999.00" not in body
     assert "Met at the expo" in body
 
 
@@ -64,7 +65,8 @@ def test_home_query_count_does_not_grow(owner, pipeline, browser_for):
     # (+1: the custom field definitions, read once per request: customfields/selectors.py)
     # (+1: the unread count of the notification bell in the top bar)
     # (+1: the unread notifications the home page lists)
-    assert with_five == with_twenty_five == 17
+    # (+1: the company's currency, which the deals' sum is stored in)
+    assert with_five == with_twenty_five == 18
 
 
 def test_home_needs_a_login(db, client):

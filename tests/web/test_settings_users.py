@@ -392,6 +392,7 @@ def test_one_list_of_tabs_on_every_page(admin_user, ids, browser_for):
         ("teams", "/settings/teams/"),
         ("pipelines", "/settings/pipelines/"),
         ("company", "/settings/company/"),
+        ("rates", "/settings/exchange-rates/"),
         ("fields", "/settings/fields/"),
         ("custom_fields", "/settings/custom-fields/"),
         ("jobs", "/settings/jobs/"),
@@ -402,6 +403,7 @@ def test_one_list_of_tabs_on_every_page(admin_user, ids, browser_for):
         ("/settings/teams/{team}/", "Teams"),
         ("/settings/pipelines/new/", "Pipelines"),
         ("/settings/company/", "Company"),
+        ("/settings/exchange-rates/", "Exchange rates"),
     ]:
         body = text(client.get(path.format(**ids)))
         assert all(f'href="{t.url}"' in body for t in TABS)

@@ -216,6 +216,7 @@ def test_small_demo_loads_realistic_data_through_the_services() -> None:
     )
     for amount, currency in Deal.objects.values_list("amount", "currency"):
         places = get_currency_precision(currency)
+        assert amount is not None
         assert amount == amount.quantize(Decimal(1).scaleb(-places)) and amount > 0
     # with a believable history: a StageChange per stage entered, over the past year
     now = timezone.now()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sambandh.sales.services.deals import (
     deal_create,
+    deal_default_currency,
     deal_delete,
     deal_move_stage,
     deal_reindex,
@@ -27,9 +28,18 @@ from sambandh.sales.services.pipelines import (
     pipeline_delete,
     pipeline_update,
 )
+from sambandh.sales.services.reporting import (
+    deal_convert,
+    deal_record_date,
+    deal_reporting_refresh,
+)
 
 __all__ = [
+    "deal_convert",
     "deal_create",
+    "deal_default_currency",
+    "deal_record_date",
+    "deal_reporting_refresh",
     "deal_delete",
     "deal_move_stage",
     "deal_reindex",

@@ -32,6 +32,7 @@ from sambandh.recyclebin.services import bin_record
 from sambandh.sales.models import Deal, Pipeline, Stage, StageChange
 from sambandh.sales.schemas import DealFields, DealIn
 from sambandh.sales.services.pipelines import pipeline_default
+from sambandh.sales.services.reporting import deal_set_reporting
 from sambandh.search.services import (
     SearchField,
     search_document_delete,
@@ -44,7 +45,11 @@ _LINKS = ("pipeline_id", "stage_id", "person_ids", "tags", "owner_id", "version"
 
 
 def _clean_deal(
-    inp: DealFields, actor: User, errors: FieldErrors, instance: Deal | None
+    inp: DealFields,
+    actor: User,
+    errors: FieldErrors,
+    instance: Deal | None,
+    people: list[Person] | None = None,
 ) -> dict[str, Any]:
     data = inp.given(exclude=_LINKS)
     out: dict[str, Any] = {}
@@ -57,20 +62,6 @@ def _clean_deal(
             out[name] = errors.run(clean_text, data[name], field=name, max_length=max_length)
     if "description" in data:
         out["description"] = errors.run(clean_long_text, data["description"], field="description")
-    currency = instance.currency if instance else None
-    if "currency" in data or instance is None:
-        currency = errors.run(
-            clean_currency, data.get("currency") or actor.currency or settings.DEFAULT_CURRENCY
-        )
-        out["currency"] = currency
-    if ("amount" in data or "currency" in data) and currency:
-        amount = data.get("amount", instance.amount if instance else 0)
-        # A plain decimal string as always; "12,34,567.89" or "1.234,50" in the writer's format
-        # locale; an ambiguous one ("1,234" for a German) refused (core.formats_input).
-        amount = errors.run(parse_api_amount, amount, currency=currency)
-        out["amount"] = errors.run(
-            clean_amount, amount if amount is not None else 0, currency=currency
-        )
     if "expected_close_date" in data:
         value = data["expected_close_date"]
         if value is not None and not isinstance(value, date):
@@ -100,7 +91,46 @@ def _clean_deal(
             if org is None:
                 errors.add("organization_id", _("No such organization."))
         out["organization"] = org
+    currency = instance.currency if instance else None
+    if "currency" in data or instance is None:
+        currency = data.get("currency") or _default_currency(instance, out, people, actor)
+        currency = errors.run(clean_currency, currency)
+        out["currency"] = currency
+    if ("amount" in data or "currency" in data) and currency:
+        amount = data.get("amount", instance.amount if instance else None)
+        # A blank amount stays unknown (None), never 0. Otherwise a plain decimal string as
+        # always; "12,34,567.89" or "1.234,50" in the writer's format locale; an ambiguous one
+        # ("1,234" for a German) refused (core.formats_input).
+        blank = amount is None or (isinstance(amount, str) and not amount.strip())
+        if not blank:
+            amount = errors.run(parse_api_amount, amount, currency=currency)
+            blank = amount is None
+        out["amount"] = None if blank else errors.run(clean_amount, amount, currency=currency)
     return out
+
+
+def _default_currency(
+    instance: Deal | None, fields: dict[str, Any], people: list[Person] | None, actor: User
+) -> str:
+    org = fields.get("organization", instance.organization if instance else None)
+    if people is None and instance is not None:
+        people = list(instance.people.all())
+    owner = fields.get("owner") or (instance.owner if instance else None) or actor
+    return deal_default_currency(organization=org, people=people or [], owner=owner)[0]
+
+
+def deal_default_currency(
+    *, organization: Organization | None, people: Sequence[Person], owner: Any
+) -> tuple[str, str]:
+    """A deal's currency when none is given, and where it came from: its organization's, then
+    its first person's with one, then its owner's (a German customer's deal is priced in euros,
+    not in the rep's rupees), then the company's ("organization", "person", "owner")."""
+    if organization is not None and organization.currency:
+        return str(organization.currency), "organization"
+    for person in people:
+        if person.currency:
+            return str(person.currency), "person"
+    return str(getattr(owner, "currency", "") or settings.DEFAULT_CURRENCY), "owner"
 
 
 def _clean_people(
@@ -188,7 +218,8 @@ def deal_create(*, actor: User, data: DealIn) -> Deal:
     actor owns it unless ``owner_id`` names another user."""
     policy.ensure_can_write(actor)
     errors = FieldErrors()
-    fields = _clean_deal(data, actor, errors, None)
+    people = _clean_people(actor, sent_list(data.person_ids), errors) or []
+    fields = _clean_deal(data, actor, errors, None, people)
     pipeline_id, stage_id = _sent_id(data.pipeline_id), _sent_id(data.stage_id)
     pipeline = None
     if pipeline_id is not None:
@@ -198,7 +229,6 @@ def deal_create(*, actor: User, data: DealIn) -> Deal:
     elif stage_id is None:
         pipeline = pipeline_default()
     pipeline, stage = _resolve_stage(pipeline, stage_id, errors)
-    people = _clean_people(actor, sent_list(data.person_ids), errors) or []
     tag_objs = errors.run(contacts.tags_resolve, sent_list(data.tags) or []) or []
     errors.raise_if_any()
     policy.guard_write(
@@ -208,7 +238,7 @@ def deal_create(*, actor: User, data: DealIn) -> Deal:
     now = timezone.now()
     fields.setdefault("owner", actor)
     fields.setdefault("probability", stage.probability)
-    deal = Deal.objects.create(
+    deal = Deal(
         pipeline=pipeline,
         stage=stage,
         status=_status_for(stage),
@@ -217,6 +247,8 @@ def deal_create(*, actor: User, data: DealIn) -> Deal:
         position=now.timestamp(),
         **fields,
     )
+    deal_set_reporting(deal)
+    deal.save(force_insert=True)
     deal.people.set(people)
     deal.tags.set(tag_objs)
     StageChange.objects.create(
@@ -250,8 +282,8 @@ def deal_update(*, actor: User, deal: Deal, data: DealFields, version: int | Non
     policy.ensure_can_write(actor)
     deal = lock_for_update(deal, version)
     errors = FieldErrors()
-    fields = _clean_deal(data, actor, errors, deal)
     people = _clean_people(actor, sent_list(data.person_ids), errors)
+    fields = _clean_deal(data, actor, errors, deal, people)
     tags = sent_list(data.tags)
     tag_objs = None if tags is None else errors.run(contacts.tags_resolve, tags)
     stage_id = _sent_id(data.stage_id)
@@ -298,6 +330,8 @@ def deal_update(*, actor: User, deal: Deal, data: DealFields, version: int | Non
     if stage is not None:
         changes["stage"] = [deal.stage_id, stage.pk]
         _enter_stage(deal, stage, actor, keep_probability="probability" in fields)
+    if {"amount", "currency", "expected_close_date", "stage"} & set(changes):
+        deal_set_reporting(deal)
     bump_version(deal)
     deal.save()
     audit_record(
@@ -364,6 +398,7 @@ def deal_move_stage(
     elif reason and stage.kind == Stage.Kind.LOST:
         deal.lost_reason = reason
     deal.position = timezone.now().timestamp()
+    deal_set_reporting(deal)  # a won or lost deal converts at its close date
     bump_version(deal)
     deal.save()
     audit_record(

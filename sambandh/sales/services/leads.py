@@ -250,7 +250,7 @@ def lead_convert(
     version: int | None,
     create_deal: bool = True,
     deal_name: str = "",
-    amount: Any = 0,
+    amount: Any = None,
     currency: str | None = None,
     organization_id: int | None = None,
 ) -> Lead:
@@ -300,9 +300,10 @@ def lead_convert(
                 {
                     "name": deal_name
                     or _("%(name)s deal") % {"name": lead.company or lead.full_name},
-                    # As the API takes it: a decimal string (the form parses it to a Decimal).
-                    "amount": str(amount),
-                    "currency": currency or actor.currency,
+                    # As the API takes it: a decimal string (the form parses it to a Decimal);
+                    # none stays unknown. No currency: the deal's default chain decides.
+                    "amount": None if amount is None or amount == "" else str(amount),
+                    "currency": currency or None,
                     "source": lead.source,
                     "organization_id": org.pk if org else None,
                     "owner_id": lead.owner.pk,
