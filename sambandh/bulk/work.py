@@ -27,8 +27,9 @@ logger = logging.getLogger("sambandh.bulk")
 
 #: Records changed one at a time through their service, per transaction.
 BATCH = 50
-#: Records a type's batch service (``reassign_many``) hands over in one go.
-FAST_BATCH = 500
+#: Records a type's batch service (``reassign_many``) hands over in one go (on the large data
+#: set, 1,000 a batch took a bulk assign of 100,000 people from 66 s to 50 s against 500).
+FAST_BATCH = 1000
 Outcome = BulkItem.Outcome
 
 
