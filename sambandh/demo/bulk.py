@@ -501,6 +501,7 @@ class LargeDemo:
                         None,
                         country.code,
                         country.currency,
+                        "",
                     )
                 )
                 email = self.unique_email(rng.choice(["info", "sales", "contact"]), domain)
@@ -705,6 +706,7 @@ class LargeDemo:
                         owner_id,
                         1,
                         "{}",
+                        "",  # honorific
                         ident.given,
                         ident.family,
                         ident.full_name,
@@ -951,11 +953,11 @@ class LargeDemo:
                             [
                                 ("name", name),
                                 ("source", source),
-                                ("currency", currency),
-                                ("amount", str(amount)),
                                 ("expected_close_date", close_date.isoformat()),
                                 ("owner", owner_id),
                                 ("organization", org.id),
+                                ("currency", currency),
+                                ("amount", str(amount)),
                                 ("probability", stage.probability),
                             ]
                         )
@@ -1347,6 +1349,7 @@ ORG_COLUMNS = (
     "parent_id",
     "country",
     "currency",
+    "time_zone",
 )
 PERSON_COLUMNS = (
     "id",
@@ -1355,6 +1358,7 @@ PERSON_COLUMNS = (
     "owner_id",
     "version",
     "custom",
+    "honorific",
     "given_name",
     "family_name",
     "full_name",

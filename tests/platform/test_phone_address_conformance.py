@@ -1,5 +1,5 @@
-"""Conformance on public data (../shared/data/phone_address): every example number of
-libphonenumber round-trips exactly; the share of OpenCage's address cases we write exactly is
+"""Conformance on public data (tests/platform/data/phone_address, see its README): every
+example number of libphonenumber round-trips exactly; the share of OpenCage's address cases we write exactly is
 measured and must not fall (bench/address_conformance.py prints it)."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import pytest
 from bench.address_conformance import CASES, measure
 from sambandh.core.cleaning import clean_phone, format_phone
 
-DATA = Path(__file__).resolve().parents[2].parent / "shared/data/phone_address"
+DATA = Path(__file__).resolve().parent / "data/phone_address"
 NUMBERS = DATA / "libphonenumber_example_numbers.csv"
 
 #: Measured with bench/address_conformance.py: 162 of 469 (34.5%). See docs/architecture.md, "Phone
