@@ -1,6 +1,6 @@
 """Conformance on public data (tests/platform/data/phone_address, see its README): every
-example number of libphonenumber round-trips exactly; the share of OpenCage's address cases we write exactly is
-measured and must not fall (bench/address_conformance.py prints it)."""
+example number of libphonenumber round-trips exactly; the share of OpenCage's address cases we
+write exactly is measured and must not fall (bench/address_conformance.py prints it)."""
 
 from __future__ import annotations
 
