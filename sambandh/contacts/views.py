@@ -122,7 +122,7 @@ def _organization_options(request: AuthedRequest) -> list[str]:
 def _address_refresh(request: AuthedRequest) -> dict[str, Any] | None:
     """What the form holds when its country changed and it asks for that country's address
     fields (htmx, or the button shown without JavaScript): the form is shown again with it,
-    nothing saved."""
+    nothing saved. None otherwise (a GET, or a POST that saves)."""
     if "refresh_address" not in request.POST:
         return None
     skip = {"csrfmiddlewaretoken", "refresh_address", "version"}
@@ -151,19 +151,15 @@ def _person_form_page(
 def person_create(request: AuthedRequest) -> HttpResponse:
     _require_writer(request)
     users = _users(request)
-    if request.method == "GET":
-        initial: dict[str, Any] = {}
+    refresh = _address_refresh(request)
+    if request.method == "GET" or refresh:
+        initial: dict[str, Any] = refresh or {}
         org_id = id_or_none(request.GET.get("organization"))
-        if org_id is not None:
+        if org_id is not None and not refresh:
             org = selectors.organizations_visible(request.user).filter(pk=org_id).first()
             initial["organization"] = record_ref(org, request.user) if org else ""
         form = PersonForm(
             viewer=request.user, users=users, initial=initial, access=_access(request, "person")
-        )
-        return _person_form_page(request, form)
-    if refresh := _address_refresh(request):
-        form = PersonForm(
-            viewer=request.user, users=users, initial=refresh, access=_access(request, "person")
         )
         return _person_form_page(request, form)
     form = PersonForm(
@@ -222,12 +218,8 @@ def person_edit(request: AuthedRequest, person_id: int) -> HttpResponse:
         lambda: selectors.person_get_for_update(viewer=request.user, person_id=person_id),
     )
     users = _users(request)
-    if request.method == "GET":
-        form = PersonForm(
-            viewer=request.user, users=users, instance=person, access=_access(request, "person")
-        )
-        return _person_form_page(request, form, person)
-    if refresh := _address_refresh(request):
+    refresh = _address_refresh(request)
+    if request.method == "GET" or refresh:
         form = PersonForm(
             viewer=request.user,
             users=users,
@@ -312,12 +304,8 @@ def _organization_form_page(
 def organization_create(request: AuthedRequest) -> HttpResponse:
     _require_writer(request)
     users = _users(request)
-    if request.method == "GET":
-        form = OrganizationForm(
-            viewer=request.user, users=users, access=_access(request, "organization")
-        )
-        return _organization_form_page(request, form)
-    if refresh := _address_refresh(request):
+    refresh = _address_refresh(request)
+    if request.method == "GET" or refresh:
         form = OrganizationForm(
             viewer=request.user,
             users=users,
@@ -383,12 +371,8 @@ def organization_edit(request: AuthedRequest, organization_id: int) -> HttpRespo
         ),
     )
     users = _users(request)
-    if request.method == "GET":
-        form = OrganizationForm(
-            viewer=request.user, users=users, instance=org, access=_access(request, "organization")
-        )
-        return _organization_form_page(request, form, org)
-    if refresh := _address_refresh(request):
+    refresh = _address_refresh(request)
+    if request.method == "GET" or refresh:
         form = OrganizationForm(
             viewer=request.user,
             users=users,
