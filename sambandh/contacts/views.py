@@ -24,7 +24,7 @@ from sambandh.core.listing import ListQuery
 from sambandh.customfields.forms import record_custom_fields
 from sambandh.customfields.lists import custom_list_context, with_custom_fields
 from sambandh.sales import selectors as sales_selectors
-from sambandh.web.forms import QUALIFIER_SEP, language_choices, record_ref
+from sambandh.web.forms import language_choices, record_ref, typed_name
 from sambandh.web.http import AuthedRequest, page
 from sambandh.web.lists import Column, ListSpec, list_page
 from sambandh.web.recent import remember
@@ -423,15 +423,13 @@ def organization_delete(request: AuthedRequest, organization_id: int) -> HttpRes
 
 
 # --- lookups for the "Name (#id)" inputs --------------------------------------------------------
-def _typed(request: AuthedRequest) -> str:
-    return next((v for v in request.GET.dict().values() if v.strip()), "").strip()[:100]
 
 
 @page
 @require_GET
 def organization_suggest(request: AuthedRequest) -> HttpResponse:
     """``<option>``s for an organization input's datalist, matching what was typed."""
-    name = _typed(request).partition(" (#")[0].partition(QUALIFIER_SEP)[0]
+    name = typed_name(request.GET)
     result = selectors.organization_list(
         viewer=request.user,
         query=ListQuery(filters={"name": name}, sort="name", limit=20),
@@ -446,7 +444,7 @@ def organization_suggest(request: AuthedRequest) -> HttpResponse:
 @page
 @require_GET
 def person_suggest(request: AuthedRequest) -> HttpResponse:
-    name = _typed(request).partition(" (#")[0].partition(QUALIFIER_SEP)[0]
+    name = typed_name(request.GET)
     result = selectors.person_list(
         viewer=request.user,
         query=ListQuery(filters={"name": name}, sort="name", limit=20),

@@ -157,6 +157,13 @@ def mark_hidden_link(form: forms.Form, field: str) -> None:
     form.fields[field].widget.attrs["placeholder"] = _("A record you cannot see")
 
 
+def typed_name(query: Any) -> str:
+    """The name typed into a record input, from a suggestion request's query string (the
+    input's own name is its only parameter): without an older "(#id)" or a qualifier."""
+    typed = next((v for v in query.dict().values() if v.strip()), "").strip()[:100]
+    return typed.partition(" (#")[0].partition(QUALIFIER_SEP)[0].strip()
+
+
 def parse_record_ref(text: str) -> tuple[int | None, str]:
     """("Name (#12)", the form of older links and scripts) -> (12, "Name"); any other text
     -> (None, text)."""

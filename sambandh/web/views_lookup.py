@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET
 
 from sambandh.accounts import policy
 from sambandh.core import registry
-from sambandh.web.forms import QUALIFIER_SEP, record_ref
+from sambandh.web.forms import record_ref, typed_name
 from sambandh.web.http import AuthedRequest, page
 
 SUGGESTIONS = 20
@@ -23,8 +23,7 @@ def record_suggest(request: AuthedRequest, record_type: str) -> HttpResponse:
     rt = registry.find(record_type)
     if rt is None:
         raise Http404
-    typed = next((v for v in request.GET.dict().values() if v.strip()), "").strip()[:100]
-    name = typed.partition(" (#")[0].partition(QUALIFIER_SEP)[0].strip()
+    name = typed_name(request.GET)
     name_field = rt.default_order[0]
     records = rt.model._default_manager.filter(policy.visible_q(request.user, rt.key))
     if name:
