@@ -10,7 +10,7 @@ import re
 import zoneinfo
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
-from functools import cache
+from functools import cache, lru_cache
 
 import phonenumbers
 from babel import Locale, UnknownLocaleError
@@ -131,9 +131,11 @@ def phone_digit_forms(e164: str) -> list[str]:
     return list(dict.fromkeys(f for f in forms if f))
 
 
+@lru_cache(maxsize=8192)
 def format_phone(e164: str, *, international: bool = True, viewer_region: str = "") -> str:
     """The number for a reader: national when the reader is in the number's country
-    (``viewer_region``), international otherwise."""
+    (``viewer_region``), international otherwise. Kept for the process's recent numbers: a
+    list page writes fifty, and parsing one costs about 0.1 ms."""
     try:
         number = phonenumbers.parse(e164, None)
     except phonenumbers.NumberParseException:

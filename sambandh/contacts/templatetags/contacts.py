@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import template
+from django.utils.safestring import SafeString
 
 from sambandh.accounts.regions import user_region
 from sambandh.core.addresses import format_address
@@ -69,3 +72,31 @@ def address_lines(address: object) -> list[str]:
         country=country,
         country_name=country_name(country),
     )
+
+
+def _rows(context: template.Context, rows: Any, write: Any) -> SafeString:
+    request = context.get("request")
+    state = context.get("state")
+    return write(
+        rows,
+        viewer=getattr(request, "user", None),
+        shown=state.columns if state is not None else (),
+        custom_columns=context.get("custom_columns") or (),
+        bulk=bool(context.get("bulk")),
+    )
+
+
+@register.simple_tag(takes_context=True)
+def person_rows(context: template.Context, rows: Any) -> SafeString:
+    """``{% person_rows rows %}``: the people list's <tr>s (contacts/list_rows.py)."""
+    from sambandh.contacts import list_rows
+
+    return _rows(context, rows, list_rows.person_rows)
+
+
+@register.simple_tag(takes_context=True)
+def organization_rows(context: template.Context, rows: Any) -> SafeString:
+    """``{% organization_rows rows %}``: the organization list's <tr>s."""
+    from sambandh.contacts import list_rows
+
+    return _rows(context, rows, list_rows.organization_rows)

@@ -6,7 +6,7 @@ import unicodedata
 from typing import Any
 
 from django import template
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
@@ -206,3 +206,17 @@ def interface_languages() -> list[tuple[str, str]]:
     from sambandh.web.forms import interface_language_choices
 
     return interface_language_choices()
+
+
+@register.simple_tag
+def options(choices: Any, selected: object = "") -> SafeString:
+    """``{% options countries state.filters.country %}``: a <select>'s <option>s for (value,
+    label) pairs, the one equal to ``selected`` marked. Written in one pass: the country list's
+    250 options through a template loop took 6 ms a page."""
+    chosen = "" if selected is None else str(selected)
+    out = []
+    for value, label in choices:
+        value = str(value)
+        mark = " selected" if value == chosen else ""
+        out.append(f'<option value="{escape(value)}"{mark}>{escape(label)}</option>')
+    return mark_safe("".join(out))  # noqa: S308 - every value and label is escaped
