@@ -42,19 +42,6 @@ from typing import Any
 
 DATA = Path(__file__).resolve().parent / "data" / "address_layouts.json"
 
-#: Components that are parts of an address; any other names the place (a bank, a hotel) and is
-#: written on the first line, with ``attention``.
-KNOWN = frozenset(
-    """
-    attention house house_number road pedestrian footway path street residential cycleway
-    steps bridleway square place road_reference road_reference_intl city town township village
-    hamlet municipality locality suburb neighbourhood quarter city_district district borough
-    county county_code state_district state state_code province region island archipelago
-    postcode postal_city partial_postcode country country_code continent country_name
-    local_administrative_area building public_building croft city_block area subcounty
-    department commune
-    """.split()
-)
 #: Other names for components.
 ALIASES = {
     "housenumber": "house_number",
@@ -74,8 +61,10 @@ def _data() -> dict[str, Any]:
     return data
 
 
+@cache
 def _spec(code: str) -> dict[str, Any]:
-    """The country's layout with what it inherits (``use``) merged in, its own keys first."""
+    """The country's layout with what it inherits (``use``) merged in, its own keys first
+    (cached: read it, never change it)."""
     data = _data()
     own = dict(data["countries"].get(code) or data["countries"]["default"])
     base_name = own.get("use")
@@ -97,6 +86,13 @@ def _text(value: Any) -> str:
     return re.sub(r"[\s,]+$", "", text)
 
 
+@cache
+def _known() -> frozenset[str]:
+    """Components that are parts of an address; any other names the place (a bank, a hotel)
+    and is written on the first line, with ``attention``."""
+    return frozenset(_data()["components"])
+
+
 def _prepare(components: dict[str, Any]) -> tuple[dict[str, str], list[str]]:
     """Clean components (names, aliases) and the names of the places (unknown components)."""
     values: dict[str, str] = {}
@@ -108,7 +104,7 @@ def _prepare(components: dict[str, Any]) -> tuple[dict[str, str], list[str]]:
         if not text:
             continue
         key = ALIASES.get(key, key)
-        if key in KNOWN:
+        if key in _known():
             values.setdefault(key, text)
         elif not re.match(r"https?://", text):
             places.append(text)  # a place's name (a web address is not one)
@@ -216,7 +212,7 @@ def _clean_country(values: dict[str, str], spec: dict[str, Any]) -> None:
         name = re.sub(r"\s*\([^)]*\)", "", name)
         name = re.sub(r"^Territorial waters of ", "", name)
         values["country"] = name.split(", ")[0].strip()
-    if spec.get("country"):
+    if spec.get("country") and values.get("country"):
         values["country"] = spec["country"]
 
 
@@ -236,9 +232,16 @@ def _dedupe(lines: list[str]) -> list[str]:
     return out
 
 
-def format_components(components: dict[str, Any]) -> list[str]:
+def _street_lines(spec: dict[str, Any]) -> list[str]:
+    """The templates of the lines that write the building and the street."""
+    return [t for t in spec["main"] if "ROAD" in t or "HOUSE" in t or "house_number" in t]
+
+
+def format_components(components: dict[str, Any], *, country_name: str | None = None) -> list[str]:
     """The lines of an address given as components, in its country's layout, the country's
-    name last (when the components name a country)."""
+    name last (when the components name a country). ``country_name``, when given, is written
+    as it is (the country named in the viewer's language) instead of the components' or the
+    layout's name."""
     values, places = _prepare(components)
     code = _country_code(values)
     spec = _spec(code)
@@ -255,6 +258,35 @@ def format_components(components: dict[str, Any]) -> list[str]:
     _apply_replacements(values, spec.get("replace", []))
     _clean_postcode(values, spec)
     _clean_country(values, spec)
+    if country_name is not None:
+        values["country"] = country_name
+    _abbreviate(values, spec)
+    chains = {**_data()["chains"], **spec.get("chains", {})}
+    towns = {values.get(k) for k in ("city", "town", "village", "hamlet", "postal_city")} - {None}
+    for key in ("suburb", "city_district", "neighbourhood", "quarter"):
+        if values.get(key) in towns:
+            del values[key]  # a suburb with the name of its own town says nothing more
+    town = _resolve("CITY", values, chains)
+    if spec.get("state_not_city") and values.get("state") == town:
+        del values["state"]  # the capital that is its own state (Buenos Aires)
+    if values.get("county", "").casefold() == f"county {town}".casefold():
+        del values["county"]  # "County Dublin" for Dublin
+    native = spec.get("native")
+    if native and re.search(native["script"], values.get("state", "") + values.get("city", "")):
+        spec = {**spec, **native}  # Japanese written in Japanese: from the prefecture down
+    # an address with neither a road nor a postal code is a place: its fallback lines say
+    # where it is (suburb, county, state)
+    minimal = values.get("road") or values.get("postcode")
+    lines_tpl = spec["main"] if minimal or "fallback" not in spec else spec["fallback"]
+    lines: list[str] = []
+    for template in lines_tpl:
+        text = _render_line(template, values, chains)
+        lines.extend(part.strip() for part in text.split("\n") if part.strip())
+    return _dedupe(lines)
+
+
+def _abbreviate(values: dict[str, str], spec: dict[str, Any]) -> None:
+    """State and county codes where the country writes them ("California" -> "CA")."""
     codes_of = spec.get("state_codes")
     if codes_of:
         extra = spec.get("state_aliases", {})
@@ -263,27 +295,67 @@ def format_components(components: dict[str, Any]) -> list[str]:
             values["state_code"] = found
     for state_code, city in spec.get("state_city", {}).items():
         if values.get("state_code") == state_code and not values.get("city"):
-            values["city"] = city
+            values["city"] = city  # "Washington, DC"
     if spec.get("county_codes"):
         county = values.get("county", "")
         found = _state_code(county, spec["county_codes"], {})
         if found or re.fullmatch(r"[A-Z]{2}", county):
             values["county_code"] = found or county
+
+
+def address_to_components(
+    *,
+    street: str,
+    city: str,
+    region: str,
+    postal_code: str,
+    country: str,
+    country_name: str = "",
+    attention: str = "",
+    dependent_locality: str = "",
+) -> dict[str, str]:
+    """A stored address (our five fields) as components. The street is kept as written (its
+    number where the person who typed it put it); the region is the state, or the province
+    where the country's regions are provinces written as codes (Italy's "MI")."""
+    spec = _spec(country.upper())
+    components = {
+        "road": street,
+        "city": city,
+        spec.get("region_is", "state"): region,
+        "postcode": postal_code,
+        "country_code": country,
+        "country": country_name,
+        "attention": attention,
+        "suburb": dependent_locality,
+    }
+    return {k: v for k, v in components.items() if v}
+
+
+def components_to_address(components: dict[str, Any]) -> dict[str, str]:
+    """Our five fields from components: the building and the street written as the country
+    writes them (its number before or after the street), the town, the region (a state's
+    code where the country writes codes), the postal code as the post writes it, the ISO
+    country code. What our fields cannot hold (a suburb, a county, a shop's name) is left out."""
+    values, _places = _prepare(components)
+    code = _country_code(values)
+    spec = _spec(code)
+    _apply_replacements(values, spec.get("replace", []))
+    _clean_postcode(values, spec)
+    _abbreviate(values, spec)
     chains = {**_data()["chains"], **spec.get("chains", {})}
-    # a suburb with the name of its own town says nothing more
-    towns = {values.get(k) for k in ("city", "town", "village", "hamlet", "postal_city")} - {None}
-    for key in ("suburb", "city_district", "neighbourhood", "quarter"):
-        if values.get(key) in towns:
-            del values[key]
-    town = _resolve("CITY", values, chains)
-    if spec.get("state_not_city") and values.get("state") == town:
-        del values["state"]  # the capital that is its own state (Buenos Aires)
-    if values.get("county", "").casefold() == f"county {town}".casefold():
-        del values["county"]  # "County Dublin" for Dublin
-    minimal = values.get("road") or values.get("postcode")
-    lines_tpl = spec["main"] if minimal or "fallback" not in spec else spec["fallback"]
-    lines: list[str] = []
-    for template in lines_tpl:
-        text = _render_line(template, values, chains)
-        lines.extend(part.strip() for part in text.split("\n") if part.strip())
-    return _dedupe(lines)
+    street = [
+        line
+        for template in _street_lines(spec)
+        if (line := _render_line(template.replace("{attention}", ""), values, chains))
+    ]
+    region_is = spec.get("region_is", "state")
+    region = values.get("county_code" if region_is == "county" else "state", "")
+    if spec.get("state_codes") and values.get("state_code"):
+        region = values["state_code"]
+    return {
+        "street": "\n".join(street),
+        "city": _resolve("CITY", values, chains),
+        "region": region or _resolve("STATE", values, chains),
+        "postal_code": values.get("postcode", ""),
+        "country": code if code in _data()["countries"] else "",
+    }
