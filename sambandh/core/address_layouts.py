@@ -23,9 +23,15 @@ ours, written from each country's postal conventions, and live in ``data/address
     "Town of Oyster Bay" → "Oyster Bay"), ``postcode`` (``[regex, replacement]`` that writes a
     code as the post does, "41134" → "411 34"), ``country`` (the name written on the last
     line, for a country whose name is always the same or a territory written with its state),
-    ``state_codes``/``county_codes`` (abbreviations written instead of names), ``by_state``
-    (territories that geocoders file under their sovereign: ``{"Mayotte": "YT"}``) and
-    ``set`` (components a territory always has).
+    ``state_codes``/``county_codes`` (the country whose region list in Google's data gives the
+    abbreviations written instead of names; ``state_aliases`` adds names it lacks),
+    ``state_city`` (the city of a state that is one: DC is Washington), ``state_not_city``
+    (a state named like its city is not written twice), ``by_state`` (territories that
+    geocoders file under their sovereign: ``{"Mayotte": "YT"}``), ``set`` (components a
+    territory always has), ``native`` (other lines for an address in the country's own script,
+    Japan's) and ``region_is`` (the component our stored region is: Italy's is the province).
+``components``
+    The components that are parts of an address; any other is the name of a place.
 
 After the lines are written, repeated lines and repeated comma-separated parts of a line are
 written once ("Berlin, Berlin" → "Berlin"; "New York, New York" is a real city and state and is
@@ -278,6 +284,12 @@ def format_components(components: dict[str, Any], *, country_name: str | None = 
     # where it is (suburb, county, state)
     minimal = values.get("road") or values.get("postcode")
     lines_tpl = spec["main"] if minimal or "fallback" not in spec else spec["fallback"]
+    if country_name is not None:
+        # a name given in the viewer's language replaces the layout's own words for the
+        # sovereign ("Australia" under Christmas Island), and every address names its country
+        lines_tpl = [t for t in lines_tpl if TOKEN.search(t)]
+        if not any("{country}" in t for t in lines_tpl):
+            lines_tpl.append("{country}")
     lines: list[str] = []
     for template in lines_tpl:
         text = _render_line(template, values, chains)

@@ -117,6 +117,26 @@ def test_territories_and_odd_input():
     assert format_components(odd) == ["Main Street 123", "Springfield", "Nowhere"]
 
 
+def test_a_country_named_in_the_viewers_language_replaces_the_layouts_words():
+    cx = {"road": "Gaze Road", "town": "Flying Fish Cove", "postcode": "6798", "country_code": "cx"}
+    assert format_components({**cx, "country": "Christmas Island"}) == [
+        "Gaze Road",
+        "Flying Fish Cove 6798",
+        "Australia",
+    ]
+    assert format_components(cx, country_name="Weihnachtsinsel") == [
+        "Gaze Road",
+        "Flying Fish Cove 6798",
+        "Weihnachtsinsel",
+    ]
+    # Monaco's layout names no country; a record page still does
+    mc = {"road": "Boulevard Princesse Charlotte", "postcode": "98000", "city": "Monaco"}
+    assert format_components({**mc, "country_code": "mc"}, country_name="Monaco")[-1] == "Monaco"
+    us = {**PALO_ALTO, "country": "Vereinigte Staaten"}
+    assert format_components(us, country_name="Vereinigte Staaten")[-1] == "Vereinigte Staaten"
+    assert format_components(us, country_name="")[-1] == "Palo Alto, CA 94303"
+
+
 def test_japanese_in_japanese_is_written_from_the_prefecture_down():
     jp = {"road": "丸の内1-2-3", "city": "千代田区", "state": "東京都", "postcode": "1000005"}
     assert format_components({**jp, "country_code": "jp"}) == [
