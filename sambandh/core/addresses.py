@@ -206,4 +206,47 @@ def format_address(
         attention=attention,
         dependent_locality=dependent_locality,
     )
-    return format_components(components, country_name=country_name)
+    lines = format_components(components, country_name=country_name)
+    written = [[street], [city], _region_forms(region, country), [postal_code]]
+    return _with_every_stored_value(lines, written, has_country=bool(country_name))
+
+
+def _region_forms(region: str, country: str) -> list[str]:
+    """A stored region and the code its country writes it as ("California", "CA")."""
+    folded = region.strip().casefold()
+    if not folded:
+        return [region]
+    codes = [
+        k for k, label in region_choices(country) if folded in (k.casefold(), label.casefold())
+    ]
+    return [region, *codes]
+
+
+def _written(form: str, text: str) -> bool:
+    form = form.strip().casefold()
+    if len(form) <= 3:
+        return re.search(rf"(?<!\w){re.escape(form)}(?!\w)", text) is not None
+    # A postcode the layout spaces out ("41134" -> "411 34") is the same postcode.
+    return form in text or re.sub(r"\s", "", form) in re.sub(r"\s", "", text)
+
+
+def _with_every_stored_value(
+    lines: list[str], values: list[list[str]], *, has_country: bool
+) -> list[str]:
+    """A value the user stored that the country's layout does not write (a German
+    "Bundesland", a postcode in a country whose post uses none) is still shown, on a line of
+    its own before the country's name: a record page never hides what was typed. Each value
+    comes with the other forms the layout may write it in (a state's code). The conformance
+    figure (bench/address_conformance.py) measures the layouts without this."""
+    text = "\n".join(lines).casefold()
+    missing = [
+        forms[0].strip()
+        for forms in values
+        if forms[0].strip() and not any(_written(f, text) for f in forms if f.strip())
+    ]
+    if not missing:
+        return lines
+    extra = ", ".join(missing)
+    if has_country and lines:
+        return [*lines[:-1], extra, lines[-1]]
+    return [*lines, extra]

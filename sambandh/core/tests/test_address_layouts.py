@@ -213,3 +213,25 @@ def test_every_country_writes_a_postal_address(code):
     assert "Station Road" in text
     # Singapore is its own city: "Singapore 12345"
     assert "Townsville" in text or code == "SG"
+
+
+def test_a_stored_value_the_layout_does_not_write_is_still_shown():
+    """A record page never hides what was typed: Germany writes no state, Jamaica no postcode;
+    both are shown before the country; a state written as its code is not repeated."""
+    from sambandh.core.addresses import format_address
+
+    german = format_address(
+        street="Hauptstr. 5", city="München", region="Bayern", postal_code="80331",
+        country_name="Germany", country="DE",
+    )  # fmt: skip
+    assert german == ["Hauptstr. 5", "80331 München", "Bayern", "Germany"]
+    jamaican = format_address(
+        street="12 Main Rd", city="Kingston", region="", postal_code="99999",
+        country_name="", country="JM",
+    )  # fmt: skip
+    assert jamaican == ["12 Main Rd", "Kingston", "99999"]
+    american = format_address(
+        street="1 Main St", city="Springfield", region="California", postal_code="90001",
+        country_name="USA", country="US",
+    )  # fmt: skip
+    assert american == ["1 Main St", "Springfield, CA 90001", "USA"]
