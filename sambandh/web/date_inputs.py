@@ -105,7 +105,6 @@ def render_date_input(
     kind: str = "date",
     id: str | None = None,
     attrs: dict[str, Any] | None = None,
-    label: str = "",
 ) -> SafeString:
     """The picker's markup for a field ``name`` of ``kind`` "date" or "datetime"."""
     day, time, iso = _shown(value, kind)
@@ -125,7 +124,6 @@ def render_date_input(
         "iso": iso,
         "attrs": sorted(extra.items()),
         "described": described,
-        "label": label,
         "config": json.dumps(config, ensure_ascii=False),
         "example": config["example"],
         "zone": dates_input.zone_label() if kind == "datetime" else "",

@@ -133,13 +133,15 @@ def _first_letter(word: str) -> str:
 
 @register.simple_tag
 def date_input(
-    name: str, value: object = None, kind: str = "date", id: str = "", label: str = ""
+    name: str, value: object = None, kind: str = "date", id: str = "", error_id: str = ""
 ) -> SafeString:
     """A date (or date and time) input in the user's format and zone, outside a Django form:
-    {% date_input "due_at" task_form.due_at.value "datetime" "quick-task-due" %}."""
+    {% date_input "due_at" task_form.due_at.value "datetime" "quick-task-due" %}; ``error_id``
+    names the element that says what is wrong with it (marked invalid then)."""
     from sambandh.web.date_inputs import render_date_input
 
-    return render_date_input(name=name, value=value, kind=kind, id=id or None, label=label)
+    attrs = {"aria-invalid": "true", "aria-describedby": error_id} if error_id else None
+    return render_date_input(name=name, value=value, kind=kind, id=id or None, attrs=attrs)
 
 
 @register.filter
