@@ -293,8 +293,9 @@ def _select(arm: Sql, condition: Sql, *, limit: int, by_title: bool = False) -> 
 
 def _select_phone(arm: Sql, token: str, *, limit: int) -> Sql:
     """One capped statement: the documents meeting ``arm`` with a phone token (a digit form or
-    an end token) that starts with ``token``, read in the B-tree's order of the tokens, so that
-    the scan stops at the LIMIT however many numbers share the prefix. A document with two
+    an end token) that starts with ``token``, read in the B-tree's order of the tokens (the
+    ORDER BY keeps PostgreSQL from collecting every match in a bitmap first), so that the scan
+    stops at the LIMIT however many numbers share the prefix. A document with two
     tokens in the range may come twice; ``_accept`` keeps it once."""
     fields = ", ".join(f"{_TABLE}.{name}" for name in _FIELDS)
     upper = token[:-1] + chr(ord(token[-1]) + 1)
@@ -303,7 +304,7 @@ def _select_phone(arm: Sql, token: str, *, limit: int) -> Sql:
     )
     sql = (
         f"SELECT {fields} FROM {_PG_PHONES} p JOIN {_TABLE} ON {_TABLE}.id = p.document_id "  # noqa: S608 - ours
-        f"WHERE {where} LIMIT {int(limit)}"
+        f'WHERE {where} ORDER BY p.token COLLATE "C" LIMIT {int(limit)}'
     )
     return sql, [*arm[1], token, upper]
 

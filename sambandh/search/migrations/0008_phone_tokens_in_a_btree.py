@@ -15,6 +15,8 @@ POSTGRES_FORWARD = [
     "INSERT INTO search_searchphone (document_id, token) SELECT DISTINCT d.id, t.token "
     "FROM search_searchdocument d, " + _TOKENS.format(terms="d.terms"),
     'CREATE INDEX search_phone_token_idx ON search_searchphone (token COLLATE "C", document_id)',
+    # A lookup stops at its LIMIT after a few hundred tokens: no parallel workers (as 0007).
+    "ALTER TABLE search_searchphone SET (parallel_workers = 0)",
     """
     CREATE FUNCTION search_phone_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
