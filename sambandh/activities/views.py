@@ -271,11 +271,15 @@ def _meeting_plan(request: AuthedRequest, activity: Activity) -> dict[str, Any] 
     if activity.kind != Activity.Kind.MEETING:
         return None
     from sambandh.activities.scheduling import meeting_plan, parse_day
+    from sambandh.core.dates_input import parse_date_input
+    from sambandh.web.date_inputs import posted_day
 
     day = None
-    if request.GET.get("day"):
+    text = posted_day(request.GET, "day")
+    if text:
         try:
-            day = parse_day(request.GET["day"])
+            # The picker sends ISO; without the script, the day as the user typed it.
+            day = parse_day(text) if len(text) == 10 and text[4] == "-" else parse_date_input(text)
         except ServiceError:
             day = None
     return meeting_plan(activity, day)

@@ -16,6 +16,7 @@ from sambandh.administration.views import admin_page, render_tab
 from sambandh.core.errors import ValidationFailed
 from sambandh.core.listing import ListQuery
 from sambandh.currencies import selectors, services
+from sambandh.web.form_fields import LocalDateField
 from sambandh.web.forms import ServiceForm, apply_service_errors, currency_choices
 from sambandh.web.http import AuthedRequest
 
@@ -34,10 +35,7 @@ class RateForm(ServiceForm):
         help_text=gettext_lazy("What one unit of the base currency costs in the quote currency."),
         widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
     )
-    date = forms.DateField(
-        label=gettext_lazy("Date"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
+    date = LocalDateField(label=gettext_lazy("Date"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

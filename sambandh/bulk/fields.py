@@ -13,7 +13,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from sambandh.accounts import policy
-from sambandh.core import registry
+from sambandh.core import dates_input, registry
 from sambandh.core.errors import ValidationFailed
 from sambandh.web.inline import INLINE_KINDS, MAX_VALUE, field_choices
 
@@ -91,4 +91,8 @@ def parse_value(item: BulkField, raw: str) -> Any:
             return int(text)
         except ValueError:
             raise ValidationFailed(fields={"value": _("Enter a whole number.")}) from None
+    if item.widget == "date":
+        # The picker's ISO value, or the day as the user typed it in their format.
+        day = dates_input.parse_date_input(text, field="value")
+        return day.isoformat() if day else None
     return text

@@ -23,6 +23,7 @@ from sambandh.core.counts import approximate_count
 from sambandh.core.errors import ValidationFailed
 from sambandh.core.ids import id_or_none
 from sambandh.core.pagination import MAX_LIMIT
+from sambandh.web.date_inputs import posted_day
 from sambandh.web.http import AuthedRequest, is_htmx, page, safe_next
 
 #: The query parameters of a list page that are not its filters.
@@ -87,7 +88,7 @@ def _edit_values(request: AuthedRequest, rt: registry.RecordType) -> dict[str, A
     if item is None:
         raise ValidationFailed(fields={"field": _("Choose a field you may change.")})
     try:
-        return {item.name: parse_value(item, request.POST.get("value", ""))}
+        return {item.name: parse_value(item, posted_day(request.POST, "value"))}
     except ValidationFailed as exc:
         raise ValidationFailed(
             fields={item.name: f"{item.label}: {exc.fields.get('value', exc.message)}"}

@@ -18,7 +18,7 @@ from sambandh.core.errors import ValidationFailed
 from sambandh.core.formats_input import parse_localized_amount
 from sambandh.customfields import selectors
 from sambandh.customfields.models import CustomField
-from sambandh.web.form_fields import LocalDateTimeField
+from sambandh.web.form_fields import LocalDateField, LocalDateTimeField
 from sambandh.web.forms import HIDDEN_LINK_HELP, lookup_widget, record_ref, resolve_record
 
 PREFIX = "cf_"
@@ -96,7 +96,7 @@ def _field(cf: CustomField, label: str) -> forms.Field:
             max_length=40, widget=forms.TextInput(attrs={"placeholder": "12.50 EUR"}), **common
         )
     if kind == "date":
-        return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **common)
+        return LocalDateField(**common)
     if kind == "datetime":
         return LocalDateTimeField(**common)
     if kind == "boolean":

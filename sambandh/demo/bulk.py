@@ -67,7 +67,7 @@ from sambandh.demo.generate import (
 from sambandh.sales.models import Deal, Lead, Pipeline, Stage, StageChange
 from sambandh.sales.services import deal_search_fields, lead_search_fields
 from sambandh.search import text as search_text
-from sambandh.search.models import SearchDocument, SearchText
+from sambandh.search.models import SearchDocument, SearchPhone, SearchText
 from sambandh.search.services import SearchField, document_content, email_words
 
 LARGE = {
@@ -107,6 +107,7 @@ LOADED_MODELS: tuple[type[models.Model], ...] = (
     Affiliation,
     SearchDocument,
     SearchText,
+    SearchPhone,
     AuditEvent,
     Deal,
     Deal.people.through,
@@ -248,6 +249,16 @@ class Database:
                 say(
                     f"    copied the words of search documents ({time.monotonic() - started:.0f} s)"
                 )
+                # Their phone tokens likewise (search migration 0008).
+                started = time.monotonic()
+                cur.execute(
+                    "INSERT INTO search_searchphone (document_id, token) "
+                    "SELECT DISTINCT d.id, t.token FROM search_searchdocument d, "
+                    r"regexp_split_to_table(d.terms, '\s+') AS t(token) "
+                    "WHERE token ~ '^r?[0-9]{5,}$' AND NOT EXISTS "
+                    "(SELECT 1 FROM search_searchphone p WHERE p.document_id = d.id)"
+                )
+                say(f"    copied the phone tokens ({time.monotonic() - started:.0f} s)")
             # Indexes first, triggers last (SQLite), so the triggers do not fire on rebuilds.
             for sql in sorted(self.saved, key=lambda s: "TRIGGER" in s.upper()[:30]):
                 started = time.monotonic()

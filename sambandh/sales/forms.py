@@ -19,6 +19,7 @@ from sambandh.core.inputs import WriteInput
 from sambandh.customfields.forms import add_custom_fields, custom_form_data
 from sambandh.sales.models import Lead
 from sambandh.sales.schemas import DealFields, DealIn, LeadIn
+from sambandh.web.form_fields import LocalDateField
 from sambandh.web.forms import (
     ServiceForm,
     VersionField,
@@ -138,11 +139,7 @@ class DealForm(_OwnedForm):
         widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
     )
     currency = forms.ChoiceField(label=gettext_lazy("Currency"))
-    expected_close_date = forms.DateField(
-        label=gettext_lazy("Expected close date"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
+    expected_close_date = LocalDateField(label=gettext_lazy("Expected close date"), required=False)
     probability = forms.IntegerField(
         label=gettext_lazy("Probability (%)"),
         required=False,

@@ -51,7 +51,7 @@ from sambandh.accounts.visibility import scope_for, visible_q
 from sambandh.core import registry
 from sambandh.customfields.selectors import inactive_custom_names
 from sambandh.search import text
-from sambandh.search.models import SearchDocument, SearchText
+from sambandh.search.models import SearchDocument, SearchPhone, SearchText
 
 MAX_LIMIT = 50
 # Full-text candidates read before ranking: enough to fill a page after the title matches.
@@ -61,6 +61,8 @@ _TABLE = SearchDocument._meta.db_table
 # PostgreSQL: the documents' words, in a table of their own with the GIN indexes (migration
 # 0007); the indexed expressions (migrations 0002, 0007): a query must spell them exactly so.
 _PG_WORDS = SearchText._meta.db_table
+# PostgreSQL: the documents' phone tokens with their B-tree in code-point order (migration 0008).
+_PG_PHONES = SearchPhone._meta.db_table
 _PG_VECTOR = "to_tsvector('simple'::regconfig, title || ' ' || subtitle || ' ' || terms)"
 _PG_TRIGRAM = "lower(title || ' ' || terms)"
 # The substring fallback looks for words at least this long (shorter ones have too few
@@ -289,6 +291,24 @@ def _select(arm: Sql, condition: Sql, *, limit: int, by_title: bool = False) -> 
     return sql, [*arm[1], *condition[1]]
 
 
+def _select_phone(arm: Sql, token: str, *, limit: int) -> Sql:
+    """One capped statement: the documents meeting ``arm`` with a phone token (a digit form or
+    an end token) that starts with ``token``, read in the B-tree's order of the tokens (the
+    ORDER BY keeps PostgreSQL from collecting every match in a bitmap first), so that the scan
+    stops at the LIMIT however many numbers share the prefix. A document with two
+    tokens in the range may come twice; ``_accept`` keeps it once."""
+    fields = ", ".join(f"{_TABLE}.{name}" for name in _FIELDS)
+    upper = token[:-1] + chr(ord(token[-1]) + 1)
+    where = " AND ".join(
+        [f"({arm[0]})"] * bool(arm[0]) + ['p.token COLLATE "C" >= %s', 'p.token COLLATE "C" < %s']
+    )
+    sql = (
+        f"SELECT {fields} FROM {_PG_PHONES} p JOIN {_TABLE} ON {_TABLE}.id = p.document_id "  # noqa: S608 - ours
+        f'WHERE {where} ORDER BY p.token COLLATE "C" LIMIT {int(limit)}'
+    )
+    return sql, [*arm[1], token, upper]
+
+
 def _fetch(statements: list[Sql]) -> list[tuple[Any, ...]]:
     """Run the statements: as one UNION ALL where the database allows a LIMIT in each part."""
     if not statements:
@@ -333,7 +353,13 @@ def _candidates(viewer: Any, kinds: list[str], parsed: text.ParsedQuery, limit: 
     if len(rows) >= limit:
         return list(rows.values())
     indexed = parsed.indexed_alternatives()
-    words = _accept(restrictions.rows(matching(*map(_full_text, _lookups(indexed)))), parsed)
+    if connection.vendor == "postgresql" and parsed.phone_digits:
+        # A phone prefix: a range of the phone tokens' B-tree per prefix, stopping at the cap.
+        phones = [_select_phone(arm.words, a[0][0], limit=cap) for a in indexed for arm in arms]
+        found = _fetch(phones)
+    else:
+        found = matching(*map(_full_text, _lookups(indexed)))
+    words = _accept(restrictions.rows(found), parsed)
     if not rows and not words and parsed.complete:
         # The words taken as finished may be unfinished ("rav kumar"): try them as prefixes.
         retry = parsed.indexed_alternatives(all_prefixes=True)

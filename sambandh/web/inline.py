@@ -19,7 +19,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from sambandh.accounts import policy
-from sambandh.core import registry
+from sambandh.core import dates_input, registry
 from sambandh.core.errors import ValidationFailed
 from sambandh.web import forms as web_forms
 
@@ -189,6 +189,10 @@ def parse(item: InlineField, raw: str) -> Any:
             return int(text)
         except ValueError:
             raise ValidationFailed(fields={item.field.name: _("Enter a whole number.")}) from None
+    if widget == "date":
+        # The picker's ISO value, or the day as the user typed it in their format.
+        day = dates_input.parse_date_input(text, field=item.field.name)
+        return day.isoformat() if day else None
     return text
 
 

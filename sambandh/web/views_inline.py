@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 from sambandh.core.errors import Conflict, NotFound, ServiceError
 from sambandh.core.ids import id_or_none
 from sambandh.web import inline
+from sambandh.web.date_inputs import posted_day
 from sambandh.web.http import AuthedRequest, page
 
 
@@ -65,7 +66,7 @@ def inline_field(
         return _editor(request, item, version=id_or_none(request.GET.get("version")))
     if not item.editable:
         raise PermissionDenied
-    typed = request.POST.get("value", "")
+    typed = posted_day(request.POST, "value")
     version = id_or_none(request.POST.get("version"))
     try:
         saved = inline.save(request.user, item, typed, version)

@@ -87,7 +87,9 @@ def test_each_kind_gets_its_own_value_input(owner, pipeline, browser_for):
     size = text(client.get("/bulk/organizations/field/?field=size"))
     assert 'data-bulk-value-for="size"' in size and "<select" in size
     close = text(client.get("/bulk/deals/field/?field=expected_close_date"))
-    assert 'type="date"' in close
+    # a date: the picker in the user's format, its ISO value posted as "value" by the script
+    assert 'data-date-input="date"' in close and 'name="value_date"' in close
+    assert '<input type="hidden" name="value" value="" data-date-iso disabled>' in close
     probability = text(client.get("/bulk/deals/field/?field=probability"))
     assert 'type="number"' in probability
     title = text(client.get("/bulk/people/field/?field=job_title"))

@@ -47,6 +47,7 @@ def settle():
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE search_searchdocument")
         cursor.execute("ANALYZE search_searchtext")
+        cursor.execute("ANALYZE search_searchphone")
         cursor.execute("SELECT gin_clean_pending_list('search_text_fts_idx'::regclass)")
         cursor.execute("SELECT gin_clean_pending_list('search_text_trgm_idx'::regclass)")
 
@@ -183,7 +184,7 @@ def test_postgres_queries_use_the_gin_and_title_indexes(owner, admin_user):
 
 @pytest.mark.django_db
 @pytest.mark.postgres
-def test_postgres_phone_queries_use_the_gin_index(owner, admin_user):
+def test_postgres_phone_queries_use_the_phone_tokens_btree(owner, admin_user):
     # given a few thousand documents whose numbers all start with 98000, and fresh statistics
     load_documents(owner, 4000)
     settle()
@@ -192,11 +193,13 @@ def test_postgres_phone_queries_use_the_gin_index(owner, admin_user):
         # are searched
         for q in ("98000", "16344"):
             by_title, by_words = captured_sql(viewer, q)
-            # then both the digit forms and the end tokens are asked of the GIN index (in one
-            # statement: a UNION ALL of capped parts), and the table is never read whole
-            assert by_words.count("@@ to_tsquery('simple'::regconfig,") >= 2
+            # then both the digit forms and the end tokens are asked of the phone tokens' B-tree
+            # (migration 0008; in one statement: a UNION ALL of capped parts), never of the
+            # words' GIN index, and no table is read whole
+            assert by_words.count('p.token COLLATE "C" >= ') >= 2
+            assert "to_tsquery" not in by_words
             words_plan = plan(by_words)
-            assert "search_text_fts_idx" in words_plan
+            assert "search_phone_token_idx" in words_plan
             assert "Seq Scan on search_search" not in plan(by_title) + words_plan
     assert [h.title for h in search(viewer=owner, q="16344")] == ["Arjun Nair 3999"]
     assert len(search(viewer=owner, q="98000")) == 10
@@ -301,6 +304,40 @@ def test_postgres_words_follow_the_documents_but_not_their_owner(owner, teammate
     # and when the document goes, its words go with it
     SearchDocument.objects.filter(pk=doc.pk).delete()
     assert _words_row(doc.pk) is None
+
+
+def _phone_tokens(doc_id: int) -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT token FROM search_searchphone WHERE document_id = %s ORDER BY token", [doc_id]
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+@pytest.mark.django_db
+@pytest.mark.postgres
+def test_postgres_phone_tokens_follow_the_documents(owner, teammate):
+    from sambandh.contacts.services import people_reassign
+
+    # given a person with an Indian mobile number: its digit forms and end token are copied
+    person = make_person(owner, full_name="Farida Haddad", phone="+91 81230 00052")
+    doc = SearchDocument.objects.get(record_type="person", record_id=person.pk)
+    assert _phone_tokens(doc.pk) == [
+        "08123000052",
+        "8123000052",
+        "918123000052",
+        "r250000321819",
+    ]
+    # a change of owner rewrites nothing; a change of the words does
+    people_reassign(actor=owner, ids=[person.pk], owner=teammate)
+    assert len(_phone_tokens(doc.pk)) == 4
+    SearchDocument.objects.filter(pk=doc.pk).update(terms="farida 4930123456 12 r6543210394")
+    assert _phone_tokens(doc.pk) == ["4930123456", "r6543210394"]
+    # and the prefix search reads them: the start of the number, and its end
+    assert [h.record_id for h in search(viewer=teammate, q="49301")] == [person.pk]
+    assert [h.record_id for h in search(viewer=teammate, q="23456")] == [person.pk]
+    SearchDocument.objects.filter(pk=doc.pk).delete()
+    assert _phone_tokens(doc.pk) == []
 
 
 @pytest.mark.django_db

@@ -15,6 +15,9 @@ register = template.Library()
 _ICONS: dict[str, str] = {
     "home": '<path d="M3 10.5 12 3l9 7.5"/><path d="M5 9v12h14V9"/><path d="M10 21v-6h4v6"/>',
     "person": '<circle cx="12" cy="8" r="4"/><path d="M4 21a8 8 0 0 1 16 0"/>',
+    "calendar": (
+        '<rect x="3" y="5" width="18" height="16" rx="2"/><path d="M3 10h18M8 3v4M16 3v4"/>'
+    ),
     "organization": (
         '<rect x="4" y="3" width="16" height="18" rx="2"/>'
         '<path d="M9 7h.01M15 7h.01M9 11h.01M15 11h.01M9 15h.01M15 15h.01"/>'
@@ -126,6 +129,19 @@ def _first_letter(word: str) -> str:
                 letter += mark
             return letter.upper()
     return ""
+
+
+@register.simple_tag
+def date_input(
+    name: str, value: object = None, kind: str = "date", id: str = "", error_id: str = ""
+) -> SafeString:
+    """A date (or date and time) input in the user's format and zone, outside a Django form:
+    {% date_input "due_at" task_form.due_at.value "datetime" "quick-task-due" %}; ``error_id``
+    names the element that says what is wrong with it (marked invalid then)."""
+    from sambandh.web.date_inputs import render_date_input
+
+    attrs = {"aria-invalid": "true", "aria-describedby": error_id} if error_id else None
+    return render_date_input(name=name, value=value, kind=kind, id=id or None, attrs=attrs)
 
 
 @register.filter
