@@ -15,7 +15,7 @@ from sambandh.core import registry
 from sambandh.core.api import ErrorOut
 from sambandh.customfields.selectors import custom_filter_params
 from sambandh.exports.responses import export_response
-from sambandh.exports.selectors import exportable, export_plan
+from sambandh.exports.selectors import export_plan, exportable
 
 ERRORS: dict[int, Any] = {k: ErrorOut for k in (401, 403, 404, 422)}
 #: The list query's parameters that are not filters.
@@ -49,12 +49,13 @@ def export_router(rt: registry.RecordType) -> Router:
         ),
     )
     def export(request: HttpRequest, filters: Query[schema]) -> Any:  # type: ignore[valid-type]
-        data = filters.model_dump(exclude=NOT_FILTERS, exclude_none=True)
+        query: Any = filters
+        data = query.model_dump(exclude=NOT_FILTERS, exclude_none=True)
         data.update(custom_filter_params(request.GET))
         plan = export_plan(
-            viewer=viewer(request), record_type=rt.key, filters=data, sort=filters.sort
+            viewer=viewer(request), record_type=rt.key, filters=data, sort=query.sort
         )
-        return export_response(plan, filters.format)
+        return export_response(plan, query.format)
 
     return router
 

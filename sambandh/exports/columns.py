@@ -232,6 +232,12 @@ def _people_ids(r: Any, b: Batch) -> str:
     return JOIN.join(str(p.pk) for p in r.people.all())
 
 
+def _amount(r: Any, b: Batch) -> Decimal | None:
+    from sambandh.currencies.selectors import round_money
+
+    return round_money(r.amount, r.currency) if r.amount is not None else None
+
+
 DEAL = Layout(
     select_related=("pipeline", "stage", "organization"),
     prepare=_prepare_deals,
@@ -241,7 +247,7 @@ DEAL = Layout(
         Column("pipeline", _("Pipeline"), "pipeline", lambda r, b: r.pipeline.name),
         Column("stage", _("Stage"), "stage", lambda r, b: r.stage.name),
         Column("status", _("Status"), "stage", _attr("status")),
-        Column("amount", _("Amount"), "amount", _attr("amount")),
+        Column("amount", _("Amount"), "amount", _amount),
         Column("currency", _("Currency"), "currency", _attr("currency")),
         Column("probability", _("Probability"), "probability", _attr("probability")),
         Column(

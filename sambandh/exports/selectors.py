@@ -63,13 +63,19 @@ def residency_filter(*, viewer: Any, record_type: str, queryset: Any) -> Any:
 
 def _order(rt: registry.RecordType, sort: str) -> list[str]:
     """The list's order for ``sort`` when it is a sort of a stored column (name, created,
-    updated, amount...), else the type's default order. Ties broken by id."""
+    updated, amount...), else the type's default order (a custom field's sort). Ties broken by
+    id. A sort the list does not know is refused (422), as the list refuses it."""
     key = sort.lstrip("-")
     sign = "-" if sort.startswith("-") else ""
     column = {"created": "created_at", "updated": "updated_at"}.get(key, "")
-    if not column and sort and not key.startswith(registry.CUSTOM_PREFIX):
+    if not column and sort:
         spec = rt.field_for_sort(sort)
-        column = spec.name if spec is not None else ""
+        if spec is None:
+            raise ValidationFailed(
+                _("Unknown sort “%(sort)s”.") % {"sort": sort[:40]},
+                fields={"sort": _("Not a sort key.")},
+            )
+        column = "" if key.startswith(registry.CUSTOM_PREFIX) else spec.name
     if column:
         try:
             rt.model._meta.get_field(column)
@@ -115,7 +121,9 @@ def export_plan(
         chosen = tuple(sorted(set(ids)))
         qs = qs.filter(pk__in=chosen)
     qs = residency_filter(viewer=viewer, record_type=rt.key, queryset=qs)
-    qs = qs.select_related(*layout.select_related).order_by(*_order(rt, sort))
+    if layout.select_related:
+        qs = qs.select_related(*layout.select_related)
+    qs = qs.order_by(*_order(rt, sort))
     access = policy.field_access(viewer, rt.key)
     columns = tuple(
         c

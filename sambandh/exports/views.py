@@ -64,7 +64,7 @@ def export_list(request: AuthedRequest, list_key: str) -> HttpResponse:
     shows, on every page."""
     rt = record_type_for(list_key)
     filters, sort = list_parts(request, list_key)
-    back = _list_url(rt, {k: v for k, v in request.GET.items() if k != "format"})
+    back = _list_url(rt, {k: str(v) for k, v in request.GET.items() if k != "format"})
     fmt = _format(request.GET.get("format"), rt.key)
     if fmt is None:
         messages.error(request, _("Choose a file format to export."))

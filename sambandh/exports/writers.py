@@ -77,10 +77,8 @@ def csv_pieces(headers: Iterable[str], rows: Iterable[list[Any]]) -> Iterator[by
     writer = csv.writer(line)
     writer.writerow([neutralize(str(h)) for h in headers])
     yield ("\ufeff" + line.take()).encode()
-    count = 0
-    for row in rows:
+    for count, row in enumerate(rows, start=1):
         writer.writerow([csv_cell(v) for v in row])
-        count += 1
         if count % CSV_ROWS_PER_PIECE == 0:
             yield line.take().encode()
     rest = line.take()
@@ -127,7 +125,8 @@ def write_xlsx(
 
 def xlsx_file(headers: Iterable[str], rows: Iterable[list[Any]], *, title: str) -> tuple[Any, int]:
     """The workbook in a temporary file (removed when closed), at its start, and its rows."""
-    target = tempfile.TemporaryFile(suffix=".xlsx")
+    # Not a with block: the file outlives this function (the response sends it, then closes it).
+    target = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115
     try:
         count = write_xlsx(target, headers, rows, title=title)
     except BaseException:
