@@ -31,9 +31,12 @@ XLSX_CELL_CHARS = 32_767
 CSV_ROWS_PER_PIECE = 200
 
 
+_FORMULA_FIRST = frozenset(FORMULA_STARTS)
+
+
 def neutralize(text: str) -> str:
     """``text`` safe in a spreadsheet cell: prefixed with a quote when it could start a formula."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    return "'" + text if text[:1] in _FORMULA_FIRST else text
 
 
 def _number_text(value: Decimal | int | float) -> str:
@@ -43,6 +46,8 @@ def _number_text(value: Decimal | int | float) -> str:
 
 
 def csv_cell(value: Any) -> str:
+    if type(value) is str:  # most cells: the quick way first
+        return "'" + value if value[:1] in _FORMULA_FIRST else value
     if value is None:
         return ""
     if isinstance(value, bool):
