@@ -75,8 +75,9 @@ def export_once(viewer: Any, fmt: str, limit: int | None) -> tuple[int, int, flo
     seconds = time.perf_counter() - started
     from sambandh.core.models import AuditEvent
 
-    rows = AuditEvent.objects.filter(action="export").order_by("-id").first().changes["rows"]
-    return rows, size, seconds
+    audit = AuditEvent.objects.filter(action="export").order_by("-id").first()
+    assert audit is not None
+    return audit.changes["rows"], size, seconds
 
 
 def _limited(plan: Any, limit: int) -> Any:

@@ -202,7 +202,9 @@ def _urls(world: World, route: str, side: str) -> list[tuple[str, str]]:
         "<id:pipeline_id>": str(world.pipeline.pk),
         "<id:team_id>": str(world.extra["team_b"].pk),
         "<id:user_id>": str(world.user("teammate").pk),
-        "<slug:list_key>": "people" if route.startswith(("/bulk/", "/lists/", "/exports/")) else "gadgets",
+        "<slug:list_key>": "people"
+        if route.startswith(("/bulk/", "/lists/", "/exports/"))
+        else "gadgets",
     }
     if "<id:job_id>" in route:
         values["<id:job_id>"] = str(world_job(world).pk)
