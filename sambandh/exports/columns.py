@@ -190,7 +190,7 @@ PERSON = Layout(
             _("Preferred language"),
             "preferred_language",
             _attr("preferred_language"),
-        ),  # noqa: E501
+        ),
         Column("time_zone", _("Time zone"), "time_zone", _attr("time_zone")),
         Column("currency", _("Currency"), "currency", _attr("currency")),
         Column("country", _("Country"), "country", _attr("country")),
