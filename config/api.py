@@ -292,6 +292,10 @@ def _mount() -> None:
     for record_type in registry.record_types():
         if supports_bulk(record_type):
             api.add_router(f"/{record_type.api_path}", bulk_router(record_type))
+    from sambandh.exports.api import export_routers
+
+    for prefix, router in export_routers():
+        api.add_router(prefix, router)
 
 
 _mount()

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "sambandh.customfields",
     "sambandh.search",
     "sambandh.bulk",
+    "sambandh.exports",
     "sambandh.emails",
     "sambandh.administration",
     "sambandh.notifications",

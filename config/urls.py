@@ -63,6 +63,7 @@ urlpatterns = [
     path("", include("sambandh.sales.urls")),
     path("", include("sambandh.activities.urls")),
     path("", include("sambandh.bulk.urls")),
+    path("", include("sambandh.exports.urls")),
     path("", include("sambandh.emails.urls")),
     path("", include("sambandh.attachments.urls")),
     path("search/", include("sambandh.search.urls")),

@@ -122,6 +122,8 @@ OPERATIONS = {
     ),
     ("get", "/jobs/{job_id}"),
     ("post", "/jobs/{job_id}/undo"),
+    # Exports (sambandh/exports): one route per record type with a list layout.
+    *(("get", f"/{records}/export") for records in ("people", "organizations", "deals", "leads")),
     ("post", "/emails"),
     ("get", "/emails/{activity_id}"),
     ("post", "/emails/{activity_id}/retry"),

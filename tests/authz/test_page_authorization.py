@@ -143,6 +143,9 @@ CASES: dict[str, str] = {
     "/attachments/<id:attachment_id>/preview/": "attachment",
     "/attachments/<id:attachment_id>/delete/": "post",
     "/recycle-bin/": "open",
+    # a list's export (sambandh/exports): every role gets the file of what it may see
+    "/exports/<slug:list_key>/": "open",
+    "/exports/<slug:list_key>/selection/": "post",
     "/recycle-bin/<id:entry_id>/restore/": "post",
     # the tests' own record type's page (tests/registry_app) is a stub
     "/gadgets/<id:record_id>/": "public",
@@ -199,7 +202,9 @@ def _urls(world: World, route: str, side: str) -> list[tuple[str, str]]:
         "<id:pipeline_id>": str(world.pipeline.pk),
         "<id:team_id>": str(world.extra["team_b"].pk),
         "<id:user_id>": str(world.user("teammate").pk),
-        "<slug:list_key>": "people" if route.startswith(("/bulk/", "/lists/")) else "gadgets",
+        "<slug:list_key>": "people"
+        if route.startswith(("/bulk/", "/lists/", "/exports/"))
+        else "gadgets",
     }
     if "<id:job_id>" in route:
         values["<id:job_id>"] = str(world_job(world).pk)
@@ -225,6 +230,7 @@ QUERIES = {
     "/organizations/suggest/": "?q=Zircon",
     "/deals/stages/": "?pipeline={pipeline}",
     "/bulk/<slug:list_key>/field/": "?field=job_title",
+    "/exports/<slug:list_key>/": "?format=csv",
 }
 
 
@@ -260,7 +266,8 @@ def test_what_each_role_gets_on_every_page(role):
                 else:
                     expected = 403 if role in sees(kind, side) else 404
                 assert resp.status_code == expected, (role, url, side, resp.status_code)
-                body = world.readable(resp.content.decode())
+                content = b"".join(resp.streaming_content) if resp.streaming else resp.content
+                body = world.readable(content.decode())
                 for secret in world.secrets(role):
                     assert secret not in body, f"{role} sees a {secret} name on {url}"
                 if not kind:

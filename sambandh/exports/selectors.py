@@ -1,0 +1,178 @@
+"""Reads of an export: the records (the list's own policy-filtered selection, through the
+registry), the columns the viewer may see, and the rows, read a batch at a time from a
+server-side cursor so that a million rows never sit in memory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from itertools import islice
+from typing import Any
+
+from django.core.exceptions import FieldDoesNotExist
+from django.utils.translation import gettext as _
+
+from sambandh.accounts import policy
+from sambandh.core import registry
+from sambandh.core.errors import NotFound, ValidationFailed
+from sambandh.core.ids import id_or_none
+from sambandh.core.listing import ListQuery
+from sambandh.exports.columns import Batch, Column, Layout, custom_columns, layout_for, owner_names
+
+#: Rows read from the database cursor at a time (and per batch of link and owner reads).
+CHUNK = 2000
+#: The most ids a selection of ticked rows may name.
+MAX_IDS = 10_000
+
+
+@dataclass(frozen=True)
+class ExportPlan:
+    """An export decided, before any row is read: what, for whom, with which columns."""
+
+    record_type: registry.RecordType
+    layout: Layout
+    viewer: Any
+    columns: tuple[Column, ...]
+    headers: tuple[str, ...]  # translated in the viewer's language when the plan was made
+    queryset: Any
+    filters: dict[str, Any]
+    sort: str
+    ids: tuple[int, ...] = ()
+
+
+def exportable(rt: registry.RecordType | None) -> bool:
+    return rt is not None and rt.list_matching is not None and layout_for(rt) is not None
+
+
+def record_type_for(list_key: str) -> registry.RecordType:
+    rt = registry.by_list_key(list_key)
+    if rt is None or not exportable(rt):
+        raise NotFound(_("This list cannot be exported."))
+    return rt
+
+
+def residency_filter(*, viewer: Any, record_type: str, queryset: Any) -> Any:
+    """The one place where what may leave the system by residency narrows an export.
+
+    A no-op today. When the privacy app's ``sambandh.privacy.selectors.export_allowed(user,
+    record_type, residency)`` exists, it is called here (per residency tag, turned into a
+    filter), and nowhere else."""
+    return queryset
+
+
+def _order(rt: registry.RecordType, sort: str) -> list[str]:
+    """The list's order for ``sort`` when it is a sort of a stored column (name, created,
+    updated, amount...), else the type's default order (a custom field's sort). Ties broken by
+    id. A sort the list does not know is refused (422), as the list refuses it."""
+    key = sort.lstrip("-")
+    sign = "-" if sort.startswith("-") else ""
+    column = {"created": "created_at", "updated": "updated_at"}.get(key, "")
+    if not column and sort:
+        spec = rt.field_for_sort(sort)
+        if spec is None:
+            raise ValidationFailed(
+                _("Unknown sort “%(sort)s”.") % {"sort": sort[:40]},
+                fields={"sort": _("Not a sort key.")},
+            )
+        column = "" if key.startswith(registry.CUSTOM_PREFIX) else spec.name
+    if column:
+        try:
+            rt.model._meta.get_field(column)
+        except FieldDoesNotExist:
+            column = ""
+    if not column:
+        return list(rt.default_order)
+    return [f"{sign}{column}", f"{sign}id"]
+
+
+def default_sort(rt: registry.RecordType) -> str:
+    schema = rt.list_filters() if rt.list_filters is not None else None
+    found = schema.model_fields.get("sort") if schema is not None else None
+    return str(found.default) if found is not None and found.default else ""
+
+
+def export_plan(
+    *,
+    viewer: Any,
+    record_type: str,
+    filters: dict[str, Any] | None = None,
+    sort: str = "",
+    ids: list[int] | None = None,
+) -> ExportPlan:
+    """The export of the records the list shows for ``filters`` (every page), or of the ticked
+    rows ``ids`` among them, as ``viewer`` may see them: only their records, only their fields
+    (a hidden field's column is absent). A filter or sort on a hidden field is refused (422),
+    as the list refuses it."""
+    rt = registry.get(record_type)
+    layout = layout_for(rt)
+    if layout is None or rt.list_matching is None:
+        raise NotFound(_("This list cannot be exported."))
+    filters = {k: v for k, v in (filters or {}).items() if v not in (None, "")}
+    sort = sort or default_sort(rt)
+    policy.check_list(viewer, rt.key, {}, sort)
+    qs = rt.list_matching(viewer=viewer, query=ListQuery(filters=filters))
+    chosen: tuple[int, ...] = ()
+    if ids is not None:
+        if len(ids) > MAX_IDS:
+            raise ValidationFailed(
+                fields={"ids": _("Select at most %(count)s rows.") % {"count": f"{MAX_IDS:,}"}}
+            )
+        chosen = tuple(sorted(set(ids)))
+        qs = qs.filter(pk__in=chosen)
+    qs = residency_filter(viewer=viewer, record_type=rt.key, queryset=qs)
+    if layout.select_related:
+        qs = qs.select_related(*layout.select_related)
+    qs = qs.order_by(*_order(rt, sort))
+    access = policy.field_access(viewer, rt.key)
+    columns = tuple(
+        c
+        for c in (*layout.columns, *custom_columns(rt.key))
+        if not c.field or access.shows(c.field)
+    )
+    return ExportPlan(
+        record_type=rt,
+        layout=layout,
+        viewer=viewer,
+        columns=columns,
+        headers=tuple(str(c.label) for c in columns),
+        queryset=qs,
+        filters=filters,
+        sort=sort,
+        ids=chosen,
+    )
+
+
+def batches(plan: ExportPlan) -> Iterator[list[Any]]:
+    records = plan.queryset.iterator(chunk_size=CHUNK)
+    while batch := list(islice(records, CHUNK)):
+        yield batch
+
+
+def export_rows(plan: ExportPlan) -> Iterator[list[Any]]:
+    """Each record's values, in the plan's columns, a batch at a time (a few queries per
+    batch: the owners' names, which linked records the viewer may see)."""
+    from sambandh.customfields.selectors import unseen_links
+
+    owners: dict[int, str] = {}
+    custom_keys = any(c.key.startswith(registry.CUSTOM_PREFIX) for c in plan.columns)
+    for batch in batches(plan):
+        owner_names((r.owner_id for r in batch), owners)
+        if plan.layout.prepare is not None:
+            plan.layout.prepare(plan.viewer, batch)
+        context = Batch(viewer=plan.viewer, owners=owners)
+        if custom_keys:
+            hidden = unseen_links(plan.viewer, plan.record_type.key, [r.custom for r in batch])
+            context.unseen_custom = {r.pk: keys for r, keys in zip(batch, hidden, strict=True)}
+        for record in batch:
+            yield [c.value(record, context) for c in plan.columns]
+        if len(owners) > 10 * CHUNK:  # many owners: keep only what the next batches may reuse
+            owners.clear()
+
+
+def parse_ids(raw: list[str]) -> list[int] | None:
+    """Ticked rows' ids from a form, or None when one of them is not an id."""
+    ids = [id_or_none(v) for v in raw]
+    if any(pk is None for pk in ids):
+        return None
+    return [pk for pk in ids if pk is not None]

@@ -1,0 +1,42 @@
+"""The one write of an export: its row in the audit trail (and its event), recorded when the
+file is finished, with the number of rows it really held."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from sambandh.core.audit import audit_record
+from sambandh.core.models import AuditEvent
+from sambandh.exports.selectors import ExportPlan
+
+FORMATS = ("csv", "xlsx", "vcf")
+
+
+def export_record(
+    *, actor: Any, plan: ExportPlan, format: str, rows: int, complete: bool = True
+) -> AuditEvent:
+    """Record who exported what: the record type, the filters and sort (or the ticked ids),
+    the format and the row count. ``complete`` is False when the download stopped part-way
+    (the rows counted are those sent)."""
+    rt = plan.record_type
+    changes: dict[str, Any] = {
+        "format": format,
+        "filters": dict(plan.filters),
+        "sort": plan.sort,
+        "rows": rows,
+        "complete": complete,
+    }
+    if plan.ids:
+        changes["ids"] = list(plan.ids)
+    with transaction.atomic():
+        return audit_record(
+            actor=actor,
+            action=AuditEvent.Action.EXPORT,
+            record_type=rt.key,
+            changes=changes,
+            summary=f"{rows} {rt.api_path} exported as {format}"
+            + ("" if complete else " (stopped part-way)"),
+            event=f"{rt.key}.exported",
+        )
