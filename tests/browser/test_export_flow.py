@@ -66,14 +66,20 @@ def test_export_the_filtered_people_list_as_csv(
     audit = AuditEvent.objects.get(action="export")
     assert audit.changes["filters"] == {"name": "Kumar"} and audit.changes["rows"] == 3
 
-    # -- one row ticked, exported from the selection bar
+    # -- one row ticked, exported from the selection bar, with "Delete" chosen as the action:
+    # an export asks no confirmation and deletes nothing
     page.keyboard.press("Escape")
     page.get_by_role("checkbox", name="Select Kumar 1").check()
     bar = page.locator("#bulk-form")
     expect(bar).to_be_visible()
+    bar.locator("#bulk-action").select_option("delete")
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     with page.expect_download() as info:
         bar.get_by_role("button", name="Export CSV").click()
     assert [r["Name"] for r in _rows(info.value)] == ["Kumar 1"]
+    assert dialogs == []
+    expect(page.locator("tbody input[data-bulk-row]")).to_have_count(3)
     violations += axe_check(page, "people list, a row selected")
     context.close()
     assert not violations, report(violations)

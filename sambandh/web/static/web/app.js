@@ -434,10 +434,12 @@
     $all("details[data-menu][open]").forEach(function (d) { if (!d.contains(target)) d.open = false; });
   }, true);
 
-  // A form with data-confirm (or submitted by a button with data-confirm) asks before it goes.
+  // A form with data-confirm (or submitted by a button with data-confirm) asks before it goes;
+  // a button marked data-no-confirm (the bulk bar's exports) submits without asking.
   document.addEventListener("submit", function (event) {
     var form = event.target;
     var submitter = event.submitter;
+    if (submitter && submitter.hasAttribute && submitter.hasAttribute("data-no-confirm")) return;
     var message = (submitter && submitter.dataset && submitter.dataset.confirm) || (form.dataset && form.dataset.confirm);
     if (message === undefined) return;
     if (!window.confirm(message || gettext("Are you sure?"))) {
