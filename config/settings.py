@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "sambandh.customfields",
     "sambandh.search",
     "sambandh.bulk",
+    "sambandh.consents",
     "sambandh.emails",
     "sambandh.administration",
     "sambandh.notifications",
