@@ -62,24 +62,20 @@ class LawfulBasis(models.TextChoices):
     LEGITIMATE_INTEREST = "legitimate_interest", _("Legitimate interest")
 
 
-#: The channels each purpose may be recorded on; the first is its default.
+_CHANNELS = (Channel.EMAIL, Channel.SMS, Channel.PHONE, Channel.WHATSAPP, Channel.POST)
+
+#: The channels each purpose may be recorded on; the first is its default. Every purpose may
+#: also be recorded on "every channel" (``any``), which covers each of them.
 PURPOSE_CHANNELS: dict[str, tuple[str, ...]] = {
-    Purpose.MARKETING_EMAIL: (Channel.EMAIL,),
-    Purpose.NEWSLETTER: (Channel.EMAIL,),
-    Purpose.SMS: (Channel.SMS,),
-    Purpose.PHONE: (Channel.PHONE,),
-    Purpose.WHATSAPP: (Channel.WHATSAPP,),
-    Purpose.POST: (Channel.POST,),
-    Purpose.EVENTS: (Channel.EMAIL, Channel.SMS, Channel.PHONE, Channel.WHATSAPP, Channel.POST),
+    Purpose.MARKETING_EMAIL: (Channel.EMAIL, Channel.ANY),
+    Purpose.NEWSLETTER: (Channel.EMAIL, Channel.ANY),
+    Purpose.SMS: (Channel.SMS, Channel.ANY),
+    Purpose.PHONE: (Channel.PHONE, Channel.ANY),
+    Purpose.WHATSAPP: (Channel.WHATSAPP, Channel.ANY),
+    Purpose.POST: (Channel.POST, Channel.ANY),
+    Purpose.EVENTS: (*_CHANNELS, Channel.ANY),
     Purpose.PROFILING: (Channel.ANY,),
-    Purpose.DIRECT: (
-        Channel.EMAIL,
-        Channel.SMS,
-        Channel.PHONE,
-        Channel.WHATSAPP,
-        Channel.POST,
-        Channel.ANY,
-    ),
+    Purpose.DIRECT: (*_CHANNELS, Channel.ANY),
 }
 
 #: Purposes that need a recorded permission: without one, the answer is no.
