@@ -21,7 +21,7 @@ from sambandh.accounts import policy
 from sambandh.consents import selectors, services
 from sambandh.consents.forms import ConsentForm
 from sambandh.consents.models import Channel, Purpose
-from sambandh.core.errors import ServiceError
+from sambandh.core.errors import Forbidden, ServiceError
 from sambandh.web.forms import apply_service_errors
 from sambandh.web.http import AuthedRequest, page
 
@@ -51,6 +51,8 @@ def person_consents(request: AuthedRequest, person_id: int) -> HttpResponse:
     form = None
     status = 200
     if request.method == "POST":
+        if not policy.can_edit(request.user, "person", person):
+            raise Forbidden(_("You cannot change this person's consents."))
         form = ConsentForm(request.POST)
         status = 422
         if form.is_valid():
