@@ -76,7 +76,12 @@ def test_pending_with_expiry(api, owner, person, django_capture_on_commit_callba
     with django_capture_on_commit_callbacks(execute=True) as queued:
         resp = api(owner).post(
             url(person.pk),
-            {**GRANT, "purpose": "newsletter", "status": "pending", "expires_at": "2099-01-01T00:00:00Z"},
+            {
+                **GRANT,
+                "purpose": "newsletter",
+                "status": "pending",
+                "expires_at": "2099-01-01T00:00:00Z",
+            },
         )
     assert resp.status_code == 201, resp.content
     assert resp.json()["expires_at"] == "2099-01-01T00:00:00Z"

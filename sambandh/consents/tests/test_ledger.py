@@ -36,8 +36,13 @@ def test_a_stored_row_cannot_be_changed_or_deleted(owner, person):
         row.delete()
     # a new object given the stored row's id is an insert, which fails, never an overwrite
     clone = Consent(
-        pk=row.pk, person=person, purpose="newsletter", channel="email", status="withdrawn",
-        lawful_basis="consent", source="x",
+        pk=row.pk,
+        person=person,
+        purpose="newsletter",
+        channel="email",
+        status="withdrawn",
+        lawful_basis="consent",
+        source="x",
     )
     with pytest.raises(Exception):  # noqa: B017 - IntegrityError, whichever the database
         from django.db import transaction
@@ -60,7 +65,9 @@ def test_every_write_appends_and_the_latest_row_is_the_state(owner, person):
     audits = AuditEvent.objects.order_by("id")[audit_before:]
     assert [(a.record_type, a.record_id) for a in audits] == [("person", person.pk)] * 3
     assert list(
-        Event.objects.filter(type__startswith="consent.").order_by("id").values_list("type", flat=True)
+        Event.objects.filter(type__startswith="consent.")
+        .order_by("id")
+        .values_list("type", flat=True)
     ) == ["consent.granted", "consent.withdrawn", "consent.granted"]
     # the state: the latest row per purpose and channel; the history, newest first
     state = selectors.consent_state(viewer=owner, person_id=person.pk)
@@ -73,7 +80,14 @@ def test_every_write_appends_and_the_latest_row_is_the_state(owner, person):
 
 
 def test_export_and_erasure_keep_the_fact_of_a_withdrawal(owner, admin_user, person):
-    record(owner, person, "newsletter", "granted", proof_text="Tick: newsletter", proof_ip="203.0.113.9")
+    record(
+        owner,
+        person,
+        "newsletter",
+        "granted",
+        proof_text="Tick: newsletter",
+        proof_ip="203.0.113.9",
+    )
     record(owner, person, "newsletter", "withdrawn", proof_text="Unsubscribe")
     exported = selectors.consents_for_export(person)
     assert [(r["status"], r["proof"]["ip"], r["proof"]["text"]) for r in exported] == [
