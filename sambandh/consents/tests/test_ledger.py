@@ -108,3 +108,28 @@ def test_export_and_erasure_keep_the_fact_of_a_withdrawal(owner, admin_user, per
     assert AuditEvent.objects.filter(record_id=person.pk, changes__consents_erased=2).exists()
     # a second erasure has nothing left to do
     assert services.erase_for_person(person, admin_user) == 0
+
+
+def test_a_deleted_person_takes_their_ledger_to_the_recycle_bin_and_back(owner, person):
+    from sambandh.contacts.services import person_delete
+    from sambandh.recyclebin.models import BinEntry
+    from sambandh.recyclebin.services import bin_restore
+
+    pending = record(owner, person, "newsletter", "pending")
+    confirmed = Consent(
+        person=person,
+        purpose="newsletter",
+        channel="email",
+        status="granted",
+        lawful_basis="consent",
+        source="double opt-in link",
+        confirms=pending,
+    )
+    confirmed.save()
+    before = list(Consent.objects.order_by("id").values())
+    person.refresh_from_db()
+    person_delete(actor=owner, person=person, version=person.version)
+    assert Consent.objects.count() == 0
+    entry = BinEntry.objects.get(record_type="person", record_id=person.pk)
+    bin_restore(actor=owner, entry_id=entry.pk)
+    assert list(Consent.objects.order_by("id").values()) == before
