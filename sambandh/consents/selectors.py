@@ -192,7 +192,12 @@ class ConsentState:
 def consent_state(*, viewer: Any, person_id: int) -> ConsentState:
     """The current state and the history of the person's consents, for a viewer who may see
     the person (else NotFound)."""
-    person = person_for_consents(viewer=viewer, person_id=person_id)
+    return consent_state_of(person_for_consents(viewer=viewer, person_id=person_id))
+
+
+def consent_state_of(person: Any) -> ConsentState:
+    """``consent_state`` of a person the caller has read through a selector (the person's page
+    has: it shows the section without asking the policy twice)."""
     history = list(
         Consent.objects.filter(person=person).select_related("recorded_by").order_by("-id")
     )

@@ -27,8 +27,9 @@ from sambandh.web.http import AuthedRequest, page
 
 
 def panel_context(*, viewer: Any, person: Any, form: ConsentForm | None = None) -> dict[str, Any]:
-    """What ``consents/_panel.html`` needs, for a person the viewer may see."""
-    state = selectors.consent_state(viewer=viewer, person_id=person.pk)
+    """What ``consents/_panel.html`` needs, for a person the viewer may see (read through a
+    selector)."""
+    state = selectors.consent_state_of(person)
     now = timezone.now()
     for row in state.history:  # (the current rows are among them)
         row.is_expired = row.status == "granted" and row.expired(now)  # type: ignore[attr-defined]
