@@ -30,7 +30,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -242,14 +242,10 @@ def pending_to_confirm(consent_id: int) -> Consent | None:
     """The pending row ``consent_id`` while it is still the current state of its purpose and
     channel (a later row, granted or withdrawn, has answered it)."""
     row = Consent.objects.filter(pk=consent_id).select_related("person").first()
-    if row is None:
+    if row is None or row.status != Status.PENDING:
         return None
-    latest = (
-        Consent.objects.filter(Q(person_id=row.person_id, purpose=row.purpose, channel=row.channel))
-        .order_by("-id")
-        .first()
-    )
-    return row if latest is not None and latest.pk == row.pk else None
+    newest = latest(row.person_id, row.purpose, row.channel)
+    return row if newest is not None and newest.pk == row.pk else None
 
 
 def latest(person_id: int, purpose: str, channel: str) -> Consent | None:
