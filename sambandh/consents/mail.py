@@ -12,7 +12,7 @@ from django.utils import translation
 
 from sambandh.consents import links
 from sambandh.consents.models import Channel, Purpose
-from sambandh.consents.selectors import pending_to_confirm
+from sambandh.consents.selectors import pending_to_confirm, unsubscribe_headers
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +45,14 @@ def deliver_confirmation(consent_id: int) -> str:
         subject = " ".join(render_to_string("consents/confirm_subject.txt", context).split())
         body = render_to_string("consents/confirm_email.txt", context)
     try:
-        EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [address]).send()
+        EmailMessage(
+            subject,
+            body,
+            settings.DEFAULT_FROM_EMAIL,
+            [address],
+            # one click says no: a withdrawal of what was asked, which answers the request
+            headers=unsubscribe_headers(row.person_id, row.purpose, row.channel),
+        ).send()
     except Exception:  # noqa: BLE001 - the server's refusal is logged; the user may ask again
         logger.exception("Could not send the consent confirmation %s", consent_id)
         return "failed"

@@ -51,6 +51,8 @@ def test_double_opt_in(owner, person, client, smtp_server, django_capture_on_com
     message = smtp_server.received[0].message
     assert message["To"] == "asha@example.com"
     assert message["Subject"] == "Please confirm: Newsletter"
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert "/consent/unsubscribe/" in message["List-Unsubscribe"]
     path = _link_in(message)
     # when the person opens it (anonymous): a page with a button, and nothing about them
     page = client.get(path)
