@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "sambandh.search",
     "sambandh.bulk",
     "sambandh.exports",
+    "sambandh.consents",
     "sambandh.emails",
     "sambandh.administration",
     "sambandh.notifications",

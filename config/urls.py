@@ -64,6 +64,8 @@ urlpatterns = [
     path("", include("sambandh.activities.urls")),
     path("", include("sambandh.bulk.urls")),
     path("", include("sambandh.exports.urls")),
+    path("", include("sambandh.consents.urls")),
+    path("consent/", include("sambandh.consents.public_urls")),
     path("", include("sambandh.emails.urls")),
     path("", include("sambandh.attachments.urls")),
     path("search/", include("sambandh.search.urls")),

@@ -15,8 +15,11 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from sambandh.attachments.models import Attachment
+from sambandh.consents import selectors as consents
+from sambandh.consents.models import Channel, Purpose
 from sambandh.core.audit import audit_record
 from sambandh.emails.models import OutboundEmail
 
@@ -31,6 +34,9 @@ def _message(email: OutboundEmail) -> EmailMessage:
         headers["In-Reply-To"] = email.in_reply_to
     if email.references:
         headers["References"] = email.references
+    if activity.person_id:
+        # One click from the message withdraws what it was sent for: one-to-one email.
+        headers.update(consents.unsubscribe_headers(activity.person_id, Purpose.DIRECT))
     message = EmailMessage(
         subject=activity.subject,
         body=activity.body,
@@ -95,6 +101,21 @@ def _error_text(exc: Exception) -> str:
     return (f"{type(exc).__name__}: {text}" if text else type(exc).__name__)[:MAX_ERROR]
 
 
+def _refused(email: OutboundEmail) -> str:
+    """Why the email may not go now (a withdrawal recorded since it was written), else "":
+    the consent ledger is asked again at the moment of sending, as every sender must."""
+    person_id = email.activity.person_id
+    if person_id:
+        decision = consents.may_contact(person_id, Purpose.DIRECT, Channel.EMAIL)
+        if not decision.allowed:
+            return (_("Not sent: %(reason)s") % {"reason": decision.reason})[:MAX_ERROR]
+    refused = consents.refused_addresses([*email.to, *email.cc], Purpose.DIRECT, Channel.EMAIL)
+    for address, decision in refused.items():
+        reason = f"{address}: {decision.reason}"
+        return (_("Not sent: %(reason)s") % {"reason": reason})[:MAX_ERROR]
+    return ""
+
+
 def deliver(email_id: int) -> str:
     """Send the email ``email_id`` if it is queued (else do nothing); answers what happened."""
     now = timezone.now()
@@ -104,9 +125,10 @@ def deliver(email_id: int) -> str:
     if not claimed:
         return "not queued"
     email = OutboundEmail.objects.select_related("activity", "activity__owner").get(pk=email_id)
-    error = ""
+    error = _refused(email)
     try:
-        _message(email).send()
+        if not error:
+            _message(email).send()
     except Exception as exc:  # noqa: BLE001 - any failure of the server or the network is the outcome
         error = _error_text(exc)
     status = OutboundEmail.Status.FAILED if error else OutboundEmail.Status.SENT

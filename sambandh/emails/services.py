@@ -26,6 +26,8 @@ from sambandh.activities.services import activity_create
 from sambandh.attachments import selectors as attachments
 from sambandh.attachments.models import Attachment
 from sambandh.attachments.services import attachment_add, attachment_copy
+from sambandh.consents import selectors as consents
+from sambandh.consents.models import Channel, Purpose
 from sambandh.core import registry
 from sambandh.core.audit import audit_record
 from sambandh.core.cleaning import clean_email, clean_text
@@ -119,6 +121,26 @@ def _previous_in_thread(activity: Activity, subject: str) -> OutboundEmail | Non
     return emails.order_by("-id").first()
 
 
+def _check_consent(person: Any, to: list[str], cc: list[str], errors: FieldErrors) -> None:
+    """An email from a record is a one-to-one message, not marketing: it asks the consent
+    ledger for ``Purpose.DIRECT`` by email, which is refused only when the person (or whoever
+    has one of the addresses) withdrew all email contact. A marketing sender asks for its own
+    purpose instead (docs/privacy.md)."""
+    if person is not None:
+        decision = consents.may_contact(person, Purpose.DIRECT, Channel.EMAIL)
+        if not decision.allowed:
+            errors.add("to", decision.reason)
+            return
+    for field, addresses in (("to", to), ("cc", cc)):
+        for address, refusal in consents.refused_addresses(
+            addresses, Purpose.DIRECT, Channel.EMAIL
+        ).items():
+            errors.add(
+                field,
+                _("%(address)s: %(reason)s") % {"address": address, "reason": refusal.reason},
+            )
+
+
 def _enqueue(email: OutboundEmail) -> None:
     """Put the sending on the queue once the transaction that made it commits (a task that ran
     earlier would not find the email). A lost enqueue is picked up by the sweep (jobs.py)."""
@@ -207,6 +229,7 @@ def _email_send(
     cc = [a for a in _addresses(data.cc, "cc", errors) if a not in to]
     if not data.to:
         errors.add("to", _("Add at least one recipient."))
+    _check_consent(person, to, cc, errors)
     subject = errors.run(clean_text, data.subject, field="subject", max_length=300, required=True)
     sources = _sources(actor, list(data.attachment_ids), errors)
     if len(uploads) + len(sources) > MAX_ATTACHMENTS:

@@ -136,6 +136,9 @@ OPERATIONS = {
     ("get", "/attachments/{attachment_id}"),
     ("get", "/attachments/{attachment_id}/download"),
     ("delete", "/attachments/{attachment_id}"),
+    # A person's consents.
+    ("get", "/people/{person_id}/consents"),
+    ("post", "/people/{person_id}/consents"),
     # The recycle bin.
     ("get", "/recycle-bin"),
     ("get", "/recycle-bin/{entry_id}"),

@@ -148,6 +148,8 @@ ID_OPERATIONS = [
     ("delete", "/api/v1/attachments/{id}"),
     ("get", "/api/v1/recycle-bin/{id}"),
     ("post", "/api/v1/recycle-bin/{id}/restore"),
+    ("get", "/api/v1/people/{id}/consents"),
+    ("post", "/api/v1/people/{id}/consents"),
 ]
 
 

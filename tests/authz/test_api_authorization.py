@@ -168,6 +168,11 @@ CASES.update(
         ("get", "/attachments/{attachment_id}"): Case("attachment"),
         ("get", "/attachments/{attachment_id}/download"): Case("attachment"),
         ("delete", "/attachments/{attachment_id}"): Case("attachment"),
+        # recording a person's consent: who may change the person (as a share is checked: the
+        # body takes no version, the ledger only appends)
+        ("post", "/people/{person_id}/consents"): Case(
+            "share", {"purpose": "newsletter", "status": "granted", "source": "authz test"}
+        ),
         # the recycle bin: an entry is its owner's and the admins' (test_recycle_authorization)
         ("get", "/recycle-bin/{entry_id}"): Case("job_read"),
         ("post", "/recycle-bin/{entry_id}/restore"): Case("bin_restore", {}),
@@ -320,6 +325,7 @@ def _state() -> dict[str, Any]:
     """Everything a denied write must leave as it was."""
     from sambandh.activities.models import Activity
     from sambandh.bulk.models import BulkItem, BulkJob
+    from sambandh.consents.models import Consent
     from sambandh.contacts.models import Organization, Person
     from sambandh.customfields.models import CustomField
     from sambandh.events.models import HandlerRun
@@ -344,6 +350,7 @@ def _state() -> dict[str, Any]:
             BulkJob,
             BulkItem,
             BinEntry,
+            Consent,
         )
     } | {
         "shares": sorted(RecordShare.objects.values_list()),

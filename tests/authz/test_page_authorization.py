@@ -142,6 +142,11 @@ CASES: dict[str, str] = {
     "/attachments/<id:attachment_id>/inline/": "attachment",
     "/attachments/<id:attachment_id>/preview/": "attachment",
     "/attachments/<id:attachment_id>/delete/": "post",
+    # a person's consents (GET: the section on a page of its own; POST: record one)
+    "/people/<id:person_id>/consents/": "record",
+    # what a person reaches from an email, signed in or not (tests in sambandh/consents)
+    "/consent/confirm/<str:token>/": "public",
+    "/consent/unsubscribe/<str:token>/": "public",
     "/recycle-bin/": "open",
     # a list's export (sambandh/exports): every role gets the file of what it may see
     "/exports/<slug:list_key>/": "open",
