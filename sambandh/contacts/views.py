@@ -27,10 +27,12 @@ from sambandh.sales import selectors as sales_selectors
 from sambandh.web.forms import language_choices, record_ref, typed_name
 from sambandh.web.http import AuthedRequest, page
 from sambandh.web.lists import Column, ListSpec, list_page
+from sambandh.contacts.residency import COMMON as COMMON_RESIDENCIES
 from sambandh.web.recent import remember
 from sambandh.web.records import delete_page, record_for_edit, save_form
 
 RELATED_LIMIT = 10
+RESIDENCIES = COMMON_RESIDENCIES
 
 PEOPLE = ListSpec(
     key="people",
@@ -45,7 +47,7 @@ PEOPLE = ListSpec(
         Column("updated", gettext_lazy("Updated"), sort="-updated", priority=3),
         Column("created", gettext_lazy("Created"), sort="-created", default=False, priority=3),
     ),
-    filters=("name", "owner_id", "tag", "country", "organization_id"),
+    filters=("name", "owner_id", "tag", "country", "residency", "organization_id"),
     sorts=selectors.PERSON_SORTS,
     default_sort="name",
 )
@@ -63,7 +65,7 @@ ORGANIZATIONS = ListSpec(
         Column("updated", gettext_lazy("Updated"), sort="-updated", priority=3),
         Column("created", gettext_lazy("Created"), sort="-created", default=False, priority=3),
     ),
-    filters=("name", "owner_id", "tag", "country", "industry"),
+    filters=("name", "owner_id", "tag", "country", "residency", "industry"),
     sorts=selectors.ORGANIZATION_SORTS,
     default_sort="name",
 )
@@ -90,6 +92,7 @@ def _list_context(request: AuthedRequest) -> dict[str, Any]:
         "users": _users(request),
         "tags": tag_list(),
         "countries": country_choices(),
+        "residencies": RESIDENCIES,
     }
 
 

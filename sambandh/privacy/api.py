@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import AwareDatetime, Field
 
 from sambandh.accounts import policy
@@ -121,7 +121,7 @@ def create_request(request: HttpRequest, payload: RequestIn) -> Any:
         received_at=payload.received_at,
         notes=payload.notes,
     )
-    return 201, _request_out(created)
+    return Status(201, _request_out(created))
 
 
 @router.get("/requests/{id:request_id}", response={200: RequestOut, **ERRORS})
@@ -237,7 +237,7 @@ def list_policies(request: HttpRequest) -> Any:
 def create_policy(request: HttpRequest, payload: PolicyIn) -> Any:
     """A new policy, off: run a dry run, read its report, then enable it."""
     p = retention.policy_create(actor=viewer(request), data=payload.model_dump())
-    return 201, _policy_out(p)
+    return Status(201, _policy_out(p))
 
 
 @router.get("/retention-policies/{id:policy_id}", response={200: PolicyOut, **ERRORS})
@@ -258,7 +258,7 @@ def update_policy(request: HttpRequest, policy_id: int, payload: PolicyPatch) ->
 def delete_policy(request: HttpRequest, policy_id: int) -> Any:
     user = viewer(request)
     retention.policy_delete(actor=user, p=selectors.policy_get(viewer=user, policy_id=policy_id))
-    return 204, None
+    return Status(204, None)
 
 
 @router.post("/retention-policies/{id:policy_id}/dry-run", response={200: RunOut, **ERRORS})
