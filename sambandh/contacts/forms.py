@@ -352,7 +352,8 @@ class RecordForm(ServiceForm):
 
 
 RESIDENCY_HELP = gettext_lazy(
-    'Where the data belongs, for retention and exports: "eu", "us-ca", "br", "in"; empty if unknown.'
+    'Where the data belongs, for retention and exports: "eu", "us-ca", "br", "in"; '
+    "empty if unknown."
 )
 
 

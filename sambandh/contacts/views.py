@@ -19,6 +19,7 @@ from sambandh.accounts.selectors import user_list
 from sambandh.activities.forms import panel_context
 from sambandh.contacts import selectors, services
 from sambandh.contacts.forms import OrganizationForm, PersonForm
+from sambandh.contacts.residency import COMMON as COMMON_RESIDENCIES
 from sambandh.core.ids import id_or_none
 from sambandh.core.listing import ListQuery
 from sambandh.customfields.forms import record_custom_fields
@@ -27,7 +28,6 @@ from sambandh.sales import selectors as sales_selectors
 from sambandh.web.forms import language_choices, record_ref, typed_name
 from sambandh.web.http import AuthedRequest, page
 from sambandh.web.lists import Column, ListSpec, list_page
-from sambandh.contacts.residency import COMMON as COMMON_RESIDENCIES
 from sambandh.web.recent import remember
 from sambandh.web.records import delete_page, record_for_edit, save_form
 

@@ -8,7 +8,6 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 from pydantic import AwareDatetime, Field
 
@@ -98,7 +97,9 @@ def _request_out(r: DataSubjectRequest) -> dict[str, Any]:
 @router.get("/requests", response={200: RequestPage, **ERRORS})
 def list_requests(request: HttpRequest, filters: Query[RequestFilters]) -> Any:
     """The requests, nearest deadline first; ``overdue=true``: only open ones past it."""
-    qs = selectors.request_list(viewer=viewer(request), overdue=filters.overdue, status=filters.status or "")
+    qs = selectors.request_list(
+        viewer=viewer(request), overdue=filters.overdue, status=filters.status or ""
+    )
     start = int(filters.cursor or 0)
     rows = list(qs[start : start + filters.limit + 1])
     more = len(rows) > filters.limit
@@ -155,7 +156,9 @@ def complete(request: HttpRequest, request_id: int, payload: CompleteIn) -> Any:
     """Close a correction request once the person's record is corrected."""
     user = viewer(request)
     found = selectors.request_get(viewer=user, request_id=request_id)
-    done = services.request_complete(actor=user, request=found, notes=payload.notes, version=payload.version)
+    done = services.request_complete(
+        actor=user, request=found, notes=payload.notes, version=payload.version
+    )
     return _request_out(done)
 
 
@@ -300,5 +303,3 @@ def put_settings(request: HttpRequest, payload: SettingsIn) -> Any:
         actor=viewer(request), dpdp_days=payload.dpdp_days, export_rules=payload.export_rules
     )
     return _settings_out()
-
-

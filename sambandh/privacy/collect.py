@@ -128,7 +128,11 @@ def related_rows(person: models.Model) -> dict[str, dict[Any, dict[str, Any]]]:
 
 def custom_values(person: models.Model) -> list[dict[str, Any]]:
     rt = registry.by_model(type(person))
-    labels = {f.name.removeprefix(registry.CUSTOM_PREFIX): f.label for f in rt.custom_fields} if rt else {}
+    labels = (
+        {f.name.removeprefix(registry.CUSTOM_PREFIX): f.label for f in rt.custom_fields}
+        if rt
+        else {}
+    )
     return [
         {"key": key, "label": str(labels.get(key, key)), "value": plain(value)}
         for key, value in sorted((getattr(person, "custom", None) or {}).items())
@@ -152,7 +156,9 @@ def _csv(rows: list[dict[str, Any]]) -> str:
     return out.getvalue()
 
 
-def build_zip(person: models.Model, *, generated_at: datetime.datetime) -> tuple[bytes, dict[str, int]]:
+def build_zip(
+    person: models.Model, *, generated_at: datetime.datetime
+) -> tuple[bytes, dict[str, int]]:
     """The export as a zip (a JSON and a CSV file per kind of row, and manifest.json), and the
     row count of each kind."""
     files: dict[str, list[dict[str, Any]]] = {}
@@ -171,7 +177,7 @@ def build_zip(person: models.Model, *, generated_at: datetime.datetime) -> tuple
                 indent=2,
             ),
         )
-        for name, rows in files.items():
-            archive.writestr(f"{name}.json", json.dumps(rows, ensure_ascii=False, indent=2))
-            archive.writestr(f"{name}.csv", _csv(rows))
+        for name, content in files.items():
+            archive.writestr(f"{name}.json", json.dumps(content, ensure_ascii=False, indent=2))
+            archive.writestr(f"{name}.csv", _csv(content))
     return buffer.getvalue(), counts

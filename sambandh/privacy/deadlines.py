@@ -18,12 +18,19 @@ from sambandh.privacy.models import Regime
 FIXED_DAYS = {Regime.CCPA: 45, Regime.LGPD: 15}
 
 #: The regime a person's residency tag suggests when a request names none.
-REGIME_FOR_RESIDENCY = {"eu": Regime.GDPR, "us-ca": Regime.CCPA, "br": Regime.LGPD, "in": Regime.DPDP}
+REGIME_FOR_RESIDENCY = {
+    "eu": Regime.GDPR,
+    "us-ca": Regime.CCPA,
+    "br": Regime.LGPD,
+    "in": Regime.DPDP,
+}
 
 
 def add_one_month(day: datetime.date) -> datetime.date:
     year, month = (day.year + 1, 1) if day.month == 12 else (day.year, day.month + 1)
-    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
+    return day.replace(
+        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
+    )
 
 
 def due_on(regime: str, received: datetime.date, *, dpdp_days: int) -> datetime.date:

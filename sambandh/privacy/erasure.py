@@ -79,9 +79,15 @@ def pseudonym(person_id: int) -> str:
 
 
 def _suppress(person: Person, request: DataSubjectRequest | None) -> int:
-    emails = {normalize_email(e) for e in EmailAddress.objects.filter(person=person).values_list("email", flat=True)}
+    emails = {
+        normalize_email(e)
+        for e in EmailAddress.objects.filter(person=person).values_list("email", flat=True)
+    }
     emails.add(normalize_email(person.email))
-    phones = {normalize_phone(p) for p in PhoneNumber.objects.filter(person=person).values_list("e164", flat=True)}
+    phones = {
+        normalize_phone(p)
+        for p in PhoneNumber.objects.filter(person=person).values_list("e164", flat=True)
+    }
     phones.add(normalize_phone(person.phone))
     added = 0
     for kind, values in (("email", emails), ("phone", phones)):
@@ -94,9 +100,10 @@ def _suppress(person: Person, request: DataSubjectRequest | None) -> int:
 
 
 def _erase_activity(actor: Any, activity: Activity) -> None:
-    sent = hasattr(activity, "outbound_email") and Activity.objects.filter(
-        pk=activity.pk, outbound_email__isnull=False
-    ).exists()
+    sent = (
+        hasattr(activity, "outbound_email")
+        and Activity.objects.filter(pk=activity.pk, outbound_email__isnull=False).exists()
+    )
     if not sent:
         activity_update(
             actor=actor, activity=activity, data=ActivityChange(subject="", body=""), version=None
@@ -132,7 +139,9 @@ def _delete_dependents(person: Person) -> int:
             continue
         if getattr(rel.field.remote_field, "on_delete", None) is not models.CASCADE:
             continue
-        count, _by_model = rel.related_model._default_manager.filter(**{rel.field.name: person}).delete()
+        count, _by_model = rel.related_model._default_manager.filter(
+            **{rel.field.name: person}
+        ).delete()
         deleted += count
     return deleted
 
@@ -171,7 +180,9 @@ def person_erase(
         data=PersonIn.build({**_BLANK_PERSON, "full_name": pseudonym(person.pk)}),
         version=None,
     )
-    Person.objects.filter(pk=person.pk).update(custom={}, contact_card={"emails": [], "phones": [], "addresses": []})
+    Person.objects.filter(pk=person.pk).update(
+        custom={}, contact_card={"emails": [], "phones": [], "addresses": []}
+    )
     person.refresh_from_db()
     person_reindex(person)
     outcome["related_rows"] = _delete_dependents(person)

@@ -17,7 +17,9 @@ class RequestForm(forms.Form):
         label=_("Law"),
         required=False,
         choices=[("", _("From the person's residency"))] + list(Regime.choices),
-        help_text=_("Sets the deadline: GDPR one month, CCPA 45 days, LGPD 15 days, DPDP as notified."),
+        help_text=_(
+            "Sets the deadline: GDPR one month, CCPA 45 days, LGPD 15 days, DPDP as notified."
+        ),
     )
     received_at = forms.DateTimeField(
         label=_("Received"),
@@ -25,11 +27,21 @@ class RequestForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
         help_text=_("Leave empty for now."),
     )
-    notes = forms.CharField(label=_("Notes"), required=False, max_length=10_000, widget=forms.Textarea(attrs={"rows": 3}))
+    notes = forms.CharField(
+        label=_("Notes"),
+        required=False,
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 class CompleteForm(forms.Form):
-    notes = forms.CharField(label=_("What was corrected"), required=False, max_length=10_000, widget=forms.Textarea(attrs={"rows": 3}))
+    notes = forms.CharField(
+        label=_("What was corrected"),
+        required=False,
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 class PolicyForm(forms.Form):
@@ -53,13 +65,19 @@ class SettingsForm(forms.Form):
         label=_("DPDP response days"),
         min_value=1,
         max_value=365,
-        help_text=_("India's DPDP Act leaves the period to be notified: the days your company answers within."),
+        help_text=_(
+            "India's DPDP Act leaves the period to be notified: "
+            "the days your company answers within."
+        ),
     )
     export_rules = forms.CharField(
         label=_("Export rules"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_('One line per residency: the tag, a colon, the roles that may export it. For example "eu: admin, manager". Administrators may always export.'),
+        help_text=_(
+            "One line per residency: the tag, a colon, the roles that may export it. "
+            'For example "eu: admin, manager". Administrators may always export.'
+        ),
     )
 
     def rules(self) -> dict[str, list[str]]:

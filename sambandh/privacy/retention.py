@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.apps import apps
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -51,7 +50,8 @@ def _clean(data: dict[str, Any], instance: RetentionPolicy | None) -> dict[str, 
     out: dict[str, Any] = {}
     record_type = data.get("record_type", instance.record_type if instance else None)
     if "record_type" in data or instance is None:
-        if registry.find(str(record_type or "")) is None or registry.find(str(record_type)).delete is None:
+        found = registry.find(str(record_type or ""))
+        if found is None or found.delete is None:
             errors["record_type"] = _("Choose one of: %(choices)s.") % {
                 "choices": ", ".join(rt.key for rt in retention_types())
             }
@@ -150,7 +150,9 @@ def policy_delete(*, actor: Any, p: RetentionPolicy, version: int | None = None)
     p = lock_for_update(p, version)
     pk, text = p.pk, str(p)
     p.delete()
-    audit_record(actor=actor, action="delete", record_type="retention_policy", record_id=pk, summary=text)
+    audit_record(
+        actor=actor, action="delete", record_type="retention_policy", record_id=pk, summary=text
+    )
 
 
 def candidates(p: RetentionPolicy, *, now: datetime.datetime) -> QuerySet[Any]:
@@ -193,14 +195,18 @@ def _actor(p: RetentionPolicy) -> Any:
     return user
 
 
-def retention_run(*, p: RetentionPolicy, dry_run: bool, now: datetime.datetime | None = None) -> RetentionRun:
+def retention_run(
+    *, p: RetentionPolicy, dry_run: bool, now: datetime.datetime | None = None
+) -> RetentionRun:
     """Run ``p`` (for real only when it is enabled) and keep its report: how many records
     matched, their ids (the first MAX_REPORT_IDS), how many were done, and each failure."""
     now = now or timezone.now()
     if not dry_run and not p.enabled:
         raise ValidationFailed(_("This policy is not enabled."))
     ids = list(candidates(p, now=now).values_list("pk", flat=True))
-    run = RetentionRun(policy=p, dry_run=dry_run, at=now, matched=len(ids), record_ids=ids[:MAX_REPORT_IDS])
+    run = RetentionRun(
+        policy=p, dry_run=dry_run, at=now, matched=len(ids), record_ids=ids[:MAX_REPORT_IDS]
+    )
     if not dry_run:
         actor = _actor(p)
         failures: list[list[Any]] = []
@@ -208,7 +214,9 @@ def retention_run(*, p: RetentionPolicy, dry_run: bool, now: datetime.datetime |
         model = registry.get(p.record_type).model
         for pk in ids:
             if actor is None:
-                failures.append([pk, _("The policy's author is no longer an active administrator.")])
+                failures.append(
+                    [pk, _("The policy's author is no longer an active administrator.")]
+                )
                 continue
             try:
                 with transaction.atomic():
@@ -241,7 +249,3 @@ def retention_run_all(*, now: datetime.datetime) -> tuple[int, int]:
         runs += 1
         done += run.done
     return runs, done
-
-
-def model_for(record_type: str) -> Any:
-    return apps.get_model(registry.get(record_type).model_label)

@@ -12,6 +12,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from sambandh.accounts import policy
 from sambandh.contacts.models import Person
@@ -34,10 +35,14 @@ class Gone(ServiceError):
 
     status = 410
     code = "gone"
-    default_message = _("This export was downloaded already; it can be downloaded only once.")
+    default_message = gettext_lazy(
+        "This export was downloaded already; it can be downloaded only once."
+    )
 
 
-def _audit(actor: Any, action: str, request: DataSubjectRequest, summary: str, **changes: Any) -> None:
+def _audit(
+    actor: Any, action: str, request: DataSubjectRequest, summary: str, **changes: Any
+) -> None:
     audit_record(
         actor=actor,
         action=action,
@@ -102,7 +107,8 @@ def request_create(
         actor,
         "create",
         request,
-        _("%(type)s request for person #%(id)s") % {"type": request.get_type_display(), "id": person.pk},
+        _("%(type)s request for person #%(id)s")
+        % {"type": request.get_type_display(), "id": person.pk},
         type=type,
         regime=chosen,
         person_id=person.pk,
@@ -151,12 +157,14 @@ def export_build(request_id: int) -> str:
     with transaction.atomic():
         request = (
             DataSubjectRequest.objects.select_for_update()
-            .filter(pk=request_id, type=Type.ACCESS, status__in=[Status.RECEIVED, Status.IN_PROGRESS])
+            .filter(
+                pk=request_id, type=Type.ACCESS, status__in=[Status.RECEIVED, Status.IN_PROGRESS]
+            )
             .first()
         )
         if request is None:
             return "skipped"
-        person = Person.objects.filter(pk=request.person_id).first()
+        person = Person.objects.filter(pk=request.person_id or 0).first()
         if person is None:
             request.status, request.error = Status.FAILED, _("The person no longer exists.")
             request.save(update_fields=["status", "error"])
@@ -201,14 +209,24 @@ def export_download(*, actor: Any, request: DataSubjectRequest) -> tuple[str, by
             name = locked.export_file
             locked.export_file = ""
             locked.export_downloaded_at, locked.export_downloaded_by = timezone.now(), actor
-            locked.status, locked.completed_at, locked.completed_by = Status.DONE, timezone.now(), actor
+            locked.status, locked.completed_at, locked.completed_by = (
+                Status.DONE,
+                timezone.now(),
+                actor,
+            )
             locked.version += 1
             locked.save()
             _audit(actor, "export", locked, _("Access export downloaded"), downloaded=True)
             transaction.on_commit(lambda: default_storage.delete(name))
     if refused:
         with transaction.atomic():
-            _audit(actor, "export", locked, _("Second download of an access export refused"), refused=True)
+            _audit(
+                actor,
+                "export",
+                locked,
+                _("Second download of an access export refused"),
+                refused=True,
+            )
         raise Gone()
     return f"access-request-{locked.pk}.zip", data
 
@@ -226,10 +244,12 @@ def request_erase(
     policy.ensure_admin(actor)
     request = lock_for_update(request, version)
     if request.type != Type.ERASURE:
-        raise ValidationFailed(_("Only an erasure request erases."), fields={"type": _("Not an erasure request.")})
+        raise ValidationFailed(
+            _("Only an erasure request erases."), fields={"type": _("Not an erasure request.")}
+        )
     if not request.is_open:
         raise Conflict(_("This request is closed already."))
-    person = Person.objects.filter(pk=request.person_id).first()
+    person = Person.objects.filter(pk=request.person_id or 0).first()
     if person is None:
         raise ValidationFailed(_("The person no longer exists."))
     outcome = person_erase(actor=actor, person=person, request=request, suppress=True)
@@ -238,12 +258,16 @@ def request_erase(
     request.person_label = ""
     request.version += 1
     request.save()
-    _audit(actor, "update", request, _("Erasure carried out"), status=[None, Status.DONE], **outcome)
+    _audit(
+        actor, "update", request, _("Erasure carried out"), status=[None, Status.DONE], **outcome
+    )
     return request
 
 
 @transaction.atomic
-def settings_update(*, actor: Any, dpdp_days: int | None = None, export_rules: Any = None) -> PrivacySettings:
+def settings_update(
+    *, actor: Any, dpdp_days: int | None = None, export_rules: Any = None
+) -> PrivacySettings:
     """Change the company's privacy settings: the DPDP response days (1 to 365) and the export
     rules ({residency: [roles]})."""
     from sambandh.accounts.models import Role
@@ -270,12 +294,18 @@ def settings_update(*, actor: Any, dpdp_days: int | None = None, export_rules: A
         current.updated_at, current.updated_by = timezone.now(), actor
         current.save()
         audit_record(
-            actor=actor, action="update", record_type="privacy_settings", record_id=1, changes=changes
+            actor=actor,
+            action="update",
+            record_type="privacy_settings",
+            record_id=1,
+            changes=changes,
         )
     return current
 
 
-def _clean_rules(value: Any, roles: set[str], errors: dict[str, str]) -> dict[str, list[str]] | None:
+def _clean_rules(
+    value: Any, roles: set[str], errors: dict[str, str]
+) -> dict[str, list[str]] | None:
     from sambandh.contacts.residency import clean_residency
 
     if not isinstance(value, dict) or len(value) > 50:

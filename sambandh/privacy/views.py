@@ -23,7 +23,9 @@ from sambandh.web.forms import apply_service_errors
 from sambandh.web.http import AuthedRequest, page
 
 
-def _render(request: AuthedRequest, template: str, tab: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
+def _render(
+    request: AuthedRequest, template: str, tab: str, context: dict[str, Any], status: int = 200
+) -> HttpResponse:
     return render(request, f"privacy/{template}", {"active_tab": tab, **context}, status=status)
 
 
@@ -40,7 +42,9 @@ def request_list(request: AuthedRequest) -> HttpResponse:
         {
             "rows": [{"r": r, "overdue": selectors.is_overdue(r, today=today)} for r in rows],
             "overdue_only": overdue,
-            "overdue_count": selectors.overdue_q(DataSubjectRequest.objects.all(), today=today).count(),
+            "overdue_count": selectors.overdue_q(
+                DataSubjectRequest.objects.all(), today=today
+            ).count(),
         },
     )
 
@@ -67,17 +71,28 @@ def request_new(request: AuthedRequest) -> HttpResponse:
                 apply_service_errors(form, exc)
                 status = 422
             else:
-                messages.success(request, _("The request was recorded. Its deadline is %(date)s.") % {"date": created.due_on.isoformat()})
+                messages.success(
+                    request,
+                    _("The request was recorded. Its deadline is %(date)s.")
+                    % {"date": created.due_on.isoformat()},
+                )
                 return redirect("privacy:request", created.pk)
         else:
             status = 422
     else:
-        form = RequestForm(initial={"person_id": request.GET.get("person", ""), "type": request.GET.get("type", "access")})
+        form = RequestForm(
+            initial={
+                "person_id": request.GET.get("person", ""),
+                "type": request.GET.get("type", "access"),
+            }
+        )
     person = None
     raw = str(form["person_id"].value() or "")
     if raw.isdigit():
         person = Person.objects.filter(pk=int(raw)).first()
-    return _render(request, "request_new.html", "requests", {"form": form, "person": person}, status)
+    return _render(
+        request, "request_new.html", "requests", {"form": form, "person": person}, status
+    )
 
 
 @page
@@ -141,14 +156,23 @@ def policy_list(request: AuthedRequest) -> HttpResponse:
                 apply_service_errors(form, exc)
                 status = 422
             else:
-                messages.success(request, _("The policy was created, off. Run a dry run, then enable it."))
+                messages.success(
+                    request, _("The policy was created, off. Run a dry run, then enable it.")
+                )
                 return redirect("privacy:policy", created.pk)
         else:
             status = 422
     else:
         form = PolicyForm(types=_types())
     labels = dict(_types())
-    rows = [{"p": p, "type_label": labels.get(p.record_type, p.record_type), "dry": selectors.latest_run(p, dry_run=True)} for p in policies]
+    rows = [
+        {
+            "p": p,
+            "type_label": labels.get(p.record_type, p.record_type),
+            "dry": selectors.latest_run(p, dry_run=True),
+        }
+        for p in policies
+    ]
     return _render(request, "retention.html", "retention", {"rows": rows, "form": form}, status)
 
 
@@ -177,10 +201,15 @@ def policy_action(request: AuthedRequest, policy_id: int, action: str) -> HttpRe
     try:
         if action == "dry-run":
             run = retention.retention_dry_run(actor=request.user, p=p)
-            messages.success(request, _("Dry run done: %(count)s records would be affected.") % {"count": run.matched})
+            messages.success(
+                request,
+                _("Dry run done: %(count)s records would be affected.") % {"count": run.matched},
+            )
         elif action in ("enable", "disable"):
             retention.policy_update(actor=request.user, p=p, data={"enabled": action == "enable"})
-            messages.success(request, _("The policy is on.") if action == "enable" else _("The policy is off."))
+            messages.success(
+                request, _("The policy is on.") if action == "enable" else _("The policy is off.")
+            )
         elif action == "delete":
             retention.policy_delete(actor=request.user, p=p)
             messages.success(request, _("The policy was deleted."))
@@ -202,7 +231,11 @@ def settings_page(request: AuthedRequest) -> HttpResponse:
         form = SettingsForm(request.POST)
         if form.is_valid():
             try:
-                services.settings_update(actor=request.user, dpdp_days=form.cleaned_data["dpdp_days"], export_rules=form.rules())
+                services.settings_update(
+                    actor=request.user,
+                    dpdp_days=form.cleaned_data["dpdp_days"],
+                    export_rules=form.rules(),
+                )
             except ServiceError as exc:
                 apply_service_errors(form, exc)
                 status = 422
@@ -212,6 +245,8 @@ def settings_page(request: AuthedRequest) -> HttpResponse:
         else:
             status = 422
     else:
-        rules = "\n".join(f"{k}: {', '.join(v)}" for k, v in sorted((current.export_rules or {}).items()))
+        rules = "\n".join(
+            f"{k}: {', '.join(v)}" for k, v in sorted((current.export_rules or {}).items())
+        )
         form = SettingsForm(initial={"dpdp_days": current.dpdp_days, "export_rules": rules})
     return _render(request, "settings.html", "settings", {"form": form}, status)

@@ -11,12 +11,12 @@ from django.utils.translation import gettext as _
 from sambandh.accounts import policy
 from sambandh.accounts.models import User
 from sambandh.accounts.visibility import visible_q
-from sambandh.contacts.residency import clean_residency
 from sambandh.contacts.models import (
     EmailAddress,
     Organization,
     PhoneNumber,
 )
+from sambandh.contacts.residency import clean_residency
 from sambandh.contacts.schemas import OrganizationIn
 from sambandh.contacts.services.points import (
     _clean_addresses,

@@ -17,7 +17,6 @@ from sambandh.contacts.cards import (
     card_with,
     tag_names_of,
 )
-from sambandh.contacts.residency import clean_residency
 from sambandh.contacts.models import (
     Affiliation,
     EmailAddress,
@@ -25,6 +24,7 @@ from sambandh.contacts.models import (
     Person,
     PhoneNumber,
 )
+from sambandh.contacts.residency import clean_residency
 from sambandh.contacts.schemas import PersonIn
 from sambandh.contacts.services.points import (
     _clean_addresses,

@@ -36,7 +36,13 @@ URL = "/api/v1/privacy/requests"
 def subject(owner, admin_user, media_root, django_capture_on_commit_callbacks):
     custom_field_create(
         actor=admin_user,
-        data={"record_type": "person", "key": "tier", "label": "Tier", "type": "text", "required": False},
+        data={
+            "record_type": "person",
+            "key": "tier",
+            "label": "Tier",
+            "type": "text",
+            "required": False,
+        },
     )
     person = factories.make_person(
         owner,
@@ -48,14 +54,31 @@ def subject(owner, admin_user, media_root, django_capture_on_commit_callbacks):
         description="Met at the Pune meetup",
     )
     SocialHandle.objects.create(person=person, network="mastodon", handle="@asha")
-    note = factories.make_activity(owner, "note", person_id=person.pk, subject="Call Asha", body="Asha's mobile is private")
+    note = factories.make_activity(
+        owner, "note", person_id=person.pk, subject="Call Asha", body="Asha's mobile is private"
+    )
     email = email_send(
         actor=owner,
-        data=EmailIn(person_id=person.pk, to=["asha@example.com"], subject="Hello Asha", body="Dear Asha, ..."),
+        data=EmailIn(
+            person_id=person.pk,
+            to=["asha@example.com"],
+            subject="Hello Asha",
+            body="Dear Asha, ...",
+        ),
     )
     with django_capture_on_commit_callbacks(execute=True):
-        attachment_add(actor=owner, record_type="person", record_id=person.pk, upload=samples.upload("cv.pdf", samples.PDF))
-        attachment_add(actor=owner, record_type="activity", record_id=note.pk, upload=samples.upload("n.pdf", samples.PDF))
+        attachment_add(
+            actor=owner,
+            record_type="person",
+            record_id=person.pk,
+            upload=samples.upload("cv.pdf", samples.PDF),
+        )
+        attachment_add(
+            actor=owner,
+            record_type="activity",
+            record_id=note.pk,
+            upload=samples.upload("n.pdf", samples.PDF),
+        )
     other = factories.make_person(owner, full_name="Bina Other", email="bina@example.com")
     return person, note, email.activity, other
 
@@ -92,10 +115,14 @@ def test_erasure_anonymizes_every_related_record(
     assert is_suppressed(email="asha@example.com") and is_suppressed(phone="+919845012345")
     assert not is_suppressed(email="bina@example.com")
     # the audit trail: the proof, by whom, without the erased values
-    proof = AuditEvent.objects.get(record_type="person", record_id=person.pk, changes__has_key="erased")
+    proof = AuditEvent.objects.get(
+        record_type="person", record_id=person.pk, changes__has_key="erased"
+    )
     assert proof.actor == admin_user
     assert proof.changes["activities"] == 2 and proof.changes["attachments"] == 2
-    about = AuditEvent.objects.filter(record_type__in=["person", "activity"], record_id__in=[person.pk, note.pk])
+    about = AuditEvent.objects.filter(
+        record_type__in=["person", "activity"], record_id__in=[person.pk, note.pk]
+    )
     text = json.dumps([[a.changes, a.summary] for a in about])
     assert "Asha" not in text and "asha@" not in text.lower() and "9845012345" not in text
     # someone else is untouched
@@ -110,15 +137,23 @@ def test_a_suppressed_email_or_phone_cannot_be_created_again(api, admin_user, ow
     request = request_create(actor=admin_user, type="erasure", person_id=person.pk)
     api(admin_user).post(f"{URL}/{request.pk}/erase", {})
     count = Person.objects.count()
-    resp = api(owner).post("/api/v1/people", {"full_name": "Asha R.", "emails": [{"email": "ASHA@example.com "}]})
+    resp = api(owner).post(
+        "/api/v1/people", {"full_name": "Asha R.", "emails": [{"email": "ASHA@example.com "}]}
+    )
     assert_error(resp, 422, "validation_failed")
     assert "emails.0.email" in resp.json()["error"]["fields"]
     with pytest.raises(ValidationFailed) as refused:
-        person_create(actor=owner, data=PersonIn.build({"full_name": "A", "phones": [{"number": "+91 98450-12345"}]}))
+        person_create(
+            actor=owner,
+            data=PersonIn.build({"full_name": "A", "phones": [{"number": "+91 98450-12345"}]}),
+        )
     assert "phones.0.number" in refused.value.fields
     # adding it to someone else is refused too
     bina = factories.make_person(owner, full_name="Bina")
-    resp = api(owner).patch(f"/api/v1/people/{bina.pk}", {"emails": [{"email": "asha@example.com"}], "version": bina.version})
+    resp = api(owner).patch(
+        f"/api/v1/people/{bina.pk}",
+        {"emails": [{"email": "asha@example.com"}], "version": bina.version},
+    )
     assert_error(resp, 422, "validation_failed")
     assert Person.objects.count() == count + 1
 

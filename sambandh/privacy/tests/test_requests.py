@@ -36,7 +36,11 @@ def _at(text: str) -> datetime.datetime:
 def test_each_regime_sets_its_deadline(admin_user, owner, regime, received, due):
     person = factories.make_person(owner)
     request = request_create(
-        actor=admin_user, type="access", person_id=person.pk, regime=regime, received_at=_at(received)
+        actor=admin_user,
+        type="access",
+        person_id=person.pk,
+        regime=regime,
+        received_at=_at(received),
     )
     assert request.due_on == due
     assert request.regime == regime
@@ -46,7 +50,11 @@ def test_the_dpdp_period_is_the_companys_setting(admin_user, owner):
     settings_update(actor=admin_user, dpdp_days=7)
     person = factories.make_person(owner)
     request = request_create(
-        actor=admin_user, type="erasure", person_id=person.pk, regime="dpdp", received_at=_at("2026-03-01T09:00")
+        actor=admin_user,
+        type="erasure",
+        person_id=person.pk,
+        regime="dpdp",
+        received_at=_at("2026-03-01T09:00"),
     )
     assert request.due_on == datetime.date(2026, 3, 8)
 
@@ -56,7 +64,9 @@ def test_without_a_regime_the_persons_residency_chooses_it(admin_user, owner):
     person = factories.make_person(owner, residency="us-ca")
     request = request_create(actor=admin_user, type="correction", person_id=person.pk)
     assert request.regime == "ccpa"
-    other = request_create(actor=admin_user, type="correction", person_id=factories.make_person(owner).pk)
+    other = request_create(
+        actor=admin_user, type="correction", person_id=factories.make_person(owner).pk
+    )
     assert other.regime == "gdpr"
 
 
@@ -64,7 +74,13 @@ def test_the_api_creates_a_request_and_lists_the_overdue_ones(api, admin_user, o
     person = factories.make_person(owner)
     client = api(admin_user)
     old = client.post(
-        URL, {"type": "correction", "person_id": person.pk, "regime": "lgpd", "received_at": "2026-01-01T09:00:00Z"}
+        URL,
+        {
+            "type": "correction",
+            "person_id": person.pk,
+            "regime": "lgpd",
+            "received_at": "2026-01-01T09:00:00Z",
+        },
     )
     assert old.status_code == 201, old.content
     fresh = client.post(URL, {"type": "correction", "person_id": person.pk, "regime": "gdpr"})
@@ -73,28 +89,42 @@ def test_the_api_creates_a_request_and_lists_the_overdue_ones(api, admin_user, o
     assert old.json()["overdue"] is (timezone.localdate() > datetime.date(2026, 1, 16))
     # a closed request is never overdue, however late
     closed = request_create(
-        actor=admin_user, type="correction", person_id=person.pk, regime="lgpd", received_at=_at("2026-01-02T09:00")
+        actor=admin_user,
+        type="correction",
+        person_id=person.pk,
+        regime="lgpd",
+        received_at=_at("2026-01-02T09:00"),
     )
     request_complete(actor=admin_user, request=closed, notes="Fixed the spelling of the name")
     body = client.get(URL, {"overdue": "true"}).json()
     assert [r["id"] for r in body["items"]] == [old.json()["id"]]
     assert body["items"][0]["overdue"] is True
     everything = client.get(URL).json()
-    assert {r["id"] for r in everything["items"]} == {old.json()["id"], fresh.json()["id"], closed.pk}
+    assert {r["id"] for r in everything["items"]} == {
+        old.json()["id"],
+        fresh.json()["id"],
+        closed.pk,
+    }
     assert AuditEvent.objects.filter(record_type="privacy_request", action="create").count() == 3
 
 
 def test_bad_input_is_refused_and_changes_nothing(api, admin_user, owner):
     person = factories.make_person(owner)
     client = api(admin_user)
-    assert_error(client.post(URL, {"type": "forget", "person_id": person.pk}), 422, "validation_failed")
+    assert_error(
+        client.post(URL, {"type": "forget", "person_id": person.pk}), 422, "validation_failed"
+    )
     resp = client.post(URL, {"type": "access", "person_id": 987654321})
     assert_error(resp, 422, "validation_failed", {"person_id": "No such person."})
     future = (timezone.now() + datetime.timedelta(days=3)).isoformat()
     resp = client.post(URL, {"type": "access", "person_id": person.pk, "received_at": future})
     assert_error(resp, 422, "validation_failed")
     assert "received_at" in resp.json()["error"]["fields"]
-    assert_error(client.post(URL, {"type": "access", "person_id": person.pk, "regime": "hipaa"}), 422, "validation_failed")
+    assert_error(
+        client.post(URL, {"type": "access", "person_id": person.pk, "regime": "hipaa"}),
+        422,
+        "validation_failed",
+    )
     assert DataSubjectRequest.objects.count() == 0
 
 

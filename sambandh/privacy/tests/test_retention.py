@@ -24,12 +24,16 @@ URL = "/api/v1/privacy/retention-policies"
 
 
 def _age(record, days):
-    type(record).objects.filter(pk=record.pk).update(updated_at=timezone.now() - datetime.timedelta(days=days))
+    type(record).objects.filter(pk=record.pk).update(
+        updated_at=timezone.now() - datetime.timedelta(days=days)
+    )
 
 
 @pytest.fixture
 def people(owner):
-    stale_eu = factories.make_person(owner, full_name="Old EU", email="old@example.eu", residency="eu")
+    stale_eu = factories.make_person(
+        owner, full_name="Old EU", email="old@example.eu", residency="eu"
+    )
     stale_us = factories.make_person(owner, full_name="Old US", residency="us")
     fresh_eu = factories.make_person(owner, full_name="New EU", residency="eu")
     busy_eu = factories.make_person(owner, full_name="Busy EU", residency="eu")
@@ -45,10 +49,14 @@ def _job():
     return apply_retention(JobContext(slot=now, now=now))
 
 
-def test_a_dry_run_reports_and_changes_nothing_then_the_enabled_policy_deletes(api, admin_user, people):
+def test_a_dry_run_reports_and_changes_nothing_then_the_enabled_policy_deletes(
+    api, admin_user, people
+):
     stale_eu, stale_us, fresh_eu, busy_eu = people
     client = api(admin_user)
-    created = client.post(URL, {"record_type": "person", "region": "EU", "days": 365, "action": "delete"})
+    created = client.post(
+        URL, {"record_type": "person", "region": "EU", "days": 365, "action": "delete"}
+    )
     assert created.status_code == 201, created.content
     body = created.json()
     assert body["enabled"] is False and body["region"] == "eu"
@@ -67,7 +75,11 @@ def test_a_dry_run_reports_and_changes_nothing_then_the_enabled_policy_deletes(a
     # enabled, the job deletes what the report said (into the recycle bin)
     assert client.patch(f"{URL}/{body['id']}", {"enabled": True}).json()["enabled"] is True
     assert _job() == "1 policies, 1 records"
-    assert set(Person.objects.values_list("pk", flat=True)) == {stale_us.pk, fresh_eu.pk, busy_eu.pk}
+    assert set(Person.objects.values_list("pk", flat=True)) == {
+        stale_us.pk,
+        fresh_eu.pk,
+        busy_eu.pk,
+    }
     assert BinEntry.objects.filter(record_type="person", record_id=stale_eu.pk).exists()
     run = RetentionRun.objects.get(dry_run=False)
     assert (run.matched, run.done, run.failures) == (1, 1, [])
@@ -76,14 +88,19 @@ def test_a_dry_run_reports_and_changes_nothing_then_the_enabled_policy_deletes(a
 
 def test_an_anonymize_policy_erases_people_of_any_region(admin_user, people):
     stale_eu, stale_us, fresh_eu, busy_eu = people
-    p = policy_create(actor=admin_user, data={"record_type": "person", "region": "", "days": 365, "action": "anonymize"})
+    p = policy_create(
+        actor=admin_user,
+        data={"record_type": "person", "region": "", "days": 365, "action": "anonymize"},
+    )
     from sambandh.privacy.retention import policy_update, retention_dry_run
 
     assert retention_dry_run(actor=admin_user, p=p).record_ids == [stale_eu.pk, stale_us.pk]
     policy_update(actor=admin_user, p=p, data={"enabled": True})
     _job()
     names = dict(Person.objects.values_list("pk", "full_name"))
-    assert names[stale_eu.pk].startswith(PSEUDONYM_PREFIX) and names[stale_us.pk].startswith(PSEUDONYM_PREFIX)
+    assert names[stale_eu.pk].startswith(PSEUDONYM_PREFIX) and names[stale_us.pk].startswith(
+        PSEUDONYM_PREFIX
+    )
     assert (names[fresh_eu.pk], names[busy_eu.pk]) == ("New EU", "Busy EU")
     # anonymized people are not anonymized again
     assert _job() == "1 policies, 0 records"
@@ -100,7 +117,11 @@ def test_bad_policies_are_refused(api, admin_user):
         resp = client.post(URL, body)
         assert_error(resp, 422, "validation_failed")
         assert field in resp.json()["error"]["fields"], (body, resp.json())
-    assert_error(client.post(URL, {"record_type": "person", "days": 0, "action": "delete"}), 422, "validation_failed")
+    assert_error(
+        client.post(URL, {"record_type": "person", "days": 0, "action": "delete"}),
+        422,
+        "validation_failed",
+    )
     assert not RetentionPolicy.objects.exists()
 
 
@@ -109,7 +130,10 @@ def test_organizations_by_residency(admin_user, owner):
     factories.make_organization(owner, name="Old Inc", residency="us")
     _age(old, 100)
     _age(Organization.objects.get(name="Old Inc"), 100)
-    p = policy_create(actor=admin_user, data={"record_type": "organization", "region": "eu", "days": 90, "action": "delete"})
+    p = policy_create(
+        actor=admin_user,
+        data={"record_type": "organization", "region": "eu", "days": 90, "action": "delete"},
+    )
     from sambandh.privacy.retention import retention_dry_run
 
     assert retention_dry_run(actor=admin_user, p=p).record_ids == [old.pk]
@@ -117,9 +141,15 @@ def test_organizations_by_residency(admin_user, owner):
 
 @pytest.mark.parametrize("role", ["owner", "manager", "readonly"])
 def test_non_admins_may_not_touch_policies(api, request, admin_user, role):
-    p = policy_create(actor=admin_user, data={"record_type": "person", "days": 30, "action": "delete"})
+    p = policy_create(
+        actor=admin_user, data={"record_type": "person", "days": 30, "action": "delete"}
+    )
     client = api(request.getfixturevalue(role))
-    assert_error(client.post(URL, {"record_type": "person", "days": 30, "action": "delete"}), 403, "forbidden")
+    assert_error(
+        client.post(URL, {"record_type": "person", "days": 30, "action": "delete"}),
+        403,
+        "forbidden",
+    )
     assert_error(client.patch(f"{URL}/{p.pk}", {"days": 1}), 403, "forbidden")
     assert_error(client.post(f"{URL}/{p.pk}/dry-run", {}), 403, "forbidden")
     assert_error(client.delete(f"{URL}/{p.pk}"), 403, "forbidden")
