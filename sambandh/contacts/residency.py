@@ -31,3 +31,46 @@ def clean_residency(value: object) -> str:
             fields={"residency": _('A short tag such as "eu", "us-ca", "br" or "in".')}
         )
     return text
+
+
+#: The European Union's members (ISO 3166-1 alpha-2).
+EU = frozenset(
+    [
+        "AT",
+        "BE",
+        "BG",
+        "HR",
+        "CY",
+        "CZ",
+        "DK",
+        "EE",
+        "FI",
+        "FR",
+        "DE",
+        "GR",
+        "HU",
+        "IE",
+        "IT",
+        "LV",
+        "LT",
+        "LU",
+        "MT",
+        "NL",
+        "PL",
+        "PT",
+        "RO",
+        "SK",
+        "SI",
+        "ES",
+        "SE",
+    ]
+)
+
+
+def residency_for_country(country: str) -> str:
+    """A residency tag suggested by a country (the demo data uses it): "eu" for a member of the
+    European Union, else the country's own code in lower case ("us", "br", "in")."""
+    code = (country or "").upper()
+    if not code:
+        return ""
+    return "eu" if code in EU else code.lower()
