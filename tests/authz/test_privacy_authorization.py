@@ -42,7 +42,10 @@ def test_only_an_admin_downloads_the_export_and_only_once(role):
     if role != "admin":
         # then anyone else is refused, and nothing changes (the export is still there)
         assert resp.status_code == 403, resp.content[:300]
-        assert (list(DataSubjectRequest.objects.values_list()), AuditEvent.objects.count()) == before
+        assert (
+            list(DataSubjectRequest.objects.values_list()),
+            AuditEvent.objects.count(),
+        ) == before
         return
     # then the admin gets the zip once; the second download is refused (410) and audited
     assert resp.status_code == 200 and resp["Content-Type"] == "application/zip"
