@@ -271,6 +271,7 @@ def _mount() -> None:
         ("/emails", "sambandh.emails.api"),
         ("/attachments", "sambandh.attachments.api"),
         ("/recycle-bin", "sambandh.recyclebin.api"),
+        ("/privacy", "sambandh.privacy.api"),
         ("", "sambandh.accounts.api_access"),
     ):
         api.add_router(prefix, import_module(module).router)

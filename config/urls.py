@@ -73,5 +73,6 @@ urlpatterns = [
     path("settings/", include("sambandh.administration.urls")),
     path("notifications/", include("sambandh.notifications.urls")),
     path("recycle-bin/", include("sambandh.recyclebin.urls")),
+    path("privacy/", include("sambandh.privacy.urls")),
     path("panel/", include("sambandh.panels.urls")),
 ]

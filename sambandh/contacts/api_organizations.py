@@ -49,6 +49,7 @@ def organization_out(o: Any, access: policy.FieldAccess) -> dict[str, Any]:
             "country": o.country,
             "currency": o.currency,
             "time_zone": o.time_zone,
+            "residency": o.residency,
             "emails": email_entries(o.emails.all()),
             "phones": phone_entries(o.phones.all()),
             "addresses": address_entries(o.addresses.all()),
@@ -103,6 +104,7 @@ class OrganizationFilters(Schema):
     owner_id: RecordId | None = None
     tag: str | None = Field(None, max_length=60)
     country: str | None = Field(None, max_length=2)
+    residency: str | None = Field(None, max_length=10, description='A residency tag ("eu").')
 
 
 class OrganizationPage(Schema):

@@ -80,6 +80,7 @@ class PersonFilters(Schema):
     owner_id: RecordId | None = None
     tag: str | None = Field(None, max_length=60)
     country: str | None = Field(None, max_length=2)
+    residency: str | None = Field(None, max_length=10, description='A residency tag ("eu").')
 
 
 class PersonPage(Schema):

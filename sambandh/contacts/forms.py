@@ -351,6 +351,12 @@ class RecordForm(ServiceForm):
         return record
 
 
+RESIDENCY_HELP = gettext_lazy(
+    'Where the data belongs, for retention and exports: "eu", "us-ca", "br", "in"; '
+    "empty if unknown."
+)
+
+
 class PersonForm(RecordForm):
     record_type = "person"
     input_class = PersonIn
@@ -368,6 +374,7 @@ class PersonForm(RecordForm):
         "country",
         "currency",
         "source",
+        "residency",
         "description",
     )
 
@@ -409,6 +416,7 @@ class PersonForm(RecordForm):
     time_zone = forms.ChoiceField(label=gettext_lazy("Time zone"), required=False)
     currency = forms.ChoiceField(label=gettext_lazy("Currency"), required=False)
     source = _text(gettext_lazy("Source"), 100)
+    residency = _text(gettext_lazy("Residency"), 10, help_text=RESIDENCY_HELP)
     description = forms.CharField(
         label=gettext_lazy("About"),
         required=False,
@@ -444,6 +452,7 @@ class PersonForm(RecordForm):
             "country": person.country,
             "currency": person.currency,
             "source": person.source,
+            "residency": person.residency,
             "description": person.description,
         }
 
@@ -476,6 +485,7 @@ class OrganizationForm(RecordForm):
         "country",
         "currency",
         "time_zone",
+        "residency",
         "description",
     )
     min_rows = 2
@@ -494,6 +504,7 @@ class OrganizationForm(RecordForm):
     )
     currency = forms.ChoiceField(label=gettext_lazy("Currency"), required=False)
     time_zone = forms.ChoiceField(label=gettext_lazy("Time zone"), required=False)
+    residency = _text(gettext_lazy("Residency"), 10, help_text=RESIDENCY_HELP)
     description = forms.CharField(
         label=gettext_lazy("Description"),
         required=False,
@@ -520,6 +531,7 @@ class OrganizationForm(RecordForm):
             "country": org.country,
             "currency": org.currency,
             "time_zone": org.time_zone,
+            "residency": org.residency,
             "description": org.description,
         }
 

@@ -57,6 +57,10 @@ class Organization(RecordModel):
     currency = models.CharField(_("currency"), max_length=3, blank=True)
     # An IANA zone (Asia/Kolkata): its people's working hours are read in it when they have none.
     time_zone = models.CharField(_("time zone"), max_length=64, blank=True)
+    # Where its data belongs ("eu", "us-ca"): retention, exports (contacts/residency.py).
+    residency = models.CharField(
+        _("residency"), max_length=10, blank=True, default="", db_default=""
+    )
     tags = models.ManyToManyField(Tag, blank=True, related_name="organizations")
 
     class Meta:
@@ -113,6 +117,10 @@ class Person(RecordModel):
     currency = models.CharField(_("currency"), max_length=3, blank=True)
     country = models.CharField(_("country"), max_length=2, blank=True)
     source = models.CharField(_("source"), max_length=100, blank=True)
+    # Where their data belongs ("eu", "us-ca"): retention, exports (contacts/residency.py).
+    residency = models.CharField(
+        _("residency"), max_length=10, blank=True, default="", db_default=""
+    )
     description = models.TextField(_("about"), blank=True)
     tags = models.ManyToManyField(Tag, blank=True, related_name="people")
     # The contact points and tag names as the API record shows them, kept in step by the

@@ -76,7 +76,15 @@ _NAMES = (
     "email",
     "phone",
 )
-_ABOUT = ("preferred_language", "time_zone", "currency", "country", "source", "description")
+_ABOUT = (
+    "preferred_language",
+    "time_zone",
+    "currency",
+    "country",
+    "source",
+    "residency",
+    "description",
+)
 
 
 def _statement(d: _Dialect) -> str:

@@ -162,6 +162,7 @@ EMAILS = Field("emails", _("Email addresses"), kind="contact")
 PHONES = Field("phones", _("Phone numbers"), kind="contact")
 ADDRESSES = Field("addresses", _("Addresses"), kind="contact")
 COUNTRY = Field("country", _("Country"), kind="country", filters=("country",))
+RESIDENCY = Field("residency", _("Residency"), filters=("residency",))
 CURRENCY = Field("currency", _("Currency"), kind="currency")
 DESCRIPTION = Field("description", _("Description"), kind="long_text")
 
@@ -216,6 +217,7 @@ PERSON = RecordType(
         Field("time_zone", _("Time zone"), kind="time_zone"),
         CURRENCY,
         COUNTRY,
+        RESIDENCY,
         Field("source", _("Source")),
         Field("description", _("About"), kind="long_text"),
         TAGS,
@@ -260,6 +262,7 @@ ORGANIZATION = RecordType(
             filters=("parent_id",),
         ),
         COUNTRY,
+        RESIDENCY,
         CURRENCY,
         Field("time_zone", _("Time zone"), kind="time_zone"),
         EMAILS,

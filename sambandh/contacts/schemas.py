@@ -68,6 +68,9 @@ class PersonIn(WriteInput):
     currency: str | None | NotSent = Field(default=NOT_SENT, max_length=3)
     country: str | None | NotSent = Field(default=NOT_SENT, max_length=2)
     source: str | None | NotSent = Field(default=NOT_SENT, max_length=100)
+    residency: str | None | NotSent = Field(
+        default=NOT_SENT, max_length=10, description='Where their data belongs: "eu", "us-ca"...'
+    )
     description: str | None | NotSent = Field(default=NOT_SENT, max_length=100_000)
     tags: list[str] | None | NotSent = Field(default=NOT_SENT, max_length=50)
     owner_id: RecordId | None | NotSent = Field(default=NOT_SENT)
@@ -97,6 +100,7 @@ class PersonOut(Schema):
     currency: str = ""
     country: str = ""
     source: str = ""
+    residency: str = ""
     description: str = ""
     tags: list[str] = []
     owner: UserRef
@@ -132,6 +136,9 @@ class OrganizationIn(WriteInput):
     time_zone: str | None | NotSent = Field(
         default=NOT_SENT, max_length=64, description="An IANA time zone: Asia/Kolkata."
     )
+    residency: str | None | NotSent = Field(
+        default=NOT_SENT, max_length=10, description='Where its data belongs: "eu", "us-ca"...'
+    )
     emails: list[EmailSchema] | None | NotSent = Field(default=NOT_SENT, max_length=20)
     phones: list[PhoneSchema] | None | NotSent = Field(default=NOT_SENT, max_length=20)
     addresses: list[AddressSchema] | None | NotSent = Field(default=NOT_SENT, max_length=20)
@@ -157,6 +164,7 @@ class OrganizationOut(Schema):
     country: str = ""
     currency: str = ""
     time_zone: str = ""
+    residency: str = ""
     emails: list[EmailSchema] = []
     phones: list[PhoneOut] = []
     addresses: list[AddressSchema] = []

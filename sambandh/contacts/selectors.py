@@ -83,6 +83,8 @@ def _common_filters(qs: QuerySet[Any], filters: dict[str, Any], name_field: str)
         qs = qs.filter(tags__name__iexact=str(tag))
     if country := filters.get("country"):
         qs = qs.filter(country=str(country).upper())
+    if residency := filters.get("residency"):
+        qs = qs.filter(residency=str(residency).strip().lower())
     if text := (filters.get("name") or "").strip():
         qs = qs.filter(**{f"{name_field}__icontains": text})
     return qs

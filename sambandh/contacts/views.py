@@ -19,6 +19,7 @@ from sambandh.accounts.selectors import user_list
 from sambandh.activities.forms import panel_context
 from sambandh.contacts import selectors, services
 from sambandh.contacts.forms import OrganizationForm, PersonForm
+from sambandh.contacts.residency import COMMON as COMMON_RESIDENCIES
 from sambandh.core.ids import id_or_none
 from sambandh.core.listing import ListQuery
 from sambandh.customfields.forms import record_custom_fields
@@ -31,6 +32,7 @@ from sambandh.web.recent import remember
 from sambandh.web.records import delete_page, record_for_edit, save_form
 
 RELATED_LIMIT = 10
+RESIDENCIES = COMMON_RESIDENCIES
 
 PEOPLE = ListSpec(
     key="people",
@@ -45,7 +47,7 @@ PEOPLE = ListSpec(
         Column("updated", gettext_lazy("Updated"), sort="-updated", priority=3),
         Column("created", gettext_lazy("Created"), sort="-created", default=False, priority=3),
     ),
-    filters=("name", "owner_id", "tag", "country", "organization_id"),
+    filters=("name", "owner_id", "tag", "country", "residency", "organization_id"),
     sorts=selectors.PERSON_SORTS,
     default_sort="name",
 )
@@ -63,7 +65,7 @@ ORGANIZATIONS = ListSpec(
         Column("updated", gettext_lazy("Updated"), sort="-updated", priority=3),
         Column("created", gettext_lazy("Created"), sort="-created", default=False, priority=3),
     ),
-    filters=("name", "owner_id", "tag", "country", "industry"),
+    filters=("name", "owner_id", "tag", "country", "residency", "industry"),
     sorts=selectors.ORGANIZATION_SORTS,
     default_sort="name",
 )
@@ -90,6 +92,7 @@ def _list_context(request: AuthedRequest) -> dict[str, Any]:
         "users": _users(request),
         "tags": tag_list(),
         "countries": country_choices(),
+        "residencies": RESIDENCIES,
     }
 
 

@@ -39,6 +39,7 @@ from sambandh.contacts.models import (
     PhoneNumber,
     PostalAddress,
 )
+from sambandh.contacts.residency import residency_for_country
 from sambandh.contacts.services import organization_search_fields, person_search_fields
 from sambandh.core.cleaning import clean_amount
 from sambandh.core.models import AuditEvent
@@ -513,6 +514,7 @@ class LargeDemo:
                         country.code,
                         country.currency,
                         "",
+                        residency_for_country(country.code),
                     )
                 )
                 email = self.unique_email(rng.choice(["info", "sales", "contact"]), domain)
@@ -730,6 +732,7 @@ class LargeDemo:
                         culture.currency,
                         country,
                         source,
+                        residency_for_country(country),
                         "",
                         # As contacts.cards: the API's lists, primary first.
                         json.dumps(
@@ -1361,6 +1364,7 @@ ORG_COLUMNS = (
     "country",
     "currency",
     "time_zone",
+    "residency",
 )
 PERSON_COLUMNS = (
     "id",
@@ -1382,6 +1386,7 @@ PERSON_COLUMNS = (
     "currency",
     "country",
     "source",
+    "residency",
     "description",
     "contact_card",
     "tag_names",

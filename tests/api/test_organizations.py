@@ -35,6 +35,7 @@ DETAIL_KEYS = {
     "country",
     "currency",
     "time_zone",
+    "residency",
     "emails",
     "phones",
     "addresses",

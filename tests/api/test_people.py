@@ -41,6 +41,7 @@ DETAIL_KEYS = {
     "currency",
     "country",
     "source",
+    "residency",
     "description",
     "tags",
     "owner",

@@ -19,7 +19,15 @@ from config.api import api as ninja_api
 from conftest import ApiClient
 from sambandh.accounts.models import RecordShare, Team, User
 from sambandh.core.models import AuditEvent
-from tests.authz.world import ROLES, World, build_world, world_bin_entry, world_job
+from tests.authz.world import (
+    ROLES,
+    World,
+    build_world,
+    world_bin_entry,
+    world_job,
+    world_privacy_request,
+    world_retention_policy,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -176,6 +184,25 @@ CASES.update(
         # the recycle bin: an entry is its owner's and the admins' (test_recycle_authorization)
         ("get", "/recycle-bin/{entry_id}"): Case("job_read"),
         ("post", "/recycle-bin/{entry_id}/restore"): Case("bin_restore", {}),
+        # privacy: administrators only; the one-time export (test_privacy_authorization.py)
+        ("get", "/privacy/requests"): Case("admin_read"),
+        ("get", "/privacy/requests/{request_id}"): Case("admin_read"),
+        ("get", "/privacy/requests/{request_id}/export"): Case("privacy_export"),
+        ("post", "/privacy/requests"): Case(
+            "admin", {"type": "correction", "person_id": "own person"}
+        ),
+        ("post", "/privacy/requests/{request_id}/erase"): Case("admin", {}),
+        ("post", "/privacy/requests/{request_id}/complete"): Case("admin", {"notes": "Done"}),
+        ("get", "/privacy/retention-policies"): Case("admin_read"),
+        ("get", "/privacy/retention-policies/{policy_id}"): Case("admin_read"),
+        ("post", "/privacy/retention-policies"): Case(
+            "admin", {"record_type": "person", "days": 30, "action": "delete"}
+        ),
+        ("patch", "/privacy/retention-policies/{policy_id}"): Case("admin", {"days": 60}),
+        ("delete", "/privacy/retention-policies/{policy_id}"): Case("admin"),
+        ("post", "/privacy/retention-policies/{policy_id}/dry-run"): Case("admin", {}),
+        ("get", "/privacy/settings"): Case("admin_read"),
+        ("put", "/privacy/settings"): Case("admin", {"dpdp_days": 40}),
     }
 )
 
@@ -213,6 +240,10 @@ def _ids(world: World, path: str, side: str) -> dict[str, Any]:
             values[name] = world_job(world).pk
         elif name == "entry_id":
             values[name] = world_bin_entry(world).pk
+        elif name == "request_id":
+            values[name] = world_privacy_request(world).pk
+        elif name == "policy_id":
+            values[name] = world_retention_policy(world).pk
         elif name == "tag_id":
             from sambandh.contacts.models import Tag
 
@@ -264,8 +295,8 @@ def test_what_each_role_reads_through_every_api_route(role):
     for (method, path), case in sorted(CASES.items()):
         if method != "get":
             continue
-        if case.how == "email":
-            continue  # test_email_authorization.py
+        if case.how in ("email", "privacy_export"):
+            continue  # test_email_authorization.py, test_privacy_authorization.py
         if case.how == "read":
             kind = KINDS[path.split("/")[1]]
             for side in ("own", "hidden"):
@@ -329,6 +360,13 @@ def _state() -> dict[str, Any]:
     from sambandh.contacts.models import Organization, Person
     from sambandh.customfields.models import CustomField
     from sambandh.events.models import HandlerRun
+    from sambandh.privacy.models import (
+        DataSubjectRequest,
+        PrivacySettings,
+        RetentionPolicy,
+        RetentionRun,
+        SuppressedContact,
+    )
     from sambandh.recyclebin.models import BinEntry
     from sambandh.sales.models import Deal, Lead, Pipeline
     from tests.registry_app.models import Gadget
@@ -351,6 +389,11 @@ def _state() -> dict[str, Any]:
             BulkItem,
             BinEntry,
             Consent,
+            DataSubjectRequest,
+            RetentionPolicy,
+            RetentionRun,
+            PrivacySettings,
+            SuppressedContact,
         )
     } | {
         "shares": sorted(RecordShare.objects.values_list()),

@@ -17,7 +17,14 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from tests.authz.test_api_authorization import _state, changes, sees
-from tests.authz.world import ROLES, World, build_world, world_job
+from tests.authz.world import (
+    ROLES,
+    World,
+    build_world,
+    world_job,
+    world_privacy_request,
+    world_retention_policy,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -152,6 +159,14 @@ CASES: dict[str, str] = {
     "/exports/<slug:list_key>/": "open",
     "/exports/<slug:list_key>/selection/": "post",
     "/recycle-bin/<id:entry_id>/restore/": "post",
+    "/privacy/": "admin",
+    "/privacy/requests/new/": "admin",
+    "/privacy/requests/<id:request_id>/": "admin",
+    "/privacy/requests/<id:request_id>/<slug:action>/": "post",
+    "/privacy/retention/": "admin",
+    "/privacy/retention/<id:policy_id>/": "admin",
+    "/privacy/retention/<id:policy_id>/<slug:action>/": "post",
+    "/privacy/settings/": "admin",
     # the tests' own record type's page (tests/registry_app) is a stub
     "/gadgets/<id:record_id>/": "public",
     "/health": "public",
@@ -211,6 +226,10 @@ def _urls(world: World, route: str, side: str) -> list[tuple[str, str]]:
         if route.startswith(("/bulk/", "/lists/", "/exports/"))
         else "gadgets",
     }
+    if "<id:request_id>" in route:
+        values["<id:request_id>"] = str(world_privacy_request(world).pk)
+    if "<id:policy_id>" in route:
+        values["<id:policy_id>"] = str(world_retention_policy(world).pk)
     if "<id:job_id>" in route:
         values["<id:job_id>"] = str(world_job(world).pk)
     if "<id:field_id>" in route:

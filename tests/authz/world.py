@@ -256,3 +256,33 @@ def world_bin_entry(world: World) -> Any:
         entry = BinEntry.objects.get(record_type="person", record_id=person.pk)
         world.extra["bin_entry"] = entry
     return entry
+
+
+def world_privacy_request(world: World) -> Any:
+    """A correction request about the owner's person, made by the admin (once): only
+    administrators may see or act on it."""
+    found = world.extra.get("privacy_request")
+    if found is None:
+        from sambandh.privacy.services import request_create
+
+        found = request_create(
+            actor=world.user("admin"),
+            type="correction",
+            person_id=world.records["person"]["own"].pk,
+        )
+        world.extra["privacy_request"] = found
+    return found
+
+
+def world_retention_policy(world: World) -> Any:
+    """A retention policy made by the admin, off (once)."""
+    found = world.extra.get("retention_policy")
+    if found is None:
+        from sambandh.privacy.retention import policy_create
+
+        found = policy_create(
+            actor=world.user("admin"),
+            data={"record_type": "lead", "days": 3650, "action": "delete"},
+        )
+        world.extra["retention_policy"] = found
+    return found

@@ -16,6 +16,7 @@ from sambandh.contacts.models import (
     Organization,
     PhoneNumber,
 )
+from sambandh.contacts.residency import clean_residency
 from sambandh.contacts.schemas import OrganizationIn
 from sambandh.contacts.services.points import (
     _clean_addresses,
@@ -93,6 +94,8 @@ def _clean_organization(
         out["country"] = errors.run(clean_country, data["country"]) or ""
     if "currency" in data:
         out["currency"] = errors.run(clean_currency, data["currency"]) if data["currency"] else ""
+    if "residency" in data:
+        out["residency"] = errors.run(clean_residency, data["residency"]) or ""
     if "time_zone" in data:
         out["time_zone"] = (
             errors.run(clean_time_zone, data["time_zone"]) if data["time_zone"] else ""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, Sequence, Set
 from typing import Any
 
 from django.db import transaction
@@ -24,6 +24,7 @@ from sambandh.contacts.models import (
     Person,
     PhoneNumber,
 )
+from sambandh.contacts.residency import clean_residency
 from sambandh.contacts.schemas import PersonIn
 from sambandh.contacts.services.points import (
     _clean_addresses,
@@ -135,6 +136,8 @@ def _clean_person(
             errors.add("full_name", _("Enter a name: a full name, or a given or family name."))
     if "description" in data:
         out["description"] = errors.run(clean_long_text, data["description"], field="description")
+    if "residency" in data:
+        out["residency"] = errors.run(clean_residency, data["residency"]) or ""
     if "preferred_language" in data:
         out["preferred_language"] = errors.run(
             clean_language, data["preferred_language"], field="preferred_language"
@@ -167,6 +170,31 @@ def _clean_person(
                 errors.add("organization_id", _("No such organization."))
         out["organization"] = org
     return out
+
+
+def _refuse_suppressed(
+    emails: Sequence[Any],
+    phones: Sequence[Any],
+    errors: FieldErrors,
+    keep: Set[str] = frozenset(),
+) -> None:
+    """Refuse an email or phone on the suppression list (an erased person's: never added
+    again, by hand, the API or an import; sambandh/privacy). The person already holding it
+    (``keep``) is left alone."""
+    from sambandh.privacy.selectors import is_suppressed
+
+    for i, e in enumerate(emails):
+        if e.email not in keep and is_suppressed(email=e.email):
+            errors.add(
+                f"emails.{i}.email",
+                _("This email belongs to a person who was erased; it cannot be added again."),
+            )
+    for i, p in enumerate(phones):
+        if p.number not in keep and is_suppressed(phone=p.number):
+            errors.add(
+                f"phones.{i}.number",
+                _("This phone belongs to a person who was erased; it cannot be added again."),
+            )
 
 
 def person_reindex(person: Person) -> None:
@@ -259,6 +287,7 @@ def person_create(*, actor: User, data: PersonIn) -> Person:
         owner=fields.get("owner") or actor,
     )
     clean_phones = _clean_phones(sent_list(data.phones) or [], region, errors)
+    _refuse_suppressed(clean_emails, clean_phones, errors)
     tag_objs = errors.run(tags_resolve, sent_list(data.tags) or []) or []
     errors.raise_if_any()
     policy.guard_write(
@@ -320,6 +349,13 @@ def person_update(*, actor: User, person: Person, data: PersonIn, version: int |
             owner=fields.get("owner") or person.owner,
         )
         clean_phones = _clean_phones(phones, region, errors)
+    _refuse_suppressed(
+        clean_emails or [],
+        clean_phones or [],
+        errors,
+        keep=set(person.emails.values_list("email", flat=True))
+        | set(person.phones.values_list("e164", flat=True)),
+    )
     tag_objs = None if tags is None else errors.run(tags_resolve, tags)
     errors.raise_if_any()
     policy.guard_write(

@@ -55,6 +55,7 @@ def from_rows(person_id: int) -> dict[str, Any]:
         "currency": p.currency,
         "country": p.country,
         "source": p.source,
+        "residency": p.residency,
         "description": p.description,
         "tags": lists["tags"],
         "owner": {"id": p.owner.pk, "name": str(p.owner)},

@@ -81,6 +81,7 @@ def posted(owner):
         "honorific": "",
         "currency": "",
         "source": "",
+        "residency": "",
         "description": "",
     }
     return data, body
