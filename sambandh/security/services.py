@@ -94,11 +94,11 @@ def login_refused(*, username: str, ip: str, lock: LoginLock) -> None:
 
 
 def _since(*, now: datetime.datetime, username: str, ip: str) -> datetime.datetime:
-    """Failures count within the window, and only those after this key's last lock ended."""
+    """Failures count within the window, and only those after this key's last lock: the ones
+    that caused a lock are spent (no failure is recorded while locked)."""
     window_start = now - datetime.timedelta(seconds=settings.LOGIN_FAILURE_WINDOW)
-    last_lock = LoginLock.objects.filter(ip=ip, username=username).aggregate(end=Max("until"))
-    end = last_lock["end"]
-    return max(window_start, end) if end else window_start
+    last = LoginLock.objects.filter(ip=ip, username=username).aggregate(at=Max("locked_at"))["at"]
+    return max(window_start, last) if last else window_start
 
 
 @transaction.atomic
