@@ -333,7 +333,8 @@ if _proxy_header:
     _name, _sep, _value = _proxy_header.partition(":")
     if not _sep or not _name.strip() or not _value.strip():
         raise RuntimeError(
-            'SECURE_PROXY_SSL_HEADER must read "Header-Name: value", e.g. "X-Forwarded-Proto: https"'
+            'SECURE_PROXY_SSL_HEADER must read "Header-Name: value", '
+            'e.g. "X-Forwarded-Proto: https"'
         )
     SECURE_PROXY_SSL_HEADER = (
         "HTTP_" + _name.strip().upper().replace("-", "_"),

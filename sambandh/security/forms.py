@@ -9,18 +9,13 @@ from django.utils.translation import gettext_lazy
 
 _REVOKE_LABEL = gettext_lazy("Also revoke my API tokens")
 _REVOKE_HELP = gettext_lazy(
-    "Programs that use them stop working at once. Do this if someone else may know your "
-    "password."
+    "Programs that use them stop working at once. Do this if someone else may know your password."
 )
 
 
 class PasswordChangeForm(auth_forms.PasswordChangeForm):
-    revoke_tokens = forms.BooleanField(
-        label=_REVOKE_LABEL, help_text=_REVOKE_HELP, required=False
-    )
+    revoke_tokens = forms.BooleanField(label=_REVOKE_LABEL, help_text=_REVOKE_HELP, required=False)
 
 
 class SetPasswordForm(auth_forms.SetPasswordForm):
-    revoke_tokens = forms.BooleanField(
-        label=_REVOKE_LABEL, help_text=_REVOKE_HELP, required=False
-    )
+    revoke_tokens = forms.BooleanField(label=_REVOKE_LABEL, help_text=_REVOKE_HELP, required=False)

@@ -186,8 +186,9 @@ def password_reset_request(*, email: str, ip: str, domain: str, use_https: bool)
     for_email = ResetRequest.objects.filter(email_digest=digest, at__gt=start).count()
     ResetRequest.objects.create(at=now, ip=ip, email_digest=digest)
     if for_email < settings.PASSWORD_RESET_EMAIL_LIMIT:
-        args = {"email": email, "domain": domain, "use_https": use_https}
-        transaction.on_commit(lambda: password_reset_mail.enqueue(**args))
+        transaction.on_commit(
+            lambda: password_reset_mail.enqueue(email=email, domain=domain, use_https=use_https)
+        )
 
 
 # --- sessions --------------------------------------------------------------------------------

@@ -47,8 +47,9 @@ class SessionStore(DbSessionStore):
         return UserSession
 
     def create_model_instance(self, data: dict[str, Any]) -> Any:
-        session_key = self._get_or_create_session_key()
-        return self.model(
+        session_key = self._get_or_create_session_key()  # type: ignore[attr-defined]
+        model: Any = self.model
+        return model(
             session_key=session_key,
             session_data=self.encode(data),
             expire_date=self.get_expiry_date(),

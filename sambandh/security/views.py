@@ -101,7 +101,9 @@ def password_change(request: AuthedRequest) -> HttpResponse:
         text = _("Your password was changed. You were signed out everywhere else.")
         if done["tokens"]:
             text += " " + ngettext(
-                "%(count)d API token was revoked.", "%(count)d API tokens were revoked.", done["tokens"]
+                "%(count)d API token was revoked.",
+                "%(count)d API tokens were revoked.",
+                done["tokens"],
             ) % {"count": done["tokens"]}
         messages.success(request, text)
         return redirect("security:password_change")
