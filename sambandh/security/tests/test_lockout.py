@@ -146,7 +146,9 @@ def test_the_message_is_translated(owner: Any) -> None:
         headers={"accept-language": "de"},
     )
     assert answer.status_code == 429
-    assert "Too many failed attempts" not in answer.content.decode()
+    page = answer.content.decode()
+    assert "Zu viele fehlgeschlagene Versuche. Versuchen Sie es in 15 Minuten erneut." in page
+    assert "Too many failed attempts" not in page
 
 
 def test_a_proxy_hop_reads_the_address_from_x_forwarded_for(owner: Any, settings: Any) -> None:
