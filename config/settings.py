@@ -83,13 +83,14 @@ MIDDLEWARE = [
 
 # The REST API's own, lean stack (config/handlers.py): bearer tokens, no sessions or CSRF.
 API_MIDDLEWARE = [
+    # Outermost: no API answer, whichever layer wrote it, is kept by a browser or proxy (the read
+    # lane adds the same headers).
+    "sambandh.security.middleware.ApiNoStoreMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Outside the envelope: the language Accept-Language asks for is still active while the
     # envelope words a 405.
     "sambandh.accounts.middleware.PreferencesResetMiddleware",
     "config.middleware.ApiEnvelopeMiddleware",
-    # No API answer is kept by a browser or proxy (the read lane adds the same headers).
-    "sambandh.security.middleware.ApiNoStoreMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -18,6 +18,9 @@ from sambandh.security.net import client_ip
 #: Set on the request when a login was refused by a lock: the security middleware answers
 #: that page with 429 and ``Retry-After``.
 LOCKED_ATTR = "security_locked_until"
+#: Set on the request when a password was accepted: a new session for the same user in this
+#: request is then a login (and not, say, the new key a password change gives the session).
+ACCEPTED_ATTR = "security_credentials_accepted"
 
 
 class AccountLocked(ValidationError):
@@ -45,6 +48,7 @@ class LockoutModelBackend(ModelBackend):
             user = super().authenticate(request, username, password, **kwargs)
             if user is not None:
                 services.login_password_accepted(username=username, ip=ip)
+                setattr(request, ACCEPTED_ATTR, True)
                 return user
             lock = services.login_failed(username=username, ip=ip)
             if lock is None:

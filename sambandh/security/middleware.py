@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sambandh.security import services
-from sambandh.security.backends import LOCKED_ATTR
+from sambandh.security.backends import ACCEPTED_ATTR, LOCKED_ATTR
 from sambandh.security.net import client_ip, user_agent
 from sambandh.security.session_store import AGENT, IP, SEEN, STARTED
 
@@ -48,15 +48,18 @@ class SessionSecurityMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        session = request.session
-        before = (session.get(SESSION_KEY), session.session_key)
         if request.user.is_authenticated:
             self._check(request)
+        before = (request.session.get(SESSION_KEY), request.session.session_key)
         response = self.get_response(request)
         after = request.session.get(SESSION_KEY)
-        if after and (after, request.session.session_key) != before:
-            # A login during this request (Django's login() gives the session a new key): the
-            # session starts now, and the login is audited.
+        if after and (
+            after != before[0]
+            or (getattr(request, ACCEPTED_ATTR, False) and request.session.session_key != before[1])
+        ):
+            # A login during this request (a new user on the session, or a password accepted
+            # and the session given a new key by Django's login()): the session starts now,
+            # and the login is audited.
             for key in (STARTED, SEEN):
                 request.session.pop(key, None)
             _stamp(request, time.time())

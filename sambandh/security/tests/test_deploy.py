@@ -115,9 +115,11 @@ def test_api_answers_are_never_stored(owner: Any, api: Any) -> None:
     # a list, answered by the API stack
     listed = client.get("/api/v1/people")
     assert listed.status_code == 200 and not client.lane_answered
-    # an error
+    # errors, the 405 the envelope rewrites among them
     missing = client.get("/api/v1/people/999999")
     assert missing.status_code == 404
-    for answer in (lane, listed, missing):
+    refused = client.put("/api/v1/people", {})
+    assert refused.status_code == 405
+    for answer in (lane, listed, missing, refused):
         assert answer["Cache-Control"] == "no-store"
         assert answer["Pragma"] == "no-cache"

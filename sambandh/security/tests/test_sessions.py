@@ -147,6 +147,9 @@ def test_a_password_change_ends_the_other_sessions_and_if_asked_the_tokens(
     assert UserSession.objects.filter(user=owner).count() == 1
     live = ApiToken.objects.filter(user=owner, revoked_at__isnull=True).count()
     assert live == (0 if revoke_tokens else 1)
+    # a password change is audited as one, not as a login
+    assert AuditEvent.objects.filter(action="login", actor=owner).count() == 2
+    assert AuditEvent.objects.filter(summary="password changed", actor=owner).count() == 1
     api = Client().get("/api/v1/people", headers={"authorization": f"Bearer {token}"})
     assert api.status_code == (401 if revoke_tokens else 200)
 
