@@ -47,7 +47,12 @@ class SessionStore(DbSessionStore):
         return UserSession
 
     def create_model_instance(self, data: dict[str, Any]) -> Any:
-        session_key = self._get_or_create_session_key()  # type: ignore[attr-defined]
+        return self._row(self._get_or_create_session_key(), data)  # type: ignore[attr-defined]
+
+    async def acreate_model_instance(self, data: dict[str, Any]) -> Any:
+        return self._row(await self._aget_or_create_session_key(), data)  # type: ignore[attr-defined]
+
+    def _row(self, session_key: str, data: dict[str, Any]) -> Any:
         model: Any = self.model
         return model(
             session_key=session_key,
