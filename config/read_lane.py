@@ -48,6 +48,7 @@ from sambandh.accounts.selectors import token_authenticate
 from sambandh.accounts.services import token_digest, token_touch
 from sambandh.contacts.selectors import Restricted, person_json_reader
 from sambandh.core.api import etag
+from sambandh.security.middleware import NO_STORE_HEADERS
 
 logger = logging.getLogger(__name__)
 
@@ -113,7 +114,8 @@ class ReadLane:
         self._viewers: dict[str, _Viewer] = {}
         self._lock = threading.Lock()
         self._warned_at = -60.0
-        # The API stack's security headers, by scheme, as Django's middleware writes them.
+        # The API stack's security headers, by scheme, as Django's middleware writes them, and
+        # the API's no-store headers.
         security = SecurityMiddleware(lambda request: HttpResponse())
         self._security_headers = {
             secure: [
@@ -123,6 +125,7 @@ class ReadLane:
                 ).items()
                 if name != "Content-Type"
             ]
+            + list(NO_STORE_HEADERS)
             for secure in (False, True)
         }
 

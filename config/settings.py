@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "sambandh.privacy",
     "sambandh.panels",
     "sambandh.home",
+    "sambandh.security",
     # After the apps: our registration/ templates (password reset, the invitation's set-password
     # page) must win over the admin's.
     "django.contrib.admin",
@@ -77,12 +78,17 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "sambandh.accounts.middleware.UserPreferencesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Idle timeout and lifetime of sessions, their list, login audit, 429 on a locked login.
+    "sambandh.security.middleware.SessionSecurityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
 ]
 
 # The REST API's own, lean stack (config/handlers.py): bearer tokens, no sessions or CSRF.
 API_MIDDLEWARE = [
+    # Outermost: no API answer, whichever layer wrote it, is kept by a browser or proxy (the read
+    # lane adds the same headers).
+    "sambandh.security.middleware.ApiNoStoreMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Outside the envelope: the language Accept-Language asks for is still active while the
     # envelope words a 405.
@@ -164,7 +170,8 @@ EVENTS_EXTRA_MODULES = [m for m in os.environ.get("EVENTS_EXTRA_MODULES", "").sp
 
 # --- auth --------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+# Django's model backend behind the lockout (sambandh/security/backends.py).
+AUTHENTICATION_BACKENDS = ["sambandh.security.backends.LockoutModelBackend"]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -173,11 +180,37 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    # 30,000 passwords from breaches (zxcvbn's list), checked offline.
+    {"NAME": "sambandh.security.validators.BreachedPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home:index"
 LOGOUT_REDIRECT_URL = "login"
+
+# Brute-force protection (sambandh/security, docs/security.md): after LOGIN_FAILURE_LIMIT wrong
+# passwords for one account from one address within LOGIN_FAILURE_WINDOW seconds, that account
+# is locked for that address for LOGIN_LOCKOUT_SECONDS; after LOGIN_ADDRESS_FAILURE_LIMIT for
+# any accounts, the whole address is.
+LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+LOGIN_FAILURE_WINDOW = int(os.environ.get("LOGIN_FAILURE_WINDOW", "900"))
+LOGIN_LOCKOUT_SECONDS = int(os.environ.get("LOGIN_LOCKOUT_SECONDS", "900"))
+LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("LOGIN_ADDRESS_FAILURE_LIMIT", "50"))
+# Password reset requests per address, and mails per email, within PASSWORD_RESET_WINDOW.
+PASSWORD_RESET_WINDOW = int(os.environ.get("PASSWORD_RESET_WINDOW", "900"))
+PASSWORD_RESET_ADDRESS_LIMIT = int(os.environ.get("PASSWORD_RESET_ADDRESS_LIMIT", "10"))
+PASSWORD_RESET_EMAIL_LIMIT = int(os.environ.get("PASSWORD_RESET_EMAIL_LIMIT", "3"))
+# Reverse proxies in front of the app that append to X-Forwarded-For (0: none; the client's
+# address is then the connection's). Read for lockouts, the session list and the audit trail.
+CLIENT_IP_PROXY_HOPS = int(os.environ.get("CLIENT_IP_PROXY_HOPS", "0"))
+
+# Sessions (sambandh/security): stored with who, from where and when last seen, so users can
+# list and revoke theirs. A session ends after SESSION_IDLE_TIMEOUT seconds without a request
+# (sliding) and SESSION_MAX_AGE seconds after its login in any case.
+SESSION_ENGINE = "sambandh.security.session_store"
+SESSION_IDLE_TIMEOUT = int(os.environ.get("SESSION_IDLE_TIMEOUT", str(30 * 60)))
+SESSION_MAX_AGE = int(os.environ.get("SESSION_MAX_AGE", str(12 * 3600)))
+SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", PRODUCTION)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
@@ -285,10 +318,32 @@ SECURE_CSP = {
     "connect-src": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
     "form-action": [CSP.SELF],
+    # No <base> may move where the page's relative links and scripts point.
+    "base-uri": [CSP.NONE],
+    "object-src": [CSP.NONE],
 }
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
+# HTTPS (docs/running.md): a production site behind TLS sets these; `check --deploy` then
+# answers no warning. SECURE_PROXY_SSL_HEADER names the header a trusted reverse proxy sets,
+# as "X-Forwarded-Proto: https" (only when that proxy strips the header from clients).
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+_proxy_header = os.environ.get("SECURE_PROXY_SSL_HEADER", "").strip()
+if _proxy_header:
+    _name, _sep, _value = _proxy_header.partition(":")
+    if not _sep or not _name.strip() or not _value.strip():
+        raise RuntimeError(
+            'SECURE_PROXY_SSL_HEADER must read "Header-Name: value", '
+            'e.g. "X-Forwarded-Proto: https"'
+        )
+    SECURE_PROXY_SSL_HEADER = (
+        "HTTP_" + _name.strip().upper().replace("-", "_"),
+        _value.strip(),
+    )
 # Oversized input is refused before it reaches a form or schema.
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("MAX_REQUEST_BYTES", str(2 * 1024 * 1024)))
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000

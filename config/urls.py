@@ -6,8 +6,8 @@ from django.views.i18n import JavaScriptCatalog
 
 from config.api import api
 from config.api import not_found_view as api_not_found
-from sambandh.accounts.forms import UserLanguagePasswordResetForm
 from sambandh.accounts.views_language import language_set
+from sambandh.security import views as security_views
 from sambandh.web import views as web_views
 from sambandh.web import views_inline, views_lookup
 
@@ -34,12 +34,8 @@ urlpatterns = [
     ),
     path(
         "password-reset/",
-        auth_views.PasswordResetView.as_view(
-            form_class=UserLanguagePasswordResetForm,
-            # Not registration/password_reset_subject.txt: django.contrib.auth ships one by that
-            # name, found before ours.
-            subject_template_name="web/password_reset_subject.txt",
-        ),
+        # The mail is sent by a background task, in the user's language (sambandh/security).
+        security_views.PasswordResetView.as_view(),
         name="password_reset",
     ),
     path(
@@ -49,7 +45,7 @@ urlpatterns = [
     ),
     path(
         "reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
+        security_views.PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
     path(
@@ -69,6 +65,7 @@ urlpatterns = [
     path("", include("sambandh.emails.urls")),
     path("", include("sambandh.attachments.urls")),
     path("search/", include("sambandh.search.urls")),
+    path("account/", include("sambandh.security.urls")),
     path("account/", include("sambandh.accounts.urls")),
     path("settings/", include("sambandh.administration.urls")),
     path("notifications/", include("sambandh.notifications.urls")),

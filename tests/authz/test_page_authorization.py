@@ -60,6 +60,11 @@ CASES: dict[str, str] = {
     "/account/": "open",
     "/account/tokens/": "open",
     "/account/tokens/<id:token_id>/revoke/": "post",
+    # one's own sessions and password (sambandh/security): every signed-in user, only their own
+    "/account/sessions/": "open",
+    "/account/sessions/others/revoke/": "post",
+    "/account/sessions/<slug:digest>/revoke/": "post",
+    "/account/password/": "open",
     "/account/shares/<str:record_type>/<id:record_id>/": "record",
     "/account/shares/<str:record_type>/<id:record_id>/add/": "post",
     "/account/shares/<str:record_type>/<id:record_id>/<id:share_id>/remove/": "post",
