@@ -14,6 +14,7 @@ import datetime
 import hashlib
 import hmac
 import secrets
+import unicodedata
 from typing import Any
 
 import pyotp
@@ -81,8 +82,9 @@ def totp_for(device: TotpDevice) -> pyotp.TOTP:
 def _matching_step(device: TotpDevice, code: str, now: datetime.datetime) -> int | None:
     """The time step whose code ``code`` is (within the allowed drift), if it is later than the
     last one accepted."""
-    digits = "".join(code.split())
-    if len(digits) != 6 or not digits.isdigit():
+    # Digits as any script writes them (١٢٣, १२३): the code is the same number.
+    digits = "".join(str(unicodedata.decimal(c, "")) or c for c in "".join(code.split()))
+    if len(digits) != 6 or not (digits.isascii() and digits.isdigit()):
         return None
     totp = totp_for(device)
     current = totp.timecode(now)
