@@ -152,7 +152,7 @@ def describe(scopes: str) -> list[str]:
         _("%(target)s: %(level)s")
         % {
             "target": names.get(s.target, s.target),
-            "level": _("read and write") if s.level == WRITE else _("read"),
+            "level": _("Read and write") if s.level == WRITE else _("Read"),
         }
         for s in parse(scopes)
     ]

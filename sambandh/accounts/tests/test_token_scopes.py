@@ -109,7 +109,7 @@ def test_the_tokens_page_creates_a_scoped_expiring_token(owner, client):
     days = (token.expires_at - timezone.now()).total_seconds() / 86400
     assert 29.9 < days <= 30
     listed = client.get(reverse("accounts:tokens")).content.decode()
-    assert "People: read" in listed and "Deals: read and write" in listed
+    assert "People: Read" in listed and "Deals: Read and write" in listed
 
 
 def test_the_tokens_page_refuses_a_token_without_scopes(owner, client):
