@@ -186,7 +186,9 @@ def test_a_token_stops_at_its_expiry_on_both_paths(owner, scoped):
     api = scoped(owner, "all:write", expires_at=expires)
     assert api.get(f"/api/v1/people/{person.pk}").status_code == 200
     assert api.lane_answered  # the lane now remembers the token
-    ApiToken.objects.filter(user=owner).update(expires_at=timezone.now())
+    ApiToken.objects.filter(user=owner).update(
+        expires_at=timezone.now() - datetime.timedelta(seconds=1)
+    )
     assert api.get(f"/api/v1/people/{person.pk}").status_code == 401
     assert api.get("/api/v1/people").status_code == 401
     assert api.post("/api/v1/people", {"full_name": "Late"}).status_code == 401
