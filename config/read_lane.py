@@ -42,6 +42,7 @@ from django.http import HttpRequest, HttpResponse
 from django.middleware.security import SecurityMiddleware
 from django.utils import timezone
 
+from sambandh.accounts import scopes
 from sambandh.accounts.api_auth import HANDOVER_KEY, Handover
 from sambandh.accounts.models import ApiToken, User
 from sambandh.accounts.selectors import token_authenticate
@@ -203,6 +204,8 @@ class ReadLane:
         if viewer.token.expires_at and viewer.token.expires_at <= timezone.now():
             self._drop(digest)
             return None
+        if not scopes.allows(viewer.token.scopes, records, scopes.READ):
+            return None  # the API refuses it, in its words (a token's scopes never change)
         reader = viewer.reader(records)
         if reader is None:
             return None  # a manager's scope reads their teams first: the API's way

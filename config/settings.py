@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "sambandh.events",
     "sambandh.web",
     "sambandh.accounts",
+    "sambandh.mfa",
     "sambandh.contacts",
     "sambandh.sales",
     "sambandh.currencies",
@@ -77,6 +78,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "sambandh.accounts.middleware.UserPreferencesMiddleware",
+    "sambandh.mfa.middleware.MfaRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Idle timeout and lifetime of sessions, their list, login audit, 429 on a locked login.
     "sambandh.security.middleware.SessionSecurityMiddleware",
@@ -214,6 +216,13 @@ SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", PRODUCTION)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Multi-factor authentication (sambandh/mfa): after MFA_MAX_FAILURES wrong codes within
+# MFA_FAILURE_WINDOW seconds, a user's second step refuses every code for MFA_LOCK_SECONDS.
+MFA_MAX_FAILURES = int(os.environ.get("MFA_MAX_FAILURES", "5"))
+MFA_FAILURE_WINDOW = int(os.environ.get("MFA_FAILURE_WINDOW", "900"))
+MFA_LOCK_SECONDS = int(os.environ.get("MFA_LOCK_SECONDS", "900"))
+# The name authenticator apps show beside the account.
+MFA_ISSUER = os.environ.get("MFA_ISSUER", "Sambandh")
 
 # --- email (Django 6.1 MAILERS) --------------------------------------------------
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Sambandh <noreply@localhost>")

@@ -8,6 +8,7 @@ from config.api import api
 from config.api import not_found_view as api_not_found
 from sambandh.accounts.views_language import language_set
 from sambandh.security import views as security_views
+from sambandh.mfa import views as mfa_views
 from sambandh.web import views as web_views
 from sambandh.web import views_inline, views_lookup
 
@@ -22,7 +23,9 @@ urlpatterns = [
     path("lookup/<slug:record_type>/", views_lookup.record_suggest, name="record_suggest"),
     path("api/v1/", api.urls),
     re_path(r"^api/v1/(?P<rest>.*)$", api_not_found),
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    # Two steps when the user has multi-factor authentication on (sambandh/mfa/views.py).
+    path("login/", mfa_views.PasswordStepView.as_view(), name="login"),
+    path("login/code/", mfa_views.verify, name="login_code"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("language/", language_set, name="set_language"),
     # The scripts' translations (the djangojs catalogues), as a script from our own origin; the
@@ -53,6 +56,8 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
+    # The admin site logs in through /login/ and its second step, never on its own form.
+    path("admin/login/", mfa_views.admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
     path("", include("sambandh.home.urls")),
     path("", include("sambandh.contacts.urls")),
@@ -66,6 +71,7 @@ urlpatterns = [
     path("", include("sambandh.attachments.urls")),
     path("search/", include("sambandh.search.urls")),
     path("account/", include("sambandh.security.urls")),
+    path("account/security/", include("sambandh.mfa.urls")),
     path("account/", include("sambandh.accounts.urls")),
     path("settings/", include("sambandh.administration.urls")),
     path("notifications/", include("sambandh.notifications.urls")),

@@ -166,8 +166,22 @@ def cmd_token(args: argparse.Namespace) -> int:
     user = user_by_email(args.email)
     if user is None:
         return _fail(f"no user with email {args.email}")
+    expires_at = None
+    if args.expires_days is not None:
+        import datetime
+
+        from django.utils import timezone
+
+        if not 0 < args.expires_days <= 10_000:
+            return _fail("--expires-days: give a number of days from 1 on")
+        expires_at = timezone.now() + datetime.timedelta(days=args.expires_days)
     try:
-        token, secret = token_create(user=user, name=args.name or "cli")
+        token, secret = token_create(
+            user=user,
+            name=args.name or "cli",
+            scopes=args.scope or ["all:write"],
+            expires_at=expires_at,
+        )
     except ServiceError as exc:
         return _fail(_validation_text(exc))
     print(f"API token {token.prefix}… for {user.email}; it is shown only once:")
@@ -244,6 +258,15 @@ def build_parser() -> argparse.ArgumentParser:
     token.add_argument("action", choices=["create"])
     token.add_argument("--email", required=True)
     token.add_argument("--name")
+    token.add_argument(
+        "--scope",
+        action="append",
+        help="what it may do, repeatable: people:read, deals:write, all:read... "
+        "(default all:write)",
+    )
+    token.add_argument(
+        "--expires-days", type=int, help="days until it stops working (default never)"
+    )
     token.set_defaults(func=cmd_token)
     return parser
 

@@ -9,7 +9,7 @@ from django.db.models.base import ModelState
 from django.http import HttpRequest
 from ninja.security import HttpBearer
 
-from sambandh.accounts import policy
+from sambandh.accounts import policy, scopes
 from sambandh.accounts.middleware import preferences_activate
 from sambandh.accounts.models import ApiToken, User
 from sambandh.accounts.selectors import token_authenticate
@@ -68,6 +68,9 @@ class BearerToken(HttpBearer):
             if found is None:
                 return None
             api_token, user = found, found.user
+        # A token may do only what its scopes allow (a 403 naming the missing scope), checked
+        # before anything else reads or writes.
+        scopes.ensure_allowed(api_token.scopes, request.method or "GET", request.path_info)
         token_touch(token=api_token)
         request.user = user
         preferences_activate(request, user)

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy
 
+from sambandh.accounts import scopes
+from sambandh.core import registry
 from sambandh.core.formats import format_locale_choices
 from sambandh.web.forms import (
     ServiceForm,
@@ -57,13 +60,67 @@ class ProfileForm(ServiceForm):
         ]
 
 
+#: The tokens page's expiry choices, in days ("" never expires).
+TOKEN_EXPIRY_DAYS = ("30", "90", "365")
+
+
 class TokenForm(ServiceForm):
+    """A token's name, expiry and scopes: one choice per record type and one for everything
+    (accounts/scopes.py), named ``scope_<target>``."""
+
+    service_fields = {"expires_at": "expires_in"}
+
     name = forms.CharField(
         label=gettext_lazy("Token name"),
         max_length=100,
         required=False,
         help_text=gettext_lazy("What the token is for, e.g. “spreadsheet sync”."),
     )
+    expires_in = forms.ChoiceField(
+        label=gettext_lazy("Expires"),
+        required=False,
+        initial="90",
+        help_text=gettext_lazy("After this the token stops working; create a new one then."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.choice_field("expires_in").choices = [
+            ("30", gettext_lazy("In 30 days")),
+            ("90", gettext_lazy("In 90 days")),
+            ("365", gettext_lazy("In a year")),
+            ("", gettext_lazy("Never")),
+        ]
+        levels = [
+            ("", gettext_lazy("No access")),
+            (scopes.READ, gettext_lazy("Read")),
+            (scopes.WRITE, gettext_lazy("Read and write")),
+        ]
+        labels = {t.api_path: t.label_plural for t in registry.record_types()}
+        for target in scopes.targets():
+            label = gettext_lazy("Everything") if target == scopes.ALL else labels[target]
+            self.fields[f"scope_{target}"] = forms.ChoiceField(
+                label=label,
+                choices=levels,
+                required=False,
+                initial=scopes.READ if target == scopes.ALL else "",
+            )
+
+    def scope_fields(self) -> list[Any]:
+        return [self[name] for name in self.fields if name.startswith("scope_")]
+
+    def chosen_scopes(self) -> list[str]:
+        return [
+            f"{name.removeprefix('scope_')}:{level}"
+            for name, level in self.cleaned_data.items()
+            if name.startswith("scope_") and level
+        ]
+
+    def expires_at(self) -> datetime.datetime | None:
+        days = self.cleaned_data.get("expires_in") or ""
+        if days not in TOKEN_EXPIRY_DAYS:
+            return None
+        return timezone.now() + datetime.timedelta(days=int(days))
 
 
 class UserLanguagePasswordResetForm(PasswordResetForm):

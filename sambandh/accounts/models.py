@@ -150,8 +150,16 @@ class RecordShare(models.Model):
         return f"{self.record_type}:{self.record_id}"
 
 
+#: What a token made before scopes existed may do, and the widest scope: everything.
+FULL_ACCESS = "all:write"
+
+
 class ApiToken(models.Model):
-    """A bearer token. Only its SHA-256 is stored; the secret is shown once, at creation."""
+    """A bearer token. Only its SHA-256 is stored; the secret is shown once, at creation.
+
+    ``scopes`` is what it may do, space-separated (``people:read deals:write``; ``all:read``,
+    ``all:write``): sambandh/accounts/scopes.py reads and enforces it. Scopes and expiry are
+    chosen at creation and never change afterwards (the read lane remembers a token's)."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(max_length=100, blank=True)
@@ -161,6 +169,7 @@ class ApiToken(models.Model):
     last_used_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    scopes = models.CharField(max_length=500, default=FULL_ACCESS)
 
     class Meta:
         ordering = ["-created_at"]
@@ -213,6 +222,11 @@ class CompanySettings(models.Model):
     language = models.CharField(_("language"), max_length=10)
     time_zone = models.CharField(_("time zone"), max_length=64)
     currency = models.CharField(_("currency"), max_length=3)
+    # Administrators without multi-factor authentication are sent to set it up before anything
+    # else (sambandh/mfa/middleware.py).
+    require_admin_mfa = models.BooleanField(
+        _("require multi-factor authentication for administrators"), default=False
+    )
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(default=timezone.now)
     updated_by = models.ForeignKey(

@@ -188,7 +188,7 @@ def company_settings() -> CompanySettings:
 
 
 _USER_FIELDS = tuple(f.attname for f in User._meta.concrete_fields)
-_TOKEN_FIELDS = ("id", "user_id", "digest", "last_used_at", "expires_at")
+_TOKEN_FIELDS = ("id", "user_id", "digest", "last_used_at", "expires_at", "scopes")
 # Every API request starts here, so the lookup is compiled once (sambandh/core/compiled.py).
 _live_token = CompiledQuery(
     lambda p: (

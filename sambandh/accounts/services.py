@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import logging
 import secrets
@@ -22,7 +23,9 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from sambandh.accounts import policy
+from sambandh.accounts import scopes as token_scopes
 from sambandh.accounts.models import (
+    FULL_ACCESS,
     ApiToken,
     CompanySettings,
     RecordShare,
@@ -361,14 +364,23 @@ def user_records_reassign(*, actor: User, user: User, to_user: User) -> dict[str
 
 @transaction.atomic
 def company_settings_update(
-    *, actor: User, language: str, time_zone: str, currency: str, version: int | None
+    *,
+    actor: User,
+    language: str,
+    time_zone: str,
+    currency: str,
+    version: int | None,
+    require_admin_mfa: bool | None = None,
 ) -> CompanySettings:
-    """Set the language, time zone and currency new users start with. ``version`` is the one
-    the caller saw (a stale one is a conflict)."""
+    """Set the language, time zone and currency new users start with, and (unless None)
+    whether administrators must use multi-factor authentication. ``version`` is the one the
+    caller saw (a stale one is a conflict)."""
     policy.ensure_admin(actor)
     from sambandh.accounts.selectors import company_settings
 
-    data = _clean_preferences(language, time_zone, currency)
+    data: dict[str, Any] = {**_clean_preferences(language, time_zone, currency)}
+    if require_admin_mfa is not None:
+        data["require_admin_mfa"] = bool(require_admin_mfa)
     defaults = company_settings()
     CompanySettings.objects.get_or_create(
         pk=CompanySettings.SINGLETON_ID,
@@ -413,23 +425,53 @@ def record_share(
     )
 
 
+#: The longest a token may live, in days (and the expiry on the tokens page's longest choice).
+TOKEN_MAX_DAYS = 366 * 3
+
+
 @transaction.atomic
-def token_create(*, user: User, name: str = "", actor: User | None = None) -> tuple[ApiToken, str]:
-    """Create a token and return it with its secret, which is never stored nor shown again."""
+def token_create(
+    *,
+    user: User,
+    name: str = "",
+    actor: User | None = None,
+    scopes: Sequence[str] | str = FULL_ACCESS,
+    expires_at: datetime.datetime | None = None,
+) -> tuple[ApiToken, str]:
+    """Create a token and return it with its secret, which is never stored nor shown again.
+    ``scopes`` (accounts/scopes.py) and ``expires_at`` (None: never) are fixed for its life."""
     if not user.is_active:
         raise Forbidden(_("Inactive users cannot have API tokens."))
+    errors = FieldErrors()
+    cleaned_scopes = errors.run(token_scopes.clean, scopes)
+    clean_name = errors.run(clean_text, name, field="name", max_length=100)
+    now = timezone.now()
+    if expires_at is not None:
+        if timezone.is_naive(expires_at):
+            errors.add("expires_at", _("Give the time with its time zone."))
+        elif expires_at <= now:
+            errors.add("expires_at", _("The expiry must be in the future."))
+        elif expires_at > now + datetime.timedelta(days=TOKEN_MAX_DAYS):
+            errors.add(
+                "expires_at",
+                _("A token may live at most %(days)d days.") % {"days": TOKEN_MAX_DAYS},
+            )
+    errors.raise_if_any()
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
         user=user,
-        name=clean_text(name, field="name", max_length=100),
+        name=clean_name,
         prefix=secret[:12],
         digest=token_digest(secret),
+        scopes=cleaned_scopes,
+        expires_at=expires_at,
     )
     audit_record(
         actor=actor or user,
         action="token",
         record_type="user",
         record_id=user.pk,
+        changes={"scopes": cleaned_scopes, "expires_at": expires_at},
         summary=f"token {token.prefix} created",
     )
     return token, secret

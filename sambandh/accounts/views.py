@@ -7,10 +7,11 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from sambandh.accounts import services
+from sambandh.accounts import scopes, services
 from sambandh.accounts.forms import ProfileForm, TokenForm
 from sambandh.accounts.selectors import token_list, user_list
 from sambandh.core.errors import NotFound, ServiceError
@@ -66,6 +67,8 @@ def tokens(request: AuthedRequest) -> HttpResponse:
                 _token, secret = services.token_create(
                     user=request.user,
                     name=form.cleaned_data["name"],
+                    scopes=form.chosen_scopes(),
+                    expires_at=form.expires_at(),
                 )
             except ServiceError as exc:
                 apply_service_errors(form, exc)
@@ -73,10 +76,15 @@ def tokens(request: AuthedRequest) -> HttpResponse:
                 form = TokenForm()
     else:
         form = TokenForm()
+    listed = list(_own_tokens(request.user))
+    now = timezone.now()
+    for token in listed:
+        token.scope_names = scopes.describe(token.scopes)  # type: ignore[attr-defined]
+        token.expired = bool(token.expires_at and token.expires_at <= now)  # type: ignore[attr-defined]
     response = render(
         request,
         "accounts/tokens.html",
-        {"form": form, "secret": secret, "tokens": list(_own_tokens(request.user))},
+        {"form": form, "secret": secret, "tokens": listed},
     )
     if secret:
         response["Cache-Control"] = "no-store"

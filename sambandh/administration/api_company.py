@@ -24,6 +24,7 @@ class CompanySettingsOut(Schema):
     language: str
     time_zone: str
     currency: str
+    require_admin_mfa: bool
     version: int
     updated_at: datetime
 
@@ -32,6 +33,10 @@ class CompanySettingsIn(StrictSchema):
     language: str = Field(max_length=10, description="One of the interface languages.")
     time_zone: str = Field(max_length=64, description="An IANA time zone, e.g. Asia/Kolkata.")
     currency: str = Field(max_length=3, description="An ISO 4217 code, e.g. INR.")
+    require_admin_mfa: bool | None = Field(
+        None,
+        description="Administrators must use multi-factor authentication (omitted: unchanged).",
+    )
     version: int | None = Field(None, ge=1, description="Or send If-Match with the ETag.")
 
 
@@ -40,6 +45,7 @@ def company_out(row: CompanySettings) -> dict[str, Any]:
         "language": row.language,
         "time_zone": row.time_zone,
         "currency": row.currency,
+        "require_admin_mfa": row.require_admin_mfa,
         "version": row.version,
         "updated_at": row.updated_at,
     }
@@ -66,6 +72,7 @@ def put_company_settings(
         time_zone=payload.time_zone,
         currency=payload.currency,
         version=expected_version(request, payload.version),
+        require_admin_mfa=payload.require_admin_mfa,
     )
     if row.currency != before:
         # Deals keep their amount in the company currency for sorts and sums.

@@ -111,6 +111,13 @@ class CompanyForm(ServiceForm):
             "a user without their own sees sums in it."
         ),
     )
+    require_admin_mfa = forms.BooleanField(
+        label=gettext_lazy("Require multi-factor authentication for administrators"),
+        required=False,
+        help_text=gettext_lazy(
+            "An administrator without it is sent to set it up before anything else."
+        ),
+    )
     version = VersionField()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

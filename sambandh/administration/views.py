@@ -70,6 +70,7 @@ def company(request: AuthedRequest) -> HttpResponse:
                     time_zone=form.cleaned_data["time_zone"],
                     currency=form.cleaned_data["currency"],
                     version=form.cleaned_data.get("version"),
+                    require_admin_mfa=form.cleaned_data["require_admin_mfa"],
                 )
             except Conflict as exc:
                 apply_service_errors(form, exc)
@@ -91,6 +92,7 @@ def company(request: AuthedRequest) -> HttpResponse:
                 "language": current.language,
                 "time_zone": current.time_zone,
                 "currency": current.currency,
+                "require_admin_mfa": current.require_admin_mfa,
                 "version": current.version,
             }
         )

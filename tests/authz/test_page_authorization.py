@@ -65,6 +65,12 @@ CASES: dict[str, str] = {
     "/account/sessions/others/revoke/": "post",
     "/account/sessions/<slug:digest>/revoke/": "post",
     "/account/password/": "open",
+    # the signed-in user's own multi-factor authentication (sambandh/mfa)
+    "/account/security/": "open",
+    "/account/security/start/": "post",
+    "/account/security/confirm/": "post",
+    "/account/security/recovery-codes/": "post",
+    "/account/security/disable/": "post",
     "/account/shares/<str:record_type>/<id:record_id>/": "record",
     "/account/shares/<str:record_type>/<id:record_id>/add/": "post",
     "/account/shares/<str:record_type>/<id:record_id>/<id:share_id>/remove/": "post",
@@ -177,6 +183,8 @@ CASES: dict[str, str] = {
     "/health": "public",
     "/ready": "public",
     "/login/": "public",
+    # the second step of a login: only for the session that passed the password step
+    "/login/code/": "public",
     "/logout/": "post",
     # the language switcher (anyone, signed in or not) and the scripts' translations
     "/language/": "post",

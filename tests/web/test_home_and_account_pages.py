@@ -117,7 +117,9 @@ def test_profile_refuses_an_unknown_time_zone(owner, browser_for):
 def test_token_is_shown_once_and_works(owner, browser_for):
     client = browser_for(owner)
 
-    created = client.post(reverse("accounts:tokens"), {"name": "sheet sync"})
+    created = client.post(
+        reverse("accounts:tokens"), {"name": "sheet sync", "scope_all": "write", "expires_in": ""}
+    )
     again = client.get(reverse("accounts:tokens"))
 
     secret = created.context["secret"]

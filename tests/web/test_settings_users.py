@@ -338,6 +338,7 @@ def test_company_defaults(admin_user, browser_for):
         "language": "en",
         "time_zone": "UTC",
         "currency": "USD",
+        "require_admin_mfa": False,
         "version": 1,
     }
     response = client.post(
