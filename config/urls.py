@@ -7,8 +7,8 @@ from django.views.i18n import JavaScriptCatalog
 from config.api import api
 from config.api import not_found_view as api_not_found
 from sambandh.accounts.views_language import language_set
-from sambandh.security import views as security_views
 from sambandh.mfa import views as mfa_views
+from sambandh.security import views as security_views
 from sambandh.web import views as web_views
 from sambandh.web import views_inline, views_lookup
 
