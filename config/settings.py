@@ -65,6 +65,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "sambandh.core.audit_context.AuditContextMiddleware",
     "config.middleware.ApiEnvelopeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -84,6 +85,8 @@ API_MIDDLEWARE = [
     # Outside the envelope: the language Accept-Language asks for is still active while the
     # envelope words a 405.
     "sambandh.accounts.middleware.PreferencesResetMiddleware",
+    # Source "api" and the client's IP on every audit row the request writes.
+    "sambandh.core.audit_context.AuditContextMiddleware",
     "config.middleware.ApiEnvelopeMiddleware",
 ]
 

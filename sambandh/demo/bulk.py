@@ -40,6 +40,8 @@ from sambandh.contacts.models import (
     PostalAddress,
 )
 from sambandh.contacts.services import organization_search_fields, person_search_fields
+from sambandh.core.audit import change_pairs
+from sambandh.core.audit_context import current as current_audit_context
 from sambandh.core.cleaning import clean_amount
 from sambandh.core.models import AuditEvent
 from sambandh.demo import data
@@ -308,6 +310,7 @@ class LargeDemo:
         self.batch = batch
         self.rng = random.Random(seed)
         self.now = timezone.now().replace(microsecond=0)
+        self.audit_source = current_audit_context().source
         self.db = Database()
         self.phones = PhoneBook(check=False)
         self.terms = Terms()
@@ -439,8 +442,12 @@ class LargeDemo:
             action,
             record_type,
             record_id,
-            json.dumps(changes),
+            # As core.audit.audit_record writes them: {field: [before, after]}, from where.
+            json.dumps(change_pairs(action, changes)),
+            2,
             summary[:300],
+            self.audit_source,
+            None,
         )
 
     def organizations(self) -> None:
@@ -1207,7 +1214,7 @@ class LargeDemo:
                     )
                 )
                 # As activities.services.activity_create's (and task_complete's) audit rows:
-                # json.dumps({"kind": kind, "subject": subject}), written out for speed.
+                # {"kind": [None, kind], "subject": [None, subject]}, written out for speed.
                 audits.append(
                     (
                         ids[AuditEvent],
@@ -1216,8 +1223,11 @@ class LargeDemo:
                         "create",
                         "activity",
                         ids[Activity],
-                        f'{{"kind": "{kind}", "subject": {json_string(subject)}}}',
+                        f'{{"kind": [null, "{kind}"], "subject": [null, {json_string(subject)}]}}',
+                        2,
                         "",
+                        self.audit_source,
+                        None,
                     )
                 )
                 ids[AuditEvent] += 1
@@ -1232,7 +1242,10 @@ class LargeDemo:
                             "activity",
                             ids[Activity],
                             f'{{"done_at": [null, "{iso}"]}}',
+                            2,
                             "",
+                            self.audit_source,
+                            None,
                         )
                     )
                     ids[AuditEvent] += 1
@@ -1433,7 +1446,19 @@ SEARCH_COLUMNS = (
     "parts",
     "updated_at",
 )
-AUDIT_COLUMNS = ("id", "at", "actor_id", "action", "record_type", "record_id", "changes", "summary")
+AUDIT_COLUMNS = (
+    "id",
+    "at",
+    "actor_id",
+    "action",
+    "record_type",
+    "record_id",
+    "changes",
+    "changes_format",
+    "summary",
+    "source",
+    "ip",
+)
 DEAL_COLUMNS = (
     "id",
     "created_at",
