@@ -270,6 +270,7 @@ def _mount() -> None:
         ("/emails", "sambandh.emails.api"),
         ("/attachments", "sambandh.attachments.api"),
         ("/recycle-bin", "sambandh.recyclebin.api"),
+        ("/audit", "sambandh.history.api"),
         ("", "sambandh.accounts.api_access"),
     ):
         api.add_router(prefix, import_module(module).router)

@@ -48,6 +48,7 @@ from sambandh.accounts.selectors import token_authenticate
 from sambandh.accounts.services import token_digest, token_touch
 from sambandh.contacts.selectors import Restricted, person_json_reader
 from sambandh.core.api import etag
+from sambandh.history.sensitive import any_sensitive
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +58,7 @@ Reader = Callable[[int], Any]
 _READERS: dict[str, Callable[..., Reader | None]] = {
     "people": person_json_reader,
 }
+_RECORD_TYPES = {"people": "person"}
 _PATH = re.compile(r"/api/v1/(people)/([1-9][0-9]{0,17})")
 _REMEMBERED_TOKENS = 10_000
 
@@ -203,6 +205,10 @@ class ReadLane:
         reader = viewer.reader(records)
         if reader is None:
             return None  # a manager's scope reads their teams first: the API's way
+        if any_sensitive(_RECORD_TYPES[records]):
+            # A read that shows a sensitive field is audited: the API answers, and its
+            # middleware writes the "read" row (sambandh/history/sensitive.py).
+            return None
         found = reader(record_id)
         if isinstance(found, Restricted):
             environ[HANDOVER_KEY] = Handover(

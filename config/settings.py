@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "sambandh.attachments",
     "sambandh.recyclebin",
     "sambandh.panels",
+    "sambandh.history",
     "sambandh.home",
     # After the apps: our registration/ templates (password reset, the invitation's set-password
     # page) must win over the admin's.
@@ -74,6 +75,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "sambandh.accounts.middleware.UserPreferencesMiddleware",
+    # A record page, panel or API read that showed a sensitive field: one "read" audit row.
+    "sambandh.history.sensitive.SensitiveReadMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -87,6 +90,7 @@ API_MIDDLEWARE = [
     "sambandh.accounts.middleware.PreferencesResetMiddleware",
     # Source "api" and the client's IP on every audit row the request writes.
     "sambandh.core.audit_context.AuditContextMiddleware",
+    "sambandh.history.sensitive.SensitiveReadMiddleware",
     "config.middleware.ApiEnvelopeMiddleware",
 ]
 

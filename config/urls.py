@@ -71,4 +71,5 @@ urlpatterns = [
     path("notifications/", include("sambandh.notifications.urls")),
     path("recycle-bin/", include("sambandh.recyclebin.urls")),
     path("panel/", include("sambandh.panels.urls")),
+    path("history/", include("sambandh.history.urls")),
 ]

@@ -37,6 +37,12 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def plain_value(value: Any) -> Any:
+    """A value as an audit row stores it (a record by its id, a date as ISO text, a decimal
+    as text)."""
+    return _plain(value)
+
+
 def _pair(value: Any) -> bool:
     return isinstance(value, list | tuple) and len(value) == 2
 
@@ -206,3 +212,18 @@ def diff_fields(instance: models.Model, data: dict[str, Any]) -> dict[str, list[
             changes[name] = [_plain(old), _plain(new)]
             setattr(instance, name, new)
     return changes
+
+
+def audit_read(*, actor: Any, record_type: str, record_id: int, fields: list[str]) -> AuditEvent:
+    """The "read" row of a page or API answer that showed fields an administrator marked
+    sensitive (``changes``: ``{"fields": [None, [names]]}``). A read is no domain event: it
+    changes nothing, and nothing else listens to it."""
+    return AuditEvent.objects.create(
+        actor=actor if getattr(actor, "pk", None) else None,
+        action=AuditEvent.Action.READ,
+        record_type=record_type,
+        record_id=record_id,
+        changes={"fields": [None, sorted(fields)]},
+        summary=", ".join(sorted(fields))[:300],
+        **_context_fields(),
+    )
