@@ -113,6 +113,7 @@ CASES: dict[str, str] = {
     "/settings/custom-fields/<id:field_id>/": "admin",
     "/settings/custom-fields/<id:field_id>/<slug:action>/": "post",
     "/settings/jobs/": "admin",
+    "/settings/audit/": "admin",
     "/settings/jobs/handler-runs/<id:run_id>/retry/": "post",
     "/settings/pipelines/": "admin",
     "/settings/pipelines/new/": "admin",
@@ -143,6 +144,9 @@ CASES: dict[str, str] = {
     "/attachments/<id:attachment_id>/preview/": "attachment",
     "/attachments/<id:attachment_id>/delete/": "post",
     "/recycle-bin/": "open",
+    # a record's History tab (sambandh/history), and putting a value back from it
+    "/history/<slug:record_type>/<id:record_id>/": "record",
+    "/history/entries/<id:event_id>/restore/": "post",
     "/recycle-bin/<id:entry_id>/restore/": "post",
     # the tests' own record type's page (tests/registry_app) is a stub
     "/gadgets/<id:record_id>/": "public",

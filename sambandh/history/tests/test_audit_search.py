@@ -38,7 +38,9 @@ def test_filters_by_record_actor_action_and_time(owner, teammate, admin_user, ap
     assert items[0]["actor"] == {"id": owner.pk, "name": "Olivia Owner"}
     by_actor = walk(client, f"{V1}/audit", {"actor_id": teammate.pk})
     assert by_actor == list(
-        AuditEvent.objects.filter(actor=teammate).order_by("-at", "-id").values_list("id", flat=True)
+        AuditEvent.objects.filter(actor=teammate)
+        .order_by("-at", "-id")
+        .values_list("id", flat=True)
     )
     assert bruno.pk in {
         i["record_id"] for i in client.get(f"{V1}/audit", {"actor_id": teammate.pk}).json()["items"]
@@ -68,9 +70,7 @@ def test_only_administrators_search_it(owner, manager, readonly, api):
 def test_bad_filters_are_refused_by_name(admin_user, api):
     client = api(admin_user)
     assert_error(client.get(f"{V1}/audit", {"action": "explode"}), 422, "validation_failed")
-    assert_error(
-        client.get(f"{V1}/audit", {"record_id": "abc"}), 422, "validation_failed"
-    )
+    assert_error(client.get(f"{V1}/audit", {"record_id": "abc"}), 422, "validation_failed")
     assert_error(
         client.get(f"{V1}/audit", {"who": "me"}),
         422,

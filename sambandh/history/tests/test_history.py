@@ -45,7 +45,9 @@ def test_every_record_type_has_one(owner, pipeline, browser_for):
     deal = make_deal(owner, pipeline, name="Big deal")
     for path in (f"/history/organization/{org.pk}/", f"/history/deal/{deal.pk}/"):
         assert browser_for(owner).get(path).status_code == 200
-    assert f"/history/deal/{deal.pk}/" in browser_for(owner).get(f"/deals/{deal.pk}/").content.decode()
+    assert (
+        f"/history/deal/{deal.pk}/" in browser_for(owner).get(f"/deals/{deal.pk}/").content.decode()
+    )
 
 
 def test_only_who_may_see_the_record_sees_its_history(owner, outsider, api, browser_for):
@@ -164,7 +166,11 @@ def test_a_read_that_shows_a_sensitive_field_is_logged(owner, admin_user, api, b
     # the record page
     assert browser_for(owner).get(f"/people/{person.pk}/").status_code == 200
     row = reads.latest("id")
-    assert (row.actor_id, row.changes, row.source) == (owner.pk, {"fields": [None, ["phones"]]}, "interface")
+    assert (row.actor_id, row.changes, row.source) == (
+        owner.pk,
+        {"fields": [None, ["phones"]]},
+        "interface",
+    )
     # the side panel
     assert browser_for(owner).get(f"/panel/person/{person.pk}/").status_code == 200
     assert reads.count() == 2
@@ -187,14 +193,15 @@ def test_a_read_that_shows_a_sensitive_field_is_logged(owner, admin_user, api, b
 
 
 def test_marking_a_field_is_an_administrators_audited_change(owner, admin_user, browser_for):
-    resp = browser_for(admin_user).post(
-        "/settings/fields/?type=person", {"sensitive:phones": "on"}
-    )
+    resp = browser_for(admin_user).post("/settings/fields/?type=person", {"sensitive:phones": "on"})
     assert resp.status_code == 302
     row = AuditEvent.objects.filter(action="permission", record_type="person").latest("id")
     assert row.changes == {"field": [None, "phones"], "sensitive": [False, True]}
     page = browser_for(admin_user).get("/settings/fields/?type=person").content.decode()
     assert 'name="sensitive:phones" checked' in page
-    assert browser_for(owner).post(
-        "/settings/fields/?type=person", {"sensitive:emails": "on"}
-    ).status_code == 403
+    assert (
+        browser_for(owner)
+        .post("/settings/fields/?type=person", {"sensitive:emails": "on"})
+        .status_code
+        == 403
+    )

@@ -107,7 +107,11 @@ def test_a_page_write_records_the_interface_and_the_address(owner, browser_for):
     )
     assert resp.status_code == 200, resp.content
     row = _last("person", person.pk)
-    assert (row.source, row.ip, row.changes["country"]) == ("interface", "203.0.113.9", ["IN", "FR"])
+    assert (row.source, row.ip, row.changes["country"]) == (
+        "interface",
+        "203.0.113.9",
+        ["IN", "FR"],
+    )
 
 
 def test_an_api_write_records_the_api_and_the_address(owner, api):
