@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from sambandh.accounts import policy
 from sambandh.core import registry
+from sambandh.core import sensitive as core_sensitive
 from sambandh.core.audit import audit_read, audit_record
 from sambandh.core.errors import ValidationFailed
 from sambandh.core.models import AuditEvent, SensitiveField
@@ -24,13 +25,7 @@ logger = logging.getLogger(__name__)
 
 def sensitive_fields(record_type: str) -> frozenset[str]:
     """The field names of ``record_type`` marked sensitive (one query)."""
-    return frozenset(
-        SensitiveField.objects.filter(record_type=record_type).values_list("field", flat=True)
-    )
-
-
-def any_sensitive(record_type: str) -> bool:
-    return SensitiveField.objects.filter(record_type=record_type).exists()
+    return core_sensitive.sensitive_fields(record_type)
 
 
 @transaction.atomic
@@ -62,7 +57,7 @@ def sensitive_field_set(*, actor: Any, record_type: str, field: str, sensitive: 
 def record_sensitive_read(*, viewer: Any, record_type: str, record_id: int) -> AuditEvent | None:
     """Write the "read" row for ``viewer`` having been shown record ``record_id``: the marked
     fields their field policy lets them see. None when no such field."""
-    marks = sensitive_fields(record_type)
+    marks = core_sensitive.sensitive_fields(record_type, viewer)
     if not marks:
         return None
     access = policy.field_access(viewer, record_type)

@@ -46,7 +46,8 @@ def audit_restore(*, actor: Any, event_id: int, field: str, version: int | None)
         raise ValidationFailed(fields={"field": _("This entry did not change this field.")})
     before, after = changes[field]
     side = restorable_side(row, before)
-    values = restore_values(rt, field, (before, after)[side]) if side is not None else None
+    value = (before, after)[side] if side is not None else None
+    values = restore_values(rt, field, value) if side is not None else None
     if values is None:
         raise ValidationFailed(fields={"field": _("This value cannot be put back.")})
     if not policy.can_edit(actor, rt.key, record) or (
@@ -55,4 +56,4 @@ def audit_restore(*, actor: Any, event_id: int, field: str, version: int | None)
         raise Forbidden(_("You cannot change this field of this record."))
     assert rt.update is not None  # restore_values answers None otherwise
     updated = rt.update(actor=actor, record=record, values=values, version=version)
-    return Restored(rt, updated, field, (before, after)[side])
+    return Restored(rt, updated, field, value)

@@ -138,6 +138,8 @@ OPERATIONS = {
     ("get", "/recycle-bin"),
     ("get", "/recycle-bin/{entry_id}"),
     ("post", "/recycle-bin/{entry_id}/restore"),
+    ("get", "/audit"),
+    ("post", "/audit/{event_id}/restore"),
     # The record type the tests declare (tests/registry_app) is shared like every other.
     ("get", "/gadgets/{record_id}/shares"),
     ("post", "/gadgets/{record_id}/shares"),

@@ -49,9 +49,12 @@ def test_postgres_refuses_update_and_delete_whoever_asks(owner):
         "UPDATE core_auditevent SET summary = 'x' WHERE id = %s",
         "DELETE FROM core_auditevent WHERE id = %s",
     ):
-        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute(statement, [row.pk])
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(statement, [row.pk])
     row.refresh_from_db()
     assert row.summary == "Asha Rao"
 
@@ -150,6 +153,5 @@ def test_nothing_set_is_the_system_and_a_bad_address_is_dropped(db):
     with audit_context(source="import", ip="not an address"):
         row = audit_record(actor=None, action="update", record_type="tag", record_id=1)
     assert (row.source, row.ip) == ("import", None)
-    with pytest.raises(ValueError):
-        with audit_context(source="elsewhere"):
-            pass
+    with pytest.raises(ValueError), audit_context(source="elsewhere"):
+        pass
