@@ -53,7 +53,7 @@ def test_open_the_history_tab_and_restore_a_value(
     expect(change).to_contain_text("Engineer")
     expect(change).to_contain_text("CTO")
     expect(page.locator(".history-entry").first).to_contain_text("198.51.100.4")
-    expect(page.locator(".history-entry").first).to_contain_text("from the API")
+    expect(page.locator(".history-entry").first).to_contain_text("Source: API")
     violations += axe_check(page, "history tab")
 
     # -- Restore beside the earlier value puts it back, as a new change
@@ -61,7 +61,7 @@ def test_open_the_history_tab_and_restore_a_value(
     expect(page.locator(".toast").filter(has_text="was put back")).to_be_visible()
     latest = page.locator(".history-entry").first
     expect(latest.locator("tr[data-field=job_title]")).to_contain_text("CTO")
-    expect(latest).to_contain_text("from the interface")
+    expect(latest).to_contain_text("Source: interface")
     latest.evaluate("el => Promise.all(document.getAnimations().map(a => a.finished))")
     violations += axe_check(page, "history tab, after a restore")
     context.close()

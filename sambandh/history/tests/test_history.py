@@ -34,7 +34,7 @@ def test_the_history_tab_shows_who_changed_what_from_where(owner, api, browser_f
     assert page.status_code == 200
     html = page.content.decode()
     assert "Olivia Owner" in html and "Engineer" in html and "CTO" in html
-    assert "from the API" in html and "127.0.0.1" in html
+    assert "Source: API" in html and "127.0.0.1" in html
     # and the record page links to it
     record = browser_for(owner).get(f"/people/{person.pk}/").content.decode()
     assert f'href="/history/person/{person.pk}/"' in record
