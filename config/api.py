@@ -272,6 +272,7 @@ def _mount() -> None:
         ("/attachments", "sambandh.attachments.api"),
         ("/recycle-bin", "sambandh.recyclebin.api"),
         ("/privacy", "sambandh.privacy.api"),
+        ("/audit", "sambandh.history.api"),
         ("", "sambandh.accounts.api_access"),
     ):
         api.add_router(prefix, import_module(module).router)

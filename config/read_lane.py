@@ -17,6 +17,9 @@ else to the API unchanged:
   which needs their teams read first, a database error) it answers nothing, and the request
   goes through Django and the API as if the lane did not exist: errors, their envelope and
   their translations stay written once;
+- when a field of the record type is marked sensitive (read in the same statement) it steps
+  aside, so that the API answers and its middleware writes the read's audit row
+  (docs/audit.md);
 - when a field rule applies to the viewer's role it steps aside too: the API answers through
   its whole stack and the whole policy, but from what the lane's statement has just verified
   in this request (the token, the record and the role's rules, handed over in the environ:

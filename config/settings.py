@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "sambandh.recyclebin",
     "sambandh.privacy",
     "sambandh.panels",
+    "sambandh.history",
     "sambandh.home",
     "sambandh.security",
     # After the apps: our registration/ templates (password reset, the invitation's set-password
@@ -70,6 +71,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "sambandh.core.audit_context.AuditContextMiddleware",
     "config.middleware.ApiEnvelopeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -79,6 +81,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "sambandh.accounts.middleware.UserPreferencesMiddleware",
     "sambandh.mfa.middleware.MfaRequiredMiddleware",
+    # A record page, panel or API read that showed a sensitive field: one "read" audit row.
+    "sambandh.history.sensitive.SensitiveReadMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Idle timeout and lifetime of sessions, their list, login audit, 429 on a locked login.
     "sambandh.security.middleware.SessionSecurityMiddleware",
@@ -95,6 +99,9 @@ API_MIDDLEWARE = [
     # Outside the envelope: the language Accept-Language asks for is still active while the
     # envelope words a 405.
     "sambandh.accounts.middleware.PreferencesResetMiddleware",
+    # Source "api" and the client's IP on every audit row the request writes.
+    "sambandh.core.audit_context.AuditContextMiddleware",
+    "sambandh.history.sensitive.SensitiveReadMiddleware",
     "config.middleware.ApiEnvelopeMiddleware",
 ]
 

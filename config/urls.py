@@ -78,4 +78,5 @@ urlpatterns = [
     path("recycle-bin/", include("sambandh.recyclebin.urls")),
     path("privacy/", include("sambandh.privacy.urls")),
     path("panel/", include("sambandh.panels.urls")),
+    path("history/", include("sambandh.history.urls")),
 ]

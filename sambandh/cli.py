@@ -275,6 +275,15 @@ OWN_COMMANDS = {"serve", "worker", "demo", "user", "token", "-h", "--help"}
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Every write the command makes is audited as ``source="cli"`` (the worker's tasks and
+    jobs as ``job``, set where they run; a server's requests by their middleware)."""
+    from sambandh.core.audit_context import audit_context
+
+    with audit_context(source="cli"):
+        return _main(argv)
+
+
+def _main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] not in OWN_COMMANDS:
         # Everything else is a Django management command.

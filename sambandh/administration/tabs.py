@@ -31,4 +31,5 @@ TABS: tuple[Tab, ...] = (
     Tab("fields", _("Field permissions"), "administration:fields"),
     Tab("custom_fields", _("Custom fields"), "administration:custom_fields"),
     Tab("jobs", _("Jobs"), "administration:jobs"),
+    Tab("audit", _("Audit log"), "administration:audit"),
 )

@@ -2,6 +2,7 @@ from django.urls import path
 
 from sambandh.administration import (
     views,
+    views_audit,
     views_customfields,
     views_fields,
     views_jobs,
@@ -48,6 +49,7 @@ urlpatterns = [
         name="custom_field_action",
     ),
     path("jobs/", views_jobs.jobs, name="jobs"),
+    path("audit/", views_audit.audit_log, name="audit"),
     path(
         "jobs/handler-runs/<id:run_id>/retry/",
         views_jobs.handler_run_retry,

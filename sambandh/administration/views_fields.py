@@ -1,5 +1,6 @@
 """Settings → Field permissions: for each record type, which roles a field is hidden from and
-for which it is read-only (accounts/services_access.py writes them)."""
+for which it is read-only (accounts/services_access.py writes them), and which fields are
+sensitive: every read of them is audited (history/sensitive.py)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from sambandh.accounts.models import Role
 from sambandh.administration.views import admin_page, render_tab
 from sambandh.core import registry
 from sambandh.core.errors import ServiceError
+from sambandh.history.sensitive import sensitive_field_set, sensitive_fields
 from sambandh.web.http import AuthedRequest
 
 #: The roles a rule can name (administrators are never restricted).
@@ -27,6 +29,7 @@ CHOICES = ("visible", "read_only", "hidden")
 
 def _rows(record_type: str) -> list[dict[str, Any]]:
     rows = []
+    marked = sensitive_fields(record_type)
     for item in services_access.field_permission_list(record_type=record_type):
         cells = []
         for role, label in RULE_ROLES:
@@ -37,7 +40,7 @@ def _rows(record_type: str) -> list[dict[str, Any]]:
             else:
                 value = "visible"
             cells.append({"role": role, "label": label, "value": value})
-        rows.append({**item, "cells": cells})
+        rows.append({**item, "cells": cells, "sensitive": item["field"] in marked})
     return rows
 
 
@@ -80,7 +83,17 @@ def _save(request: AuthedRequest, record_type: registry.RecordType) -> int:
     """Every field of the type whose rules the form changes, in one transaction: all or
     nothing. Answers how many fields changed."""
     changed = 0
+    marked = sensitive_fields(record_type.key)
     for item in services_access.field_permission_list(record_type=record_type.key):
+        sensitive = request.POST.get(f"sensitive:{item['field']}") == "on"
+        if sensitive != (item["field"] in marked):
+            sensitive_field_set(
+                actor=request.user,
+                record_type=record_type.key,
+                field=item["field"],
+                sensitive=sensitive,
+            )
+            changed += 1
         hidden: list[str] = []
         read_only: list[str] = []
         for role, _label in RULE_ROLES:

@@ -105,7 +105,7 @@ def _statement(d: _Dialect) -> str:
     pairs = ",\n    ".join(f"'{key}', {expression}" for key, expression in fields)
     return (
         f"SELECT {d.build_object}(\n    {pairs}\n){d.finish}, p.version, v.role_rules,"
-        " v.removed_custom, v.lookup_custom\n"
+        " v.removed_custom, v.lookup_custom, v.sensitive_marked\n"
         "FROM contacts_person p\n"
         "JOIN ({ids}) v ON v.id = p.id\n"
         # The organization only when the viewer may see it (the ids query says so): a link to

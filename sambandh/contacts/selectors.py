@@ -37,7 +37,9 @@ from sambandh.core.compiled import CompiledQuery, Placeholders
 from sambandh.core.errors import Forbidden, NotFound
 from sambandh.core.ids import parse_id
 from sambandh.core.listing import ListQuery, sort_order
+from sambandh.core.models import SensitiveField
 from sambandh.core.pagination import Page, paginate
+from sambandh.core.sensitive import prime_sensitive
 from sambandh.customfields.selectors import (
     custom_list_query,
     lookup_keys_text,
@@ -187,6 +189,9 @@ def _person_json_ids(p: Placeholders) -> QuerySet[Person, Any]:
             role_rules=policy.role_rules_text(p, "viewer_role"),
             removed_custom=removed_keys_text("person"),
             lookup_custom=lookup_keys_text("person"),
+            # A field marked sensitive: the read lane hands the read to the API, which audits
+            # it (history/sensitive.py).
+            sensitive_marked=Exists(SensitiveField.objects.filter(record_type="person")),
         )
     )
 
@@ -216,6 +221,7 @@ def person_json(
         return None
     body, version = row[0], row[1]
     policy.prime_field_access(viewer, row[2])
+    prime_sensitive(viewer, "person", bool(row[5]))
     access = policy.field_access(viewer, "person")
     return _shown(body, row[3], access, viewer if _links_in(body, row[4]) else None), version
 
@@ -285,7 +291,8 @@ def person_json_reader(*, viewer: User, token: ApiToken) -> Callable[[int], Any]
         # A field rule for the viewer's role: the API answers, through the whole policy.
         # A field rule for the viewer's role, or a custom link whose record's visibility must
         # be checked: the API answers, through the whole policy.
-        if policy.rules_apply(row[2], "person") or _links_in(row[0], row[4]):
+        # A field marked sensitive: the API answers, and audits the read.
+        if policy.rules_apply(row[2], "person") or _links_in(row[0], row[4]) or row[5]:
             return Restricted(tuple(row))
         return _shown(row[0], row[3], None), row[1]
 

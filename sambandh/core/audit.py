@@ -1,4 +1,10 @@
-"""Record audit events as rows, inside the caller's transaction."""
+"""Record audit events as rows, inside the caller's transaction.
+
+Every row's ``changes`` is ``{"field": [before, after]}`` (docs/audit.md): services pass either
+pairs or, for a create, the values written (a delete's, the values removed), and
+``audit_record`` writes them as pairs. Source, IP (and the demo's backdating) come from the
+audit context (core/audit_context.py), set by whatever started the work.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +17,7 @@ from typing import Any
 
 from django.db import models
 
+from sambandh.core.audit_context import current as current_context
 from sambandh.core.models import AuditEvent
 
 # The event log is a platform layer beside core (it imports nothing above core): recording the
@@ -30,6 +37,52 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def plain_value(value: Any) -> Any:
+    """A value as an audit row stores it (a record by its id, a date as ISO text, a decimal
+    as text)."""
+    return _plain(value)
+
+
+def _pair(value: Any) -> bool:
+    return isinstance(value, list | tuple) and len(value) == 2
+
+
+def change_pairs(action: str, changes: dict[str, Any] | None) -> dict[str, list[Any]]:
+    """``changes`` as ``{field: [before, after]}``: a create's values are what it wrote (before:
+    None), a delete's what it removed (after: None); any other action's value is a pair
+    already, or (what an older service passed) the value after, its before unknown (None).
+    A value that is a list of two is a pair: a service writing a two-item list as a value
+    passes ``[before, list]``."""
+    out: dict[str, list[Any]] = {}
+    for key, raw in (changes or {}).items():
+        value = _plain(raw)
+        if action == "create":
+            out[key] = [None, value]
+        elif action == "delete":
+            out[key] = [value, None]
+        elif _pair(value):
+            out[key] = [value[0], value[1]]
+        else:
+            out[key] = [None, value]
+    return out
+
+
+def row_changes(row: AuditEvent) -> dict[str, list[Any]]:
+    """The ``{field: [before, after]}`` of any row, old (format 1: the service's own shape,
+    read by the rules of ``change_pairs``) or new (format 2: pairs as stored)."""
+    if row.changes_format >= 2:
+        return {k: (list(v) if _pair(v) else [None, v]) for k, v in (row.changes or {}).items()}
+    return change_pairs(row.action, row.changes if isinstance(row.changes, dict) else {})
+
+
+def _context_fields() -> dict[str, Any]:
+    context = current_context()
+    fields: dict[str, Any] = {"source": context.source, "ip": context.ip}
+    if context.at is not None:
+        fields["at"] = context.at
+    return fields
+
+
 def audit_record(
     *,
     actor: Any,
@@ -43,15 +96,17 @@ def audit_record(
 ) -> AuditEvent:
     """Write the audit row and the domain event of a service write, in its transaction. The
     event's type is ``event`` when given (``deal.stage_changed``), else "<record type>.<action
-    in the past tense>" (``person.created``); its fields are the changed field names."""
+    in the past tense>" (``person.created``); its fields are the changed field names.
+    ``changes``: see ``change_pairs``. Source and IP: the audit context's."""
     actor = actor if getattr(actor, "pk", None) else None
     row = AuditEvent.objects.create(
         actor=actor,
         action=action,
         record_type=record_type,
         record_id=record_id,
-        changes={k: _plain(v) for k, v in (changes or {}).items()},
+        changes=change_pairs(action, changes),
         summary=summary[:300],
+        **_context_fields(),
     )
     record_event(
         type=event or event_type_for(record_type, action),
@@ -110,6 +165,7 @@ def audit_records(
     if not rows:
         return
     actor = actor if getattr(actor, "pk", None) else None
+    context = _context_fields()
     AuditEvent.objects.bulk_create(
         [
             AuditEvent(
@@ -117,8 +173,9 @@ def audit_records(
                 action=action,
                 record_type=record_type,
                 record_id=record_id,
-                changes={k: _plain(v) for k, v in changes.items()},
+                changes=change_pairs(action, changes),
                 summary=summary[:300],
+                **context,
             )
             for record_id, changes, summary in rows
         ],
@@ -155,3 +212,18 @@ def diff_fields(instance: models.Model, data: dict[str, Any]) -> dict[str, list[
             changes[name] = [_plain(old), _plain(new)]
             setattr(instance, name, new)
     return changes
+
+
+def audit_read(*, actor: Any, record_type: str, record_id: int, fields: list[str]) -> AuditEvent:
+    """The "read" row of a page or API answer that showed fields an administrator marked
+    sensitive (``changes``: ``{"fields": [None, [names]]}``). A read is no domain event: it
+    changes nothing, and nothing else listens to it."""
+    return AuditEvent.objects.create(
+        actor=actor if getattr(actor, "pk", None) else None,
+        action=AuditEvent.Action.READ,
+        record_type=record_type,
+        record_id=record_id,
+        changes={"fields": [None, sorted(fields)]},
+        summary=", ".join(sorted(fields))[:300],
+        **_context_fields(),
+    )

@@ -188,7 +188,7 @@ def rates_import_csv(*, actor: Any, text: str) -> int:
         actor=actor,
         action="import",
         record_type="exchange_rate",
-        changes={"count": count, "currencies": sorted(touched)},
+        changes={"count": count, "currencies": [None, sorted(touched)]},
         summary=_("%(n)s exchange rates imported") % {"n": count},
     )
     _after_rates_changed(touched)
@@ -212,7 +212,7 @@ def rates_fetch(*, url: str, actor: Any = None) -> int:
         actor=actor,
         action="import",
         record_type="exchange_rate",
-        changes={"count": count, "currencies": sorted(touched), "source": url[:200]},
+        changes={"count": count, "currencies": [None, sorted(touched)], "source": url[:200]},
         summary=_("%(n)s exchange rates fetched") % {"n": count},
     )
     _after_rates_changed(touched)

@@ -320,7 +320,7 @@ def custom_field_reorder(*, actor: Any, record_type: str, keys: Sequence[str]) -
         actor=actor,
         action="update",
         record_type="custom_field",
-        changes={"order": [f.key for f in ordered]},
+        changes={"order": [None, [f.key for f in ordered]]},
         summary=f"{rt.key} order",
     )
     _changed()

@@ -41,6 +41,8 @@ from sambandh.contacts.models import (
 )
 from sambandh.contacts.residency import residency_for_country
 from sambandh.contacts.services import organization_search_fields, person_search_fields
+from sambandh.core.audit import change_pairs
+from sambandh.core.audit_context import current as current_audit_context
 from sambandh.core.cleaning import clean_amount
 from sambandh.core.models import AuditEvent
 from sambandh.demo import data
@@ -320,6 +322,7 @@ class LargeDemo:
         self.batch = batch
         self.rng = random.Random(seed)
         self.now = timezone.now().replace(microsecond=0)
+        self.audit_source = current_audit_context().source
         self.db = Database()
         self.phones = PhoneBook(check=False)
         self.terms = Terms()
@@ -451,8 +454,12 @@ class LargeDemo:
             action,
             record_type,
             record_id,
-            json.dumps(changes),
+            # As core.audit.audit_record writes them: {field: [before, after]}, from where.
+            json.dumps(change_pairs(action, changes)),
+            2,
             summary[:300],
+            self.audit_source,
+            None,
         )
 
     def organizations(self) -> None:
@@ -1221,7 +1228,7 @@ class LargeDemo:
                     )
                 )
                 # As activities.services.activity_create's (and task_complete's) audit rows:
-                # json.dumps({"kind": kind, "subject": subject}), written out for speed.
+                # {"kind": [None, kind], "subject": [None, subject]}, written out for speed.
                 audits.append(
                     (
                         ids[AuditEvent],
@@ -1230,8 +1237,11 @@ class LargeDemo:
                         "create",
                         "activity",
                         ids[Activity],
-                        f'{{"kind": "{kind}", "subject": {json_string(subject)}}}',
+                        f'{{"kind": [null, "{kind}"], "subject": [null, {json_string(subject)}]}}',
+                        2,
                         "",
+                        self.audit_source,
+                        None,
                     )
                 )
                 ids[AuditEvent] += 1
@@ -1246,7 +1256,10 @@ class LargeDemo:
                             "activity",
                             ids[Activity],
                             f'{{"done_at": [null, "{iso}"]}}',
+                            2,
                             "",
+                            self.audit_source,
+                            None,
                         )
                     )
                     ids[AuditEvent] += 1
@@ -1449,7 +1462,19 @@ SEARCH_COLUMNS = (
     "parts",
     "updated_at",
 )
-AUDIT_COLUMNS = ("id", "at", "actor_id", "action", "record_type", "record_id", "changes", "summary")
+AUDIT_COLUMNS = (
+    "id",
+    "at",
+    "actor_id",
+    "action",
+    "record_type",
+    "record_id",
+    "changes",
+    "changes_format",
+    "summary",
+    "source",
+    "ip",
+)
 DEAL_COLUMNS = (
     "id",
     "created_at",

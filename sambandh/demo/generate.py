@@ -30,7 +30,7 @@ from sambandh.activities.services import activity_create, task_complete
 from sambandh.contacts import services as contacts
 from sambandh.contacts.models import Organization, Person
 from sambandh.contacts.schemas import OrganizationIn, PersonIn
-from sambandh.core.models import AuditEvent
+from sambandh.core.audit_context import audit_context
 from sambandh.demo import data
 from sambandh.demo.common import (
     SEED,
@@ -351,45 +351,44 @@ class SmallDemo:
                     if o.country == country.code and o.parent_id is None and o.owner_id == owner.pk
                 ]
                 parent = rng.choice(same) if same else None
-            org = contacts.organization_create(
-                actor=owner,
-                data=OrganizationIn.build(
-                    {
-                        "name": name,
-                        "domain": domain,
-                        "website": f"https://www.{domain}",
-                        "industry": industry,
-                        "size": rng.choice(data.SIZES),
-                        "country": country.code,
-                        "currency": country.currency,
-                        "parent_id": parent.pk if parent else None,
-                        "description": "",
-                        "emails": [
-                            contacts.EmailIn(
-                                self.unique_email(rng.choice(["info", "sales", "contact"]), domain),
-                                "main",
-                            )
-                        ],
-                        "phones": [
-                            contacts.PhoneIn(self.next_phone(country.code, mobile=False), "office")
-                        ],
-                        "addresses": [
-                            contacts.AddressIn(
-                                street=rng.choice(city.streets),
-                                city=city.name,
-                                region=city.region,
-                                postal_code=city.postal_code,
-                                country=country.code,
-                                label="head office",
-                            )
-                        ],
-                        "tags": rng.sample(["Key account", "Partner"], k=rng.choice([0, 0, 0, 1])),
-                    }
-                ),
+            org_data = OrganizationIn.build(
+                {
+                    "name": name,
+                    "domain": domain,
+                    "website": f"https://www.{domain}",
+                    "industry": industry,
+                    "size": rng.choice(data.SIZES),
+                    "country": country.code,
+                    "currency": country.currency,
+                    "parent_id": parent.pk if parent else None,
+                    "description": "",
+                    "emails": [
+                        contacts.EmailIn(
+                            self.unique_email(rng.choice(["info", "sales", "contact"]), domain),
+                            "main",
+                        )
+                    ],
+                    "phones": [
+                        contacts.PhoneIn(self.next_phone(country.code, mobile=False), "office")
+                    ],
+                    "addresses": [
+                        contacts.AddressIn(
+                            street=rng.choice(city.streets),
+                            city=city.name,
+                            region=city.region,
+                            postal_code=city.postal_code,
+                            country=country.code,
+                            label="head office",
+                        )
+                    ],
+                    "tags": rng.sample(["Key account", "Partner"], k=rng.choice([0, 0, 0, 1])),
+                }
             )
-            self.created_at[("organization", org.pk)] = days_ago(rng, self.now, 900) - timedelta(
-                days=400
-            )
+            # Audit rows are written at their time (they are never changed afterwards).
+            created = days_ago(rng, self.now, 900) - timedelta(days=400)
+            with audit_context(at=created):
+                org = contacts.organization_create(actor=owner, data=org_data)
+            self.created_at[("organization", org.pk)] = created
             self.orgs.append(org)
         _say(self.stdout, f"  {len(self.orgs)} organizations")
 
@@ -477,14 +476,13 @@ class SmallDemo:
                 org = rng.choice(own_orgs if own_orgs and rng.random() < 0.85 else orgs)
             ident = make_identity(rng, culture)
             ident = featured.pop(culture.key, ident)
-            person = contacts.person_create(
-                actor=self.actor_for(owner, org),
-                data=self.person_input(ident, culture, country, org, owner),
-            )
+            person_data = self.person_input(ident, culture, country, org, owner)
             if rng.random() < 0.8:
                 created = self.now - timedelta(days=rng.uniform(380, 900))
             else:
                 created = days_ago(rng, self.now, 360)
+            with audit_context(at=created):
+                person = contacts.person_create(actor=self.actor_for(owner, org), data=person_data)
             self.created_at[("person", person.pk)] = created
             self.people.append(person)
             if org is not None:
@@ -533,33 +531,36 @@ class SmallDemo:
             else:
                 close = (last + timedelta(days=rng.randint(-10, 10))).date()
             actor = self.actor_for(owner, org, *people)
-            deal = sales.deal_create(
-                actor=actor,
-                data=DealIn.build(
-                    {
-                        "name": name,
-                        "amount": f"{amount_for(rng, currency):f}",
-                        "currency": currency,
-                        "expected_close_date": close,
-                        "organization_id": org.pk,
-                        "source": rng.choice(data.LEAD_SOURCES),
-                        "owner_id": owner.pk,
-                        "pipeline_id": pipeline.pk,
-                        "stage_id": path[0].pk,
-                        "person_ids": [p.pk for p in people],
-                        "tags": ["Key account"] if rng.random() < 0.1 else [],
-                    }
-                ),
-            )
-            for stage in path[1:]:
+            # Audit rows are never changed afterwards: each is written at its time.
+            with audit_context(at=times[0]):
+                deal = sales.deal_create(
+                    actor=actor,
+                    data=DealIn.build(
+                        {
+                            "name": name,
+                            "amount": f"{amount_for(rng, currency):f}",
+                            "currency": currency,
+                            "expected_close_date": close,
+                            "organization_id": org.pk,
+                            "source": rng.choice(data.LEAD_SOURCES),
+                            "owner_id": owner.pk,
+                            "pipeline_id": pipeline.pk,
+                            "stage_id": path[0].pk,
+                            "person_ids": [p.pk for p in people],
+                            "tags": ["Key account"] if rng.random() < 0.1 else [],
+                        }
+                    ),
+                )
+            for stage, at in zip(path[1:], times[1:], strict=True):
                 reason = ""
                 if stage.kind == Stage.Kind.WON:
                     reason = rng.choice(data.WON_REASONS)
                 elif stage.kind == Stage.Kind.LOST:
                     reason = rng.choice(data.LOST_REASONS)
-                deal = sales.deal_move_stage(
-                    actor=actor, deal=deal, stage_id=stage.pk, version=None, reason=reason
-                )
+                with audit_context(at=at):
+                    deal = sales.deal_move_stage(
+                        actor=actor, deal=deal, stage_id=stage.pk, version=None, reason=reason
+                    )
             self.backdate_deal(deal, times)
             self.deals.append(deal)
         _say(self.stdout, f"  {len(self.deals)} deals")
@@ -583,12 +584,6 @@ class SmallDemo:
             closed_at=closed,
             position=times[-1].timestamp(),
         )
-        events = list(
-            AuditEvent.objects.filter(record_type="deal", record_id=deal.pk).order_by("id")
-        )
-        for event, at in zip(events, times, strict=False):
-            event.at = at
-        AuditEvent.objects.bulk_update(events, ["at"])
         deal.created_at = times[0]
 
     def lead_step(self, total: int, converted: int) -> None:
@@ -628,22 +623,26 @@ class SmallDemo:
                     ]
                 ),
             }
-            lead = sales.lead_create(actor=owner, data=LeadIn.build(fields))
-            self.created_at[("lead", lead.pk)] = days_ago(rng, self.now, 200)
+            created = days_ago(rng, self.now, 200)
+            with audit_context(at=created):
+                lead = sales.lead_create(actor=owner, data=LeadIn.build(fields))
+            self.created_at[("lead", lead.pk)] = created
             self.leads.append(lead)
         for lead in self.leads[:converted]:
             owner = User.objects.get(pk=lead.owner_id)
             currency = data.COUNTRY_BY_CODE[lead.country].currency
-            converted_lead = sales.lead_convert(
-                actor=owner,
-                lead=lead,
-                version=None,
-                create_deal=True,
-                amount=amount_for(rng, currency),
-                currency=currency,
-            )
-            assert converted_lead.converted_deal is not None
+            amount = amount_for(rng, currency)
             converted_at = self.now - timedelta(days=rng.randint(1, 20), hours=rng.randint(0, 9))
+            with audit_context(at=converted_at):
+                converted_lead = sales.lead_convert(
+                    actor=owner,
+                    lead=lead,
+                    version=None,
+                    create_deal=True,
+                    amount=amount,
+                    currency=currency,
+                )
+            assert converted_lead.converted_deal is not None
             self.backdate_deal(converted_lead.converted_deal, [converted_at])
             Lead.objects.filter(pk=lead.pk).update(converted_at=converted_at)
             self.deals.append(converted_lead.converted_deal)
@@ -740,7 +739,8 @@ class SmallDemo:
                     due_at=due,
                     assignee_id=owner.pk,
                 )
-            activity = activity_create(actor=owner, data=ActivityIn.build(fields))
+            with audit_context(at=at):
+                activity = activity_create(actor=owner, data=ActivityIn.build(fields))
             backdate.append((activity, at))
             if (
                 kind == "task"
@@ -811,7 +811,8 @@ class SmallDemo:
                 done_tasks.append((task, due - timedelta(hours=rng.randint(0, 30))))
 
     def backdate_records(self) -> None:
-        """Creation times in the past for records and their 'created' audit rows."""
+        """Creation times in the past for records (their audit rows were written at that time:
+        ``audit_context(at=...)``)."""
         for (record_type, pk), at in self.created_at.items():
             model: Any = {
                 "person": Person,
@@ -821,9 +822,6 @@ class SmallDemo:
             }[record_type]
             if record_type != "activity":
                 model.objects.filter(pk=pk).update(created_at=at, updated_at=at)
-            AuditEvent.objects.filter(
-                record_type=record_type, record_id=pk, action="create"
-            ).update(at=at)
 
 
 def load_small(*, admin: User, stdout: Any = None) -> DemoResult:

@@ -276,10 +276,11 @@ def _email_send(
         record_type="activity",
         record_id=activity.pk,
         changes={
-            "to": to,
-            "cc": cc,
+            # Lists written as [before, after] (core.audit.change_pairs).
+            "to": [None, to],
+            "cc": [None, cc],
             "message_id": email.message_id,
-            **({"attachments": [a.filename for a in stored]} if stored else {}),
+            **({"attachments": [None, [a.filename for a in stored]]} if stored else {}),
         },
         event="email.queued",
     )

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db import OperationalError, close_old_connections, connection
 
+from sambandh.core.audit_context import audit_context
 from sambandh.events import clock, runs
 from sambandh.events.jobs import SlotMemo, run_due_jobs
 
@@ -71,7 +72,7 @@ def run_once(
 ) -> int:
     """One pass: due job slots, the sweep, then every ready task. Returns how much it did."""
     runs.current_worker_id = worker_id
-    with clock.frozen(now):
+    with clock.frozen(now), audit_context(source="job"):
         at = clock.now()
         done = run_due_jobs(now=at, worker_id=worker_id, memo=memo)
         done += runs.sweep(now=at)

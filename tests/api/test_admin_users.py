@@ -368,8 +368,8 @@ def test_reassign_moves_every_record_through_its_service(
     assert AuditEvent.objects.count() == audit_before + 9 + 1
     summary = AuditEvent.objects.get(record_type="user", record_id=owner.pk, action="update")
     assert summary.changes == {
-        "records_reassigned_to": teammate.pk,
-        "counts": {"person": 3, "organization": 1, "deal": 3, "lead": 2},
+        "records_reassigned_to": [None, teammate.pk],
+        "counts": [None, {"person": 3, "organization": 1, "deal": 3, "lead": 2}],
     }
 
 

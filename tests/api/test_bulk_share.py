@@ -75,7 +75,12 @@ def test_share_with_a_user_shares_what_the_actor_may_share_and_tells_them_once(
             "share",
             "person",
             pk,
-            {"user": teammate.pk, "team": None, "access": "read", "created": True},
+            {
+                "user": [None, teammate.pk],
+                "team": [None, None],
+                "access": [None, "read"],
+                "created": [None, True],
+            },
         )
         for pk in (mine[0].pk, mine[1].pk)
     ]

@@ -157,6 +157,8 @@ OPERATIONS = {
     ("post", "/privacy/retention-policies/{policy_id}/dry-run"),
     ("get", "/privacy/settings"),
     ("put", "/privacy/settings"),
+    ("get", "/audit"),
+    ("post", "/audit/{event_id}/restore"),
     # The record type the tests declare (tests/registry_app) is shared like every other.
     ("get", "/gadgets/{record_id}/shares"),
     ("post", "/gadgets/{record_id}/shares"),

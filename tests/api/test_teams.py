@@ -168,7 +168,10 @@ def test_members_join_and_leave(api, admin_user, owner, outsider, team):
     assert client.delete(f"{URL}/{team.pk}/members/{outsider.pk}").status_code == 204
     assert not TeamMembership.objects.filter(team=team, user=outsider).exists()
     event = AuditEvent.objects.filter(record_type="team", record_id=team.pk).order_by("pk").last()
-    assert (event.actor_id, event.changes) == (admin_user.pk, {"member_removed": outsider.pk})
+    assert (event.actor_id, event.changes) == (
+        admin_user.pk,
+        {"member_removed": [None, outsider.pk]},
+    )
     # leaving a team one is not in, or a missing user, answers 404
     before = teams_state()
     assert_error(client.delete(f"{URL}/{team.pk}/members/{outsider.pk}"), 404, "not_found")
@@ -227,7 +230,7 @@ def test_delete_a_team_its_members_and_shares(api, admin_user, owner, outsider, 
         ("unshare", "person", person.pk),
         ("delete", "team", other_team.pk),
     ]
-    assert new[1].changes == {"members": [outsider.pk], "shares": 1}
+    assert new[1].changes == {"members": [[outsider.pk], None], "shares": [1, None]}
     # and the person's owner is untouched
     assert TeamMembership.objects.filter(team=team, user=owner).exists()
 

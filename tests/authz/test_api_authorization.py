@@ -203,6 +203,10 @@ CASES.update(
         ("post", "/privacy/retention-policies/{policy_id}/dry-run"): Case("admin", {}),
         ("get", "/privacy/settings"): Case("admin_read"),
         ("put", "/privacy/settings"): Case("admin", {"dpdp_days": 40}),
+        # the audit trail: the search is the administrators'; a restore is a record's write
+        # (test_who_may_restore_a_value_from_a_records_history)
+        ("get", "/audit"): Case("admin_read"),
+        ("post", "/audit/{event_id}/restore"): Case("audit_restore", {}),
     }
 )
 
@@ -498,3 +502,25 @@ def test_who_may_create_and_configure_through_the_api(method, path, role):
         assert resp.status_code == 403, (role, path, resp.content[:300])
         assert _state() == before
     _assert_no_secret(world, role, resp, f"{method} {path}")
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("side", ["own", "hidden"])
+def test_who_may_restore_a_value_from_a_records_history(side, role):
+    # given the world's person on that side and the audit row that created them
+    world = build_world()
+    person = world.records["person"][side]
+    row = AuditEvent.objects.filter(record_type="person", record_id=person.pk, action="create")
+    url = f"{V1}/audit/{row.latest('id').pk}/restore"
+    client = ApiClient(world.user(role))
+    before = _state()
+    # when the role puts its name back as it was created
+    resp = client.post(url, {"field": "full_name", "version": person.version})
+    # then those who may change the person may, those who only see it get 403, others 404
+    if role in changes("person", side):
+        assert resp.status_code == 200, (role, side, resp.content[:300])
+    else:
+        expected = 403 if role in sees("person", side) else 404
+        assert resp.status_code == expected, (role, side, resp.content[:300])
+        assert _state() == before
+    _assert_no_secret(world, role, resp, f"restore ({side})")

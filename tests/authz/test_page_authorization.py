@@ -131,6 +131,7 @@ CASES: dict[str, str] = {
     "/settings/custom-fields/<id:field_id>/": "admin",
     "/settings/custom-fields/<id:field_id>/<slug:action>/": "post",
     "/settings/jobs/": "admin",
+    "/settings/audit/": "admin",
     "/settings/jobs/handler-runs/<id:run_id>/retry/": "post",
     "/settings/pipelines/": "admin",
     "/settings/pipelines/new/": "admin",
@@ -169,6 +170,9 @@ CASES: dict[str, str] = {
     # a list's export (sambandh/exports): every role gets the file of what it may see
     "/exports/<slug:list_key>/": "open",
     "/exports/<slug:list_key>/selection/": "post",
+    # a record's History tab (sambandh/history), and putting a value back from it
+    "/history/<slug:record_type>/<id:record_id>/": "record",
+    "/history/entries/<id:event_id>/restore/": "post",
     "/recycle-bin/<id:entry_id>/restore/": "post",
     "/privacy/": "admin",
     "/privacy/requests/new/": "admin",

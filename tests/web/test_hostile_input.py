@@ -83,6 +83,8 @@ ID_ROUTES = [
     *(f"/attachments/<id>/{action}/" for action in ("download", "inline", "preview", "delete")),
     "/recycle-bin/<id>/restore/",
     "/people/<id>/consents/",
+    "/history/person/<id>/",
+    "/history/entries/<id>/restore/",
 ]
 
 
@@ -120,6 +122,8 @@ def test_the_largest_id_reaches_the_page_and_is_not_found(owner, browser_for):
     client = browser_for(owner)
     assert client.get(f"/people/{MAX_ID}/").status_code == 404
     assert client.get(f"/timeline/person/{MAX_ID}/").status_code == 404
+    assert client.get(f"/history/person/{MAX_ID}/").status_code == 404
+    assert client.post(f"/history/entries/{MAX_ID}/restore/", {"version": "1"}).status_code == 404
 
 
 # --- ids beyond 64 bits in list filters -----------------------------------------------------------

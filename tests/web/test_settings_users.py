@@ -397,6 +397,7 @@ def test_one_list_of_tabs_on_every_page(admin_user, ids, browser_for):
         ("fields", "/settings/fields/"),
         ("custom_fields", "/settings/custom-fields/"),
         ("jobs", "/settings/jobs/"),
+        ("audit", "/settings/audit/"),
     ]
     client = browser_for(admin_user)
     for path, active in [
