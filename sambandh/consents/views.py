@@ -82,9 +82,11 @@ def _saved_message(status: str) -> str:
 
 
 def _client_ip(request: HttpRequest) -> str | None:
-    # The address the request came from (behind a proxy: the proxy's, until a trusted proxy
-    # header is configured; docs/privacy.md).
-    return request.META.get("REMOTE_ADDR")
+    # The address the request came from (core/net.py: behind CLIENT_IP_PROXY_HOPS trusted
+    # proxies, the address the outermost one saw).
+    from sambandh.core.net import client_ip
+
+    return client_ip(request) or None
 
 
 def _names(outcome: services.Outcome) -> dict[str, str]:

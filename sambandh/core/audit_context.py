@@ -76,10 +76,11 @@ def audit_context(
 
 
 def request_ip(request: HttpRequest) -> str | None:
-    """The client's address: REMOTE_ADDR, as the WSGI server gives it. Behind a proxy, the
-    proxy sets REMOTE_ADDR from its own header (docs/running.md); a header the client can write
-    is never trusted here."""
-    return clean_ip(request.META.get("REMOTE_ADDR"))
+    """The client's address (core/net.py: REMOTE_ADDR, or behind ``CLIENT_IP_PROXY_HOPS``
+    trusted proxies the address the outermost one saw)."""
+    from sambandh.core.net import client_ip
+
+    return clean_ip(client_ip(request))
 
 
 class AuditContextMiddleware:

@@ -38,7 +38,9 @@ PENDING_SECONDS = 300
 
 
 def client_ip(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR", ""))[:45]
+    from sambandh.core.net import client_ip as read
+
+    return read(request)[:45]
 
 
 class PasswordStepView(LoginView):

@@ -12,8 +12,8 @@ from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
+from sambandh.core.net import client_ip
 from sambandh.security import services
-from sambandh.security.net import client_ip
 
 #: Set on the request when a login was refused by a lock: the security middleware answers
 #: that page with 429 and ``Retry-After``.

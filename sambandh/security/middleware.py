@@ -23,9 +23,9 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sambandh.core.net import client_ip, user_agent
 from sambandh.security import services
 from sambandh.security.backends import ACCEPTED_ATTR, LOCKED_ATTR
-from sambandh.security.net import client_ip, user_agent
 from sambandh.security.session_store import AGENT, IP, SEEN, STARTED
 
 #: How stale the "last seen" time may get before a request writes it again.

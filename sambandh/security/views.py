@@ -17,10 +17,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from sambandh.accounts.forms import UserLanguagePasswordResetForm
 from sambandh.core.errors import NotFound
+from sambandh.core.net import client_ip
 from sambandh.security import services
 from sambandh.security.agents import describe_agent
 from sambandh.security.forms import PasswordChangeForm, SetPasswordForm
-from sambandh.security.net import client_ip
 from sambandh.security.selectors import session_list
 from sambandh.web.http import AuthedRequest, page
 

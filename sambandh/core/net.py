@@ -1,5 +1,5 @@
-"""Who is asking: the client's address and browser, as the sign-in checks and the session list
-read them."""
+"""Who is asking: the client's address and browser, as the sign-in checks, the session list,
+the audit trail and the consent ledger read them (one reading of CLIENT_IP_PROXY_HOPS)."""
 
 from __future__ import annotations
 
