@@ -227,3 +227,43 @@ def audit_read(*, actor: Any, record_type: str, record_id: int, fields: list[str
         summary=", ".join(sorted(fields))[:300],
         **_context_fields(),
     )
+
+
+REDACTED = "[erased]"
+
+
+def redact_values(refs: list[tuple[str, list[int]]]) -> int:
+    """The one sanctioned change of audit rows (docs/audit.md): a data-subject erasure
+    (sambandh/privacy) blanks every value the rows about the erased records hold, keeping who
+    did what, when and from where, and which fields changed. ``refs``: (record type, ids).
+    Runs in the caller's transaction; on PostgreSQL the table's trigger lets these updates,
+    and no other, through (core migration 0006). Answers how many rows were blanked."""
+    from django.db import connection, transaction
+    from django.db.models import Q
+
+    where = Q()
+    for record_type, ids in refs:
+        if ids:
+            where |= Q(record_type=record_type, record_id__in=ids)
+    if not where:
+        return 0
+    done = 0
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL sambandh.audit_redaction = 'on'")
+        for row in AuditEvent.objects.filter(where).only("pk", "changes", "summary"):
+            blank = {k: REDACTED for k in (row.changes or {})}
+            # The queryset refuses update(); this is the base class's, on purpose.
+            models.QuerySet.update(
+                AuditEvent.objects.filter(pk=row.pk),
+                changes=blank,
+                summary=REDACTED if row.summary else "",
+            )
+            done += 1
+        # Closed again for the rest of the caller's transaction (a failure above rolls the
+        # savepoint back, and the setting with it).
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL sambandh.audit_redaction = 'off'")
+    return done

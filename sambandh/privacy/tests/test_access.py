@@ -130,7 +130,10 @@ def test_the_export_is_downloaded_once(
     refused = AuditEvent.objects.filter(
         record_type="privacy_request", record_id=request.pk, action="export"
     )
-    assert [e.changes for e in refused.order_by("id")] == [{"downloaded": True}, {"refused": True}]
+    assert [e.changes for e in refused.order_by("id")] == [
+        {"downloaded": [None, True]},
+        {"refused": [None, True]},
+    ]
     body = client.get(f"{URL}/{request.pk}").json()
     assert body["status"] == "done" and body["export_ready"] is False
 
