@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "sambandh.notifications",
     "sambandh.attachments",
     "sambandh.recyclebin",
+    "sambandh.dedupe",
     "sambandh.panels",
     "sambandh.home",
     # After the apps: our registration/ templates (password reset, the invitation's set-password

@@ -70,5 +70,6 @@ urlpatterns = [
     path("settings/", include("sambandh.administration.urls")),
     path("notifications/", include("sambandh.notifications.urls")),
     path("recycle-bin/", include("sambandh.recyclebin.urls")),
+    path("duplicates/", include("sambandh.dedupe.urls")),
     path("panel/", include("sambandh.panels.urls")),
 ]

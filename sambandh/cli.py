@@ -175,6 +175,43 @@ def cmd_token(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_duplicates(args: argparse.Namespace) -> int:
+    """Scan for duplicates and write the pairs as CSV (id_a, id_b, score, external_id_a,
+    external_id_b); the review queue gets them too unless --no-store."""
+    if not 0 < args.threshold < 1:
+        return _fail("--threshold must be between 0 and 1 (a match probability)")
+    try:
+        out = sys.stdout if args.out == "-" else open(args.out, "w", newline="", encoding="utf-8")  # noqa: SIM115
+    except OSError as exc:
+        return _fail(f"cannot write {args.out}: {exc.strerror}")
+    _setup()
+    from sambandh.dedupe.scan import run_scan
+
+    try:
+        result = run_scan(
+            args.type,
+            out=out,
+            store=args.store,
+            threshold=args.threshold,
+            progress=lambda text: print(text, file=sys.stderr, flush=True),
+        )
+    finally:
+        if out is not sys.stdout:
+            out.close()
+    blocking = result.stats.blocking
+    print(
+        f"{result.stats.records} {args.type} scanned, {blocking.candidate_pairs} candidate pairs "
+        f"compared, {result.pairs} possible duplicates"
+        + (
+            f"; {blocking.skipped_blocks} oversized blocks skipped"
+            if blocking.skipped_blocks
+            else ""
+        ),
+        file=sys.stderr,
+    )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="sambandh", description="Sambandh CRM")
     sub = parser.add_subparsers(dest="command")
@@ -245,10 +282,28 @@ def build_parser() -> argparse.ArgumentParser:
     token.add_argument("--email", required=True)
     token.add_argument("--name")
     token.set_defaults(func=cmd_token)
+
+    duplicates = sub.add_parser("duplicates", help="find duplicate people or organizations")
+    duplicates.add_argument("action", choices=["scan"])
+    duplicates.add_argument("--type", choices=["people", "organizations"], required=True)
+    duplicates.add_argument("--out", required=True, help="the CSV file to write (- for stdout)")
+    duplicates.add_argument(
+        "--threshold",
+        type=float,
+        default=0.5,
+        help="the lowest match probability reported (default: 0.5)",
+    )
+    duplicates.add_argument(
+        "--no-store",
+        dest="store",
+        action="store_false",
+        help="write the CSV only; leave the review queue as it is (for a read-only database)",
+    )
+    duplicates.set_defaults(func=cmd_duplicates)
     return parser
 
 
-OWN_COMMANDS = {"serve", "worker", "demo", "user", "token", "-h", "--help"}
+OWN_COMMANDS = {"serve", "worker", "demo", "user", "token", "duplicates", "-h", "--help"}
 
 
 def main(argv: list[str] | None = None) -> int:

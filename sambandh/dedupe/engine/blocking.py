@@ -1,0 +1,125 @@
+"""Blocking: only pairs of records that share a key under at least one rule are compared.
+
+The rules are OR-ed; a pair that two rules find is compared once (by the first rule that
+finds it: a later rule skips a pair an earlier rule's keys already join). A key shared by more
+than ``MAX_BLOCK`` records (a common name in one city) is skipped: it would cost quadratic
+time and its pairs are rarely true; the scan reports how many it skipped."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+
+from sambandh.dedupe.engine.normalize import phonetic, sound_key
+from sambandh.dedupe.engine.records import MatchRecord
+
+MAX_BLOCK = 1000
+
+Rule = Callable[[MatchRecord], list[str]]
+
+
+def _sound(word: str) -> str:
+    return sound_key(word)
+
+
+def _meta(word: str) -> str:
+    return phonetic(word)[0] if word else ""
+
+
+def _all(*parts: str) -> list[str]:
+    return ["|".join(parts)] if all(parts) else []
+
+
+PEOPLE_RULES: dict[str, Rule] = {
+    "email": lambda r: sorted(r.emails),
+    "phone": lambda r: sorted(r.phones),
+    "family_sound_birth_year": lambda r: _all(
+        _sound(r.family), str(r.birth.year) if r.birth else ""
+    ),
+    "given_birth_date": lambda r: _all(r.given_canon, r.birth.isoformat() if r.birth else ""),
+    "birth_date_family_initial": lambda r: _all(
+        r.birth.isoformat() if r.birth else "", r.family[:1]
+    ),
+    "postcode_family_prefix": lambda r: _all(r.postcode, r.family[:2]),
+    "family_metaphone_given_initial": lambda r: _all(_meta(r.family), r.given[:1]),
+    "given_city": lambda r: _all(r.given_canon, r.city),
+    "email_local_part": lambda r: _all(r.email_local),
+    "birth_date": lambda r: _all(r.birth.isoformat() if r.birth else ""),
+    "given_family_sound": lambda r: _all(_sound(r.given_canon), _sound(r.family)),
+    "swapped_names": lambda r: _all(_sound(r.family), _sound(r.given)),
+    "city_family_sound": lambda r: _all(r.city, _sound(r.family)),
+    "birth_month_given_initial": lambda r: _all(
+        r.birth.strftime("%Y%m") if r.birth else "", r.given[:1]
+    ),
+}
+
+ORGANIZATION_RULES: dict[str, Rule] = {
+    "phone": lambda r: sorted(r.phones),
+    "domain": lambda r: _all(r.domain),
+    "email": lambda r: sorted(r.emails),
+    "postcode_house": lambda r: _all(r.postcode, r.house),
+    "house_street_word": lambda r: _all(r.house, _sound(r.street.split()[-1] if r.street else "")),
+    "house_street_sound": lambda r: _all(
+        r.house, _sound(max(r.street.split(), key=len, default=""))
+    ),
+    "name": lambda r: _all(r.full),
+    "name_start": lambda r: _all(" ".join(r.name_sound[:2])),
+}
+
+RULES = {"people": PEOPLE_RULES, "organizations": ORGANIZATION_RULES}
+
+
+@dataclass
+class BlockStats:
+    candidate_pairs: int = 0
+    skipped_blocks: int = 0
+    skipped_pairs: int = 0
+
+
+def candidate_pairs(
+    records: Sequence[MatchRecord], rules: dict[str, Rule], stats: BlockStats | None = None
+) -> Iterator[tuple[int, int, str]]:
+    """(index a, index b, rule) for every candidate pair, a < b, each pair once. One rule's
+    key index is built at a time; the pairs are yielded block by block, never kept."""
+    stats = stats if stats is not None else BlockStats()
+    rule_items = list(rules.items())
+    keys: list[list[set[str]]] = []  # per rule, the keys of each record
+    for name, rule in rule_items:
+        per_record = [set(rule(r)) for r in records]
+        keys.append(per_record)
+        index: dict[str, list[int]] = defaultdict(list)
+        for i, record_keys in enumerate(per_record):
+            for key in record_keys:
+                index[key].append(i)
+        earlier = keys[:-1]
+        for members in index.values():
+            size = len(members)
+            if size < 2:
+                continue
+            if size > MAX_BLOCK:
+                stats.skipped_blocks += 1
+                stats.skipped_pairs += size * (size - 1) // 2
+                continue
+            for x in range(size):
+                a = members[x]
+                for y in range(x + 1, size):
+                    b = members[y]
+                    if any(per[a] & per[b] for per in earlier):
+                        continue
+                    if len(per_record[a] & per_record[b]) > 1 and not _first_shared(
+                        per_record[a], per_record[b], members, index
+                    ):
+                        continue
+                    stats.candidate_pairs += 1
+                    yield a, b, name
+        del index
+
+
+def _first_shared(
+    keys_a: set[str], keys_b: set[str], members: list[int], index: dict[str, list[int]]
+) -> bool:
+    """Whether ``members`` is the block of the smallest key the pair shares (so a pair with
+    two keys under one rule, two shared emails, is yielded once)."""
+    first = min(keys_a & keys_b)
+    return index[first] is members
