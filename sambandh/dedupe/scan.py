@@ -26,9 +26,20 @@ def _external(custom: Any) -> str:
     return "" if value is None else str(value)
 
 
+def _has_birth_date() -> bool:
+    """Whether the database has people's birth_date column yet (a read-only copy made before
+    its migration is scanned without it)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        columns = connection.introspection.get_table_description(cursor, Person._meta.db_table)
+    return any(c.name == "birth_date" for c in columns)
+
+
 def people_records() -> Iterator[MatchRecord]:
+    birth = "birth_date" if _has_birth_date() else "id"
     rows = Person.objects.order_by("id").values_list(
-        "id", "given_name", "family_name", "full_name", "birth_date", "contact_card", "custom"
+        "id", "given_name", "family_name", "full_name", birth, "contact_card", "custom"
     )
     organization_names = dict(Organization.objects.values_list("id", "name"))
     org_of = Person.objects.filter(organization__isnull=False).values_list("id", "organization_id")
@@ -43,7 +54,7 @@ def people_records() -> Iterator[MatchRecord]:
             full_name=full,
             emails=[e.get("email", "") for e in card.get("emails") or []],
             phones=[p.get("number", "") for p in card.get("phones") or []],
-            birth_date=birth,
+            birth_date=birth if birth != pk else None,
             street=address.get("street", ""),
             city=address.get("city", ""),
             postal_code=address.get("postal_code", ""),
