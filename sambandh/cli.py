@@ -290,8 +290,8 @@ def build_parser() -> argparse.ArgumentParser:
     duplicates.add_argument(
         "--threshold",
         type=float,
-        default=0.5,
-        help="the lowest match probability reported (default: 0.5)",
+        default=0.8,
+        help="the lowest match probability of a pair reported on its own (default: 0.8)",
     )
     duplicates.add_argument(
         "--no-store",

@@ -24,6 +24,7 @@ COMPARISON_LABELS = {
     "organization": _("Organization"),
     "name": _("Name"),
     "domain": _("Domain"),
+    "linked": _("Linked"),
 }
 LEVEL_LABELS = {
     "exact": _("same"),
@@ -39,6 +40,8 @@ LEVEL_LABELS = {
     "house_number": _("same house number"),
     "contained": _("one name within the other"),
     "alike": _("alike"),
+    "other_house": _("another house number"),
+    "chain": _("through records that match both"),
 }
 MODELS: dict[str, Any] = {"person": Person, "organization": Organization}
 

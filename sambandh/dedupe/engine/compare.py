@@ -134,7 +134,8 @@ def _postcode(a: MatchRecord, b: MatchRecord) -> int:
 
 
 def _street(a: MatchRecord, b: MatchRecord) -> int:
-    """0 same house and street, 1 same house and a close street, 2 same house, 3 no."""
+    """0 same house and street, 1 same house and a close street, 2 same house, 3 another house
+    number (a strong sign of another place), 4 no."""
     if not (a.house or a.street) or not (b.house or b.street):
         return NULL
     if a.house == b.house and a.street == b.street:
@@ -143,7 +144,9 @@ def _street(a: MatchRecord, b: MatchRecord) -> int:
         if a.street and b.street and fuzz.token_set_ratio(a.street, b.street) >= 80:
             return 1
         return 2
-    return 3
+    if a.house and b.house:
+        return 3
+    return 4
 
 
 def _org_name(a: MatchRecord, b: MatchRecord) -> int:
@@ -233,7 +236,8 @@ PEOPLE = (
             ("exact", 0.75, 0.0005),
             ("close", 0.1, 0.0002),
             ("house_number", 0.05, 0.003),
-            ("different", 0.1, 0.9963),
+            ("other_house", 0.01, 0.9),
+            ("different", 0.09, 0.0963),
         ),
         _street,
     ),
@@ -258,7 +262,8 @@ ORGANIZATIONS = (
             ("exact", 0.75, 0.0005),
             ("close", 0.15, 0.0003),
             ("house_number", 0.04, 0.003),
-            ("different", 0.06, 0.9962),
+            ("other_house", 0.01, 0.9),
+            ("different", 0.05, 0.0962),
         ),
         _street,
     ),

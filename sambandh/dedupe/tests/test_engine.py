@@ -101,7 +101,9 @@ def test_emails_phones_and_streets_are_compared_normalized():
 def test_organization_names_lose_their_legal_forms():
     assert org_name_key("Acme Pvt. Ltd.") == "acme"
     assert org_name_key("ACME GmbH") == "acme"
-    a = organization_record(id=1, name="Tata Consultancy Services Ltd", website="https://www.tcs.com/")
+    a = organization_record(
+        id=1, name="Tata Consultancy Services Ltd", website="https://www.tcs.com/"
+    )
     b = organization_record(id=2, name="TATA CONSULTANCY SERVICES LIMITED", domain="tcs.com")
     assert _level("name", a, b, ORG) == "exact"
     assert _level("domain", a, b, ORG) == "exact"

@@ -76,7 +76,9 @@ def test_a_bad_threshold_or_an_unwritable_path_is_refused(owner, tmp_path, capsy
 
 def test_organizations_match_without_their_legal_forms(owner, tmp_path):
     a = factories.make_organization(owner, name="Zircon Analytics Pvt. Ltd.", domain="zircon.in")
-    b = factories.make_organization(owner, name="ZIRCON ANALYTICS PRIVATE LIMITED", domain="zircon.in")
+    b = factories.make_organization(
+        owner, name="ZIRCON ANALYTICS PRIVATE LIMITED", domain="zircon.in"
+    )
     factories.make_organization(owner, name="Mosaic Foods GmbH", domain="mosaic.de")
     out = tmp_path / "orgs.csv"
     assert main(["duplicates", "scan", "--type", "organizations", "--out", str(out)]) == 0
