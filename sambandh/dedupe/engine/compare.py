@@ -135,7 +135,7 @@ def _postcode(a: MatchRecord, b: MatchRecord) -> int:
 
 def _street(a: MatchRecord, b: MatchRecord) -> int:
     """0 same house and street, 1 same house and a close street, 2 same house, 3 another house
-    number (a strong sign of another place), 4 no."""
+    number (a strong sign of another place), 4 a house number a typo apart, 5 no."""
     if not (a.house or a.street) or not (b.house or b.street):
         return NULL
     if a.house == b.house and a.street == b.street:
@@ -145,8 +145,8 @@ def _street(a: MatchRecord, b: MatchRecord) -> int:
             return 1
         return 2
     if a.house and b.house:
-        return 3
-    return 4
+        return 4 if DamerauLevenshtein.distance(a.house, b.house) <= 1 else 3
+    return 5
 
 
 def _org_name(a: MatchRecord, b: MatchRecord) -> int:
@@ -236,8 +236,9 @@ PEOPLE = (
             ("exact", 0.75, 0.0005),
             ("close", 0.1, 0.0002),
             ("house_number", 0.05, 0.003),
-            ("other_house", 0.01, 0.9),
-            ("different", 0.09, 0.0963),
+            ("other_house", 0.003, 0.9),
+            ("house_typo", 0.02, 0.005),
+            ("different", 0.077, 0.0913),
         ),
         _street,
     ),
@@ -262,8 +263,9 @@ ORGANIZATIONS = (
             ("exact", 0.75, 0.0005),
             ("close", 0.15, 0.0003),
             ("house_number", 0.04, 0.003),
-            ("other_house", 0.01, 0.9),
-            ("different", 0.05, 0.0962),
+            ("other_house", 0.003, 0.9),
+            ("house_typo", 0.02, 0.005),
+            ("different", 0.037, 0.0912),
         ),
         _street,
     ),
