@@ -41,6 +41,7 @@ LEVEL_LABELS = {
     "contained": _("one name within the other"),
     "alike": _("alike"),
     "other_house": _("another house number"),
+    "house_typo": _("house number a typo apart"),
     "chain": _("through records that match both"),
 }
 MODELS: dict[str, Any] = {"person": Person, "organization": Organization}
