@@ -46,7 +46,7 @@ def people_records() -> Iterator[MatchRecord]:
     employer = {pid: organization_names.get(oid, "") for pid, oid in org_of.iterator(CHUNK)}
     for pk, given, family, full, birth, card, custom in rows.iterator(chunk_size=CHUNK):
         card = card or {}
-        address = next(iter(card.get("addresses") or []), {})
+        address: dict[str, Any] = next(iter(card.get("addresses") or []), {})
         yield person_record(
             id=pk,
             given_name=given,
