@@ -163,3 +163,15 @@ def test_scan_now_queues_a_background_scan(owner, admin_user, browser_for):
     assert DBTaskResult.objects.count() == before + 1
     assert task.task_path.endswith("scan_duplicates")
     assert task.args_kwargs["args"] == ["organizations"]
+
+
+def test_a_date_of_birth_is_stored_and_a_future_one_refused(owner):
+    from sambandh.contacts.models import Person
+    from sambandh.core.errors import ValidationFailed
+
+    person = factories.make_person(owner, full_name="Asha Rao", birth_date="1984-02-29")
+    assert Person.objects.get(pk=person.pk).birth_date == datetime.date(1984, 2, 29)
+    with pytest.raises(ValidationFailed) as refused:
+        factories.make_person(owner, full_name="Future Child", birth_date="2999-01-01")
+    assert "birth_date" in refused.value.fields
+    assert not Person.objects.filter(full_name="Future Child").exists()
