@@ -77,23 +77,49 @@ class BlockStats:
     skipped_pairs: int = 0
 
 
+#: A record's keys under one rule: none, one (its hash), or several (a frozenset of hashes).
+#: Hashes, not the strings, so a million records' keys under every rule fit in memory; two
+#: keys that collide only add a candidate pair, which scoring then judges.
+Keys = int | frozenset[int] | None
+
+
+def _keys(values: list[str]) -> Keys:
+    if not values:
+        return None
+    if len(values) == 1:
+        return hash(values[0])
+    return frozenset(hash(v) for v in values)
+
+
+def _share(a: Keys, b: Keys) -> bool:
+    if a is None or b is None:
+        return False
+    if isinstance(a, int):
+        return a == b if isinstance(b, int) else a in b
+    return b in a if isinstance(b, int) else not a.isdisjoint(b)
+
+
 def candidate_pairs(
     records: Sequence[MatchRecord], rules: dict[str, Rule], stats: BlockStats | None = None
 ) -> Iterator[tuple[int, int, str]]:
     """(index a, index b, rule) for every candidate pair, a < b, each pair once. One rule's
     key index is built at a time; the pairs are yielded block by block, never kept."""
     stats = stats if stats is not None else BlockStats()
-    rule_items = list(rules.items())
-    keys: list[list[set[str]]] = []  # per rule, the keys of each record
-    for name, rule in rule_items:
-        per_record = [set(rule(r)) for r in records]
+    keys: list[list[Keys]] = []  # per rule, the keys of each record
+    for name, rule in rules.items():
+        per_record = [_keys(rule(r)) for r in records]
+        earlier = list(keys)
         keys.append(per_record)
-        index: dict[str, list[int]] = defaultdict(list)
+        index: dict[int, list[int]] = defaultdict(list)
         for i, record_keys in enumerate(per_record):
-            for key in record_keys:
-                index[key].append(i)
-        earlier = keys[:-1]
-        for members in index.values():
+            if record_keys is None:
+                continue
+            if isinstance(record_keys, int):
+                index[record_keys].append(i)
+            else:
+                for key in record_keys:
+                    index[key].append(i)
+        for key, members in index.items():
             size = len(members)
             if size < 2:
                 continue
@@ -103,23 +129,19 @@ def candidate_pairs(
                 continue
             for x in range(size):
                 a = members[x]
+                keys_a = per_record[a]
                 for y in range(x + 1, size):
                     b = members[y]
-                    if any(per[a] & per[b] for per in earlier):
+                    if any(_share(per[a], per[b]) for per in earlier):
                         continue
-                    if len(per_record[a] & per_record[b]) > 1 and not _first_shared(
-                        per_record[a], per_record[b], members, index
+                    keys_b = per_record[b]
+                    # Two keys shared under one rule (two emails): only the smallest one's block.
+                    if (
+                        isinstance(keys_a, frozenset)
+                        and isinstance(keys_b, frozenset)
+                        and min(keys_a & keys_b) != key
                     ):
                         continue
                     stats.candidate_pairs += 1
                     yield a, b, name
         del index
-
-
-def _first_shared(
-    keys_a: set[str], keys_b: set[str], members: list[int], index: dict[str, list[int]]
-) -> bool:
-    """Whether ``members`` is the block of the smallest key the pair shares (so a pair with
-    two keys under one rule, two shared emails, is yielded once)."""
-    first = min(keys_a & keys_b)
-    return index[first] is members
