@@ -185,15 +185,20 @@ def cmd_duplicates(args: argparse.Namespace) -> int:
     except OSError as exc:
         return _fail(f"cannot write {args.out}: {exc.strerror}")
     _setup()
+    import time
+
     from sambandh.dedupe.scan import run_scan
 
+    started = time.perf_counter()
     try:
         result = run_scan(
             args.type,
             out=out,
             store=args.store,
             threshold=args.threshold,
-            progress=lambda text: print(text, file=sys.stderr, flush=True),
+            progress=lambda text: print(
+                f"{time.perf_counter() - started:.0f} s: {text}", file=sys.stderr, flush=True
+            ),
         )
     finally:
         if out is not sys.stdout:
@@ -201,7 +206,7 @@ def cmd_duplicates(args: argparse.Namespace) -> int:
     blocking = result.stats.blocking
     print(
         f"{result.stats.records} {args.type} scanned, {blocking.candidate_pairs} candidate pairs "
-        f"compared, {result.pairs} possible duplicates"
+        f"compared, {result.pairs} possible duplicates in {time.perf_counter() - started:.0f} s"
         + (
             f"; {blocking.skipped_blocks} oversized blocks skipped"
             if blocking.skipped_blocks

@@ -131,6 +131,11 @@ def run_scan(
     sink = _QueueSink(KINDS[kind]) if store else None
     for pair in scan_records(kind, records, threshold=threshold, stats=result.stats):
         result.pairs += 1
+        if progress and result.pairs % 10_000 == 0:
+            progress(
+                f"{result.stats.blocking.candidate_pairs} candidate pairs compared, "
+                f"{result.pairs} found"
+            )
         a, b = (pair.a, pair.b) if pair.a.id < pair.b.id else (pair.b, pair.a)
         if writer is not None:
             writer.writerow((a.id, b.id, f"{pair.probability:.4f}", a.external_id, b.external_id))
