@@ -82,6 +82,7 @@ ID_ROUTES = [
     "/attachments/person/<id>/",
     *(f"/attachments/<id>/{action}/" for action in ("download", "inline", "preview", "delete")),
     "/recycle-bin/<id>/restore/",
+    "/duplicates/<id>/dismiss/",
 ]
 
 
