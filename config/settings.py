@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "sambandh.attachments",
     "sambandh.recyclebin",
     "sambandh.privacy",
+    "sambandh.dedupe",
     "sambandh.panels",
     "sambandh.history",
     "sambandh.home",

@@ -77,6 +77,7 @@ urlpatterns = [
     path("notifications/", include("sambandh.notifications.urls")),
     path("recycle-bin/", include("sambandh.recyclebin.urls")),
     path("privacy/", include("sambandh.privacy.urls")),
+    path("duplicates/", include("sambandh.dedupe.urls")),
     path("panel/", include("sambandh.panels.urls")),
     path("history/", include("sambandh.history.urls")),
 ]

@@ -189,6 +189,48 @@ def cmd_token(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_duplicates(args: argparse.Namespace) -> int:
+    """Scan for duplicates and write the pairs as CSV (id_a, id_b, score, external_id_a,
+    external_id_b); the review queue gets them too unless --no-store."""
+    if not 0 < args.threshold < 1:
+        return _fail("--threshold must be between 0 and 1 (a match probability)")
+    try:
+        out = sys.stdout if args.out == "-" else open(args.out, "w", newline="", encoding="utf-8")  # noqa: SIM115
+    except OSError as exc:
+        return _fail(f"cannot write {args.out}: {exc.strerror}")
+    _setup()
+    import time
+
+    from sambandh.dedupe.scan import run_scan
+
+    started = time.perf_counter()
+    try:
+        result = run_scan(
+            args.type,
+            out=out,
+            store=args.store,
+            threshold=args.threshold,
+            progress=lambda text: print(
+                f"{time.perf_counter() - started:.0f} s: {text}", file=sys.stderr, flush=True
+            ),
+        )
+    finally:
+        if out is not sys.stdout:
+            out.close()
+    blocking = result.stats.blocking
+    print(
+        f"{result.stats.records} {args.type} scanned, {blocking.candidate_pairs} candidate pairs "
+        f"compared, {result.pairs} possible duplicates in {time.perf_counter() - started:.0f} s"
+        + (
+            f"; {blocking.skipped_blocks} oversized blocks skipped"
+            if blocking.skipped_blocks
+            else ""
+        ),
+        file=sys.stderr,
+    )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="sambandh", description="Sambandh CRM")
     sub = parser.add_subparsers(dest="command")
@@ -268,10 +310,28 @@ def build_parser() -> argparse.ArgumentParser:
         "--expires-days", type=int, help="days until it stops working (default never)"
     )
     token.set_defaults(func=cmd_token)
+
+    duplicates = sub.add_parser("duplicates", help="find duplicate people or organizations")
+    duplicates.add_argument("action", choices=["scan"])
+    duplicates.add_argument("--type", choices=["people", "organizations"], required=True)
+    duplicates.add_argument("--out", required=True, help="the CSV file to write (- for stdout)")
+    duplicates.add_argument(
+        "--threshold",
+        type=float,
+        default=0.8,
+        help="the lowest match probability of a pair reported on its own (default: 0.8)",
+    )
+    duplicates.add_argument(
+        "--no-store",
+        dest="store",
+        action="store_false",
+        help="write the CSV only; leave the review queue as it is (for a read-only database)",
+    )
+    duplicates.set_defaults(func=cmd_duplicates)
     return parser
 
 
-OWN_COMMANDS = {"serve", "worker", "demo", "user", "token", "-h", "--help"}
+OWN_COMMANDS = {"serve", "worker", "demo", "user", "token", "duplicates", "-h", "--help"}
 
 
 def main(argv: list[str] | None = None) -> int:

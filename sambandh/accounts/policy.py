@@ -476,3 +476,17 @@ def guard_changes(actor: Any, record_type: str, changed: Iterable[str]) -> None:
             errors[key] = _("You cannot change this field.")
     if errors:
         raise Forbidden(_("Your role cannot change some of these fields."), fields=errors)
+
+
+# --- duplicates ------------------------------------------------------------------------------
+def can_review_duplicates(viewer: Any) -> bool:
+    """The duplicate review queue (sambandh/dedupe) is for administrators and managers: they
+    decide what is the same record across owners."""
+    return getattr(viewer, "role", None) in (Role.ADMIN, Role.MANAGER) and getattr(
+        viewer, "is_active", False
+    )
+
+
+def ensure_can_review_duplicates(viewer: Any) -> None:
+    if not can_review_duplicates(viewer):
+        raise Forbidden(_("Only administrators and managers can review duplicates."))

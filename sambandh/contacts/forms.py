@@ -368,6 +368,7 @@ class PersonForm(RecordForm):
         "family_name",
         "full_name",
         "job_title",
+        "birth_date",
         "organization",
         "preferred_language",
         "time_zone",
@@ -403,6 +404,11 @@ class PersonForm(RecordForm):
         ),
     )
     job_title = _text(gettext_lazy("Job title"), 150)
+    birth_date = forms.DateField(
+        label=gettext_lazy("Date of birth"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
     organization = _text(
         gettext_lazy("Organization"),
         300,
@@ -446,6 +452,7 @@ class PersonForm(RecordForm):
             "family_name": person.family_name,
             "full_name": person.full_name,
             "job_title": person.job_title,
+            "birth_date": person.birth_date,
             "organization": link_initial(person, "organization", self.viewer)[0],
             "preferred_language": person.preferred_language,
             "time_zone": person.time_zone,
@@ -463,6 +470,8 @@ class PersonForm(RecordForm):
         if self.errors:
             return None
         data = self.scalar_data()
+        if data.get("birth_date") == "":
+            data["birth_date"] = None
         if sendable(self, "organization") and (
             org is not None or not self.keeps_hidden_link("organization")
         ):

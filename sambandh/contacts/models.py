@@ -89,6 +89,8 @@ class Person(RecordModel):
     # The name as the person writes it, whole: used alone in cultures that do not split names.
     full_name = models.CharField(_("full name"), max_length=200)
     job_title = models.CharField(_("job title"), max_length=150, blank=True)
+    # Compared by duplicate detection (exact, day and month swapped, one digit off).
+    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
     # Denormalized at write time from the primary contact points and current affiliation, so
     # lists and search read one row per person.
     # Looked up whole (the list's email filter, duplicates): a plain index each, declared in

@@ -73,6 +73,7 @@ _NAMES = (
     "given_name",
     "family_name",
     "job_title",
+    "birth_date",
     "email",
     "phone",
 )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from ninja import Schema
@@ -59,6 +59,7 @@ class PersonIn(WriteInput):
     given_name: str | None | NotSent = Field(default=NOT_SENT, max_length=100)
     family_name: str | None | NotSent = Field(default=NOT_SENT, max_length=100)
     job_title: str | None | NotSent = Field(default=NOT_SENT, max_length=150)
+    birth_date: date | None | NotSent = Field(default=NOT_SENT, description="Date of birth.")
     organization_id: RecordId | None | NotSent = Field(default=NOT_SENT)
     emails: list[EmailSchema] | None | NotSent = Field(default=NOT_SENT, max_length=20)
     phones: list[PhoneSchema] | None | NotSent = Field(default=NOT_SENT, max_length=20)
@@ -89,6 +90,7 @@ class PersonOut(Schema):
     given_name: str
     family_name: str
     job_title: str = ""
+    birth_date: date | None = None
     email: str = ""
     phone: str = ""
     organization: OrganizationRef | None = None

@@ -731,6 +731,7 @@ class LargeDemo:
                         ident.family,
                         ident.full_name,
                         job_title,
+                        None,  # birth_date
                         email,
                         phone,
                         org_id,
@@ -1391,6 +1392,7 @@ PERSON_COLUMNS = (
     "family_name",
     "full_name",
     "job_title",
+    "birth_date",
     "email",
     "phone",
     "organization_id",

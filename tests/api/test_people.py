@@ -30,6 +30,7 @@ DETAIL_KEYS = {
     "given_name",
     "family_name",
     "job_title",
+    "birth_date",
     "email",
     "phone",
     "organization",

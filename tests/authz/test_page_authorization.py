@@ -54,7 +54,8 @@ def routes() -> set[str]:
 
 # How each route is checked: "record" pages need the record's visibility, "change" pages the
 # right to change it; "open" pages every signed-in user gets; "admin" pages only admins;
-# "post" routes answer no page (405 to a GET); "public" ones need no login and show no record.
+# "manager" pages only admins and managers; "post" routes answer no page (405 to a GET);
+# "public" ones need no login and show no record.
 CASES: dict[str, str] = {
     "/": "open",
     "/account/": "open",
@@ -87,6 +88,10 @@ CASES: dict[str, str] = {
     "/panel/<slug:record_type>/<id:record_id>/": "record",
     # a record input's suggestions (web/views_lookup.py): only what the viewer may see
     "/lookup/<slug:record_type>/": "open",
+    # the duplicate review queue (sambandh/dedupe): administrators and managers only
+    "/duplicates/": "manager",
+    "/duplicates/scan/": "post",
+    "/duplicates/<id:pair_id>/dismiss/": "post",
     "/deals/": "open",
     "/deals/list/": "open",
     "/deals/new/": "create",
@@ -296,6 +301,8 @@ def test_what_each_role_gets_on_every_page(role):
                     expected = 200
                 elif how == "create":
                     expected = 403 if role == "readonly" else 200
+                elif how == "manager":
+                    expected = 200 if role in ("admin", "manager") else 403
                 elif how.startswith("admin"):
                     expected = (302 if "redirect" in how else 200) if role == "admin" else 403
                 elif how == "record":

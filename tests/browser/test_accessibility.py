@@ -285,6 +285,7 @@ PAGES = [
     PageSpec("notifications", lambda w: "/notifications/", phone=True),
     PageSpec("notifications, unread", lambda w: "/notifications/?show=unread"),
     PageSpec("recycle bin", lambda w: "/recycle-bin/", phone=True),
+    PageSpec("possible duplicates", lambda w: "/duplicates/", phone=True),
     PageSpec("search palette", lambda w: "/", then=_open_palette, phone=True),
     PageSpec("account menu", lambda w: "/", then=_open_menu(".user-menu > summary"), phone=True),
     PageSpec("navigation drawer", lambda w: "/", then=_open_navigation, phone=True, desktop=False),

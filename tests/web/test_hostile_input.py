@@ -85,6 +85,7 @@ ID_ROUTES = [
     "/people/<id>/consents/",
     "/history/person/<id>/",
     "/history/entries/<id>/restore/",
+    "/duplicates/<id>/dismiss/",
 ]
 
 

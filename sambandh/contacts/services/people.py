@@ -138,6 +138,10 @@ def _clean_person(
         out["description"] = errors.run(clean_long_text, data["description"], field="description")
     if "residency" in data:
         out["residency"] = errors.run(clean_residency, data["residency"]) or ""
+    if "birth_date" in data:
+        out["birth_date"] = data["birth_date"]
+        if data["birth_date"] is not None and data["birth_date"] > timezone.localdate():
+            errors.add("birth_date", _("A date of birth cannot be in the future."))
     if "preferred_language" in data:
         out["preferred_language"] = errors.run(
             clean_language, data["preferred_language"], field="preferred_language"

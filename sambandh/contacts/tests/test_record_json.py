@@ -42,6 +42,7 @@ def from_rows(person_id: int) -> dict[str, Any]:
         "given_name": p.given_name,
         "family_name": p.family_name,
         "job_title": p.job_title,
+        "birth_date": p.birth_date.isoformat() if p.birth_date else None,
         "email": p.email,
         "phone": p.phone,
         "organization": {"id": p.organization.pk, "name": p.organization.name}
@@ -102,6 +103,7 @@ def test_a_full_person_reads_as_its_rows(owner, admin_user):
                 "given_name": "Hetal",
                 "family_name": "Patel",
                 "job_title": "Head of Buying",
+                "birth_date": "1984-02-29",
                 "organization_id": org.pk,
                 "preferred_language": "gu",
                 "time_zone": "Asia/Kolkata",

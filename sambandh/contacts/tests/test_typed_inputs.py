@@ -79,6 +79,7 @@ def posted(owner):
         "time_zone": "Asia/Kolkata",
         "preferred_language": "te",
         "honorific": "",
+        "birth_date": None,
         "currency": "",
         "source": "",
         "residency": "",

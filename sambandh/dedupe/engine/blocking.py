@@ -1,0 +1,147 @@
+"""Blocking: only pairs of records that share a key under at least one rule are compared.
+
+The rules are OR-ed; a pair that two rules find is compared once (by the first rule that
+finds it: a later rule skips a pair an earlier rule's keys already join). A key shared by more
+than ``MAX_BLOCK`` records (a common name in one city) is skipped: it would cost quadratic
+time and its pairs are rarely true; the scan reports how many it skipped."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+
+from sambandh.dedupe.engine.normalize import phonetic, sound_key
+from sambandh.dedupe.engine.records import MatchRecord
+
+MAX_BLOCK = 1000
+
+Rule = Callable[[MatchRecord], list[str]]
+
+
+def _sound(word: str) -> str:
+    return sound_key(word)
+
+
+def _meta(word: str) -> str:
+    return phonetic(word)[0] if word else ""
+
+
+def _all(*parts: str) -> list[str]:
+    return ["|".join(parts)] if all(parts) else []
+
+
+PEOPLE_RULES: dict[str, Rule] = {
+    "email": lambda r: sorted(r.emails),
+    "phone": lambda r: sorted(r.phones),
+    "family_sound_birth_year": lambda r: _all(
+        _sound(r.family), str(r.birth.year) if r.birth else ""
+    ),
+    "given_birth_date": lambda r: _all(r.given_canon, r.birth.isoformat() if r.birth else ""),
+    "birth_date_family_initial": lambda r: _all(
+        r.birth.isoformat() if r.birth else "", r.family[:1]
+    ),
+    "postcode_family_prefix": lambda r: _all(r.postcode, r.family[:2]),
+    "family_metaphone_given_initial": lambda r: _all(_meta(r.family), r.given[:1]),
+    "given_city": lambda r: _all(r.given_canon, r.city),
+    "email_local_part": lambda r: _all(r.email_local),
+    "birth_date": lambda r: _all(r.birth.isoformat() if r.birth else ""),
+    "given_family_sound": lambda r: _all(_sound(r.given_canon), _sound(r.family)),
+    "swapped_names": lambda r: _all(_sound(r.family), _sound(r.given)),
+    "city_family_sound": lambda r: _all(r.city, _sound(r.family)),
+    "birth_month_given_initial": lambda r: _all(
+        r.birth.strftime("%Y%m") if r.birth else "", r.given[:1]
+    ),
+}
+
+ORGANIZATION_RULES: dict[str, Rule] = {
+    "phone": lambda r: sorted(r.phones),
+    "domain": lambda r: _all(r.domain),
+    "email": lambda r: sorted(r.emails),
+    "postcode_house": lambda r: _all(r.postcode, r.house),
+    "house_street_word": lambda r: _all(r.house, _sound(r.street.split()[-1] if r.street else "")),
+    "house_street_sound": lambda r: _all(
+        r.house, _sound(max(r.street.split(), key=len, default=""))
+    ),
+    "name": lambda r: _all(r.full),
+    "name_start": lambda r: _all(" ".join(r.name_sound[:2])),
+}
+
+RULES = {"people": PEOPLE_RULES, "organizations": ORGANIZATION_RULES}
+
+
+@dataclass
+class BlockStats:
+    candidate_pairs: int = 0
+    skipped_blocks: int = 0
+    skipped_pairs: int = 0
+
+
+#: A record's keys under one rule: none, one (its hash), or several (a frozenset of hashes).
+#: Hashes, not the strings, so a million records' keys under every rule fit in memory; two
+#: keys that collide only add a candidate pair, which scoring then judges.
+Keys = int | frozenset[int] | None
+
+
+def _keys(values: list[str]) -> Keys:
+    if not values:
+        return None
+    if len(values) == 1:
+        return hash(values[0])
+    return frozenset(hash(v) for v in values)
+
+
+def _share(a: Keys, b: Keys) -> bool:
+    if a is None or b is None:
+        return False
+    if isinstance(a, int):
+        return a == b if isinstance(b, int) else a in b
+    return b in a if isinstance(b, int) else not a.isdisjoint(b)
+
+
+def candidate_pairs(
+    records: Sequence[MatchRecord], rules: dict[str, Rule], stats: BlockStats | None = None
+) -> Iterator[tuple[int, int, str]]:
+    """(index a, index b, rule) for every candidate pair, a < b, each pair once. One rule's
+    key index is built at a time; the pairs are yielded block by block, never kept."""
+    stats = stats if stats is not None else BlockStats()
+    keys: list[list[Keys]] = []  # per rule, the keys of each record
+    for name, rule in rules.items():
+        per_record = [_keys(rule(r)) for r in records]
+        earlier = list(keys)
+        keys.append(per_record)
+        index: dict[int, list[int]] = defaultdict(list)
+        for i, record_keys in enumerate(per_record):
+            if record_keys is None:
+                continue
+            if isinstance(record_keys, int):
+                index[record_keys].append(i)
+            else:
+                for key in record_keys:
+                    index[key].append(i)
+        for key, members in index.items():
+            size = len(members)
+            if size < 2:
+                continue
+            if size > MAX_BLOCK:
+                stats.skipped_blocks += 1
+                stats.skipped_pairs += size * (size - 1) // 2
+                continue
+            for x in range(size):
+                a = members[x]
+                keys_a = per_record[a]
+                for y in range(x + 1, size):
+                    b = members[y]
+                    if any(_share(per[a], per[b]) for per in earlier):
+                        continue
+                    keys_b = per_record[b]
+                    # Two keys shared under one rule (two emails): only the smallest one's block.
+                    if (
+                        isinstance(keys_a, frozenset)
+                        and isinstance(keys_b, frozenset)
+                        and min(keys_a & keys_b) != key
+                    ):
+                        continue
+                    stats.candidate_pairs += 1
+                    yield a, b, name
+        del index

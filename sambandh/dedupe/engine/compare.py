@@ -1,0 +1,300 @@
+"""Comparisons of a pair of records, each into one of a few levels (best first), as in
+Fellegi-Sunter and splink. A comparison returns -1 when either side is missing the value: a
+missing value is no evidence either way.
+
+Each level carries default m (how often true duplicates land there) and u (how often
+different records do) probabilities; ``model`` may re-estimate them from the data."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler
+
+from sambandh.dedupe.engine.normalize import phonetic, sound_key
+from sambandh.dedupe.engine.records import MatchRecord
+
+NULL = -1
+
+
+@dataclass(frozen=True)
+class Level:
+    code: str
+    m: float
+    u: float
+
+
+@dataclass(frozen=True)
+class Comparison:
+    key: str
+    levels: tuple[Level, ...]
+    compare: Callable[[MatchRecord, MatchRecord], int]
+
+
+def _jw(a: str, b: str) -> float:
+    return JaroWinkler.similarity(a, b)
+
+
+def _name_level(a: str, b: str, canon_a: str = "", canon_b: str = "") -> int:
+    """0 exact, 1 variant (nickname, transliteration), 2 typo, 3 sounds alike, 4 close, 5 no."""
+    if not a or not b:
+        return NULL
+    if a == b:
+        return 0
+    if (canon_a and canon_a == canon_b) or sound_key(a) == sound_key(b):
+        return 1
+    if _jw(a, b) >= 0.92 or DamerauLevenshtein.distance(a, b) <= 1:
+        return 2
+    pa, pb = phonetic(a), phonetic(b)
+    if (pa[0] and pa[0] == pb[0]) or (pa[1] and pa[1] == pb[1]):
+        return 3
+    if _jw(a, b) >= 0.8 or (len(a) > 1 and len(b) > 1 and (a in b or b in a)):
+        return 4
+    return 5
+
+
+def _given(a: MatchRecord, b: MatchRecord) -> int:
+    level = _name_level(a.given, b.given, a.given_canon, b.given_canon)
+    # An initial against the whole name (R. / Robert).
+    initial = min(len(a.given), len(b.given)) == 1
+    if level >= 4 and initial and a.given[:1] == b.given[:1]:
+        return 4
+    if level == 5 and a.family and (a.given == b.family and a.family == b.given):
+        return 1  # given and family names swapped
+    return level
+
+
+def _family(a: MatchRecord, b: MatchRecord) -> int:
+    level = _name_level(a.family, b.family)
+    if level == 5 and a.given and (a.given == b.family and a.family == b.given):
+        return 1
+    return level
+
+
+def _birth(a: MatchRecord, b: MatchRecord) -> int:
+    """0 same day, 1 day and month swapped or one digit off, 2 same year and month, 3 no."""
+    if a.birth is None or b.birth is None:
+        return NULL
+    if a.birth == b.birth:
+        return 0
+    x, y = a.birth, b.birth
+    if x.year == y.year and x.month == y.day and x.day == y.month:
+        return 1
+    if DamerauLevenshtein.distance(x.strftime("%Y%m%d"), y.strftime("%Y%m%d")) <= 1:
+        return 1
+    if x.year == y.year and (x.month == y.month or abs(x.day - y.day) == 0):
+        return 2
+    return 3
+
+
+def _email(a: MatchRecord, b: MatchRecord) -> int:
+    """0 same address, 1 same local part, 2 a close local part, 3 no."""
+    if not a.emails or not b.emails:
+        return NULL
+    if a.emails & b.emails:
+        return 0
+    if a.email_local == b.email_local:
+        return 1
+    if _jw(a.email_local, b.email_local) >= 0.88:
+        return 2
+    return 3
+
+
+def _phone(a: MatchRecord, b: MatchRecord) -> int:
+    """0 a number in common, 1 the same last seven digits, 2 no."""
+    if not a.phones or not b.phones:
+        return NULL
+    if a.phones & b.phones:
+        return 0
+    if {p[-7:] for p in a.phones} & {p[-7:] for p in b.phones}:
+        return 1
+    return 2
+
+
+def _city(a: MatchRecord, b: MatchRecord) -> int:
+    if not a.city or not b.city:
+        return NULL
+    if a.city == b.city:
+        return 0
+    if _jw(a.city, b.city) >= 0.88:
+        return 1
+    return 2
+
+
+def _postcode(a: MatchRecord, b: MatchRecord) -> int:
+    if not a.postcode or not b.postcode:
+        return NULL
+    if a.postcode == b.postcode:
+        return 0
+    if a.postcode[:3] == b.postcode[:3]:
+        return 1
+    return 2
+
+
+def _street(a: MatchRecord, b: MatchRecord) -> int:
+    """0 same house and street, 1 same house and a close street, 2 same house, 3 another house
+    number (a strong sign of another place), 4 a house number a typo apart, 5 no."""
+    if not (a.house or a.street) or not (b.house or b.street):
+        return NULL
+    if a.house == b.house and a.street == b.street:
+        return 0
+    if a.house == b.house:
+        if a.street and b.street and fuzz.token_set_ratio(a.street, b.street) >= 80:
+            return 1
+        return 2
+    if a.house and b.house:
+        return 4 if DamerauLevenshtein.distance(a.house, b.house) <= 1 else 3
+    return 5
+
+
+def _org_name(a: MatchRecord, b: MatchRecord) -> int:
+    """0 same name (legal forms aside), 1 nearly, 2 the words of one within the other's, 3
+    alike, 4 no."""
+    if not a.full or not b.full:
+        return NULL
+    if a.full == b.full:
+        return 0
+    if fuzz.ratio(a.full, b.full) >= 92 or a.name_sound == b.name_sound:
+        return 1
+    if fuzz.token_set_ratio(a.full, b.full) >= 90:
+        return 2
+    if fuzz.token_set_ratio(a.full, b.full) >= 70:
+        return 3
+    return 4
+
+
+def _domain(a: MatchRecord, b: MatchRecord) -> int:
+    if not a.domain or not b.domain:
+        return NULL
+    return 0 if a.domain == b.domain else 1
+
+
+def _employer(a: MatchRecord, b: MatchRecord) -> int:
+    if not a.org or not b.org:
+        return NULL
+    if a.org == b.org or fuzz.token_set_ratio(a.org, b.org) >= 90:
+        return 0
+    return 1
+
+
+def _levels(*items: tuple[str, float, float]) -> tuple[Level, ...]:
+    return tuple(Level(code, m, u) for code, m, u in items)
+
+
+_NAME_LEVELS = _levels(
+    ("exact", 0.70, 0.02),
+    ("variant", 0.08, 0.002),
+    ("typo", 0.12, 0.003),
+    ("phonetic", 0.03, 0.004),
+    ("close", 0.04, 0.03),
+    ("different", 0.03, 0.94),
+)
+
+PEOPLE = (
+    Comparison("given_name", _NAME_LEVELS, _given),
+    Comparison("family_name", _NAME_LEVELS, _family),
+    Comparison(
+        "birth_date",
+        _levels(
+            ("exact", 0.80, 0.0005),
+            ("swapped", 0.12, 0.0002),
+            ("year_month", 0.03, 0.005),
+            ("different", 0.05, 0.9943),
+        ),
+        _birth,
+    ),
+    Comparison(
+        "email",
+        _levels(
+            ("exact", 0.70, 0.0001),
+            ("local_part", 0.10, 0.0002),
+            ("close", 0.12, 0.001),
+            ("different", 0.08, 0.9987),
+        ),
+        _email,
+    ),
+    Comparison(
+        "phone",
+        _levels(("exact", 0.85, 0.0001), ("last_digits", 0.05, 0.0005), ("different", 0.1, 0.9994)),
+        _phone,
+    ),
+    Comparison(
+        "city",
+        _levels(("exact", 0.80, 0.05), ("close", 0.1, 0.005), ("different", 0.1, 0.945)),
+        _city,
+    ),
+    Comparison(
+        "postcode",
+        _levels(("exact", 0.8, 0.002), ("area", 0.1, 0.02), ("different", 0.1, 0.978)),
+        _postcode,
+    ),
+    Comparison(
+        "street",
+        _levels(
+            ("exact", 0.75, 0.0005),
+            ("close", 0.1, 0.0002),
+            ("house_number", 0.05, 0.003),
+            ("other_house", 0.003, 0.9),
+            ("house_typo", 0.02, 0.005),
+            ("different", 0.077, 0.0913),
+        ),
+        _street,
+    ),
+    Comparison("organization", _levels(("exact", 0.8, 0.05), ("different", 0.2, 0.95)), _employer),
+)
+
+ORGANIZATIONS = (
+    Comparison(
+        "name",
+        _levels(
+            ("exact", 0.55, 0.0005),
+            ("close", 0.15, 0.0005),
+            ("contained", 0.15, 0.002),
+            ("alike", 0.10, 0.02),
+            ("different", 0.05, 0.9770),
+        ),
+        _org_name,
+    ),
+    Comparison(
+        "street",
+        _levels(
+            ("exact", 0.75, 0.0005),
+            ("close", 0.15, 0.0003),
+            ("house_number", 0.04, 0.003),
+            ("other_house", 0.003, 0.9),
+            ("house_typo", 0.02, 0.005),
+            ("different", 0.037, 0.0912),
+        ),
+        _street,
+    ),
+    Comparison(
+        "postcode",
+        _levels(("exact", 0.85, 0.03), ("area", 0.05, 0.1), ("different", 0.1, 0.87)),
+        _postcode,
+    ),
+    Comparison(
+        "phone",
+        _levels(("exact", 0.85, 0.0005), ("last_digits", 0.05, 0.001), ("different", 0.1, 0.9985)),
+        _phone,
+    ),
+    Comparison("domain", _levels(("exact", 0.9, 0.001), ("different", 0.1, 0.999)), _domain),
+    Comparison(
+        "email",
+        _levels(
+            ("exact", 0.7, 0.0001),
+            ("local_part", 0.05, 0.001),
+            ("close", 0.05, 0.002),
+            ("different", 0.2, 0.9969),
+        ),
+        _email,
+    ),
+    Comparison(
+        "city",
+        _levels(("exact", 0.85, 0.2), ("close", 0.05, 0.01), ("different", 0.1, 0.79)),
+        _city,
+    ),
+)
+
+COMPARISONS = {"people": PEOPLE, "organizations": ORGANIZATIONS}
