@@ -47,16 +47,21 @@ def _pair(value: Any) -> bool:
     return isinstance(value, list | tuple) and len(value) == 2
 
 
+#: Actions whose changes are details of the action, not fields before and after.
+DETAIL_ACTIONS = frozenset({"export", "login", "login_failed"})
+
+
 def change_pairs(action: str, changes: dict[str, Any] | None) -> dict[str, list[Any]]:
     """``changes`` as ``{field: [before, after]}``: a create's values are what it wrote (before:
     None), a delete's what it removed (after: None); any other action's value is a pair
     already, or (what an older service passed) the value after, its before unknown (None).
     A value that is a list of two is a pair: a service writing a two-item list as a value
-    passes ``[before, list]``."""
+    passes ``[before, list]``. The actions that record details rather than field changes (an
+    export's filters and ids, a login's address) never hold pairs: each value is the after."""
     out: dict[str, list[Any]] = {}
     for key, raw in (changes or {}).items():
         value = _plain(raw)
-        if action == "create":
+        if action == "create" or action in DETAIL_ACTIONS:
             out[key] = [None, value]
         elif action == "delete":
             out[key] = [value, None]
@@ -267,3 +272,9 @@ def redact_values(refs: list[tuple[str, list[int]]]) -> int:
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL sambandh.audit_redaction = 'off'")
     return done
+
+
+def values_after(row: AuditEvent) -> dict[str, Any]:
+    """Each field's value after the change the row records (``row_changes``' second items):
+    what a reader of one action's details (an export's filters, a login's address) wants."""
+    return {k: pair[1] for k, pair in row_changes(row).items()}

@@ -52,5 +52,5 @@ def test_only_an_admin_downloads_the_export_and_only_once(role):
     second = client.get(url)
     assert second.status_code == 410, second.content
     assert AuditEvent.objects.filter(
-        record_type="privacy_request", record_id=request.pk, changes={"refused": True}
+        record_type="privacy_request", record_id=request.pk, changes={"refused": [None, True]}
     ).exists()

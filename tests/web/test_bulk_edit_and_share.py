@@ -48,6 +48,7 @@ def test_the_bar_offers_the_fields_the_role_may_change_with_a_plain_value_input(
         "time_zone",
         "currency",
         "country",
+        "residency",
         "source",
         "description",
     ]

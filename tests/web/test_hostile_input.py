@@ -86,6 +86,10 @@ ID_ROUTES = [
     "/history/person/<id>/",
     "/history/entries/<id>/restore/",
     "/duplicates/<id>/dismiss/",
+    "/privacy/requests/<id>/",
+    "/privacy/requests/<id>/<slug:action>/",
+    "/privacy/retention/<id>/",
+    "/privacy/retention/<id>/<slug:action>/",
 ]
 
 

@@ -10,6 +10,7 @@ import time
 import pytest
 from django.utils import timezone
 
+from sambandh.core.audit import values_after
 from sambandh.core.models import AuditEvent
 from sambandh.mfa.models import CodeFailures, RecoveryCode, TotpDevice
 from sambandh.mfa.tests.helpers import code, password_step, turn_on
@@ -64,7 +65,7 @@ def test_a_wrong_code_is_refused_and_audited(owner):
     audit = AuditEvent.objects.filter(action="login_failed").latest("id")
     assert AuditEvent.objects.filter(action="login_failed").count() == before + 1
     assert (audit.actor_id, audit.record_type, audit.record_id) == (owner.pk, "user", owner.pk)
-    assert audit.changes == {"reason": "wrong_mfa_code", "ip": "203.0.113.9", "step": "login"}
+    assert values_after(audit) == {"reason": "wrong_mfa_code", "ip": "203.0.113.9", "step": "login"}
     assert CodeFailures.objects.get(user=owner).count == 1
     # the right one still works, and the count starts again
     assert client.post("/login/code/", {"code": code(owner)}).status_code == 302
@@ -99,11 +100,12 @@ def test_wrong_codes_past_the_limit_lock_the_second_step(owner, settings):
     wrong = "000000" if code(owner) != "000000" else "111111"
     statuses = [client.post("/login/code/", {"code": wrong}).status_code for _ in range(3)]
     assert statuses == [422, 422, 422]
-    reasons = list(
-        AuditEvent.objects.filter(action="login_failed", record_id=owner.pk)
-        .order_by("id")
-        .values_list("changes__reason", flat=True)
-    )
+    reasons = [
+        values_after(row)["reason"]
+        for row in AuditEvent.objects.filter(action="login_failed", record_id=owner.pk).order_by(
+            "id"
+        )
+    ]
     assert reasons == ["wrong_mfa_code", "wrong_mfa_code", "wrong_mfa_code_locked"]
     # now even the right code is refused, and that too is audited
     locked = client.post("/login/code/", {"code": code(owner)})
@@ -111,7 +113,7 @@ def test_wrong_codes_past_the_limit_lock_the_second_step(owner, settings):
     assert "Too many wrong codes. Try again in 10 minutes." in locked.content.decode()
     assert not _logged_in(client)
     latest = AuditEvent.objects.filter(action="login_failed").latest("id")
-    assert latest.changes["reason"] == "mfa_locked"
+    assert values_after(latest)["reason"] == "mfa_locked"
     # once the lock has passed, the right code works
     CodeFailures.objects.filter(user=owner).update(
         locked_until=timezone.now() - datetime.timedelta(seconds=1)
@@ -127,8 +129,10 @@ def test_a_recovery_code_works_once(owner):
     assert response.status_code == 302
     assert _logged_in(client)
     assert RecoveryCode.objects.filter(user=owner, used_at__isnull=False).count() == 1
-    used = AuditEvent.objects.filter(action="login", record_id=owner.pk).latest("id")
-    assert used.changes == {"method": "recovery_code", "recovery_codes_left": 9}
+    used = AuditEvent.objects.filter(
+        action="login", record_id=owner.pk, changes__has_key="method"
+    ).latest("id")
+    assert values_after(used) == {"method": "recovery_code", "recovery_codes_left": 9}
     messages = [str(m) for m in response.wsgi_request._messages]
     assert messages == ["You used a recovery code; 9 are left. Make new ones from your profile."]
     # the same code a second time is refused
