@@ -44,7 +44,7 @@ def custom_cells(custom_columns: Sequence[str]) -> list[Cell]:
     return [Cell(key, writer(key), "cell-clip") for key in custom_columns]
 
 
-def _common_cells(viewer: Any) -> list[Cell]:
+def _common_cells() -> list[Cell]:
     """Owner, tags, country, updated and created: the same on both lists."""
     countries = dict(country_choices())
     return [
@@ -82,7 +82,7 @@ def person_rows(
         Cell("email", lambda p: link(f"mailto:{p.email}", p.email) if p.email else "", "cell-clip"),
         Cell("phone", phone, "nowrap"),
         Cell("organization", organization, "cell-clip"),
-        *_common_cells(viewer),
+        *_common_cells(),
         *custom_cells(custom_columns),
     ]
     return table_rows(rows, cells, shown=shown, bulk=bulk)
@@ -117,7 +117,7 @@ def organization_rows(
         Cell("domain", lambda o: f'<span class="muted">{esc(o.domain)}</span>' if o.domain else ""),
         Cell("industry", lambda o: esc(o.industry)),
         Cell("parent", parent),
-        *_common_cells(viewer),
+        *_common_cells(),
         *custom_cells(custom_columns),
     ]
     return table_rows(rows, cells, shown=shown, bulk=bulk)

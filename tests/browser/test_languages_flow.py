@@ -51,7 +51,9 @@ def leftover_english(text: str, messages: dict[str, str], data: list[str]) -> li
             continue
         if any(msgid in value for value in data):
             continue
-        if re.search(r"(?<![\w])" + re.escape(msgid) + r"(?![\w])", text):
+        # A word of an IANA zone name ("Brazil/Acre" in the time zone choices) is an
+        # identifier, not English left untranslated.
+        if re.search(r"(?<![\w/])" + re.escape(msgid) + r"(?![\w/])", text):
             found.append(msgid)
     return found
 
