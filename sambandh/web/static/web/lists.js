@@ -42,8 +42,10 @@
     return f.getAttribute("action").split("?")[0] + (text ? "?" + text : "");
   }
 
-  function apply(html, url, asked) {
+  function apply(html, url, asked, keepScroll) {
     var doc = new DOMParser().parseFromString(html, "text/html");
+    var main = document.querySelector("main");
+    var at = [window.scrollX, window.scrollY, main ? main.scrollTop : 0];
     var focused = document.activeElement;
     var panelKey = focused && focused.dataset ? focused.dataset.panel : null;
     $all("[data-live-region]").forEach(function (region) {
@@ -52,13 +54,19 @@
     });
     if (panelKey && (!document.activeElement || document.activeElement === document.body)) {
       var again = document.querySelector('a[data-panel="' + panelKey + '"]');
-      if (again) again.focus();
+      if (again) again.focus({ preventScroll: !!keepScroll });
     }
     if (window.history && window.history.replaceState) window.history.replaceState(null, "", url);
     lastUrl = asked;
     if (window.htmx) $all("[data-live-region]").forEach(function (r) { window.htmx.process(r); });
     document.dispatchEvent(new CustomEvent("sambandh:list-updated"));
     prepare();
+    if (keepScroll) {
+      // A redraw the reader did not ask for (a record changed in the side panel) leaves the
+      // list where they were reading it.
+      if (main) main.scrollTop = at[2];
+      window.scrollTo(at[0], at[1]);
+    }
   }
 
   function go(now) {
@@ -318,7 +326,7 @@
     var url = window.location.pathname + window.location.search;
     fetch(url, { credentials: "same-origin", headers: { "X-Live-List": "1" } })
       .then(function (r) { return r.ok ? r.text() : Promise.reject(r); })
-      .then(function (html) { apply(html, url, lastUrl); })
+      .then(function (html) { apply(html, url, lastUrl, true); })
       .catch(function () {}); // the list as it was is still a list: the next load shows the change
   }
   document.addEventListener("sambandh:list-refresh", refresh);
