@@ -71,38 +71,39 @@ def _status(exc: ServiceError) -> int:
     return 429 if isinstance(exc, services.CodeLocked) else 422
 
 
+def _code_step(request: AuthedRequest, prefix: str, service: Any, done: str) -> HttpResponse:
+    """A form of one app code (``prefix``: which one) that ``service`` checks and answers new
+    recovery codes for; they are shown once, with ``done``."""
+    form = AppCodeForm(request.POST, prefix=prefix)
+    forms: dict[str, Any] = {f"{prefix}_form": form}
+    if not form.is_valid():
+        return _page(request, **forms, status=422)
+    try:
+        codes = service(user=request.user, code=form.cleaned_data["code"], ip=client_ip(request))
+    except ServiceError as exc:
+        apply_service_errors(form, exc)
+        return _page(request, **forms, status=_status(exc))
+    messages.success(request, done)
+    return _page(request, codes=codes)
+
+
 @page
 @require_POST
 def confirm(request: AuthedRequest) -> HttpResponse:
-    form = AppCodeForm(request.POST, prefix="confirm")
-    if not form.is_valid():
-        return _page(request, confirm_form=form, status=422)
-    try:
-        codes = services.totp_enrol_confirm(
-            user=request.user, code=form.cleaned_data["code"], ip=client_ip(request)
-        )
-    except ServiceError as exc:
-        apply_service_errors(form, exc)
-        return _page(request, confirm_form=form, status=_status(exc))
-    messages.success(request, _("Multi-factor authentication is on."))
-    return _page(request, codes=codes)
+    return _code_step(
+        request, "confirm", services.totp_enrol_confirm, _("Multi-factor authentication is on.")
+    )
 
 
 @page
 @require_POST
 def renew(request: AuthedRequest) -> HttpResponse:
-    form = AppCodeForm(request.POST, prefix="renew")
-    if not form.is_valid():
-        return _page(request, renew_form=form, status=422)
-    try:
-        codes = services.recovery_codes_renew(
-            user=request.user, code=form.cleaned_data["code"], ip=client_ip(request)
-        )
-    except ServiceError as exc:
-        apply_service_errors(form, exc)
-        return _page(request, renew_form=form, status=_status(exc))
-    messages.success(request, _("New recovery codes were made; the old ones no longer work."))
-    return _page(request, codes=codes)
+    return _code_step(
+        request,
+        "renew",
+        services.recovery_codes_renew,
+        _("New recovery codes were made; the old ones no longer work."),
+    )
 
 
 @page
