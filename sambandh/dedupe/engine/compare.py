@@ -137,6 +137,15 @@ def _phone(a: MatchRecord, b: MatchRecord) -> int:
     return 2
 
 
+def _org_phone(a: MatchRecord, b: MatchRecord) -> int:
+    """As ``_phone``, but a number shared by two sites at different house numbers says
+    nothing: it is the head office's line that several of its sites give."""
+    level = _phone(a, b)
+    if level == 0 and a.house and b.house and a.house != b.house:
+        return NULL
+    return level
+
+
 def _city(a: MatchRecord, b: MatchRecord) -> int:
     if not a.city or not b.city:
         return NULL
@@ -262,8 +271,8 @@ PEOPLE = (
             ("exact", 0.75, 0.0005),
             ("close", 0.1, 0.0002),
             ("house_number", 0.05, 0.003),
-            ("other_house", 0.003, 0.9),
-            ("house_typo", 0.02, 0.005),
+            ("other_house", 0.001, 0.9),
+            ("house_typo", 0.01, 0.005),
             ("different", 0.077, 0.0913),
         ),
         _street,
@@ -295,8 +304,8 @@ ORGANIZATIONS = (
             ("exact", 0.75, 0.0005),
             ("close", 0.15, 0.0003),
             ("house_number", 0.04, 0.003),
-            ("other_house", 0.003, 0.9),
-            ("house_typo", 0.02, 0.005),
+            ("other_house", 0.001, 0.9),
+            ("house_typo", 0.01, 0.005),
             ("different", 0.037, 0.0912),
         ),
         _street,
@@ -309,7 +318,7 @@ ORGANIZATIONS = (
     Comparison(
         "phone",
         _levels(("exact", 0.85, 0.0005), ("last_digits", 0.05, 0.001), ("different", 0.1, 0.9985)),
-        _phone,
+        _org_phone,
         tf=lambda r: r.phones,
     ),
     Comparison("domain", _levels(("exact", 0.9, 0.001), ("different", 0.1, 0.999)), _domain),
