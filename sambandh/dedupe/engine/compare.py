@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler, Levenshtein
@@ -44,6 +45,7 @@ def _sim(a: str, b: str) -> float:
     return JaroWinkler.similarity(a, b) if a and b else 0.0
 
 
+@lru_cache(maxsize=1 << 18)
 def _name_level(a: str, b: str, canon_a: str = "", canon_b: str = "") -> int:
     """0 exact, 1 variant (nickname, transliteration), 2 typo, 3 sounds alike, 4 close, 5 no."""
     if not a or not b:

@@ -43,9 +43,10 @@ class Model:
             self.m = [[lv.m for lv in c.levels] for c in self.comparisons]
         if not self.u:
             self.u = [[lv.u for lv in c.levels] for c in self.comparisons]
+        self._compare = [c.compare for c in self.comparisons]
 
     def pattern(self, a: MatchRecord, b: MatchRecord) -> Pattern:
-        return tuple(c.compare(a, b) for c in self.comparisons)
+        return tuple([compare(a, b) for compare in self._compare])
 
     def estimate_tf(self, records: Sequence[MatchRecord]) -> None:
         """Each value's frequency, for the comparisons adjusted by term frequency."""

@@ -12,7 +12,7 @@ from sambandh.dedupe.engine.model import Model, Pattern, to_probability
 from sambandh.dedupe.engine.records import MatchRecord
 
 #: A pair at or above this match probability is reported as a duplicate.
-THRESHOLD = 0.5
+THRESHOLD = 0.8
 #: Two records joined through others (A~B, B~C) are reported as a pair (A~C) when their own
 #: probability reaches this: a chain of strong links is evidence the pair alone lacks.
 LINKED_THRESHOLD = 0.2
