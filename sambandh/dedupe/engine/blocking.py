@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from sambandh.dedupe.engine.normalize import phonetic, sound_key
 from sambandh.dedupe.engine.records import MatchRecord
 
-MAX_BLOCK = 1000
+MAX_BLOCK = 100
 
 Rule = Callable[[MatchRecord], list[str]]
 
