@@ -7,11 +7,14 @@ import math
 
 import pytest
 
-from sambandh.dedupe.engine.blocking import PEOPLE_RULES, candidate_pairs
+from sambandh.dedupe.engine import blocking
+from sambandh.dedupe.engine import scan as engine_scan
+from sambandh.dedupe.engine.blocking import PEOPLE_RULES, BlockStats, candidate_pairs
 from sambandh.dedupe.engine.compare import ORGANIZATIONS, PEOPLE
 from sambandh.dedupe.engine.model import Model
 from sambandh.dedupe.engine.normalize import fold, org_name_key, sound_key, street_key
 from sambandh.dedupe.engine.records import organization_record, person_record
+from sambandh.dedupe.engine.scan import scan_records
 from sambandh.dedupe.engine.translit import to_latin
 
 CMP = {c.key: c for c in PEOPLE}
@@ -196,3 +199,45 @@ def test_blocking_yields_each_candidate_pair_once():
     ]
     pairs = [(a, b) for a, b, _rule in candidate_pairs(records, PEOPLE_RULES)]
     assert pairs == [(0, 1)]
+
+
+def _chain():
+    a = _p(1, given_name="Isla", family_name="Hall", emails=["isla@example.org"], city="Leeds")
+    b = _p(
+        2,
+        given_name="Isla",
+        family_name="Hall",
+        emails=["isla@example.org"],
+        phones=["+447700900123"],
+    )
+    c = _p(3, family_name="Hal", phones=["+447700900123"])
+    return [a, b, c]
+
+
+def test_the_grouping_step_reports_a_pair_the_blocking_missed_through_a_chain():
+    records = _chain()
+    assert [(x, y) for x, y, _rule in candidate_pairs(records, PEOPLE_RULES)] == [(0, 1), (1, 2)]
+    found = {(p.a.id, p.b.id): p for p in scan_records("people", records)}
+    assert set(found) == {(1, 2), (2, 3), (1, 3)}
+    assert found[(1, 3)].rule == "linked"
+    assert found[(1, 3)].reasons == ["family_name:variant", "linked:chain"]
+    assert 0.2 <= found[(1, 3)].probability < 0.8
+    assert "linked:chain" not in found[(1, 2)].reasons
+
+
+def test_a_group_past_its_size_limit_is_not_completed(monkeypatch):
+    monkeypatch.setattr(engine_scan, "MAX_GROUP", 2)
+    found = {(p.a.id, p.b.id) for p in scan_records("people", _chain())}
+    assert found == {(1, 2), (2, 3)}
+
+
+def test_a_block_past_its_size_limit_is_skipped_and_counted(monkeypatch):
+    monkeypatch.setattr(blocking, "MAX_BLOCK", 3)
+    records = [_p(i, given_name="George", family_name=f"N{i}", city="London") for i in range(4)]
+    stats = BlockStats()
+    pairs = list(candidate_pairs(records, {"given_city": PEOPLE_RULES["given_city"]}, stats))
+    assert pairs == []
+    assert (stats.skipped_blocks, stats.skipped_pairs) == (1, 6)
+    stats = BlockStats()
+    pairs = list(candidate_pairs(records[:3], {"given_city": PEOPLE_RULES["given_city"]}, stats))
+    assert len(pairs) == 3 and stats.skipped_blocks == 0
