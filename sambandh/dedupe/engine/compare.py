@@ -104,7 +104,10 @@ def _birth(a: MatchRecord, b: MatchRecord) -> int:
         return 0
     x, y = a.birth, b.birth
     if DamerauLevenshtein.distance(a.birth_text, b.birth_text) <= 1 or (
-        x is not None and y is not None and x.year == y.year and (x.month, x.day) == (y.day, y.month)
+        x is not None
+        and y is not None
+        and x.year == y.year
+        and (x.month, x.day) == (y.day, y.month)
     ):
         return 1
     gap = abs(a.birth_day - b.birth_day)
