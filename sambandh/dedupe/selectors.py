@@ -34,6 +34,8 @@ LEVEL_LABELS = {
     "close": _("close"),
     "swapped": _("day and month swapped or a digit off"),
     "year_month": _("same year and month"),
+    "month": _("within a month"),
+    "year": _("within a year"),
     "local_part": _("same name before @"),
     "last_digits": _("same last digits"),
     "area": _("same area"),

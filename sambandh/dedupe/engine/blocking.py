@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from sambandh.dedupe.engine.normalize import phonetic, sound_key
 from sambandh.dedupe.engine.records import MatchRecord
 
-MAX_BLOCK = 1000
+MAX_BLOCK = 100
 
 Rule = Callable[[MatchRecord], list[str]]
 
@@ -48,6 +48,7 @@ PEOPLE_RULES: dict[str, Rule] = {
     "birth_date": lambda r: _all(r.birth.isoformat() if r.birth else ""),
     "given_family_sound": lambda r: _all(_sound(r.given_canon), _sound(r.family)),
     "swapped_names": lambda r: _all(_sound(r.family), _sound(r.given)),
+    "names_metaphone_either_order": lambda r: _all(*sorted((_meta(r.given), _meta(r.family)))),
     "city_family_sound": lambda r: _all(r.city, _sound(r.family)),
     "birth_month_given_initial": lambda r: _all(
         r.birth.strftime("%Y%m") if r.birth else "", r.given[:1]
@@ -64,6 +65,7 @@ ORGANIZATION_RULES: dict[str, Rule] = {
         r.house, _sound(max(r.street.split(), key=len, default=""))
     ),
     "name": lambda r: _all(r.full),
+    "house_number": lambda r: _all(r.house),
     "name_start": lambda r: _all(" ".join(r.name_sound[:2])),
 }
 
@@ -77,49 +79,23 @@ class BlockStats:
     skipped_pairs: int = 0
 
 
-#: A record's keys under one rule: none, one (its hash), or several (a frozenset of hashes).
-#: Hashes, not the strings, so a million records' keys under every rule fit in memory; two
-#: keys that collide only add a candidate pair, which scoring then judges.
-Keys = int | frozenset[int] | None
-
-
-def _keys(values: list[str]) -> Keys:
-    if not values:
-        return None
-    if len(values) == 1:
-        return hash(values[0])
-    return frozenset(hash(v) for v in values)
-
-
-def _share(a: Keys, b: Keys) -> bool:
-    if a is None or b is None:
-        return False
-    if isinstance(a, int):
-        return a == b if isinstance(b, int) else a in b
-    return b in a if isinstance(b, int) else not a.isdisjoint(b)
-
-
 def candidate_pairs(
     records: Sequence[MatchRecord], rules: dict[str, Rule], stats: BlockStats | None = None
 ) -> Iterator[tuple[int, int, str]]:
-    """(index a, index b, rule) for every candidate pair, a < b, each pair once. One rule's
-    key index is built at a time; the pairs are yielded block by block, never kept."""
+    """(index a, index b, rule) for every candidate pair, a < b, each pair once (the first
+    rule that finds it names it). One rule's key index is built at a time (keys as hashes, so
+    a million records' keys fit; two keys that collide only add a candidate pair, which
+    scoring then judges); the pairs already yielded are remembered as integers, so memory
+    grows with the candidate pairs, which the block cap keeps near-linear in the records."""
     stats = stats if stats is not None else BlockStats()
-    keys: list[list[Keys]] = []  # per rule, the keys of each record
+    seen: set[int] = set()
+    n = len(records)
     for name, rule in rules.items():
-        per_record = [_keys(rule(r)) for r in records]
-        earlier = list(keys)
-        keys.append(per_record)
         index: dict[int, list[int]] = defaultdict(list)
-        for i, record_keys in enumerate(per_record):
-            if record_keys is None:
-                continue
-            if isinstance(record_keys, int):
-                index[record_keys].append(i)
-            else:
-                for key in record_keys:
-                    index[key].append(i)
-        for key, members in index.items():
+        for i, record in enumerate(records):
+            for value in rule(record):
+                index[hash(value)].append(i)
+        for members in index.values():
             size = len(members)
             if size < 2:
                 continue
@@ -127,21 +103,15 @@ def candidate_pairs(
                 stats.skipped_blocks += 1
                 stats.skipped_pairs += size * (size - 1) // 2
                 continue
-            for x in range(size):
+            for x in range(size - 1):
                 a = members[x]
-                keys_a = per_record[a]
-                for y in range(x + 1, size):
-                    b = members[y]
-                    if any(_share(per[a], per[b]) for per in earlier):
+                for b in members[x + 1 :]:
+                    if a == b:  # one record with two keys that collide
                         continue
-                    keys_b = per_record[b]
-                    # Two keys shared under one rule (two emails): only the smallest one's block.
-                    if (
-                        isinstance(keys_a, frozenset)
-                        and isinstance(keys_b, frozenset)
-                        and min(keys_a & keys_b) != key
-                    ):
+                    pair = a * n + b if a < b else b * n + a
+                    if pair in seen:
                         continue
+                    seen.add(pair)
                     stats.candidate_pairs += 1
-                    yield a, b, name
+                    yield (a, b, name) if a < b else (b, a, name)
         del index

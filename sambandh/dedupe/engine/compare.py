@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz
-from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler
+from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler, Levenshtein
 
 from sambandh.dedupe.engine.normalize import phonetic, sound_key
 from sambandh.dedupe.engine.records import MatchRecord
@@ -31,12 +32,20 @@ class Comparison:
     key: str
     levels: tuple[Level, ...]
     compare: Callable[[MatchRecord, MatchRecord], int]
+    #: The record's value(s) whose frequency sets the weight of an exact agreement (a common
+    #: name or one agency's phone number says less than a rare one); None: no adjustment.
+    tf: Callable[[MatchRecord], str | frozenset[str]] | None = None
 
 
 def _jw(a: str, b: str) -> float:
     return JaroWinkler.similarity(a, b)
 
 
+def _sim(a: str, b: str) -> float:
+    return JaroWinkler.similarity(a, b) if a and b else 0.0
+
+
+@lru_cache(maxsize=1 << 18)
 def _name_level(a: str, b: str, canon_a: str = "", canon_b: str = "") -> int:
     """0 exact, 1 variant (nickname, transliteration), 2 typo, 3 sounds alike, 4 close, 5 no."""
     if not a or not b:
@@ -45,59 +54,79 @@ def _name_level(a: str, b: str, canon_a: str = "", canon_b: str = "") -> int:
         return 0
     if (canon_a and canon_a == canon_b) or sound_key(a) == sound_key(b):
         return 1
-    if _jw(a, b) >= 0.92 or DamerauLevenshtein.distance(a, b) <= 1:
+    jw = _jw(a, b)
+    if jw >= 0.92 or DamerauLevenshtein.distance(a, b) <= 1:
         return 2
     pa, pb = phonetic(a), phonetic(b)
     if (pa[0] and pa[0] == pb[0]) or (pa[1] and pa[1] == pb[1]):
         return 3
-    if _jw(a, b) >= 0.8 or (len(a) > 1 and len(b) > 1 and (a in b or b in a)):
+    if jw >= 0.8 or (len(a) > 1 and len(b) > 1 and (a in b or b in a)):
         return 4
     return 5
 
 
+def swapped(a: MatchRecord, b: MatchRecord) -> bool:
+    """Whether ``b``'s given and family names line up with ``a``'s the other way round
+    ("Isla Hall" / "Hall Isla", or a lone "Atkinson" / "Atkinson Eva")."""
+    if (a.given and a.given == b.given) or (a.family and a.family == b.family):
+        return False
+    crossed = _sim(a.given, b.family) + _sim(a.family, b.given)
+    return crossed > _sim(a.given, b.given) + _sim(a.family, b.family) + 0.05
+
+
+def _crossed_level(x: str, y: str) -> int:
+    level = _name_level(x, y)
+    return 1 if level == 0 else level  # the same name in the other field: a variant
+
+
 def _given(a: MatchRecord, b: MatchRecord) -> int:
+    if swapped(a, b):
+        return _crossed_level(a.given, b.family)
     level = _name_level(a.given, b.given, a.given_canon, b.given_canon)
     # An initial against the whole name (R. / Robert).
-    initial = min(len(a.given), len(b.given)) == 1
-    if level >= 4 and initial and a.given[:1] == b.given[:1]:
+    if level >= 4 and min(len(a.given), len(b.given)) == 1 and a.given[:1] == b.given[:1]:
         return 4
-    if level == 5 and a.family and (a.given == b.family and a.family == b.given):
-        return 1  # given and family names swapped
     return level
 
 
 def _family(a: MatchRecord, b: MatchRecord) -> int:
-    level = _name_level(a.family, b.family)
-    if level == 5 and a.given and (a.given == b.family and a.family == b.given):
-        return 1
-    return level
+    if swapped(a, b):
+        return _crossed_level(a.family, b.given)
+    return _name_level(a.family, b.family)
 
 
 def _birth(a: MatchRecord, b: MatchRecord) -> int:
-    """0 same day, 1 day and month swapped or one digit off, 2 same year and month, 3 no."""
-    if a.birth is None or b.birth is None:
+    """0 same day, 1 a digit off or day and month swapped, 2 within a month, 3 within a year,
+    4 no."""
+    if not a.birth_day or not b.birth_day:
         return NULL
-    if a.birth == b.birth:
+    if a.birth_day == b.birth_day:
         return 0
     x, y = a.birth, b.birth
-    if x.year == y.year and x.month == y.day and x.day == y.month:
+    if DamerauLevenshtein.distance(a.birth_text, b.birth_text) <= 1 or (
+        x is not None
+        and y is not None
+        and x.year == y.year
+        and (x.month, x.day) == (y.day, y.month)
+    ):
         return 1
-    if DamerauLevenshtein.distance(x.strftime("%Y%m%d"), y.strftime("%Y%m%d")) <= 1:
-        return 1
-    if x.year == y.year and (x.month == y.month or abs(x.day - y.day) == 0):
+    gap = abs(a.birth_day - b.birth_day)
+    if gap <= 31:
         return 2
-    return 3
+    if gap <= 366:
+        return 3
+    return 4
 
 
 def _email(a: MatchRecord, b: MatchRecord) -> int:
-    """0 same address, 1 same local part, 2 a close local part, 3 no."""
+    """0 same address, 1 same local part, 2 a close local part or address, 3 no."""
     if not a.emails or not b.emails:
         return NULL
     if a.emails & b.emails:
         return 0
-    if a.email_local == b.email_local:
+    if a.email_local and a.email_local == b.email_local:
         return 1
-    if _jw(a.email_local, b.email_local) >= 0.88:
+    if _jw(a.email_local, b.email_local) >= 0.88 or Levenshtein.distance(a.email, b.email) <= 2:
         return 2
     return 3
 
@@ -111,6 +140,15 @@ def _phone(a: MatchRecord, b: MatchRecord) -> int:
     if {p[-7:] for p in a.phones} & {p[-7:] for p in b.phones}:
         return 1
     return 2
+
+
+def _org_phone(a: MatchRecord, b: MatchRecord) -> int:
+    """As ``_phone``, but a number shared by two sites at different house numbers says
+    nothing: it is the head office's line that several of its sites give."""
+    level = _phone(a, b)
+    if level == 0 and a.house and b.house and a.house != b.house:
+        return NULL
+    return level
 
 
 def _city(a: MatchRecord, b: MatchRecord) -> int:
@@ -193,15 +231,16 @@ _NAME_LEVELS = _levels(
 )
 
 PEOPLE = (
-    Comparison("given_name", _NAME_LEVELS, _given),
-    Comparison("family_name", _NAME_LEVELS, _family),
+    Comparison("given_name", _NAME_LEVELS, _given, tf=lambda r: r.given),
+    Comparison("family_name", _NAME_LEVELS, _family, tf=lambda r: r.family),
     Comparison(
         "birth_date",
         _levels(
-            ("exact", 0.80, 0.0005),
-            ("swapped", 0.12, 0.0002),
-            ("year_month", 0.03, 0.005),
-            ("different", 0.05, 0.9943),
+            ("exact", 0.70, 0.0005),
+            ("typo", 0.10, 0.0005),
+            ("month", 0.07, 0.002),
+            ("year", 0.08, 0.02),
+            ("different", 0.05, 0.977),
         ),
         _birth,
     ),
@@ -224,6 +263,7 @@ PEOPLE = (
         "city",
         _levels(("exact", 0.80, 0.05), ("close", 0.1, 0.005), ("different", 0.1, 0.945)),
         _city,
+        tf=lambda r: r.city,
     ),
     Comparison(
         "postcode",
@@ -236,13 +276,18 @@ PEOPLE = (
             ("exact", 0.75, 0.0005),
             ("close", 0.1, 0.0002),
             ("house_number", 0.05, 0.003),
-            ("other_house", 0.003, 0.9),
-            ("house_typo", 0.02, 0.005),
+            ("other_house", 0.001, 0.9),
+            ("house_typo", 0.01, 0.005),
             ("different", 0.077, 0.0913),
         ),
         _street,
     ),
-    Comparison("organization", _levels(("exact", 0.8, 0.05), ("different", 0.2, 0.95)), _employer),
+    Comparison(
+        "organization",
+        _levels(("exact", 0.8, 0.05), ("different", 0.2, 0.95)),
+        _employer,
+        tf=lambda r: r.org,
+    ),
 )
 
 ORGANIZATIONS = (
@@ -256,6 +301,7 @@ ORGANIZATIONS = (
             ("different", 0.05, 0.9770),
         ),
         _org_name,
+        tf=lambda r: r.full,
     ),
     Comparison(
         "street",
@@ -263,8 +309,8 @@ ORGANIZATIONS = (
             ("exact", 0.75, 0.0005),
             ("close", 0.15, 0.0003),
             ("house_number", 0.04, 0.003),
-            ("other_house", 0.003, 0.9),
-            ("house_typo", 0.02, 0.005),
+            ("other_house", 0.001, 0.9),
+            ("house_typo", 0.01, 0.005),
             ("different", 0.037, 0.0912),
         ),
         _street,
@@ -277,7 +323,8 @@ ORGANIZATIONS = (
     Comparison(
         "phone",
         _levels(("exact", 0.85, 0.0005), ("last_digits", 0.05, 0.001), ("different", 0.1, 0.9985)),
-        _phone,
+        _org_phone,
+        tf=lambda r: r.phones,
     ),
     Comparison("domain", _levels(("exact", 0.9, 0.001), ("different", 0.1, 0.999)), _domain),
     Comparison(

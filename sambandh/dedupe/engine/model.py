@@ -19,6 +19,13 @@ from sambandh.dedupe.engine.records import MatchRecord
 Pattern = tuple[int, ...]
 #: m and u are kept within these bounds, so one level never decides a pair alone.
 _FLOOR = 1e-5
+#: The lowest frequency a term-frequency adjustment assumes (a value shared by two records
+#: of a million is not taken as a near-certain match on its own).
+TF_FLOOR = 1e-4
+
+
+def to_probability(weight: float) -> float:
+    return 1 / (1 + 2 ** (-max(min(weight, 60), -60)))
 
 
 @dataclass
@@ -28,15 +35,78 @@ class Model:
     u: list[list[float]] = field(default_factory=list)
     #: Prior probability that a blocked candidate pair is a match.
     prior: float = 0.05
+    #: Per comparison with a ``tf`` getter, each value's share of the records that have one.
+    frequencies: list[dict[str, float] | None] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if not self.m:
             self.m = [[lv.m for lv in c.levels] for c in self.comparisons]
         if not self.u:
             self.u = [[lv.u for lv in c.levels] for c in self.comparisons]
+        self._compare = [c.compare for c in self.comparisons]
 
     def pattern(self, a: MatchRecord, b: MatchRecord) -> Pattern:
-        return tuple(c.compare(a, b) for c in self.comparisons)
+        return tuple([compare(a, b) for compare in self._compare])
+
+    def estimate_tf(self, records: Sequence[MatchRecord]) -> None:
+        """Each value's frequency, for the comparisons adjusted by term frequency."""
+        self.frequencies = []
+        for c in self.comparisons:
+            if c.tf is None:
+                self.frequencies.append(None)
+                continue
+            counts: Counter[str] = Counter()
+            for r in records:
+                value = c.tf(r)
+                if isinstance(value, str):
+                    if value:
+                        counts[value] += 1
+                else:
+                    counts.update(value)
+            total = sum(counts.values()) or 1
+            self.frequencies.append({v: n / total for v, n in counts.items() if n > 1})
+
+    def tf_weights(self) -> list[dict[str, float] | None]:
+        """Per adjusted comparison, the weight of an exact agreement on each repeated value:
+        log2(m / frequency), the chance that a random other record has that value standing
+        in for u (a value seen once cannot be shared, so it is not listed)."""
+        if not self.frequencies:
+            return [None] * len(self.comparisons)
+        tables: list[dict[str, float] | None] = []
+        for i, freq in enumerate(self.frequencies):
+            if freq is None:
+                tables.append(None)
+                continue
+            m = max(self.m[i][0], _FLOOR)
+            tables.append({v: math.log2(m / max(f, TF_FLOOR)) for v, f in freq.items()})
+        return tables
+
+    def weight(
+        self,
+        pattern: Pattern,
+        a: MatchRecord,
+        b: MatchRecord,
+        weights: list[list[float]],
+        tf: list[dict[str, float] | None],
+    ) -> float:
+        """The pair's total weight (log2 odds) with the term-frequency adjustments."""
+        total = math.log2(self.prior / (1 - self.prior))
+        for i, level in enumerate(pattern):
+            if level == NULL:
+                continue
+            table = tf[i]
+            if level == 0 and table is not None:
+                getter = self.comparisons[i].tf
+                assert getter is not None
+                value = getter(a)
+                if isinstance(value, str):
+                    total += table.get(value, weights[i][0])
+                else:
+                    shared = value & getter(b)  # type: ignore[operator]
+                    total += max(table.get(v, weights[i][0]) for v in shared)
+            else:
+                total += weights[i][level]
+        return total
 
     def weights(self) -> list[list[float]]:
         return [

@@ -28,6 +28,8 @@ class MatchRecord:
     org: str = ""
     domain: str = ""
     emails: frozenset[str] = field(default_factory=frozenset)
+    birth_day: int = 0  # the date of birth's ordinal (0: none), for "within a month/year"
+    birth_text: str = ""  # the date of birth as YYYYMMDD, for "a digit off"
 
 
 def person_record(
@@ -68,6 +70,8 @@ def person_record(
         emails=frozenset(k[0] for k in keys),
         phones=frozenset(p for p in (n.phone_key(x) for x in phones) if p),
         birth=birth_date,
+        birth_day=birth_date.toordinal() if birth_date else 0,
+        birth_text=birth_date.strftime("%Y%m%d") if birth_date else "",
         city=n.fold(city),
         postcode=n.postcode_key(postal_code),
         house=house,

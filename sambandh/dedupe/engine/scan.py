@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from sambandh.dedupe.engine.blocking import RULES, BlockStats, candidate_pairs
 from sambandh.dedupe.engine.compare import COMPARISONS
-from sambandh.dedupe.engine.model import Model, Pattern
+from sambandh.dedupe.engine.model import Model, Pattern, to_probability
 from sambandh.dedupe.engine.records import MatchRecord
 
 #: A pair at or above this match probability is reported as a duplicate.
@@ -48,6 +48,7 @@ def fit_model(kind: str, records: Sequence[MatchRecord], *, estimate: bool | str
     if not estimate or len(records) < 50:
         return model
     model.estimate_u(records, U_SAMPLES)
+    model.estimate_tf(records)
     if estimate != "em":
         return model
     patterns: Counter[Pattern] = Counter()
@@ -75,10 +76,11 @@ def scan_records(
     model = model or fit_model(kind, records)
     stats.prior = model.prior
     weights = model.weights()
+    tf = model.tf_weights()
     groups = _Groups()
     for a, b, rule in candidate_pairs(records, RULES[kind], stats.blocking):
         pattern = model.pattern(records[a], records[b])
-        probability = model.probability(pattern, weights)
+        probability = to_probability(model.weight(pattern, records[a], records[b], weights, tf))
         if probability >= threshold:
             stats.matches += 1
             groups.join(a, b)
@@ -94,7 +96,9 @@ def scan_records(
                 if groups.seen(a, b):
                     continue
                 pattern = model.pattern(records[a], records[b])
-                probability = model.probability(pattern, weights)
+                probability = to_probability(
+                    model.weight(pattern, records[a], records[b], weights, tf)
+                )
                 if probability >= LINKED_THRESHOLD:
                     stats.linked += 1
                     reasons = [*model.reasons(pattern, weights), "linked:chain"]

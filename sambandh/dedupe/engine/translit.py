@@ -10,6 +10,8 @@ Every other script is handled by ``anyascii``.
 
 from __future__ import annotations
 
+import re
+
 from anyascii import anyascii
 
 _BLOCKS = (0x0900, 0x0980, 0x0A00, 0x0A80, 0x0B00, 0x0B80, 0x0C00, 0x0C80, 0x0D00)
@@ -100,8 +102,11 @@ def _indic_word(word: str) -> str:
     return "".join(out)
 
 
+_INDIC = re.compile("[\u0900-\u0d7f]")
+
+
 def has_indic(text: str) -> bool:
-    return any(_offset(ch) is not None for ch in text)
+    return _INDIC.search(text) is not None
 
 
 def to_latin(text: str) -> str:

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import datetime
+import math
 
-from sambandh.dedupe.engine.blocking import PEOPLE_RULES, candidate_pairs
+import pytest
+
+from sambandh.dedupe.engine import blocking
+from sambandh.dedupe.engine import scan as engine_scan
+from sambandh.dedupe.engine.blocking import PEOPLE_RULES, BlockStats, candidate_pairs
 from sambandh.dedupe.engine.compare import ORGANIZATIONS, PEOPLE
 from sambandh.dedupe.engine.model import Model
 from sambandh.dedupe.engine.normalize import fold, org_name_key, sound_key, street_key
 from sambandh.dedupe.engine.records import organization_record, person_record
+from sambandh.dedupe.engine.scan import scan_records
 from sambandh.dedupe.engine.translit import to_latin
 
 CMP = {c.key: c for c in PEOPLE}
@@ -73,16 +79,78 @@ def test_swapped_given_and_family_names_are_a_variant():
     assert _level("family_name", a, b) == "variant"
 
 
-def test_dates_of_birth_exact_swapped_one_digit_off_and_missing():
+def test_names_are_compared_the_other_way_round_when_that_fits_better():
+    # A misspelt swap and a lone family name given as the other record's given name.
+    a = _p(1, given_name="Alfie", family_name="Griffihs")
+    b = _p(2, given_name="Griffiths", family_name="Alfie")
+    assert _level("given_name", a, b) == "variant"
+    assert _level("family_name", a, b) == "typo"
+    lone = _p(3, family_name="Armstrong")
+    full = _p(4, given_name="Armstrong", family_name="Eva")
+    assert _level("family_name", lone, full) == "variant"
+    assert _level("given_name", lone, full) == "null"
+    # Names in their own fields are not read crossed.
+    assert (
+        _level(
+            "family_name", _p(5, given_name="Evie", family_name="Dean"), _p(6, family_name="Dean")
+        )
+        == "exact"
+    )
+
+
+def test_dates_of_birth_are_graded_by_how_far_apart_they_are():
     day = datetime.date(1971, 6, 4)
-    assert _level("birth_date", _p(1, birth_date=day), _p(2, birth_date=day)) == "exact"
-    swapped = datetime.date(1971, 4, 6)
-    assert _level("birth_date", _p(1, birth_date=day), _p(2, birth_date=swapped)) == "swapped"
-    digit = datetime.date(1971, 6, 14)
-    assert _level("birth_date", _p(1, birth_date=day), _p(2, birth_date=digit)) == "swapped"
-    far = datetime.date(1990, 1, 1)
-    assert _level("birth_date", _p(1, birth_date=day), _p(2, birth_date=far)) == "different"
+
+    def level(other):
+        return _level("birth_date", _p(1, birth_date=day), _p(2, birth_date=other))
+
+    assert level(day) == "exact"
+    assert level(datetime.date(1971, 4, 6)) == "typo"  # day and month swapped
+    assert level(datetime.date(1971, 6, 14)) == "typo"  # one digit off
+    assert level(datetime.date(1981, 6, 4)) == "typo"  # one digit off in the year
+    assert level(datetime.date(1971, 7, 2)) == "month"
+    assert level(datetime.date(1972, 3, 30)) == "year"
+    assert level(datetime.date(1990, 1, 1)) == "different"
     assert _level("birth_date", _p(1, birth_date=day), _p(2)) == "null"
+
+
+def test_an_email_two_edits_apart_is_close():
+    a = _p(1, emails=["harry.andrews@woods.biz"])
+    assert _level("email", a, _p(2, emails=["harry.andrews@woods.bz"])) == "local_part"
+    assert _level("email", _p(3, emails=["e.e@ay.com"]), _p(4, emails=["ee@day.com"])) == "close"
+    assert _level("email", a, _p(5, emails=["priya@nair.in"])) == "different"
+
+
+def test_a_common_value_weighs_less_than_a_rare_one():
+    records = [_p(i, given_name="George") for i in range(40)]
+    records += [_p(100, given_name="Theodora"), _p(101, given_name="Theodora")]
+    model = Model(PEOPLE)
+    model.estimate_tf(records)
+    weights, tf = model.weights(), model.tf_weights()
+
+    def weight(a, b):
+        return model.weight(model.pattern(a, b), a, b, weights, tf)
+
+    common = weight(records[0], records[1])
+    rare = weight(records[-2], records[-1])
+    # Given name only: log2(m / frequency), 40 of 42 against 2 of 42.
+    assert rare - common == pytest.approx(math.log2(40 / 2), abs=0.01)
+
+
+def test_a_head_office_phone_shared_by_sites_at_other_addresses_is_no_evidence():
+    a = organization_record(
+        id=1, name="Gads Hill", street="3021 W 53rd St", phones=["+13122511196"]
+    )
+    b = organization_record(
+        id=2, name="Gads Hill", street="4546 W 67th St", phones=["+13122511196"]
+    )
+    c = organization_record(
+        id=3, name="Gads Hill", street="3021 W. 53rd Street", phones=["+13122511196"]
+    )
+    assert _level("phone", a, b, ORG) == "null"
+    assert _level("street", a, b, ORG) == "other_house"
+    assert _level("phone", a, c, ORG) == "exact"
+    assert _level("phone", a, b, CMP) == "exact"  # people: a shared number still counts
 
 
 def test_emails_phones_and_streets_are_compared_normalized():
@@ -131,3 +199,45 @@ def test_blocking_yields_each_candidate_pair_once():
     ]
     pairs = [(a, b) for a, b, _rule in candidate_pairs(records, PEOPLE_RULES)]
     assert pairs == [(0, 1)]
+
+
+def _chain():
+    a = _p(1, given_name="Isla", family_name="Hall", emails=["isla@example.org"], city="Leeds")
+    b = _p(
+        2,
+        given_name="Isla",
+        family_name="Hall",
+        emails=["isla@example.org"],
+        phones=["+447700900123"],
+    )
+    c = _p(3, family_name="Hal", phones=["+447700900123"])
+    return [a, b, c]
+
+
+def test_the_grouping_step_reports_a_pair_the_blocking_missed_through_a_chain():
+    records = _chain()
+    assert [(x, y) for x, y, _rule in candidate_pairs(records, PEOPLE_RULES)] == [(0, 1), (1, 2)]
+    found = {(p.a.id, p.b.id): p for p in scan_records("people", records)}
+    assert set(found) == {(1, 2), (2, 3), (1, 3)}
+    assert found[(1, 3)].rule == "linked"
+    assert found[(1, 3)].reasons == ["family_name:variant", "linked:chain"]
+    assert 0.2 <= found[(1, 3)].probability < 0.8
+    assert "linked:chain" not in found[(1, 2)].reasons
+
+
+def test_a_group_past_its_size_limit_is_not_completed(monkeypatch):
+    monkeypatch.setattr(engine_scan, "MAX_GROUP", 2)
+    found = {(p.a.id, p.b.id) for p in scan_records("people", _chain())}
+    assert found == {(1, 2), (2, 3)}
+
+
+def test_a_block_past_its_size_limit_is_skipped_and_counted(monkeypatch):
+    monkeypatch.setattr(blocking, "MAX_BLOCK", 3)
+    records = [_p(i, given_name="George", family_name=f"N{i}", city="London") for i in range(4)]
+    stats = BlockStats()
+    pairs = list(candidate_pairs(records, {"given_city": PEOPLE_RULES["given_city"]}, stats))
+    assert pairs == []
+    assert (stats.skipped_blocks, stats.skipped_pairs) == (1, 6)
+    stats = BlockStats()
+    pairs = list(candidate_pairs(records[:3], {"given_city": PEOPLE_RULES["given_city"]}, stats))
+    assert len(pairs) == 3 and stats.skipped_blocks == 0
