@@ -102,7 +102,7 @@ def _index(record_type: str, custom_fields: tuple[tuple[str, str, str], ...]) ->
 
 def _variants(text: str) -> list[str]:
     """The header, then without noise words, then without a leading record word, then without
-    the words that only say which address or phone it is ("Business City" -> "city")."""
+    the leading words that only say which address or phone it is ("Business City" -> "city")."""
     words = text.split()
     plain = [word for word in words if word not in _NOISE]
     variants = [words, plain]
@@ -110,8 +110,9 @@ def _variants(text: str) -> list[str]:
         if len(base) > 1 and base[0] in _ENTITY:
             variants.append(base[1:])
     for base in list(variants):
-        bare = [word for word in base if word not in _QUALIFIERS]
-        if bare and len(bare) < len(base):
+        bare = base
+        while len(bare) > 1 and bare[0] in _QUALIFIERS:
+            bare = bare[1:]
             variants.append(bare)
     seen: list[str] = []
     for variant in variants:
@@ -128,7 +129,7 @@ def match(header: str, index: _Index) -> tuple[str, float]:
         return "", 0.0
     # A longer name is the more specific claim: "Job Title" beats "Title" for job_title.
     for rank, variant in enumerate(_variants(text)):
-        specific = 0.1 * len(variant.split())
+        specific = 0.1 * sum(1 for word in variant.split() if len(word) > 1)
         if variant in index.exact:
             return index.exact[variant], 100.0 - rank + specific
         key = index.unordered.get(_unordered(variant))
@@ -142,7 +143,11 @@ def match(header: str, index: _Index) -> tuple[str, float]:
         )
         if best:
             return index.exact[best[0]], float(best[1]) - 10.0
-    return _by_words(text, index)
+    for variant in _variants(text):
+        key, score = _by_words(variant, index)
+        if key:
+            return key, score
+    return "", 0.0
 
 
 def _by_words(text: str, index: _Index) -> tuple[str, float]:

@@ -15,7 +15,7 @@ from sambandh.imports.mapping.targets import check_record_type
 DATA = Path(__file__).resolve().parent / "data"
 NAMES = ("salesforce", "hubspot", "zoho", "pipedrive", "outlook", "google", "thunderbird", "vcard")
 #: A file is recognized as a product's export when this share of its headers, and at least
-#: ``_MIN_KNOWN`` of them (or all when there are fewer), are that export's own column names.
+#: ``_MIN_KNOWN`` of them, are that export's own column names.
 _MIN_SHARE = 0.6
 _MIN_KNOWN = 3
 
@@ -70,7 +70,7 @@ def detect_preset(headers: list[str], record_type: str) -> str | None:
             continue
         hits = sum(1 for name in names if name in known)
         share = hits / len(names)
-        if share < _MIN_SHARE or hits < min(_MIN_KNOWN, len(names)):
+        if share < _MIN_SHARE or hits < _MIN_KNOWN:
             continue
         if (share, hits) > best:
             best, found = (share, hits), preset.name

@@ -14,7 +14,7 @@ MAX_COLUMNS = 1000
 MAX_CELL = 100_000
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SourceRow:
     #: The row as a spreadsheet numbers it (header = 1, first data row = 2); a vCard's ordinal.
     number: int
@@ -92,20 +92,32 @@ def _looks_like_data(cells: list[str]) -> bool:
     return bool(filled) and len(numeric) == len(filled)
 
 
+#: Encodings whose decoding may have replaced a byte: cells are checked for it.
+LOSSY = ("cp1252", "utf-16", "utf-16-le", "utf-16-be")
+
+
 def build_row(number: int, headers: list[str], cells: list[str], encoding: str) -> SourceRow:
     """One data row from its cells: missing cells are "", extra blank cells are ignored; extra
     filled cells, a giant cell or undecodable characters make the row's error."""
+    width = len(headers)
+    lossy = encoding in LOSSY
+    if (
+        len(cells) == width
+        and max(map(len, cells), default=0) <= MAX_CELL
+        and not (lossy and any(_undecoded(cell) for cell in cells if not cell.isascii()))
+    ):
+        return SourceRow(number=number, values=dict(zip(headers, cells, strict=True)))
     problems: list[str] = []
-    extra = cells[len(headers) :]
+    extra = cells[width:]
     if any(cell.strip() for cell in extra):
-        problems.append(errors.too_many_fields(len(cells), len(headers)))
+        problems.append(errors.too_many_fields(len(cells), width))
     values: dict[str, str] = {}
     for index, header in enumerate(headers):
         cell = cells[index] if index < len(cells) else ""
         if len(cell) > MAX_CELL:
             problems.append(errors.cell_too_long(header, MAX_CELL))
             cell = ""
-        elif cell and not cell.isascii() and _undecoded(cell):
+        elif lossy and not cell.isascii() and _undecoded(cell):
             problems.append(errors.undecodable(header, encoding))
         values[header] = cell
     return SourceRow(number=number, values=values, error=" ".join(problems))

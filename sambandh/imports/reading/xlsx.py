@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -23,18 +22,29 @@ class XlsxTable(Table):
     header_number: int = 1
 
     def _records(self) -> Iterator[tuple[int, list[str]]]:
-        try:
-            workbook = load_workbook(self.path, read_only=True, data_only=True)
-        except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-            raise errors.bad_xlsx() from exc
-        try:
-            if not workbook.worksheets:
-                return
-            sheet = workbook.worksheets[0]
-            for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-                yield number, [cell_text(value) for value in row]
-        finally:
-            workbook.close()
+        # A file object, not the path: openpyxl would judge a path by its extension, and an
+        # upload's stored name says nothing.
+        with self.path.open("rb") as stream:
+            try:
+                workbook = load_workbook(stream, read_only=True, data_only=True)
+            except Exception as exc:  # noqa: BLE001 - a damaged zip or XML raises many kinds
+                raise errors.bad_xlsx() from exc
+            try:
+                if not workbook.worksheets:
+                    return
+                rows = workbook.worksheets[0].iter_rows(values_only=True)
+                number = 0
+                while True:
+                    try:
+                        row = next(rows)
+                    except StopIteration:
+                        return
+                    except Exception as exc:  # noqa: BLE001 - a damaged sheet's XML
+                        raise errors.bad_xlsx() from exc
+                    number += 1
+                    yield number, [cell_text(value) for value in row]
+            finally:
+                workbook.close()
 
     def rows(self, *, after: int = 0) -> Iterator[SourceRow]:
         for number, cells in self._records():
