@@ -66,6 +66,7 @@ def is_xlsx(path: Path) -> bool:
 def text_encoding(path: Path, head: bytes) -> str:
     """The codec to read ``path`` with; raises ImportFileError for binary content."""
     if head.startswith(codecs.BOM_UTF8):
+        _refuse_nul(path)
         return "utf-8-sig"
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
@@ -74,6 +75,7 @@ def text_encoding(path: Path, head: bytes) -> str:
         return utf16
     if b"\x00" in head:
         raise errors.binary_file(binary_label())
+    _refuse_nul(path)
     if _decodes(path, "utf-8"):
         return "utf-8"
     if not _reads_as_latin(head.decode("cp1252", errors=encodings.LENIENT)):
@@ -100,6 +102,14 @@ def _utf16_without_bom(head: bytes) -> str | None:
     if even > half * 0.4 and odd < half * 0.05:
         return "utf-16-be"
     return None
+
+
+def _refuse_nul(path: Path) -> None:
+    """A NUL byte anywhere in 8-bit text: binary data (and no database stores it in text)."""
+    with path.open("rb") as stream:
+        while chunk := stream.read(_CHUNK):
+            if b"\x00" in chunk:
+                raise errors.binary_file(binary_label())
 
 
 def _decodes(path: Path, encoding: str) -> bool:
