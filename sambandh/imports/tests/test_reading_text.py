@@ -142,6 +142,12 @@ def test_the_delimiter_is_sniffed_outside_quotes(tmp_path, delimiter, text):
     assert len(rows) == 2 and all(row.error == "" for row in rows)
 
 
+def test_excels_sep_line_names_the_delimiter_and_is_not_the_header(tmp_path):
+    table, rows = read(write(tmp_path, "sep=;\r\nName;Note\r\nJane;a, b\r\n"))
+    assert (table.delimiter, table.headers) == (";", ["Name", "Note"])
+    assert [(row.number, row.values) for row in rows] == [(3, {"Name": "Jane", "Note": "a, b"})]
+
+
 def test_quoted_fields_may_span_lines_and_rows_are_numbered_like_a_spreadsheet(tmp_path):
     # given a note over three lines, a blank line, and Windows line ends
     text = 'Name,Note\r\nJane,"line one\r\nline two, still\r\nline three"\r\n\r\nJohn,short\r\n'
