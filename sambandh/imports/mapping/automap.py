@@ -30,6 +30,8 @@ _QUALIFIERS = frozenset(
 )
 #: Matching by shared words: a column whose words are mostly one field's own words.
 _WORDS_SHARE = 0.6
+#: A longer header is a sentence, not a field's name: not matched (and not worth the time).
+_LONGEST = 200
 #: Close spelling ("Adress", "E-mial") counts from this similarity (0-100) and this length.
 _FUZZY_CUTOFF = 90
 _FUZZY_MIN_LENGTH = 5
@@ -124,6 +126,8 @@ def _variants(text: str) -> list[str]:
 
 def match(header: str, index: _Index) -> tuple[str, float]:
     """(target key, confidence 0-100) for one header, or ("", 0)."""
+    if len(header) > _LONGEST:
+        return "", 0.0
     text = normalize(header)
     if not text:
         return "", 0.0
@@ -153,7 +157,8 @@ def match(header: str, index: _Index) -> tuple[str, float]:
 def _by_words(text: str, index: _Index) -> tuple[str, float]:
     """The one field whose names hold most of the column's words ("City/town/village/locality"
     -> city), when no other field holds as many."""
-    words = set(text.split()) - _NOISE
+    # Digits and single letters ("2", the "e" of "e-mail") say too little to count as shared.
+    words = {word for word in text.split() if len(word) > 1 and not word.isdigit()} - _NOISE
     if len(words) < 2:
         return "", 0.0
     shares = sorted(
@@ -162,6 +167,11 @@ def _by_words(text: str, index: _Index) -> tuple[str, float]:
     )
     best_share, best_key = shares[0]
     if best_share < _WORDS_SHARE or (len(shares) > 1 and shares[1][0] == best_share):
+        return "", 0.0
+    # A leftover word that names another field ("mail" in "E-mail Display Name") means the
+    # column is about that other field's thing, not this one.
+    leftover = words - index.words[best_key]
+    if any(word in vocabulary for word in leftover for vocabulary in index.words.values()):
         return "", 0.0
     return best_key, 70.0 + 10.0 * best_share
 
