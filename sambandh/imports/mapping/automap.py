@@ -28,6 +28,19 @@ _ENTITY = frozenset(
 _QUALIFIERS = frozenset(
     {"business", "work", "office", "mailing", "billing", "postal", "address", "company", "url"}
 )
+#: Words anywhere in a header that say an address or phone is the home one, or the work one
+#: ("Privat: Ort", "Téléphone (bureau)", "Tel. dienstlich"), in the product's languages.
+_HOME = frozenset(
+    {"home", "private", "personal", "privat", "prive", "privee", "personnel", "personnelle",
+     "domicile", "casa", "particular", "residencial", "residencia", "自宅", "घर", "ఇంటి", "ઘર",
+     "المنزل"}
+)  # fmt: skip
+_WORK = frozenset(
+    {"business", "work", "office", "dienstlich", "geschaftlich", "buro", "bureau",
+     "professionnel", "professionnelle", "trabajo", "oficina", "comercial", "trabalho",
+     "勤務先", "会社", "कार्यालय", "ఆఫీసు", "ઓફિસ", "العمل"}
+)  # fmt: skip
+_PHONES = ("phone", "work_phone", "mobile_phone", "other_phone")
 #: Matching by shared words: a column whose words are mostly one field's own words.
 _WORDS_SHARE = 0.6
 #: A longer header is a sentence, not a field's name: not matched (and not worth the time).
@@ -139,6 +152,9 @@ def match(header: str, index: _Index) -> tuple[str, float]:
         key = index.unordered.get(_unordered(variant))
         if key:
             return key, 99.5 - rank + specific
+    qualified = _qualified(text, index)
+    if qualified[0]:
+        return qualified
     for variant in _variants(text):
         if len(variant) < _FUZZY_MIN_LENGTH:
             continue
@@ -152,6 +168,33 @@ def match(header: str, index: _Index) -> tuple[str, float]:
         if key:
             return key, score
     return "", 0.0
+
+
+def _qualified(text: str, index: _Index) -> tuple[str, float]:
+    """A header naming home or work anywhere: the rest matched exactly, then made the home or
+    work field when the record type has one ("Privat: PLZ" -> home_postal_code)."""
+    words = text.split()
+    home = any(word in _HOME for word in words)
+    work = any(word in _WORK for word in words)
+    rest = [w for w in words if w not in _HOME and w not in _WORK]
+    if not (home or work) or not rest or len(rest) == len(words):
+        return "", 0.0
+    key = ""
+    for variant in _variants(" ".join(rest)):
+        key = index.exact.get(variant) or index.unordered.get(_unordered(variant), "")
+        if key:
+            break
+    if not key:
+        return "", 0.0
+    valid = set(index.exact.values())
+    if home:
+        if f"home_{key}" in valid:
+            key = f"home_{key}"
+        elif key in _PHONES and "home_phone" in valid:
+            key = "home_phone"
+    elif work and key == "phone" and "work_phone" in valid:
+        key = "work_phone"
+    return key, 96.0
 
 
 def _by_words(text: str, index: _Index) -> tuple[str, float]:

@@ -262,3 +262,27 @@ NOT_FIELDS = [
 @pytest.mark.parametrize("record_type", RECORD_TYPES)
 def test_columns_that_are_no_field_are_not_guessed_into_one(record_type):
     assert {h: k for h, k in map_by_name(NOT_FIELDS, record_type).items() if k} == {}
+
+
+def test_home_and_work_words_anywhere_choose_the_home_or_work_field():
+    # Thunderbird's German export and Outlook's French one
+    headers = ["Tel. dienstlich", "Tel. privat", "Privat: PLZ", "Privat: Ort", "Dienstlich: Ort"]
+    assert auto_map(headers, "people") == {
+        "Tel. dienstlich": "work_phone",
+        "Tel. privat": "home_phone",
+        "Privat: PLZ": "home_postal_code",
+        "Privat: Ort": "home_city",
+        "Dienstlich: Ort": "city",
+    }
+    headers = ["Téléphone (bureau)", "Code postal (bureau)", "Rue (bureau)", "Ville (domicile)"]
+    assert auto_map(headers, "people") == {
+        "Téléphone (bureau)": "work_phone",
+        "Code postal (bureau)": "postal_code",
+        "Rue (bureau)": "street",
+        "Ville (domicile)": "home_city",
+    }
+    # an organization has one address and one phone: the qualifier is dropped
+    assert auto_map(["Privat: Ort", "Tel. dienstlich"], "organizations") == {
+        "Privat: Ort": "city",
+        "Tel. dienstlich": "phone",
+    }
