@@ -130,6 +130,8 @@ def _find_header(table: CsvTable) -> None:
         if header is None:
             header = cells
             table.header_number = number
+            if table.mixed:
+                cells = [encodings.repair(cell) for cell in cells]
             table.headers = check_header(cells)
             continue
         return

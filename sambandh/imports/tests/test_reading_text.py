@@ -114,6 +114,13 @@ def test_a_utf8_file_with_one_windows_1252_byte_is_read_without_losing_either(tm
     ]
 
 
+def test_a_utf8_mark_on_a_file_with_windows_1252_bytes_reads_both(tmp_path):
+    data = codecs.BOM_UTF8 + "Name,City\nMüller,Köln\n".encode() + "Zoë,Besançon\n".encode("cp1252")
+    table, rows = read(write(tmp_path, data))
+    assert (table.encoding, table.headers) == ("cp1252", ["Name", "City"])
+    assert [row.values["Name"] for row in rows] == ["Müller", "Zoë"]
+
+
 def test_a_byte_that_no_encoding_explains_is_a_row_error(tmp_path):
     # 0x81 is undefined in Windows-1252 and invalid in UTF-8
     table, rows = read(write(tmp_path, b"Name,City\nAna,Lima\nBad\x81Name,Oslo\n"))
