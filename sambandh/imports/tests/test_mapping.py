@@ -7,6 +7,8 @@ import json
 
 import pytest
 from django.utils.translation import override
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sambandh.imports.mapping import (
     PRESETS,
@@ -286,3 +288,17 @@ def test_home_and_work_words_anywhere_choose_the_home_or_work_field():
         "Privat: Ort": "city",
         "Tel. dienstlich": "phone",
     }
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(st.text(max_size=40), max_size=30, unique=True),
+    st.sampled_from(RECORD_TYPES),
+)
+def test_any_headers_map_to_valid_keys_each_used_once(headers, record_type):
+    mapping = auto_map(headers, record_type)
+    assert list(mapping) == headers
+    valid = {target.key for target in targets(record_type)}
+    assert set(mapping.values()) - {""} <= valid
+    single = [key for key in mapping.values() if key and key not in ("tags", "description")]
+    assert len(single) == len(set(single))
