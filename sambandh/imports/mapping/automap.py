@@ -138,7 +138,7 @@ def _variants(text: str) -> list[str]:
 
 
 def match(header: str, index: _Index) -> tuple[str, float]:
-    """(target key, confidence 0-100) for one header, or ("", 0)."""
+    """(target key, how sure: higher wins a contested field) for one header, or ("", 0)."""
     if len(header) > _LONGEST:
         return "", 0.0
     text = normalize(header)
