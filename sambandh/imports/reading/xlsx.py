@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -11,7 +12,7 @@ from typing import Any
 
 from openpyxl import load_workbook
 
-from sambandh.imports.reading import errors
+from sambandh.imports.reading import errors, xlsxstream
 from sambandh.imports.reading.table import SourceRow, Table, build_row, check_header
 
 
@@ -22,6 +23,10 @@ class XlsxTable(Table):
     header_number: int = 1
 
     def _records(self) -> Iterator[tuple[int, list[str]]]:
+        streamed = self._streamed()
+        if streamed is not None:
+            yield from streamed
+            return
         # A file object, not the path: openpyxl would judge a path by its extension, and an
         # upload's stored name says nothing.
         with self.path.open("rb") as stream:
@@ -45,6 +50,35 @@ class XlsxTable(Table):
                     yield number, [cell_text(value) for value in row]
             finally:
                 workbook.close()
+
+    def _streamed(self) -> Iterator[tuple[int, list[str]]] | None:
+        """The rows through our streaming reader, or None when it does not know the workbook's
+        layout (openpyxl then reads it)."""
+        try:
+            archive = zipfile.ZipFile(self.path)
+        except (zipfile.BadZipFile, OSError) as exc:
+            raise errors.bad_xlsx() from exc
+        try:
+            book = xlsxstream.Workbook(archive)
+        except Exception:  # noqa: BLE001 - any surprise: openpyxl knows more layouts
+            archive.close()
+            return None
+        return self._stream(archive, book)
+
+    @staticmethod
+    def _stream(
+        archive: zipfile.ZipFile, book: xlsxstream.Workbook
+    ) -> Iterator[tuple[int, list[str]]]:
+        with archive:
+            rows = book.rows()
+            while True:
+                try:
+                    number, values = next(rows)
+                except StopIteration:
+                    return
+                except Exception as exc:  # noqa: BLE001 - a damaged sheet's XML or zip
+                    raise errors.bad_xlsx() from exc
+                yield number, [cell_text(value) for value in values]
 
     def rows(self, *, after: int = 0) -> Iterator[SourceRow]:
         for number, cells in self._records():
