@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "sambandh.recyclebin",
     "sambandh.privacy",
     "sambandh.dedupe",
+    "sambandh.imports",
     "sambandh.panels",
     "sambandh.history",
     "sambandh.home",

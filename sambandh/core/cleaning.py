@@ -44,12 +44,17 @@ def clean_email(value: str, *, field: str = "email") -> str:
     raw = (value or "").strip()
     if not raw:
         raise ValidationFailed(fields={field: _("Enter an email address.")})
+    invalid = ValidationFailed(
+        fields={field: _("“%(value)s” is not a valid email address.") % {"value": raw[:100]}}
+    )
     try:
-        info = validate_email(raw, check_deliverability=False)
+        # Reserved names (doe.invalid, host.example: RFC 2606) are taken: address books and
+        # the exports of other products use them. A domain without a dot (localhost) is not.
+        info = validate_email(raw, check_deliverability=False, globally_deliverable=False)
     except EmailNotValidError:
-        raise ValidationFailed(
-            fields={field: _("“%(value)s” is not a valid email address.") % {"value": raw[:100]}}
-        ) from None
+        raise invalid from None
+    if "." not in info.ascii_domain or info.domain_address is not None:
+        raise invalid
     # The domain is case-insensitive; the local part is lower-cased too, as every CRM does, so
     # duplicates are found whatever the writer typed.
     return info.normalized.lower()
