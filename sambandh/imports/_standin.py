@@ -47,11 +47,8 @@ class Table:
                 values = {
                     h: (cells[i] if i < len(cells) else "") for i, h in enumerate(self.headers)
                 }
-                error = (
-                    _("This row has more fields than the header.")
-                    if len(cells) > len(self.headers)
-                    else ""
-                )
+                extra = [c for c in cells[len(self.headers) :] if c.strip()]
+                error = _("This row has more fields than the header.") if extra else ""
                 yield SourceRow(number=number, values=values, error=error)
 
     def count_rows(self) -> int:

@@ -29,7 +29,7 @@ from sambandh.accounts import policy
 from sambandh.core.audit import audit_record
 from sambandh.core.errors import ServiceError, ValidationFailed
 from sambandh.imports import selectors, sources
-from sambandh.imports.models import RECORD_TYPES, ImportJob, ImportPreset
+from sambandh.imports.models import RECORD_TYPES, ExternalId, ImportJob, ImportPreset
 
 ON_DUPLICATE = ("update", "skip", "flag", "create")
 #: Record types whose possible duplicates the review queue (sambandh/dedupe) takes.
@@ -429,3 +429,17 @@ def preset_delete(*, actor: Any, preset: ImportPreset) -> None:
     audit_record(
         actor=actor, action="delete", record_type="import_preset", record_id=pk, summary=name
     )
+
+
+# --- external ids ---------------------------------------------------------------------------
+def external_id_set(*, record_type: str, system: str, value: str, record_id: int) -> None:
+    """Tie a record to its id in ``system`` (an id that named a record since deleted now names
+    this one). In the caller's transaction: the import's row."""
+    ExternalId.objects.update_or_create(
+        record_type=record_type, system=system, value=value, defaults={"record_id": record_id}
+    )
+
+
+def external_ids_forget(*, record_type: str, record_id: int) -> None:
+    """Forget a deleted record's external ids (an undone import's creations)."""
+    ExternalId.objects.filter(record_type=record_type, record_id=record_id).delete()

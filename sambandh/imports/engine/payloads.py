@@ -208,9 +208,10 @@ class _Cleaner:
             "city": self.cells.get(f"{prefix}city", "")[:100],
             "region": self.cells.get(f"{prefix}region", "")[:100],
             "postal_code": self.cells.get(f"{prefix}postal_code", "")[:20],
-            "country": self.country(f"{prefix}country") or "",
+            # The record's own country column is cleaned once, by the caller.
+            "country": self.country(f"{prefix}country") if prefix else region_fallback,
         }
-        if not any(parts.values()):
+        if not any(v for k, v in parts.items() if k != "country" or prefix):
             return None
         if not parts["country"] and region_fallback:
             parts["country"] = region_fallback
