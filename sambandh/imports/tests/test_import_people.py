@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 PEOPLE = (
     "Id,First Name,Last Name,Email,Phone,Country,Job title,Company,Tags\n"
-    "A-1,Asha,Rao,Asha.Rao@Example.com,+91 98450 12345,India,Engineer,Acme,\"vip, south\"\n"
+    'A-1,Asha,Rao,Asha.Rao@Example.com,+91 98450 12345,India,Engineer,Acme,"vip, south"\n'
     "A-2,Bruno,Silva,bruno@example.com.br,,Brazil,,,\n"
 )
 MAPPING = {
@@ -39,8 +39,7 @@ def test_thunderbirds_basic_csv_gives_john_and_jane_doe_with_their_emails(owner)
     )
     assert (job.status, job.created, job.rejected) == ("done", 2, 0)
     people = {
-        p.full_name: (p.given_name, p.family_name, p.email)
-        for p in Person.objects.order_by("id")
+        p.full_name: (p.given_name, p.family_name, p.email) for p in Person.objects.order_by("id")
     }
     assert people == {
         "John Doe": ("John", "Doe", "john@doe.invalid"),
@@ -114,7 +113,9 @@ def test_an_email_that_exists_is_merged_skipped_flagged_or_created_as_chosen(own
 
 def test_two_rows_of_one_file_with_one_email_make_one_person(owner):
     text = "Name,Email,Title\nAsha Rao,asha@example.com,\nAsha Rao,ASHA@example.com,CTO\n"
-    job = run_import(owner, "people", text, mapping={"Name": "full_name", "Email": "email", "Title": "job_title"})
+    job = run_import(
+        owner, "people", text, mapping={"Name": "full_name", "Email": "email", "Title": "job_title"}
+    )
     assert outcomes(job) == [(2, "created"), (3, "merged")]
     assert Person.objects.get().job_title == "CTO"
 
@@ -129,10 +130,18 @@ def test_bad_cells_reject_their_row_with_reasons_naming_the_column(owner):
         "Bad Country,,,Atlantis,\n"
         "Bad Date,,,,31/31/1990\n"
     )
-    mapping = {"Name": "full_name", "Email": "email", "Phone": "phone", "Country": "country", "Born": "birth_date"}
+    mapping = {
+        "Name": "full_name",
+        "Email": "email",
+        "Phone": "phone",
+        "Country": "country",
+        "Born": "birth_date",
+    }
     job = run_import(owner, "people", text, mapping=mapping)
     assert (job.created, job.rejected) == (1, 5)
-    reasons = {r.number: [x["field"] for x in r.reasons] for r in job.rows.filter(outcome="rejected")}
+    reasons = {
+        r.number: [x["field"] for x in r.reasons] for r in job.rows.filter(outcome="rejected")
+    }
     assert reasons == {3: ["Email"], 4: ["Phone"], 5: ["Name"], 6: ["Country"], 7: ["Born"]}
     assert Person.objects.get().birth_date.isoformat() == "1990-02-03"
 
@@ -191,7 +200,9 @@ def test_custom_fields_are_imported_by_their_type(owner, admin_user):
 
 def test_the_job_counts_every_row(owner):
     rows = "".join(f"P{i},p{i}@example.com\n" for i in range(120))
-    job = run_import(owner, "people", "Name,Email\n" + rows, mapping={"Name": "full_name", "Email": "email"})
+    job = run_import(
+        owner, "people", "Name,Email\n" + rows, mapping={"Name": "full_name", "Email": "email"}
+    )
     assert (job.status, job.total_rows, job.processed_rows, job.created, job.cursor) == (
         "done",
         120,
