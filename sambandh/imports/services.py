@@ -440,6 +440,20 @@ def external_id_set(*, record_type: str, system: str, value: str, record_id: int
     )
 
 
+def external_ids_set_many(*, record_type: str, system: str, pairs: list[tuple[str, int]]) -> None:
+    """``external_id_set`` for a batch of new records, in one statement."""
+    if pairs:
+        ExternalId.objects.bulk_create(
+            [
+                ExternalId(record_type=record_type, system=system, value=v, record_id=pk)
+                for v, pk in pairs
+            ],
+            update_conflicts=True,
+            unique_fields=["record_type", "system", "value"],
+            update_fields=["record_id"],
+        )
+
+
 def external_ids_forget(*, record_type: str, record_id: int) -> None:
     """Forget a deleted record's external ids (an undone import's creations)."""
     ExternalId.objects.filter(record_type=record_type, record_id=record_id).delete()

@@ -82,6 +82,8 @@ class Applier:
         #: Committed organizations by folded name (rows' on-the-fly creations once committed).
         self.organizations: dict[str, int] = {}
         self.rt = registry.get(kind.key)
+        #: New people written a batch at a time (batched.py); off: one by one.
+        self.batched = bool(options.get("batched", True))
 
     # --- reasons --------------------------------------------------------------------------
     def _column(self, name: str) -> str:
@@ -225,12 +227,7 @@ class Applier:
                     found=[(a, b, FLAG_SCORE, [f"import:{plan.match_by}"])],
                 )
                 outcome = Outcome.FLAGGED
-                reasons = [
-                    {
-                        "field": "",
-                        "message": _("Possible duplicate of record %(id)s.") % {"id": match_id},
-                    }
-                ]
+                reasons = [self.flag_reason(match_id)]
             return RowResult(
                 p.number, outcome, record.pk, reasons, version=record.version, also_created=made
             )
@@ -250,12 +247,25 @@ class Applier:
             p.number, outcome, record.pk, before=before, version=record.version, also_created=made
         )
 
+    def flag_reason(self, match_id: int) -> dict[str, str]:
+        message = _("Possible duplicate of record %(id)s.") % {"id": match_id}
+        return {"field": "", "message": message}
+
     def apply(self, plans: list[RowPlan]) -> list[RowResult]:
-        """Write the batch's rows, each in its own savepoint."""
-        created: dict[int, int] = {}
+        """Write the batch's rows, each in its own savepoint (new people together: batched.py)."""
+        done: dict[int, RowResult] = {}
+        if self.kind.key == "person" and self.batched:
+            from sambandh.imports.engine.batched import apply_new_people
+
+            done = apply_new_people(self, plans)
+        created = {
+            i: r.record_id
+            for i, r in done.items()
+            if r.outcome in (Outcome.CREATED, Outcome.FLAGGED) and r.record_id
+        }
         results = []
         for index, plan in enumerate(plans):
-            result = self._apply_one(plan, created)
+            result = done.get(index) or self._apply_one(plan, created)
             if result.outcome in (Outcome.CREATED, Outcome.FLAGGED) and result.record_id:
                 created[index] = result.record_id
             results.append(result)

@@ -35,16 +35,18 @@ class Killed(BaseException):
 def test_a_run_killed_in_batch_three_and_resumed_writes_each_row_once(monkeypatch, owner):
     monkeypatch.setattr(runner, "FIRST_BATCH", 10)
     monkeypatch.setattr(runner, "_next_size", lambda size, elapsed, rows: 10)
-    real = Applier._apply_one
+    real = Applier.apply
     seen: list[int] = []
 
-    def dying(self: Applier, plan: Any, created: dict[int, int]) -> Any:
-        seen.append(plan.number)
-        if plan.number == 27 and seen.count(27) == 1:  # the 6th row of batch 3
+    def dying(self: Applier, plans: Any) -> Any:
+        results = real(self, plans)  # batch 3's people written, not yet committed
+        numbers = [p.number for p in plans]
+        seen.extend(numbers)
+        if 27 in numbers and seen.count(27) == 1:
             raise Killed
-        return real(self, plan, created)
+        return results
 
-    monkeypatch.setattr(Applier, "_apply_one", dying)
+    monkeypatch.setattr(Applier, "apply", dying)
     job = run_import(owner, "people", _people(45), mapping=MAPPING, background=True)
     with pytest.raises(Killed):
         runner.execute(job.pk)
