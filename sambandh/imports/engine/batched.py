@@ -42,9 +42,12 @@ def apply_new_people(applier: Applier, plans: list[RowPlan]) -> dict[int, RowRes
     for i, plan in chosen:
         p = plan.prepared
         try:
-            with transaction.atomic():
-                names, made, _notes = applier.resolve(p, create=True)
-                data = PersonIn.build({**p.data, **names})
+            # Found by name without a savepoint; one only when something must be made.
+            names, made, notes = applier.resolve(p, create=False)
+            if notes:
+                with transaction.atomic():
+                    names, made, _notes = applier.resolve(p, create=True)
+            data = PersonIn.build({**p.data, **names})
         except Unresolved as exc:
             reason = {"field": applier.ctx.column(exc.target), "message": exc.message}
             out[i] = RowResult(p.number, Outcome.REJECTED, reasons=[reason])
