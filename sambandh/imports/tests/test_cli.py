@@ -81,7 +81,7 @@ def test_an_import_prints_its_counts_and_writes_its_report(capsys, owner, people
     assert Person.objects.count() == 1
 
 
-def test_a_dry_run_says_what_it_would_have_done(capsys, owner):
+def test_a_dry_run_says_what_it_would_have_done(capsys, owner, tmp_path):
     code = main(
         [
             "import",
@@ -93,10 +93,13 @@ def test_a_dry_run_says_what_it_would_have_done(capsys, owner):
             "--dry-run",
             "--user",
             owner.email,
+            "--report",
+            str(tmp_path / "report.csv"),
         ]
     )
     assert code == 0
     assert capsys.readouterr().out.startswith("dry run: would have created 2, updated 0")
+    assert (tmp_path / "report.csv").read_text().splitlines()[1].startswith("2,would_create")
     assert not Person.objects.exists()
 
 
