@@ -267,6 +267,7 @@ def _mount() -> None:
         ("/scheduled-jobs", "sambandh.events.api"),
         ("/notifications", "sambandh.notifications.api"),
         ("/jobs", "sambandh.bulk.api"),
+        ("/imports", "sambandh.imports.api"),
         ("/people", "sambandh.consents.api"),
         ("/emails", "sambandh.emails.api"),
         ("/attachments", "sambandh.attachments.api"),

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "sambandh.recyclebin",
     "sambandh.privacy",
     "sambandh.dedupe",
+    "sambandh.imports",
     "sambandh.panels",
     "sambandh.history",
     "sambandh.home",
@@ -319,6 +320,8 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))
 MEDIA_URL = "/media/"
 # The largest file that may be attached, in bytes (25 MiB by default).
 ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(25 * 1024 * 1024)))
+# Imports (sambandh/imports): the largest file an import takes (API 413, CLI exit 2 beyond it).
+IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(200 * 1024 * 1024)))
 # The most the files of one email sent from a record may come to together (20 MiB by default).
 EMAIL_ATTACHMENTS_MAX_BYTES = int(
     os.environ.get("EMAIL_ATTACHMENTS_MAX_BYTES", str(20 * 1024 * 1024))

@@ -231,6 +231,87 @@ def cmd_duplicates(args: argparse.Namespace) -> int:
     return 0
 
 
+def _import_user(email: str | None) -> Any:
+    from sambandh.accounts.models import User
+    from sambandh.accounts.services import user_by_email
+
+    if email:
+        return user_by_email(email)
+    admins = User.objects.filter(role="admin", is_active=True).order_by("id")
+    return admins.first() if admins.count() == 1 else None
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """Import a file in this process; prints the counts and where the per-row report is.
+    Exit 0 when it ran (rejected rows or not), 2 when the file or an option is wrong."""
+    import json
+
+    mapping = None
+    if args.mapping:
+        try:
+            with open(args.mapping, encoding="utf-8") as handle:
+                mapping = json.load(handle)
+        except (OSError, ValueError) as exc:
+            return _fail(f"--mapping: cannot read a JSON object from {args.mapping}: {exc}")
+        if not isinstance(mapping, dict):
+            return _fail(f"--mapping: {args.mapping} must hold a JSON object")
+    try:
+        source = open(args.path, "rb")  # noqa: SIM115 - closed below
+    except OSError as exc:
+        return _fail(f"cannot read {args.path}: {exc.strerror}")
+    _setup()
+    from sambandh.core.errors import ServiceError
+    from sambandh.imports.selectors import job_report_lines
+    from sambandh.imports.services import import_start
+
+    user = _import_user(args.user)
+    if user is None:
+        return _fail(
+            f"no user with email {args.user}"
+            if args.user
+            else "name the importing user: --user EMAIL"
+        )
+    try:
+        with source:
+            job = import_start(
+                actor=user,
+                record_type=args.type,
+                upload=source,
+                filename=os.path.basename(args.path),
+                preset=args.preset,
+                mapping=mapping,
+                external_id_column=args.external_id_column,
+                external_system=args.external_system,
+                on_duplicate=args.on_duplicate,
+                dry_run=args.dry_run,
+                background=False,
+            )
+    except ServiceError as exc:
+        return _fail(_validation_text(exc))
+    report = args.report or f"{args.path}.import-{job.pk}-report.csv"
+    try:
+        import csv
+
+        with open(report, "w", newline="", encoding="utf-8") as out:
+            csv.writer(out).writerows(job_report_lines(job=job))
+    except OSError as exc:
+        report = f"not written ({exc.strerror}); GET /api/v1/imports/{job.pk}/report"
+    prefix = "dry run: would have " if job.dry_run else ""
+    print(
+        f"{prefix}created {job.created}, updated {job.updated}, merged {job.merged}, "
+        f"unchanged {job.unchanged}, rejected {job.rejected}"
+        + (f", flagged {job.flagged}" if job.flagged else "")
+        + f" ({job.processed_rows} rows, import {job.pk}, {job.status})"
+    )
+    print(f"report: {report}")
+    if job.status == "failed":
+        print(
+            f"sambandh: the import failed: {job.error.strip().splitlines()[-1:]}", file=sys.stderr
+        )
+        return 1
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="sambandh", description="Sambandh CRM")
     sub = parser.add_subparsers(dest="command")
@@ -328,10 +409,41 @@ def build_parser() -> argparse.ArgumentParser:
         help="write the CSV only; leave the review queue as it is (for a read-only database)",
     )
     duplicates.set_defaults(func=cmd_duplicates)
+
+    imports = sub.add_parser(
+        "import",
+        help="import people, organizations, leads or deals from a file",
+        description=(
+            "Import a CSV (any delimiter and encoding), XLSX or vCard file. Prints the counts "
+            "and where the per-row report is; exits 0 when it ran (even with rejected rows), "
+            "2 when the file cannot be read or an option is wrong."
+        ),
+    )
+    imports.add_argument("path", help="the file to import")
+    imports.add_argument(
+        "--type", required=True, choices=["people", "organizations", "leads", "deals"]
+    )
+    imports.add_argument("--preset", help="a built-in (salesforce, hubspot...) or saved preset")
+    imports.add_argument("--mapping", help="a JSON file: column name -> field key")
+    imports.add_argument("--external-id-column", help="the column holding the source system's id")
+    imports.add_argument("--external-system", help="the name of that system (default: the preset)")
+    imports.add_argument(
+        "--dry-run", action="store_true", help="say what would happen; write nothing"
+    )
+    imports.add_argument(
+        "--on-duplicate",
+        choices=["update", "skip", "flag", "create"],
+        default="update",
+        help="a row whose email matches a record: update it (default), skip it, create and flag "
+        "the pair for review, or create anyway",
+    )
+    imports.add_argument("--user", help="the importing user's email (default: the only admin)")
+    imports.add_argument("--report", help="where to write the per-row report (CSV)")
+    imports.set_defaults(func=cmd_import)
     return parser
 
 
-OWN_COMMANDS = {"serve", "worker", "demo", "user", "token", "duplicates", "-h", "--help"}
+OWN_COMMANDS = {"serve", "worker", "demo", "user", "token", "duplicates", "import", "-h", "--help"}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -48,7 +48,7 @@ def _pair(value: Any) -> bool:
 
 
 #: Actions whose changes are details of the action, not fields before and after.
-DETAIL_ACTIONS = frozenset({"export", "login", "login_failed"})
+DETAIL_ACTIONS = frozenset({"export", "login", "login_failed", "import", "import_undo"})
 
 
 def change_pairs(action: str, changes: dict[str, Any] | None) -> dict[str, list[Any]]:

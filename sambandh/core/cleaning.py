@@ -40,19 +40,30 @@ def clean_long_text(value: str | None, *, field: str, max_length: int = 100_000)
     return text
 
 
+#: RFC 2606's names for examples and tests: address books and other products' exports use them
+#: (john@doe.invalid), and they are refused by email-validator as undeliverable.
+_RESERVED_TLD = re.compile(r"\.(invalid|test)$", re.IGNORECASE)
+
+
 def clean_email(value: str, *, field: str = "email") -> str:
     raw = (value or "").strip()
     if not raw:
         raise ValidationFailed(fields={field: _("Enter an email address.")})
+    invalid = ValidationFailed(
+        fields={field: _("“%(value)s” is not a valid email address.") % {"value": raw[:100]}}
+    )
+    reserved = _RESERVED_TLD.search(raw)
+    checked = raw[: reserved.start()] + ".example" if reserved else raw
     try:
-        info = validate_email(raw, check_deliverability=False)
+        info = validate_email(checked, check_deliverability=False)
     except EmailNotValidError:
-        raise ValidationFailed(
-            fields={field: _("“%(value)s” is not a valid email address.") % {"value": raw[:100]}}
-        ) from None
+        raise invalid from None
     # The domain is case-insensitive; the local part is lower-cased too, as every CRM does, so
     # duplicates are found whatever the writer typed.
-    return info.normalized.lower()
+    normalized = info.normalized.lower()
+    if reserved:
+        normalized = normalized.removesuffix(".example") + "." + reserved.group(1).lower()
+    return normalized
 
 
 def clean_phone(value: str, *, region: str | None = None, field: str = "phone") -> str:

@@ -6,6 +6,7 @@ import datetime
 import hashlib
 import hmac
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -54,6 +55,24 @@ def is_suppressed(email: str | None = None, phone: str | None = None) -> bool:
     if phone and normalize_phone(phone):
         digests.append(contact_digest("phone", phone))
     return bool(digests) and SuppressedContact.objects.filter(digest__in=digests).exists()
+
+
+def suppressed_among(*, emails: Iterable[str] = (), phones: Iterable[str] = ()) -> set[str]:
+    """Which of ``emails`` and ``phones`` are on the suppression list, in one query (an import
+    checks a batch of rows at once); answers them as given."""
+    digests: dict[str, str] = {}
+    for email in emails:
+        if normalize_email(email):
+            digests[contact_digest("email", email)] = email
+    for phone in phones:
+        if normalize_phone(phone):
+            digests[contact_digest("phone", phone)] = phone
+    if not digests:
+        return set()
+    found = SuppressedContact.objects.filter(digest__in=list(digests)).values_list(
+        "digest", flat=True
+    )
+    return {digests[d] for d in found}
 
 
 def privacy_settings() -> PrivacySettings:

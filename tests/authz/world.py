@@ -241,6 +241,27 @@ def world_job(world: World) -> Any:
     return job
 
 
+def world_import(world: World) -> Any:
+    """The owner's import of one person (run and finished), made once: only the owner and an
+    admin may see it, its rows and its report."""
+    job = world.extra.get("import")
+    if job is None:
+        import io
+
+        from sambandh.imports.services import import_start
+
+        job = import_start(
+            actor=world.user("owner"),
+            record_type="people",
+            upload=io.BytesIO(b"Name,Email\nImported Ida,ida@example.com\n"),
+            filename="authz.csv",
+            mapping={"Name": "full_name", "Email": "email"},
+            background=False,
+        )
+        world.extra["import"] = job
+    return job
+
+
 def world_bin_entry(world: World) -> Any:
     """A person of the owner's, deleted by them, in the recycle bin (made once): only the owner
     and an admin may see or restore the entry."""

@@ -1,9 +1,12 @@
-"""Writing test files and reading them back as plain lists."""
+"""Test helpers: writing files and reading them back as plain lists (the reader's tests), and
+starting imports from text written to a temporary upload, run in-process (the engine's tests)."""
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
+from typing import Any
 
 from sambandh.imports.reading import SourceRow, Table, open_table
 
@@ -27,3 +30,29 @@ def read(path: Path) -> tuple[Table, list[SourceRow]]:
 
 def filled(row: SourceRow) -> dict[str, str]:
     return {header: value for header, value in row.values.items() if value}
+
+
+def upload(text: str | bytes, name: str = "file.csv") -> io.BytesIO:
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    handle = io.BytesIO(data)
+    handle.name = name
+    return handle
+
+
+def run_import(actor: Any, record_type: str, text: str | bytes, **options: Any) -> Any:
+    """Import ``text`` as a file, in-process; answers the finished job."""
+    from sambandh.imports.services import import_start
+
+    name = options.pop("filename", "file.csv")
+    options.setdefault("background", False)
+    return import_start(
+        actor=actor, record_type=record_type, upload=upload(text, name), filename=name, **options
+    )
+
+
+def fixture_bytes(name: str) -> bytes:
+    return (FIXTURES / name).read_bytes()
+
+
+def outcomes(job: Any) -> list[tuple[int, str]]:
+    return list(job.rows.order_by("number").values_list("number", "outcome"))

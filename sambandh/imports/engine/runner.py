@@ -1,0 +1,226 @@
+"""Running an import, in the worker (tasks.run_import_job) or in-process (the command line).
+
+The job is claimed as a bulk job is (bulk/runner.py): one conditional UPDATE sets a lease and a
+token, so two workers never run it at once, and a dead worker's job is taken over when its
+lease runs out (jobs.py puts it back on the queue). The file is then read from the row after
+the job's ``cursor``, a batch at a time: the batch is planned (plan.py), then applied
+(apply.py), and its records, its ImportRow rows, the job's counters and the new cursor commit in
+one transaction, only while the token is still the job's. A crash loses at most the batch in
+flight, which the next run does again: no source row is written twice.
+
+Batches are sized so that one takes about ``TARGET_SECONDS`` (measured as it goes): the
+progress a reader sees moves at least once a second, whatever a row costs.
+"""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+import logging
+import secrets
+import time
+import traceback
+from collections import Counter
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
+from django.utils import timezone, translation
+
+from sambandh.accounts.regions import user_region
+from sambandh.core.audit import audit_record
+from sambandh.core.audit_context import audit_context
+from sambandh.imports import selectors, sources
+from sambandh.imports.engine.apply import Applier, RowResult
+from sambandh.imports.engine.kinds import KINDS
+from sambandh.imports.engine.payloads import Context
+from sambandh.imports.engine.plan import Planner
+from sambandh.imports.models import ImportJob, ImportRow
+
+logger = logging.getLogger("sambandh.imports")
+
+MAX_ATTEMPTS = 5
+TARGET_SECONDS = 0.5
+FIRST_BATCH = 20
+MIN_BATCH, MAX_BATCH = 5, 2000
+Outcome = ImportRow.Outcome
+#: Which counter of the job each outcome adds to (a dry run's "would" outcomes count as what
+#: they would be).
+COUNTERS: dict[str, str] = {
+    Outcome.CREATED: "created",
+    Outcome.WOULD_CREATE: "created",
+    Outcome.UPDATED: "updated",
+    Outcome.WOULD_UPDATE: "updated",
+    Outcome.MERGED: "merged",
+    Outcome.WOULD_MERGE: "merged",
+    Outcome.UNCHANGED: "unchanged",
+    Outcome.REJECTED: "rejected",
+    Outcome.WOULD_REJECT: "rejected",
+    Outcome.FLAGGED: "flagged",
+    Outcome.WOULD_FLAG: "flagged",
+}
+
+
+class LeaseLost(Exception):
+    """Another worker took the job over after our lease ran out: our batch must not commit."""
+
+
+def lease() -> datetime.timedelta:
+    return datetime.timedelta(seconds=int(getattr(settings, "EVENTS_LEASE_SECONDS", 300)))
+
+
+def _claim(job_id: int) -> str | None:
+    now = timezone.now()
+    token = secrets.token_hex(16)
+    claimable = Q(status=ImportJob.Status.PENDING) | Q(
+        status=ImportJob.Status.RUNNING, lease_until__lt=now
+    )
+    claimed = ImportJob.objects.filter(claimable, pk=job_id, cancel_requested=False).update(
+        status=ImportJob.Status.RUNNING,
+        token=token,
+        lease_until=now + lease(),
+        attempts=F("attempts") + 1,
+        started_at=Coalesce("started_at", now),
+    )
+    return token if claimed else None
+
+
+def _end(job: ImportJob, token: str, status: str, error: str = "") -> bool:
+    ended = ImportJob.objects.filter(
+        pk=job.pk, token=token, status=ImportJob.Status.RUNNING
+    ).update(status=status, finished_at=timezone.now(), lease_until=None, error=error)
+    if ended:
+        _audit_finished(job.pk)
+    return bool(ended)
+
+
+def _audit_finished(job_id: int) -> None:
+    """The import's own row in the audit trail: the job, its file and its counts."""
+    from sambandh.imports.services import delete_file
+
+    job = ImportJob.objects.select_related("actor").get(pk=job_id)
+    with transaction.atomic():
+        audit_record(
+            actor=job.actor,
+            action="import",
+            record_type=selectors.registry_key(job.record_type),
+            changes={
+                "job": job.pk,
+                "file": job.original_name,
+                "status": job.status,
+                "dry_run": job.dry_run,
+                "rows": job.processed_rows,
+                "created": job.created,
+                "updated": job.updated,
+                "merged": job.merged,
+                "unchanged": job.unchanged,
+                "rejected": job.rejected,
+                "flagged": job.flagged,
+            },
+            summary=job.original_name,
+            event_data={"job_id": job.pk, "status": job.status},
+        )
+    if not job.dry_run:
+        delete_file(job.file)
+
+
+def context_for(job: ImportJob) -> Context:
+    from sambandh.customfields.selectors import definitions
+
+    options = job.options or {}
+    return Context(
+        record_type=job.record_type,
+        mapping=dict(options.get("mapping") or {}),
+        external_id_column=options.get("external_id_column") or "",
+        custom={cf.key: cf for cf in definitions(selectors.registry_key(job.record_type))},
+        default_region=user_region(job.actor),
+    )
+
+
+def _commit_batch(job: ImportJob, token: str, results: list[RowResult], cursor: int) -> None:
+    ImportRow.objects.bulk_create([r.as_row(job.pk) for r in results], batch_size=1000)
+    counts = Counter(COUNTERS[r.outcome] for r in results)
+    kept = ImportJob.objects.filter(pk=job.pk, token=token).update(
+        processed_rows=F("processed_rows") + len(results),
+        cursor=cursor,
+        lease_until=timezone.now() + lease(),
+        **{name: F(name) + n for name, n in counts.items()},
+    )
+    if not kept:
+        raise LeaseLost(job.pk)
+
+
+def _next_size(size: int, elapsed: float, rows: int) -> int:
+    if rows == 0 or elapsed <= 0:
+        return min(MAX_BATCH, size * 2)
+    wanted = int(TARGET_SECONDS * rows / elapsed)
+    return max(MIN_BATCH, min(MAX_BATCH, wanted, size * 4))
+
+
+def _run(job: ImportJob, token: str) -> str:
+    from sambandh.imports.services import local_path
+
+    with local_path(job.file) as path:
+        try:
+            table = sources.open_table(path, filename=job.original_name)
+        except sources.ImportFileError as exc:
+            _end(job, token, ImportJob.Status.FAILED, exc.message)
+            return "failed"
+        if not job.total_rows:
+            total = table.count_rows()
+            ImportJob.objects.filter(pk=job.pk, token=token).update(total_rows=total)
+        ctx = context_for(job)
+        kind = KINDS[job.record_type]
+        options = job.options or {}
+        planner = Planner(actor=job.actor, record_type=job.record_type, options=options, ctx=ctx)
+        applier = Applier(actor=job.actor, kind=kind, ctx=ctx, options=options)
+        rows = table.rows(after=job.cursor)
+        size = FIRST_BATCH
+        while True:
+            if ImportJob.objects.filter(pk=job.pk, cancel_requested=True).exists():
+                _end(job, token, ImportJob.Status.CANCELLED)
+                return "cancelled"
+            batch = list(itertools.islice(rows, size))
+            if not batch:
+                break
+            started = time.monotonic()
+            plans = planner.plan(batch)
+            with transaction.atomic():
+                results = applier.rehearse(plans) if job.dry_run else applier.apply(plans)
+                _commit_batch(job, token, results, batch[-1].number)
+            size = _next_size(size, time.monotonic() - started, len(batch))
+    _end(job, token, ImportJob.Status.DONE)
+    return "done"
+
+
+def execute(job_id: int) -> str:
+    """Claim the import and run it from its cursor; answers "done", "failed", "cancelled", or
+    "skipped" when it was not ours to run (finished, cancelled, or claimed by a live worker)."""
+    token = _claim(job_id)
+    if token is None:
+        return "skipped"
+    job = ImportJob.objects.select_related("actor").get(pk=job_id)
+    if job.attempts > MAX_ATTEMPTS:
+        _end(job, token, ImportJob.Status.FAILED, f"its worker stopped {job.attempts - 1} times")
+        return "failed"
+    try:
+        with (
+            translation.override(job.actor.language or settings.LANGUAGE_CODE),
+            audit_context(source="import"),
+        ):
+            return _run(job, token)
+    except LeaseLost:
+        logger.warning("import %s: lease lost, its last batch rolled back", job_id)
+        return "skipped"
+    except Exception as exc:  # noqa: BLE001 - recorded on the job; what committed stays
+        logger.exception("import %s failed", job_id)
+        _end(job, token, ImportJob.Status.FAILED, "".join(traceback.format_exception(exc))[-4000:])
+        return "failed"
+
+
+def run_now(job_id: int) -> Any:
+    """Run the import here (the command line, tests) and answer the job as it ended."""
+    execute(job_id)
+    return ImportJob.objects.get(pk=job_id)
