@@ -19,6 +19,7 @@ from sambandh.accounts.selectors import user_list
 from sambandh.activities.forms import panel_context
 from sambandh.contacts import selectors, services
 from sambandh.contacts.forms import OrganizationForm, PersonForm
+from sambandh.contacts.views_merge import merge_banner
 from sambandh.contacts.residency import COMMON as COMMON_RESIDENCIES
 from sambandh.core.ids import id_or_none
 from sambandh.core.listing import ListQuery
@@ -193,6 +194,7 @@ def person_detail(request: AuthedRequest, person_id: int) -> HttpResponse:
         "custom_fields": record_custom_fields(request.user, "person", person),
         "deal_show": policy.field_access(request.user, "deal").show,
         "person": person,
+        "merged": merge_banner(request, "person", person.pk),
         "deals": deals.items,
         "more_deals": bool(deals.next_cursor),
         "more_deals_url": reverse("sales:deal_list") + f"?person_id={person.pk}",
@@ -295,6 +297,7 @@ def _organization_form_page(
         {
             "form": form,
             "organization": org,
+        "merged": merge_banner(request, "organization", org.pk),
             "conflict": status == 409,
             "organization_options": _organization_options(request),
         },
