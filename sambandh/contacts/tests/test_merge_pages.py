@@ -63,8 +63,8 @@ def test_a_hidden_field_is_not_shown_on_the_merge_page(owner, admin_user, browse
     field_permission_set(
         actor=admin_user, record_type="person", field="job_title", hidden_from=["sales_rep"]
     )
-    kept = make_person(admin_user, owner=owner, full_name="Asha Rao", job_title="Secret one")
-    dup = make_person(admin_user, owner=owner, full_name="A. Rao", job_title="Secret two")
+    kept = make_person(admin_user, owner_id=owner.pk, full_name="Asha Rao", job_title="Secret one")
+    dup = make_person(admin_user, owner_id=owner.pk, full_name="A. Rao", job_title="Secret two")
     html = browser_for(owner).get(f"/people/merge/?ids={kept.pk},{dup.pk}").content.decode()
     assert "Secret" not in html and "field:job_title" not in html
 
