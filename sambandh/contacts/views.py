@@ -19,8 +19,8 @@ from sambandh.accounts.selectors import user_list
 from sambandh.activities.forms import panel_context
 from sambandh.contacts import selectors, services
 from sambandh.contacts.forms import OrganizationForm, PersonForm
-from sambandh.contacts.views_merge import merge_banner
 from sambandh.contacts.residency import COMMON as COMMON_RESIDENCIES
+from sambandh.contacts.views_merge import merge_banner
 from sambandh.core.ids import id_or_none
 from sambandh.core.listing import ListQuery
 from sambandh.customfields.forms import record_custom_fields
@@ -297,7 +297,7 @@ def _organization_form_page(
         {
             "form": form,
             "organization": org,
-        "merged": merge_banner(request, "organization", org.pk),
+            "merged": merge_banner(request, "organization", org.pk),
             "conflict": status == 409,
             "organization_options": _organization_options(request),
         },

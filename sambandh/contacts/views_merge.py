@@ -105,16 +105,14 @@ def _rows(viewer: Any, record_type: str, records: list[Any]) -> list[Row]:
             continue
         spec = registry.get(record_type).field(name)
         label = str(spec.label) if spec else _label(record_type, name)
-        rows.append(
-            Row(name, label, values, source.get(name, kept.pk), access.can_change(name))
-        )
+        rows.append(Row(name, label, values, source.get(name, kept.pk), access.can_change(name)))
     return rows
 
 
 def _records(request: AuthedRequest, record_type: str, ids: list[int]) -> list[Any]:
-    get = selectors.person_get if record_type == "person" else selectors.organization_get
-    key = "person_id" if record_type == "person" else "organization_id"
-    return [get(viewer=request.user, **{key: pk}) for pk in ids]
+    if record_type == "person":
+        return [selectors.person_get(viewer=request.user, person_id=pk) for pk in ids]
+    return [selectors.organization_get(viewer=request.user, organization_id=pk) for pk in ids]
 
 
 def _candidates(request: AuthedRequest, record_type: str, first: Any, q: str) -> list[Any]:
@@ -163,9 +161,7 @@ def merge_page(request: AuthedRequest, record_type: str) -> HttpResponse:
         "record_type": record_type,
         "rt": rt,
         "records": records,
-        "columns": [
-            Column(r, merge_preview(record_type=record_type, ids=[r.pk])) for r in records
-        ],
+        "columns": [Column(r, merge_preview(record_type=record_type, ids=[r.pk])) for r in records],
         "first": records[0] if records else None,
         "rows": _rows(request.user, record_type, records) if len(records) > 1 else [],
         "ids": ",".join(str(pk) for pk in ids),
@@ -179,7 +175,9 @@ def merge_page(request: AuthedRequest, record_type: str) -> HttpResponse:
         "too_many": len(records) > MAX_RECORDS,
         "max_records": MAX_RECORDS,
         "error": error,
-        "merge_url": reverse(f"contacts:{'person' if record_type == 'person' else 'organization'}_merge"),
+        "merge_url": reverse(
+            f"contacts:{'person' if record_type == 'person' else 'organization'}_merge"
+        ),
     }
     return render(request, "contacts/merge.html", ctx, status=status)
 

@@ -19,6 +19,7 @@ rows would repeat each other once moved (an affiliation with the same organizati
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.apps import apps
 
@@ -31,7 +32,7 @@ class Reference:
     same: tuple[str, ...] = ()
 
     @property
-    def model(self) -> type:
+    def model(self) -> Any:
         return apps.get_model(self.model_label)
 
 

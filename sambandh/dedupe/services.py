@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -92,7 +93,7 @@ def pair_dismiss(*, actor: object, pair_id: int) -> DuplicatePair:
     return pair
 
 
-def pairs_mark_merged(*, actor: object, record_type: str, ids: list[int]) -> list[list[object]]:
+def pairs_mark_merged(*, actor: object, record_type: str, ids: list[int]) -> list[list[Any]]:
     """Mark "merged" the pairs between any two of ``ids`` (a merge's records), in the caller's
     transaction. Answers each changed pair's id and what it held before (status, decided by,
     decided at), for ``pairs_put_back`` when the merge is undone."""
@@ -121,7 +122,7 @@ def pairs_mark_merged(*, actor: object, record_type: str, ids: list[int]) -> lis
     return before
 
 
-def pairs_put_back(*, before: list[list[object]]) -> None:
+def pairs_put_back(*, before: list[list[Any]]) -> None:
     """Give the pairs ``pairs_mark_merged`` changed their decision back (a merge undone)."""
     for pk, status, decided_by_id, decided_at, updated_at in before:
         DuplicatePair.objects.filter(pk=pk).update(

@@ -47,7 +47,6 @@ def serialise(record: Any) -> dict[str, Any]:
     return merge_links.serialise_rows([record])[0]
 
 
-
 def check_ids(record_type: str, keep_id: Any, merge_ids: Sequence[Any]) -> list[int]:
     """The merged ids, checked: whole numbers, none twice, not the kept one, 1 to 9 of them."""
     ids = list(merge_ids or [])
@@ -127,9 +126,7 @@ def record_merge(
     values, custom, source = merge_fields.merged_values(
         actor=actor, record_type=record_type, kept=kept, others=others, chosen=chosen
     )
-    linking = [
-        found for pk in ids for found in registry.records_linking_to(record_type, pk)
-    ]
+    linking = [found for pk in ids for found in registry.records_linking_to(record_type, pk)]
     log = merge_links.LinkLog()
     model = MODELS[record_type]
     merge_links.move_foreign_keys(log, model, keep_id, ids)

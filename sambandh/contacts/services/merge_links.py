@@ -31,22 +31,20 @@ def _label(model: type[models.Model]) -> str:
     return model._meta.label_lower
 
 
-def foreign_keys_to(model: type[models.Model]) -> list[models.ForeignKey]:
+def foreign_keys_to(model: type[models.Model]) -> list[Any]:
     """Every foreign key (or one-to-one) of any model that points at ``model``."""
-    found = []
+    found: list[Any] = []
     for rel in model._meta.get_fields(include_hidden=True):
         if rel.auto_created and not rel.concrete and (rel.one_to_many or rel.one_to_one):
-            found.append(rel.field)  # type: ignore[attr-defined]
+            found.append(getattr(rel, "field"))  # noqa: B009 - a relation's field
     return sorted(found, key=lambda f: (_label(f.model), f.name))
 
 
-def _unique_others(model: type[models.Model], field: models.Field) -> tuple[str, ...]:
+def _unique_others(model: Any, field: Any) -> tuple[str, ...]:
     """The other columns of the first unique rule of ``model`` that includes ``field`` (or the
     columns an app declared for it): with the record, they make two rows one."""
     sets: list[Iterable[str]] = [*model._meta.unique_together]
-    sets += [
-        c.fields for c in model._meta.constraints if isinstance(c, models.UniqueConstraint)
-    ]
+    sets += [c.fields for c in model._meta.constraints if isinstance(c, models.UniqueConstraint)]
     for names in sets:
         names = tuple(names)
         if field.name in names:
@@ -183,9 +181,9 @@ def move_references(log: LinkLog, record_type: str, kept_id: int, merged_ids: li
         _move(log, model, ref.id_field, ref.id_field, by_old, kept_id)
 
 
-def moved_counts(record_model: type[models.Model], record_type: str, ids: list[int]) -> list[
-    tuple[str, int]
-]:
+def moved_counts(
+    record_model: type[models.Model], record_type: str, ids: list[int]
+) -> list[tuple[str, int]]:
     """How many rows of each kind point at the records ``ids`` (what a merge of them into
     another would move), by the plural name of what they are: for link rows of a
     many-to-many relation, the name of what they link to (tags, deals)."""

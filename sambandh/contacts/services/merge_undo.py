@@ -39,7 +39,7 @@ _NOT_RESTORED = ("version", "updated_at")
 @transaction.atomic
 def merge_undo(*, actor: Any, merge: Merge | int) -> Merge:
     policy.ensure_can_write(actor)
-    merge_id = getattr(merge, "pk", merge)
+    merge_id: int = merge.pk if isinstance(merge, Merge) else merge
     done = Merge.objects.select_for_update().filter(pk=merge_id).first()
     if done is None:
         raise NotFound(_("No such merge."))
@@ -63,7 +63,10 @@ def merge_undo(*, actor: Any, merge: Merge | int) -> Merge:
         )
     if model.objects.filter(pk__in=done.merged_ids).exists():
         raise ChangedSince(
-            _("A merged record was restored from the recycle bin since: the merge cannot be undone.")
+            _(
+                "A merged record was restored from the recycle bin since: the merge cannot be "
+                "undone."
+            )
         )
     for entry_id in done.bin_entries.values():
         try:

@@ -73,10 +73,14 @@ def test_a_merge_moves_every_link_and_its_undo_restores_every_row(
     assert [e["email"] for e in kept.contact_card["emails"]][0] == "asha@example.com"
     assert kept.addresses.get().city == "Surat"
     # one current affiliation with Acme (not two), and the adviser one moved
-    assert sorted(Affiliation.objects.filter(person=kept).values_list("title", flat=True)) == [
-        "",
-        "Adviser",
-    ] or Affiliation.objects.filter(person=kept).count() == 2
+    assert (
+        sorted(Affiliation.objects.filter(person=kept).values_list("title", flat=True))
+        == [
+            "",
+            "Adviser",
+        ]
+        or Affiliation.objects.filter(person=kept).count() == 2
+    )
     assert BinEntry.objects.get(record_type="person", record_id=dup.pk).summary == (
         f"A. Rao → #{kept.pk}"
     )
@@ -115,9 +119,7 @@ def test_undo_is_refused_after_the_kept_record_changed_and_when_done_twice(owner
 
     kept, dup = make_person(owner, full_name="Ravi"), make_person(owner, full_name="Ravi K")
     merge = person_merge(actor=owner, keep=kept, merge=[dup])
-    person_update(
-        actor=owner, person=kept, data=PersonIn.build({"job_title": "CTO"}), version=None
-    )
+    person_update(actor=owner, person=kept, data=PersonIn.build({"job_title": "CTO"}), version=None)
     with pytest.raises(Conflict) as err:
         merge_undo(actor=owner, merge=merge)
     assert err.value.code == "changed_since"

@@ -52,9 +52,7 @@ def test_organization_merge(owner, api):
     kept = make_organization(owner, name="Acme")
     dup = make_organization(owner, name="Acme Ltd", industry="Textiles")
     person = make_person(owner, full_name="Ravi", organization_id=dup.pk)
-    resp = api(owner).post(
-        f"{V1}/organizations/merge", {"keep_id": kept.pk, "merge_ids": [dup.pk]}
-    )
+    resp = api(owner).post(f"{V1}/organizations/merge", {"keep_id": kept.pk, "merge_ids": [dup.pk]})
     assert resp.status_code == 200, resp.content
     assert resp.json()["organization"]["industry"] == "Textiles"
     assert Person.objects.get(pk=person.pk).organization_id == kept.pk
@@ -64,8 +62,18 @@ def test_organization_merge(owner, api):
 @pytest.mark.parametrize(
     ("body", "status", "code", "field"),
     [
-        ({"merge_ids": ["DUP"], "fields": {"nickname": "DUP"}}, 422, "validation_failed", "nickname"),
-        ({"merge_ids": ["DUP"], "fields": {"job_title": "OTHER"}}, 422, "validation_failed", "job_title"),
+        (
+            {"merge_ids": ["DUP"], "fields": {"nickname": "DUP"}},
+            422,
+            "validation_failed",
+            "nickname",
+        ),
+        (
+            {"merge_ids": ["DUP"], "fields": {"job_title": "OTHER"}},
+            422,
+            "validation_failed",
+            "job_title",
+        ),
         ({"merge_ids": ["KEPT"]}, 422, "validation_failed", "merge_ids"),
         ({"merge_ids": [999999]}, 404, "not_found", None),
         ({"merge_ids": ["ORG"]}, 404, "not_found", None),
@@ -80,10 +88,7 @@ def test_bad_requests_change_nothing(owner, api, body, status, code, field):
     swap = {"DUP": dup.pk, "KEPT": kept.pk, "OTHER": other.pk, "ORG": org.pk + 1000}
     body = {
         "keep_id": kept.pk,
-        **{
-            k: ([swap.get(i, i) for i in v] if isinstance(v, list) else v)
-            for k, v in body.items()
-        },
+        **{k: ([swap.get(i, i) for i in v] if isinstance(v, list) else v) for k, v in body.items()},
     }
     if "fields" in body:
         body["fields"] = {k: swap.get(v, v) for k, v in body["fields"].items()}
