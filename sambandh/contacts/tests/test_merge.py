@@ -73,14 +73,8 @@ def test_a_merge_moves_every_link_and_its_undo_restores_every_row(
     assert [e["email"] for e in kept.contact_card["emails"]][0] == "asha@example.com"
     assert kept.addresses.get().city == "Surat"
     # one current affiliation with Acme (not two), and the adviser one moved
-    assert (
-        sorted(Affiliation.objects.filter(person=kept).values_list("title", flat=True))
-        == [
-            "",
-            "Adviser",
-        ]
-        or Affiliation.objects.filter(person=kept).count() == 2
-    )
+    titles = sorted(Affiliation.objects.filter(person=kept).values_list("title", flat=True))
+    assert titles == ["", "Adviser"]
     assert BinEntry.objects.get(record_type="person", record_id=dup.pk).summary == (
         f"A. Rao → #{kept.pk}"
     )
@@ -105,11 +99,11 @@ def test_a_merge_moves_every_link_and_its_undo_restores_every_row(
     for label in before:
         assert after[label] == before[label], label
     assert Merge.objects.get(pk=merge.pk).undone_at is not None
-    assert list(
-        AuditEvent.objects.filter(action="unmerge").values_list("record_type", "record_id")
-    ) == [("person", kept.pk), ("person", dup.pk)] or sorted(
-        AuditEvent.objects.filter(action="unmerge").values_list("record_id", flat=True)
-    ) == sorted([kept.pk, dup.pk])
+    unmerged = AuditEvent.objects.filter(action="unmerge").order_by("pk")
+    assert [(r.record_type, r.record_id) for r in unmerged] == [
+        ("person", kept.pk),
+        ("person", dup.pk),
+    ]
     assert SearchDocument.objects.filter(record_type="person", record_id=dup.pk).exists()
 
 
