@@ -297,7 +297,6 @@ def _organization_form_page(
         {
             "form": form,
             "organization": org,
-            "merged": merge_banner(request, "organization", org.pk),
             "conflict": status == 409,
             "organization_options": _organization_options(request),
         },
@@ -347,6 +346,7 @@ def organization_detail(request: AuthedRequest, organization_id: int) -> HttpRes
         "custom_fields": record_custom_fields(viewer, "organization", org),
         "deal_show": policy.field_access(viewer, "deal").show,
         "organization": org,
+        "merged": merge_banner(request, "organization", org.pk),
         "people": selectors.organization_people(viewer=viewer, organization=org, limit=50),
         "children": selectors.organization_children(viewer=viewer, organization=org),
         "deals": deals.items,

@@ -100,3 +100,14 @@ def test_organization_merge_page(owner, browser_for):
     assert resp.status_code == 302
     assert resp["Location"].startswith(f"/organizations/{dup.pk}/?merged=")
     assert client.get("/organizations/merge/").status_code == 200
+
+
+def test_after_an_organization_merge_its_page_offers_the_undo(owner, browser_for):
+    kept = make_organization(owner, name="Acme")
+    dup = make_organization(owner, name="Acme Ltd")
+    client = browser_for(owner)
+    resp = client.post("/organizations/merge/", {"ids": f"{kept.pk},{dup.pk}", "keep": kept.pk})
+    merge = Merge.objects.get()
+    page = client.get(resp["Location"]).content.decode()
+    assert f'action="/merges/{merge.pk}/undo/"' in page
+    assert client.get("/organizations/new/").status_code == 200
