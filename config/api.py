@@ -252,6 +252,7 @@ def _mount() -> None:
         ("/people", "sambandh.contacts.api_people"),
         ("/organizations", "sambandh.contacts.api_organizations"),
         ("/tags", "sambandh.contacts.api_tags"),
+        ("", "sambandh.contacts.api_merge"),
         ("/leads", "sambandh.sales.api_leads"),
         ("/deals", "sambandh.sales.api_deals"),
         ("/pipelines", "sambandh.sales.api_pipelines"),

@@ -15,3 +15,6 @@ class AttachmentsConfig(AppConfig):
         )
 
         handlers.subscribe_all()
+        from sambandh.core.references import Reference, register_reference
+
+        register_reference(Reference("attachments.Attachment"))  # a merge moves the files

@@ -19,3 +19,22 @@ class ContactsConfig(AppConfig):
 
         register(PERSON)
         register(ORGANIZATION)
+        _declare_merge_rules()
+
+
+def _declare_merge_rules() -> None:
+    """Rows that repeat each other once a merge moves them to one record (core/references.py):
+    the same email, phone, address or profile, an affiliation with the same organization."""
+    from sambandh.core.references import declare_same
+
+    for owner in ("person", "organization"):
+        declare_same("contacts.EmailAddress", owner, ("email",))
+        declare_same("contacts.PhoneNumber", owner, ("e164",))
+        declare_same(
+            "contacts.PostalAddress",
+            owner,
+            ("street", "city", "region", "postal_code", "country"),
+        )
+        declare_same("contacts.SocialHandle", owner, ("network", "handle"))
+    declare_same("contacts.Affiliation", "person", ("organization_id", "ended_on"))
+    declare_same("contacts.Affiliation", "organization", ("person_id", "ended_on"))

@@ -256,3 +256,49 @@ class Affiliation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} @ {self.organization}"
+
+
+class Merge(models.Model):
+    """One merge of people (or organizations) into one kept record, with everything its undo
+    needs (contacts/services/merge.py): the kept record's values before, each link it moved,
+    each row it changed or removed, the recycle bin entries of the merged records and the
+    duplicate pairs it closed."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    record_type = models.CharField(max_length=40)
+    kept_id = models.BigIntegerField()
+    merged_ids = models.JSONField(default=list)
+    #: The field choices as given and applied: {"job_title": record id}.
+    fields = models.JSONField(default=dict, blank=True)
+    #: The kept record's row before the merge (serialised), and its version right after.
+    kept_before = models.JSONField(default=dict)
+    kept_version = models.PositiveIntegerField()
+    #: Links moved to the kept record: [model label, row pk, field, old value].
+    moved = models.JSONField(default=list, blank=True)
+    #: Other values the merge changed on moved rows (a second primary email made secondary).
+    changed = models.JSONField(default=list, blank=True)
+    #: Rows removed because the kept record had the same one (a share with the same user),
+    #: serialised to be put back; rows of that kind held by a foreign key stay on the merged
+    #: record and go to the recycle bin with it: [model label, pk] in ``left``.
+    removed = models.JSONField(default=list, blank=True)
+    left = models.JSONField(default=list, blank=True)
+    #: {merged id: recycle bin entry id}.
+    bin_entries = models.JSONField(default=dict)
+    #: Duplicate pairs marked merged: [pair id, status before].
+    pairs = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    undone_at = models.DateTimeField(null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("merge")
+        verbose_name_plural = _("merges")
+        indexes = [models.Index(fields=["record_type", "kept_id"], name="merge_kept_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.record_type} {self.merged_ids} -> {self.kept_id}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sambandh.contacts import views, views_quick
+from sambandh.contacts import views, views_merge, views_quick
 
 app_name = "contacts"
 urlpatterns = [
@@ -8,6 +8,9 @@ urlpatterns = [
     path("people/new/", views.person_create, name="person_create"),
     path("people/suggest/", views.person_suggest, name="person_suggest"),
     path("people/quick/", views_quick.person_quick_create, name="person_quick_create"),
+    path("people/merge/", views_merge.person_merge, name="person_merge"),
+    path("organizations/merge/", views_merge.organization_merge, name="organization_merge"),
+    path("merges/<id:merge_id>/undo/", views_merge.merge_undo_view, name="merge_undo"),
     path("people/<id:person_id>/", views.person_detail, name="person_detail"),
     path("people/<id:person_id>/edit/", views.person_edit, name="person_edit"),
     path("people/<id:person_id>/delete/", views.person_delete, name="person_delete"),

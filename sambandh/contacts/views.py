@@ -20,6 +20,7 @@ from sambandh.activities.forms import panel_context
 from sambandh.contacts import selectors, services
 from sambandh.contacts.forms import OrganizationForm, PersonForm
 from sambandh.contacts.residency import COMMON as COMMON_RESIDENCIES
+from sambandh.contacts.views_merge import merge_banner
 from sambandh.core.ids import id_or_none
 from sambandh.core.listing import ListQuery
 from sambandh.customfields.forms import record_custom_fields
@@ -193,6 +194,7 @@ def person_detail(request: AuthedRequest, person_id: int) -> HttpResponse:
         "custom_fields": record_custom_fields(request.user, "person", person),
         "deal_show": policy.field_access(request.user, "deal").show,
         "person": person,
+        "merged": merge_banner(request, "person", person.pk),
         "deals": deals.items,
         "more_deals": bool(deals.next_cursor),
         "more_deals_url": reverse("sales:deal_list") + f"?person_id={person.pk}",
@@ -344,6 +346,7 @@ def organization_detail(request: AuthedRequest, organization_id: int) -> HttpRes
         "custom_fields": record_custom_fields(viewer, "organization", org),
         "deal_show": policy.field_access(viewer, "deal").show,
         "organization": org,
+        "merged": merge_banner(request, "organization", org.pk),
         "people": selectors.organization_people(viewer=viewer, organization=org, limit=50),
         "children": selectors.organization_children(viewer=viewer, organization=org),
         "deals": deals.items,

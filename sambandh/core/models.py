@@ -77,6 +77,7 @@ class AuditEvent(models.Model):
         UNSHARE = "unshare", _("unshared")
         PERMISSION = "permission", _("permissions changed")
         MERGE = "merge", _("merged")
+        UNMERGE = "unmerge", _("unmerged")
         RESTORE = "restore", _("restored")
         IMPORT = "import", _("imported")
 

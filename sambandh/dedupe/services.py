@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -90,3 +91,43 @@ def pair_dismiss(*, actor: object, pair_id: int) -> DuplicatePair:
             event="duplicate.dismissed",
         )
     return pair
+
+
+def pairs_mark_merged(*, actor: object, record_type: str, ids: list[int]) -> list[list[Any]]:
+    """Mark "merged" the pairs between any two of ``ids`` (a merge's records), in the caller's
+    transaction. Answers each changed pair's id and what it held before (status, decided by,
+    decided at), for ``pairs_put_back`` when the merge is undone."""
+    pairs = list(
+        DuplicatePair.objects.select_for_update()
+        .filter(record_type=record_type, record_a_id__in=ids, record_b_id__in=ids)
+        .exclude(status=DuplicatePair.Status.MERGED)
+        .order_by("pk")
+    )
+    before = [
+        [
+            p.pk,
+            p.status,
+            p.decided_by_id,
+            p.decided_at.isoformat() if p.decided_at else None,
+            p.updated_at.isoformat(),
+        ]
+        for p in pairs
+    ]
+    DuplicatePair.objects.filter(pk__in=[p.pk for p in pairs]).update(
+        status=DuplicatePair.Status.MERGED,
+        decided_by=actor if getattr(actor, "pk", None) else None,
+        decided_at=timezone.now(),
+        updated_at=timezone.now(),
+    )
+    return before
+
+
+def pairs_put_back(*, before: list[list[Any]]) -> None:
+    """Give the pairs ``pairs_mark_merged`` changed their decision back (a merge undone)."""
+    for pk, status, decided_by_id, decided_at, updated_at in before:
+        DuplicatePair.objects.filter(pk=pk).update(
+            status=status,
+            decided_by_id=decided_by_id,
+            decided_at=datetime.datetime.fromisoformat(str(decided_at)) if decided_at else None,
+            updated_at=datetime.datetime.fromisoformat(str(updated_at)),
+        )

@@ -21,6 +21,8 @@ PAST = {
     "unshare": "unshared",
     "permission": "permissions_changed",
     "token": "token_changed",
+    "merge": "merged",
+    "unmerge": "unmerged",
 }
 
 

@@ -13,3 +13,7 @@ class NotificationsConfig(AppConfig):
         from sambandh.notifications import handlers, jobs  # noqa: F401
 
         handlers.subscribe_all()
+        from sambandh.core.references import Reference, register_reference
+
+        # A merge moves what the notifications link to, to the kept record.
+        register_reference(Reference("notifications.Notification"))

@@ -161,6 +161,8 @@ ID_OPERATIONS = [
     ("get", "/api/v1/people/{id}/consents"),
     ("post", "/api/v1/people/{id}/consents"),
     ("post", "/api/v1/audit/{id}/restore"),
+    ("get", "/api/v1/merges/{id}"),
+    ("post", "/api/v1/merges/{id}/undo"),
 ]
 
 

@@ -116,6 +116,11 @@ CASES: dict[str, str] = {
     "/people/": "open",
     "/people/new/": "create",
     "/people/suggest/": "open",
+    # the merge page (contacts/views_merge.py): without ids it only explains; the records it
+    # names are read through the selectors (404 for one the viewer may not see)
+    "/people/merge/": "open",
+    "/organizations/merge/": "open",
+    "/merges/<id:merge_id>/undo/": "post",
     "/people/<id:person_id>/": "record",
     "/people/<id:person_id>/edit/": "change",
     "/people/<id:person_id>/delete/": "change",

@@ -86,6 +86,7 @@ ID_ROUTES = [
     "/history/person/<id>/",
     "/history/entries/<id>/restore/",
     "/duplicates/<id>/dismiss/",
+    "/merges/<id>/undo/",
     "/privacy/requests/<id>/",
     "/privacy/requests/<id>/<slug:action>/",
     "/privacy/retention/<id>/",

@@ -96,6 +96,9 @@
       countText.textContent = format(bar.dataset.selected, ticked);
     }
     bar.hidden = !ticked && !all;
+    // A merge takes 2 to 10 records picked one by one (contacts/views_merge.py).
+    var merge = bar.querySelector("[data-bulk-merge]");
+    if (merge) merge.hidden = all || ticked < 2 || ticked > 10;
     if (pageBox) {
       pageBox.checked = ticked > 0 && ticked === boxes.length;
       pageBox.indeterminate = ticked > 0 && ticked < boxes.length;
