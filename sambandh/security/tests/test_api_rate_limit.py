@@ -140,3 +140,37 @@ def test_an_unknown_token_is_not_counted(api, owner, limit, clock):
 
     assert answers == {401}
     assert ApiRateWindow.objects.count() == 0
+
+
+def test_a_process_adds_to_the_shared_count_in_batches(settings, owner, clock):
+    """With a limit of 500, each process adds its requests to the row ten at a time: the read
+    lane stays one statement for nine reads in ten."""
+    from sambandh.accounts.models import ApiToken
+    from tests.factories import make_token
+
+    settings.API_RATE_LIMIT, settings.API_RATE_WINDOW = 500, 60
+    make_token(owner)
+    token = ApiToken.objects.get(user=owner)
+
+    for _ in range(25):
+        api_limits.api_request_count(token_id=token.pk)
+
+    assert ApiRateWindow.objects.get().hits == 20  # two batches of ten; five still pending
+
+
+def test_another_process_past_the_limit_is_seen_at_the_next_batch(settings, owner, clock):
+    """The count is shared: requests another worker added to the row count here too."""
+    from sambandh.accounts.models import ApiToken
+    from tests.factories import make_token
+
+    settings.API_RATE_LIMIT, settings.API_RATE_WINDOW = 100, 60
+    make_token(owner)
+    token = ApiToken.objects.get(user=owner)
+    ApiRateWindow.objects.create(key=f"token:{token.pk}", window_start=1_000_020, hits=99)
+
+    api_limits.api_request_count(token_id=token.pk)  # batch of 2: pending
+    with pytest.raises(api_limits.ApiRateLimited) as refused:
+        api_limits.api_request_count(token_id=token.pk)  # flushed: 101
+
+    assert refused.value.retry_after == 40
+    assert ApiRateWindow.objects.get().hits == 101
