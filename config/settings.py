@@ -304,7 +304,9 @@ API_RATE_WINDOW = int(os.environ.get("API_RATE_WINDOW", "60"))
 # addresses. Comma-separated hosts or networks it may reach all the same (a feed inside the
 # office network: "rates.internal,10.1.2.0/24"); empty by default.
 OUTBOUND_ALLOW_HOSTS = [
-    entry.strip() for entry in os.environ.get("OUTBOUND_ALLOW_HOSTS", "").split(",") if entry.strip()
+    entry.strip()
+    for entry in os.environ.get("OUTBOUND_ALLOW_HOSTS", "").split(",")
+    if entry.strip()
 ]
 
 # --- static ------------------------------------------------------------------

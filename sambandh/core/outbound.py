@@ -33,6 +33,7 @@ from urllib.parse import urljoin, urlsplit
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 MAX_REDIRECTS = 5
 DEFAULT_TIMEOUT = 20.0
@@ -48,6 +49,19 @@ METADATA_ADDRESSES = frozenset(
 )
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
 _NAT64_LOCAL = ipaddress.ip_network("64:ff9b:1::/48")
+
+
+#: The reasons refusal_reason gives, as the refusal's message words them.
+REASON_WORDS = {
+    "metadata": gettext_lazy("a cloud metadata address"),
+    "unspecified": gettext_lazy("an unspecified address"),
+    "loopback": gettext_lazy("a loopback address"),
+    "link-local": gettext_lazy("a link-local address"),
+    "multicast": gettext_lazy("a multicast address"),
+    "private": gettext_lazy("a private address"),
+    "reserved": gettext_lazy("a reserved address"),
+    "not public": gettext_lazy("not a public address"),
+}
 
 
 class OutboundRefused(Exception):
@@ -88,9 +102,7 @@ def refusal_reason(address: IPAddress) -> str | None:
             return "link-local"
         inner = _embedded_ipv4(address)
         if inner is not None:
-            return refusal_reason(inner) or (
-                "reserved" if address in _NAT64_LOCAL else None
-            )
+            return refusal_reason(inner) or ("reserved" if address in _NAT64_LOCAL else None)
     for reason, flag in (
         ("unspecified", address.is_unspecified),
         ("loopback", address.is_loopback),
@@ -133,7 +145,7 @@ def _vet(host: str, address: IPAddress) -> None:
     if reason and not _allowed(host, address):
         raise OutboundRefused(
             _("The address %(host)s is not reachable from here (%(reason)s).")
-            % {"host": host[:200], "reason": reason}
+            % {"host": host[:200], "reason": REASON_WORDS.get(reason, reason)}
         )
 
 
@@ -280,7 +292,7 @@ def _once(
         return Response(answer.status, url, data, answer.headers), location
     except OutboundRefused:
         raise
-    except (TimeoutError, socket.timeout):
+    except TimeoutError:
         raise OutboundRefused(_("The server took too long to answer.")) from None
     except (OSError, http.client.HTTPException, ssl.SSLError) as exc:
         raise OutboundRefused(
@@ -316,6 +328,4 @@ def fetch(
             sent = {k: v for k, v in sent.items() if k.lower() not in ("authorization", "cookie")}
         if response.status == 303 or (response.status in (301, 302) and method == "POST"):
             method, body = "GET", None
-    raise OutboundRefused(
-        _("Too many redirects (more than %(count)d).") % {"count": MAX_REDIRECTS}
-    )
+    raise OutboundRefused(_("Too many redirects (more than %(count)d).") % {"count": MAX_REDIRECTS})

@@ -104,9 +104,7 @@ class ApiRateWindow(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(
-                fields=["key", "window_start"], name="apiratewindow_key_window"
-            )
+            models.UniqueConstraint(fields=["key", "window_start"], name="apiratewindow_key_window")
         ]
 
     def __str__(self) -> str:

@@ -142,6 +142,50 @@ def _creating_first(operations: Iterable[Any]) -> list[Any]:
     return sorted(operations, key=rank)
 
 
+def _one_mode(
+    operation: Any,
+    mode: Any,
+    label: str,
+    examples: int,
+    report: Report,
+    rng: random.Random,
+    send: Callable[[Any, dict[str, str]], Any],
+    headers: dict[str, str],
+) -> None:
+    @hypothesis_settings(
+        max_examples=examples,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=list(HealthCheck),
+        print_blob=False,
+    )
+    @given(case=operation.as_strategy(generation_mode=mode))
+    def one(case: Any) -> None:
+        ground(case, rng)
+        response = send(case, headers)
+        status = int(response.status_code)
+        report.cases[label] = report.cases.get(label, 0) + 1
+        report.statuses[status] = report.statuses.get(status, 0) + 1
+        if status >= 500:
+            report.errors.append(
+                ServerError(
+                    operation=label,
+                    status=status,
+                    request=case.as_curl_command(headers=headers)[:2000],
+                    answer=str(getattr(response, "text", ""))[:500],
+                )
+            )
+
+    try:
+        one()
+    except Exception as exc:  # schemathesis could not generate for this operation
+        report.errors.append(
+            ServerError(operation=label, status=0, request=repr(exc)[:500], answer="")
+        )
+
+
 def run(
     schema: Any,
     *,
@@ -166,39 +210,7 @@ def run(
             continue
         label = f"{operation.method.upper()} {operation.path}"
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
-
-            @hypothesis_settings(
-                max_examples=examples,
-                deadline=None,
-                database=None,
-                derandomize=True,
-                phases=[Phase.explicit, Phase.generate],
-                suppress_health_check=list(HealthCheck),
-                print_blob=False,
-            )
-            @given(case=operation.as_strategy(generation_mode=mode))
-            def one(case: Any) -> None:
-                ground(case, rng)
-                response = send(case, headers)
-                status = int(response.status_code)
-                report.cases[label] = report.cases.get(label, 0) + 1
-                report.statuses[status] = report.statuses.get(status, 0) + 1
-                if status >= 500:
-                    report.errors.append(
-                        ServerError(
-                            operation=label,
-                            status=status,
-                            request=case.as_curl_command(headers=headers)[:2000],
-                            answer=str(getattr(response, "text", ""))[:500],
-                        )
-                    )
-
-            try:
-                one()
-            except Exception as exc:  # schemathesis could not generate for this operation
-                report.errors.append(
-                    ServerError(operation=label, status=0, request=repr(exc)[:500], answer="")
-                )
+            _one_mode(operation, mode, label, examples, report, rng, send, headers)
         if progress is not None:
             progress(f"{label}: {report.cases.get(label, 0)} cases")
     report.seconds = time.monotonic() - started

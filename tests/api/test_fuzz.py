@@ -40,9 +40,7 @@ def test_no_generated_request_gets_a_server_error(seeded, settings):
     document = client.get("/api/v1/openapi.json").json()
     schema = schemathesis.openapi.from_dict(document)
 
-    report = run(
-        schema, token=make_token(seeded), examples=EXAMPLES, call=through_client(client)
-    )
+    report = run(schema, token=make_token(seeded), examples=EXAMPLES, call=through_client(client))
 
     print(describe(report))
     assert report.errors == [], describe(report)

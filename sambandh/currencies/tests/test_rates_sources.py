@@ -200,7 +200,7 @@ def test_the_provider_goes_through_the_outbound_guard(feed_server, settings):
 
     assert str(refused.value) == (
         "The exchange rate provider could not be read: "
-        "The address 127.0.0.1 is not reachable from here (loopback)."
+        "The address 127.0.0.1 is not reachable from here (a loopback address)."
     )
     assert rates() == []
 
@@ -222,7 +222,7 @@ def test_a_redirect_to_the_metadata_address_is_refused(feed_server):
 
     assert str(refused.value) == (
         "The exchange rate provider could not be read: "
-        "The address 169.254.169.254 is not reachable from here (metadata)."
+        "The address 169.254.169.254 is not reachable from here (a cloud metadata address)."
     )
 
 
