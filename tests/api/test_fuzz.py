@@ -42,7 +42,6 @@ def test_no_generated_request_gets_a_server_error(seeded, settings):
 
     report = run(schema, token=make_token(seeded), examples=EXAMPLES, call=through_client(client))
 
-    print(describe(report))
     assert report.errors == [], describe(report)
     # every operation of the document was exercised
     assert len(report.cases) == len(
