@@ -42,6 +42,17 @@ def fast_password_hashing(settings: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def fresh_api_rate_counts() -> Any:
+    """The API rate limit's per-process counts (security/api_limits.py) follow the database's,
+    which each test rolls back."""
+    from sambandh.security.api_limits import forget
+
+    forget()
+    yield
+    forget()
+
+
+@pytest.fixture(autouse=True)
 def fresh_custom_fields() -> Any:
     """Custom field definitions are kept per process (customfields/selectors.py); a test's
     rolled-back fields must not outlive it."""

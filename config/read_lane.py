@@ -52,6 +52,7 @@ from sambandh.accounts.selectors import token_authenticate
 from sambandh.accounts.services import token_digest, token_touch
 from sambandh.contacts.selectors import Restricted, person_json_reader
 from sambandh.core.api import etag
+from sambandh.security.api_limits import ApiRateLimited, api_request_count
 from sambandh.security.middleware import NO_STORE_HEADERS
 
 logger = logging.getLogger(__name__)
@@ -224,6 +225,12 @@ class ReadLane:
             return None
         if found is None:
             self._drop(digest)
+            return None
+        try:
+            # The token's rate limit counts the lane's answers too; past it, the API answers
+            # the 429 in its words (counting that request once more).
+            api_request_count(token_id=viewer.token.pk)
+        except ApiRateLimited:
             return None
         token_touch(token=viewer.token)
         return found

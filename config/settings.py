@@ -297,6 +297,18 @@ TAILORED_NAME_SORT = env_bool("TAILORED_NAME_SORT", True)
 # Exchange rates: a feed in the ECB's eurofxref-daily.xml format, fetched daily (empty: none), e.g.
 # https://www.ecb.europa.eu/stats/eurofxref/eurofxref-daily.xml
 RATES_PROVIDER_URL = os.environ.get("RATES_PROVIDER_URL", "")
+# API rate limit per token (sambandh/security/api_limits.py): at most API_RATE_LIMIT requests in
+# each window of API_RATE_WINDOW seconds, then 429 with Retry-After; 0 turns it off.
+API_RATE_LIMIT = int(os.environ.get("API_RATE_LIMIT", "1200"))
+API_RATE_WINDOW = int(os.environ.get("API_RATE_WINDOW", "60"))
+# Outbound HTTP (sambandh/core/outbound.py) refuses private, loopback, link-local and metadata
+# addresses. Comma-separated hosts or networks it may reach all the same (a feed inside the
+# office network: "rates.internal,10.1.2.0/24"); empty by default.
+OUTBOUND_ALLOW_HOSTS = [
+    entry.strip()
+    for entry in os.environ.get("OUTBOUND_ALLOW_HOSTS", "").split(",")
+    if entry.strip()
+]
 
 # --- static ------------------------------------------------------------------
 STATIC_URL = "/static/"

@@ -14,6 +14,7 @@ from sambandh.accounts.middleware import preferences_activate
 from sambandh.accounts.models import ApiToken, User
 from sambandh.accounts.selectors import token_authenticate
 from sambandh.accounts.services import token_digest, token_touch
+from sambandh.security.api_limits import api_request_count
 
 #: The WSGI environ key under which the read lane (config/read_lane.py) hands a read it did not
 #: answer to the API, with what its statement verified. No client can set it: headers reach the
@@ -71,7 +72,10 @@ class BearerToken(HttpBearer):
         # A token may do only what its scopes allow (a 403 naming the missing scope), checked
         # before anything else reads or writes.
         scopes.ensure_allowed(api_token.scopes, request.method or "GET", request.path_info)
-        token_touch(token=api_token)
         request.user = user
         preferences_activate(request, user)
+        # Then its rate limit (429 with Retry-After past it, in the user's language), before
+        # the operation does any work.
+        api_request_count(token_id=api_token.pk)
+        token_touch(token=api_token)
         return user

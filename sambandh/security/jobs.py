@@ -9,6 +9,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy
 
 from sambandh.events.jobs import JobContext, scheduled_job
+from sambandh.security.api_limits import api_windows_purge
 from sambandh.security.models import LoginFailure, LoginLock, ResetRequest, UserSession
 
 
@@ -25,4 +26,8 @@ def purge(context: JobContext) -> str:
         at__lt=now - datetime.timedelta(seconds=settings.PASSWORD_RESET_WINDOW)
     ).delete()[0]
     sessions = UserSession.objects.filter(expire_date__lt=now).delete()[0]
-    return f"{failures} failures, {locks} locks, {resets} reset requests, {sessions} sessions"
+    windows = api_windows_purge(before=now.timestamp())
+    return (
+        f"{failures} failures, {locks} locks, {resets} reset requests, {sessions} sessions, "
+        f"{windows} API rate windows"
+    )

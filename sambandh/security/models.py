@@ -91,3 +91,21 @@ class UserSession(AbstractBaseSession):
         from sambandh.security.session_store import SessionStore
 
         return SessionStore
+
+
+class ApiRateWindow(models.Model):
+    """How many API requests one key (``token:<id>``) made in one fixed window (``window_start``:
+    its start, in seconds since the epoch). One row per key and window, counted up by one
+    statement (security/api_limits.py); the hourly purge deletes past windows."""
+
+    key = models.CharField(max_length=40)
+    window_start = models.BigIntegerField()
+    hits = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["key", "window_start"], name="apiratewindow_key_window")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} @ {self.window_start}: {self.hits}"

@@ -114,8 +114,10 @@ class _Feed(BaseHTTPRequestHandler):
 
 
 @pytest.fixture
-def feed_server() -> Iterator[tuple[str, type[_Feed]]]:
-    """A local http.server answering the feed; the test may change what it answers."""
+def feed_server(settings: Any) -> Iterator[tuple[str, type[_Feed]]]:
+    """A local http.server answering the feed; the test may change what it answers. The
+    outbound guard refuses loopback unless a setting allows it: this test allows it."""
+    settings.OUTBOUND_ALLOW_HOSTS = ["127.0.0.1"]
     handler = type("Feed", (_Feed,), {})
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -185,4 +187,53 @@ def test_an_unreachable_provider_is_a_clear_error(feed_server):
         call_command("rates", "fetch", "--url", url)
 
     assert str(refused.value).startswith("The exchange rate provider could not be read:")
+    assert rates() == []
+
+
+def test_the_provider_goes_through_the_outbound_guard(feed_server, settings):
+    """Without the allow setting, the same local server is refused before any request."""
+    url, handler = feed_server
+    settings.OUTBOUND_ALLOW_HOSTS = []
+
+    with pytest.raises(CommandError) as refused:
+        call_command("rates", "fetch", "--url", url)
+
+    assert str(refused.value) == (
+        "The exchange rate provider could not be read: "
+        "The address 127.0.0.1 is not reachable from here (a loopback address)."
+    )
+    assert rates() == []
+
+
+def test_a_redirect_to_the_metadata_address_is_refused(feed_server):
+    url, handler = feed_server
+    handler.status = 302
+    handler.body = b""
+
+    def redirect(self: Any) -> None:
+        self.send_response(302)
+        self.send_header("Location", "http://169.254.169.254/latest/meta-data/")
+        self.end_headers()
+
+    handler.do_GET = redirect  # type: ignore[method-assign]
+
+    with pytest.raises(CommandError) as refused:
+        call_command("rates", "fetch", "--url", url)
+
+    assert str(refused.value) == (
+        "The exchange rate provider could not be read: "
+        "The address 169.254.169.254 is not reachable from here (a cloud metadata address)."
+    )
+
+
+def test_a_feed_larger_than_the_cap_is_refused(feed_server, monkeypatch):
+    url, handler = feed_server
+    from sambandh.currencies import provider
+
+    monkeypatch.setattr(provider, "MAX_FEED_BYTES", 100)
+
+    with pytest.raises(CommandError) as refused:
+        call_command("rates", "fetch", "--url", url)
+
+    assert str(refused.value) == "The exchange rate feed is too large."
     assert rates() == []

@@ -366,3 +366,29 @@ def test_an_empty_lookup_input_keeps_a_link_to_a_record_the_viewer_may_not_see(
     assert saved.status_code == 302, saved.content.decode()[:3000]
     person.refresh_from_db()
     assert (person.full_name, person.custom) == ("Asha R", {"partner": theirs.pk})
+
+
+def test_a_help_text_is_shown_as_text_not_markup(admin_user, owner, browser_for):
+    """An administrator's help text is text: the form escapes it (a stored script there ran on
+    every edit form of the record type, found by tests/browser/test_xss_corpus.py)."""
+    from sambandh.customfields.services import custom_field_create
+    from tests.factories import make_person
+
+    custom_field_create(
+        actor=admin_user,
+        data={
+            "record_type": "person",
+            "key": "story",
+            "label": "Story",
+            "type": "text",
+            "help_text": "</script><script>window.__xss=1</script> <b>bold</b>",
+        },
+    )
+    person = make_person(owner, full_name="Asha Rao")
+
+    html = browser_for(owner).get(f"/people/{person.pk}/edit/").content.decode()
+
+    assert "<script>window.__xss" not in html and "<b>bold</b>" not in html
+    assert (
+        "&lt;/script&gt;&lt;script&gt;window.__xss=1&lt;/script&gt; &lt;b&gt;bold&lt;/b&gt;" in html
+    )
