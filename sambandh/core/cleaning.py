@@ -25,7 +25,6 @@ from sambandh.core.errors import ValidationFailed
 from sambandh.core.names import tidy
 
 
-
 def clean_text(value: str | None, *, field: str, max_length: int, required: bool = False) -> str:
     """One line of text: Unicode NFC, control and invisible characters removed (core/names.py),
     spaces collapsed, trimmed."""

@@ -194,7 +194,9 @@ def candidates_for(
             city=city,
             postal_code=postal_code,
         )
-        found = _organizations(viewer, access, name=name, domain=domain, emails=emails, phones=phones)
+        found = _organizations(
+            viewer, access, name=name, domain=domain, emails=emails, phones=phones
+        )
     model = _model(KINDS[record_type])
     weights = model.weights()
     scored: list[Candidate] = []
@@ -302,17 +304,15 @@ def _organizations(
 ) -> list[tuple[MatchRecord, str, str]]:
     ids: list[int] = []
     if domain:
-        ids += Organization.objects.filter(domain=domain).values_list("id", flat=True)[
-            :PER_LOOKUP
-        ]
+        ids += Organization.objects.filter(domain=domain).values_list("id", flat=True)[:PER_LOOKUP]
     if emails:
         ids += EmailAddress.objects.filter(
             email__in=emails, organization__isnull=False
         ).values_list("organization_id", flat=True)[:PER_LOOKUP]
     if phones:
-        ids += PhoneNumber.objects.filter(
-            e164__in=phones, organization__isnull=False
-        ).values_list("organization_id", flat=True)[:PER_LOOKUP]
+        ids += PhoneNumber.objects.filter(e164__in=phones, organization__isnull=False).values_list(
+            "organization_id", flat=True
+        )[:PER_LOOKUP]
     ids += _name_hits(viewer, "organization", name)
     if not ids:
         return []

@@ -22,9 +22,7 @@ def asha(owner):
     return make_person(owner, full_name="Asha Rao", email="asha@example.in")
 
 
-def test_a_probable_duplicate_answers_409_with_the_candidates_and_creates_nothing(
-    api, owner, asha
-):
+def test_a_probable_duplicate_answers_409_with_the_candidates_and_creates_nothing(api, owner, asha):
     client = api(owner)
     people, audit = Person.objects.count(), AuditEvent.objects.count()
     resp = client.post(f"{PEOPLE}?check_duplicates=true", ASHA)

@@ -58,7 +58,9 @@ def test_a_typed_email_shows_the_person_with_it_and_a_link_to_open_them(owner, b
     assert resp.status_code == 200
     html = resp.content.decode()
     assert "Possible duplicates:" in html
-    assert f'<a href="/people/{asha.pk}/" data-panel="/panel/person/{asha.pk}/">Asha Rao</a>' in html
+    assert (
+        f'<a href="/people/{asha.pk}/" data-panel="/panel/person/{asha.pk}/">Asha Rao</a>' in html
+    )
     assert "(asha@example.in)" in html
     assert "Email: same" in html
 

@@ -114,9 +114,7 @@ def test_every_path_stores_the_same_clean_person(path, api, browser_for, owner):
     assert person.email == "patrick.obrien@example.co.uk"
     assert person.phone == "+442079460958"  # read in the address's country
     assert list(
-        PostalAddress.objects.filter(person=person).values_list(
-            "street", "postal_code", "country"
-        )
+        PostalAddress.objects.filter(person=person).values_list("street", "postal_code", "country")
     ) == [("10  Downing   Street", "SW1A 2AA", "GB")]
 
 
@@ -165,7 +163,11 @@ def test_a_national_phone_without_a_country_is_read_in_the_organizations_country
     person = services.person_create(
         actor=owner,
         data=PersonIn.build(
-            {"full_name": "jonas weber", "organization_id": org.pk, "phones": [{"number": "030 1234567"}]}
+            {
+                "full_name": "jonas weber",
+                "organization_id": org.pk,
+                "phones": [{"number": "030 1234567"}],
+            }
         ),
     )
     assert (person.full_name, person.phone) == ("Jonas Weber", "+49301234567")
@@ -179,7 +181,9 @@ def test_mixed_case_and_other_scripts_are_kept_as_typed(api, owner):
 
 
 def test_an_organization_name_is_tidied_but_never_recased(api, browser_for, owner):
-    resp = api(owner).post("/api/v1/organizations", {"name": "\ufeff IBM   India\u200b ", "country": "India"})
+    resp = api(owner).post(
+        "/api/v1/organizations", {"name": "\ufeff IBM   India\u200b ", "country": "India"}
+    )
     assert resp.status_code == 201, resp.content
     assert (resp.json()["name"], resp.json()["country"]) == ("IBM India", "IN")
     org = services.organization_create(
