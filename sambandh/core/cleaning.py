@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import zoneinfo
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from functools import cache, lru_cache
@@ -253,7 +254,7 @@ def clean_language(value: str | None, *, field: str = "language") -> str:
     )
 
 
-def clean_person_names(values: dict[str, str | None]) -> dict[str, str]:
+def clean_person_names(values: Mapping[str, str | None]) -> dict[str, str]:
     """The parts of a person's (or a lead's) name as stored: tidied, and in name case when
     typed all in one case in Latin letters (core/names.py). Not their length: ``clean_text``
     checks that, field by field."""

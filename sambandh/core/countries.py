@@ -69,7 +69,9 @@ def country_codes() -> frozenset[str]:
     """Every ISO alpha-2 country code CLDR names."""
     names = Locale("en").territories
     return frozenset(
-        code for code in names if len(code) == 2 and code.isalpha() and code not in NOT_COUNTRIES
+        code
+        for code in map(str, names)
+        if len(code) == 2 and code.isalpha() and code not in NOT_COUNTRIES
     )
 
 

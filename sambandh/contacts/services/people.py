@@ -108,7 +108,9 @@ def _clean_person(
     out: dict[str, Any] = {}
     # The parts of the name are cased together: "ASHA" with "RAO" becomes "Asha Rao", "ASHA"
     # with "Rao" stays as typed (core/names.py).
-    sent_names = {k: data[k] for k in ("given_name", "family_name", "full_name") if k in data}
+    sent_names: dict[str, str | None] = {
+        k: data[k] for k in ("given_name", "family_name", "full_name") if k in data
+    }
     data.update(clean_person_names(sent_names))
     for name, max_length in (
         ("honorific", 40),
