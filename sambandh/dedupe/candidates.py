@@ -24,7 +24,7 @@ from typing import Any
 
 from sambandh.accounts import policy
 from sambandh.accounts.regions import user_region
-from sambandh.contacts.models import EmailAddress, Organization, PhoneNumber, PostalAddress
+from sambandh.contacts.models import EmailAddress, PhoneNumber, PostalAddress
 from sambandh.contacts.selectors import organizations_visible, people_visible
 from sambandh.core import registry
 from sambandh.core.cleaning import clean_domain, clean_email, clean_phone, clean_text
@@ -238,15 +238,14 @@ def _people(
     emails: list[str],
     phones: list[str],
 ) -> list[tuple[MatchRecord, str, str]]:
+    # Each lookup is driven by its own index (email, E.164), joined to what the viewer may
+    # see, so the few records read are ones they may see.
+    visible = people_visible(viewer).order_by()
     ids: list[int] = []
     if emails:
-        ids += EmailAddress.objects.filter(email__in=emails, person__isnull=False).values_list(
-            "person_id", flat=True
-        )[:PER_LOOKUP]
+        ids += visible.filter(emails__email__in=emails).values_list("id", flat=True)[:PER_LOOKUP]
     if phones:
-        ids += PhoneNumber.objects.filter(e164__in=phones, person__isnull=False).values_list(
-            "person_id", flat=True
-        )[:PER_LOOKUP]
+        ids += visible.filter(phones__e164__in=phones).values_list("id", flat=True)[:PER_LOOKUP]
     ids += _name_hits(viewer, "person", name)
     if not ids:
         return []
@@ -302,17 +301,14 @@ def _organizations(
     emails: list[str],
     phones: list[str],
 ) -> list[tuple[MatchRecord, str, str]]:
+    visible = organizations_visible(viewer).order_by()
     ids: list[int] = []
     if domain:
-        ids += Organization.objects.filter(domain=domain).values_list("id", flat=True)[:PER_LOOKUP]
+        ids += visible.filter(domain=domain).values_list("id", flat=True)[:PER_LOOKUP]
     if emails:
-        ids += EmailAddress.objects.filter(
-            email__in=emails, organization__isnull=False
-        ).values_list("organization_id", flat=True)[:PER_LOOKUP]
+        ids += visible.filter(emails__email__in=emails).values_list("id", flat=True)[:PER_LOOKUP]
     if phones:
-        ids += PhoneNumber.objects.filter(e164__in=phones, organization__isnull=False).values_list(
-            "organization_id", flat=True
-        )[:PER_LOOKUP]
+        ids += visible.filter(phones__e164__in=phones).values_list("id", flat=True)[:PER_LOOKUP]
     ids += _name_hits(viewer, "organization", name)
     if not ids:
         return []
