@@ -120,6 +120,7 @@ def main(argv: list[str] | None = None) -> int:
         ids = [rng.randint(1, top) for _ in range(args.samples * 4)]
         people = list(pool.filter(pk__in=ids)[: args.samples])
         states = _typed(people)
+
         def selector(state: dict[str, str], user: Any = user) -> None:
             candidates_for(viewer=user, record_type="person", values=form_values(state))
 

@@ -28,6 +28,7 @@ from sambandh.contacts.models import EmailAddress, PhoneNumber, PostalAddress
 from sambandh.contacts.selectors import organizations_visible, people_visible
 from sambandh.core import registry
 from sambandh.core.cleaning import clean_domain, clean_email, clean_phone, clean_text
+from sambandh.core.countries import country_code
 from sambandh.core.errors import ValidationFailed
 from sambandh.dedupe.engine.compare import COMPARISONS
 from sambandh.dedupe.engine.model import Model
@@ -151,7 +152,7 @@ def candidates_for(
     if record_type not in KINDS:
         raise ValueError(record_type)
     access = policy.field_access(viewer, record_type)
-    country = _text(values, "country").upper()[:2] or user_region(viewer)
+    country = country_code(_text(values, "country")) or user_region(viewer)
     emails = (
         _cleaned(_texts(values, "email", "emails"), clean_email) if access.shows("emails") else []
     )

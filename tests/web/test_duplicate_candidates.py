@@ -107,3 +107,12 @@ def test_hostile_input_answers_a_page_never_a_500(owner, browser_for, query):
 
 def test_a_post_is_refused(owner, browser_for):
     assert browser_for(owner).post(PEOPLE, {"full_name": "Asha"}).status_code == 405
+
+
+def test_the_forms_country_reads_a_national_phone(owner, browser_for):
+    # the form's country select goes with the watched fields, so a national number is read in it
+    page = browser_for(owner).get(reverse("contacts:person_create")).content.decode()
+    assert re.search(r'<select name="country"[^>]*data-dupcheck', page)
+    jonas = factories.make_person(owner, full_name="Jonas Weber", phone="+49 30 1234567")
+    html = browser_for(owner).get(PEOPLE, {"phone_0": "030 1234567", "country": "DE"}).content
+    assert f'href="/people/{jonas.pk}/"'.encode() in html
