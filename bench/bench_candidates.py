@@ -62,14 +62,19 @@ def _pct(values: list[float], p: float) -> float:
 def _measure(label: str, calls: list[Any]) -> None:
     for call in calls[:10]:
         call()  # warm the caches (compiled statements, the process's folding caches)
-    times = []
+    times, cpu = [], []
     for call in calls:
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         call()
         times.append((time.perf_counter() - start) * 1000)
+        cpu.append((time.process_time() - start_cpu) * 1000)
+    # The process's own CPU time per call: what the machine's load does not inflate (the
+    # wall time includes waiting for a core and for the database).
     print(
-        f"{label}: n={len(times)} p50 {statistics.median(times):.1f} ms, "
-        f"p95 {_pct(times, 95):.1f} ms, p99 {_pct(times, 99):.1f} ms, max {max(times):.1f} ms"
+        f"{label}: n={len(times)} wall p50 {statistics.median(times):.1f} ms, "
+        f"p95 {_pct(times, 95):.1f} ms, p99 {_pct(times, 99):.1f} ms, max {max(times):.1f} ms; "
+        f"process CPU p50 {statistics.median(cpu):.1f} ms, p95 {_pct(cpu, 95):.1f} ms; "
+        f"load average {os.getloadavg()[0]:.1f}"
     )
 
 
