@@ -25,6 +25,13 @@ from sambandh.core.ids import RecordId
 from sambandh.core.listing import ListQuery
 from sambandh.core.pagination import clamp_limit
 from sambandh.customfields.selectors import custom_filter_params, custom_values_shown
+from sambandh.dedupe.candidates import duplicates_above_threshold
+from sambandh.dedupe.schemas import (
+    CHECK_DUPLICATES_HELP,
+    DuplicatesOut,
+    candidate_values,
+    duplicates_payload,
+)
 
 router = Router(tags=["organizations"])
 
@@ -126,10 +133,27 @@ def list_organizations(request: HttpRequest, filters: Query[OrganizationFilters]
     return page_out(page, lambda o: organization_list_item(o, access))
 
 
-@router.post("", response={201: OrganizationOut, **ERRORS}, exclude_unset=True)
+@router.post(
+    "",
+    response={201: OrganizationOut, **ERRORS, 409: DuplicatesOut},
+    exclude_unset=True,
+    description=CHECK_DUPLICATES_HELP,
+)
 def create_organization(
-    request: HttpRequest, response: HttpResponse, payload: OrganizationIn
+    request: HttpRequest,
+    response: HttpResponse,
+    payload: OrganizationIn,
+    check_duplicates: bool = False,
 ) -> Any:
+    if check_duplicates:
+        policy.ensure_can_write(viewer(request))  # a reader learns nothing by asking
+        found = duplicates_above_threshold(
+            viewer=viewer(request),
+            record_type="organization",
+            values=candidate_values(payload.model_dump()),
+        )
+        if found:
+            return Status(409, duplicates_payload(found))
     org = services.organization_create(actor=viewer(request), data=payload)
     return Status(201, _record(request, response, org.pk, written=True))
 

@@ -20,6 +20,13 @@ from sambandh.core.ids import RecordId
 from sambandh.core.listing import ListQuery
 from sambandh.core.pagination import clamp_limit
 from sambandh.customfields.selectors import custom_filter_params
+from sambandh.dedupe.candidates import duplicates_above_threshold
+from sambandh.dedupe.schemas import (
+    CHECK_DUPLICATES_HELP,
+    DuplicatesOut,
+    candidate_values,
+    duplicates_payload,
+)
 
 router = Router(tags=["people"])
 ERRORS: dict[int, Any] = {k: ErrorOut for k in (401, 403, 404, 409, 413, 422, 428)}
@@ -102,8 +109,27 @@ def list_people(request: HttpRequest, filters: Query[PersonFilters]) -> Any:
     return page_out(page, lambda p: person_list_item(p, access))
 
 
-@router.post("", response={201: PersonOut, **ERRORS}, exclude_unset=True)
-def create_person(request: HttpRequest, response: HttpResponse, payload: PersonIn) -> Any:
+@router.post(
+    "",
+    response={201: PersonOut, **ERRORS, 409: DuplicatesOut},
+    exclude_unset=True,
+    description=CHECK_DUPLICATES_HELP,
+)
+def create_person(
+    request: HttpRequest,
+    response: HttpResponse,
+    payload: PersonIn,
+    check_duplicates: bool = False,
+) -> Any:
+    if check_duplicates:
+        policy.ensure_can_write(viewer(request))  # a reader learns nothing by asking
+        found = duplicates_above_threshold(
+            viewer=viewer(request),
+            record_type="person",
+            values=candidate_values(payload.model_dump()),
+        )
+        if found:
+            return Status(409, duplicates_payload(found))
     person = services.person_create(actor=viewer(request), data=payload)
     return person_record(request, person.pk, status=201, written=True)
 

@@ -30,7 +30,9 @@ class AddressSchema(StrictSchema):
     city: str = Field("", max_length=100)
     region: str = Field("", max_length=100)
     postal_code: str = Field("", max_length=20)
-    country: str = Field("", max_length=2, description="ISO 3166-1 alpha-2")
+    country: str = Field(
+        "", max_length=60, description="ISO 3166-1 alpha-2 or alpha-3 code, or the country's name"
+    )
     label: str = Field("", max_length=40)
     is_primary: bool = False
 
@@ -67,7 +69,12 @@ class PersonIn(WriteInput):
     preferred_language: str | None | NotSent = Field(default=NOT_SENT, max_length=20)
     time_zone: str | None | NotSent = Field(default=NOT_SENT, max_length=64)
     currency: str | None | NotSent = Field(default=NOT_SENT, max_length=3)
-    country: str | None | NotSent = Field(default=NOT_SENT, max_length=2)
+    country: str | None | NotSent = Field(
+        default=NOT_SENT,
+        max_length=60,
+        description="ISO 3166-1 alpha-2 or alpha-3 code, or the country's name in any of the "
+        "product's languages; stored as alpha-2.",
+    )
     source: str | None | NotSent = Field(default=NOT_SENT, max_length=100)
     residency: str | None | NotSent = Field(
         default=NOT_SENT, max_length=10, description='Where their data belongs: "eu", "us-ca"...'
@@ -133,7 +140,12 @@ class OrganizationIn(WriteInput):
     size: str | None | NotSent = Field(default=NOT_SENT, max_length=12)
     description: str | None | NotSent = Field(default=NOT_SENT, max_length=100_000)
     parent_id: RecordId | None | NotSent = Field(default=NOT_SENT)
-    country: str | None | NotSent = Field(default=NOT_SENT, max_length=2)
+    country: str | None | NotSent = Field(
+        default=NOT_SENT,
+        max_length=60,
+        description="ISO 3166-1 alpha-2 or alpha-3 code, or the country's name in any of the "
+        "product's languages; stored as alpha-2.",
+    )
     currency: str | None | NotSent = Field(default=NOT_SENT, max_length=3)
     time_zone: str | None | NotSent = Field(
         default=NOT_SENT, max_length=64, description="An IANA time zone: Asia/Kolkata."

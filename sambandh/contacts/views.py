@@ -133,6 +133,34 @@ def _address_refresh(request: AuthedRequest) -> dict[str, Any] | None:
     return {k: v for k, v in request.POST.items() if k not in skip}
 
 
+#: The create forms' fields that ask for duplicate candidates as they are typed in (htmx,
+#: debounced; sambandh/dedupe/views_candidates.py answers). Not on the edit forms.
+DUPLICATE_WATCHED = {
+    "person": ("given_name", "family_name", "full_name", "email_0", "phone_0"),
+    "organization": ("name", "domain", "website", "email_0", "phone_0"),
+}
+
+
+def _watch_duplicates(form: Any, record_type: str) -> Any:
+    """``form`` with its watched fields asking for candidates as they change, each sending the
+    others' values too. A field hidden from the viewer is not on the form: never sent."""
+    url = reverse(f"dedupe:{record_type}_candidates")
+    for name in DUPLICATE_WATCHED[record_type]:
+        field = form.fields.get(name)
+        if field is not None:
+            field.widget.attrs.update(
+                {
+                    "hx-get": url,
+                    "hx-trigger": "input changed delay:400ms",
+                    "hx-target": "#duplicate-candidates",
+                    "hx-include": "[data-dupcheck]",
+                    "hx-sync": "#duplicate-candidates:replace",
+                    "data-dupcheck": "",
+                }
+            )
+    return form
+
+
 def _person_form_page(
     request: AuthedRequest, form: PersonForm, person: Any = None, status: int = 200
 ) -> HttpResponse:
@@ -140,7 +168,7 @@ def _person_form_page(
         request,
         "contacts/person_form.html",
         {
-            "form": form,
+            "form": _watch_duplicates(form, "person") if person is None else form,
             "person": person,
             "conflict": status == 409,
             "organization_options": _organization_options(request),
@@ -295,7 +323,7 @@ def _organization_form_page(
         request,
         "contacts/organization_form.html",
         {
-            "form": form,
+            "form": _watch_duplicates(form, "organization") if org is None else form,
             "organization": org,
             "conflict": status == 409,
             "organization_options": _organization_options(request),

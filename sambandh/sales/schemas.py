@@ -216,7 +216,9 @@ class LeadIn(WriteInput):
     )
     source: str | None | NotSent = Field(default=NOT_SENT, max_length=100)
     country: str | None | NotSent = Field(
-        default=NOT_SENT, max_length=2, description="ISO 3166-1 alpha-2"
+        default=NOT_SENT,
+        max_length=60,
+        description="ISO 3166-1 alpha-2 or alpha-3 code, or the country's name; stored as alpha-2.",
     )
     preferred_language: str | None | NotSent = Field(default=NOT_SENT, max_length=20)
     description: str | None | NotSent = Field(default=NOT_SENT, max_length=100_000)

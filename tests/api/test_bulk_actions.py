@@ -335,7 +335,10 @@ def test_a_filter_on_a_field_hidden_from_the_actor_is_refused(api, owner):
         ),
         (
             {"action": "update", "values": {"country": "X1"}},
-            {"values.country": "Use a two-letter ISO country code."},
+            {
+                "values.country": "“X1” is not a country: write its name or its ISO code "
+                "(for example IN or India)."
+            },
         ),
         (
             {"action": "update", "values": {"organization_id": MISSING_ID}},

@@ -92,6 +92,9 @@ CASES: dict[str, str] = {
     "/duplicates/": "manager",
     "/duplicates/scan/": "post",
     "/duplicates/<id:pair_id>/dismiss/": "post",
+    # duplicate candidates beside a create form: only records the viewer may see are named
+    "/duplicates/candidates/people/": "open",
+    "/duplicates/candidates/organizations/": "open",
     "/deals/": "open",
     "/deals/list/": "open",
     "/deals/new/": "create",
@@ -282,6 +285,9 @@ QUERIES = {
     "/deals/stages/": "?pipeline={pipeline}",
     "/bulk/<slug:list_key>/field/": "?field=job_title",
     "/exports/<slug:list_key>/": "?format=csv",
+    # the hidden side's names, email and domain typed: never named to those who may not see it
+    "/duplicates/candidates/people/": "?full_name=Oscar+HIDDENPERSON&email_0=oscar@hidden.example",
+    "/duplicates/candidates/organizations/": "?name=Zircon+HIDDENORG+Ltd",
 }
 
 

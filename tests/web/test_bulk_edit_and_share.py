@@ -171,7 +171,7 @@ def test_a_bad_value_says_why_and_starts_nothing(owner, pipeline, browser_for):
     deal = factories.make_deal(owner, pipeline)
     client = browser_for(owner)
     cases = [
-        ("/bulk/people/", person, {"field": "country", "value": "X1"}, "two-letter"),
+        ("/bulk/people/", person, {"field": "country", "value": "X1"}, "is not a country"),
         ("/bulk/people/", person, {"field": "full_name", "value": "X"}, "Choose a field"),
         ("/bulk/people/", person, {"value": "X"}, "Choose a field"),
         ("/bulk/deals/", deal, {"field": "probability", "value": "many"}, "whole number"),

@@ -41,6 +41,7 @@ from sambandh.core.cleaning import (
     clean_currency,
     clean_language,
     clean_long_text,
+    clean_person_names,
     clean_text,
     clean_time_zone,
     phone_digit_forms,
@@ -105,6 +106,12 @@ def _clean_person(
 ) -> dict[str, Any]:
     data = inp.given(exclude=_LISTS)
     out: dict[str, Any] = {}
+    # The parts of the name are cased together: "ASHA" with "RAO" becomes "Asha Rao", "ASHA"
+    # with "Rao" stays as typed (core/names.py).
+    sent_names: dict[str, str | None] = {
+        k: data[k] for k in ("given_name", "family_name", "full_name") if k in data
+    }
+    data.update(clean_person_names(sent_names))
     for name, max_length in (
         ("honorific", 40),
         ("given_name", 100),

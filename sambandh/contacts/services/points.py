@@ -25,7 +25,11 @@ from sambandh.contacts.models import (
     Tag,
 )
 from sambandh.contacts.schemas import AddressSchema, EmailSchema, PhoneSchema
-from sambandh.core.addresses import address_errors, normalized_postal_code
+from sambandh.core.addresses import (
+    address_errors,
+    normalized_postal_code,
+    normalized_region,
+)
 from sambandh.core.cleaning import (
     clean_country,
     clean_email,
@@ -139,7 +143,10 @@ def _clean_addresses(
         if any(
             [address.street, address.city, address.region, address.postal_code, address.country]
         ):
+            # Standardized per country (core/addresses.py): "sw1a1aa" -> "SW1A 1AA",
+            # "california" -> "CA".
             address.postal_code = normalized_postal_code(address.postal_code, address.country)
+            address.region = normalized_region(address.region, address.country)
             for name, message in address_errors(
                 street=address.street,
                 city=address.city,

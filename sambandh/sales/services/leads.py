@@ -22,6 +22,7 @@ from sambandh.core.cleaning import (
     clean_email,
     clean_language,
     clean_long_text,
+    clean_person_names,
     clean_phone,
     clean_text,
     phone_digit_forms,
@@ -50,8 +51,9 @@ def _clean_lead(
     data = inp.given(exclude=("tags", "owner_id", "version"))
     out: dict[str, Any] = {}
     if "full_name" in data or instance is None:
+        name = clean_person_names({"full_name": data.get("full_name")})["full_name"]
         out["full_name"] = errors.run(
-            clean_text, data.get("full_name"), field="full_name", max_length=200, required=True
+            clean_text, name, field="full_name", max_length=200, required=True
         )
     for name, max_length in (("company", 200), ("job_title", 150), ("source", 100)):
         if name in data:
