@@ -48,6 +48,8 @@ KINDS = {"person": "people", "organization": "organizations"}
 #: What may be typed, at most, per value (the form and the API refuse longer input anyway).
 MAX_VALUE = 300
 MAX_ITEMS = 5
+#: The engine's comparisons of the name alone: a name, however rare, never refuses a create.
+NAME_COMPARISONS = frozenset({"given_name", "family_name", "name"})
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,14 @@ class Candidate:
     #: Translated, strongest first ("Email: same").
     reasons: list[str]
     url: str
+    #: The engine's codes of the same reasons ("email:exact").
+    codes: tuple[str, ...] = ()
+
+    @property
+    def beyond_the_name(self) -> bool:
+        """Whether something besides the name speaks for the match (an email, a phone, a date of
+        birth, a domain, an address...)."""
+        return any(code.split(":", 1)[0] not in NAME_COMPARISONS for code in self.codes)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -206,6 +216,7 @@ def candidates_for(
         probability = model.probability(pattern, weights)
         if probability < min_score:
             continue
+        codes = model.reasons(pattern, weights)
         scored.append(
             Candidate(
                 record_type=record_type,
@@ -213,8 +224,9 @@ def candidates_for(
                 name=shown_name,
                 detail=detail,
                 score=probability,
-                reasons=[reason_text(code) for code in model.reasons(pattern, weights)],
+                reasons=[reason_text(code) for code in codes],
                 url=registry.get(record_type).url(record.id),
+                codes=tuple(codes),
             )
         )
     scored.sort(key=lambda c: (-c.score, c.name, c.id))
@@ -224,11 +236,14 @@ def candidates_for(
 def duplicates_above_threshold(
     *, viewer: Any, record_type: str, values: Mapping[str, Any]
 ) -> list[Candidate]:
-    """The candidates at or above the engine's match threshold (what makes the API refuse a
-    create sent with ``check_duplicates``)."""
-    return candidates_for(
+    """The candidates at or above the engine's match threshold for which something besides the
+    name agrees (what makes the API refuse a create sent with ``check_duplicates``): two people
+    called Asha Rao with nothing else in common are shown while typing, never refused, as a
+    CRM's duplicate rule matches a name only together with an email, a phone or the like."""
+    found = candidates_for(
         viewer=viewer, record_type=record_type, values=values, min_score=THRESHOLD
     )
+    return [candidate for candidate in found if candidate.beyond_the_name]
 
 
 def _people(

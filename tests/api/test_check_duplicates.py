@@ -58,6 +58,17 @@ def test_without_a_duplicate_the_person_is_created(api, owner, asha):
     assert resp.json()["full_name"] == "Ravi Kumar"
 
 
+def test_the_same_name_alone_never_refuses_a_create(api, owner, asha):
+    # A second Asha Rao with nothing else in common is a new person: the name alone (however
+    # well it scores) is shown while typing, never a 409.
+    client = api(owner)
+    resp = client.post(f"{PEOPLE}?check_duplicates=true", {"full_name": "Asha Rao"})
+    assert resp.status_code == 201, resp.content
+    same_phone = {"full_name": "Ravi Kumar", "phones": [{"number": "+91 98450 12345"}]}
+    make_person(owner, full_name="Ravi Kumar", phone="+919845012345")
+    assert client.post(f"{PEOPLE}?check_duplicates=true", same_phone).status_code == 409
+
+
 def test_without_the_flag_a_duplicate_is_created_as_before(api, owner, asha):
     for query in ("", "?check_duplicates=false"):
         resp = api(owner).post(f"{PEOPLE}{query}", ASHA)
