@@ -317,9 +317,23 @@ def user_update(
     changes = diff_fields(user, data)
     if changes:
         user.save(update_fields=list(changes))
-        audit_record(
-            actor=actor, action="update", record_type="user", record_id=user.pk, changes=changes
-        )
+        # A role is what the user may do: its change is a permission change of its own
+        # (docs/audit.md); the name and the active state are an ordinary update.
+        granted = {k: v for k, v in changes.items() if k == "role"}
+        other = {k: v for k, v in changes.items() if k != "role"}
+        if granted:
+            audit_record(
+                actor=actor,
+                action="permission_change",
+                record_type="user",
+                record_id=user.pk,
+                changes=granted,
+                summary=str(user),
+            )
+        if other:
+            audit_record(
+                actor=actor, action="update", record_type="user", record_id=user.pk, changes=other
+            )
     for who in (user, actor if actor.pk == user.pk else None):
         forget_scope(who)
         policy.forget_field_access(who)

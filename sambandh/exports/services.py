@@ -30,6 +30,9 @@ def export_record(
     }
     if plan.ids:
         changes["ids"] = list(plan.ids)
+    if plan.withheld:
+        # Left out by the residency rule (docs/privacy.md), not by the viewer's filters.
+        changes["withheld_by_residency"] = plan.withheld
     with transaction.atomic():
         return audit_record(
             actor=actor,
@@ -37,6 +40,7 @@ def export_record(
             record_type=rt.key,
             changes=changes,
             summary=f"{rows} {rt.api_path} exported as {format}"
+            + (f", {plan.withheld} withheld by residency" if plan.withheld else "")
             + ("" if complete else " (stopped part-way)"),
             event=f"{rt.key}.exported",
         )

@@ -30,7 +30,7 @@ def sensitive_fields(record_type: str) -> frozenset[str]:
 
 @transaction.atomic
 def sensitive_field_set(*, actor: Any, record_type: str, field: str, sensitive: bool) -> bool:
-    """Mark or unmark one field; an administrator's change, audited ("permission"). Answers
+    """Mark or unmark one field; an administrator's change, audited ("permission_change"). Answers
     whether anything changed."""
     policy.ensure_admin(actor)
     rt = registry.get(record_type)
@@ -46,7 +46,7 @@ def sensitive_field_set(*, actor: Any, record_type: str, field: str, sensitive: 
         SensitiveField.objects.filter(pk=existing.pk).delete()  # type: ignore[union-attr]
     audit_record(
         actor=actor,
-        action="permission",
+        action="permission_change",
         record_type=rt.key,
         changes={"field": spec.name, "sensitive": [not sensitive, bool(sensitive)]},
         summary=f"{rt.key}.{spec.name}",
