@@ -174,10 +174,12 @@ def user_update_preferences(
     if native_digits is not None:
         data["native_digits"] = bool(native_digits)
     data["full_name"] = clean_text(full_name, field="full_name", max_length=200)
-    for key, value in data.items():
-        setattr(user, key, value)
+    changes = diff_fields(user, data)
     user.save(update_fields=list(data))
-    audit_record(actor=user, action="update", record_type="user", record_id=user.pk, changes=data)
+    if changes:
+        audit_record(
+            actor=user, action="update", record_type="user", record_id=user.pk, changes=changes
+        )
     return user
 
 
@@ -370,7 +372,11 @@ def user_records_reassign(*, actor: User, user: User, to_user: User) -> dict[str
         action="update",
         record_type="user",
         record_id=user.pk,
-        changes={"records_reassigned_to": to_user.pk, "counts": counts},
+        # What the user owned before (ids of records moved are in their own rows), and after.
+        changes={
+            "records_reassigned_to": [None, to_user.pk],
+            "records_owned": [counts, {key: 0 for key in counts}],
+        },
         summary=f"records reassigned to {to_user.email}",
     )
     return counts

@@ -72,6 +72,23 @@ def change_pairs(action: str, changes: dict[str, Any] | None) -> dict[str, list[
     return out
 
 
+class LoosePairs(ValueError):
+    """An update's changes hold a value that is not ``[before, after]``."""
+
+
+def check_update_pairs(action: str, changes: dict[str, Any] | None) -> None:
+    """Every field of an update is ``[before, after]`` (docs/audit.md): with the setting
+    ``AUDIT_REQUIRE_PAIRS`` on (the test suite's settings), a service passing a bare value
+    for an update fails loudly rather than leaving the value before unknown."""
+    from django.conf import settings
+
+    if action != "update" or not getattr(settings, "AUDIT_REQUIRE_PAIRS", False):
+        return
+    loose = sorted(k for k, v in (changes or {}).items() if not _pair(_plain(v)))
+    if loose:
+        raise LoosePairs(f"update audit row without [before, after] for: {', '.join(loose)}")
+
+
 def row_changes(row: AuditEvent) -> dict[str, list[Any]]:
     """The ``{field: [before, after]}`` of any row, old (format 1: the service's own shape,
     read by the rules of ``change_pairs``) or new (format 2: pairs as stored)."""
@@ -103,6 +120,7 @@ def audit_record(
     event's type is ``event`` when given (``deal.stage_changed``), else "<record type>.<action
     in the past tense>" (``person.created``); its fields are the changed field names.
     ``changes``: see ``change_pairs``. Source and IP: the audit context's."""
+    check_update_pairs(action, changes)
     actor = actor if getattr(actor, "pk", None) else None
     row = AuditEvent.objects.create(
         actor=actor,
@@ -169,6 +187,8 @@ def audit_records(
     each record's id, its changes and its summary."""
     if not rows:
         return
+    for _record_id, changes, _summary in rows:
+        check_update_pairs(action, changes)
     actor = actor if getattr(actor, "pk", None) else None
     context = _context_fields()
     AuditEvent.objects.bulk_create(

@@ -211,7 +211,8 @@ def totp_enrol_start(*, user: Any) -> TotpDevice:
         action="update",
         record_type="user",
         record_id=user.pk,
-        changes={"mfa": "setup started"},
+        # An unconfirmed secret replaced is a set-up started again.
+        changes={"mfa": ["setting up" if existing is not None else "off", "setting up"]},
         summary=f"authenticator app set-up started by {user.email}",
     )
     return device
@@ -246,13 +247,14 @@ def recovery_codes_renew(*, user: Any, code: str, ip: str = "") -> list[str]:
         raise ValidationFailed(_("Multi-factor authentication is off."))
     code_check(user=user, code=code, ip=ip, purpose="recovery codes")
     with transaction.atomic():
+        left = RecoveryCode.objects.filter(user=user, used_at__isnull=True).count()
         codes = _make_recovery_codes(user)
         audit_record(
             actor=user,
             action="update",
             record_type="user",
             record_id=user.pk,
-            changes={"recovery_codes": "renewed"},
+            changes={"recovery_codes_left": [left, len(codes)]},
             summary=f"recovery codes renewed by {user.email}",
         )
     return codes

@@ -208,6 +208,7 @@ def sessions_revoke(
 ) -> int:
     """End ``user``'s sessions: those named by ``digests``, or all of them; ``keep_key`` (the
     session making the request) is kept. Audited; returns how many ended."""
+    held = UserSession.objects.filter(user=user).count()
     found = UserSession.objects.filter(user=user)
     if digests is not None:
         found = found.filter(key_digest__in=digests)
@@ -221,6 +222,7 @@ def sessions_revoke(
             action="update",
             record_type="user",
             record_id=user.pk,
+            changes={"sessions": [held, held - count]},
             summary=f"{count} sessions revoked",
             event="user.sessions_revoked",
         )

@@ -375,7 +375,10 @@ def test_reassign_moves_every_record_through_its_service(
     summary = AuditEvent.objects.get(record_type="user", record_id=owner.pk, action="update")
     assert summary.changes == {
         "records_reassigned_to": [None, teammate.pk],
-        "counts": [None, {"person": 3, "organization": 1, "deal": 3, "lead": 2}],
+        "records_owned": [
+            {"person": 3, "organization": 1, "deal": 3, "lead": 2},
+            {"person": 0, "organization": 0, "deal": 0, "lead": 0},
+        ],
     }
 
 
