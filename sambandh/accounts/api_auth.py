@@ -19,6 +19,9 @@ from sambandh.accounts.services import token_digest, token_touch
 #: answer to the API, with what its statement verified. No client can set it: headers reach the
 #: environ only as ``HTTP_*`` keys.
 HANDOVER_KEY = "sambandh.read_lane.handover"
+#: The request attribute holding the API token that authenticated it (the tokens API reads
+#: it: a token may not create one with more scope, or a longer life, than its own).
+TOKEN_ATTR = "sambandh_api_token"
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,7 @@ class BearerToken(HttpBearer):
         # before anything else reads or writes.
         scopes.ensure_allowed(api_token.scopes, request.method or "GET", request.path_info)
         token_touch(token=api_token)
+        setattr(request, TOKEN_ATTR, api_token)
         request.user = user
         preferences_activate(request, user)
         return user

@@ -239,17 +239,35 @@ def diff_fields(instance: models.Model, data: dict[str, Any]) -> dict[str, list[
     return changes
 
 
-def audit_read(*, actor: Any, record_type: str, record_id: int, fields: list[str]) -> AuditEvent:
+def audit_read(
+    *,
+    actor: Any,
+    record_type: str,
+    record_id: int | None,
+    fields: list[str],
+    ids: list[int] | None = None,
+    via: str = "",
+) -> AuditEvent:
     """The "read" row of a page or API answer that showed fields an administrator marked
-    sensitive (``changes``: ``{"fields": [None, [names]]}``). A read is no domain event: it
-    changes nothing, and nothing else listens to it."""
+    sensitive (``changes``: ``{"fields": [None, [names]]}``). A list, a search or an export
+    that showed many records writes one row for them all: no ``record_id``, their ``ids``
+    (``"ids": [None, [ids]]``) and where (``via``: ``list``, ``search``, ``export``). A read
+    is no domain event: it changes nothing, and nothing else listens to it."""
+    changes: dict[str, Any] = {"fields": [None, sorted(fields)]}
+    if ids is not None:
+        changes["ids"] = [None, sorted(ids)]
+    if via:
+        changes["via"] = [None, via]
+    summary = ", ".join(sorted(fields))
+    if ids is not None:
+        summary = f"{len(ids)} records ({via or 'many'}): {summary}"
     return AuditEvent.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,
         action=AuditEvent.Action.READ,
         record_type=record_type,
         record_id=record_id,
-        changes={"fields": [None, sorted(fields)]},
-        summary=", ".join(sorted(fields))[:300],
+        changes=changes,
+        summary=summary[:300],
         **_context_fields(),
     )
 

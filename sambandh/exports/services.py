@@ -7,11 +7,23 @@ from typing import Any
 
 from django.db import transaction
 
-from sambandh.core.audit import audit_record
+from sambandh.core.audit import audit_read, audit_record
 from sambandh.core.models import AuditEvent
+from sambandh.core.sensitive import sensitive_fields
 from sambandh.exports.selectors import ExportPlan
 
 FORMATS = ("csv", "xlsx", "vcf")
+
+
+def _record_sensitive_read(*, actor: Any, plan: ExportPlan, rows: int) -> None:
+    """The export's columns of fields marked sensitive (the viewer's hidden fields have no
+    column): one "read" row naming them and the ids of the records the file held."""
+    rt = plan.record_type
+    fields = sorted({c.field for c in plan.columns if c.field} & sensitive_fields(rt.key, actor))
+    if not fields or rows <= 0:
+        return
+    ids = list(plan.queryset.values_list("pk", flat=True)[:rows])
+    audit_read(actor=actor, record_type=rt.key, record_id=None, fields=fields, ids=ids, via="export")
 
 
 def export_record(
@@ -34,6 +46,7 @@ def export_record(
         # Left out by the residency rule (docs/privacy.md), not by the viewer's filters.
         changes["withheld_by_residency"] = plan.withheld
     with transaction.atomic():
+        _record_sensitive_read(actor=actor, plan=plan, rows=rows)
         return audit_record(
             actor=actor,
             action=AuditEvent.Action.EXPORT,

@@ -158,6 +158,7 @@ ID_OPERATIONS = [
     ("get", "/api/v1/people/{id}/consents"),
     ("post", "/api/v1/people/{id}/consents"),
     ("post", "/api/v1/audit/{id}/restore"),
+    ("delete", "/api/v1/tokens/{id}"),
 ]
 
 
