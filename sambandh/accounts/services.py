@@ -473,13 +473,14 @@ def token_create(
                 _("A token cannot create a token with more scope than its own (%(scopes)s).")
                 % {"scopes": made_by.scopes}
             )
-        if made_by.expires_at is not None and (
-            expires_at is None or (timezone.is_aware(expires_at) and expires_at > made_by.expires_at)
+        limit = made_by.expires_at
+        if limit is not None and (
+            expires_at is None or (timezone.is_aware(expires_at) and expires_at > limit)
         ):
             errors.add(
                 "expires_at",
                 _("A token cannot outlive the token that creates it: expire by %(at)s.")
-                % {"at": made_by.expires_at.isoformat()},
+                % {"at": limit.isoformat()},
             )
     clean_name = errors.run(clean_text, name, field="name", max_length=100)
     now = timezone.now()

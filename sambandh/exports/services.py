@@ -23,7 +23,9 @@ def _record_sensitive_read(*, actor: Any, plan: ExportPlan, rows: int) -> None:
     if not fields or rows <= 0:
         return
     ids = list(plan.queryset.values_list("pk", flat=True)[:rows])
-    audit_read(actor=actor, record_type=rt.key, record_id=None, fields=fields, ids=ids, via="export")
+    audit_read(
+        actor=actor, record_type=rt.key, record_id=None, fields=fields, ids=ids, via="export"
+    )
 
 
 def export_record(
