@@ -87,3 +87,25 @@ def note_listed(viewer: Any, record_type: str, records: Any, via: str = "list") 
         sensitive_fields(record_type, viewer),
         via=via,
     )
+
+
+def prime_sensitive_many(viewer: Any, record_types: Any) -> None:
+    """Read the marked fields of every type in ``record_types`` not yet known for ``viewer``'s
+    request, in one query (the search, which may show any type, asks once, not per type)."""
+    if viewer is None:
+        return
+    cache = getattr(viewer, CACHE_ATTR, None)
+    if cache is None:
+        cache = {}
+        setattr(viewer, CACHE_ATTR, cache)
+    missing = [kind for kind in record_types if kind not in cache]
+    if not missing:
+        return
+    found: dict[str, set[str]] = {kind: set() for kind in missing}
+    rows = SensitiveField.objects.filter(record_type__in=missing).values_list(
+        "record_type", "field"
+    )
+    for kind, name in rows:
+        found[kind].add(name)
+    for kind, names in found.items():
+        cache[kind] = frozenset(names)

@@ -49,7 +49,7 @@ from django.db.models import BooleanField, ExpressionWrapper, Func, Q
 from sambandh.accounts import policy
 from sambandh.accounts.visibility import scope_for, visible_q
 from sambandh.core import registry
-from sambandh.core.sensitive import note_shown
+from sambandh.core.sensitive import note_shown, prime_sensitive_many
 from sambandh.customfields.selectors import inactive_custom_names
 from sambandh.search import text
 from sambandh.search.models import SearchDocument, SearchPhone, SearchText
@@ -433,6 +433,9 @@ def search(
         _candidates(viewer, kinds, parsed, limit),
         key=lambda r: (_rank(r, parsed), r.title_key, order[r.record_type], r.record_id),
     )[:limit]
+    # Which fields are marked sensitive, for every type searched: one query, remembered on the
+    # viewer for the request (like their scope).
+    prime_sensitive_many(viewer, kinds)
     for row in ranked:
         # The subtitle shows these fields' values: a sensitive one's read is audited, once per
         # request and record type (core/sensitive.py).
