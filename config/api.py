@@ -279,6 +279,7 @@ def _mount() -> None:
         ("/recycle-bin", "sambandh.recyclebin.api"),
         ("/privacy", "sambandh.privacy.api"),
         ("/audit", "sambandh.history.api"),
+        ("/tokens", "sambandh.accounts.api_tokens"),
         ("", "sambandh.accounts.api_access"),
     ):
         api.add_router(prefix, import_module(module).router)

@@ -6,3 +6,6 @@ from config.settings import INSTALLED_APPS
 
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.registry_app"]
 ROOT_URLCONF = "tests.registry_app.urls"
+
+# Every update audit row must hold [before, after] per field (sambandh/core/audit.py).
+AUDIT_REQUIRE_PAIRS = True

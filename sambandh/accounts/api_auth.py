@@ -20,6 +20,9 @@ from sambandh.security.api_limits import api_request_count
 #: answer to the API, with what its statement verified. No client can set it: headers reach the
 #: environ only as ``HTTP_*`` keys.
 HANDOVER_KEY = "sambandh.read_lane.handover"
+#: The request attribute holding the API token that authenticated it (the tokens API reads
+#: it: a token may not create one with more scope, or a longer life, than its own).
+TOKEN_ATTR = "sambandh_api_token"  # noqa: S105 (an attribute name, not a secret)
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,7 @@ class BearerToken(HttpBearer):
         # A token may do only what its scopes allow (a 403 naming the missing scope), checked
         # before anything else reads or writes.
         scopes.ensure_allowed(api_token.scopes, request.method or "GET", request.path_info)
+        setattr(request, TOKEN_ATTR, api_token)
         request.user = user
         preferences_activate(request, user)
         # Then its rate limit (429 with Retry-After past it, in the user's language), before

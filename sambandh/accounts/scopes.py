@@ -105,6 +105,12 @@ def allows(scopes: str, target: str | None, level: str) -> bool:
     )
 
 
+def covers(parent: str, child: str) -> bool:
+    """Whether every scope of ``child`` is within ``parent`` (a token creating another may
+    give it no more than it holds itself)."""
+    return all(allows(parent, s.target, s.level) for s in parse(child))
+
+
 def request_needs(method: str, path: str) -> tuple[str | None, str] | None:
     """The (target, level) an API request needs, or None when any token may make it."""
     level = READ if method.upper() in SAFE_METHODS else WRITE

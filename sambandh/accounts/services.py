@@ -42,7 +42,7 @@ from sambandh.accounts.services_teams import (  # noqa: F401 - part of this app'
 )
 from sambandh.accounts.visibility import forget_scope
 from sambandh.core import registry
-from sambandh.core.audit import audit_record, diff_fields
+from sambandh.core.audit import audit_read, audit_record, diff_fields
 from sambandh.core.cleaning import clean_currency, clean_email, clean_text, clean_time_zone
 from sambandh.core.errors import Forbidden, ValidationFailed
 from sambandh.core.records import FieldErrors, lock_for_update
@@ -174,10 +174,12 @@ def user_update_preferences(
     if native_digits is not None:
         data["native_digits"] = bool(native_digits)
     data["full_name"] = clean_text(full_name, field="full_name", max_length=200)
-    for key, value in data.items():
-        setattr(user, key, value)
+    changes = diff_fields(user, data)
     user.save(update_fields=list(data))
-    audit_record(actor=user, action="update", record_type="user", record_id=user.pk, changes=data)
+    if changes:
+        audit_record(
+            actor=user, action="update", record_type="user", record_id=user.pk, changes=changes
+        )
     return user
 
 
@@ -317,9 +319,23 @@ def user_update(
     changes = diff_fields(user, data)
     if changes:
         user.save(update_fields=list(changes))
-        audit_record(
-            actor=actor, action="update", record_type="user", record_id=user.pk, changes=changes
-        )
+        # A role is what the user may do: its change is a permission change of its own
+        # (docs/audit.md); the name and the active state are an ordinary update.
+        granted = {k: v for k, v in changes.items() if k == "role"}
+        other = {k: v for k, v in changes.items() if k != "role"}
+        if granted:
+            audit_record(
+                actor=actor,
+                action="permission_change",
+                record_type="user",
+                record_id=user.pk,
+                changes=granted,
+                summary=str(user),
+            )
+        if other:
+            audit_record(
+                actor=actor, action="update", record_type="user", record_id=user.pk, changes=other
+            )
     for who in (user, actor if actor.pk == user.pk else None):
         forget_scope(who)
         policy.forget_field_access(who)
@@ -356,7 +372,11 @@ def user_records_reassign(*, actor: User, user: User, to_user: User) -> dict[str
         action="update",
         record_type="user",
         record_id=user.pk,
-        changes={"records_reassigned_to": to_user.pk, "counts": counts},
+        # What the user owned before (ids of records moved are in their own rows), and after.
+        changes={
+            "records_reassigned_to": [None, to_user.pk],
+            "records_owned": [counts, {key: 0 for key in counts}],
+        },
         summary=f"records reassigned to {to_user.email}",
     )
     return counts
@@ -437,13 +457,31 @@ def token_create(
     actor: User | None = None,
     scopes: Sequence[str] | str = FULL_ACCESS,
     expires_at: datetime.datetime | None = None,
+    made_by: ApiToken | None = None,
 ) -> tuple[ApiToken, str]:
     """Create a token and return it with its secret, which is never stored nor shown again.
-    ``scopes`` (accounts/scopes.py) and ``expires_at`` (None: never) are fixed for its life."""
+    ``scopes`` (accounts/scopes.py) and ``expires_at`` (None: never) are fixed for its life.
+    ``made_by``: the token of the API request asking (POST /api/v1/tokens): the new one may
+    hold no scope it lacks, and may not outlive it."""
     if not user.is_active:
         raise Forbidden(_("Inactive users cannot have API tokens."))
     errors = FieldErrors()
     cleaned_scopes = errors.run(token_scopes.clean, scopes)
+    if made_by is not None and cleaned_scopes:
+        if not token_scopes.covers(made_by.scopes, cleaned_scopes):
+            raise Forbidden(
+                _("A token cannot create a token with more scope than its own (%(scopes)s).")
+                % {"scopes": made_by.scopes}
+            )
+        limit = made_by.expires_at
+        if limit is not None and (
+            expires_at is None or (timezone.is_aware(expires_at) and expires_at > limit)
+        ):
+            errors.add(
+                "expires_at",
+                _("A token cannot outlive the token that creates it: expire by %(at)s.")
+                % {"at": limit.isoformat()},
+            )
     clean_name = errors.run(clean_text, name, field="name", max_length=100)
     now = timezone.now()
     if expires_at is not None:
@@ -471,10 +509,20 @@ def token_create(
         action="token",
         record_type="user",
         record_id=user.pk,
-        changes={"scopes": cleaned_scopes, "expires_at": expires_at},
+        changes={
+            "scopes": cleaned_scopes,
+            "expires_at": expires_at,
+            **({"made_by": made_by.prefix} if made_by is not None else {}),
+        },
         summary=f"token {token.prefix} created",
     )
     return token, secret
+
+
+def tokens_listed(*, user: User) -> None:
+    """The user's list of API tokens was read through the API: audited, as a read of the
+    user's ``api_tokens`` (names, prefixes, scopes and times; never a secret)."""
+    audit_read(actor=user, record_type="user", record_id=user.pk, fields=["api_tokens"])
 
 
 @transaction.atomic

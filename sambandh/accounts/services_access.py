@@ -101,7 +101,7 @@ def field_permission_set(
     after = {"hidden_from": sorted(hidden), "read_only_for": sorted(read_only)}
     audit_record(
         actor=actor,
-        action="permission",
+        action="permission_change",
         record_type=rt.key,
         changes={
             "field": spec.name,

@@ -90,6 +90,12 @@ def team_update(
     return team
 
 
+def _member_ids(team: Team) -> list[int]:
+    """The team's members' ids, in order: what an audit row of a membership change holds
+    before and after."""
+    return sorted(TeamMembership.objects.filter(team=team).values_list("user_id", flat=True))
+
+
 @transaction.atomic
 def team_add_member(*, team: Team, user: User, actor: User | None = None) -> None:
     if actor is not None:
@@ -98,12 +104,13 @@ def team_add_member(*, team: Team, user: User, actor: User | None = None) -> Non
         raise ValidationFailed(fields={"user_id": _("This user is deactivated.")})
     _membership, created = TeamMembership.objects.get_or_create(team=team, user=user)
     if created:
+        after = _member_ids(team)
         audit_record(
             actor=actor,
             action="update",
             record_type="team",
             record_id=team.pk,
-            changes={"member_added": user.pk},
+            changes={"members": [[pk for pk in after if pk != user.pk], after]},
         )
     _forget_scopes(user, actor)
 
@@ -114,12 +121,13 @@ def team_remove_member(*, actor: User, team: Team, user: User) -> None:
     deleted, _rows = TeamMembership.objects.filter(team=team, user=user).delete()
     if not deleted:
         raise NotFound(_("This user is not a member of this team."))
+    after = _member_ids(team)
     audit_record(
         actor=actor,
         action="update",
         record_type="team",
         record_id=team.pk,
-        changes={"member_removed": user.pk},
+        changes={"members": [sorted([*after, user.pk]), after]},
     )
     _forget_scopes(user, actor)
 

@@ -17,6 +17,7 @@ from sambandh.core.api import ErrorOut, expected_version, page_out, with_etag
 from sambandh.core.ids import RecordId
 from sambandh.core.listing import ListQuery
 from sambandh.core.pagination import clamp_limit
+from sambandh.core.sensitive import note_listed
 from sambandh.customfields.selectors import custom_filter_params, custom_values_shown
 
 router = Router(tags=["activities"])
@@ -97,6 +98,7 @@ def list_activities(request: HttpRequest, filters: Query[ActivityFilters]) -> An
     query = list_query(filters, filters.sort)
     query.filters.update(custom_filter_params(request.GET))
     page = selectors.activity_list(viewer=viewer(request), query=query)
+    note_listed(viewer(request), "activity", page.items)
     return page_out(page, activity_out)
 
 

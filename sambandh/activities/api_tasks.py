@@ -20,6 +20,7 @@ from sambandh.activities.api_activities import (
 from sambandh.activities.models import Activity
 from sambandh.activities.schemas import ActivityOut, TaskIn, TaskPatch, VersionIn
 from sambandh.core.api import expected_version, page_out, with_etag
+from sambandh.core.sensitive import note_listed
 
 router = Router(tags=["tasks"])
 TASK = Activity.Kind.TASK
@@ -42,6 +43,7 @@ def list_tasks(request: HttpRequest, filters: Query[TaskFilters]) -> Any:
         viewer=viewer(request),
         query=list_query(filters, filters.sort),
     )
+    note_listed(viewer(request), "activity", page.items)
     return page_out(page, activity_out)
 
 

@@ -129,6 +129,7 @@ def _clean(data: ConsentInput, now: dt.datetime) -> dict[str, Any]:
 
 def _append(*, actor: Any, person: Any, values: dict[str, Any]) -> Consent:
     """The new row, its audit row and its event ("consent.<status>") on the person."""
+    previous = latest(person.pk, values["purpose"], values["channel"])
     row = Consent(person=person, recorded_by=actor if getattr(actor, "pk", None) else None)
     for name, value in values.items():
         setattr(row, name, value)
@@ -138,21 +139,26 @@ def _append(*, actor: Any, person: Any, values: dict[str, Any]) -> Consent:
         action="update",
         record_type="person",
         record_id=person.pk,
-        changes={
-            "consent": {
-                "id": row.pk,
-                "purpose": row.purpose,
-                "channel": row.channel,
-                "status": row.status,
-                "lawful_basis": row.lawful_basis,
-                "source": row.source,
-            }
-        },
+        # The purpose's state on the channel before (its latest row, or none) and after.
+        changes={"consent": [_consent_state(previous), _consent_state(row)]},
         summary=f"consent {row.purpose}/{row.channel}: {row.status}",
         event=f"consent.{row.status}",
         event_data={"consent_id": row.pk, "purpose": row.purpose, "channel": row.channel},
     )
     return row
+
+
+def _consent_state(row: Consent | None) -> dict[str, Any] | None:
+    if row is None:
+        return None
+    return {
+        "id": row.pk,
+        "purpose": row.purpose,
+        "channel": row.channel,
+        "status": row.status,
+        "lawful_basis": row.lawful_basis,
+        "source": row.source,
+    }
 
 
 def _lock_person(person: Any) -> Any:
@@ -349,7 +355,8 @@ def erase_for_person(person: Any, actor: Any) -> int:
             action="update",
             record_type="person",
             record_id=person.pk,
-            changes={"consents_erased": len(rows)},
+            # How many rows held a readable proof, before and after.
+            changes={"consents_erased": [0, len(rows)]},
             summary="consent proof pseudonymized",
             event="consent.erased",
         )

@@ -24,6 +24,7 @@ from sambandh.core.api import expected_version, page_out, with_etag
 from sambandh.core.ids import RecordId
 from sambandh.core.listing import ListQuery
 from sambandh.core.pagination import clamp_limit
+from sambandh.core.sensitive import note_listed
 from sambandh.customfields.selectors import custom_filter_params, custom_values_shown
 from sambandh.dedupe.candidates import duplicates_above_threshold
 from sambandh.dedupe.schemas import (
@@ -130,6 +131,7 @@ def list_organizations(request: HttpRequest, filters: Query[OrganizationFilters]
         ),
     )
     access = policy.field_access(viewer(request), "organization")
+    note_listed(viewer(request), "organization", page.items)
     return page_out(page, lambda o: organization_list_item(o, access))
 
 

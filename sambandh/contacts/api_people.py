@@ -19,6 +19,7 @@ from sambandh.core.errors import NotFound
 from sambandh.core.ids import RecordId
 from sambandh.core.listing import ListQuery
 from sambandh.core.pagination import clamp_limit
+from sambandh.core.sensitive import note_listed
 from sambandh.customfields.selectors import custom_filter_params
 from sambandh.dedupe.candidates import duplicates_above_threshold
 from sambandh.dedupe.schemas import (
@@ -106,6 +107,7 @@ def list_people(request: HttpRequest, filters: Query[PersonFilters]) -> Any:
         ),
     )
     access = policy.field_access(viewer(request), "person")
+    note_listed(viewer(request), "person", page.items)
     return page_out(page, lambda p: person_list_item(p, access))
 
 

@@ -72,6 +72,23 @@ def change_pairs(action: str, changes: dict[str, Any] | None) -> dict[str, list[
     return out
 
 
+class LoosePairs(ValueError):
+    """An update's changes hold a value that is not ``[before, after]``."""
+
+
+def check_update_pairs(action: str, changes: dict[str, Any] | None) -> None:
+    """Every field of an update is ``[before, after]`` (docs/audit.md): with the setting
+    ``AUDIT_REQUIRE_PAIRS`` on (the test suite's settings), a service passing a bare value
+    for an update fails loudly rather than leaving the value before unknown."""
+    from django.conf import settings
+
+    if action != "update" or not getattr(settings, "AUDIT_REQUIRE_PAIRS", False):
+        return
+    loose = sorted(k for k, v in (changes or {}).items() if not _pair(_plain(v)))
+    if loose:
+        raise LoosePairs(f"update audit row without [before, after] for: {', '.join(loose)}")
+
+
 def row_changes(row: AuditEvent) -> dict[str, list[Any]]:
     """The ``{field: [before, after]}`` of any row, old (format 1: the service's own shape,
     read by the rules of ``change_pairs``) or new (format 2: pairs as stored)."""
@@ -103,6 +120,7 @@ def audit_record(
     event's type is ``event`` when given (``deal.stage_changed``), else "<record type>.<action
     in the past tense>" (``person.created``); its fields are the changed field names.
     ``changes``: see ``change_pairs``. Source and IP: the audit context's."""
+    check_update_pairs(action, changes)
     actor = actor if getattr(actor, "pk", None) else None
     row = AuditEvent.objects.create(
         actor=actor,
@@ -169,6 +187,8 @@ def audit_records(
     each record's id, its changes and its summary."""
     if not rows:
         return
+    for _record_id, changes, _summary in rows:
+        check_update_pairs(action, changes)
     actor = actor if getattr(actor, "pk", None) else None
     context = _context_fields()
     AuditEvent.objects.bulk_create(
@@ -219,17 +239,35 @@ def diff_fields(instance: models.Model, data: dict[str, Any]) -> dict[str, list[
     return changes
 
 
-def audit_read(*, actor: Any, record_type: str, record_id: int, fields: list[str]) -> AuditEvent:
+def audit_read(
+    *,
+    actor: Any,
+    record_type: str,
+    record_id: int | None,
+    fields: list[str],
+    ids: list[int] | None = None,
+    via: str = "",
+) -> AuditEvent:
     """The "read" row of a page or API answer that showed fields an administrator marked
-    sensitive (``changes``: ``{"fields": [None, [names]]}``). A read is no domain event: it
-    changes nothing, and nothing else listens to it."""
+    sensitive (``changes``: ``{"fields": [None, [names]]}``). A list, a search or an export
+    that showed many records writes one row for them all: no ``record_id``, their ``ids``
+    (``"ids": [None, [ids]]``) and where (``via``: ``list``, ``search``, ``export``). A read
+    is no domain event: it changes nothing, and nothing else listens to it."""
+    changes: dict[str, Any] = {"fields": [None, sorted(fields)]}
+    if ids is not None:
+        changes["ids"] = [None, sorted(ids)]
+    if via:
+        changes["via"] = [None, via]
+    summary = ", ".join(sorted(fields))
+    if ids is not None:
+        summary = f"{len(ids)} records ({via or 'many'}): {summary}"
     return AuditEvent.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,
         action=AuditEvent.Action.READ,
         record_type=record_type,
         record_id=record_id,
-        changes={"fields": [None, sorted(fields)]},
-        summary=", ".join(sorted(fields))[:300],
+        changes=changes,
+        summary=summary[:300],
         **_context_fields(),
     )
 

@@ -75,7 +75,10 @@ class AuditEvent(models.Model):
         SHARE = "share", _("shared")
         TOKEN = "token", _("API token")
         UNSHARE = "unshare", _("unshared")
+        # Rows written before "permission_change" existed; the audit search's
+        # "permission_change" finds them too.
         PERMISSION = "permission", _("permissions changed")
+        PERMISSION_CHANGE = "permission_change", _("permission changed")
         MERGE = "merge", _("merged")
         UNMERGE = "unmerge", _("unmerged")
         RESTORE = "restore", _("restored")

@@ -37,3 +37,75 @@ def sensitive_fields(record_type: str, viewer: Any = None) -> frozenset[str]:
             setattr(viewer, CACHE_ATTR, cache)
         cache[record_type] = found
     return found
+
+
+SHOWN_ATTR = "_sambandh_sensitive_shown"
+
+
+def note_shown(viewer: Any, record_type: str, ids: Any, fields: Any, via: str = "list") -> None:
+    """A list, a search or another many-record answer showed ``viewer`` the values of
+    ``fields`` (names the viewer's field access lets them see) of the records ``ids``. The
+    sensitive ones are remembered on the viewer for the request; when it ends, one "read" row
+    per record type names them and the record ids (``flush_shown``, called by
+    history.sensitive.SensitiveReadMiddleware), not one per cell."""
+    ids = [int(pk) for pk in ids or ()]
+    if viewer is None or not ids or not getattr(viewer, "is_authenticated", False):
+        return
+    shown = sensitive_fields(record_type, viewer) & frozenset(fields or ())
+    if not shown:
+        return
+    bucket = getattr(viewer, SHOWN_ATTR, None)
+    if bucket is None:
+        bucket = {}
+        setattr(viewer, SHOWN_ATTR, bucket)
+    seen_ids, seen_fields, seen_via = bucket.setdefault(record_type, (set(), set(), set()))
+    seen_ids.update(ids)
+    seen_fields.update(shown)
+    seen_via.add(via)
+
+
+def take_shown(viewer: Any) -> dict[str, tuple[list[int], list[str], str]]:
+    """What ``note_shown`` remembered for the request (record type: ids, fields, where),
+    forgotten once taken."""
+    bucket = getattr(viewer, SHOWN_ATTR, None) if viewer is not None else None
+    if not bucket:
+        return {}
+    setattr(viewer, SHOWN_ATTR, {})
+    return {
+        kind: (sorted(ids), sorted(fields), "+".join(sorted(via)))
+        for kind, (ids, fields, via) in bucket.items()
+    }
+
+
+def note_listed(viewer: Any, record_type: str, records: Any, via: str = "list") -> None:
+    """``note_shown`` for an answer that shows every field of its records the viewer may see
+    (the API's lists): the marked fields, left to the field policy when the row is written."""
+    note_shown(
+        viewer,
+        record_type,
+        [r.pk for r in records],
+        sensitive_fields(record_type, viewer),
+        via=via,
+    )
+
+
+def prime_sensitive_many(viewer: Any, record_types: Any) -> None:
+    """Read the marked fields of every type in ``record_types`` not yet known for ``viewer``'s
+    request, in one query (the search, which may show any type, asks once, not per type)."""
+    if viewer is None:
+        return
+    cache = getattr(viewer, CACHE_ATTR, None)
+    if cache is None:
+        cache = {}
+        setattr(viewer, CACHE_ATTR, cache)
+    missing = [kind for kind in record_types if kind not in cache]
+    if not missing:
+        return
+    found: dict[str, set[str]] = {kind: set() for kind in missing}
+    rows = SensitiveField.objects.filter(record_type__in=missing).values_list(
+        "record_type", "field"
+    )
+    for kind, name in rows:
+        found[kind].add(name)
+    for kind, names in found.items():
+        cache[kind] = frozenset(names)

@@ -311,6 +311,7 @@ def custom_field_reorder(*, actor: Any, record_type: str, keys: Sequence[str]) -
     rt = registry.get(record_type)
     fields = list(CustomField.objects.select_for_update().filter(record_type=rt.key))
     rank = {k: i for i, k in enumerate(keys)}
+    before = [f.key for f in sorted(fields, key=lambda f: (f.position, f.pk))]
     ordered = sorted(fields, key=lambda f: (rank.get(f.key, len(rank)), f.position, f.pk))
     for position, cf in enumerate(ordered):
         if cf.position != position:
@@ -320,7 +321,7 @@ def custom_field_reorder(*, actor: Any, record_type: str, keys: Sequence[str]) -
         actor=actor,
         action="update",
         record_type="custom_field",
-        changes={"order": [None, [f.key for f in ordered]]},
+        changes={"order": [before, [f.key for f in ordered]]},
         summary=f"{rt.key} order",
     )
     _changed()

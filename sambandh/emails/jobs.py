@@ -37,10 +37,10 @@ def resume_stalled(context: JobContext) -> str:
     dead = list(
         OutboundEmail.objects.filter(
             status=OutboundEmail.Status.SENDING, claimed_at__lt=now - lease
-        ).values_list("pk", "activity_id")[:100]
+        ).values_list("pk", "activity_id", "error")[:100]
     )
     error = _("Sending was interrupted; the email may not have been sent.")
-    for email_id, activity_id in dead:
+    for email_id, activity_id, error_before in dead:
         if OutboundEmail.objects.filter(pk=email_id, status=OutboundEmail.Status.SENDING).update(
             status=OutboundEmail.Status.FAILED, error=error
         ):
@@ -49,7 +49,10 @@ def resume_stalled(context: JobContext) -> str:
                 action="update",
                 record_type="activity",
                 record_id=activity_id,
-                changes={"status": OutboundEmail.Status.FAILED, "error": error},
+                changes={
+                    "status": [OutboundEmail.Status.SENDING, OutboundEmail.Status.FAILED],
+                    "error": [error_before, error],
+                },
                 event="email.failed",
             )
     return f"{len(waiting)} emails enqueued again, {len(dead)} interrupted"

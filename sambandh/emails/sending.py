@@ -144,7 +144,10 @@ def deliver(email_id: int) -> str:
             action="update",
             record_type="activity",
             record_id=email.activity_id,
-            changes={"status": status, **({"error": error} if error else {})},
+            changes={
+                "status": [OutboundEmail.Status.SENDING, status],
+                **({"error": [email.error, error]} if error != email.error else {}),
+            },
             event="email.failed" if error else "email.sent",
         )
     return status

@@ -279,7 +279,7 @@ def _email_send(
             # Lists written as [before, after] (core.audit.change_pairs).
             "to": [None, to],
             "cc": [None, cc],
-            "message_id": email.message_id,
+            "message_id": [None, email.message_id],
             **({"attachments": [None, [a.filename for a in stored]]} if stored else {}),
         },
         event="email.queued",
@@ -306,7 +306,7 @@ def email_retry(*, actor: User, email: OutboundEmail) -> OutboundEmail:
         action="update",
         record_type="activity",
         record_id=email.activity_id,
-        changes={"status": email.status},
+        changes={"status": [OutboundEmail.Status.FAILED, email.status]},
         event="email.retried",
     )
     _enqueue(email)

@@ -20,6 +20,7 @@ PAST = {
     "share": "shared",
     "unshare": "unshared",
     "permission": "permissions_changed",
+    "permission_change": "permissions_changed",
     "token": "token_changed",
     "merge": "merged",
     "unmerge": "unmerged",

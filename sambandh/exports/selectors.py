@@ -39,6 +39,8 @@ class ExportPlan:
     filters: dict[str, Any]
     sort: str
     ids: tuple[int, ...] = ()
+    #: Records the filters matched that the residency rule kept out (export_record says so).
+    withheld: int = 0
 
 
 def exportable(rt: registry.RecordType | None) -> bool:
@@ -52,13 +54,25 @@ def record_type_for(list_key: str) -> registry.RecordType:
     return rt
 
 
-def residency_filter(*, viewer: Any, record_type: str, queryset: Any) -> Any:
-    """The one place where what may leave the system by residency narrows an export.
+def _has_residency(model: Any) -> bool:
+    return any(f.name == "residency" for f in model._meta.concrete_fields)
 
-    A no-op today. When the privacy app's ``sambandh.privacy.selectors.export_allowed(user,
-    record_type, residency)`` exists, it is called here (per residency tag, turned into a
-    filter), and nowhere else."""
-    return queryset
+
+def residency_filter(*, viewer: Any, record_type: str, queryset: Any) -> tuple[Any, int]:
+    """The one place where what may leave the system by residency narrows an export: the
+    records whose residency tag the privacy app's export rules refuse to ``viewer``
+    (``sambandh.privacy.selectors.export_allowed``) are left out. Answers the narrowed
+    queryset and how many records it left out (one count query, only when a tag is refused).
+    A record type without a residency tag is not narrowed."""
+    from sambandh.privacy.selectors import export_refused_residencies
+
+    if not _has_residency(queryset.model):
+        return queryset, 0
+    refused = export_refused_residencies(viewer, record_type)
+    if not refused:
+        return queryset, 0
+    withheld = queryset.filter(residency__in=refused).count()
+    return queryset.exclude(residency__in=refused), withheld
 
 
 def _order(rt: registry.RecordType, sort: str) -> list[str]:
@@ -120,7 +134,7 @@ def export_plan(
             )
         chosen = tuple(sorted(set(ids)))
         qs = qs.filter(pk__in=chosen)
-    qs = residency_filter(viewer=viewer, record_type=rt.key, queryset=qs)
+    qs, withheld = residency_filter(viewer=viewer, record_type=rt.key, queryset=qs)
     if layout.select_related:
         qs = qs.select_related(*layout.select_related)
     qs = qs.order_by(*_order(rt, sort))
@@ -140,6 +154,7 @@ def export_plan(
         filters=filters,
         sort=sort,
         ids=chosen,
+        withheld=withheld,
     )
 
 

@@ -267,7 +267,11 @@ def audit_search(
                     % {"choices": ", ".join(AuditEvent.Action.values)}
                 }
             )
-        qs = qs.filter(action=action)
+        # Permission changes recorded before their action existed were "permission" rows.
+        if action == AuditEvent.Action.PERMISSION_CHANGE:
+            qs = qs.filter(action__in=[action, AuditEvent.Action.PERMISSION])
+        else:
+            qs = qs.filter(action=action)
     if record_type:
         qs = qs.filter(record_type=record_type)
     if record_id is not None:

@@ -30,7 +30,7 @@ def sensitive_fields(record_type: str) -> frozenset[str]:
 
 @transaction.atomic
 def sensitive_field_set(*, actor: Any, record_type: str, field: str, sensitive: bool) -> bool:
-    """Mark or unmark one field; an administrator's change, audited ("permission"). Answers
+    """Mark or unmark one field; an administrator's change, audited ("permission_change"). Answers
     whether anything changed."""
     policy.ensure_admin(actor)
     rt = registry.get(record_type)
@@ -46,7 +46,7 @@ def sensitive_field_set(*, actor: Any, record_type: str, field: str, sensitive: 
         SensitiveField.objects.filter(pk=existing.pk).delete()  # type: ignore[union-attr]
     audit_record(
         actor=actor,
-        action="permission",
+        action="permission_change",
         record_type=rt.key,
         changes={"field": spec.name, "sensitive": [not sensitive, bool(sensitive)]},
         summary=f"{rt.key}.{spec.name}",
@@ -65,6 +65,21 @@ def record_sensitive_read(*, viewer: Any, record_type: str, record_id: int) -> A
     if not shown:
         return None
     return audit_read(actor=viewer, record_type=record_type, record_id=record_id, fields=shown)
+
+
+def record_sensitive_list_read(
+    *, viewer: Any, record_type: str, ids: list[int], fields: list[str], via: str
+) -> AuditEvent | None:
+    """The one "read" row of a list, search or export that showed ``viewer`` the sensitive
+    ``fields`` of the records ``ids`` (only those their field policy lets them see)."""
+    access = policy.field_access(viewer, record_type)
+    marks = core_sensitive.sensitive_fields(record_type, viewer)
+    shown = [name for name in fields if name in marks and access.shows(name)]
+    if not shown or not ids:
+        return None
+    return audit_read(
+        actor=viewer, record_type=record_type, record_id=None, fields=shown, ids=ids, via=via
+    )
 
 
 _API_RECORD = re.compile(r"^/api/v1/([a-z0-9_-]+)/([1-9][0-9]{0,17})/?$")
@@ -100,10 +115,18 @@ class SensitiveReadMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return response
+        many = core_sensitive.take_shown(user)
         if request.method == "GET" and response.status_code == 200:
-            user = getattr(request, "user", None)
-            if user is not None and user.is_authenticated:
-                shown = _shown_record(request)
-                if shown is not None:
-                    record_sensitive_read(viewer=user, record_type=shown[0].key, record_id=shown[1])
+            shown = _shown_record(request)
+            if shown is not None:
+                record_sensitive_read(viewer=user, record_type=shown[0].key, record_id=shown[1])
+        if response.status_code < 400:
+            # Lists and searches: one row per record type for the whole answer.
+            for record_type, (ids, fields, via) in many.items():
+                record_sensitive_list_read(
+                    viewer=user, record_type=record_type, ids=ids, fields=fields, via=via
+                )
         return response

@@ -118,7 +118,7 @@ def code_check(*, user: Any, code: str, ip: str = "", purpose: str = "login") ->
             outcome = "locked"
             _audit_failure(user, "mfa_locked", ip, purpose)
         else:
-            outcome = _use_code(user, code, now)
+            outcome = _use_code(user, code, now, purpose)
             if outcome:
                 failures.count, failures.first_at, failures.locked_until = 0, None, None
             else:
@@ -153,7 +153,7 @@ def _locked_message(until: datetime.datetime | None, now: datetime.datetime) -> 
     ) % {"minutes": minutes}
 
 
-def _use_code(user: Any, code: str, now: datetime.datetime) -> str:
+def _use_code(user: Any, code: str, now: datetime.datetime, purpose: str) -> str:
     code = (code or "").strip()[:64]
     device = TotpDevice.objects.filter(user=user).first()
     if device is None:
@@ -173,14 +173,17 @@ def _use_code(user: Any, code: str, now: datetime.datetime) -> str:
     if not used:
         return ""
     left = RecoveryCode.objects.filter(user=user, used_at__isnull=True).count()
-    audit_record(
-        actor=user,
-        action="login",
-        record_type="user",
-        record_id=user.pk,
-        changes={"method": "recovery_code", "recovery_codes_left": left},
-        summary=f"recovery code used by {user.email}; {left} left",
-    )
+    if purpose != "login":
+        # A sign-in's use is told by its one "login" row (the view hands the method to
+        # security.services.login_succeeded); any other step's use changes the user's codes.
+        audit_record(
+            actor=user,
+            action="update",
+            record_type="user",
+            record_id=user.pk,
+            changes={"recovery_codes_left": [left + 1, left]},
+            summary=f"recovery code used by {user.email} ({purpose}); {left} left",
+        )
     return "recovery"
 
 
@@ -208,7 +211,8 @@ def totp_enrol_start(*, user: Any) -> TotpDevice:
         action="update",
         record_type="user",
         record_id=user.pk,
-        changes={"mfa": "setup started"},
+        # An unconfirmed secret replaced is a set-up started again.
+        changes={"mfa": ["setting up" if existing is not None else "off", "setting up"]},
         summary=f"authenticator app set-up started by {user.email}",
     )
     return device
@@ -243,13 +247,14 @@ def recovery_codes_renew(*, user: Any, code: str, ip: str = "") -> list[str]:
         raise ValidationFailed(_("Multi-factor authentication is off."))
     code_check(user=user, code=code, ip=ip, purpose="recovery codes")
     with transaction.atomic():
+        left = RecoveryCode.objects.filter(user=user, used_at__isnull=True).count()
         codes = _make_recovery_codes(user)
         audit_record(
             actor=user,
             action="update",
             record_type="user",
             record_id=user.pk,
-            changes={"recovery_codes": "renewed"},
+            changes={"recovery_codes_left": [left, len(codes)]},
             summary=f"recovery codes renewed by {user.email}",
         )
     return codes

@@ -29,6 +29,7 @@ from django.views.decorators.http import require_http_methods
 from sambandh.core.errors import ServiceError
 from sambandh.mfa import selectors, services
 from sambandh.mfa.forms import CodeForm
+from sambandh.security.services import LOGIN_DETAILS_ATTR
 from sambandh.web.forms import apply_service_errors
 
 #: The session key of a login that passed the password and waits for its code.
@@ -111,6 +112,12 @@ def verify(request: HttpRequest) -> HttpResponse:
                 auth_login(request, user, backend=backend)
                 if method == "recovery":
                     left = selectors.recovery_codes_left(user)
+                    # One login row says how (security's middleware writes it).
+                    setattr(
+                        request,
+                        LOGIN_DETAILS_ATTR,
+                        {"method": "recovery_code", "recovery_codes_left": left},
+                    )
                     messages.warning(
                         request,
                         ngettext(

@@ -13,9 +13,13 @@ Each step goes through the owning app's service where one exists:
 - custom field values: emptied (even required ones: the law outranks the field's rule);
 - what else hangs off the person alone (social profiles, affiliations: rows deleted with the
   person) is deleted;
+- the leads that are copies of the person (the lead converted into them, any lead with one
+  of their emails; sales.lead_erase): every personal field blanked, the name the person's
+  pseudonym, their activities and files erased like the person's;
 - recycle bin snapshots of the person are dropped;
 - audit entries about the person and their activities keep who did what and when, and which
-  fields, but their values become "[erased]".
+  fields, but their values become "[erased]"; the event log's payloads about them too
+  (events.event_payloads_erase: ids of other records aside).
 
 The proof is one audit row on the person ("person.erased"): who, when, and what kinds of data
 were erased, with counts; never the values.
@@ -41,11 +45,14 @@ from sambandh.contacts.schemas import PersonIn
 from sambandh.contacts.services import person_reindex, person_update
 from sambandh.core import registry
 from sambandh.core.audit import audit_record, redact_values
+from sambandh.events.services import event_payloads_erase
 from sambandh.privacy import providers
 from sambandh.privacy.collect import reverse_relations
 from sambandh.privacy.models import DataSubjectRequest, SuppressedContact
 from sambandh.privacy.selectors import contact_digest, normalize_email, normalize_phone
 from sambandh.recyclebin.models import BinEntry
+from sambandh.sales.models import Lead
+from sambandh.sales.services import lead_erase
 
 #: Stored data, not interface text: the same in every language, and what retention skips.
 PSEUDONYM_PREFIX = "Erased person #"
@@ -120,7 +127,8 @@ def _erase_activity(actor: Any, activity: Activity) -> None:
         action="update",
         record_type="activity",
         record_id=activity.pk,
-        changes={"subject": ERASED, "body": ERASED, "recipients": ERASED},
+        # No value before: it is what the erasure takes away (docs/audit.md).
+        changes={"subject": [None, ERASED], "body": [None, ERASED], "recipients": [None, ERASED]},
         event="activity.erased",
     )
 
@@ -144,6 +152,20 @@ def _delete_dependents(person: Person) -> int:
     return deleted
 
 
+def _lead_copies(person: Person) -> list[Lead]:
+    """The leads that hold the person's data: the lead converted into them, and any lead with
+    one of their emails (case aside)."""
+    emails = {
+        normalize_email(e)
+        for e in EmailAddress.objects.filter(person=person).values_list("email", flat=True)
+    }
+    emails.add(normalize_email(person.email))
+    where = models.Q(converted_person=person)
+    for email in sorted(e for e in emails if e):
+        where |= models.Q(email__iexact=email)
+    return list(Lead.objects.filter(where).order_by("pk"))
+
+
 def _scrub_audit(refs: list[tuple[str, list[int]]]) -> int:
     # The audit trail's one sanctioned change (core/audit.py): values blanked, rows kept.
     return redact_values(refs)
@@ -155,7 +177,13 @@ def person_erase(
     """Erase ``person`` in the caller's transaction (see the module's docstring); ``suppress``
     puts their emails and phones on the suppression list. Answers what was erased, as counts."""
     outcome = {"suppressed": _suppress(person, request) if suppress else 0}
-    activities = list(Activity.objects.filter(person=person).order_by("pk"))
+    # Read before the person's emails are blanked: they are how a lead copy is found.
+    leads = _lead_copies(person)
+    activities = list(
+        Activity.objects.filter(
+            models.Q(person=person) | models.Q(lead_id__in=[lead.pk for lead in leads])
+        ).order_by("pk")
+    )
     files = attachments_purge_for(record_type="person", record_id=person.pk)
     for activity in activities:
         files += attachments_purge_for(record_type="activity", record_id=activity.pk)
@@ -175,20 +203,32 @@ def person_erase(
     person.refresh_from_db()
     person_reindex(person)
     outcome["related_rows"] = _delete_dependents(person)
+    for lead in leads:
+        files += attachments_purge_for(record_type="lead", record_id=lead.pk)
+        lead_erase(actor=actor, lead=lead, label=pseudonym(person.pk))
+    outcome["attachments"] = files
+    outcome["leads"] = len(leads)
     for name, eraser in sorted(providers.all_erasers().items()):
         outcome[name] = int(eraser(person=person, actor=actor) or 0)
     outcome["recycle_bin"] = BinEntry.objects.filter(
         record_type="person", record_id=person.pk, snapshot__isnull=False
     ).update(snapshot=None, summary="", purged_at=timezone.now())
-    outcome["audit_entries"] = _scrub_audit(
-        [("person", [person.pk]), ("activity", [a.pk for a in activities])]
-    )
+    refs = [
+        ("person", [person.pk]),
+        ("activity", [a.pk for a in activities]),
+        ("lead", [lead.pk for lead in leads]),
+    ]
+    outcome["audit_entries"] = _scrub_audit(refs)
+    outcome["events"] = event_payloads_erase(refs=refs)
     audit_record(
         actor=actor,
         action="update",
         record_type="person",
         record_id=person.pk,
-        changes={"erased": sorted(k for k, v in outcome.items() if v) + ["person"], **outcome},
+        changes={
+            "erased": [None, sorted(k for k, v in outcome.items() if v) + ["person"]],
+            **{k: [None, v] for k, v in outcome.items()},
+        },
         summary=(
             _("Erased: request #%(id)s") % {"id": request.pk}
             if request

@@ -97,6 +97,17 @@ def export_allowed(user: Any, record_type: str, residency: str) -> bool:
     return getattr(user, "role", "") in roles
 
 
+def export_refused_residencies(user: Any, record_type: str) -> list[str]:
+    """The residency tags whose records ``user`` may not export (``export_allowed`` asked for
+    each tag the company's export rules name): what an export leaves out."""
+    rules = privacy_settings().export_rules or {}
+    return sorted(
+        str(tag).lower()
+        for tag in rules
+        if str(tag).strip() and not export_allowed(user, record_type, str(tag))
+    )
+
+
 # --- requests ---------------------------------------------------------------------------------
 def request_list(*, viewer: Any, overdue: bool = False, status: str = "") -> QuerySet[Any]:
     policy.ensure_admin(viewer)

@@ -138,12 +138,19 @@ def request_complete(
     if not request.is_open:
         raise Conflict(_("This request is closed already."))
     notes = (notes or "").strip()[:MAX_NOTES]
+    status_before = request.status
     request.status, request.completed_at, request.completed_by = Status.DONE, timezone.now(), actor
     if notes:
         request.notes = f"{request.notes}\n\n{notes}".strip()
     request.version += 1
     request.save()
-    _audit(actor, "update", request, _("Correction request closed"), status=[None, Status.DONE])
+    _audit(
+        actor,
+        "update",
+        request,
+        _("Correction request closed"),
+        status=[status_before, Status.DONE],
+    )
     return request
 
 
@@ -253,13 +260,20 @@ def request_erase(
     if person is None:
         raise ValidationFailed(_("The person no longer exists."))
     outcome = person_erase(actor=actor, person=person, request=request, suppress=True)
+    status_before = request.status
     request.status, request.completed_at, request.completed_by = Status.DONE, timezone.now(), actor
     request.outcome = outcome
     request.person_label = ""
     request.version += 1
     request.save()
+    # The counts erased (never values) are what the request did: no value before.
     _audit(
-        actor, "update", request, _("Erasure carried out"), status=[None, Status.DONE], **outcome
+        actor,
+        "update",
+        request,
+        _("Erasure carried out"),
+        status=[status_before, Status.DONE],
+        **{k: [None, v] for k, v in outcome.items()},
     )
     return request
 

@@ -17,6 +17,7 @@ from sambandh.core.cleaning import clean_currency
 from sambandh.core.ids import RecordId
 from sambandh.core.listing import ListQuery
 from sambandh.core.pagination import clamp_limit
+from sambandh.core.sensitive import note_listed
 from sambandh.customfields.selectors import custom_filter_params, custom_values_shown
 from sambandh.sales import selectors, services
 from sambandh.sales.models import Stage, StageChange
@@ -189,6 +190,7 @@ def list_deals(request: HttpRequest, filters: Query[DealFilters]) -> Any:
         ),
     )
     access = policy.field_access(viewer(request), "deal")
+    note_listed(viewer(request), "deal", page.items)
     items = [access.redact(deal_list_item(d)) for d in page.items]
     return {"items": with_reporting(items, page.items, currency, access), "next": page.next_cursor}
 

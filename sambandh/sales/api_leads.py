@@ -13,6 +13,7 @@ from sambandh.core.api import expected_version, page_out, with_etag
 from sambandh.core.ids import RecordId
 from sambandh.core.listing import ListQuery
 from sambandh.core.pagination import clamp_limit
+from sambandh.core.sensitive import note_listed
 from sambandh.customfields.selectors import custom_filter_params, custom_values_shown
 from sambandh.sales import selectors, services
 from sambandh.sales.api_deals import ERRORS, user_ref, viewer
@@ -97,6 +98,7 @@ def list_leads(request: HttpRequest, filters: Query[LeadFilters]) -> Any:
         ),
     )
     access = policy.field_access(viewer(request), "lead")
+    note_listed(viewer(request), "lead", page.items)
     return page_out(page, lambda lead: access.redact(lead_list_item(lead)))
 
 

@@ -49,6 +49,7 @@ from django.db.models import BooleanField, ExpressionWrapper, Func, Q
 from sambandh.accounts import policy
 from sambandh.accounts.visibility import scope_for, visible_q
 from sambandh.core import registry
+from sambandh.core.sensitive import note_shown, prime_sensitive_many
 from sambandh.customfields.selectors import inactive_custom_names
 from sambandh.search import text
 from sambandh.search.models import SearchDocument, SearchPhone, SearchText
@@ -84,6 +85,8 @@ class _Row(NamedTuple):
     subtitle: str
     title_key: str
     terms: str
+    #: The fields whose text the subtitle shows (a read of a sensitive one is audited).
+    shown: tuple[str, ...] = ()
 
 
 class _Restrictions:
@@ -126,6 +129,7 @@ class _Restrictions:
     def _row(self, value: tuple[Any, ...], parts: dict[str, Any]) -> _Row:
         row = _Row(*value[:7])
         field_tokens: dict[str, str] = parts.get("fields") or {}
+        subtitled = [name for name, _text in parts.get("subtitle") or []]
         hide = {name for name in self.hidden.get(row.record_type, ()) if name in field_tokens}
         hide |= inactive_custom_names(row.record_type, field_tokens)
         if not self.everything:
@@ -133,7 +137,7 @@ class _Restrictions:
                 if not self.visible_links.get(link_type, {}).get(link_id, False):
                     hide.add(field)
         if not hide:
-            return row
+            return row._replace(shown=tuple(subtitled))
         kept = set(row.title_key.split())
         for name, tokens in field_tokens.items():
             if name not in hide:
@@ -143,7 +147,8 @@ class _Restrictions:
             text for name, text in parts.get("subtitle") or [] if name not in hide
         )
         terms = " ".join(t for t in row.terms.split() if t not in gone)
-        return row._replace(subtitle=subtitle, terms=terms)
+        shown = tuple(name for name in subtitled if name not in hide)
+        return row._replace(subtitle=subtitle, terms=terms, shown=shown)
 
 
 def _parts(raw: Any) -> dict[str, Any]:
@@ -427,7 +432,14 @@ def search(
     ranked = sorted(
         _candidates(viewer, kinds, parsed, limit),
         key=lambda r: (_rank(r, parsed), r.title_key, order[r.record_type], r.record_id),
-    )
+    )[:limit]
+    # Which fields are marked sensitive, for every type searched: one query, remembered on the
+    # viewer for the request (like their scope).
+    prime_sensitive_many(viewer, kinds)
+    for row in ranked:
+        # The subtitle shows these fields' values: a sensitive one's read is audited, once per
+        # request and record type (core/sensitive.py).
+        note_shown(viewer, row.record_type, [row.record_id], row.shown, via="search")
     return [
         SearchHit(
             record_type=row.record_type,
@@ -436,7 +448,7 @@ def search(
             subtitle=row.subtitle,
             url=record_url(row.record_type, row.record_id),
         )
-        for row in ranked[:limit]
+        for row in ranked
     ]
 
 

@@ -64,7 +64,10 @@ class SessionSecurityMiddleware:
                 request.session.pop(key, None)
             _stamp(request, time.time())
             services.login_succeeded(
-                user=request.user, ip=client_ip(request), user_agent=user_agent(request)
+                user=request.user,
+                ip=client_ip(request),
+                user_agent=user_agent(request),
+                details=getattr(request, services.LOGIN_DETAILS_ATTR, None),
             )
         locked_until = getattr(request, LOCKED_ATTR, None)
         if locked_until is not None and response.status_code == 200:

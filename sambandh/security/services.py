@@ -146,16 +146,26 @@ def login_password_accepted(*, username: str, ip: str) -> None:
     LoginFailure.objects.filter(username=normalize_username(username), ip=ip).delete()
 
 
+#: The request attribute where a sign-in step leaves what the login row should add (the
+#: second step: a recovery code used, and how many are left), so that a login is one row.
+LOGIN_DETAILS_ATTR = "_sambandh_login_details"
+
+
 @transaction.atomic
-def login_succeeded(*, user: Any, ip: str, user_agent: str) -> None:
-    """A user signed in (their session is new): audited."""
+def login_succeeded(
+    *, user: Any, ip: str, user_agent: str, details: dict[str, Any] | None = None
+) -> None:
+    """A user signed in (their session is new): audited, once; ``details`` (a recovery code's
+    use) go into the same row."""
+    extra = {k: v for k, v in (details or {}).items() if k != "ip"}
+    how = " with a recovery code" if extra.get("method") == "recovery_code" else ""
     audit_record(
         actor=user,
         action="login",
         record_type="user",
         record_id=user.pk,
-        summary=f"logged in from {ip} ({user_agent[:120]})",
-        changes={"ip": ip},
+        summary=f"logged in{how} from {ip} ({user_agent[:120]})",
+        changes={"ip": ip, **extra},
     )
 
 
@@ -198,6 +208,7 @@ def sessions_revoke(
 ) -> int:
     """End ``user``'s sessions: those named by ``digests``, or all of them; ``keep_key`` (the
     session making the request) is kept. Audited; returns how many ended."""
+    held = UserSession.objects.filter(user=user).count()
     found = UserSession.objects.filter(user=user)
     if digests is not None:
         found = found.filter(key_digest__in=digests)
@@ -211,6 +222,7 @@ def sessions_revoke(
             action="update",
             record_type="user",
             record_id=user.pk,
+            changes={"sessions": [held, held - count]},
             summary=f"{count} sessions revoked",
             event="user.sessions_revoked",
         )

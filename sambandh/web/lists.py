@@ -18,10 +18,12 @@ from django.http import QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from sambandh.core import registry
 from sambandh.core.errors import ServiceError, ValidationFailed
 from sambandh.core.ids import id_or_none
 from sambandh.core.listing import ListQuery
 from sambandh.core.saved_views import saved_view_create, saved_view_delete, saved_views_for
+from sambandh.core.sensitive import note_shown
 
 MAX_FILTER_LENGTH = 200
 MAX_CURSOR_LENGTH = 500
@@ -321,6 +323,12 @@ def list_page(
         state = ListState(spec=spec, columns=state.columns, per_page=state.per_page)
         page = select(state.query())
     active_view = next((v for v in views if v.pk == state.view_id), None)
+    rt = registry.by_list_key(spec.key)
+    if rt is not None:
+        # The columns shown: a sensitive field's values among them is a read, audited once
+        # for the page (core/sensitive.py).
+        fields = [c.field for c in map(spec.column, state.shown) if c is not None and c.field]
+        note_shown(request.user, rt.key, [r.pk for r in page.items], fields)
     ctx = {
         "state": state,
         "page": page,

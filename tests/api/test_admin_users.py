@@ -180,12 +180,18 @@ def test_an_admin_changes_a_name_and_a_role(api, admin_user, owner):
     assert (resp.json()["full_name"], resp.json()["role"]) == ("Olivia O.", "manager")
     owner.refresh_from_db()
     assert (owner.full_name, owner.role) == ("Olivia O.", Role.MANAGER)
+    # the name is an update; the role, a permission change of its own
     event = AuditEvent.objects.get(record_type="user", record_id=owner.pk, action="update")
     assert event.actor_id == admin_user.pk
-    assert event.changes == {
-        "full_name": ["Olivia Owner", "Olivia O."],
-        "role": ["sales_rep", "manager"],
-    }
+    assert event.changes == {"full_name": ["Olivia Owner", "Olivia O."]}
+    granted = AuditEvent.objects.get(
+        record_type="user", record_id=owner.pk, action="permission_change"
+    )
+    assert granted.actor_id == admin_user.pk
+    assert granted.changes == {"role": ["sales_rep", "manager"]}
+    # and the audit search finds it by its action
+    found = api(admin_user).get("/api/v1/audit", {"action": "permission_change"}).json()
+    assert [row["id"] for row in found["items"]] == [granted.pk]
 
 
 def test_a_changed_role_takes_effect_on_the_next_request(api, admin_user, owner, teammate):
@@ -369,7 +375,10 @@ def test_reassign_moves_every_record_through_its_service(
     summary = AuditEvent.objects.get(record_type="user", record_id=owner.pk, action="update")
     assert summary.changes == {
         "records_reassigned_to": [None, teammate.pk],
-        "counts": [None, {"person": 3, "organization": 1, "deal": 3, "lead": 2}],
+        "records_owned": [
+            {"person": 3, "organization": 1, "deal": 3, "lead": 2},
+            {"person": 0, "organization": 0, "deal": 0, "lead": 0},
+        ],
     }
 
 

@@ -173,6 +173,9 @@ OPERATIONS = {
     ("put", "/privacy/settings"),
     ("get", "/audit"),
     ("post", "/audit/{event_id}/restore"),
+    ("get", "/tokens"),
+    ("post", "/tokens"),
+    ("delete", "/tokens/{token_id}"),
     # The record type the tests declare (tests/registry_app) is shared like every other.
     ("get", "/gadgets/{record_id}/shares"),
     ("post", "/gadgets/{record_id}/shares"),

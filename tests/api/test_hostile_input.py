@@ -163,6 +163,7 @@ ID_OPERATIONS = [
     ("post", "/api/v1/audit/{id}/restore"),
     ("get", "/api/v1/merges/{id}"),
     ("post", "/api/v1/merges/{id}/undo"),
+    ("delete", "/api/v1/tokens/{id}"),
 ]
 
 

@@ -170,7 +170,7 @@ def test_members_join_and_leave(api, admin_user, owner, outsider, team):
     event = AuditEvent.objects.filter(record_type="team", record_id=team.pk).order_by("pk").last()
     assert (event.actor_id, event.changes) == (
         admin_user.pk,
-        {"member_removed": [None, outsider.pk]},
+        {"members": [sorted([owner.pk, outsider.pk]), [owner.pk]]},
     )
     # leaving a team one is not in, or a missing user, answers 404
     before = teams_state()

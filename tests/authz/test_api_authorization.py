@@ -225,6 +225,11 @@ CASES.update(
         ("post", "/organizations/merge"): Case("merge"),
         ("get", "/merges/{merge_id}"): Case("merge"),
         ("post", "/merges/{merge_id}/undo"): Case("merge"),
+        # API tokens: each user's own, whatever the role
+        # (test_each_role_manages_only_their_own_tokens)
+        ("get", "/tokens"): Case("self"),
+        ("post", "/tokens"): Case("self", {"scopes": ["people:read"]}),
+        ("delete", "/tokens/{token_id}"): Case("self"),
     }
 )
 
@@ -380,6 +385,30 @@ def test_each_role_reads_only_their_own_notifications(role):
     assert client.post(f"{V1}/notifications/{mine.pk}/read", {}).status_code == 200
     assert client.post(f"{V1}/notifications/read-all", {}).status_code == 200
     assert Notification.objects.get(pk=theirs.pk).read_at is None
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_manages_only_their_own_tokens(role):
+    from sambandh.accounts.models import ApiToken
+    from sambandh.accounts.services import token_create
+
+    # given a token of the role's and one of someone else's
+    world = build_world()
+    others = [r for r in ROLES if r != role]
+    theirs, _secret = token_create(user=world.user(others[0]), scopes=["all:read"])
+    client = ApiClient(world.user(role))
+    # then they create and list their own only
+    made = client.post(f"{V1}/tokens", {"scopes": ["people:read"]})
+    assert made.status_code == 201, _head(made)
+    listed = {t["id"] for t in client.get(f"{V1}/tokens").json()["items"]}
+    assert made.json()["id"] in listed and theirs.pk not in listed
+    # may not revoke someone else's (404, nothing changed), and revoke their own
+    before = _state()
+    assert client.delete(f"{V1}/tokens/{theirs.pk}").status_code == 404
+    assert _state() == before
+    assert ApiToken.objects.get(pk=theirs.pk).revoked_at is None
+    assert client.delete(f"{V1}/tokens/{made.json()['id']}").status_code == 204
+    _assert_no_secret(world, role, made, "post /tokens")
 
 
 # --- writing ------------------------------------------------------------------------------------

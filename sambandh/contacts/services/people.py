@@ -392,9 +392,10 @@ def person_update(*, actor: User, person: Person, data: PersonIn, version: int |
         person.contact_card, emails=clean_emails, phones=clean_phones, addresses=clean_addresses
     )
     if tag_objs is not None:
+        tags_before = sorted(person.tags.values_list("name", flat=True))
         person.tags.set(tag_objs)
         person.tag_names = tag_names_of(tag_objs)
-        changes["tags"] = [None, [t.name for t in tag_objs]]
+        changes["tags"] = [tags_before, [t.name for t in tag_objs]]
     bump_version(person)
     person.save()
     if "organization" in changes or "job_title" in changes:

@@ -92,3 +92,40 @@ def test_the_audit_log_page(owner, teammate, admin_user, browser_for):
     assert bad.status_code == 422
     assert "Enter a whole number above zero." in bad.content.decode()
     assert browser_for(owner).get("/settings/audit/").status_code == 403
+
+
+def test_permission_changes_have_their_own_action(owner, admin_user, api):
+    """A field permission, a sensitive mark and a role change are each a "permission_change"
+    with the value before and after; the search by that action finds them, and the rows
+    written as "permission" before the action existed, and nothing else."""
+    from sambandh.accounts.services import user_update
+    from sambandh.accounts.services_access import field_permission_set
+    from sambandh.history.sensitive import sensitive_field_set
+
+    legacy = audit_record(actor=admin_user, action="permission", record_type="deal")
+    field_permission_set(
+        actor=admin_user, record_type="person", field="phones", hidden_from=["read_only"]
+    )
+    field_permission_set(
+        actor=admin_user,
+        record_type="person",
+        field="phones",
+        hidden_from=[],
+        read_only_for=["sales_rep"],
+    )
+    sensitive_field_set(actor=admin_user, record_type="person", field="emails", sensitive=True)
+    user_update(actor=admin_user, user=owner, role="manager")
+    make_person(owner, full_name="Not a permission")
+    rows = list(AuditEvent.objects.filter(action="permission_change").order_by("id"))
+    assert [r.changes for r in rows] == [
+        {"field": [None, "phones"], "hidden_from": [[], ["read_only"]], "read_only_for": [[], []]},
+        {
+            "field": [None, "phones"],
+            "hidden_from": [["read_only"], []],
+            "read_only_for": [[], ["sales_rep"]],
+        },
+        {"field": [None, "emails"], "sensitive": [False, True]},
+        {"role": ["sales_rep", "manager"]},
+    ]
+    found = api(admin_user).get(f"{V1}/audit", {"action": "permission_change"}).json()["items"]
+    assert sorted(i["id"] for i in found) == sorted([legacy.pk, *(r.pk for r in rows)])

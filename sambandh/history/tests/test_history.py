@@ -195,7 +195,7 @@ def test_a_read_that_shows_a_sensitive_field_is_logged(owner, admin_user, api, b
 def test_marking_a_field_is_an_administrators_audited_change(owner, admin_user, browser_for):
     resp = browser_for(admin_user).post("/settings/fields/?type=person", {"sensitive:phones": "on"})
     assert resp.status_code == 302
-    row = AuditEvent.objects.filter(action="permission", record_type="person").latest("id")
+    row = AuditEvent.objects.filter(action="permission_change", record_type="person").latest("id")
     assert row.changes == {"field": [None, "phones"], "sensitive": [False, True]}
     page = browser_for(admin_user).get("/settings/fields/?type=person").content.decode()
     assert 'name="sensitive:phones" checked' in page

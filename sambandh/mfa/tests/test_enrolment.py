@@ -205,3 +205,19 @@ def test_a_non_admin_cannot_change_the_requirement(owner, api):
     )
     assert response.status_code == 403
     assert not CompanySettings.objects.filter(require_admin_mfa=True).exists()
+
+
+def test_a_recovery_code_used_outside_a_sign_in_is_no_login(owner):
+    """Turning it off with a recovery code: the code's use is a change of the user's codes
+    (update, how many were left before and after), and no "login" row is written."""
+    codes = turn_on(owner)
+    client = _signed_in(owner)
+    done = client.post(
+        "/account/security/disable/", {"disable-password": PASSWORD, "disable-code": codes[0]}
+    )
+    assert done.status_code == 302
+    assert not AuditEvent.objects.filter(record_id=owner.pk, action="login").exists()
+    used = AuditEvent.objects.filter(
+        record_id=owner.pk, action="update", changes__has_key="recovery_codes_left"
+    ).get()
+    assert used.changes == {"recovery_codes_left": [10, 9]}

@@ -322,11 +322,16 @@ def deal_update(*, actor: User, deal: Deal, data: DealFields, version: int | Non
     if people is not None:
         # Links to people the actor cannot see stay: they were not in the actor's list to keep.
         hidden = deal.people.exclude(visible_q(actor, "person"))
+        # Before and after, as the actor sees them (a hidden link is neither shown nor changed).
+        people_before = sorted(
+            deal.people.filter(visible_q(actor, "person")).values_list("pk", flat=True)
+        )
         deal.people.set([*people, *hidden])
-        changes["people"] = [None, [p.pk for p in people]]
+        changes["people"] = [people_before, [p.pk for p in people]]
     if tag_objs is not None:
+        tags_before = sorted(deal.tags.values_list("name", flat=True))
         deal.tags.set(tag_objs)
-        changes["tags"] = [None, [t.name for t in tag_objs]]
+        changes["tags"] = [tags_before, [t.name for t in tag_objs]]
     if stage is not None:
         changes["stage"] = [deal.stage_id, stage.pk]
         _enter_stage(deal, stage, actor, keep_probability="probability" in fields)

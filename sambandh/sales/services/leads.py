@@ -189,8 +189,9 @@ def lead_update(*, actor: User, lead: Lead, data: LeadIn, version: int | None) -
     )
     changes = diff_fields(lead, fields)
     if tag_objs is not None:
+        tags_before = sorted(lead.tags.values_list("name", flat=True))
         lead.tags.set(tag_objs)
-        changes["tags"] = [None, [t.name for t in tag_objs]]
+        changes["tags"] = [tags_before, [t.name for t in tag_objs]]
     bump_version(lead)
     lead.save()
     audit_record(
@@ -319,6 +320,11 @@ def lead_convert(
         record=lead,
         to={"person": person, "organization": org, "deal": deal},
     )
+    links_before = (
+        lead.converted_person_id,
+        lead.converted_organization_id,
+        lead.converted_deal_id,
+    )
     lead.status = Lead.Status.CONVERTED
     lead.converted_at = timezone.now()
     lead.converted_person, lead.converted_organization, lead.converted_deal = person, org, deal
@@ -331,11 +337,63 @@ def lead_convert(
         record_id=lead.pk,
         changes={
             "status": ["open", "converted"],
-            "person": person.pk,
-            "organization": org.pk if org else None,
-            "deal": deal.pk if deal else None,
+            "person": [links_before[0], person.pk],
+            "organization": [links_before[1], org.pk if org else None],
+            "deal": [links_before[2], deal.pk if deal else None],
         },
         summary=lead.full_name,
     )
     search_document_delete(record_type="lead", record_id=lead.pk)
+    return lead
+
+
+#: Stored data, not interface text: what an erased value reads as in the audit trail.
+ERASED = "[erased]"
+
+_LEAD_PERSONAL = (
+    "company",
+    "job_title",
+    "email",
+    "phone",
+    "source",
+    "country",
+    "preferred_language",
+    "description",
+)
+
+
+@transaction.atomic
+def lead_erase(*, actor: Any, lead: Lead, label: str) -> Lead:
+    """A data-subject erasure of a lead that is a copy of the erased person (the lead converted
+    into them, or one with their email; sambandh/privacy/erasure.py): every personal field
+    blanked whatever the lead's status (a converted lead too), the name replaced by ``label``,
+    tags and custom values emptied. One audit row naming the fields, without the values before
+    (they are what is erased), and the search document rebuilt (a converted lead has none).
+    The caller (the privacy app's service) decides who may erase."""
+    lead = Lead.objects.select_for_update().get(pk=lead.pk)
+    blank: dict[str, Any] = {"full_name": label, **{name: "" for name in _LEAD_PERSONAL}}
+    changed = [name for name, value in blank.items() if getattr(lead, name) != value]
+    for name, value in blank.items():
+        setattr(lead, name, value)
+    if lead.custom:
+        changed.append("custom")
+        lead.custom = {}
+    if lead.tags.exists():
+        changed.append("tags")
+        lead.tags.clear()
+    bump_version(lead)
+    lead.save()
+    audit_record(
+        actor=actor,
+        action="update",
+        record_type="lead",
+        record_id=lead.pk,
+        changes={name: [None, ERASED] for name in changed},
+        summary=label,
+        event="lead.erased",
+    )
+    if lead.status == Lead.Status.CONVERTED:
+        search_document_delete(record_type="lead", record_id=lead.pk)
+    else:
+        lead_reindex(lead)
     return lead

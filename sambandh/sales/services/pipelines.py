@@ -113,6 +113,9 @@ def pipeline_update(
             changes.update(diff_fields(pipeline, {"name": clean_name}))
     clean_stages = None if stages is None else _clean_stages(stages, errors)
     existing = {s.pk: s for s in pipeline.stages.all()}
+    stages_before = [
+        s.name for s in sorted(existing.values(), key=lambda s: s.position) if not s.is_archived
+    ]
     if clean_stages is not None:
         for i, s in enumerate(clean_stages):
             if s.id is not None and s.id not in existing:
@@ -158,9 +161,11 @@ def pipeline_update(
                 stage.save()
             else:
                 stage.delete()
-        changes["stages"] = [None, [s.name for s in clean_stages]]
+        changes["stages"] = [stages_before, [s.name for s in clean_stages]]
     if is_default:
         Pipeline.objects.exclude(pk=pipeline.pk).filter(is_default=True).update(is_default=False)
+        if not pipeline.is_default:
+            changes["is_default"] = [False, True]
         pipeline.is_default = True
     pipeline.version += 1
     pipeline.updated_at = timezone.now()

@@ -103,16 +103,25 @@
     highlight(0);
   }
 
-  document.addEventListener("input", function (event) {
-    var area = event.target;
-    if (!area.matches || !area.matches("textarea[data-mentions]")) return;
+  function typed(area) {
     var found = query(area);
     if (!found || !found.text) { close(); return; }
     lookup(area, found.text, function (users) {
       var now = query(area); // the user may have typed on meanwhile
       if (now && now.text) open(area, now, users);
     });
+  }
+
+  document.addEventListener("input", function (event) {
+    var area = event.target;
+    if (!area.matches || !area.matches("textarea[data-mentions]")) return;
+    typed(area);
   });
+
+  // The script is deferred: on a slow page someone may have typed "@Oli" before it ran, and no
+  // input event is coming. What is already typed at the caret is looked up now.
+  var active = document.activeElement;
+  if (active && active.matches && active.matches("textarea[data-mentions]")) typed(active);
 
   document.addEventListener("keydown", function (event) {
     if (!state || event.target !== state.area) return;
