@@ -13,13 +13,14 @@ import codecs
 import csv
 import io
 import re
+import unicodedata
 import zipfile
 from pathlib import Path
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from sambandh.imports.reading import errors
+from sambandh.imports.reading import encodings, errors
 
 #: Bytes read to recognize a format and sniff the delimiter.
 SAMPLE = 64 * 1024
@@ -65,6 +66,7 @@ def is_xlsx(path: Path) -> bool:
 def text_encoding(path: Path, head: bytes) -> str:
     """The codec to read ``path`` with; raises ImportFileError for binary content."""
     if head.startswith(codecs.BOM_UTF8):
+        _refuse_nul(path)
         return "utf-8-sig"
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
@@ -73,11 +75,13 @@ def text_encoding(path: Path, head: bytes) -> str:
         return utf16
     if b"\x00" in head:
         raise errors.binary_file(binary_label())
+    _refuse_nul(path)
     if _decodes(path, "utf-8"):
         return "utf-8"
-    for japanese in ("shift_jis", "cp932"):
-        if _decodes(path, japanese) and _reads_as_japanese(head.decode(japanese, "ignore")):
-            return japanese
+    if not _reads_as_latin(head.decode("cp1252", errors=encodings.LENIENT)):
+        for japanese in ("shift_jis", "cp932"):
+            if _decodes(path, japanese) and _reads_as_japanese(head.decode(japanese, "ignore")):
+                return japanese
     return "cp1252"
 
 
@@ -100,6 +104,14 @@ def _utf16_without_bom(head: bytes) -> str | None:
     return None
 
 
+def _refuse_nul(path: Path) -> None:
+    """A NUL byte anywhere in 8-bit text: binary data (and no database stores it in text)."""
+    with path.open("rb") as stream:
+        while chunk := stream.read(_CHUNK):
+            if b"\x00" in chunk:
+                raise errors.binary_file(binary_label())
+
+
 def _decodes(path: Path, encoding: str) -> bool:
     """Whether the whole file decodes strictly, read in chunks (memory flat)."""
     decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
@@ -114,15 +126,29 @@ def _decodes(path: Path, encoding: str) -> bool:
 
 
 _JAPANESE = re.compile(r"[\u3000-\u30ff\u4e00-\u9fff\uff00-\uffef]")
+#: A Japanese character between two Latin letters: what an accented Latin letter read as
+#: Shift_JIS looks like ("Málaga" -> "M疝aga"), and what Japanese text almost never holds.
+_SANDWICHED = re.compile(r"(?<=[A-Za-z])[\u3000-\u30ff\u4e00-\u9fff\uff00-\uffef](?=[A-Za-z])")
 
 
 def _reads_as_japanese(text: str) -> bool:
-    """Most of the non-ASCII characters are kana, kanji or full-width forms."""
+    """Most non-ASCII characters are kana, kanji or full-width forms, and they do not sit one
+    by one inside Latin words (Windows-1252 accents often decode as Shift_JIS kanji)."""
     foreign = [char for char in text if not char.isascii()]
     if not foreign:
         return False
     japanese = sum(1 for char in foreign if _JAPANESE.match(char))
-    return japanese >= 0.9 * len(foreign)
+    if japanese < 0.9 * len(foreign):
+        return False
+    return len(_SANDWICHED.findall(text)) <= 0.1 * japanese
+
+
+def _reads_as_latin(text: str) -> bool:
+    """Read as Windows-1252, the non-ASCII characters are letters ("é", "ñ", "Ø"): Latin text.
+    Shift_JIS read the same way is mostly punctuation and symbols ("‚µ", "•º", "‰q")."""
+    foreign = [char for char in text if not char.isascii()]
+    letters = sum(1 for char in foreign if unicodedata.category(char).startswith("L"))
+    return bool(foreign) and letters >= 0.9 * len(foreign)
 
 
 def has_utf8_sequences(path: Path) -> bool:

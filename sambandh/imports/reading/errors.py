@@ -85,3 +85,7 @@ def malformed_row(detail: str) -> str:
 
 def malformed_card(detail: str) -> str:
     return _("This card cannot be read: %(detail)s") % {"detail": detail}
+
+
+def card_too_long(limit: int) -> str:
+    return _("This card is longer than %(limit)d characters and was not read.") % {"limit": limit}

@@ -59,6 +59,8 @@ VCARD_HEADERS = [
     "UID",
 ]
 
+#: A card longer than this (characters) is not kept in memory: it becomes a row error.
+MAX_CARD = 1_000_000
 _BEGIN = re.compile(r"^\s*BEGIN\s*:\s*VCARD\s*$", re.IGNORECASE)
 _END = re.compile(r"^\s*END\s*:\s*VCARD\s*$", re.IGNORECASE)
 
@@ -75,24 +77,31 @@ class VcardTable(Table):
                 raw, encoding=self.encoding, errors=encodings.errors_for(self.encoding)
             )
             ordinal = 0
+            size = 0
             lines: list[str] | None = None
             for line in text:
                 line = line.lstrip("\ufeff")
                 if lines is None:
                     if _BEGIN.match(line):
                         ordinal += 1
-                        lines = [line.rstrip("\r\n")]
+                        lines, size = [line.rstrip("\r\n")], len(line)
                     continue
-                lines.append(line.rstrip("\r\n"))
+                if size <= MAX_CARD:
+                    lines.append(line.rstrip("\r\n"))
+                    size += len(line)
                 if _END.match(line):
-                    yield ordinal, "\r\n".join(lines) + "\r\n"
+                    yield ordinal, _card_text(lines, size)
                     lines = None
             if lines is not None:
-                yield ordinal, "\r\n".join(lines) + "\r\n"
+                yield ordinal, _card_text(lines, size)
 
     def rows(self, *, after: int = 0) -> Iterator[SourceRow]:
         for ordinal, card in self._cards():
             if ordinal <= after:
+                continue
+            if not card:
+                empty = dict.fromkeys(self.headers, "")
+                yield SourceRow(ordinal, empty, errors.card_too_long(MAX_CARD))
                 continue
             try:
                 values = card_values(vobject.readOne(card, allowQP=True))
@@ -105,6 +114,11 @@ class VcardTable(Table):
 
     def count_rows(self) -> int:
         return sum(1 for _card in self._cards())
+
+
+def _card_text(lines: list[str], size: int) -> str:
+    """The card as vobject reads it; "" for a card over MAX_CARD."""
+    return "" if size > MAX_CARD else "\r\n".join(lines) + "\r\n"
 
 
 def open_vcard(path: Path, encoding: str) -> VcardTable:

@@ -108,3 +108,21 @@ def test_the_refusal_is_in_the_readers_language(tmp_path):
     with override("fr"), pytest.raises(ImportFileError) as caught:
         open_table(write(tmp_path, b""))
     assert caught.value.message == "Le fichier est vide."
+
+
+def test_a_nul_byte_far_into_a_text_file_is_refused(tmp_path):
+    # past the first 64 KiB the format was recognized from: no database stores NUL in text
+    data = b"Name,Email\n" + b"Ann,ann@example.com\n" * 5000 + b"Bo\x00,bo@example.com\n"
+    assert "(it looks like a binary file)" in _refusal(tmp_path, data)
+
+
+def test_a_giant_vcard_is_a_row_error_and_the_next_card_is_read(tmp_path):
+    from sambandh.imports.reading.vcard import MAX_CARD
+
+    note = "NOTE:" + "x" * 70 + "\n"
+    giant = "BEGIN:VCARD\nVERSION:3.0\nFN:Big\n" + note * (MAX_CARD // 70) + "END:VCARD\n"
+    small = "BEGIN:VCARD\nVERSION:3.0\nFN:Small\nEND:VCARD\n"
+    table = open_table(write(tmp_path, giant + small, "cards.vcf"))
+    first, second = table.rows()
+    assert first.error == "This card is longer than 1000000 characters and was not read."
+    assert (second.number, second.values["Full name"], second.error) == (2, "Small", "")

@@ -63,6 +63,35 @@ def test_a_windows_1252_file_keeps_its_accents(tmp_path):
     ]
 
 
+def test_windows_1252_accents_that_happen_to_decode_as_shift_jis_are_not_japanese(tmp_path):
+    # given Spanish and French words whose accented letters, followed by a Latin letter, are
+    # valid Shift_JIS byte pairs ("á" + "l" in Málaga decodes as one kanji)
+    text = "Name,City\nPérez,Málaga\nMéndez,Cáceres\nGarçon,Besançon\n"
+    assert text.encode("cp1252").decode("shift_jis")  # the trap is real
+    # then the file is still read as Windows-1252
+    table, rows = read(write(tmp_path, text.encode("cp1252")))
+    assert table.encoding == "cp1252"
+    assert [row.values["City"] for row in rows] == ["Málaga", "Cáceres", "Besançon"]
+
+
+@pytest.mark.parametrize("text", ["Name\nÀ\n", "Name\nRenée\n"])
+def test_a_short_windows_1252_file_that_decodes_as_shift_jis_is_not_japanese(tmp_path, text):
+    # "À" is a half-width katakana in Shift_JIS, "ée" a kanji (found by the round-trip test)
+    table, rows = read(write(tmp_path, text.encode("cp1252")))
+    assert (table.encoding, rows[0].values["Name"]) == ("cp1252", text.split("\n")[1])
+
+
+def test_japanese_mixed_with_latin_text_is_still_japanese(tmp_path):
+    text = (
+        "Name,Company,Email\n"
+        "山田太郎,ACME株式会社,taro@example.jp\n"
+        "鈴木 花子,Sony,hanako@example.jp\n"
+    )
+    table, rows = read(write(tmp_path, text.encode("shift_jis")))
+    assert table.encoding == "shift_jis"
+    assert [row.values["Company"] for row in rows] == ["ACME株式会社", "Sony"]
+
+
 @pytest.mark.parametrize(("bom", "encoding"), [(b"", "utf-8"), (codecs.BOM_UTF8, "utf-8-sig")])
 def test_utf8_is_read_with_or_without_a_bom(tmp_path, bom, encoding):
     table, rows = read(write(tmp_path, bom + ACCENTS.encode("utf-8")))
