@@ -56,13 +56,15 @@ class UploadForm(forms.Form):
         for record_type, _label in RECORD_TYPE_CHOICES:
             for name, label in selectors.preset_choices(viewer=viewer, record_type=record_type):
                 names.setdefault(name, str(label))
-        self.fields["preset"].choices = [("", _("Detect from the columns")), *names.items()]
+        preset = self.fields["preset"]
+        assert isinstance(preset, forms.ChoiceField)
+        preset.choices = [("", _("Detect from the columns")), *names.items()]
         self.fields["file"].widget.attrs.update(
             {"accept": ".csv,.txt,.tsv,.xlsx,.vcf,text/csv,text/vcard", "data-import-file": ""}
         )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         record_type, preset = data.get("record_type"), data.get("preset")
         if record_type and preset:
             allowed = dict(selectors.preset_choices(viewer=self.viewer, record_type=record_type))
@@ -77,7 +79,8 @@ class UploadForm(forms.Form):
 
 def target_choices(record_type: str) -> list[Any]:
     """The select's options: "Don't import", the record's fields, then its custom fields."""
-    fields, custom = [], []
+    fields: list[tuple[str, str]] = []
+    custom: list[tuple[str, str]] = []
     for target in selectors.import_targets(record_type):
         (custom if target.key.startswith("custom.") else fields).append(
             (target.key, str(target.label))
@@ -112,10 +115,9 @@ class MappingForm(forms.Form):
             self.fields[self.column_field(index)] = forms.ChoiceField(
                 label=header, required=False, choices=choices
             )
-        self.fields["external_id_column"].choices = [
-            ("", _("None")),
-            *((h, h) for h in headers),
-        ]
+        column = self.fields["external_id_column"]
+        assert isinstance(column, forms.ChoiceField)
+        column.choices = [("", _("None")), *((h, h) for h in headers)]
 
     @staticmethod
     def column_field(index: int) -> str:
@@ -125,7 +127,7 @@ class MappingForm(forms.Form):
         return [(h, self[self.column_field(i)]) for i, h in enumerate(self.headers)]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         seen: dict[str, str] = {}
         for index, header in enumerate(self.headers):
             name = self.column_field(index)

@@ -181,7 +181,7 @@ def job_undo(request: AuthedRequest, import_id: int) -> HttpResponse:
 
 @page
 @require_GET
-def job_report(request: AuthedRequest, import_id: int) -> StreamingHttpResponse:
+def job_report(request: AuthedRequest, import_id: int) -> Any:
     """The per-row report as a CSV file (row, outcome, record_id, reasons), streamed."""
     from sambandh.exports.writers import csv_pieces
 

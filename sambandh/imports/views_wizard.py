@@ -29,6 +29,7 @@ SESSION_KEY = "imports.draft"
 SAMPLE_ROWS = 200
 SAMPLES = 3
 SAMPLE_CHARS = 60
+MIB = 1024 * 1024
 
 
 # --- the session's draft --------------------------------------------------------------------
@@ -87,7 +88,7 @@ def upload(request: AuthedRequest) -> HttpResponse:
         {
             "form": form,
             "draft": draft_of(request),
-            "max_mb": services.max_upload_bytes() // 1_000_000,
+            "max_mb": services.max_upload_bytes() // MIB,
         },
     )
 
@@ -100,7 +101,7 @@ def _store(request: AuthedRequest, form: UploadForm) -> dict[str, Any] | None:
         form.add_error(
             "file",
             _("The file is too large: at most %(n)s MB.")
-            % {"n": services.max_upload_bytes() // 1_000_000},
+            % {"n": services.max_upload_bytes() // MIB},
         )
         return None
     filename = (upload.name or "import")[:255]

@@ -1,16 +1,12 @@
 // The import wizard's small helps; every page works without them. The drop zone puts a file
-// dropped on it into its file input; the mapping counts the columns to import and marks the
+// dropped on it into its file input (which then shows its name); the mapping counts the columns to import and marks the
 // ones left out as the selects change.
 (function () {
   "use strict";
 
   function setupDrop(zone) {
     const input = zone.querySelector("input[type=file]");
-    const name = zone.querySelector("[data-import-drop-name]");
     if (!input) return;
-    const show = () => {
-      if (name) name.textContent = input.files && input.files.length ? input.files[0].name : "";
-    };
     ["dragenter", "dragover"].forEach((type) =>
       zone.addEventListener(type, (event) => {
         event.preventDefault();
@@ -25,10 +21,9 @@
       const files = event.dataTransfer && event.dataTransfer.files;
       if (files && files.length) {
         input.files = files;
-        show();
+        input.dispatchEvent(new Event("change", { bubbles: true }));
       }
     });
-    input.addEventListener("change", show);
   }
 
   function setupMapping(form) {
