@@ -73,10 +73,14 @@ def upload(request: AuthedRequest) -> HttpResponse:
     """Choose the kind of record, the file, a preset and what to do with a matching row."""
     policy.ensure_can_write(request.user)
     initial = {"record_type": request.GET.get("type", "people")}
+    bound = request.method == "POST"
     form = UploadForm(
-        request.POST or None, request.FILES or None, viewer=request.user, initial=initial
+        request.POST if bound else None,
+        request.FILES if bound else None,
+        viewer=request.user,
+        initial=initial,
     )
-    if request.method == "POST" and form.is_valid():
+    if bound and form.is_valid():
         draft = _store(request, form)
         if draft is not None:
             draft_drop(request)

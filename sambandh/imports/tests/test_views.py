@@ -106,6 +106,21 @@ def test_flagging_is_refused_for_deals(owner, browser_for):
     assert SESSION_KEY not in client.session
 
 
+def test_a_post_with_nothing_but_a_file_is_answered_with_the_forms_errors(owner, browser_for):
+    client = browser_for(owner)
+    resp = client.post("/imports/new/", {"file": _file(PEOPLE_CSV)})
+    assert resp.status_code == 200 and 'class="errorlist' in resp.content.decode()
+    assert SESSION_KEY not in client.session
+
+
+def test_column_names_and_values_are_shown_escaped(owner, browser_for):
+    client = browser_for(owner)
+    _upload(client, "<b>Name</b>,Email\n<script>alert(1)</script>,a@example.com\n")
+    body = client.get("/imports/new/mapping/").content.decode()
+    assert "<script>alert(1)" not in body and "<b>Name</b>" not in body
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body and "&lt;b&gt;Name&lt;/b&gt;" in body
+
+
 def test_mapping_without_an_upload_goes_back_to_the_upload(owner, browser_for):
     resp = browser_for(owner).get("/imports/new/mapping/")
     assert resp.status_code == 302 and resp["Location"] == "/imports/new/"
