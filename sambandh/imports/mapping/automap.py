@@ -28,8 +28,23 @@ _ENTITY = frozenset(
 _QUALIFIERS = frozenset(
     {"business", "work", "office", "mailing", "billing", "postal", "address", "company", "url"}
 )
+#: Words anywhere in a header that say an address or phone is the home one, or the work one
+#: ("Privat: Ort", "Téléphone (bureau)", "Tel. dienstlich"), in the product's languages.
+_HOME = frozenset(
+    {"home", "private", "personal", "privat", "prive", "privee", "personnel", "personnelle",
+     "domicile", "casa", "particular", "residencial", "residencia", "自宅", "घर", "ఇంటి", "ઘર",
+     "المنزل"}
+)  # fmt: skip
+_WORK = frozenset(
+    {"business", "work", "office", "dienstlich", "geschaftlich", "buro", "bureau",
+     "professionnel", "professionnelle", "trabajo", "oficina", "comercial", "trabalho",
+     "勤務先", "会社", "कार्यालय", "ఆఫీసు", "ઓફિસ", "العمل"}
+)  # fmt: skip
+_PHONES = ("phone", "work_phone", "mobile_phone", "other_phone")
 #: Matching by shared words: a column whose words are mostly one field's own words.
 _WORDS_SHARE = 0.6
+#: A longer header is a sentence, not a field's name: not matched (and not worth the time).
+_LONGEST = 200
 #: Close spelling ("Adress", "E-mial") counts from this similarity (0-100) and this length.
 _FUZZY_CUTOFF = 90
 _FUZZY_MIN_LENGTH = 5
@@ -124,6 +139,8 @@ def _variants(text: str) -> list[str]:
 
 def match(header: str, index: _Index) -> tuple[str, float]:
     """(target key, confidence 0-100) for one header, or ("", 0)."""
+    if len(header) > _LONGEST:
+        return "", 0.0
     text = normalize(header)
     if not text:
         return "", 0.0
@@ -135,6 +152,9 @@ def match(header: str, index: _Index) -> tuple[str, float]:
         key = index.unordered.get(_unordered(variant))
         if key:
             return key, 99.5 - rank + specific
+    qualified = _qualified(text, index)
+    if qualified[0]:
+        return qualified
     for variant in _variants(text):
         if len(variant) < _FUZZY_MIN_LENGTH:
             continue
@@ -150,10 +170,38 @@ def match(header: str, index: _Index) -> tuple[str, float]:
     return "", 0.0
 
 
+def _qualified(text: str, index: _Index) -> tuple[str, float]:
+    """A header naming home or work anywhere: the rest matched exactly, then made the home or
+    work field when the record type has one ("Privat: PLZ" -> home_postal_code)."""
+    words = text.split()
+    home = any(word in _HOME for word in words)
+    work = any(word in _WORK for word in words)
+    rest = [w for w in words if w not in _HOME and w not in _WORK]
+    if not (home or work) or not rest or len(rest) == len(words):
+        return "", 0.0
+    key = ""
+    for variant in _variants(" ".join(rest)):
+        key = index.exact.get(variant) or index.unordered.get(_unordered(variant), "")
+        if key:
+            break
+    if not key:
+        return "", 0.0
+    valid = set(index.exact.values())
+    if home:
+        if f"home_{key}" in valid:
+            key = f"home_{key}"
+        elif key in _PHONES and "home_phone" in valid:
+            key = "home_phone"
+    elif work and key == "phone" and "work_phone" in valid:
+        key = "work_phone"
+    return key, 96.0
+
+
 def _by_words(text: str, index: _Index) -> tuple[str, float]:
     """The one field whose names hold most of the column's words ("City/town/village/locality"
     -> city), when no other field holds as many."""
-    words = set(text.split()) - _NOISE
+    # Digits and single letters ("2", the "e" of "e-mail") say too little to count as shared.
+    words = {word for word in text.split() if len(word) > 1 and not word.isdigit()} - _NOISE
     if len(words) < 2:
         return "", 0.0
     shares = sorted(
@@ -162,6 +210,11 @@ def _by_words(text: str, index: _Index) -> tuple[str, float]:
     )
     best_share, best_key = shares[0]
     if best_share < _WORDS_SHARE or (len(shares) > 1 and shares[1][0] == best_share):
+        return "", 0.0
+    # A leftover word that names another field ("mail" in "E-mail Display Name") means the
+    # column is about that other field's thing, not this one.
+    leftover = words - index.words[best_key]
+    if any(word in vocabulary for word in leftover for vocabulary in index.words.values()):
         return "", 0.0
     return best_key, 70.0 + 10.0 * best_share
 

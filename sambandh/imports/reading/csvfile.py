@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +31,8 @@ class CsvTable(Table):
     format = "csv"
     path: Path = field(default_factory=Path)
     header_number: int = 1
+    #: Records before the header that are not data (Excel's "sep=;" line).
+    preamble: int = 0
     #: A mixed file read as Windows-1252: cells that were UTF-8 are put back.
     mixed: bool = False
 
@@ -87,21 +90,27 @@ class CsvTable(Table):
         )
 
 
+_SEP_LINE = re.compile(r"\A[ \t]*sep=([,;\t|])[ \t]*\r?\n", re.IGNORECASE)
+
+
 def open_csv(path: Path, sample: str, encoding: str) -> CsvTable:
     """A CSV table over ``path`` whose start, decoded, is ``sample``."""
+    # Excel writes (and reads) a first line "sep=;" naming the delimiter: it is not the header.
+    hint = _SEP_LINE.match(sample)
     table = CsvTable(
         encoding=encoding,
-        delimiter=detect.sniff_delimiter(sample),
+        delimiter=hint.group(1) if hint else detect.sniff_delimiter(sample),
         path=path,
         mixed=encoding == "cp1252" and detect.has_utf8_sequences(path),
+        preamble=1 if hint else 0,
     )
     _find_header(table)
     return table
 
 
 def decoded_sample(head: bytes, encoding: str) -> str:
-    cut = head[: len(head) - len(head) % 2] if encoding.startswith("utf-16") else head
     """The first bytes decoded for sniffing (a character cut at the end is dropped)."""
+    cut = head[: len(head) - len(head) % 2] if encoding.startswith("utf-16") else head
     text = cut.decode(encoding, errors="ignore" if encoding != "cp1252" else encodings.LENIENT)
     return text.lstrip("\ufeff")
 
@@ -110,6 +119,8 @@ def _find_header(table: CsvTable) -> None:
     """The first non-blank record is the header; at least one data record must follow."""
     header: list[str] | None = None
     for number, cells, problem in table._records():
+        if number <= table.preamble:
+            continue
         if cells is None:
             if header is None:
                 raise errors.ImportFileError(errors.malformed_row(problem))
@@ -119,6 +130,8 @@ def _find_header(table: CsvTable) -> None:
         if header is None:
             header = cells
             table.header_number = number
+            if table.mixed:
+                cells = [encodings.repair(cell) for cell in cells]
             table.headers = check_header(cells)
             continue
         return

@@ -67,7 +67,9 @@ def text_encoding(path: Path, head: bytes) -> str:
     """The codec to read ``path`` with; raises ImportFileError for binary content."""
     if head.startswith(codecs.BOM_UTF8):
         _refuse_nul(path)
-        return "utf-8-sig"
+        if _decodes(path, "utf-8-sig"):
+            return "utf-8-sig"
+        # A UTF-8 mark on bytes that are not all UTF-8: read as the mixed files below are.
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
     utf16 = _utf16_without_bom(head)

@@ -104,7 +104,7 @@ def build_row(number: int, headers: list[str], cells: list[str], encoding: str) 
     if (
         len(cells) == width
         and max(map(len, cells), default=0) <= MAX_CELL
-        and not (lossy and any(_undecoded(cell) for cell in cells if not cell.isascii()))
+        and not (lossy and any(_undecoded(cell) for cell in cells))
     ):
         return SourceRow(number=number, values=dict(zip(headers, cells, strict=True)))
     problems: list[str] = []
@@ -117,12 +117,16 @@ def build_row(number: int, headers: list[str], cells: list[str], encoding: str) 
         if len(cell) > MAX_CELL:
             problems.append(errors.cell_too_long(header, MAX_CELL))
             cell = ""
-        elif lossy and not cell.isascii() and _undecoded(cell):
+        elif lossy and _undecoded(cell):
             problems.append(errors.undecodable(header, encoding))
+            cell = cell.replace("\x00", "")
         values[header] = cell
     return SourceRow(number=number, values=values, error=" ".join(problems))
 
 
 def _undecoded(text: str) -> bool:
-    """U+FFFD (a replaced byte) or a C1 control (a byte Windows-1252 does not define)."""
-    return any(char == "\ufffd" or "\x80" <= char <= "\x9f" for char in text)
+    """U+FFFD (a replaced byte), a C1 control (a byte Windows-1252 does not define), or NUL
+    (which UTF-16 can encode and no database stores in text)."""
+    if "\x00" in text:
+        return True
+    return not text.isascii() and any(char == "\ufffd" or "\x80" <= char <= "\x9f" for char in text)

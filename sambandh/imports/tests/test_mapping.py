@@ -7,6 +7,8 @@ import json
 
 import pytest
 from django.utils.translation import override
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sambandh.imports.mapping import (
     PRESETS,
@@ -237,3 +239,66 @@ def test_names_alone_map_most_field_columns_of_real_exports_the_way_the_presets_
                 fields += 1
                 right += names[header] == declared[header]
     assert right / fields >= 0.9
+
+
+def test_odd_headers_are_not_imported_and_do_not_slow_mapping_down():
+    import time
+
+    headers = ["😀", "", "   ", "!!!", "x" * 100_000, *(f"Col {n} é" for n in range(995))]
+    started = time.perf_counter()
+    mapping = auto_map([*headers, "Email"], "people")
+    assert time.perf_counter() - started < 5
+    assert set(mapping.values()) == {"", "email"} and mapping["Email"] == "email"
+
+
+NOT_FIELDS = [
+    "Created Date", "Last Modified Date", "Email Opt Out", "Do Not Call", "Annual Revenue",
+    "Rating", "Ticker Symbol", "Twitter", "Skype ID", "Hobby", "Spouse", "Gender",
+    "Lifecycle Stage", "Lead Score", "Number of Sessions", "Last Activity Date", "Email Type",
+    "Phone Type", "E-mail Display Name", "Address Type", "Photo", "Marketing status",
+    "Visible to", "Unsubscribed", "Modified By", "Created By", "Date of last contact",
+    "Invoice number", "Order total", "Customer since",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("record_type", RECORD_TYPES)
+def test_columns_that_are_no_field_are_not_guessed_into_one(record_type):
+    assert {h: k for h, k in map_by_name(NOT_FIELDS, record_type).items() if k} == {}
+
+
+def test_home_and_work_words_anywhere_choose_the_home_or_work_field():
+    # Thunderbird's German export and Outlook's French one
+    headers = ["Tel. dienstlich", "Tel. privat", "Privat: PLZ", "Privat: Ort", "Dienstlich: Ort"]
+    assert auto_map(headers, "people") == {
+        "Tel. dienstlich": "work_phone",
+        "Tel. privat": "home_phone",
+        "Privat: PLZ": "home_postal_code",
+        "Privat: Ort": "home_city",
+        "Dienstlich: Ort": "city",
+    }
+    headers = ["Téléphone (bureau)", "Code postal (bureau)", "Rue (bureau)", "Ville (domicile)"]
+    assert auto_map(headers, "people") == {
+        "Téléphone (bureau)": "work_phone",
+        "Code postal (bureau)": "postal_code",
+        "Rue (bureau)": "street",
+        "Ville (domicile)": "home_city",
+    }
+    # an organization has one address and one phone: the qualifier is dropped
+    assert auto_map(["Privat: Ort", "Tel. dienstlich"], "organizations") == {
+        "Privat: Ort": "city",
+        "Tel. dienstlich": "phone",
+    }
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(st.text(max_size=40), max_size=30, unique=True),
+    st.sampled_from(RECORD_TYPES),
+)
+def test_any_headers_map_to_valid_keys_each_used_once(headers, record_type):
+    mapping = auto_map(headers, record_type)
+    assert list(mapping) == headers
+    valid = {target.key for target in targets(record_type)}
+    assert set(mapping.values()) - {""} <= valid
+    single = [key for key in mapping.values() if key and key not in ("tags", "description")]
+    assert len(single) == len(set(single))

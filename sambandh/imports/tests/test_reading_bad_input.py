@@ -126,3 +126,15 @@ def test_a_giant_vcard_is_a_row_error_and_the_next_card_is_read(tmp_path):
     first, second = table.rows()
     assert first.error == "This card is longer than 1000000 characters and was not read."
     assert (second.number, second.values["Full name"], second.error) == (2, "Small", "")
+
+
+def test_a_nul_character_in_utf16_text_is_a_row_error_and_is_dropped(tmp_path):
+    data = "Name,City\nAn\x00n,Pune\nBo,Goa\n".encode("utf-16")
+    table = open_table(write(tmp_path, data))
+    first, second = table.rows()
+    assert first.values == {"Name": "Ann", "City": "Pune"}
+    assert first.error == (
+        "The value in column “Name” has characters that are not valid utf-16; "
+        "check the file's encoding."
+    )
+    assert (second.values, second.error) == ({"Name": "Bo", "City": "Goa"}, "")

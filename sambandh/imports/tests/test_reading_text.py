@@ -114,6 +114,13 @@ def test_a_utf8_file_with_one_windows_1252_byte_is_read_without_losing_either(tm
     ]
 
 
+def test_a_utf8_mark_on_a_file_with_windows_1252_bytes_reads_both(tmp_path):
+    data = codecs.BOM_UTF8 + "Name,City\nMüller,Köln\n".encode() + "Zoë,Besançon\n".encode("cp1252")
+    table, rows = read(write(tmp_path, data))
+    assert (table.encoding, table.headers) == ("cp1252", ["Name", "City"])
+    assert [row.values["Name"] for row in rows] == ["Müller", "Zoë"]
+
+
 def test_a_byte_that_no_encoding_explains_is_a_row_error(tmp_path):
     # 0x81 is undefined in Windows-1252 and invalid in UTF-8
     table, rows = read(write(tmp_path, b"Name,City\nAna,Lima\nBad\x81Name,Oslo\n"))
@@ -140,6 +147,12 @@ def test_the_delimiter_is_sniffed_outside_quotes(tmp_path, delimiter, text):
     assert table.delimiter == delimiter
     assert table.headers == ["Name", "Note"]
     assert len(rows) == 2 and all(row.error == "" for row in rows)
+
+
+def test_excels_sep_line_names_the_delimiter_and_is_not_the_header(tmp_path):
+    table, rows = read(write(tmp_path, "sep=;\r\nName;Note\r\nJane;a, b\r\n"))
+    assert (table.delimiter, table.headers) == (";", ["Name", "Note"])
+    assert [(row.number, row.values) for row in rows] == [(3, {"Name": "Jane", "Note": "a, b"})]
 
 
 def test_quoted_fields_may_span_lines_and_rows_are_numbered_like_a_spreadsheet(tmp_path):
