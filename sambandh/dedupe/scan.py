@@ -21,9 +21,19 @@ EXTERNAL_ID_FIELD = "external_id"
 CHUNK = 5000
 
 
-def _external(custom: Any) -> str:
+def _external(known: dict[int, str], pk: int, custom: Any) -> str:
+    """The record's id in the system it was imported from (imports.selectors.external_ids,
+    read once per scan as ``known``); a custom field ``external_id`` set by hand otherwise."""
+    if pk in known:
+        return known[pk]
     value = (custom or {}).get(EXTERNAL_ID_FIELD) if isinstance(custom, dict) else None
     return "" if value is None else str(value)
+
+
+def _known_external(record_type: str) -> dict[int, str]:
+    from sambandh.imports.selectors import external_ids
+
+    return external_ids(record_type, None)
 
 
 def _has_birth_date() -> bool:
@@ -44,6 +54,7 @@ def people_records() -> Iterator[MatchRecord]:
     organization_names = dict(Organization.objects.values_list("id", "name"))
     org_of = Person.objects.filter(organization__isnull=False).values_list("id", "organization_id")
     employer = {pid: organization_names.get(oid, "") for pid, oid in org_of.iterator(CHUNK)}
+    known = _known_external("person")
     for pk, given, family, full, birth, card, custom in rows.iterator(chunk_size=CHUNK):
         card = card or {}
         address: dict[str, Any] = next(iter(card.get("addresses") or []), {})
@@ -59,7 +70,7 @@ def people_records() -> Iterator[MatchRecord]:
             city=address.get("city", ""),
             postal_code=address.get("postal_code", ""),
             organization=employer.get(pk, ""),
-            external_id=_external(custom),
+            external_id=_external(known, pk, custom),
         )
 
 
@@ -84,6 +95,7 @@ def organization_records() -> Iterator[MatchRecord]:
     rows = Organization.objects.order_by("id").values_list(
         "id", "name", "domain", "website", "custom"
     )
+    known = _known_external("organization")
     for pk, name, domain, website, custom in rows.iterator(chunk_size=CHUNK):
         street, city, code = addresses.get(pk, ("", "", ""))
         yield organization_record(
@@ -96,7 +108,7 @@ def organization_records() -> Iterator[MatchRecord]:
             street=street,
             city=city,
             postal_code=code,
-            external_id=_external(custom),
+            external_id=_external(known, pk, custom),
         )
 
 

@@ -77,7 +77,7 @@ class Target:
     kind: str = "text"
 
 
-_KEYS: dict[str, tuple[str, ...]] = {
+_KEYS: dict[str, list[str]] = {
     "people": [
         "full_name",
         "honorific",
@@ -238,7 +238,7 @@ def auto_map(
 ) -> dict[str, str]:
     chosen = preset or detect_preset(headers, record_type)
     known = PRESETS[chosen].mappings.get(record_type, {}) if chosen in PRESETS else {}
-    by_name = {}
+    by_name: dict[str, str] = {}
     for t in targets(record_type, custom_fields=custom_fields):
         by_name.setdefault(t.key.lower(), t.key)
         by_name.setdefault(t.label.lower(), t.key)

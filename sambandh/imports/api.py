@@ -98,7 +98,7 @@ def row_out(row: ImportRow) -> dict[str, Any]:
 
 
 def job_out(job: ImportJob, filters: RowFilters | None = None) -> dict[str, Any]:
-    filters = filters or RowFilters()
+    filters = filters or RowFilters(outcome=None, limit=50, cursor=None)
     page = selectors.job_rows(
         job=job, outcome=filters.outcome, limit=clamp_limit(filters.limit), cursor=filters.cursor
     )
@@ -276,17 +276,17 @@ def save_preset(request: HttpRequest, payload: PresetIn) -> Any:
     return Status(201, _preset_out(preset))
 
 
-@router.get("/{id:job_id}", response={200: ImportJobOut, **ERRORS})
-def get_import(request: HttpRequest, job_id: int, filters: Query[RowFilters]) -> Any:
+@router.get("/{id:import_id}", response={200: ImportJobOut, **ERRORS})
+def get_import(request: HttpRequest, import_id: int, filters: Query[RowFilters]) -> Any:
     """An import's status, progress, counts and the first page of its per-row report
     (``?outcome=rejected`` for the rejected rows and why)."""
-    return job_out(selectors.job_get(viewer=viewer(request), job_id=job_id), filters)
+    return job_out(selectors.job_get(viewer=viewer(request), job_id=import_id), filters)
 
 
-@router.get("/{id:job_id}/rows", response={200: ImportRowPage, **ERRORS})
-def get_import_rows(request: HttpRequest, job_id: int, filters: Query[RowFilters]) -> Any:
+@router.get("/{id:import_id}/rows", response={200: ImportRowPage, **ERRORS})
+def get_import_rows(request: HttpRequest, import_id: int, filters: Query[RowFilters]) -> Any:
     """A page of an import's per-row report, in the file's order."""
-    job = selectors.job_get(viewer=viewer(request), job_id=job_id)
+    job = selectors.job_get(viewer=viewer(request), job_id=import_id)
     page = selectors.job_rows(
         job=job, outcome=filters.outcome, limit=clamp_limit(filters.limit), cursor=filters.cursor
     )
@@ -294,7 +294,7 @@ def get_import_rows(request: HttpRequest, job_id: int, filters: Query[RowFilters
 
 
 @router.get(
-    "/{id:job_id}/report",
+    "/{id:import_id}/report",
     response={200: None, **ERRORS},
     openapi_extra={
         "responses": {
@@ -305,11 +305,11 @@ def get_import_rows(request: HttpRequest, job_id: int, filters: Query[RowFilters
         }
     },
 )
-def get_import_report(request: HttpRequest, job_id: int) -> Any:
+def get_import_report(request: HttpRequest, import_id: int) -> Any:
     """The per-row report as a CSV file (streamed)."""
     from sambandh.exports.writers import csv_pieces
 
-    job = selectors.job_get(viewer=viewer(request), job_id=job_id)
+    job = selectors.job_get(viewer=viewer(request), job_id=import_id)
     lines = selectors.job_report_lines(job=job)
     headers = next(lines)
     response = StreamingHttpResponse(
@@ -319,17 +319,17 @@ def get_import_report(request: HttpRequest, job_id: int) -> Any:
     return response
 
 
-@router.post("/{id:job_id}/undo", response={200: ImportJobOut, **ERRORS})
-def undo_import(request: HttpRequest, job_id: int) -> Any:
+@router.post("/{id:import_id}/undo", response={200: ImportJobOut, **ERRORS})
+def undo_import(request: HttpRequest, import_id: int) -> Any:
     """Undo a finished import: the records it created go to the recycle bin, the fields it
     changed get their values back, each unless someone changed the record since; the answer
     lists what was left as it is (``not_undone``)."""
-    job = selectors.job_get(viewer=viewer(request), job_id=job_id)
+    job = selectors.job_get(viewer=viewer(request), job_id=import_id)
     return job_out(services.import_undo(actor=viewer(request), job=job))
 
 
-@router.post("/{id:job_id}/cancel", response={200: ImportJobOut, **ERRORS})
-def cancel_import(request: HttpRequest, job_id: int) -> Any:
+@router.post("/{id:import_id}/cancel", response={200: ImportJobOut, **ERRORS})
+def cancel_import(request: HttpRequest, import_id: int) -> Any:
     """Stop an import after the batch in flight; what it wrote stays (and can be undone)."""
-    job = selectors.job_get(viewer=viewer(request), job_id=job_id)
+    job = selectors.job_get(viewer=viewer(request), job_id=import_id)
     return job_out(services.import_cancel(actor=viewer(request), job=job))

@@ -122,6 +122,16 @@ OPERATIONS = {
     ),
     ("get", "/jobs/{job_id}"),
     ("post", "/jobs/{job_id}/undo"),
+    # Imports (sambandh/imports).
+    ("get", "/imports"),
+    ("post", "/imports"),
+    ("get", "/imports/presets"),
+    ("post", "/imports/presets"),
+    ("get", "/imports/{import_id}"),
+    ("get", "/imports/{import_id}/rows"),
+    ("get", "/imports/{import_id}/report"),
+    ("post", "/imports/{import_id}/undo"),
+    ("post", "/imports/{import_id}/cancel"),
     # Exports (sambandh/exports): one route per record type with a list layout.
     *(("get", f"/{records}/export") for records in ("people", "organizations", "deals", "leads")),
     ("post", "/emails"),

@@ -144,6 +144,9 @@ ID_OPERATIONS = [
     ("post", "/api/v1/notifications/{id}/read"),
     ("get", "/api/v1/jobs/{id}"),
     ("post", "/api/v1/jobs/{id}/undo"),
+    *(("get", f"/api/v1/imports/{{id}}{end}") for end in ("", "/rows", "/report")),
+    ("post", "/api/v1/imports/{id}/undo"),
+    ("post", "/api/v1/imports/{id}/cancel"),
     ("get", "/api/v1/emails/{id}"),
     ("post", "/api/v1/emails/{id}/retry"),
     *(

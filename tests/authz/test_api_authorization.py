@@ -24,6 +24,7 @@ from tests.authz.world import (
     World,
     build_world,
     world_bin_entry,
+    world_import,
     world_job,
     world_privacy_request,
     world_retention_policy,
@@ -167,6 +168,18 @@ CASES.update(
         },
         ("get", "/jobs/{job_id}"): Case("job_read"),
         ("post", "/jobs/{job_id}/undo"): Case("job_undo", {}),
+        # imports (sambandh/imports/tests/test_api.py): a job is its actor's and the
+        # administrators'; an upload is multipart; presets are saved by anyone who may write
+        **{
+            ("get", f"/imports/{{import_id}}{end}"): Case("job_read")
+            for end in ("", "/rows", "/report")
+        },
+        ("post", "/imports"): Case("import"),
+        ("post", "/imports/{import_id}/undo"): Case("import", {}),
+        ("post", "/imports/{import_id}/cancel"): Case("import", {}),
+        ("post", "/imports/presets"): Case(
+            "create", {"name": "Authz", "record_type": "people", "mapping": {"Name": "full_name"}}
+        ),
         # emails sent from records (test_email_authorization.py)
         ("post", "/emails"): Case("email"),
         ("get", "/emails/{activity_id}"): Case("email"),
@@ -242,6 +255,8 @@ def _ids(world: World, path: str, side: str) -> dict[str, Any]:
             values[name] = _failed_handler_run().pk
         elif name == "job_id":
             values[name] = world_job(world).pk
+        elif name == "import_id":
+            values[name] = world_import(world).pk
         elif name == "entry_id":
             values[name] = world_bin_entry(world).pk
         elif name == "request_id":

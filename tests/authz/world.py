@@ -220,26 +220,6 @@ def build_world() -> World:
     return world
 
 
-def world_import(world: World) -> Any:
-    """The owner's finished import of one person, made once: only the owner and an admin may
-    see it, its report, or undo it."""
-    job = world.extra.get("import")
-    if job is None:
-        from sambandh.imports.models import ImportJob
-
-        job = ImportJob.objects.create(
-            actor=world.user("owner"),
-            record_type="people",
-            original_name="authz.csv",
-            status=ImportJob.Status.DONE,
-            total_rows=1,
-            processed_rows=1,
-            created=1,
-        )
-        world.extra["import"] = job
-    return job
-
-
 def world_job(world: World) -> Any:
     """The owner's bulk job on their own person (tagged "authz", run and finished), made once:
     only the owner and an admin may see it or undo it."""
@@ -258,6 +238,27 @@ def world_job(world: World) -> Any:
         execute(job.pk)
         job.refresh_from_db()
         world.extra["job"] = job
+    return job
+
+
+def world_import(world: World) -> Any:
+    """The owner's import of one person (run and finished), made once: only the owner and an
+    admin may see it, its rows and its report."""
+    job = world.extra.get("import")
+    if job is None:
+        import io
+
+        from sambandh.imports.services import import_start
+
+        job = import_start(
+            actor=world.user("owner"),
+            record_type="people",
+            upload=io.BytesIO(b"Name,Email\nImported Ida,ida@example.com\n"),
+            filename="authz.csv",
+            mapping={"Name": "full_name", "Email": "email"},
+            background=False,
+        )
+        world.extra["import"] = job
     return job
 
 

@@ -163,7 +163,7 @@ class _Cleaner:
     def tags(self) -> None:
         raw = self.cells.get("tags")
         if raw:
-            names = []
+            names: list[str] = []
             for tag in cells_to.split_tags(raw):
                 name = self.run("tags", clean_text, tag, field="tags", max_length=60)
                 if name and name.casefold() not in {n.casefold() for n in names}:
@@ -285,12 +285,12 @@ def prepare_person(ctx: Context, row: SourceRow) -> Prepared:
     out.emails = list(dict.fromkeys(e for e in emails if e))
     phones = [(c.phone(t, region), label) for t, label in PERSON_PHONES]
     seen: set[str] = set()
-    phone_items = []
+    phone_items: list[dict[str, Any]] = []
     for number, label in phones:
         if number and number not in seen:
             seen.add(number)
             phone_items.append({"number": number, "label": label, "is_primary": False})
-    out.phones = [p["number"] for p in phone_items]
+    out.phones = [str(p["number"]) for p in phone_items]
     if out.emails:
         out.data["emails"] = _primary(
             [{"email": e, "label": "", "is_primary": False} for e in out.emails]
@@ -347,13 +347,13 @@ def prepare_organization(ctx: Context, row: SourceRow) -> Prepared:
     if email:
         out.emails = [email]
         out.data["emails"] = [{"email": email, "label": "", "is_primary": True}]
-    phones = []
+    phones: list[dict[str, Any]] = []
     for target, label in (("phone", ""), ("fax", "fax")):
         number = c.phone(target, region)
         if number and number not in {p["number"] for p in phones}:
             phones.append({"number": number, "label": label, "is_primary": False})
     if phones:
-        out.phones = [p["number"] for p in phones]
+        out.phones = [str(p["number"]) for p in phones]
         out.data["phones"] = _primary(phones)
     address = c.address("", "", country)
     if address:

@@ -48,7 +48,7 @@ MIN_BATCH, MAX_BATCH = 5, 2000
 Outcome = ImportRow.Outcome
 #: Which counter of the job each outcome adds to (a dry run's "would" outcomes count as what
 #: they would be).
-COUNTERS = {
+COUNTERS: dict[str, str] = {
     Outcome.CREATED: "created",
     Outcome.WOULD_CREATE: "created",
     Outcome.UPDATED: "updated",

@@ -211,3 +211,18 @@ def test_the_job_counts_every_row(owner):
         121,
     )
     assert ImportJob.objects.get(pk=job.pk).progress == 1.0
+
+
+def test_the_duplicate_scan_reads_the_external_ids_an_import_recorded(owner):
+    import csv
+    import io
+
+    from sambandh.dedupe.scan import run_scan
+
+    text = "Id,Name,Email\nSF-1,Asha Rao,asha@example.com\nSF-2,Asha Rao,asha@example.com\n"
+    mapping = {"Id": "external_id", "Name": "full_name", "Email": "email"}
+    run_import(owner, "people", text, mapping=mapping, on_duplicate="create")
+    out = io.StringIO()
+    run_scan("people", out=out, store=False)
+    rows = list(csv.DictReader(io.StringIO(out.getvalue())))
+    assert [(r["external_id_a"], r["external_id_b"]) for r in rows] == [("SF-1", "SF-2")]

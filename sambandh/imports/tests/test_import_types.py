@@ -9,8 +9,8 @@ from decimal import Decimal
 import pytest
 
 from sambandh.contacts.models import Organization
-from sambandh.sales.models import Deal, Lead
 from sambandh.imports.tests.helpers import outcomes, run_import
+from sambandh.sales.models import Deal, Lead
 from tests.factories import make_organization, make_person
 
 pytestmark = pytest.mark.django_db
@@ -84,7 +84,8 @@ def test_deals_find_their_pipeline_stage_person_and_make_their_organization(owne
     stage = pipeline.stages.order_by("position")[1]
     text = (
         "Opportunity,Amount,Currency,Pipeline,Stage,Account,Contact,Close Date,Id\n"
-        f'Big sale,"12,500.50",EUR,{pipeline.name},{stage.name},New Co,asha@example.com,2026-03-31,O-1\n'
+        f'Big sale,"12,500.50",EUR,{pipeline.name},{stage.name},New Co,'
+        "asha@example.com,2026-03-31,O-1\n"
         "Unknown stage,10,EUR,,Nowhere,,,,O-2\n"
         "Someone unseen,10,EUR,,,,nobody@example.com,,O-3\n"
     )

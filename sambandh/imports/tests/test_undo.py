@@ -18,7 +18,11 @@ from tests.factories import make_person
 
 pytestmark = pytest.mark.django_db
 
-TEXT = "Id,Name,Email,Company,Title\nA,Asha Rao,asha@example.com,Acme,Engineer\nB,Bruno Silva,bruno@example.com,,\n"
+TEXT = (
+    "Id,Name,Email,Company,Title\n"
+    "A,Asha Rao,asha@example.com,Acme,Engineer\n"
+    "B,Bruno Silva,bruno@example.com,,\n"
+)
 MAPPING = {
     "Id": "external_id",
     "Name": "full_name",
