@@ -1,6 +1,6 @@
 """The import wizard in a real browser, on a laptop (1280 pixels) and on a phone (390): a rep
 uploads a CSV of people holding one person already known (same email) and one bad row, maps the
-"Position" column by hand, checks the file (a dry run: what would be created, flagged and
+"Works as" column by hand, checks the file (a dry run: what would be created, flagged and
 rejected, and why), imports it while its progress bar fills, reads the counts, and finds the
 imported person in the people list. axe-core finds no serious or critical violation on any page
 on the way.
@@ -29,7 +29,7 @@ from tests.browser.session import signed_in
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 CSV = (
-    "Full name,Email,Position\n"
+    "Full name,Email,Works as\n"
     "Asha Rao,asha.rao@example.com,Engineer\n"
     "Ravi Iyer,ravi@example.com,Designer\n"
     "Broken Row,not-an-email,Tester\n"
@@ -88,11 +88,11 @@ def test_upload_map_check_import_and_find_the_person(
     _shot(page, "1-upload", width)
     page.get_by_role("button", name="Next: map the columns").click()
 
-    # -- the mapping: each column with its samples; Position is not recognised, mapped by hand
+    # -- the mapping: each column with its samples; Works as is not recognised, mapped by hand
     expect(page).to_have_url(f"{base}/imports/new/mapping/")
     count = page.locator("[data-import-count]")
     expect(count).to_have_text("2 of 3 columns will be imported")
-    position = page.get_by_label("Position", exact=True)
+    position = page.get_by_label("Works as", exact=True)
     expect(position).to_have_value("")
     row = page.locator("tr[data-import-row]", has=position)
     expect(row).to_have_class(re.compile("is-unmapped"))
@@ -108,7 +108,7 @@ def test_upload_map_check_import_and_find_the_person(
     page.get_by_role("button", name="Check the file").click()
     expect(page).to_have_url(re.compile(r"/imports/\d+/$"))
     check = ImportJob.objects.get()
-    assert check.dry_run and check.options["mapping"]["Position"] == "job_title"
+    assert check.dry_run and check.options["mapping"]["Works as"] == "job_title"
     run_worker(until_idle=True)
     expect(page.locator('[data-count="created"]')).to_have_text("1")
     expect(page.locator('[data-count="flagged"]')).to_have_text("1")

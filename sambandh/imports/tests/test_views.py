@@ -19,7 +19,7 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 PEOPLE_CSV = (
-    "Full name,Email,Position,Shoe size\n"
+    "Full name,Email,Works as,Shoe size\n"
     "Asha Rao,asha@example.com,Engineer,7\n"
     "Ravi Iyer,ravi@example.com,Designer,9\n"
     "Bad Row,not-an-email,Tester,8\n"
@@ -65,7 +65,7 @@ def test_upload_then_mapping_shows_each_column_with_samples_and_the_count(owner,
     page = client.get("/imports/new/mapping/")
     body = page.content.decode()
     assert page.status_code == 200
-    for header in ("Full name", "Email", "Position", "Shoe size"):
+    for header in ("Full name", "Email", "Works as", "Shoe size"):
         assert f">{header}</label>" in body
     assert ">Asha Rao</span>" in body and ">ravi@example.com</span>" in body
     assert re.search(r'<select name="col_1"[^>]*>.*?value="email" selected', body, re.S)
@@ -142,7 +142,7 @@ def test_save_as_preset_then_it_is_offered_and_maps_the_same(owner, browser_for)
     assert resp.status_code == 302
     preset = ImportPreset.objects.get(owner=owner)
     assert (preset.name, preset.record_type) == ("My sheet", "people")
-    assert preset.mapping["Position"] == "job_title" and preset.mapping["Email"] == "email"
+    assert preset.mapping["Works as"] == "job_title" and preset.mapping["Email"] == "email"
     # the upload offers it, and a file uploaded with it comes out mapped the same way
     assert (
         '<option value="My sheet">My sheet</option>' in client.get("/imports/new/").content.decode()
@@ -164,11 +164,11 @@ def test_dry_run_shows_counts_and_rejections_then_import_undo(owner, browser_for
     client = browser_for(owner)
     existing = factories.make_person(owner, full_name="Ravi I.", email="ravi@example.com")
     _upload(client, on_duplicate="skip")
-    # when the rep checks the file with Position mapped by hand
+    # when the rep checks the file with Works as mapped by hand
     resp = _mapping_post(client, "check", col_2="job_title")
     job = ImportJob.objects.get()
     assert resp.status_code == 302 and resp["Location"] == f"/imports/{job.pk}/"
-    assert job.dry_run and job.options["mapping"]["Position"] == "job_title"
+    assert job.dry_run and job.options["mapping"]["Works as"] == "job_title"
     # then while it waits the panel polls every second
     body = client.get(f"/imports/{job.pk}/").content.decode()
     assert 'hx-trigger="every 1s"' in body and 'role="progressbar"' in body
@@ -277,3 +277,33 @@ def test_a_reader_cannot_open_the_wizard(readonly, browser_for):
 def test_the_navigation_has_an_import_entry(owner, browser_for):
     body = browser_for(owner).get("/").content.decode()
     assert 'href="/imports/"' in body
+
+
+def test_custom_fields_are_offered_in_their_own_group(owner, admin_user, browser_for):
+    from sambandh.customfields.services import custom_field_create
+
+    custom_field_create(
+        actor=admin_user,
+        data={"record_type": "person", "key": "shoe", "label": "Shoe size", "type": "text"},
+    )
+    client = browser_for(owner)
+    _upload(client)
+    body = client.get("/imports/new/mapping/").content.decode()
+    assert re.search(r'<optgroup label="Custom fields">\s*<option value="custom.shoe"', body)
+
+
+@pytest.mark.parametrize(
+    ("record_type", "text", "target"),
+    [
+        ("organizations", "Name,Industry\nAcme,Retail\n", "name"),
+        ("leads", "Full name,Email\nLee,lee@example.com\n", "email"),
+        ("deals", "Name,Amount\nBig one,10 EUR\n", "name"),
+    ],
+)
+def test_each_record_type_reaches_its_mapping(owner, browser_for, record_type, text, target):
+    client = browser_for(owner)
+    resp = _upload(client, text, record_type=record_type)
+    assert resp.status_code == 302
+    body = client.get("/imports/new/mapping/").content.decode()
+    assert re.search(rf'<select name="col_\d"[^>]*>.*?value="{target}" selected', body, re.S)
+    assert client.session[SESSION_KEY]["record_type"] == record_type
