@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import re
+import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +61,9 @@ def test_upload_map_check_import_and_find_the_person(
     path = tmp_path / "people.csv"
     path.write_text(CSV, encoding="utf-8")
     base = live_server.url
+    # A fresh live server's first answer does cold work (templates, catalogues); on a loaded
+    # machine it can outlast the browser's 15 s navigation timeout, so ask for it once first.
+    urllib.request.urlopen(f"{base}/login/", timeout=120).read()  # noqa: S310 - our own server
     context, page = signed_in(browser, base, owner, width=width)
     violations = []
 
