@@ -78,6 +78,7 @@ urlpatterns = [
     path("recycle-bin/", include("sambandh.recyclebin.urls")),
     path("privacy/", include("sambandh.privacy.urls")),
     path("duplicates/", include("sambandh.dedupe.urls")),
+    path("imports/", include("sambandh.imports.urls")),
     path("panel/", include("sambandh.panels.urls")),
     path("history/", include("sambandh.history.urls")),
 ]

@@ -91,6 +91,7 @@ ID_ROUTES = [
     "/privacy/requests/<id>/<slug:action>/",
     "/privacy/retention/<id>/",
     "/privacy/retention/<id>/<slug:action>/",
+    *(f"/imports/<id>/{action}" for action in ("", "run/", "cancel/", "undo/", "report/")),
 ]
 
 
