@@ -80,7 +80,7 @@ def person_world(owner: Any, teammate: Any, pipeline: Any) -> dict[str, Any]:
     )
     other_org = make_organization(owner, name="Bharat Textiles")
     Affiliation.objects.create(person=dup, organization=other_org, title="Adviser")
-    world = {"kept": kept, "dup": dup, "acme": acme}
+    world: dict[str, Any] = {"kept": kept, "dup": dup, "acme": acme}
     for person in (kept, dup):
         make_activity(owner, "note", body=f"Met {person.full_name}", person_id=person.pk)
         make_activity(owner, "call", subject="Call", person_id=person.pk)
