@@ -283,6 +283,7 @@ def cmd_import(args: argparse.Namespace) -> int:
                 external_id_column=args.external_id_column,
                 external_system=args.external_system,
                 on_duplicate=args.on_duplicate,
+                bad_cells=args.bad_cells,
                 dry_run=args.dry_run,
                 background=False,
             )
@@ -436,6 +437,13 @@ def build_parser() -> argparse.ArgumentParser:
         default="update",
         help="a row whose email matches a record: update it (default), skip it, create and flag "
         "the pair for review, or create anyway",
+    )
+    imports.add_argument(
+        "--bad-cells",
+        choices=["reject", "skip"],
+        default="reject",
+        help="a cell that does not clean (an invalid email, a date that is not one): reject its "
+        "row (default), or write the row without that cell, named in the report",
     )
     imports.add_argument("--user", help="the importing user's email (default: the only admin)")
     imports.add_argument("--report", help="where to write the per-row report (CSV)")

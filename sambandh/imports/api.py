@@ -41,6 +41,7 @@ FORM_FIELDS = {
     "external_id_column",
     "external_system",
     "on_duplicate",
+    "bad_cells",
     "dry_run",
 }
 _UPLOAD_BODY = {
@@ -64,6 +65,13 @@ _UPLOAD_BODY = {
                             "type": "string",
                             "enum": list(services.ON_DUPLICATE),
                             "default": "update",
+                        },
+                        "bad_cells": {
+                            "type": "string",
+                            "enum": list(services.BAD_CELLS),
+                            "default": "reject",
+                            "description": "A cell that does not clean (an invalid email, a "
+                            "date that is not one): reject its row, or skip only the cell.",
                         },
                         "dry_run": {"type": "boolean", "default": False},
                     },
@@ -165,7 +173,8 @@ def start_import(request: HttpRequest) -> Any:
     """Upload a file (CSV in any delimiter and encoding, XLSX, or vCard for people) and import
     it: multipart with ``file`` and ``type`` (people, organizations, leads, deals), and
     optionally ``preset``, ``mapping`` (a JSON object), ``external_id_column``,
-    ``external_system``, ``on_duplicate`` (update, skip, flag, create) and ``dry_run``.
+    ``external_system``, ``on_duplicate`` (update, skip, flag, create), ``bad_cells`` (reject,
+    skip) and ``dry_run``.
     Answers 202 with the job; ``GET /api/v1/imports/{id}`` tells its progress. A file that
     cannot be read: 400 with why; too large: 413; a bad option: 422 naming it."""
     if _too_large(request):
@@ -194,6 +203,7 @@ def start_import(request: HttpRequest) -> Any:
         external_id_column=form.get("external_id_column") or None,
         external_system=form.get("external_system") or None,
         on_duplicate=form.get("on_duplicate") or "update",
+        bad_cells=form.get("bad_cells") or "reject",
         dry_run=_flag(form.get("dry_run"), "dry_run"),
     )
     return Status(202, job_out(job))

@@ -24,6 +24,10 @@ ON_DUPLICATE_CHOICES = [
     ("flag", gettext_lazy("Create it and flag it as a possible duplicate")),
     ("create", gettext_lazy("Create it anyway")),
 ]
+BAD_CELLS_CHOICES = [
+    ("reject", gettext_lazy("Leave the whole row out")),
+    ("skip", gettext_lazy("Import the row without that value")),
+]
 
 
 class UploadForm(forms.Form):
@@ -47,6 +51,16 @@ class UploadForm(forms.Form):
         initial="update",
         widget=forms.RadioSelect,
         help_text=gettext_lazy("A row matches a record with the same external id or email."),
+    )
+    bad_cells = forms.ChoiceField(
+        label=gettext_lazy("When a value cannot be read"),
+        choices=BAD_CELLS_CHOICES,
+        initial="reject",
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=gettext_lazy(
+            "An email that is not one, a date that is not a date: the report names each."
+        ),
     )
 
     def __init__(self, *args: Any, viewer: Any, **kwargs: Any) -> None:

@@ -32,6 +32,8 @@ from sambandh.imports import selectors, sources
 from sambandh.imports.models import RECORD_TYPES, ExternalId, ImportJob, ImportPreset
 
 ON_DUPLICATE = ("update", "skip", "flag", "create")
+#: A cell that does not clean: the row is rejected whole, or written without that cell.
+BAD_CELLS = ("reject", "skip")
 #: Record types whose possible duplicates the review queue (sambandh/dedupe) takes.
 FLAGGABLE = ("people", "organizations")
 #: Targets several columns may fill (joined).
@@ -174,8 +176,11 @@ def check_options(
     on_duplicate: str,
     external_id_column: str | None,
     external_system: str | None,
+    bad_cells: str = "reject",
 ) -> None:
     _check_record_type(record_type)
+    if bad_cells not in BAD_CELLS:
+        raise ValidationFailed(fields={"bad_cells": _("Choose reject or skip.")})
     if on_duplicate not in ON_DUPLICATE:
         raise ValidationFailed(fields={"on_duplicate": _("Choose update, skip, flag or create.")})
     if on_duplicate == "flag" and record_type not in FLAGGABLE:
@@ -224,6 +229,7 @@ def import_start(
     external_id_column: str | None = None,
     external_system: str | None = None,
     on_duplicate: str = "update",
+    bad_cells: str = "reject",
     dry_run: bool = False,
     background: bool = True,
 ) -> ImportJob:
@@ -236,6 +242,7 @@ def import_start(
         on_duplicate=on_duplicate,
         external_id_column=external_id_column,
         external_system=external_system,
+        bad_cells=bad_cells,
     )
     size = size if size is not None else getattr(upload, "size", None)
     if size is not None and size > max_upload_bytes():
@@ -278,6 +285,7 @@ def import_start(
         "external_id_column": external_id_column or "",
         "external_system": (external_system or preset or "import").strip()[:60],
         "on_duplicate": on_duplicate,
+        "bad_cells": bad_cells,
         "dry_run": bool(dry_run),
     }
     return _create_job(

@@ -125,6 +125,7 @@ def _store(request: AuthedRequest, form: UploadForm) -> dict[str, Any] | None:
         "record_type": form.cleaned_data["record_type"],
         "preset": form.cleaned_data.get("preset") or "",
         "on_duplicate": form.cleaned_data["on_duplicate"],
+        "bad_cells": form.cleaned_data.get("bad_cells") or "reject",
         "headers": headers,
         "mapping": None,
         "external_id_column": "",
@@ -289,6 +290,7 @@ def _start(
                 mapping=form.mapping(),
                 external_id_column=form.cleaned_data.get("external_id_column") or None,
                 on_duplicate=draft["on_duplicate"],
+                bad_cells=draft.get("bad_cells") or "reject",
                 dry_run=dry_run,
                 background=True,
             )

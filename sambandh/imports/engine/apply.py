@@ -94,6 +94,24 @@ class Applier:
             return ""
         return self.ctx.column(FIELD_TARGETS.get(head, head))
 
+    def leave_out(self, p: Any, exc: ServiceError) -> bool:
+        """With ``bad_cells`` "skip": drop from the row what the service refused (a date of
+        birth in the future...) and say so in its report; False when there is nothing to drop
+        (the row is then rejected), so a retry always has less to refuse."""
+        if self.ctx.bad_cells != "skip" or not exc.fields:
+            return False
+        keys = {k.split(".")[0] for k in exc.fields} & (set(p.data) - {"full_name", "name"})
+        if not keys:
+            return False
+        for key in sorted(keys):
+            p.data.pop(key)
+        p.skipped.extend(
+            {"field": self._column(k), "message": _("Left out: %(why)s") % {"why": v}}
+            for k, v in exc.fields.items()
+            if k.split(".")[0] in keys
+        )
+        return True
+
     def _refusal(self, exc: ServiceError) -> list[dict[str, str]]:
         if exc.fields:
             return [{"field": self._column(k), "message": v} for k, v in exc.fields.items()]
@@ -295,6 +313,8 @@ class Applier:
             )
         except ServiceError as exc:
             self.organizations = known  # an organization made in the savepoint is gone with it
+            if self.leave_out(p, exc):
+                return self._apply_one(plan, created)
             return RowResult(p.number, Outcome.REJECTED, reasons=self._refusal(exc))
         except Exception:  # noqa: BLE001 - the row's outcome; the others go on
             logger.exception("import row %s failed", p.number)

@@ -68,6 +68,8 @@ def apply_new_people(applier: Applier, plans: list[RowPlan]) -> dict[int, RowRes
     for (i, plan, _data, made), answer in zip(inputs, answers, strict=True):
         number = plan.prepared.number
         if isinstance(answer, ServiceError):
+            if applier.ctx.bad_cells == "skip" and answer.fields:
+                continue  # the per-row way leaves the refused values out and writes the rest
             out[i] = RowResult(number, Outcome.REJECTED, reasons=applier._refusal(answer))
         elif plan.action == FLAG and plan.match_id is not None:
             message = applier.flag_reason(plan.match_id)

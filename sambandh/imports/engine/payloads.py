@@ -50,6 +50,9 @@ class Prepared:
     #: the row sends, cleaned.
     data: dict[str, Any] = field(default_factory=dict)
     reasons: list[dict[str, str]] = field(default_factory=list)
+    #: Cells left out of a row that is written anyway (the job's ``bad_cells`` is "skip"): each
+    #: {"field": its column, "message": why}, shown beside the row's outcome.
+    skipped: list[dict[str, str]] = field(default_factory=list)
     external_id: str = ""
     #: Normalized emails and E.164 phones (duplicates, suppression).
     emails: list[str] = field(default_factory=list)
@@ -73,6 +76,9 @@ class Context:
     record_type: str
     mapping: dict[str, str]
     external_id_column: str = ""
+    #: A cell that does not clean leaves the row out ("reject", the default) or only itself
+    #: ("skip": the row is written without it, the cell named in the row's report).
+    bad_cells: str = "reject"
     #: custom field key -> its definition.
     custom: dict[str, Any] = field(default_factory=dict)
     #: The owner's country: national phone numbers are read in it when the row names none.
@@ -122,7 +128,13 @@ class _Cleaner:
             return fn(*args, **kwargs)
         except ValidationFailed as exc:
             message = next(iter(exc.fields.values()), exc.message) if exc.fields else exc.message
-            self.out.refuse(self.ctx.column(target), message)
+            if self.ctx.bad_cells == "skip":
+                column = self.ctx.column(target)
+                self.out.skipped.append(
+                    {"field": column, "message": _("Left out: %(why)s") % {"why": message}}
+                )
+            else:
+                self.out.refuse(self.ctx.column(target), message)
             return None
 
     def text(self, target: str, name: str, max_length: int) -> None:

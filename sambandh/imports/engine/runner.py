@@ -126,6 +126,14 @@ def _audit_finished(job_id: int) -> None:
         delete_file(job.file)
 
 
+def _note_skipped_cells(plans: list[Any], results: list[RowResult]) -> None:
+    """A written row's report names the cells left out of it (``bad_cells`` "skip")."""
+    for plan, result in zip(plans, results, strict=True):
+        skipped = plan.prepared.skipped
+        if skipped and result.outcome not in (Outcome.REJECTED, Outcome.WOULD_REJECT):
+            result.reasons = [*skipped, *result.reasons]
+
+
 def context_for(job: ImportJob) -> Context:
     from sambandh.customfields.selectors import definitions
 
@@ -134,6 +142,7 @@ def context_for(job: ImportJob) -> Context:
         record_type=job.record_type,
         mapping=dict(options.get("mapping") or {}),
         external_id_column=options.get("external_id_column") or "",
+        bad_cells=options.get("bad_cells") or "reject",
         custom={cf.key: cf for cf in definitions(selectors.registry_key(job.record_type))},
         default_region=user_region(job.actor),
     )
@@ -189,6 +198,7 @@ def _run(job: ImportJob, token: str) -> str:
             plans = planner.plan(batch)
             with transaction.atomic():
                 results = applier.rehearse(plans) if job.dry_run else applier.apply(plans)
+                _note_skipped_cells(plans, results)
                 _commit_batch(job, token, results, batch[-1].number)
             size = _next_size(size, time.monotonic() - started, len(batch))
     _end(job, token, ImportJob.Status.DONE)

@@ -227,3 +227,35 @@ def test_the_duplicate_scan_reads_the_external_ids_an_import_recorded(owner):
     run_scan("people", out=out, store=False)
     rows = list(csv.DictReader(io.StringIO(out.getvalue())))
     assert [(r["external_id_a"], r["external_id_b"]) for r in rows] == [("SF-1", "SF-2")]
+
+
+def test_bad_cells_skip_writes_the_row_without_the_cell_and_names_it(owner):
+    text = (
+        "Name,Email,Born\n"
+        "Good One,good@example.com,1990-02-03\n"
+        "Bad Email,not-an-email,1991-03-04\n"
+        "Bad Date,bad@example.com,31/31/1990\n"
+        "Not Born Yet,future@example.com,2999-01-01\n"
+    )
+    mapping = {"Name": "full_name", "Email": "email", "Born": "birth_date"}
+    job = run_import(owner, "people", text, mapping=mapping, bad_cells="skip")
+    assert (job.created, job.rejected) == (4, 0)
+    bad_email = Person.objects.get(full_name="Bad Email")
+    assert (bad_email.email, bad_email.birth_date.isoformat()) == ("", "1991-03-04")
+    bad_date = Person.objects.get(full_name="Bad Date")
+    assert (bad_date.email, bad_date.birth_date) == ("bad@example.com", None)
+    reasons = {r.number: [x["field"] for x in r.reasons] for r in job.rows.all()}
+    # a value the service refuses (a birth date in the future) is left out the same way
+    future = Person.objects.get(full_name="Not Born Yet")
+    assert (future.email, future.birth_date) == ("future@example.com", None)
+    assert reasons == {2: [], 3: ["Email"], 4: ["Born"], 5: ["Born"]}
+    assert all(o == "created" for _n, o in outcomes(job))
+
+
+def test_bad_cells_must_be_reject_or_skip(owner):
+    from sambandh.core.errors import ValidationFailed
+
+    with pytest.raises(ValidationFailed) as caught:
+        run_import(owner, "people", "Name\nA\n", mapping={"Name": "full_name"}, bad_cells="x")
+    assert set(caught.value.fields) == {"bad_cells"}
+    assert Person.objects.count() == 0
