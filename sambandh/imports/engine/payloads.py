@@ -230,6 +230,13 @@ class _Cleaner:
         return {**parts, "label": label, "is_primary": False}
 
 
+def _label(cells: dict[str, str], target: str, default: str = "") -> str:
+    """The label a ``<target>_label`` column gives a contact point (Google Contacts' "Phone 1 -
+    Label": "* Mobile", "Work ::: Home"): its first label, without Google's primary mark."""
+    text = (cells.get(f"{target}_label") or "").split(":::")[0].strip().lstrip("*").strip()
+    return " ".join(text.split())[:40] or default
+
+
 def _primary(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     if items:
         items[0]["is_primary"] = True
@@ -288,14 +295,18 @@ def prepare_person(ctx: Context, row: SourceRow) -> Prepared:
         out.data["birth_date"] = day
     addresses = [
         a
-        for a in (c.address("", "work", country), c.address("home_", "home", country))
+        for a in (
+            c.address("", _label(c.cells, "address", "work"), country),
+            c.address("home_", "home", country),
+        )
         if a is not None
     ]
     region = country or next((a["country"] for a in addresses if a["country"]), "")
     region = region or ctx.default_region
-    emails = [c.email(t) for t in ("email", "email_2", "email_3")]
-    out.emails = list(dict.fromkeys(e for e in emails if e))
-    phones = [(c.phone(t, region), label) for t, label in PERSON_PHONES]
+    emails = [(c.email(t), _label(c.cells, t)) for t in ("email", "email_2", "email_3")]
+    email_labels = {e: label for e, label in reversed(emails) if e}
+    out.emails = list(dict.fromkeys(e for e, _label_text in emails if e))
+    phones = [(c.phone(t, region), _label(c.cells, t, label)) for t, label in PERSON_PHONES]
     seen: set[str] = set()
     phone_items: list[dict[str, Any]] = []
     for number, label in phones:
@@ -305,7 +316,7 @@ def prepare_person(ctx: Context, row: SourceRow) -> Prepared:
     out.phones = [str(p["number"]) for p in phone_items]
     if out.emails:
         out.data["emails"] = _primary(
-            [{"email": e, "label": "", "is_primary": False} for e in out.emails]
+            [{"email": e, "label": email_labels[e], "is_primary": False} for e in out.emails]
         )
     if phone_items:
         out.data["phones"] = _primary(phone_items)

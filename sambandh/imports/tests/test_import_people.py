@@ -259,3 +259,17 @@ def test_bad_cells_must_be_reject_or_skip(owner):
         run_import(owner, "people", "Name\nA\n", mapping={"Name": "full_name"}, bad_cells="x")
     assert set(caught.value.fields) == {"bad_cells"}
     assert Person.objects.count() == 0
+
+
+def test_google_contacts_labels_become_the_contact_points_labels(owner):
+    text = (
+        "First Name,Last Name,E-mail 1 - Label,E-mail 1 - Value,Phone 1 - Label,Phone 1 - Value,"
+        "Phone 2 - Label,Phone 2 - Value\n"
+        "Asha,Rao,* Work,asha@example.in,Mobile ::: Home,+91 98450 12345,,+91 80 2222 3333\n"
+    )
+    job = run_import(owner, "people", text, preset="google")
+    assert job.created == 1, list(job.rows.values_list("reasons", flat=True))
+    person = Person.objects.get()
+    assert [(e.email, e.label) for e in person.emails.all()] == [("asha@example.in", "Work")]
+    phones = {p.e164: p.label for p in person.phones.all()}
+    assert phones == {"+919845012345": "Mobile", "+918022223333": "other"}

@@ -189,7 +189,7 @@ def test_google_contacts_current_and_legacy_formats():
         "First Name": "given_name",
         "Last Name": "family_name",
         "E-mail 1 - Value": "email",
-        "Phone 1 - Label": "",
+        "Phone 1 - Label": "phone_label",
     }
     old = auto_map(["Name", "Given Name", "Family Name", "E-mail 1 - Value"], "people")
     assert old == {
