@@ -31,6 +31,7 @@ whole, as any number in a name.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -99,16 +100,28 @@ def _kind(char: str) -> str:
     return ""
 
 
+#: Folded ASCII text's tokens: runs of letters or of digits (what ``tokens`` finds, faster).
+_ASCII_TOKEN = re.compile(r"[a-z]+|[0-9]+")
+
+
 def tokens(text: str) -> list[str]:
     """The folded tokens of ``text``, in order, repeats kept.
 
     Letters and digits next to each other also separate ("sharma123" gives "sharma" and "123"):
     otherwise every numbered email address would add a word of its own to the index.
     """
+    return list(_tokens(text))
+
+
+@functools.lru_cache(maxsize=65536)
+def _tokens(text: str) -> tuple[str, ...]:
+    folded = fold(text)
+    if folded.isascii():
+        return tuple(t[:MAX_TOKEN_LENGTH] for t in _ASCII_TOKEN.findall(folded))
     found: list[str] = []
     current: list[str] = []
     previous = ""
-    for char in fold(text):
+    for char in folded:
         kind = _kind(char)
         if current and kind != previous and not (kind == "w" and unicodedata.combining(char)):
             found.append("".join(current)[:MAX_TOKEN_LENGTH])
@@ -121,7 +134,7 @@ def tokens(text: str) -> list[str]:
             previous = ""
     if current:
         found.append("".join(current)[:MAX_TOKEN_LENGTH])
-    return found
+    return tuple(found)
 
 
 def title_key(title: str) -> str:

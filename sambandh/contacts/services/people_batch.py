@@ -20,10 +20,12 @@ from django.utils.translation import gettext as _
 
 from sambandh.accounts import policy
 from sambandh.accounts.models import User
+from sambandh.accounts.visibility import visible_q
 from sambandh.contacts.cards import card_with, tag_names_of
 from sambandh.contacts.models import (
     Affiliation,
     EmailAddress,
+    Organization,
     Person,
     PhoneNumber,
     PostalAddress,
@@ -62,9 +64,11 @@ class _Item:
         self.person: Person | None = None
 
 
-def _check(actor: User, index: int, data: PersonIn) -> _Item:
+def _check(
+    actor: User, index: int, data: PersonIn, organizations: dict[int, Organization]
+) -> _Item:
     errors = FieldErrors()
-    fields = _clean_person(data, actor, errors, None)
+    fields = _clean_person(data, actor, errors, None, organizations)
     emails = _clean_emails(sent_list(data.emails) or [], errors)
     addresses = _clean_addresses(sent_list(data.addresses) or [], errors)
     region = phone_region(
@@ -228,6 +232,15 @@ def _document(item: _Item) -> Any:
     )
 
 
+def _organizations(actor: User, items: Sequence[PersonIn]) -> dict[int, Organization]:
+    """The organizations the items name that the actor may see, by id (one query)."""
+    wanted = {d.organization_id for d in items if d.sent("organization_id") and d.organization_id}
+    if not wanted:
+        return {}
+    found = Organization.objects.filter(visible_q(actor, "organization"), pk__in=wanted)
+    return {o.pk: o for o in found}
+
+
 @transaction.atomic
 def people_create_many(*, actor: User, items: Sequence[PersonIn]) -> list[Person | ServiceError]:
     """A new person for each of ``items`` (as ``person_create`` makes one); answers, item by
@@ -235,9 +248,10 @@ def people_create_many(*, actor: User, items: Sequence[PersonIn]) -> list[Person
     policy.ensure_can_write(actor)
     results: list[Any] = [None] * len(items)
     checked: list[_Item] = []
+    organizations = _organizations(actor, items)
     for index, data in enumerate(items):
         try:
-            checked.append(_check(actor, index, data))
+            checked.append(_check(actor, index, data, organizations))
         except ServiceError as exc:
             results[index] = exc
     checked = _suppressed(checked, results)
