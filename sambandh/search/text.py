@@ -149,7 +149,11 @@ def index_terms(title: str, subtitle: str, words: Iterable[str]) -> str:
     for text in (title, subtitle, *words):
         for token in tokens(text or ""):
             seen[token] = None
-            if 1 < len(token) <= MAX_SUFFIXED_LENGTH and any(map(is_unspaced_script, token)):
+            if (
+                1 < len(token) <= MAX_SUFFIXED_LENGTH
+                and not token.isascii()
+                and any(map(is_unspaced_script, token))
+            ):
                 for start in range(1, len(token)):
                     seen[token[start:]] = None
     for token in phone_end_tokens(seen):
