@@ -433,3 +433,15 @@ def tag_get_for_update(*, viewer: User, tag_id: int) -> Tag:
     if viewer.role not in (Role.ADMIN, Role.MANAGER):
         raise Forbidden(_("Only administrators and managers can rename or delete tags."))
     return tag
+
+
+def contact_points(record: Person | Organization, key: str) -> list[dict[str, Any]]:
+    """A person's or organization's ``emails``, ``phones`` or ``addresses`` as the API and the
+    audit trail write them, primary first (a person's from its contact card, no query)."""
+    from sambandh.contacts.cards import address_entries, email_entries, phone_entries
+
+    card = getattr(record, "contact_card", None)
+    if isinstance(card, dict) and key in card:
+        return list(card[key] or [])
+    entries = {"emails": email_entries, "phones": phone_entries, "addresses": address_entries}
+    return entries[key](getattr(record, key).order_by("-is_primary", "id"))

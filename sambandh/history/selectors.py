@@ -52,7 +52,7 @@ def restore_input(rt: registry.RecordType, key: str) -> str | None:
     if rt.update is None:
         return None
     spec = field_spec(rt, key)
-    if spec is None or spec.kind == "contact":
+    if spec is None or (spec.kind == "contact" and key != spec.name):
         return None
     if key.startswith(registry.CUSTOM_PREFIX):
         return "custom"
@@ -66,9 +66,18 @@ def restore_values(rt: registry.RecordType, key: str, value: Any) -> dict[str, A
     target = restore_input(rt, key)
     if target is None:
         return None
+    spec = field_spec(rt, key)
+    if spec is not None and spec.kind == "contact" and not _points(value):
+        return None  # an older row recorded how many there were, not which: nothing to put back
     if target == "custom":
         return {"custom": {key[len(registry.CUSTOM_PREFIX) :]: value}}
     return {target: value}
+
+
+def _points(value: Any) -> bool:
+    """Whether ``value`` is a list of contact points as the audit trail records them (a list
+    of objects; empty: none)."""
+    return isinstance(value, list) and all(isinstance(v, dict) for v in value)
 
 
 def restorable_side(row: AuditEvent, before: Any) -> int | None:
@@ -83,6 +92,10 @@ def restorable_side(row: AuditEvent, before: Any) -> int | None:
 
 
 def current_value(record: Any, key: str) -> Any:
+    if key in ("emails", "phones", "addresses") and hasattr(record, key):
+        from sambandh.contacts.selectors import contact_points
+
+        return contact_points(record, key)
     if key.startswith(registry.CUSTOM_PREFIX):
         return (record.custom or {}).get(key[len(registry.CUSTOM_PREFIX) :])
     try:
@@ -136,11 +149,25 @@ class _Linker:
             return self.name(related, value)
         if isinstance(value, bool):
             return _("Yes") if value else _("No")
+        if isinstance(value, list) and value and _points(value):
+            return "; ".join(_point_text(v) for v in value)
         if isinstance(value, list):
             return ", ".join(str(v) for v in value)
         if isinstance(value, dict):
             return json.dumps(value, ensure_ascii=False, sort_keys=True)
         return str(value)
+
+
+def _point_text(point: dict[str, Any]) -> str:
+    """One contact point as a line of history: its values, then its label and whether it was
+    the primary one ("asha@example.com (work, primary)")."""
+    shown = ", ".join(
+        str(v) for k, v in point.items() if k not in ("label", "is_primary") and v not in ("", None)
+    )
+    notes = [str(point["label"])] if point.get("label") else []
+    if point.get("is_primary"):
+        notes.append(_("primary"))
+    return f"{shown} ({', '.join(notes)})" if notes else shown
 
 
 @dataclass
@@ -233,7 +260,7 @@ def record_history(
                     can_edit
                     and side is not None
                     and (spec is None or access.can_change(spec.name))
-                    and restore_input(rt, key) is not None
+                    and restore_values(rt, key, [old, new][side]) is not None
                     and [old, new][side] != current_value(record, key)
                 ):
                     line.restore = ("before", "after")[side]

@@ -24,6 +24,8 @@ from sambandh.contacts.services.points import (
     _clean_phones,
     _list_changes,
     _replace_contact_points,
+    contact_card_of,
+    contact_point_changes,
     phone_region,
     tags_resolve,
 )
@@ -249,26 +251,21 @@ def organization_update(
         ),
     )
     changes = diff_fields(org, fields)
-    counts_before = {
-        name: getattr(org, name).count() if items is not None else 0
-        for name, items in (
-            ("emails", clean_emails),
-            ("phones", clean_phones),
-            ("addresses", clean_addresses),
+    changes.update(
+        contact_point_changes(
+            contact_card_of(
+                org, emails=clean_emails, phones=clean_phones, addresses=clean_addresses
+            ),
+            emails=clean_emails,
+            phones=clean_phones,
+            addresses=clean_addresses,
         )
-    }
+    )
     _replace_contact_points({"organization": org}, clean_emails, clean_phones, clean_addresses)
     if tag_objs is not None:
         tags_before = sorted(org.tags.values_list("name", flat=True))
         org.tags.set(tag_objs)
         changes["tags"] = [tags_before, [t.name for t in tag_objs]]
-    for name, items in (
-        ("emails", clean_emails),
-        ("phones", clean_phones),
-        ("addresses", clean_addresses),
-    ):
-        if items is not None:
-            changes[name] = [counts_before[name], len(items)]
     bump_version(org)
     org.save()
     # People and deals show their organization's name in search: a rename re-indexes them after

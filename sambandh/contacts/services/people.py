@@ -32,6 +32,7 @@ from sambandh.contacts.services.points import (
     _clean_phones,
     _list_changes,
     _replace_contact_points,
+    contact_point_changes,
     phone_region,
     tags_resolve,
 )
@@ -398,6 +399,11 @@ def person_update(*, actor: User, person: Person, data: PersonIn, version: int |
     if clean_phones is not None:
         fields["phone"] = next((p.number for p in clean_phones if p.is_primary), "")
     changes = diff_fields(person, fields)
+    changes.update(
+        contact_point_changes(
+            person.contact_card, emails=clean_emails, phones=clean_phones, addresses=clean_addresses
+        )
+    )
     _replace_contact_points({"person": person}, clean_emails, clean_phones, clean_addresses)
     person.contact_card = card_with(
         person.contact_card, emails=clean_emails, phones=clean_phones, addresses=clean_addresses

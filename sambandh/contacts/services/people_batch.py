@@ -234,7 +234,9 @@ def _document(item: _Item) -> Any:
 
 def _organizations(actor: User, items: Sequence[PersonIn]) -> dict[int, Organization]:
     """The organizations the items name that the actor may see, by id (one query)."""
-    wanted = {d.organization_id for d in items if d.sent("organization_id") and d.organization_id}
+    wanted = {
+        d.organization_id for d in items if isinstance(d.organization_id, int) and d.organization_id
+    }
     if not wanted:
         return {}
     found = Organization.objects.filter(visible_q(actor, "organization"), pk__in=wanted)

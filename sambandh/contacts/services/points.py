@@ -233,6 +233,42 @@ def _replace_contact_points(
         )
 
 
+def contact_card_of(org: Organization, **sent: Any) -> dict[str, Any]:
+    """An organization's contact points in a person's contact-card shape: the lists named in
+    ``sent`` whose value is not None (a query each)."""
+    entries = {"emails": email_entries, "phones": phone_entries, "addresses": address_entries}
+    return {
+        key: entries[key](getattr(org, key).order_by("-is_primary", "id"))
+        for key, items in sent.items()
+        if items is not None
+    }
+
+
+def contact_point_changes(
+    card: dict[str, Any] | None,
+    *,
+    emails: list[EmailIn] | None,
+    phones: list[PhoneIn] | None,
+    addresses: list[AddressIn] | None,
+) -> dict[str, list[Any]]:
+    """The audit trail's record of the lists a write replaces: ``[before, after]`` for each
+    list sent that differs from the record's (its contact card), in the API's shape, so that
+    the History tab can put an earlier list back through the update service."""
+    out: dict[str, list[Any]] = {}
+    for key, new, entries in (
+        ("emails", emails, email_entries),
+        ("phones", phones, phone_entries),
+        ("addresses", addresses, address_entries),
+    ):
+        if new is None:
+            continue
+        before = list((card or {}).get(key) or [])
+        after = entries(new)
+        if before != after:
+            out[key] = [before, after]
+    return out
+
+
 def _list_changes(
     record: Person | Organization,
     *,
