@@ -8,14 +8,17 @@ method; write includes read). A token holds one or more, space-separated
 A request's target is the first segment of its path under ``/api/v1/``: a record type's own
 path covers the record, its shares, timeline, attachments and bulk actions. The paths of
 activities by another name (tasks, scheduling, emails) count as ``activities``, and reading
-pipelines (a deal's stages) as ``deals``. Everything else (users, teams, settings, search,
-jobs...) needs an ``all`` scope, and the record types' declarations (``/record-types``) are
-readable with any token.
+pipelines (a deal's stages) as ``deals``. A bulk job (``/jobs/{id}``) counts as the record type
+it acts on: the view checks it once it has read the job (``ensure_token_covers``), so a
+``people:write`` token can follow and undo the bulk action it started. Everything else (users,
+teams, settings, search...) needs an ``all`` scope, and the record types' declarations
+(``/record-types``) are readable with any token.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -35,6 +38,8 @@ ACTIVITY_PATHS = {"tasks": "activities", "scheduling": "activities", "emails": "
 READ_ALIASES = {"pipelines": "deals"}
 #: Readable with any token.
 OPEN_READS = frozenset({"record-types"})
+#: Paths whose target is the record type of what they name: the view checks the scope.
+CHECKED_BY_VIEW = frozenset({"jobs"})
 
 
 def targets() -> list[str]:
@@ -116,7 +121,7 @@ def request_needs(method: str, path: str) -> tuple[str | None, str] | None:
     level = READ if method.upper() in SAFE_METHODS else WRITE
     rest = path[len(API_PREFIX) :] if path.startswith(API_PREFIX) else path.lstrip("/")
     segment = rest.split("/", 1)[0]
-    if level == READ and segment in OPEN_READS:
+    if (level == READ and segment in OPEN_READS) or segment in CHECKED_BY_VIEW:
         return None
     if registry.by_api_path(segment) is not None:
         return segment, level
@@ -144,6 +149,22 @@ def ensure_allowed(scopes: str, method: str, path: str) -> None:
         message = _("This token's scopes do not cover this request; it needs the scope %(scope)s.")
         message = message % {"scope": scope}
     raise ScopeMissing(message)
+
+
+def ensure_token_covers(request: Any, record_type: str, *, write: bool) -> None:
+    """For a path in ``CHECKED_BY_VIEW``: refuse (403) a request made with a token whose scopes
+    do not cover ``record_type`` (a registry key) at the level asked; a request of a signed-in
+    session, or of a token with the scope, goes on."""
+    from sambandh.accounts.api_auth import TOKEN_ATTR
+
+    token = getattr(request, TOKEN_ATTR, None)
+    if token is None:
+        return
+    target = registry.get(record_type).api_path
+    level = WRITE if write else READ
+    if not allows(token.scopes, target, level):
+        message = _("This token's scopes do not cover this request; it needs the scope %(scope)s.")
+        raise ScopeMissing(message % {"scope": f"{target}:{level}"})
 
 
 class ScopeMissing(Forbidden):

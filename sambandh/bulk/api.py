@@ -8,6 +8,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
+from sambandh.accounts import scopes
 from sambandh.accounts.selectors import acting_user as viewer
 from sambandh.bulk import selectors, services
 from sambandh.bulk.models import BulkJob
@@ -93,7 +94,9 @@ def job_out(job: BulkJob, filters: OutcomeFilters) -> dict[str, Any]:
 def get_job(request: HttpRequest, job_id: int, filters: Query[OutcomeFilters]) -> Any:
     """A bulk job's status, its counts and its records' outcomes (a page; ``?outcome=skipped``
     for the skipped ones and why). Only its actor and administrators see it."""
-    return job_out(selectors.job_get(viewer=viewer(request), job_id=job_id), filters)
+    job = selectors.job_get(viewer=viewer(request), job_id=job_id)
+    scopes.ensure_token_covers(request, job.record_type, write=False)
+    return job_out(job, filters)
 
 
 @router.post("/{id:job_id}/undo", response={202: BulkJobCreated, **ERRORS})
@@ -101,4 +104,5 @@ def undo_job(request: HttpRequest, job_id: int) -> Any:
     """Undo a finished bulk job, as a new job: each record it changed gets back what it held
     before, unless someone changed it since (then it is skipped, and says so)."""
     job = selectors.job_get(viewer=viewer(request), job_id=job_id)
+    scopes.ensure_token_covers(request, job.record_type, write=True)
     return created(services.bulk_job_undo(actor=viewer(request), job=job))

@@ -60,6 +60,7 @@ def test_what_each_request_needs():
     assert scopes.request_needs("POST", "/api/v1/pipelines") == (None, "write")
     assert scopes.request_needs("GET", "/api/v1/users/me") == (None, "read")
     assert scopes.request_needs("GET", "/api/v1/record-types") is None
+    assert scopes.request_needs("POST", "/api/v1/jobs/5/undo") is None  # the view checks
 
 
 # --- creating tokens ---------------------------------------------------------------------------
@@ -167,6 +168,33 @@ def test_a_token_scoped_to_people_gets_403_on_deals(owner, pipeline, scoped):
     created = api.post("/api/v1/people", {"full_name": "Ravi Kumar"})
     assert created.status_code == 201
     assert api.get(f"/api/v1/people/{created.json()['id']}").status_code == 200
+
+
+def test_a_bulk_job_counts_as_the_record_type_it_acts_on(owner, scoped):
+    from tests.bulk_jobs import run_worker
+
+    person = factories.make_person(owner, full_name="Asha Rao")
+    writer = scoped(owner, "people:write")
+    started = writer.post(
+        "/api/v1/people/bulk",
+        {"ids": [person.pk], "action": "update", "values": {"job_title": "CTO"}},
+    )
+    assert started.status_code == 202, started.content
+    run_worker()
+    job = f"/api/v1/jobs/{started.json()['id']}"
+    # the token that started it follows it and undoes it
+    assert writer.get(job).json()["status"] == "done"
+    # a token for another record type, or read-only for people, may not
+    other = scoped(owner, "deals:write").get(job)
+    assert other.status_code == 403
+    assert other.json()["error"]["message"] == (
+        "This token's scopes do not cover this request; it needs the scope people:read."
+    )
+    reader = scoped(owner, "people:read")
+    assert reader.get(job).status_code == 200
+    assert reader.post(f"{job}/undo", {}).status_code == 403
+    assert Person.objects.get(pk=person.pk).job_title == "CTO"
+    assert writer.post(f"{job}/undo", {}).status_code == 202
 
 
 def test_the_read_lane_answers_only_what_the_scopes_allow(owner, scoped):
