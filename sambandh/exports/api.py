@@ -15,7 +15,7 @@ from sambandh.core import registry
 from sambandh.core.api import ErrorOut
 from sambandh.customfields.selectors import custom_filter_params
 from sambandh.exports.responses import export_response
-from sambandh.exports.selectors import export_plan, exportable
+from sambandh.exports.selectors import SEARCH, export_plan, exportable
 
 ERRORS: dict[int, Any] = {k: ErrorOut for k in (401, 403, 404, 422)}
 #: The list query's parameters that are not filters.
@@ -28,6 +28,16 @@ def _query_schema(rt: registry.RecordType) -> Any:
     fields: dict[str, Any] = {
         "format": (formats, Field("csv", description="The file's format.")),
     }
+    if rt.searchable:
+        fields[SEARCH] = (
+            str | None,
+            Field(
+                None,
+                max_length=200,
+                description="A search result: the records the search for this text finds "
+                "(GET /search?q=...&type=...; at most 50, best first).",
+            ),
+        )
     return create_model(f"{rt.key.title()}ExportQuery", __base__=base, **fields)
 
 

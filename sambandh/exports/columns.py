@@ -292,11 +292,71 @@ LEAD = Layout(
     ),
 )
 
+#: What an activity links to, and the record type each link is.
+ACTIVITY_LINKS = (
+    ("person", _("Person"), _("Person ID")),
+    ("organization", _("Organization"), _("Organization ID")),
+    ("deal", _("Deal"), _("Deal ID")),
+    ("lead", _("Lead"), _("Lead ID")),
+)
+
+
+def _prepare_activities(viewer: Any, records: list[Any]) -> None:
+    # A link to a record the viewer may not see shows neither its name nor its id.
+    for link, _label, _id_label in ACTIVITY_LINKS:
+        policy.show_links(viewer, records, record_type="activity", field=link, link_type=link)
+
+
+def _assignee(r: Any, b: Batch) -> str:
+    user = r.assignee
+    return (user.full_name or user.email) if user is not None else ""
+
+
+def _link_columns() -> tuple[Column, ...]:
+    return tuple(
+        column
+        for link, label, id_label in ACTIVITY_LINKS
+        for column in (
+            Column(link, label, "", _shown_name(link)),
+            Column(f"{link}_id", id_label, "", _shown_id(link)),
+        )
+    )
+
+
+ACTIVITY = Layout(
+    select_related=("assignee", "person", "organization", "deal", "lead"),
+    prepare=_prepare_activities,
+    columns=(
+        Column("id", _("ID"), "", _attr("pk")),
+        Column("kind", _("Kind"), "kind", _attr("kind")),
+        Column("subject", _("Subject"), "subject", _attr("subject")),
+        Column("body", _("Details"), "body", _attr("body")),
+        Column("occurred_at", _("When"), "occurred_at", lambda r, b: iso(r.occurred_at)),
+        Column("ends_at", _("Ends"), "occurred_at", lambda r, b: iso(r.ends_at)),
+        Column(
+            "duration_seconds",
+            _("Duration (seconds)"),
+            "duration_seconds",
+            _attr("duration_seconds"),
+        ),
+        Column("direction", _("Direction"), "direction", _attr("direction")),
+        Column("outcome", _("Outcome"), "outcome", _attr("outcome")),
+        Column("due_at", _("Due"), "due_at", lambda r, b: iso(r.due_at)),
+        Column("done_at", _("Done"), "due_at", lambda r, b: iso(r.done_at)),
+        Column("assignee", _("Assigned to"), "assignee", _assignee),
+        *_link_columns(),
+        Column("owner", _("Author"), "owner", _owner),
+        Column("created_at", _("Created"), "", lambda r, b: iso(r.created_at)),
+        Column("updated_at", _("Updated"), "", lambda r, b: iso(r.updated_at)),
+    ),
+)
+
 LAYOUTS: dict[str, Layout] = {
     "person": PERSON,
     "organization": ORGANIZATION,
     "deal": DEAL,
     "lead": LEAD,
+    "activity": ACTIVITY,
 }
 
 

@@ -24,6 +24,8 @@ from sambandh.exports.columns import Batch, Column, Layout, custom_columns, layo
 CHUNK = 2000
 #: The most ids a selection of ticked rows may name.
 MAX_IDS = 10_000
+#: The filter that exports a search result: the records the search finds (search/selectors.py).
+SEARCH = "search"
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,16 @@ def record_type_for(list_key: str) -> registry.RecordType:
     if rt is None or not exportable(rt):
         raise NotFound(_("This list cannot be exported."))
     return rt
+
+
+def _found(viewer: Any, rt: registry.RecordType, search: str) -> list[int]:
+    """The records of the search result an export holds (``?search=``: the results page's hits
+    of this type)."""
+    from sambandh.search.selectors import matching_ids
+
+    if not rt.searchable:
+        raise ValidationFailed(fields={SEARCH: _("This list cannot be searched.")})
+    return matching_ids(viewer=viewer, q=search, record_type=rt.key)
 
 
 def _has_residency(model: Any) -> bool:
@@ -125,7 +137,11 @@ def export_plan(
     filters = {k: v for k, v in (filters or {}).items() if v not in (None, "")}
     sort = sort or default_sort(rt)
     policy.check_list(viewer, rt.key, {}, sort)
+    search = str(filters.pop(SEARCH, "") or "")[:200]
     qs = rt.list_matching(viewer=viewer, query=ListQuery(filters=filters))
+    if search:
+        qs = qs.filter(pk__in=_found(viewer, rt, search))
+        filters[SEARCH] = search
     chosen: tuple[int, ...] = ()
     if ids is not None:
         if len(ids) > MAX_IDS:

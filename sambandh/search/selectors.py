@@ -452,6 +452,13 @@ def search(
     ]
 
 
+def matching_ids(*, viewer: Any, q: str, record_type: str) -> list[int]:
+    """The ids of the records of ``record_type`` the search for ``q`` finds for ``viewer`` (the
+    results page's hits of that type, best first): what an export of a search result holds."""
+    hits = search(viewer=viewer, q=q, types=[record_type], limit=MAX_LIMIT)
+    return [hit.record_id for hit in hits]
+
+
 def group_hits(hits: list[SearchHit]) -> list[tuple[str, list[SearchHit]]]:
     """Hits grouped by record type, the groups in the order of their best hit."""
     groups: dict[str, list[SearchHit]] = {}

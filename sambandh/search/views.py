@@ -26,7 +26,12 @@ def _context(request: HttpRequest, *, limit: int) -> dict[str, Any]:
     types = [kind] if kind in labels else None
     hits = selectors.search(viewer=request.user, q=raw, types=types, limit=limit)
     groups = [
-        {"type": record_type, "label": labels[record_type], "hits": group}
+        {
+            "type": record_type,
+            "label": labels[record_type],
+            "hits": group,
+            "list_key": registry.get(record_type).list_key,
+        }
         for record_type, group in selectors.group_hits(hits)
     ]
     return {

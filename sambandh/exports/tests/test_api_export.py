@@ -12,7 +12,13 @@ from sambandh.core.audit import values_after
 from sambandh.core.models import AuditEvent
 from sambandh.exports.tests.conftest import csv_header, read_csv, read_xlsx
 from tests.api.helpers import assert_error
-from tests.factories import make_deal, make_lead, make_organization, make_person
+from tests.factories import (
+    make_activity,
+    make_deal,
+    make_lead,
+    make_organization,
+    make_person,
+)
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/people/export"
@@ -256,3 +262,65 @@ def test_headers_in_the_users_language(api, owner):
         expected = gettext("Job title")
     assert expected != "Job title"  # the catalogue has it
     assert expected in header
+
+
+# --- activities --------------------------------------------------------------------------------
+def test_activities_export_with_links_the_viewer_may_see(api, owner, outsider):
+    asha = make_person(owner, full_name="Asha Rao")
+    hidden = make_person(outsider, full_name="Hidden Person")
+    make_activity(owner, "call", subject="=Renewal call", person_id=asha.pk, duration_seconds=300)
+    make_activity(outsider, "note", subject="Not yours", person_id=hidden.pk)
+
+    rows = read_csv(api(owner).get("/api/v1/activities/export", {"format": "csv"}))
+
+    assert [r["Subject"] for r in rows] == ["'=Renewal call"]  # formula neutralized
+    row = rows[0]
+    assert row["Kind"] == "call" and row["Duration (seconds)"] == "300"
+    assert row["Person"] == "Asha Rao" and row["Person ID"] == str(asha.pk)
+    assert row["Author"] == "Olivia Owner"
+    audit = AuditEvent.objects.filter(action="export", record_type="activity").latest("id")
+    assert values_after(audit)["rows"] == 1
+
+
+def test_an_activity_linked_to_a_hidden_record_shows_neither_its_name_nor_its_id(
+    api, owner, outsider
+):
+    from sambandh.activities.models import Activity
+
+    asha = make_person(owner, full_name="Asha Rao")
+    hidden = make_person(outsider, full_name="Hidden Person")
+    note = make_activity(owner, "note", subject="Met both", person_id=asha.pk)
+    # a second link, to a person the owner may not see, written as another writer would
+    hidden_org = make_organization(outsider, name="Hidden Org")
+    Activity.objects.filter(pk=note.pk).update(organization=hidden_org)
+
+    resp = api(owner).get("/api/v1/activities/export", {"format": "xlsx"})
+    sheet = read_xlsx(resp).active
+    values = [[c.value for c in row] for row in sheet.iter_rows()]
+    header, data = values[0], values[1:]
+    row = dict(zip(header, data[0], strict=True))
+    assert row["Subject"] == "Met both" and row["Person"] == "Asha Rao"
+    assert row["Organization"] is None and row["Organization ID"] is None
+    flat = " ".join(str(v) for r in values for v in r)
+    assert "Hidden Org" not in flat and str(hidden_org.pk) != row["Organization ID"]
+    assert "Hidden Person" not in flat and hidden.pk
+
+
+# --- a search result -----------------------------------------------------------------------------
+def test_a_search_result_exports_the_records_the_search_finds(api, owner, outsider):
+    asha = make_person(owner, full_name="Asha Rao", email="asha@kestrel.example")
+    make_person(owner, full_name="Ravi Kumar")
+    make_person(outsider, full_name="Asha Hidden")
+    make_organization(owner, name="Asha Textiles")
+
+    resp = api(owner).get(URL, {"format": "csv", "search": "asha"})
+
+    assert [r["ID"] for r in read_csv(resp)] == [str(asha.pk)]
+    audit = AuditEvent.objects.filter(action="export", record_type="person").latest("id")
+    assert values_after(audit)["filters"] == {"search": "asha"}
+    orgs = read_csv(
+        api(owner).get("/api/v1/organizations/export", {"format": "csv", "search": "asha"})
+    )
+    assert [r["Name"] for r in orgs] == ["Asha Textiles"]
+    # nothing found: an empty file, not every record
+    assert read_csv(api(owner).get(URL, {"format": "csv", "search": "zzzz"})) == []

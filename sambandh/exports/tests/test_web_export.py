@@ -126,3 +126,46 @@ def test_bad_requests_say_why_and_export_nothing(browser_for, owner):
 def test_signed_out_visitors_are_sent_to_log_in(client):
     resp = client.get("/exports/people/?format=csv")
     assert resp.status_code == 302 and "/login/" in resp["Location"]
+
+
+def test_my_tasks_page_exports_my_open_tasks(browser_for, owner, outsider):
+    from sambandh.activities.models import Activity
+    from tests.factories import make_activity
+
+    person = make_person(owner, full_name="Asha Rao")
+    make_activity(owner, "task", subject="Send the quote", person_id=person.pk, assignee=owner)
+    done = make_activity(owner, "task", subject="Call back", person_id=person.pk, assignee=owner)
+    Activity.objects.filter(pk=done.pk).update(done_at=done.created_at)
+    make_activity(owner, "note", subject="Met at the fair", person_id=person.pk)
+    make_activity(outsider, "task", subject="Someone else's", assignee=outsider)
+    client = browser_for(owner)
+
+    page = client.get("/tasks/").content.decode()
+    links = re.findall(r'<a href="(/exports/activities/[^"]+)" download>([^<]+)</a>', page)
+    urls = {label: html.unescape(href) for href, label in links}
+    assert set(urls) == {"CSV", "Excel (XLSX)"}
+
+    rows = read_csv(client.get(urls["CSV"]))
+    assert [(r["Kind"], r["Subject"], r["Assigned to"]) for r in rows] == [
+        ("task", "Send the quote", "Olivia Owner")
+    ]
+    sheet = read_xlsx(client.get(urls["Excel (XLSX)"])).active
+    assert [c.value for c in next(sheet.iter_rows(min_row=2, max_row=2))][2] == "Send the quote"
+
+
+def test_the_search_page_exports_its_results_per_type(browser_for, owner, outsider):
+    asha = make_person(owner, full_name="Asha Rao")
+    make_person(outsider, full_name="Asha Hidden")
+    make_organization(owner, name="Asha Textiles")
+    client = browser_for(owner)
+
+    page = client.get("/search/", {"q": "asha"}).content.decode()
+    links = re.findall(r'<a href="(/exports/[^"]+)" download>([^<]+)</a>', page)
+    urls = [html.unescape(href) for href, _label in links]
+    assert "/exports/people/?format=csv&search=asha" in urls
+    assert "/exports/organizations/?format=xlsx&search=asha" in urls
+    rows = read_csv(client.get("/exports/people/?format=csv&search=asha"))
+    assert [r["ID"] for r in rows] == [str(asha.pk)]
+    # a list that cannot be searched says so, and exports nothing
+    resp = client.get("/exports/activities/?format=csv&search=asha", follow=True)
+    assert "This list cannot be searched." in resp.content.decode()
