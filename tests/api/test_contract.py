@@ -137,7 +137,10 @@ OPERATIONS = {
     ("post", "/imports/{import_id}/undo"),
     ("post", "/imports/{import_id}/cancel"),
     # Exports (sambandh/exports): one route per record type with a list layout.
-    *(("get", f"/{records}/export") for records in ("people", "organizations", "deals", "leads")),
+    *(
+        ("get", f"/{records}/export")
+        for records in ("people", "organizations", "deals", "leads", "activities")
+    ),
     ("post", "/emails"),
     ("get", "/emails/{activity_id}"),
     ("post", "/emails/{activity_id}/retry"),

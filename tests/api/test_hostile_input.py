@@ -222,7 +222,7 @@ ID_FILTERS = [
     ("/api/v1/audit", "actor_id"),
     *(
         (path, name)
-        for path in ("/api/v1/activities", "/api/v1/tasks")
+        for path in ("/api/v1/activities", "/api/v1/activities/export", "/api/v1/tasks")
         for name in (
             "person_id",
             "organization_id",
@@ -472,7 +472,8 @@ def test_unknown_query_parameter_answers_422_naming_it(as_owner, records, path):
         for kind in ("people", "organizations", "deals", "leads")
         for export in ("", "/export")
     }
-    message = "Unknown custom field." if path in lists | {"/api/v1/activities"} else UNKNOWN
+    activities = {"/api/v1/activities", "/api/v1/activities/export"}
+    message = "Unknown custom field." if path in lists | activities else UNKNOWN
     assert_error(resp, 422, "validation_failed", {"custom.loyalty_tier": message})
 
 
