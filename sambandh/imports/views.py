@@ -96,6 +96,7 @@ def _job_context(request: AuthedRequest, job: ImportJob) -> dict[str, Any]:
     return {
         "job": job,
         "poll_url": reverse("imports:job", args=[job.pk]),
+        "panel_kind": "import",
         "type_label": RECORD_TYPE_LABELS.get(job.record_type, job.record_type),
         "percent": int(job.progress * 100),
         "counts": _counts(job),
