@@ -8,13 +8,15 @@ record's own change, so a job stopped halfway is never half-written.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from sambandh.events.leased import LeasedJob
 
-class BulkJob(models.Model):
+
+class BulkJob(LeasedJob):
+    """A bulk action, run by one worker at a time under a lease (events/leased.py)."""
+
     class Status(models.TextChoices):
         PENDING = "pending", _("waiting to start")
         RUNNING = "running", _("running")
@@ -31,7 +33,6 @@ class BulkJob(models.Model):
         SHARE = "share", _("Share")
         UNDO = "undo", _("Undo")
 
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     record_type = models.CharField(max_length=40)
     action = models.CharField(max_length=10, choices=Action.choices)
     #: What the action sets ({"owner_id": 5}, {"values": {...}}, {"tags": [...]}, {"user_id": 5,
@@ -48,17 +49,6 @@ class BulkJob(models.Model):
     undo_of = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="undos"
     )
-    error = models.TextField(blank=True)
-    # The claim of the worker running it (as a handler run's: events/runs.py).
-    attempts = models.PositiveSmallIntegerField(default=0)
-    token = models.CharField(max_length=32, blank=True)
-    lease_until = models.DateTimeField(null=True, blank=True)
-    #: When a task for it was last put on the queue: the sweep re-enqueues a job whose task
-    #: should have started and did not.
-    nudged_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [

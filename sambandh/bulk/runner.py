@@ -1,9 +1,9 @@
 """Running a bulk job, in the worker (tasks.run_bulk_job).
 
-The job is claimed as a handler run is (events/runs.py): one conditional UPDATE sets a lease
-and a token, so two workers never run it at once and a dead worker's job is taken over when its
-lease runs out (jobs.py puts it back on the queue). Its records are then changed batch by
-batch, oldest item first:
+The job is claimed, leased and ended as every leased job is (events/leased.py): one conditional
+UPDATE sets a lease and a token, so two workers never run it at once and a dead worker's job is
+taken over when its lease runs out (jobs.py puts it back on the queue). Its records are then
+changed batch by batch, oldest item first:
 
 - each record through its own app's service (``registry`` hooks: ``update``, ``reassign``),
   with the version it was read at, in a savepoint of its own: a refusal (the policy, a field
@@ -18,18 +18,14 @@ batch, oldest item first:
 
 from __future__ import annotations
 
-import datetime
 import json
 import logging
-import secrets
-import traceback
 from collections import Counter
 from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F, Q
-from django.db.models.functions import Coalesce
+from django.db.models import F
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -37,38 +33,14 @@ from sambandh.bulk.models import BulkItem, BulkJob
 from sambandh.bulk.work import Work, work_for
 from sambandh.core import registry
 from sambandh.core.audit import assignments_muted
-from sambandh.events import clock
+from sambandh.events import clock, leased
+from sambandh.events.leased import LeaseLost
 from sambandh.events.log import record_event
 
 logger = logging.getLogger("sambandh.bulk")
 
-MAX_ATTEMPTS = 5
+MAX_ATTEMPTS = leased.MAX_ATTEMPTS
 Outcome = BulkItem.Outcome
-
-
-class LeaseLost(Exception):
-    """Another worker took the job over after our lease ran out: our batch must not commit."""
-
-
-def lease() -> datetime.timedelta:
-    return datetime.timedelta(seconds=int(getattr(settings, "EVENTS_LEASE_SECONDS", 300)))
-
-
-# --- the job ----------------------------------------------------------------------------------
-def _claim(job_id: int) -> str | None:
-    now = clock.now()
-    token = secrets.token_hex(16)
-    claimable = Q(status=BulkJob.Status.PENDING) | Q(
-        status=BulkJob.Status.RUNNING, lease_until__lt=now
-    )
-    claimed = BulkJob.objects.filter(claimable, pk=job_id).update(
-        status=BulkJob.Status.RUNNING,
-        token=token,
-        lease_until=now + lease(),
-        attempts=F("attempts") + 1,
-        started_at=Coalesce("started_at", now),
-    )
-    return token if claimed else None
 
 
 def _save_outcomes(items: list[BulkItem]) -> None:
@@ -108,34 +80,32 @@ def _run_batch(job: BulkJob, token: str, work: Work, after: int) -> int:
                 item.outcome, item.reason = Outcome.FAILED, _("It was not processed.")
         _save_outcomes(items)
         counts = Counter(item.outcome for item in items)
-        kept = BulkJob.objects.filter(pk=job.pk, token=token).update(
+        leased.extend(
+            BulkJob,
+            job.pk,
+            token,
+            now=clock.now(),
             processed=F("processed") + len(items),
             changed=F("changed") + counts[Outcome.CHANGED],
             skipped=F("skipped") + counts[Outcome.SKIPPED],
             failed=F("failed") + counts[Outcome.FAILED],
-            lease_until=clock.now() + lease(),
         )
-        if not kept:
-            raise LeaseLost(job.pk)
     return items[-1].pk
 
 
 def _end(job: BulkJob, token: str, status: str, error: str = "") -> None:
-    BulkJob.objects.filter(pk=job.pk, token=token, status=BulkJob.Status.RUNNING).update(
-        status=status, finished_at=clock.now(), lease_until=None, error=error
-    )
+    leased.end(BulkJob, job.pk, token, status, now=clock.now(), error=error)
 
 
 def execute(job_id: int) -> str:
     """Claim the job and change its records; answers "done", "failed", or "skipped" when the
     job was not ours to run (finished, or claimed by a live worker)."""
-    token = _claim(job_id)
+    token = leased.claim(BulkJob, job_id, now=clock.now())
     if token is None:
         return "skipped"
     job = BulkJob.objects.select_related("actor").get(pk=job_id)
     if job.attempts > MAX_ATTEMPTS:
-        # Claimed again and again after its workers died: stop rather than kill workers forever.
-        _end(job, token, BulkJob.Status.FAILED, f"its worker stopped {job.attempts - 1} times")
+        _end(job, token, BulkJob.Status.FAILED, leased.gave_up_text(job.attempts))
         return "failed"
     try:
         with translation.override(job.actor.language or settings.LANGUAGE_CODE):
@@ -149,7 +119,7 @@ def execute(job_id: int) -> str:
         return "skipped"
     except Exception as exc:  # noqa: BLE001 - recorded on the job; what committed stays
         logger.exception("bulk job %s failed", job_id)
-        _end(job, token, BulkJob.Status.FAILED, "".join(traceback.format_exception(exc))[-4000:])
+        _end(job, token, BulkJob.Status.FAILED, leased.failure_text(exc))
         return "failed"
     _end(job, token, BulkJob.Status.DONE)
     _tell_assignee(job_id)

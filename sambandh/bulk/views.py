@@ -24,7 +24,7 @@ from sambandh.core.errors import ValidationFailed
 from sambandh.core.ids import id_or_none
 from sambandh.core.pagination import MAX_LIMIT
 from sambandh.web.date_inputs import posted_day
-from sambandh.web.http import AuthedRequest, is_htmx, page, safe_next
+from sambandh.web.http import AuthedRequest, job_progress_page, page, safe_next
 
 #: The query parameters of a list page that are not its filters.
 NOT_FILTERS = {"sort", "cols", "cursor", "view", "limit", "per_page"}
@@ -174,6 +174,7 @@ def _job_context(request: AuthedRequest, job: BulkJob) -> dict[str, Any]:
     undone_by = selectors.job_undone_by(job=job)
     return {
         "job": job,
+        "poll_url": request.get_full_path(),
         "record_type": rt,
         "outcomes": [(item, names.get(item.record_id)) for item in outcomes.items],
         "next_cursor": outcomes.next_cursor,
@@ -196,10 +197,9 @@ def job_page(request: AuthedRequest, job_id: int) -> HttpResponse:
     """A bulk job: its progress (the panel asks for itself again every second while the job
     runs), its counts, each record's outcome with the reason it was skipped, and its undo."""
     job = selectors.job_get(viewer=request.user, job_id=job_id)
-    context = _job_context(request, job)
-    if is_htmx(request):
-        return render(request, "bulk/_job_panel.html", context)
-    return render(request, "bulk/job.html", context)
+    return job_progress_page(
+        request, _job_context(request, job), page="bulk/job.html", panel="bulk/_job_panel.html"
+    )
 
 
 @page

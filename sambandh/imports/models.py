@@ -15,10 +15,14 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from sambandh.events.leased import LeasedJob
+
 RECORD_TYPES = ("people", "organizations", "leads", "deals")
 
 
-class ImportJob(models.Model):
+class ImportJob(LeasedJob):
+    """An import, run by one worker at a time under a lease (events/leased.py)."""
+
     class Status(models.TextChoices):
         PENDING = "pending", _("waiting to start")
         RUNNING = "running", _("running")
@@ -27,7 +31,6 @@ class ImportJob(models.Model):
         CANCELLED = "cancelled", _("cancelled")
         UNDONE = "undone", _("undone")
 
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     #: "people", "organizations", "leads" or "deals" (the mapping's record types).
     record_type = models.CharField(max_length=20)
     #: The uploaded file's name in the default storage (a folder unless configured otherwise).
@@ -55,17 +58,8 @@ class ImportJob(models.Model):
     #: The number of the last source row whose outcome is committed (0: none yet).
     cursor = models.PositiveIntegerField(default=0)
     cancel_requested = models.BooleanField(default=False)
-    error = models.TextField(blank=True)
     #: After an undo: what could not be undone ({"record_id", "reason"} each).
     undo_report = models.JSONField(default=list, blank=True)
-    # The claim of the worker running it (as a bulk job's: bulk/runner.py).
-    attempts = models.PositiveSmallIntegerField(default=0)
-    token = models.CharField(max_length=32, blank=True)
-    lease_until = models.DateTimeField(null=True, blank=True)
-    nudged_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

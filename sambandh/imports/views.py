@@ -22,7 +22,7 @@ from sambandh.imports import selectors, selectors_web, services
 from sambandh.imports.forms import RECORD_TYPE_CHOICES
 from sambandh.imports.models import ImportJob, ImportRow
 from sambandh.imports.views_wizard import draft_ended_by, draft_of
-from sambandh.web.http import AuthedRequest, is_htmx, page
+from sambandh.web.http import AuthedRequest, job_progress_page, page
 
 SHOWN_ROWS = 50
 RECORD_TYPE_LABELS = dict(RECORD_TYPE_CHOICES)
@@ -95,6 +95,8 @@ def _job_context(request: AuthedRequest, job: ImportJob) -> dict[str, Any]:
     is_done = job.status == ImportJob.Status.DONE
     return {
         "job": job,
+        "poll_url": reverse("imports:job", args=[job.pk]),
+        "panel_kind": "import",
         "type_label": RECORD_TYPE_LABELS.get(job.record_type, job.record_type),
         "percent": int(job.progress * 100),
         "counts": _counts(job),
@@ -122,10 +124,12 @@ def job_page(request: AuthedRequest, import_id: int) -> HttpResponse:
     """An import: its progress while it runs; its counts, rejected rows and report when done;
     for a dry run, the button that imports the file for real."""
     job = selectors.job_get(viewer=request.user, job_id=import_id)
-    context = _job_context(request, job)
-    if is_htmx(request):
-        return render(request, "imports/_job_panel.html", context)
-    return render(request, "imports/job.html", context)
+    return job_progress_page(
+        request,
+        _job_context(request, job),
+        page="imports/job.html",
+        panel="imports/_job_panel.html",
+    )
 
 
 @page

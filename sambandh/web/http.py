@@ -1,5 +1,5 @@
-"""What every page view shares: service errors become 403/404 pages, htmx requests are told apart,
-and "next" links stay on this site."""
+"""What every page view shares: service errors become 403/404 pages, htmx requests are told apart
+(and a self-refreshing panel answered alone), and "next" links stay on this site."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -38,6 +39,14 @@ def page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
 
 def is_htmx(request: HttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
+
+
+def job_progress_page(
+    request: HttpRequest, context: dict[str, Any], *, page: str, panel: str
+) -> HttpResponse:
+    """A running job's page (a bulk action's, an import's): the whole ``page``, or only its
+    ``panel`` (which extends web/_job_panel.html) when the panel asks for itself again."""
+    return render(request, panel if is_htmx(request) else page, context)
 
 
 def safe_next(request: HttpRequest, default: str) -> str:

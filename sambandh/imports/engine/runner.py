@@ -1,12 +1,12 @@
 """Running an import, in the worker (tasks.run_import_job) or in-process (the command line).
 
-The job is claimed as a bulk job is (bulk/runner.py): one conditional UPDATE sets a lease and a
-token, so two workers never run it at once, and a dead worker's job is taken over when its
-lease runs out (jobs.py puts it back on the queue). The file is then read from the row after
-the job's ``cursor``, a batch at a time: the batch is planned (plan.py), then applied
-(apply.py), and its records, its ImportRow rows, the job's counters and the new cursor commit in
-one transaction, only while the token is still the job's. A crash loses at most the batch in
-flight, which the next run does again: no source row is written twice.
+The job is claimed, leased and ended as every leased job is (events/leased.py): one conditional
+UPDATE sets a lease and a token, so two workers never run it at once, and a dead worker's job is
+taken over when its lease runs out (jobs.py puts it back on the queue). The file is then read
+from the row after the job's ``cursor``, a batch at a time: the batch is planned (plan.py), then
+applied (apply.py), and its records, its ImportRow rows, the job's counters and the new cursor
+commit in one transaction, only while the token is still the job's. A crash loses at most the
+batch in flight, which the next run does again: no source row is written twice.
 
 Batches are sized so that one takes about ``TARGET_SECONDS`` (measured as it goes): the
 progress a reader sees moves at least once a second, whatever a row costs.
@@ -14,24 +14,22 @@ progress a reader sees moves at least once a second, whatever a row costs.
 
 from __future__ import annotations
 
-import datetime
 import itertools
 import logging
-import secrets
 import time
-import traceback
 from collections import Counter
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
-from django.db.models.functions import Coalesce
+from django.db.models import F
 from django.utils import timezone, translation
 
 from sambandh.accounts.regions import user_region
 from sambandh.core.audit import audit_record
 from sambandh.core.audit_context import audit_context
+from sambandh.events import leased
+from sambandh.events.leased import LeaseLost
 from sambandh.imports import selectors, sources
 from sambandh.imports.engine.apply import Applier, RowResult
 from sambandh.imports.engine.kinds import KINDS
@@ -41,7 +39,7 @@ from sambandh.imports.models import ImportJob, ImportRow
 
 logger = logging.getLogger("sambandh.imports")
 
-MAX_ATTEMPTS = 5
+MAX_ATTEMPTS = leased.MAX_ATTEMPTS
 TARGET_SECONDS = 0.5
 FIRST_BATCH = 20
 MIN_BATCH, MAX_BATCH = 5, 2000
@@ -63,34 +61,13 @@ COUNTERS: dict[str, str] = {
 }
 
 
-class LeaseLost(Exception):
-    """Another worker took the job over after our lease ran out: our batch must not commit."""
-
-
-def lease() -> datetime.timedelta:
-    return datetime.timedelta(seconds=int(getattr(settings, "EVENTS_LEASE_SECONDS", 300)))
-
-
 def _claim(job_id: int) -> str | None:
-    now = timezone.now()
-    token = secrets.token_hex(16)
-    claimable = Q(status=ImportJob.Status.PENDING) | Q(
-        status=ImportJob.Status.RUNNING, lease_until__lt=now
-    )
-    claimed = ImportJob.objects.filter(claimable, pk=job_id, cancel_requested=False).update(
-        status=ImportJob.Status.RUNNING,
-        token=token,
-        lease_until=now + lease(),
-        attempts=F("attempts") + 1,
-        started_at=Coalesce("started_at", now),
-    )
-    return token if claimed else None
+    """An import whose cancel was asked for is never claimed again (services.import_cancel)."""
+    return leased.claim(ImportJob, job_id, now=timezone.now(), cancel_requested=False)
 
 
 def _end(job: ImportJob, token: str, status: str, error: str = "") -> bool:
-    ended = ImportJob.objects.filter(
-        pk=job.pk, token=token, status=ImportJob.Status.RUNNING
-    ).update(status=status, finished_at=timezone.now(), lease_until=None, error=error)
+    ended = leased.end(ImportJob, job.pk, token, status, now=timezone.now(), error=error)
     if ended:
         _audit_finished(job.pk)
     return bool(ended)
@@ -151,14 +128,15 @@ def context_for(job: ImportJob) -> Context:
 def _commit_batch(job: ImportJob, token: str, results: list[RowResult], cursor: int) -> None:
     ImportRow.objects.bulk_create([r.as_row(job.pk) for r in results], batch_size=1000)
     counts = Counter(COUNTERS[r.outcome] for r in results)
-    kept = ImportJob.objects.filter(pk=job.pk, token=token).update(
+    leased.extend(
+        ImportJob,
+        job.pk,
+        token,
+        now=timezone.now(),
         processed_rows=F("processed_rows") + len(results),
         cursor=cursor,
-        lease_until=timezone.now() + lease(),
         **{name: F(name) + n for name, n in counts.items()},
     )
-    if not kept:
-        raise LeaseLost(job.pk)
 
 
 def _next_size(size: int, elapsed: float, rows: int) -> int:
@@ -213,7 +191,7 @@ def execute(job_id: int) -> str:
         return "skipped"
     job = ImportJob.objects.select_related("actor").get(pk=job_id)
     if job.attempts > MAX_ATTEMPTS:
-        _end(job, token, ImportJob.Status.FAILED, f"its worker stopped {job.attempts - 1} times")
+        _end(job, token, ImportJob.Status.FAILED, leased.gave_up_text(job.attempts))
         return "failed"
     try:
         with (
@@ -226,7 +204,7 @@ def execute(job_id: int) -> str:
         return "skipped"
     except Exception as exc:  # noqa: BLE001 - recorded on the job; what committed stays
         logger.exception("import %s failed", job_id)
-        _end(job, token, ImportJob.Status.FAILED, "".join(traceback.format_exception(exc))[-4000:])
+        _end(job, token, ImportJob.Status.FAILED, leased.failure_text(exc))
         return "failed"
 
 
