@@ -55,9 +55,7 @@ def clean_filter(rt: registry.RecordType, raw: Mapping[str, Any]) -> dict[str, A
 
     schema = rt.list_filters() if rt.list_filters is not None else None
     # A filter is named as the query names it: by its alias where it has one ("import").
-    names = (
-        {f.alias or name: name for name, f in schema.model_fields.items()} if schema else {}
-    )
+    names = {f.alias or name: name for name, f in schema.model_fields.items()} if schema else {}
     known = set(names) - NOT_FILTERS
     errors: dict[str, str] = {}
     plain: dict[str, Any] = {}

@@ -145,7 +145,9 @@ def create_organization(
     check_duplicates: bool = False,
 ) -> Any:
     if check_duplicates and (
-        refusal := duplicates_refusal(viewer=viewer(request), record_type="organization", payload=payload)
+        refusal := duplicates_refusal(
+            viewer=viewer(request), record_type="organization", payload=payload
+        )
     ):
         return refusal
     org = services.organization_create(actor=viewer(request), data=payload)

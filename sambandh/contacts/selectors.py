@@ -36,7 +36,6 @@ from sambandh.contacts.record_json import person_json_sql
 from sambandh.core.compiled import CompiledQuery, Placeholders
 from sambandh.core.errors import Forbidden, NotFound
 from sambandh.core.ids import parse_id
-from sambandh.imports.selectors import records_from_import
 from sambandh.core.listing import ListQuery, sort_order
 from sambandh.core.models import SensitiveField
 from sambandh.core.pagination import Page, paginate
@@ -48,6 +47,7 @@ from sambandh.customfields.selectors import (
     show_custom_links,
     unseen_links,
 )
+from sambandh.imports.selectors import records_from_import
 
 PERSON_SORTS = {
     "name": ["full_name", "id"],

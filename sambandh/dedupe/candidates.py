@@ -281,9 +281,7 @@ def duplicates_above_threshold(
     return [candidate for candidate in found if candidate.beyond_the_name]
 
 
-def people_found(
-    viewer: Any, *, name: str, emails: list[str], phones: list[str]
-) -> list[Found]:
+def people_found(viewer: Any, *, name: str, emails: list[str], phones: list[str]) -> list[Found]:
     """The people the viewer may see with one of these (cleaned) emails or phones, or a name
     like ``name``; only the fields the viewer may see of a person are read into the record (a
     hidden one neither matches nor shows), nor looked up by."""

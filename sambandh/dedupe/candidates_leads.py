@@ -25,6 +25,7 @@ from sambandh.dedupe.candidates import (
 from sambandh.dedupe.engine.records import MatchRecord, person_record
 from sambandh.sales.selectors import leads_visible
 
+
 def lead_matches(viewer: Any, values: Mapping[str, Any]) -> tuple[MatchRecord, list[Found]]:
     """The typed lead as the engine reads it, and the leads and people found for it."""
     access = policy.field_access(viewer, "lead")
@@ -36,9 +37,7 @@ def lead_matches(viewer: Any, values: Mapping[str, Any]) -> tuple[MatchRecord, l
     )
     name = _text(values, "full_name")
     company = _text(values, "company") if access.shows("company") else ""
-    typed = person_record(
-        id=0, full_name=name, emails=emails, phones=phones, organization=company
-    )
+    typed = person_record(id=0, full_name=name, emails=emails, phones=phones, organization=company)
     found = _leads(viewer, access, name=name, emails=emails, phones=phones)
     found += people_found(viewer, name=name, emails=emails, phones=phones)
     return typed, found

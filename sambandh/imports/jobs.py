@@ -33,3 +33,18 @@ def resume_stalled(context: JobContext) -> str:
         run_import_job.enqueue(job_id)
     ImportJob.objects.filter(pk__in=stalled).update(nudged_at=now)
     return f"{len(stalled)} imports resumed"
+
+
+@scheduled_job(
+    "imports.purge_abandoned",
+    every="hourly",
+    minute=17,
+    label=gettext_lazy("Delete abandoned import uploads"),
+)
+def purge_abandoned(context: JobContext) -> str:
+    """Delete the uploads (and the imports asked for) never started within a day (by default;
+    IMPORT_ABANDONED_HOURS): see services_purge.py."""
+    from sambandh.imports.services_purge import abandoned_uploads_purge
+
+    done = abandoned_uploads_purge(now=context.now)
+    return f"{done.files} files and {done.jobs} imports deleted"

@@ -25,10 +25,10 @@ from sambandh.contacts.models import Organization, Person
 from sambandh.core.errors import Forbidden, NotFound, ValidationFailed
 from sambandh.core.expressions import InlineValue
 from sambandh.core.ids import parse_id
-from sambandh.imports.selectors import records_from_import
 from sambandh.core.listing import ListQuery, sort_order
 from sambandh.core.pagination import Page, paginate
 from sambandh.customfields.selectors import custom_list_query, show_custom_links
+from sambandh.imports.selectors import records_from_import
 from sambandh.sales.models import AMOUNT_UNKNOWN, Deal, Lead, Pipeline, Stage, StageChange
 from sambandh.sales.totals import MoneyTotal, company_to_viewer, deals_converted, money_total
 
