@@ -178,6 +178,11 @@ CHANGED = (
 )
 
 
+#: Matches no record (ids start at 1), unlike ``none()`` or an empty ``pk__in`` still a query
+#: the lists' paginated unions can be built from.
+_NOTHING = Q(pk=0)
+
+
 def records_from_import(
     qs: QuerySet[Any], *, viewer: Any, job_id: Any, record_type: str
 ) -> QuerySet[Any]:
@@ -189,7 +194,7 @@ def records_from_import(
     pk = parse_id(job_id, "import")
     job = ImportJob.objects.filter(pk=pk).only("id", "actor_id", "record_type").first()
     if job is None or not _may_see(viewer, job):
-        return qs.none()
+        return qs.filter(_NOTHING)
     if REGISTRY_KEYS.get(job.record_type) == record_type:
         rows = ImportRow.objects.filter(job=job, outcome__in=CHANGED, record_id__isnull=False)
         return qs.filter(pk__in=rows.values("record_id"))
@@ -199,4 +204,4 @@ def records_from_import(
         for entry in entries or []:
             if isinstance(entry, list) and len(entry) == 2 and entry[0] == record_type:
                 made.add(int(entry[1]))
-    return qs.filter(pk__in=made)
+    return qs.filter(pk__in=made) if made else qs.filter(_NOTHING)
