@@ -33,13 +33,16 @@ class Purged:
 
 def abandoned_uploads_purge(*, now: datetime.datetime) -> Purged:
     """Delete the imports asked for before ``now`` less ``abandoned_after()`` and never started
-    (still waiting, no row done), with their files; then the uploaded files as old that no
-    import uses (a wizard draft never checked nor imported). An import that has started, and
-    its file, are never touched; nor is a file a job names."""
+    (still waiting, no row done), with their files; the files of the dry runs that finished as
+    long ago and were never imported for real (the job and its report stay; importing it then
+    asks for the file again); then the uploaded files as old that no import uses (a wizard
+    draft never checked nor imported). An import that has started is never touched, nor is a
+    file a job names."""
     cutoff = now - abandoned_after()
     files = _stale_jobs_delete(cutoff)
+    rehearsed = _dry_run_files_delete(cutoff)
     orphans = _orphan_files_delete(cutoff, skip=set(files))
-    return Purged(files=len(files) + orphans, jobs=len(files))
+    return Purged(files=len(files) + rehearsed + orphans, jobs=len(files))
 
 
 def _stale_jobs_delete(cutoff: datetime.datetime) -> list[str]:
@@ -60,6 +63,22 @@ def _stale_jobs_delete(cutoff: datetime.datetime) -> list[str]:
         files = [name for _pk, name in stale]
         transaction.on_commit(lambda: _delete_files(files))
     return files
+
+
+def _dry_run_files_delete(cutoff: datetime.datetime) -> int:
+    """Forget and delete the files of the dry runs finished before ``cutoff``."""
+    done = (ImportJob.Status.DONE, ImportJob.Status.FAILED, ImportJob.Status.CANCELLED)
+    with transaction.atomic():
+        old = list(
+            ImportJob.objects.select_for_update(skip_locked=True)
+            .filter(options__dry_run=True, status__in=done, finished_at__lt=cutoff)
+            .exclude(file="")
+            .values_list("pk", "file")[:BATCH]
+        )
+        ImportJob.objects.filter(pk__in=[pk for pk, _file in old]).update(file="")
+        files = [name for _pk, name in old]
+        transaction.on_commit(lambda: _delete_files(files))
+    return len(files)
 
 
 def _delete_files(names: list[str]) -> None:

@@ -156,7 +156,7 @@ def test_the_list_query_count_does_not_grow_with_the_import(api, owner, imported
     assert len(large.captured_queries) == len(small.captured_queries)
 
 
-# --- a deal's close dates ---------------------------------------------------------------------------
+# --- a deal's close dates ----------------------------------------------------------------------
 def test_a_deals_close_dates_land_in_its_close_date_fields(owner, pipeline):
     text = (
         "Deal - Title,Deal - Stage,Deal - Expected close date,Deal - Won time,Notes\n"

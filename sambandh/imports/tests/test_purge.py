@@ -1,6 +1,7 @@
 """The hourly purge of abandoned uploads (imports/services_purge.py), on a real database and a
-real file storage: a wizard upload never checked nor imported, and an import asked for but
-never started, are deleted after a day; anything started, recent, or named by a job stays."""
+real file storage: a wizard upload never checked nor imported, an import asked for but never
+started, and the file of a dry run never imported for real are deleted after a day; anything
+started, recent, or named by a job stays."""
 
 from __future__ import annotations
 
@@ -77,6 +78,30 @@ def test_an_abandoned_draft_and_a_never_started_import_are_deleted(owner):
     assert not os.path.isdir(os.path.dirname(default_storage.path(old_draft)))
     # a second run finds nothing more
     assert abandoned_uploads_purge(now=now) == type(purged)(files=0, jobs=0)
+
+
+def test_an_old_dry_runs_file_is_deleted_and_the_job_kept(owner):
+    from sambandh.core.errors import ValidationFailed
+    from sambandh.imports.services import import_from_dry_run
+
+    now = timezone.now()
+    # given a dry run that finished two days ago and one that just finished
+    old = run_import(owner, "people", "Name\nA\n", mapping={"Name": "full_name"}, dry_run=True)
+    recent = run_import(owner, "people", "Name\nB\n", mapping={"Name": "full_name"}, dry_run=True)
+    ImportJob.objects.filter(pk=old.pk).update(finished_at=now - 2 * DAY)
+    old_file = old.file
+    assert default_storage.exists(old_file) and default_storage.exists(recent.file)
+    # when the purge runs
+    purged = abandoned_uploads_purge(now=now)
+    assert (purged.files, purged.jobs) == (1, 0)
+    # then the old dry run's file is gone and the job says so; the recent one's stays
+    old.refresh_from_db()
+    assert old.file == "" and not default_storage.exists(old_file)
+    assert old.rows.count() == 1  # its report stays
+    assert default_storage.exists(recent.file)
+    # and importing the old one for real asks for the file again
+    with pytest.raises(ValidationFailed, match="no longer kept"):
+        import_from_dry_run(actor=owner, job=old, background=False)
 
 
 def test_a_started_import_is_never_deleted_however_old(owner):
