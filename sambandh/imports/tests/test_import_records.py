@@ -132,6 +132,11 @@ def test_the_web_list_and_the_import_page_link(owner, browser_for, imported):
     listing = client.get(f"/people/?import={job.pk}").content.decode()
     assert "Asha Rao" in listing and "Meera Iyer" in listing
     assert "Untouched One" not in listing
+    # the list says so, and keeps the filter while the others change
+    assert f"From import #{job.pk}" in listing
+    assert f'<input type="hidden" name="import" value="{job.pk}">' in listing
+    for url in ("/organizations/", "/leads/", "/deals/list/"):
+        assert f"From import #{job.pk}" in client.get(f"{url}?import={job.pk}").content.decode()
 
 
 def test_the_list_query_count_does_not_grow_with_the_import(api, owner, imported):
