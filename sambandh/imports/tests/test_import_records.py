@@ -216,3 +216,34 @@ def test_a_close_date_in_the_future_is_a_rows_error(owner, pipeline):
     )
     assert outcomes(job) == [(2, "rejected")]
     assert Deal.objects.count() == 0
+
+
+def test_a_bulk_action_selects_by_the_import_filter(api, owner, imported):
+    job, _meera = imported
+    client = api(owner)
+    resp = client.post(
+        "/api/v1/people/bulk", {"filter": {"import": job.pk}, "action": "tag", "tags": ["x"]}
+    )
+    assert resp.status_code == 202, resp.content
+    assert resp.json()["total"] == 3
+    bad = client.post(
+        "/api/v1/people/bulk", {"filter": {"import": "abc"}, "action": "tag", "tags": ["x"]}
+    )
+    assert_error(bad, 422, "validation_failed")
+    assert set(bad.json()["error"]["fields"]) == {"filter.import"}
+
+
+def test_the_deal_api_takes_the_close_date_of_a_deal_created_won(api, owner, pipeline):
+    won = pipeline.stages.get(name="Won")
+    client = api(owner)
+    resp = client.post(
+        "/api/v1/deals", {"name": "Signed", "stage_id": won.pk, "closed_on": "2025-02-20"}
+    )
+    assert resp.status_code == 201, resp.content
+    assert resp.json()["closed_at"].startswith("2025-02-20T12:00:00")
+    future = client.post(
+        "/api/v1/deals", {"name": "Later", "stage_id": won.pk, "closed_on": "2999-01-01"}
+    )
+    assert_error(future, 422, "validation_failed")
+    assert set(future.json()["error"]["fields"]) == {"closed_on"}
+    assert not Deal.objects.filter(name="Later").exists()
