@@ -170,6 +170,7 @@ def candidates_for(
     if record_type not in KINDS:
         raise ValueError(record_type)
     if record_type == "lead":
+        # Imported here: candidates_leads builds on this module's lookups.
         from sambandh.dedupe.candidates_leads import lead_matches
 
         typed, found = lead_matches(viewer, values)
