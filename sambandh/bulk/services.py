@@ -54,7 +54,9 @@ def clean_filter(rt: registry.RecordType, raw: Mapping[str, Any]) -> dict[str, A
     from sambandh.customfields.selectors import filter_known
 
     schema = rt.list_filters() if rt.list_filters is not None else None
-    known = set(schema.model_fields) - NOT_FILTERS if schema is not None else set()
+    # A filter is named as the query names it: by its alias where it has one ("import").
+    names = {f.alias or name: name for name, f in schema.model_fields.items()} if schema else {}
+    known = set(names) - NOT_FILTERS
     errors: dict[str, str] = {}
     plain: dict[str, Any] = {}
     custom: dict[str, str] = {}
@@ -77,7 +79,9 @@ def clean_filter(rt: registry.RecordType, raw: Mapping[str, Any]) -> dict[str, A
         except PydanticError as exc:
             errors.update(_prefixed("filter", error_fields(exc.errors())))
         else:
-            plain = checked.model_dump(include=set(plain), exclude_none=True)
+            plain = checked.model_dump(
+                include={names[n] for n in plain}, exclude_none=True, by_alias=True
+            )
     if errors:
         raise ValidationFailed(_("The filter is not valid."), fields=errors)
     return {**plain, **custom}

@@ -26,13 +26,7 @@ from sambandh.core.listing import ListQuery
 from sambandh.core.pagination import clamp_limit
 from sambandh.core.sensitive import note_listed
 from sambandh.customfields.selectors import custom_filter_params, custom_values_shown
-from sambandh.dedupe.candidates import duplicates_above_threshold
-from sambandh.dedupe.schemas import (
-    CHECK_DUPLICATES_HELP,
-    DuplicatesOut,
-    candidate_values,
-    duplicates_payload,
-)
+from sambandh.dedupe.schemas import CHECK_DUPLICATES_HELP, DuplicatesOut, duplicates_refusal
 
 router = Router(tags=["organizations"])
 
@@ -113,6 +107,9 @@ class OrganizationFilters(Schema):
     tag: str | None = Field(None, max_length=60)
     country: str | None = Field(None, max_length=2)
     residency: str | None = Field(None, max_length=10, description='A residency tag ("eu").')
+    import_: RecordId | None = Field(
+        None, alias="import", description="Only the records this import created or changed."
+    )
 
 
 class OrganizationPage(Schema):
@@ -122,7 +119,7 @@ class OrganizationPage(Schema):
 
 @router.get("", response={200: OrganizationPage, **ERRORS}, exclude_unset=True)
 def list_organizations(request: HttpRequest, filters: Query[OrganizationFilters]) -> Any:
-    f = filters.model_dump(exclude={"limit", "cursor", "sort"}, exclude_none=True)
+    f = filters.model_dump(exclude={"limit", "cursor", "sort"}, exclude_none=True, by_alias=True)
     f.update(custom_filter_params(request.GET))
     page = selectors.organization_list(
         viewer=viewer(request),
@@ -147,15 +144,12 @@ def create_organization(
     payload: OrganizationIn,
     check_duplicates: bool = False,
 ) -> Any:
-    if check_duplicates:
-        policy.ensure_can_write(viewer(request))  # a reader learns nothing by asking
-        found = duplicates_above_threshold(
-            viewer=viewer(request),
-            record_type="organization",
-            values=candidate_values(payload.model_dump()),
+    if check_duplicates and (
+        refusal := duplicates_refusal(
+            viewer=viewer(request), record_type="organization", payload=payload
         )
-        if found:
-            return Status(409, duplicates_payload(found))
+    ):
+        return refusal
     org = services.organization_create(actor=viewer(request), data=payload)
     return Status(201, _record(request, response, org.pk, written=True))
 

@@ -21,13 +21,7 @@ from sambandh.core.listing import ListQuery
 from sambandh.core.pagination import clamp_limit
 from sambandh.core.sensitive import note_listed
 from sambandh.customfields.selectors import custom_filter_params
-from sambandh.dedupe.candidates import duplicates_above_threshold
-from sambandh.dedupe.schemas import (
-    CHECK_DUPLICATES_HELP,
-    DuplicatesOut,
-    candidate_values,
-    duplicates_payload,
-)
+from sambandh.dedupe.schemas import CHECK_DUPLICATES_HELP, DuplicatesOut, duplicates_refusal
 
 router = Router(tags=["people"])
 ERRORS: dict[int, Any] = {k: ErrorOut for k in (401, 403, 404, 409, 413, 422, 428)}
@@ -89,6 +83,9 @@ class PersonFilters(Schema):
     tag: str | None = Field(None, max_length=60)
     country: str | None = Field(None, max_length=2)
     residency: str | None = Field(None, max_length=10, description='A residency tag ("eu").')
+    import_: RecordId | None = Field(
+        None, alias="import", description="Only the records this import created or changed."
+    )
 
 
 class PersonPage(Schema):
@@ -98,7 +95,7 @@ class PersonPage(Schema):
 
 @router.get("", response={200: PersonPage, **ERRORS}, exclude_unset=True)
 def list_people(request: HttpRequest, filters: Query[PersonFilters]) -> Any:
-    f = filters.model_dump(exclude={"limit", "cursor", "sort"}, exclude_none=True)
+    f = filters.model_dump(exclude={"limit", "cursor", "sort"}, exclude_none=True, by_alias=True)
     f.update(custom_filter_params(request.GET))
     page = selectors.person_list(
         viewer=viewer(request),
@@ -123,15 +120,10 @@ def create_person(
     payload: PersonIn,
     check_duplicates: bool = False,
 ) -> Any:
-    if check_duplicates:
-        policy.ensure_can_write(viewer(request))  # a reader learns nothing by asking
-        found = duplicates_above_threshold(
-            viewer=viewer(request),
-            record_type="person",
-            values=candidate_values(payload.model_dump()),
-        )
-        if found:
-            return Status(409, duplicates_payload(found))
+    if check_duplicates and (
+        refusal := duplicates_refusal(viewer=viewer(request), record_type="person", payload=payload)
+    ):
+        return refusal
     person = services.person_create(actor=viewer(request), data=payload)
     return person_record(request, person.pk, status=201, written=True)
 

@@ -47,6 +47,7 @@ from sambandh.customfields.selectors import (
     show_custom_links,
     unseen_links,
 )
+from sambandh.imports.selectors import records_from_import
 
 PERSON_SORTS = {
     "name": ["full_name", "id"],
@@ -100,6 +101,8 @@ def _people_filtered(viewer: User, query: ListQuery) -> tuple[QuerySet[Person], 
         qs = qs.filter(organization_id=parse_id(org, "organization_id"))
     if email := (query.filters.get("email") or "").strip().lower():
         qs = qs.filter(email=email)
+    if job := query.filters.get("import"):
+        qs = records_from_import(qs, viewer=viewer, job_id=job, record_type="person")
     return custom_list_query(qs, record_type="person", query=query)
 
 
@@ -316,6 +319,8 @@ def _organizations_filtered(viewer: User, query: ListQuery) -> tuple[QuerySet[Or
         qs = qs.filter(domain=domain)
     if industry := (query.filters.get("industry") or "").strip():
         qs = qs.filter(industry__iexact=industry)
+    if job := query.filters.get("import"):
+        qs = records_from_import(qs, viewer=viewer, job_id=job, record_type="organization")
     return custom_list_query(qs, record_type="organization", query=query)
 
 

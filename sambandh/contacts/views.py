@@ -25,6 +25,7 @@ from sambandh.core.ids import id_or_none
 from sambandh.core.listing import ListQuery
 from sambandh.customfields.forms import record_custom_fields
 from sambandh.customfields.lists import custom_list_context, with_custom_fields
+from sambandh.dedupe.forms import watch_duplicates
 from sambandh.sales import selectors as sales_selectors
 from sambandh.web.forms import language_choices, record_ref, typed_name
 from sambandh.web.http import AuthedRequest, page
@@ -48,7 +49,7 @@ PEOPLE = ListSpec(
         Column("updated", gettext_lazy("Updated"), sort="-updated", priority=3),
         Column("created", gettext_lazy("Created"), sort="-created", default=False, priority=3),
     ),
-    filters=("name", "owner_id", "tag", "country", "residency", "organization_id"),
+    filters=("name", "owner_id", "tag", "country", "residency", "organization_id", "import"),
     sorts=selectors.PERSON_SORTS,
     default_sort="name",
 )
@@ -66,7 +67,7 @@ ORGANIZATIONS = ListSpec(
         Column("updated", gettext_lazy("Updated"), sort="-updated", priority=3),
         Column("created", gettext_lazy("Created"), sort="-created", default=False, priority=3),
     ),
-    filters=("name", "owner_id", "tag", "country", "residency", "industry"),
+    filters=("name", "owner_id", "tag", "country", "residency", "industry", "import"),
     sorts=selectors.ORGANIZATION_SORTS,
     default_sort="name",
 )
@@ -133,34 +134,6 @@ def _address_refresh(request: AuthedRequest) -> dict[str, Any] | None:
     return {k: v for k, v in request.POST.items() if k not in skip}
 
 
-#: The create forms' fields that ask for duplicate candidates as they are typed in (htmx,
-#: debounced; sambandh/dedupe/views_candidates.py answers). Not on the edit forms.
-DUPLICATE_WATCHED = {
-    "person": ("given_name", "family_name", "full_name", "email_0", "phone_0"),
-    "organization": ("name", "domain", "website", "email_0", "phone_0"),
-}
-
-
-def _watch_duplicates(form: Any, record_type: str) -> Any:
-    """``form`` with its watched fields asking for candidates as they change, each sending the
-    others' values too. A field hidden from the viewer is not on the form: never sent."""
-    url = reverse(f"dedupe:{record_type}_candidates")
-    for name in DUPLICATE_WATCHED[record_type]:
-        field = form.fields.get(name)
-        if field is not None:
-            field.widget.attrs.update(
-                {
-                    "hx-get": url,
-                    "hx-trigger": "input changed delay:400ms",
-                    "hx-target": "#duplicate-candidates",
-                    "hx-include": "[data-dupcheck]",
-                    "hx-sync": "#duplicate-candidates:replace",
-                    "data-dupcheck": "",
-                }
-            )
-    return form
-
-
 def _person_form_page(
     request: AuthedRequest, form: PersonForm, person: Any = None, status: int = 200
 ) -> HttpResponse:
@@ -168,7 +141,7 @@ def _person_form_page(
         request,
         "contacts/person_form.html",
         {
-            "form": _watch_duplicates(form, "person") if person is None else form,
+            "form": watch_duplicates(form, "person") if person is None else form,
             "person": person,
             "conflict": status == 409,
             "organization_options": _organization_options(request),
@@ -323,7 +296,7 @@ def _organization_form_page(
         request,
         "contacts/organization_form.html",
         {
-            "form": _watch_duplicates(form, "organization") if org is None else form,
+            "form": watch_duplicates(form, "organization") if org is None else form,
             "organization": org,
             "conflict": status == 409,
             "organization_options": _organization_options(request),

@@ -1,6 +1,7 @@
-"""Duplicate candidates for a record being created: the existing people (or organizations) the
-values being typed probably describe, found while the form is filled in and by the API's
-``check_duplicates``.
+"""Duplicate candidates for a record being created: the existing people (or organizations, or
+leads) the values being typed probably describe, found while the form is filled in and by the
+API's ``check_duplicates``. A lead's candidates are the leads and the people it probably is
+("this lead is already a contact"; dedupe/candidates_leads.py).
 
 A few indexed lookups find the candidates: the email address (exact, normalized), the phone
 number (exact, E.164), the organization's web domain (exact), and the name through the search
@@ -43,8 +44,9 @@ LIMIT = 5
 SHOW_THRESHOLD = 0.5
 #: Records read by each lookup at most (a shared office phone, a common name).
 PER_LOOKUP = 10
-#: The record types that take candidates, and the engine's name for their kind.
-KINDS = {"person": "people", "organization": "organizations"}
+#: The record types that take candidates, and the engine's name for their kind (a lead is
+#: compared as a person).
+KINDS = {"person": "people", "organization": "organizations", "lead": "people"}
 #: What may be typed, at most, per value (the form and the API refuse longer input anyway).
 MAX_VALUE = 300
 MAX_ITEMS = 5
@@ -66,6 +68,9 @@ class Candidate:
     url: str
     #: The engine's codes of the same reasons ("email:exact").
     codes: tuple[str, ...] = ()
+    #: The record type being created, when it is not the candidate's (a person found for a
+    #: lead: "already a contact").
+    created_type: str = ""
 
     @property
     def beyond_the_name(self) -> bool:
@@ -75,6 +80,7 @@ class Candidate:
 
     def as_json(self) -> dict[str, Any]:
         return {
+            "type": self.record_type,
             "id": self.id,
             "name": self.name,
             "score": round(self.score, 4),
@@ -125,7 +131,7 @@ def _cleaned(values: Iterable[str], cleaner: Any, **kwargs: Any) -> list[str]:
     return out
 
 
-def _name_hits(viewer: Any, record_type: str, name: str) -> list[int]:
+def name_hits(viewer: Any, record_type: str, name: str) -> list[int]:
     if len(name) < 3:
         return []
     hits = search(viewer=viewer, q=name, types=[record_type], limit=PER_LOOKUP)
@@ -151,25 +157,79 @@ def candidates_for(
     limit: int = LIMIT,
     min_score: float = SHOW_THRESHOLD,
 ) -> list[Candidate]:
-    """The records of ``record_type`` ("person" or "organization") that the viewer may see and
-    that probably are the one ``values`` describe, best first, at most ``limit``.
+    """The records that the viewer may see and that probably are the one ``values`` describe,
+    best first, at most ``limit``: people for a person, organizations for an organization,
+    leads and people for a lead.
 
     ``values`` are as typed, in the API's names: for a person ``full_name``, ``given_name``,
     ``family_name``, ``email``/``emails``, ``phone``/``phones``, ``country``, ``birth_date``,
     ``city``, ``postal_code``; for an organization ``name``, ``domain``, ``website``,
-    ``email``/``emails``, ``phone``/``phones``, ``country``, ``city``, ``postal_code``. A value
-    that is not (yet) valid is left out, never refused."""
+    ``email``/``emails``, ``phone``/``phones``, ``country``, ``city``, ``postal_code``; for a
+    lead ``full_name``, ``email``, ``phone``, ``company``, ``country``. A value that is not
+    (yet) valid is left out, never refused."""
     if record_type not in KINDS:
         raise ValueError(record_type)
-    access = policy.field_access(viewer, record_type)
+    if record_type == "lead":
+        # Imported here: candidates_leads builds on this module's lookups.
+        from sambandh.dedupe.candidates_leads import lead_matches
+
+        typed, found = lead_matches(viewer, values)
+    else:
+        typed, found = _matches(viewer, record_type, values)
+    model = _model(KINDS[record_type])
+    weights = model.weights()
+    scored: list[Candidate] = []
+    for found_type, record, shown_name, detail in found:
+        pattern = model.pattern(typed, record)
+        probability = model.probability(pattern, weights)
+        if probability < min_score:
+            continue
+        codes = model.reasons(pattern, weights)
+        scored.append(
+            Candidate(
+                record_type=found_type,
+                id=record.id,
+                name=shown_name,
+                detail=detail,
+                score=probability,
+                reasons=[reason_text(code) for code in codes],
+                url=registry.get(found_type).url(record.id),
+                codes=tuple(codes),
+                created_type=record_type if found_type != record_type else "",
+            )
+        )
+    scored.sort(key=lambda c: (-c.score, c.name, c.record_type, c.id))
+    return scored[:limit]
+
+
+#: A record found: its type, its engine record, its name and the detail shown beside it.
+Found = tuple[str, MatchRecord, str, str]
+
+
+def typed_contact_points(
+    viewer: Any, values: Mapping[str, Any], *, emails_shown: bool, phones_shown: bool
+) -> tuple[list[str], list[str]]:
+    """The typed emails and phones, cleaned (a national number read in the typed country,
+    else the viewer's region); a contact point hidden from the viewer is left out."""
     country = country_code(_text(values, "country")) or user_region(viewer)
-    emails = (
-        _cleaned(_texts(values, "email", "emails"), clean_email) if access.shows("emails") else []
-    )
+    emails = _cleaned(_texts(values, "email", "emails"), clean_email) if emails_shown else []
     phones = (
         _cleaned(_texts(values, "phone", "phones"), clean_phone, region=country or None)
-        if access.shows("phones")
+        if phones_shown
         else []
+    )
+    return emails, phones
+
+
+def _matches(
+    viewer: Any, record_type: str, values: Mapping[str, Any]
+) -> tuple[MatchRecord, list[Found]]:
+    access = policy.field_access(viewer, record_type)
+    emails, phones = typed_contact_points(
+        viewer,
+        values,
+        emails_shown=access.shows("emails"),
+        phones_shown=access.shows("phones"),
     )
     address = access.shows("addresses")
     city = _text(values, "city") if address else ""
@@ -188,49 +248,25 @@ def candidates_for(
             city=city,
             postal_code=postal_code,
         )
-        found = _people(viewer, access, name=name, emails=emails, phones=phones)
-    else:
-        name = _text(values, "name")
-        domain = ""
-        if access.shows("domain"):
-            domain = next(iter(_cleaned([_text(values, "domain")], clean_domain)), "")
-        if not domain and access.shows("website"):
-            domain = next(iter(_cleaned([_text(values, "website")], clean_domain)), "")
-        typed = organization_record(
-            id=0,
-            name=name,
-            domain=domain,
-            emails=emails,
-            phones=phones,
-            city=city,
-            postal_code=postal_code,
-        )
-        found = _organizations(
-            viewer, access, name=name, domain=domain, emails=emails, phones=phones
-        )
-    model = _model(KINDS[record_type])
-    weights = model.weights()
-    scored: list[Candidate] = []
-    for record, shown_name, detail in found:
-        pattern = model.pattern(typed, record)
-        probability = model.probability(pattern, weights)
-        if probability < min_score:
-            continue
-        codes = model.reasons(pattern, weights)
-        scored.append(
-            Candidate(
-                record_type=record_type,
-                id=record.id,
-                name=shown_name,
-                detail=detail,
-                score=probability,
-                reasons=[reason_text(code) for code in codes],
-                url=registry.get(record_type).url(record.id),
-                codes=tuple(codes),
-            )
-        )
-    scored.sort(key=lambda c: (-c.score, c.name, c.id))
-    return scored[:limit]
+        found = people_found(viewer, name=name, emails=emails, phones=phones)
+        return typed, found
+    name = _text(values, "name")
+    domain = ""
+    if access.shows("domain"):
+        domain = next(iter(_cleaned([_text(values, "domain")], clean_domain)), "")
+    if not domain and access.shows("website"):
+        domain = next(iter(_cleaned([_text(values, "website")], clean_domain)), "")
+    typed = organization_record(
+        id=0,
+        name=name,
+        domain=domain,
+        emails=emails,
+        phones=phones,
+        city=city,
+        postal_code=postal_code,
+    )
+    orgs = _organizations(viewer, access, name=name, domain=domain, emails=emails, phones=phones)
+    return typed, [("organization", *row) for row in orgs]
 
 
 def duplicates_above_threshold(
@@ -246,14 +282,15 @@ def duplicates_above_threshold(
     return [candidate for candidate in found if candidate.beyond_the_name]
 
 
-def _people(
-    viewer: Any,
-    access: policy.FieldAccess,
-    *,
-    name: str,
-    emails: list[str],
-    phones: list[str],
-) -> list[tuple[MatchRecord, str, str]]:
+def people_found(viewer: Any, *, name: str, emails: list[str], phones: list[str]) -> list[Found]:
+    """The people the viewer may see with one of these (cleaned) emails or phones, or a name
+    like ``name``; only the fields the viewer may see of a person are read into the record (a
+    hidden one neither matches nor shows), nor looked up by."""
+    access = policy.field_access(viewer, "person")
+    if not access.shows("emails"):
+        emails = []
+    if not access.shows("phones"):
+        phones = []
     # Each lookup is driven by its own index (email, E.164), joined to what the viewer may
     # see, so the few records read are ones they may see.
     visible = people_visible(viewer).order_by()
@@ -262,7 +299,7 @@ def _people(
         ids += visible.filter(emails__email__in=emails).values_list("id", flat=True)[:PER_LOOKUP]
     if phones:
         ids += visible.filter(phones__e164__in=phones).values_list("id", flat=True)[:PER_LOOKUP]
-    ids += _name_hits(viewer, "person", name)
+    ids += name_hits(viewer, "person", name)
     if not ids:
         return []
     shows_org = access.shows("organization")
@@ -281,7 +318,7 @@ def _people(
             "organization__name",
         )
     )
-    out = []
+    out: list[Found] = []
     for pk, full, given, family, birth, email, card, org_name in rows:
         card = card or {}
         address: dict[str, Any] = (
@@ -304,7 +341,7 @@ def _people(
             postal_code=address.get("postal_code", ""),
             organization=(org_name or "") if shows_org else "",
         )
-        out.append((record, full, email if access.shows("emails") else ""))
+        out.append(("person", record, full, email if access.shows("emails") else ""))
     return out
 
 
@@ -325,7 +362,7 @@ def _organizations(
         ids += visible.filter(emails__email__in=emails).values_list("id", flat=True)[:PER_LOOKUP]
     if phones:
         ids += visible.filter(phones__e164__in=phones).values_list("id", flat=True)[:PER_LOOKUP]
-    ids += _name_hits(viewer, "organization", name)
+    ids += name_hits(viewer, "organization", name)
     if not ids:
         return []
     rows = list(

@@ -20,4 +20,10 @@ urlpatterns = [
         {"record_type": "organization"},
         name="organization_candidates",
     ),
+    path(
+        "candidates/leads/",
+        views_candidates.candidates,
+        {"record_type": "lead"},
+        name="lead_candidates",
+    ),
 ]

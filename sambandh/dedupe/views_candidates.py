@@ -1,6 +1,7 @@
 """The duplicate candidates shown beside a create form while it is filled in (htmx): the
-form's name, email, phone and domain fields ask for them as they change (the contacts forms
-send their own field names: ``email_0`` and ``phone_0`` are the first email and phone rows)."""
+form's name, email, phone, domain and company fields ask for them as they change (the contacts
+forms send their own field names: ``email_0`` and ``phone_0`` are the first email and phone
+rows; the lead form sends ``email`` and ``phone``). Watched fields: dedupe/forms.py."""
 
 from __future__ import annotations
 
@@ -18,13 +19,22 @@ _FORM_NAMES = {
     "email_0": "email",
     "phone_0": "phone",
 }
-_READ = ("given_name", "family_name", "full_name", "name", "domain", "website", "country")
+_READ = (
+    "given_name",
+    "family_name",
+    "full_name",
+    "name",
+    "domain",
+    "website",
+    "country",
+    "company",
+)
 
 
 def form_values(query: Any) -> dict[str, Any]:
     values: dict[str, Any] = {name: query.get(name, "")[:300] for name in _READ}
     for form_name, name in _FORM_NAMES.items():
-        values[name] = query.get(form_name, "")[:300]
+        values[name] = (query.get(form_name) or query.get(name, ""))[:300]
     return values
 
 

@@ -60,7 +60,7 @@ def export_router(rt: registry.RecordType) -> Router:
     )
     def export(request: HttpRequest, filters: Query[schema]) -> Any:  # type: ignore[valid-type]
         query: Any = filters
-        data = query.model_dump(exclude=NOT_FILTERS, exclude_none=True)
+        data = query.model_dump(exclude=NOT_FILTERS, exclude_none=True, by_alias=True)
         data.update(custom_filter_params(request.GET))
         plan = export_plan(
             viewer=viewer(request), record_type=rt.key, filters=data, sort=query.sort

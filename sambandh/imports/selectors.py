@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from sambandh.core.errors import NotFound, ValidationFailed
+from sambandh.core.ids import parse_id
 from sambandh.core.pagination import Page, paginate
 from sambandh.imports import sources
 from sambandh.imports.models import RECORD_TYPES, ExternalId, ImportJob, ImportPreset, ImportRow
@@ -166,3 +167,41 @@ def external_matches(record_type: str, system: str, values: Iterable[str]) -> di
         return {}
     rows = ExternalId.objects.filter(record_type=record_type, system=system, value__in=wanted)
     return dict(rows.values_list("value", "record_id"))
+
+
+#: The outcomes of a row whose record the import created or changed.
+CHANGED = (
+    ImportRow.Outcome.CREATED,
+    ImportRow.Outcome.UPDATED,
+    ImportRow.Outcome.MERGED,
+    ImportRow.Outcome.FLAGGED,
+)
+
+
+#: Matches no record (ids start at 1), unlike ``none()`` or an empty ``pk__in`` still a query
+#: the lists' paginated unions can be built from.
+_NOTHING = Q(pk=0)
+
+
+def records_from_import(
+    qs: QuerySet[Any], *, viewer: Any, job_id: Any, record_type: str
+) -> QuerySet[Any]:
+    """``qs`` (records of ``record_type``, the registry's key) narrowed to those the import
+    ``job_id`` created or changed: its rows' records, and the records of this type it made on
+    the way (the organization a person's row named). The list filter ``import``: the caller
+    still applies the viewer's visibility, and an import the viewer may not see (someone
+    else's) matches nothing, as an id with no import does. A dry run changed nothing."""
+    pk = parse_id(job_id, "import")
+    job = ImportJob.objects.filter(pk=pk).only("id", "actor_id", "record_type").first()
+    if job is None or not _may_see(viewer, job):
+        return qs.filter(_NOTHING)
+    if REGISTRY_KEYS.get(job.record_type) == record_type:
+        rows = ImportRow.objects.filter(job=job, outcome__in=CHANGED, record_id__isnull=False)
+        return qs.filter(pk__in=rows.values("record_id"))
+    made: set[int] = set()
+    extra = ImportRow.objects.filter(job=job, outcome__in=CHANGED).exclude(also_created=[])
+    for entries in extra.values_list("also_created", flat=True).iterator(chunk_size=2000):
+        for entry in entries or []:
+            if isinstance(entry, list) and len(entry) == 2 and entry[0] == record_type:
+                made.add(int(entry[1]))
+    return qs.filter(pk__in=made) if made else qs.filter(_NOTHING)

@@ -55,3 +55,9 @@ def list_url(job: ImportJob) -> str:
         return reverse(rt.list_url)
     except NoReverseMatch:
         return ""
+
+
+def records_url(job: ImportJob) -> str:
+    """The list of the records ``job`` created or changed (the lists' ``import`` filter)."""
+    url = list_url(job)
+    return f"{url}?import={job.pk}" if url else ""

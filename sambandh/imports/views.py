@@ -106,6 +106,7 @@ def _job_context(request: AuthedRequest, job: ImportJob) -> dict[str, Any]:
         if job.dry_run or job.status == ImportJob.Status.UNDONE
         else selectors_web.made_records(viewer=request.user, job=job),
         "list_url": selectors_web.list_url(job),
+        "records_url": selectors_web.records_url(job),
         "dedupe_url": _dedupe_url() if job.flagged and not job.dry_run else "",
         "draft_here": bool(draft and job.pk in draft.get("jobs", [])),
         "can_write": request.user.can_write,

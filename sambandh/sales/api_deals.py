@@ -161,6 +161,9 @@ class DealFilters(Schema):
     tag: str | None = Field(None, max_length=60)
     currency: str | None = Field(None, max_length=3)
     name: str | None = Field(None, max_length=200, description="Name contains")
+    import_: RecordId | None = Field(
+        None, alias="import", description="Only the records this import created or changed."
+    )
     reporting_currency: str | None = Field(
         None, max_length=3, description="Add each deal's amount converted to this currency."
     )
@@ -179,7 +182,7 @@ class StageHistory(Schema):
 @router.get("", response={200: DealPage, **ERRORS}, exclude_unset=True)
 def list_deals(request: HttpRequest, filters: Query[DealFilters]) -> Any:
     f = filters.model_dump(
-        exclude={"limit", "cursor", "sort", "reporting_currency"}, exclude_none=True
+        exclude={"limit", "cursor", "sort", "reporting_currency"}, exclude_none=True, by_alias=True
     )
     f.update(custom_filter_params(request.GET))
     currency = _reporting_currency(filters.reporting_currency)

@@ -15,6 +15,7 @@ from sambandh.core.listing import ListQuery
 from sambandh.core.pagination import clamp_limit
 from sambandh.core.sensitive import note_listed
 from sambandh.customfields.selectors import custom_filter_params, custom_values_shown
+from sambandh.dedupe.schemas import CHECK_DUPLICATES_HELP, DuplicatesOut, duplicates_refusal
 from sambandh.sales import selectors, services
 from sambandh.sales.api_deals import ERRORS, user_ref, viewer
 from sambandh.sales.models import Lead
@@ -80,6 +81,9 @@ class LeadFilters(Schema):
     source: str | None = Field(None, max_length=100)
     tag: str | None = Field(None, max_length=60)
     name: str | None = Field(None, max_length=200, description="Name contains")
+    import_: RecordId | None = Field(
+        None, alias="import", description="Only the records this import created or changed."
+    )
 
 
 class LeadPage(Schema):
@@ -89,7 +93,7 @@ class LeadPage(Schema):
 
 @router.get("", response={200: LeadPage, **ERRORS}, exclude_unset=True)
 def list_leads(request: HttpRequest, filters: Query[LeadFilters]) -> Any:
-    f = filters.model_dump(exclude={"limit", "cursor", "sort"}, exclude_none=True)
+    f = filters.model_dump(exclude={"limit", "cursor", "sort"}, exclude_none=True, by_alias=True)
     f.update(custom_filter_params(request.GET))
     page = selectors.lead_list(
         viewer=viewer(request),
@@ -102,8 +106,19 @@ def list_leads(request: HttpRequest, filters: Query[LeadFilters]) -> Any:
     return page_out(page, lambda lead: access.redact(lead_list_item(lead)))
 
 
-@router.post("", response={201: LeadOut, **ERRORS}, exclude_unset=True)
-def create_lead(request: HttpRequest, response: HttpResponse, payload: LeadIn) -> Any:
+@router.post(
+    "",
+    response={201: LeadOut, **ERRORS, 409: DuplicatesOut},
+    exclude_unset=True,
+    description=CHECK_DUPLICATES_HELP,
+)
+def create_lead(
+    request: HttpRequest, response: HttpResponse, payload: LeadIn, check_duplicates: bool = False
+) -> Any:
+    if check_duplicates and (
+        refusal := duplicates_refusal(viewer=viewer(request), record_type="lead", payload=payload)
+    ):
+        return refusal
     lead = services.lead_create(actor=viewer(request), data=payload)
     return Status(201, _record(request, response, lead.pk, written=True))
 

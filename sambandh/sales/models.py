@@ -77,7 +77,8 @@ class Lead(RecordModel):
     company = models.CharField(_("company"), max_length=200, blank=True)
     job_title = models.CharField(_("job title"), max_length=150, blank=True)
     email = models.CharField(_("email"), max_length=254, blank=True, db_index=True)
-    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    # Indexed for the duplicate candidates of a lead being typed (dedupe/candidates_leads.py).
+    phone = models.CharField(_("phone"), max_length=20, blank=True, db_index=True)
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.NEW
     )

@@ -113,6 +113,11 @@ class DealIn(DealFields):
     pipeline_id: RecordId | None | NotSent = Field(
         default=NOT_SENT, description="Defaults to the default pipeline."
     )
+    closed_on: date | None | NotSent = Field(
+        default=NOT_SENT,
+        description="For a deal created in a won or lost stage: the day it was won or lost "
+        "(its closed_at; default: now). Not in the future. Ignored for an open deal.",
+    )
 
 
 class DealPatch(DealFields):

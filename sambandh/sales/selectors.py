@@ -28,6 +28,7 @@ from sambandh.core.ids import parse_id
 from sambandh.core.listing import ListQuery, sort_order
 from sambandh.core.pagination import Page, paginate
 from sambandh.customfields.selectors import custom_list_query, show_custom_links
+from sambandh.imports.selectors import records_from_import
 from sambandh.sales.models import AMOUNT_UNKNOWN, Deal, Lead, Pipeline, Stage, StageChange
 from sambandh.sales.totals import MoneyTotal, company_to_viewer, deals_converted, money_total
 
@@ -120,6 +121,8 @@ def _deal_filters(qs: QuerySet[Deal], filters: dict[str, Any]) -> QuerySet[Deal]
 def _deals_filtered(viewer: User, query: ListQuery) -> tuple[QuerySet[Deal], Any]:
     policy.check_list(viewer, "deal", query.filters, query.sort)
     qs = _deal_filters(Deal.objects.all(), query.filters)
+    if job := query.filters.get("import"):
+        qs = records_from_import(qs, viewer=viewer, job_id=job, record_type="deal")
     return custom_list_query(qs, record_type="deal", query=query)
 
 
@@ -294,6 +297,8 @@ def _leads_filtered(viewer: User, query: ListQuery) -> tuple[QuerySet[Lead], Any
         qs = qs.filter(tags__name__iexact=str(tag))
     if text := (f.get("name") or "").strip():
         qs = qs.filter(full_name__icontains=text)
+    if job := f.get("import"):
+        qs = records_from_import(qs, viewer=viewer, job_id=job, record_type="lead")
     return custom_list_query(qs, record_type="lead", query=query)
 
 

@@ -25,6 +25,7 @@ from sambandh.core.ids import id_or_none
 from sambandh.core.listing import ListQuery
 from sambandh.customfields.forms import record_custom_fields
 from sambandh.customfields.lists import custom_list_context, with_custom_fields
+from sambandh.dedupe.forms import watch_duplicates
 from sambandh.sales import selectors, services
 from sambandh.sales.board_cards import prepare_cards
 from sambandh.sales.forms import DealForm, LeadConvertForm, LeadForm
@@ -60,6 +61,7 @@ DEALS = ListSpec(
         "currency",
         "organization_id",
         "person_id",
+        "import",
     ),
     sorts=selectors.DEAL_SORTS,
     default_sort="-updated",
@@ -79,7 +81,7 @@ LEADS = ListSpec(
         Column("created", gettext_lazy("Created"), sort="-created", priority=4),
         Column("updated", gettext_lazy("Updated"), sort="-updated", default=False, priority=4),
     ),
-    filters=("name", "owner_id", "status", "source", "tag"),
+    filters=("name", "owner_id", "status", "source", "tag", "import"),
     sorts=selectors.LEAD_SORTS,
     default_sort="-created",
 )
@@ -451,7 +453,7 @@ def _lead_form_page(
         request,
         "sales/lead_form.html",
         {
-            "form": form,
+            "form": watch_duplicates(form, "lead") if lead is None else form,
             "lead": lead,
             "conflict": status == 409,
             "language_options": language_choices(),
@@ -589,7 +591,7 @@ def lead_convert(request: AuthedRequest, lead_id: int) -> HttpResponse:
         request,
         "sales/lead_convert.html",
         {
-            "form": form,
+            "form": watch_duplicates(form, "lead") if lead is None else form,
             "lead": lead,
             "conflict": status == 409,
             "organization_options": [record_ref(o, request.user) for o in orgs.items],

@@ -1,5 +1,6 @@
-"""POST /api/v1/people and /organizations with ?check_duplicates=true: a probable duplicate the
-caller may see answers 409 naming it and creates nothing; otherwise the create goes on."""
+"""POST /api/v1/people, /organizations and /leads with ?check_duplicates=true: a probable
+duplicate the caller may see answers 409 naming it and creates nothing; otherwise the create
+goes on. A lead's duplicates are leads and people ("this lead is already a contact")."""
 
 from __future__ import annotations
 
@@ -7,13 +8,15 @@ import pytest
 
 from sambandh.contacts.models import Organization, Person
 from sambandh.core.models import AuditEvent
+from sambandh.sales.models import Lead
 from tests.api.helpers import assert_error
-from tests.factories import make_organization, make_person
+from tests.factories import make_lead, make_organization, make_person
 
 pytestmark = pytest.mark.django_db
 
 PEOPLE = "/api/v1/people"
 ORGANIZATIONS = "/api/v1/organizations"
+LEADS = "/api/v1/leads"
 ASHA = {"full_name": "Asha R.", "emails": [{"email": "Asha@Example.in"}]}
 
 
@@ -34,8 +37,12 @@ def test_a_probable_duplicate_answers_409_with_the_candidates_and_creates_nothin
     assert body["error"]["message"]
     assert body["error"]["fields"] == {}
     [duplicate] = body["error"]["duplicates"]
-    assert set(duplicate) == {"id", "name", "score", "reasons"}
-    assert (duplicate["id"], duplicate["name"]) == (asha.pk, "Asha Rao")
+    assert set(duplicate) == {"type", "id", "name", "score", "reasons"}
+    assert (duplicate["type"], duplicate["id"], duplicate["name"]) == (
+        "person",
+        asha.pk,
+        "Asha Rao",
+    )
     assert 0.8 <= duplicate["score"] <= 1
     assert duplicate["reasons"][0] == "Email: same"
     assert (Person.objects.count(), AuditEvent.objects.count()) == (people, audit)
@@ -118,4 +125,72 @@ def test_the_openapi_document_describes_the_flag_and_the_409(api, owner):
     operation = doc["paths"]["/api/v1/people"]["post"]
     assert "check_duplicates" in {p["name"] for p in operation["parameters"]}
     assert "possible_duplicates" in operation["description"]
+    assert "409" in operation["responses"]
+
+
+# --- leads ----------------------------------------------------------------------------------------
+def test_a_lead_that_is_already_a_contact_answers_409_naming_the_person(api, owner, asha):
+    # given Asha, a person; when a lead is sent with her email written another way
+    client = api(owner)
+    leads, audit = Lead.objects.count(), AuditEvent.objects.count()
+    resp = client.post(
+        f"{LEADS}?check_duplicates=true", {"full_name": "Asha R.", "email": " ASHA@example.IN"}
+    )
+    # then nothing is created and the answer names the person, by type
+    assert resp.status_code == 409, resp.content
+    assert resp.json()["error"]["code"] == "possible_duplicates"
+    [duplicate] = resp.json()["error"]["duplicates"]
+    assert (duplicate["type"], duplicate["id"], duplicate["name"]) == (
+        "person",
+        asha.pk,
+        "Asha Rao",
+    )
+    assert duplicate["reasons"][0] == "Email: same"
+    assert (Lead.objects.count(), AuditEvent.objects.count()) == (leads, audit)
+
+
+def test_a_lead_with_an_existing_leads_phone_answers_409_naming_the_lead(api, owner):
+    ravi = make_lead(owner, full_name="Ravi Kumar", phone="+91 98450 12345", country="IN")
+    resp = api(owner).post(
+        f"{LEADS}?check_duplicates=true",
+        {"full_name": "Ravi K", "phone": "098450 12345", "country": "IN"},
+    )
+    assert resp.status_code == 409, resp.content
+    [duplicate] = resp.json()["error"]["duplicates"]
+    assert (duplicate["type"], duplicate["id"]) == ("lead", ravi.pk)
+    assert "Phone: same" in duplicate["reasons"]
+
+
+def test_a_lead_named_like_a_person_alone_is_created(api, owner, asha):
+    make_lead(owner, full_name="Asha Rao")
+    resp = api(owner).post(f"{LEADS}?check_duplicates=true", {"full_name": "Asha Rao"})
+    assert resp.status_code == 201, resp.content
+    assert Lead.objects.filter(full_name="Asha Rao").count() == 2
+
+
+def test_a_lead_the_caller_may_not_see_is_never_named(api, owner, outsider, asha):
+    hidden = make_lead(owner, full_name="Hidden Lead", email="hidden@example.in")
+    resp = api(outsider).post(
+        f"{LEADS}?check_duplicates=true",
+        {"full_name": "Someone", "email": "hidden@example.in"},
+    )
+    assert resp.status_code == 201, resp.content
+    assert b"Hidden Lead" not in resp.content and b"Asha" not in resp.content
+    assert resp.json()["id"] != hidden.pk
+
+
+def test_a_reader_asking_about_a_lead_is_refused(api, readonly, owner, asha):
+    leads = Lead.objects.count()
+    resp = api(readonly).post(
+        f"{LEADS}?check_duplicates=true", {"full_name": "A", "email": "asha@example.in"}
+    )
+    assert_error(resp, 403, "forbidden")
+    assert b"Asha" not in resp.content
+    assert Lead.objects.count() == leads
+
+
+def test_the_lead_create_documents_the_flag(api, owner):
+    doc = api(owner).get("/api/v1/openapi.json").json()
+    operation = doc["paths"]["/api/v1/leads"]["post"]
+    assert "check_duplicates" in {p["name"] for p in operation["parameters"]}
     assert "409" in operation["responses"]

@@ -208,13 +208,13 @@ ID_FILTERS = [
         (f"{path}{export}", name)
         for export in ("", "/export")
         for path, names in (
-            ("/api/v1/people", ("organization_id", "owner_id")),
-            ("/api/v1/organizations", ("parent_id", "owner_id")),
+            ("/api/v1/people", ("organization_id", "owner_id", "import")),
+            ("/api/v1/organizations", ("parent_id", "owner_id", "import")),
             (
                 "/api/v1/deals",
-                ("pipeline_id", "stage_id", "owner_id", "organization_id", "person_id"),
+                ("pipeline_id", "stage_id", "owner_id", "organization_id", "person_id", "import"),
             ),
-            ("/api/v1/leads", ("owner_id",)),
+            ("/api/v1/leads", ("owner_id", "import")),
         )
         for name in names
     ),
@@ -240,7 +240,8 @@ def test_id_filters_are_every_id_filter_of_every_api_list() -> None:
         (path, param["name"])
         for path, operations in the_api.get_openapi_schema()["paths"].items()
         for param in operations.get("get", {}).get("parameters", [])
-        if param["in"] == "query" and param["name"].endswith("_id")
+        # "import" is an id too: the import's whose records the list shows
+        if param["in"] == "query" and (param["name"].endswith("_id") or param["name"] == "import")
     }
     assert set(ID_FILTERS) == declared
 

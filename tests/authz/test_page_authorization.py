@@ -96,6 +96,7 @@ CASES: dict[str, str] = {
     # duplicate candidates beside a create form: only records the viewer may see are named
     "/duplicates/candidates/people/": "open",
     "/duplicates/candidates/organizations/": "open",
+    "/duplicates/candidates/leads/": "open",
     "/deals/": "open",
     "/deals/list/": "open",
     "/deals/new/": "create",
@@ -301,6 +302,9 @@ QUERIES = {
     # the hidden side's names, email and domain typed: never named to those who may not see it
     "/duplicates/candidates/people/": "?full_name=Oscar+HIDDENPERSON&email_0=oscar@hidden.example",
     "/duplicates/candidates/organizations/": "?name=Zircon+HIDDENORG+Ltd",
+    # a lead's: the hidden lead and the hidden person, by name, email and company
+    "/duplicates/candidates/leads/": "?full_name=Hugo+HIDDENLEAD&email=oscar@hidden.example"
+    "&company=Hidco",
 }
 
 

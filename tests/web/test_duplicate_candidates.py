@@ -1,4 +1,4 @@
-"""Duplicate candidates beside the person and organization create forms (htmx, debounced):
+"""Duplicate candidates beside the person, organization and lead create forms (htmx, debounced):
 the watched fields ask for them, the answer names only what the viewer may see, and the edit
 forms do not ask."""
 
@@ -15,6 +15,7 @@ pytestmark = pytest.mark.django_db
 
 PEOPLE = reverse("dedupe:person_candidates")
 ORGANIZATIONS = reverse("dedupe:organization_candidates")
+LEADS = reverse("dedupe:lead_candidates")
 
 
 def test_the_person_create_form_watches_name_email_and_phone(owner, browser_for):
@@ -116,3 +117,59 @@ def test_the_forms_country_reads_a_national_phone(owner, browser_for):
     jonas = factories.make_person(owner, full_name="Jonas Weber", phone="+49 30 1234567")
     html = browser_for(owner).get(PEOPLE, {"phone_0": "030 1234567", "country": "DE"}).content
     assert f'href="/people/{jonas.pk}/"'.encode() in html
+
+
+def test_the_lead_create_form_watches_name_company_email_and_phone(owner, browser_for):
+    page = browser_for(owner).get(reverse("sales:lead_create")).content.decode()
+    assert '<div id="duplicate-candidates" class="dupcheck" aria-live="polite"></div>' in page
+    for name in ("full_name", "company", "email", "phone"):
+        tag = re.search(rf'<input[^>]*name="{name}"[^>]*>', page).group(0)
+        assert f'hx-get="{LEADS}"' in tag
+        assert 'hx-target="#duplicate-candidates"' in tag
+        assert "data-dupcheck" in tag
+    country = re.search(r'<select[^>]*name="country"[^>]*>', page).group(0)
+    assert "data-dupcheck" in country and "hx-get" not in country
+    source = re.search(r'<input[^>]*name="source"[^>]*>', page).group(0)
+    assert "hx-get" not in source
+    # and the lead's edit form does not ask
+    lead = factories.make_lead(owner, full_name="Asha Rao")
+    edit = browser_for(owner).get(reverse("sales:lead_edit", args=[lead.pk])).content.decode()
+    assert "duplicate-candidates" not in edit
+
+
+def test_a_lead_typed_shows_the_person_it_already_is_and_the_lead_alike(owner, browser_for):
+    asha = factories.make_person(owner, full_name="Asha Rao", email="asha@example.in")
+    earlier = factories.make_lead(owner, full_name="Asha Rao", email="asha@example.in")
+    html = (
+        browser_for(owner)
+        .get(LEADS, {"full_name": "Asha Rao", "email": "ASHA@example.in", "company": "Acme"})
+        .content.decode()
+    )
+    assert "Possible duplicates:" in html
+    assert (
+        f'<a href="/people/{asha.pk}/" data-panel="/panel/person/{asha.pk}/">Asha Rao</a> '
+        '<span class="badge badge-gray">already a contact</span>' in html
+    )
+    assert (
+        f'<a href="/leads/{earlier.pk}/" data-panel="/panel/lead/{earlier.pk}/">Asha Rao</a>'
+        in html
+    )
+    assert html.count("already a contact") == 1
+
+
+def test_a_lead_or_person_hidden_from_the_viewer_is_never_named(owner, outsider, browser_for):
+    factories.make_person(outsider, full_name="Oscar Hidden", email="oscar@hidden.example")
+    factories.make_lead(outsider, full_name="Olga Hidden", email="oscar@hidden.example")
+    resp = browser_for(owner).get(LEADS, {"full_name": "O Hidden", "email": "oscar@hidden.example"})
+    assert resp.status_code == 200
+    assert resp.content.strip() == b""
+
+
+@pytest.mark.parametrize(
+    "query",
+    [{"email": "x" * 5000}, {"company": "\x00<script>alert(1)</script>"}, {"phone": "+++"}],
+)
+def test_hostile_input_on_the_lead_candidates_answers_a_page(owner, browser_for, query):
+    resp = browser_for(owner).get(LEADS, query)
+    assert resp.status_code == 200
+    assert b"<script>" not in resp.content

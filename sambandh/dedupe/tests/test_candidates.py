@@ -161,3 +161,80 @@ def test_the_lookup_reads_a_bounded_number_of_queries(owner, django_assert_max_n
     with django_assert_max_num_queries(8):
         found = candidates_for(viewer=owner, record_type="person", values=values)
     assert len(found) == 1
+
+
+# --- a lead's candidates: leads, and the people it already is ------------------------------------
+def test_a_lead_finds_the_person_it_already_is_and_the_lead_with_its_phone(owner):
+    # given Asha, a person, and an earlier lead with Asha's phone
+    asha = _asha(owner)
+    earlier = factories.make_lead(
+        owner, full_name="Asha R", phone="+91 98765 43210", company="Acme"
+    )
+    # when a lead is typed with her email and phone
+    found = candidates_for(
+        viewer=owner,
+        record_type="lead",
+        values={"full_name": "Asha Rao", "email": "asha@example.in", "phone": "+919876543210"},
+    )
+    # then both are candidates, each of its own type and page
+    by_type = {c.record_type: c for c in found}
+    assert set(by_type) == {"person", "lead"}
+    assert by_type["person"].id == asha.pk and by_type["person"].url == f"/people/{asha.pk}/"
+    assert by_type["person"].created_type == "lead"
+    assert by_type["lead"].id == earlier.pk and by_type["lead"].url == f"/leads/{earlier.pk}/"
+    assert by_type["lead"].created_type == ""
+    assert "Email: same" in by_type["person"].reasons
+    assert "Phone: same" in by_type["lead"].reasons
+    assert (
+        duplicates_above_threshold(
+            viewer=owner,
+            record_type="lead",
+            values={"full_name": "A. Rao", "email": "ASHA@example.in"},
+        )[0].id
+        == asha.pk
+    )
+
+
+def test_a_leads_hidden_candidates_and_fields_are_never_read(owner, outsider, admin_user):
+    from sambandh.accounts.services_access import field_permission_set
+
+    factories.make_lead(owner, full_name="Meera Lead", email="meera@example.in")
+    factories.make_person(owner, full_name="Meera Person", email="meera@example.in")
+    values = {"full_name": "Someone", "email": "meera@example.in"}
+    # the outsider may see neither
+    assert candidates_for(viewer=outsider, record_type="lead", values=values) == []
+    # and with the lead's email hidden from sales reps, the owner finds only the person by it
+    field_permission_set(
+        actor=admin_user,
+        record_type="lead",
+        field="email",
+        hidden_from=["sales_rep"],
+        read_only_for=[],
+    )
+    policy.forget_field_access(owner)
+    found = candidates_for(viewer=owner, record_type="lead", values=values)
+    assert [(c.record_type, c.name) for c in found] == []  # the typed email is the lead's field
+    found = candidates_for(viewer=admin_user, record_type="lead", values=values)
+    assert {(c.record_type, c.name) for c in found} == {
+        ("lead", "Meera Lead"),
+        ("person", "Meera Person"),
+    }
+
+
+@pytest.mark.parametrize("others", [0, 12])
+def test_a_lead_candidate_lookup_reads_a_bounded_number_of_queries(
+    owner, django_assert_max_num_queries, others
+):
+    # given Asha as a person and a lead, and some namesakes of each
+    _asha(owner)
+    factories.make_lead(owner, full_name="Asha Rao", email="asha@example.in")
+    for n in range(others):
+        factories.make_lead(owner, full_name="Asha Rao", phone=f"+91 98765 000{n:02d}")
+        factories.make_person(owner, full_name="Asha Rao")
+    values = {"full_name": "Asha Rao", "email": "asha@example.in", "phone": "+919876543210"}
+    candidates_for(viewer=owner, record_type="lead", values=values)  # the viewer's caches
+    # then each type costs at most its email, phone and name lookups (the search index may
+    # answer the name in one query or two) and one read of what they found: never one per hit
+    with django_assert_max_num_queries(10):
+        found = candidates_for(viewer=owner, record_type="lead", values=values)
+    assert {c.record_type for c in found} == {"lead", "person"}

@@ -181,6 +181,8 @@ class Kind:
                 new = [pk for pk in value if pk not in now["person_ids"]]
                 if new:
                     patch[name], before[name] = now["person_ids"] + new, now["person_ids"]
+            elif name == "closed_on":
+                continue  # a deal's close date is its stage's to set once it exists
             elif name == "custom":
                 differ = {k: v for k, v in value.items() if now["custom"].get(k) != v}
                 if differ:

@@ -446,19 +446,7 @@ def prepare_deal(ctx: Context, row: SourceRow) -> Prepared:
     cells = c.cells
     c.text("name", "name", 200)
     c.text("source", "source", 100)
-    description = "\n\n".join(
-        x
-        for x in (
-            cells.get("description"),
-            _("Closed on %(date)s") % {"date": cells["closed_on"]}
-            if cells.get("closed_on")
-            else "",
-        )
-        if x
-    )
-    if description:
-        cells["description"] = description
-        c.long_text("description", "description")
+    c.long_text("description", "description")
     c.coded("currency", "currency", clean_currency)
     if cells.get("amount"):
         amount = cells_to.amount_text(cells["amount"])
@@ -479,6 +467,13 @@ def prepare_deal(ctx: Context, row: SourceRow) -> Prepared:
         )
         if day:
             out.data["expected_close_date"] = day
+    if cells.get("closed_on"):
+        # The actual close date: the deal's closed_at when its stage is won or lost, and its
+        # expected close date too when the file gives none (an open deal keeps the date there).
+        day = c.run("closed_on", cells_to.parse_date, cells["closed_on"], field="closed_on")
+        if day:
+            out.data["closed_on"] = day
+            out.data.setdefault("expected_close_date", day)
     c.tags()
     c.custom()
     c.names("pipeline", "stage", "organization", "person")

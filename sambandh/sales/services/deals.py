@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
@@ -211,6 +212,14 @@ def _status_for(stage: Stage) -> str:
     return Deal.Status.OPEN
 
 
+def _closed_at(day: date | None, now: datetime.datetime) -> datetime.datetime:
+    """When a deal created in a won or lost stage closed: noon UTC of ``day`` (that date in
+    nearly every time zone; never after now), else now."""
+    if day is None:
+        return now
+    return min(now, datetime.datetime.combine(day, datetime.time(12), tzinfo=datetime.UTC))
+
+
 @transaction.atomic
 def deal_create(*, actor: User, data: DealIn) -> Deal:
     """A new deal from ``data`` (the API's body or the form's input): in the stage named by
@@ -229,6 +238,9 @@ def deal_create(*, actor: User, data: DealIn) -> Deal:
     elif stage_id is None:
         pipeline = pipeline_default()
     pipeline, stage = _resolve_stage(pipeline, stage_id, errors)
+    closed_on = data.closed_on if isinstance(data.closed_on, date) else None
+    if closed_on is not None and closed_on > timezone.now().date():
+        errors.add("closed_on", _("A deal cannot have closed in the future."))
     tag_objs = errors.run(contacts.tags_resolve, sent_list(data.tags) or []) or []
     errors.raise_if_any()
     policy.guard_write(
@@ -243,7 +255,7 @@ def deal_create(*, actor: User, data: DealIn) -> Deal:
         stage=stage,
         status=_status_for(stage),
         stage_entered_at=now,
-        closed_at=now if stage.kind != Stage.Kind.OPEN else None,
+        closed_at=_closed_at(closed_on, now) if stage.kind != Stage.Kind.OPEN else None,
         position=now.timestamp(),
         **fields,
     )
