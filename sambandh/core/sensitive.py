@@ -109,3 +109,41 @@ def prime_sensitive_many(viewer: Any, record_types: Any) -> None:
         found[kind].add(name)
     for kind, names in found.items():
         cache[kind] = frozenset(names)
+
+
+RECORD_ATTR = "_sambandh_sensitive_record"
+
+
+def note_record(
+    viewer: Any, record_type: str, record_id: Any, fields: Any = None, via: str = ""
+) -> None:
+    """A page showed ``viewer`` one record's ``fields`` (None: every field their field access
+    lets them see, as an edit form does): its edit form, an inline editor, its History tab.
+    When the request ends, one "read" row for the record names the sensitive ones
+    (history.sensitive.SensitiveReadMiddleware), as a record page's read does."""
+    if viewer is None or record_id is None or not getattr(viewer, "is_authenticated", False):
+        return
+    marks = sensitive_fields(record_type, viewer)
+    if not marks:
+        return
+    shown = marks if fields is None else marks & frozenset(fields)
+    if not shown:
+        return
+    bucket = getattr(viewer, RECORD_ATTR, None)
+    if bucket is None:
+        bucket = {}
+        setattr(viewer, RECORD_ATTR, bucket)
+    seen_fields, seen_via = bucket.setdefault((record_type, int(record_id)), (set(), set()))
+    seen_fields.update(shown)
+    if via:
+        seen_via.add(via)
+
+
+def take_records(viewer: Any) -> dict[tuple[str, int], tuple[list[str], str]]:
+    """What ``note_record`` remembered for the request ((record type, id): fields, where),
+    forgotten once taken."""
+    bucket = getattr(viewer, RECORD_ATTR, None) if viewer is not None else None
+    if not bucket:
+        return {}
+    setattr(viewer, RECORD_ATTR, {})
+    return {key: (sorted(names), "+".join(sorted(via))) for key, (names, via) in bucket.items()}
