@@ -147,3 +147,21 @@ def take_records(viewer: Any) -> dict[tuple[str, int], tuple[list[str], str]]:
         return {}
     setattr(viewer, RECORD_ATTR, {})
     return {key: (sorted(names), "+".join(sorted(via))) for key, (names, via) in bucket.items()}
+
+
+def note_values(
+    viewer: Any, record_type: str, records: Any, fields: dict[str, str], via: str
+) -> None:
+    """``note_shown`` for a card or a line that shows some values of each of ``records``:
+    ``fields`` maps an attribute to the field it shows (``{"phone": "phones"}``); a record is
+    named only for the attributes that hold a value (an empty one shows nothing). The caller
+    has left out what the viewer's field access hides."""
+    items = [r for r in records or () if r is not None]
+    if not items or not sensitive_fields(record_type, viewer) & frozenset(fields.values()):
+        return
+    shown = {
+        name: [r.pk for r in items if getattr(r, attr, None) not in (None, "")]
+        for attr, name in fields.items()
+    }
+    ids = sorted({pk for pks in shown.values() for pk in pks})
+    note_shown(viewer, record_type, ids, [name for name, pks in shown.items() if pks], via=via)

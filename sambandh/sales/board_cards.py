@@ -44,6 +44,7 @@ def prepare_cards(
     csrf_input: str,
     next_url: str,
     show_amount: bool,
+    show_close: bool = True,
 ) -> None:
     """Give every card of the board its markup (``deal.card_html``)."""
     detail = reverse("sales:deal_detail", args=[1]).replace("/1/", "/{}/")
@@ -84,6 +85,7 @@ def prepare_cards(
                 organization=organization,
                 form=form,
                 show_amount=show_amount,
+                show_close=show_close,
             )
 
 
@@ -96,11 +98,12 @@ def card_html(
     organization: str,
     form: str,
     show_amount: bool,
+    show_close: bool = True,
 ) -> SafeString:
     """One card; ``organization`` and ``form`` are markup made by ``prepare_cards``."""
     name = _e(deal.name)
     owner = _e(deal.owner)
-    close = deal.expected_close_date
+    close = deal.expected_close_date if show_close else None
     shown_close = (
         f'<time datetime="{close.isoformat()}">{_e(formats.date(close))}</time>' if close else ""
     )

@@ -23,6 +23,7 @@ from sambandh.contacts.selectors import tag_list
 from sambandh.core.errors import Conflict, NotFound, ValidationFailed
 from sambandh.core.ids import id_or_none
 from sambandh.core.listing import ListQuery
+from sambandh.core.sensitive import note_values
 from sambandh.customfields.forms import record_custom_fields
 from sambandh.customfields.lists import custom_list_context, with_custom_fields
 from sambandh.sales import selectors, services
@@ -68,7 +69,7 @@ DEALS = ListSpec(
 LEADS = ListSpec(
     key="leads",
     columns=(
-        Column("name", gettext_lazy("Name"), sort="name", fixed=True),
+        Column("name", gettext_lazy("Name"), sort="name", fixed=True, also=("job_title",)),
         Column("company", gettext_lazy("Company"), field="company"),
         Column("email", gettext_lazy("Email"), field="email", priority=3),
         Column("phone", gettext_lazy("Phone"), field="phone", priority=3),
@@ -138,14 +139,26 @@ def _board_context(
         columns = selectors.deal_board(viewer=request.user, pipeline=pipeline)
     query = urlencode({"pipeline": pipeline.pk, **filters}) if pipeline else ""
     stages = [c.stage for c in columns]
+    access = policy.field_access(request.user, "deal")
     prepare_cards(
         columns,
         stages,
         query,
         csrf_input=_csrf_input(request),
         next_url=f"{request.path}?{query}",
-        show_amount=policy.field_access(request.user, "deal").shows("amount"),
+        show_amount=access.shows("amount"),
+        show_close=access.shows("expected_close_date"),
     )
+    # The cards show the amount, the expected close date and the organization (when the
+    # viewer may see them): one read for the board when any is marked sensitive.
+    shown = {
+        "amount": "amount",
+        "expected_close_date": "expected_close_date",
+        "shown_organization": "organization",
+    }
+    shown = {attr: name for attr, name in shown.items() if access.shows(name)}
+    cards = [deal for column in columns for deal in column.deals]
+    note_values(request.user, "deal", cards, shown, via="board")
     return {
         "pipeline": pipeline,
         "columns": columns,
@@ -343,10 +356,15 @@ def deal_detail(request: AuthedRequest, deal_id: int) -> HttpResponse:
     deal = selectors.deal_get(viewer=request.user, deal_id=deal_id)
     remember(request, "deal", deal.pk)
     pipeline = selectors.pipeline_get(pipeline_id=deal.pipeline_id)
+    person_show = policy.field_access(request.user, "person").show
+    # The people card shows their job title and phone number (sales/deal_detail.html).
+    shown = {"job_title": "job_title", "phone": "phones"}
+    shown = {attr: name for attr, name in shown.items() if person_show[name]}
+    note_values(request.user, "person", deal.people.all(), shown, via="related")
     ctx = {
         **policy.record_page(request.user, "deal", deal),
         "custom_fields": record_custom_fields(request.user, "deal", deal),
-        "person_show": policy.field_access(request.user, "person").show,
+        "person_show": person_show,
         "deal": deal,
         "path_stages": pipeline.active_stages,  # type: ignore[attr-defined]
         "stage_history": selectors.deal_stage_history(deal=deal),
