@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sambandh.core import registry
 from sambandh.core.models import SensitiveField
 
 CACHE_ATTR = "_sambandh_sensitive_fields"
@@ -23,20 +24,18 @@ def prime_sensitive(viewer: Any, record_type: str, marked: bool) -> None:
 
 
 def sensitive_fields(record_type: str, viewer: Any = None) -> frozenset[str]:
-    """The names of the fields of ``record_type`` marked sensitive (one query, remembered on
-    ``viewer`` for the request when given)."""
+    """The names of the fields of ``record_type`` marked sensitive (one query). With
+    ``viewer``, the marks of every record type are read at once and remembered for the request:
+    a page that shows several types (a record, its deals, its timeline) asks once."""
     cache = getattr(viewer, CACHE_ATTR, None) if viewer is not None else None
     if cache is not None and record_type in cache:
         return frozenset(cache[record_type])
-    found = frozenset(
-        SensitiveField.objects.filter(record_type=record_type).values_list("field", flat=True)
-    )
-    if viewer is not None:
-        if cache is None:
-            cache = {}
-            setattr(viewer, CACHE_ATTR, cache)
-        cache[record_type] = found
-    return found
+    if viewer is None:
+        return frozenset(
+            SensitiveField.objects.filter(record_type=record_type).values_list("field", flat=True)
+        )
+    prime_sensitive_many(viewer, [*(rt.key for rt in registry.record_types()), record_type])
+    return frozenset(getattr(viewer, CACHE_ATTR)[record_type])
 
 
 SHOWN_ATTR = "_sambandh_sensitive_shown"
