@@ -159,17 +159,14 @@ class SensitiveReadMiddleware:
                     viewer=user, record_type=rt.key, record_id=record_id, fields=fields, via=via
                 )
         if response.status_code < 400:
-            for (record_type, record_id), (fields, via) in records.items():
+            # Other records shown whole or in part (a form, the History tab): one row each.
+            for (kind, pk), (names, where) in records.items():
                 record_sensitive_read(
-                    viewer=user,
-                    record_type=record_type,
-                    record_id=record_id,
-                    fields=fields,
-                    via=via,
+                    viewer=user, record_type=kind, record_id=pk, fields=names, via=where
                 )
             # Lists and searches: one row per record type for the whole answer.
-            for record_type, (ids, fields, via) in many.items():
+            for kind, (ids, names, where) in many.items():
                 record_sensitive_list_read(
-                    viewer=user, record_type=record_type, ids=ids, fields=fields, via=via
+                    viewer=user, record_type=kind, ids=ids, fields=names, via=where
                 )
         return response

@@ -17,6 +17,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from sambandh.core import formats
+from sambandh.core.sensitive import note_values
 from sambandh.sales.templatetags.sales import money
 from sambandh.web.templatetags.web import icon, initials
 
@@ -34,6 +35,29 @@ def _move_options(stages: list[Any], here: int) -> str:
         f"{_e(_('Move to…') if s.pk == here else s.name)}</option>"
         for s in stages
     )
+
+
+def csrf_input(request: Any) -> str:
+    """The CSRF field every card's form repeats, written once."""
+    from django.middleware.csrf import get_token
+    from django.utils.html import format_html
+
+    return format_html(
+        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request)
+    )
+
+
+def note_cards(viewer: Any, columns: list[Any], access: Any) -> None:
+    """The cards show the amount, the expected close date and the organization (those the
+    viewer's field ``access`` shows): one read for the board when any is marked sensitive."""
+    shown = {
+        "amount": "amount",
+        "expected_close_date": "expected_close_date",
+        "shown_organization": "organization",
+    }
+    shown = {attr: name for attr, name in shown.items() if access.shows(name)}
+    cards = [deal for column in columns for deal in column.deals]
+    note_values(viewer, "deal", cards, shown, via="board")
 
 
 def prepare_cards(

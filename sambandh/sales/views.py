@@ -27,7 +27,7 @@ from sambandh.core.sensitive import note_values
 from sambandh.customfields.forms import record_custom_fields
 from sambandh.customfields.lists import custom_list_context, with_custom_fields
 from sambandh.sales import selectors, services
-from sambandh.sales.board_cards import prepare_cards
+from sambandh.sales.board_cards import csrf_input, note_cards, prepare_cards
 from sambandh.sales.forms import DealForm, LeadConvertForm, LeadForm
 from sambandh.sales.models import Deal, Lead
 from sambandh.web.forms import language_choices, record_ref
@@ -144,21 +144,12 @@ def _board_context(
         columns,
         stages,
         query,
-        csrf_input=_csrf_input(request),
+        csrf_input=csrf_input(request),
         next_url=f"{request.path}?{query}",
         show_amount=access.shows("amount"),
         show_close=access.shows("expected_close_date"),
     )
-    # The cards show the amount, the expected close date and the organization (when the
-    # viewer may see them): one read for the board when any is marked sensitive.
-    shown = {
-        "amount": "amount",
-        "expected_close_date": "expected_close_date",
-        "shown_organization": "organization",
-    }
-    shown = {attr: name for attr, name in shown.items() if access.shows(name)}
-    cards = [deal for column in columns for deal in column.deals]
-    note_values(request.user, "deal", cards, shown, via="board")
+    note_cards(request.user, columns, access)
     return {
         "pipeline": pipeline,
         "columns": columns,
@@ -168,16 +159,6 @@ def _board_context(
         "board_error": error,
         "cards_per_stage": selectors.BOARD_CARDS_PER_STAGE,
     }
-
-
-def _csrf_input(request: AuthedRequest) -> str:
-    """The CSRF field every card's form repeats, written once."""
-    from django.middleware.csrf import get_token
-    from django.utils.html import format_html
-
-    return format_html(
-        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request)
-    )
 
 
 @page

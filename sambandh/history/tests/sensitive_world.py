@@ -34,7 +34,9 @@ def mark_everything(admin: Any) -> None:
     """Mark every field the settings page lists as sensitive, of every record type."""
     for rt in registry.record_types():
         for item in services_access.field_permission_list(record_type=rt.key):
-            sensitive_field_set(actor=admin, record_type=rt.key, field=item["field"], sensitive=True)
+            sensitive_field_set(
+                actor=admin, record_type=rt.key, field=item["field"], sensitive=True
+            )
 
 
 def build(owner: Any, admin: Any, pipeline: Any) -> World:

@@ -106,17 +106,13 @@ def _sweep(fetch, items, world):
     return failures
 
 
-def test_every_page_that_shows_a_sensitive_value_records_it(
-    owner, admin_user, browser_for, world
-):
+def test_every_page_that_shows_a_sensitive_value_records_it(owner, admin_user, browser_for, world):
     clients = {"owner": browser_for(owner), "admin": browser_for(admin_user)}
     failures = _sweep(lambda who, path: clients[who].get(path), PAGES, world)
     assert failures == [], "\n".join(failures)
 
 
-def test_every_api_answer_that_shows_a_sensitive_value_records_it(
-    owner, admin_user, api, world
-):
+def test_every_api_answer_that_shows_a_sensitive_value_records_it(owner, admin_user, api, world):
     clients = {"owner": api(owner), "admin": api(admin_user)}
     failures = _sweep(lambda who, path: clients[who].get("/api/v1" + path), API, world)
     assert failures == [], "\n".join(failures)
