@@ -68,6 +68,7 @@ ACTIVITY = RecordType(
     label_plural=_("Activities"),
     api_path="activities",
     detail_url="activities:activity_edit",
+    edit_url="activities:activity_edit",
     icon="note",
     searchable=False,
     shareable=False,

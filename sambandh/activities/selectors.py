@@ -23,6 +23,7 @@ from sambandh.core.expressions import InlineValue
 from sambandh.core.ids import MAX_ID, parse_id
 from sambandh.core.listing import ListQuery, sort_order
 from sambandh.core.pagination import Page, paginate
+from sambandh.core.sensitive import note_shown
 from sambandh.customfields.selectors import custom_list_query, show_custom_links
 from sambandh.sales.models import Deal, Lead, StageChange
 
@@ -205,6 +206,18 @@ def with_visible_links(*, viewer: User, activities: list[Activity]) -> list[Acti
         a.show = access.show  # type: ignore[attr-defined]
         a.field_access = access  # type: ignore[attr-defined]
     return activities
+
+
+#: The fields of an activity a timeline entry shows when they hold a value.
+ENTRY_FIELDS = ("body", "outcome", "direction", "duration_seconds")
+
+
+def note_activities_shown(viewer: Any, activities: list[Any], *, via: str) -> None:
+    """Tell core.sensitive what ``activities`` showed (their non-empty ``ENTRY_FIELDS``), so
+    that a field marked sensitive among them is an audited read: one row for the answer."""
+    fields = {name for a in activities for name in ENTRY_FIELDS if getattr(a, name, None)}
+    ids = [a.pk for a in activities if any(getattr(a, name, None) for name in ENTRY_FIELDS)]
+    note_shown(viewer, "activity", ids, fields, via=via)
 
 
 #: Counts of tasks stop here: a rep with tens of thousands of open tasks is told "100+", and
@@ -433,6 +446,8 @@ def timeline(
     entries.sort(key=lambda e: e.at, reverse=True)
     more = len(entries) > limit
     entries = entries[:limit]
+    shown = [e.activity for e in entries if e.activity is not None]
+    note_activities_shown(viewer, [*shown, *(e.activity for e in pinned)], via="timeline")
     next_before = None
     if more and entries:
         last = entries[-1]

@@ -10,6 +10,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils.safestring import SafeString
 
+from sambandh.accounts import policy
 from sambandh.accounts.regions import user_region
 from sambandh.core.cleaning import format_phone
 from sambandh.customfields.lists import cell as custom_cell
@@ -24,8 +25,8 @@ def _url_prefix(name: str, *args: str) -> str:
     return reverse(name, args=[*args, 0]).removesuffix("0/")
 
 
-def _person_name(p: Any) -> str:
-    sub = f'<span class="cell-sub">{esc(p.job_title)}</span>' if p.job_title else ""
+def _person_name(p: Any, show_title: bool = True) -> str:
+    sub = f'<span class="cell-sub">{esc(p.job_title)}</span>' if p.job_title and show_title else ""
     return (
         '<div class="cell-entity"><span class="avatar avatar-sm" aria-hidden="true">'
         f"{esc(initials(p.full_name))}</span><div>"
@@ -66,6 +67,8 @@ def person_rows(
 ) -> SafeString:
     region = user_region(viewer) if viewer is not None else ""
     org_url = _url_prefix("contacts:organization_detail")
+    # The job title under the name, unless the viewer's field access hides it.
+    show_title = viewer is None or policy.field_access(viewer, "person").shows("job_title")
 
     def phone(p: Any) -> str:
         if not p.phone:
@@ -78,7 +81,7 @@ def person_rows(
         return link(f"{org_url}{org.pk}/", org.name) if org else ""
 
     cells = [
-        Cell("name", _person_name, "col-main"),
+        Cell("name", lambda p: _person_name(p, show_title), "col-main"),
         Cell("email", lambda p: link(f"mailto:{p.email}", p.email) if p.email else "", "cell-clip"),
         Cell("phone", phone, "nowrap"),
         Cell("organization", organization, "cell-clip"),

@@ -23,6 +23,7 @@ from sambandh.contacts.residency import COMMON as COMMON_RESIDENCIES
 from sambandh.contacts.views_merge import merge_banner
 from sambandh.core.ids import id_or_none
 from sambandh.core.listing import ListQuery
+from sambandh.core.sensitive import note_values
 from sambandh.customfields.forms import record_custom_fields
 from sambandh.customfields.lists import custom_list_context, with_custom_fields
 from sambandh.dedupe.forms import watch_duplicates
@@ -39,7 +40,7 @@ RESIDENCIES = COMMON_RESIDENCIES
 PEOPLE = ListSpec(
     key="people",
     columns=(
-        Column("name", gettext_lazy("Name"), sort="name", fixed=True),
+        Column("name", gettext_lazy("Name"), sort="name", fixed=True, also=("job_title",)),
         Column("email", gettext_lazy("Email"), field="emails"),
         Column("phone", gettext_lazy("Phone"), field="phones"),
         Column("organization", gettext_lazy("Organization"), field="organization"),
@@ -180,6 +181,15 @@ def person_create(request: AuthedRequest) -> HttpResponse:
     return redirect("contacts:person_detail", person.pk)
 
 
+def _note_deals(request: AuthedRequest, deals: list[Any]) -> None:
+    """The deals card (contacts/_deals_card.html) shows each deal's amount and expected close
+    date the viewer may see: a read of them when marked sensitive."""
+    access = policy.field_access(request.user, "deal")
+    shown = {"amount": "amount", "expected_close_date": "expected_close_date"}
+    shown = {attr: name for attr, name in shown.items() if access.shows(name)}
+    note_values(request.user, "deal", deals, shown, via="related")
+
+
 @page
 @require_GET
 def person_detail(request: AuthedRequest, person_id: int) -> HttpResponse:
@@ -190,6 +200,7 @@ def person_detail(request: AuthedRequest, person_id: int) -> HttpResponse:
         query=ListQuery(filters={"person_id": person.pk}, sort="-updated", limit=RELATED_LIMIT),
     )
     affiliations = person.shown_affiliations  # type: ignore[attr-defined]
+    _note_deals(request, deals.items)
     ctx = {
         **policy.record_page(request.user, "person", person),
         "custom_fields": record_custom_fields(request.user, "person", person),
@@ -342,13 +353,19 @@ def organization_detail(request: AuthedRequest, organization_id: int) -> HttpRes
         viewer=viewer,
         query=ListQuery(filters={"organization_id": org.pk}, sort="-updated", limit=RELATED_LIMIT),
     )
+    _note_deals(request, deals.items)
+    people = selectors.organization_people(viewer=viewer, organization=org, limit=50)
+    person_show = policy.field_access(viewer, "person").show
+    if person_show["job_title"]:
+        note_values(viewer, "person", people, {"job_title": "job_title"}, via="related")
     ctx = {
         **policy.record_page(viewer, "organization", org),
+        "person_show": person_show,
         "custom_fields": record_custom_fields(viewer, "organization", org),
         "deal_show": policy.field_access(viewer, "deal").show,
         "organization": org,
         "merged": merge_banner(request, "organization", org.pk),
-        "people": selectors.organization_people(viewer=viewer, organization=org, limit=50),
+        "people": people,
         "children": selectors.organization_children(viewer=viewer, organization=org),
         "deals": deals.items,
         "more_deals": bool(deals.next_cursor),

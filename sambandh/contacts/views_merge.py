@@ -25,6 +25,7 @@ from sambandh.core.errors import NotFound, ServiceError
 from sambandh.core.ids import id_or_none
 from sambandh.core.listing import ListQuery
 from sambandh.core.registry import CUSTOM_PREFIX
+from sambandh.core.sensitive import note_shown
 from sambandh.web.http import AuthedRequest, page
 
 
@@ -106,6 +107,9 @@ def _rows(viewer: Any, record_type: str, records: list[Any]) -> list[Row]:
         spec = registry.get(record_type).field(name)
         label = str(spec.label) if spec else _label(record_type, name)
         rows.append(Row(name, label, values, source.get(name, kept.pk), access.can_change(name)))
+    # Side by side, the values of every record: one read for the page when any is sensitive.
+    shown = [row.name for row in rows]
+    note_shown(viewer, record_type, [r.pk for r in records], shown, via="merge")
     return rows
 
 

@@ -69,6 +69,9 @@ class RecordType:
     api_path: str  # /api/v1/<api_path>; also the saved-view list key
     detail_url: str  # URL name of the record page, taking the id
     list_url: str = ""  # URL name of the list page
+    #: URL name of its edit form, taking the id: it shows the fields as the page does, so a
+    #: sensitive one shown there is a read (history/sensitive.py).
+    edit_url: str = ""
     icon: str = ""
     fields: tuple[Field, ...] = ()
     #: Found by the global search (its services keep a search document).

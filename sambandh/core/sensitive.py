@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sambandh.core import registry
 from sambandh.core.models import SensitiveField
 
 CACHE_ATTR = "_sambandh_sensitive_fields"
@@ -23,20 +24,18 @@ def prime_sensitive(viewer: Any, record_type: str, marked: bool) -> None:
 
 
 def sensitive_fields(record_type: str, viewer: Any = None) -> frozenset[str]:
-    """The names of the fields of ``record_type`` marked sensitive (one query, remembered on
-    ``viewer`` for the request when given)."""
+    """The names of the fields of ``record_type`` marked sensitive (one query). With
+    ``viewer``, the marks of every record type are read at once and remembered for the request:
+    a page that shows several types (a record, its deals, its timeline) asks once."""
     cache = getattr(viewer, CACHE_ATTR, None) if viewer is not None else None
     if cache is not None and record_type in cache:
         return frozenset(cache[record_type])
-    found = frozenset(
-        SensitiveField.objects.filter(record_type=record_type).values_list("field", flat=True)
-    )
-    if viewer is not None:
-        if cache is None:
-            cache = {}
-            setattr(viewer, CACHE_ATTR, cache)
-        cache[record_type] = found
-    return found
+    if viewer is None:
+        return frozenset(
+            SensitiveField.objects.filter(record_type=record_type).values_list("field", flat=True)
+        )
+    prime_sensitive_many(viewer, [*(rt.key for rt in registry.record_types()), record_type])
+    return frozenset(getattr(viewer, CACHE_ATTR)[record_type])
 
 
 SHOWN_ATTR = "_sambandh_sensitive_shown"
@@ -109,3 +108,59 @@ def prime_sensitive_many(viewer: Any, record_types: Any) -> None:
         found[kind].add(name)
     for kind, names in found.items():
         cache[kind] = frozenset(names)
+
+
+RECORD_ATTR = "_sambandh_sensitive_record"
+
+
+def note_record(
+    viewer: Any, record_type: str, record_id: Any, fields: Any = None, via: str = ""
+) -> None:
+    """A page showed ``viewer`` one record's ``fields`` (None: every field their field access
+    lets them see, as an edit form does): its edit form, an inline editor, its History tab.
+    When the request ends, one "read" row for the record names the sensitive ones
+    (history.sensitive.SensitiveReadMiddleware), as a record page's read does."""
+    if viewer is None or record_id is None or not getattr(viewer, "is_authenticated", False):
+        return
+    marks = sensitive_fields(record_type, viewer)
+    if not marks:
+        return
+    shown = marks if fields is None else marks & frozenset(fields)
+    if not shown:
+        return
+    bucket = getattr(viewer, RECORD_ATTR, None)
+    if bucket is None:
+        bucket = {}
+        setattr(viewer, RECORD_ATTR, bucket)
+    seen_fields, seen_via = bucket.setdefault((record_type, int(record_id)), (set(), set()))
+    seen_fields.update(shown)
+    if via:
+        seen_via.add(via)
+
+
+def take_records(viewer: Any) -> dict[tuple[str, int], tuple[list[str], str]]:
+    """What ``note_record`` remembered for the request ((record type, id): fields, where),
+    forgotten once taken."""
+    bucket = getattr(viewer, RECORD_ATTR, None) if viewer is not None else None
+    if not bucket:
+        return {}
+    setattr(viewer, RECORD_ATTR, {})
+    return {key: (sorted(names), "+".join(sorted(via))) for key, (names, via) in bucket.items()}
+
+
+def note_values(
+    viewer: Any, record_type: str, records: Any, fields: dict[str, str], via: str
+) -> None:
+    """``note_shown`` for a card or a line that shows some values of each of ``records``:
+    ``fields`` maps an attribute to the field it shows (``{"phone": "phones"}``); a record is
+    named only for the attributes that hold a value (an empty one shows nothing). The caller
+    has left out what the viewer's field access hides."""
+    items = [r for r in records or () if r is not None]
+    if not items or not sensitive_fields(record_type, viewer) & frozenset(fields.values()):
+        return
+    shown = {
+        name: [r.pk for r in items if getattr(r, attr, None) not in (None, "")]
+        for attr, name in fields.items()
+    }
+    ids = sorted({pk for pks in shown.values() for pk in pks})
+    note_shown(viewer, record_type, ids, [name for name, pks in shown.items() if pks], via=via)

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from sambandh.accounts import policy
 from sambandh.contacts.selectors import person_get
 from sambandh.core.errors import ServiceError
+from sambandh.core.sensitive import note_shown
 from sambandh.emails import selectors, services
 from sambandh.emails.forms import ComposeForm
 from sambandh.sales.selectors import deal_get
@@ -31,7 +32,11 @@ def _ensure_can_write(request: AuthedRequest) -> None:
 def _email_of(request: AuthedRequest, person: Any) -> str:
     """The person's primary address, when the viewer may see addresses."""
     shows = policy.field_access(request.user, "person").shows("emails")
-    return person.email if shows else ""
+    if not shows or not person.email:
+        return ""
+    # The compose form shows the address it writes to: a read when it is marked sensitive.
+    note_shown(request.user, "person", [person.pk], ["emails"], via="email")
+    return str(person.email)
 
 
 def _compose(

@@ -17,6 +17,7 @@ from sambandh.core.audit import plain_value, row_changes
 from sambandh.core.errors import NotFound, ValidationFailed
 from sambandh.core.models import AuditEvent
 from sambandh.core.pagination import Page, paginate
+from sambandh.core.sensitive import note_record, note_shown
 
 #: The actions whose values a restore can put back: an update's value before, a create's value.
 RESTORABLE_ACTIONS = ("update", "create")
@@ -235,6 +236,7 @@ def record_history(
     rows = list(qs.order_by("-id")[: limit + 1])
     linker = _Linker(viewer, rt.model)
     entries = []
+    shown: set[str] = set()
     for row in rows[:limit]:
         entry = HistoryEntry(event=row, actor=_actor_name(row))
         if row.action == AuditEvent.Action.READ:
@@ -249,6 +251,8 @@ def record_history(
                 spec = field_spec(rt, key)
                 if spec is not None and not access.shows(spec.name):
                     continue  # a field the viewer may not see: not its value, not its change
+                if spec is not None and (old is not None or new is not None):
+                    shown.add(spec.name)
                 line = ChangeLine(
                     key=key,
                     label=str(spec.label) if spec is not None else key.replace("_", " "),
@@ -267,6 +271,8 @@ def record_history(
                 entry.changes.append(line)
         entries.append(entry)
     next_before = rows[limit - 1].pk if len(rows) > limit else None
+    # Earlier values are values: a sensitive one shown here is a read of the record.
+    note_record(viewer, rt.key, record_id, shown, via="history")
     return RecordHistory(rt, record, entries, next_before, can_edit)
 
 
@@ -309,4 +315,25 @@ def audit_search(
         qs = qs.filter(at__gte=since)
     if until is not None:
         qs = qs.filter(at__lt=until)
-    return paginate(qs, order=["-at", "-id"], limit=limit, cursor=cursor)
+    page = paginate(qs, order=["-at", "-id"], limit=limit, cursor=cursor)
+    _note_trail_values(viewer, page.items)
+    return page
+
+
+def _note_trail_values(viewer: Any, rows: list[AuditEvent]) -> None:
+    """The trail shows the values before and after of each change: a sensitive one among them
+    is a read, one row per record type for the answer (``via`` "audit")."""
+    seen: dict[str, tuple[set[int], set[str]]] = {}
+    for row in rows:
+        rt = registry.find(row.record_type) if row.record_id else None
+        if rt is None or row.action == AuditEvent.Action.READ:
+            continue
+        for key, (old, new) in expanded_changes(row).items():
+            spec = field_spec(rt, key)
+            if spec is None or (old is None and new is None):
+                continue
+            ids, names = seen.setdefault(rt.key, (set(), set()))
+            ids.add(int(row.record_id))  # type: ignore[arg-type]
+            names.add(spec.name)
+    for kind, (ids, names) in seen.items():
+        note_shown(viewer, kind, sorted(ids), names, via="audit")

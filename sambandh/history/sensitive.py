@@ -54,17 +54,30 @@ def sensitive_field_set(*, actor: Any, record_type: str, field: str, sensitive: 
     return True
 
 
-def record_sensitive_read(*, viewer: Any, record_type: str, record_id: int) -> AuditEvent | None:
+def record_sensitive_read(
+    *,
+    viewer: Any,
+    record_type: str,
+    record_id: int,
+    fields: Any = None,
+    via: str = "",
+) -> AuditEvent | None:
     """Write the "read" row for ``viewer`` having been shown record ``record_id``: the marked
-    fields their field policy lets them see. None when no such field."""
+    fields (of ``fields`` when given, else all) their field policy lets them see; ``via`` says
+    where when it was not the record's page (``form``, ``inline``, ``history``...). None when
+    no such field."""
     marks = core_sensitive.sensitive_fields(record_type, viewer)
+    if fields is not None:
+        marks = marks & frozenset(fields)
     if not marks:
         return None
     access = policy.field_access(viewer, record_type)
     shown = [name for name in marks if access.shows(name)]
     if not shown:
         return None
-    return audit_read(actor=viewer, record_type=record_type, record_id=record_id, fields=shown)
+    return audit_read(
+        actor=viewer, record_type=record_type, record_id=record_id, fields=shown, via=via
+    )
 
 
 def record_sensitive_list_read(
@@ -83,32 +96,48 @@ def record_sensitive_list_read(
 
 
 _API_RECORD = re.compile(r"^/api/v1/([a-z0-9_-]+)/([1-9][0-9]{0,17})/?$")
+#: API paths of one record that are not their type's own (a task is an activity).
+_API_ALIASES = {"tasks": "activity"}
+
+#: What a successful GET showed of one record: its type, id, the fields (None: all the viewer
+#: may see) and where ("" for its page, panel or API read).
+Shown = tuple[registry.RecordType, int, "tuple[str, ...] | None", str]
 
 
-def _shown_record(request: HttpRequest) -> tuple[registry.RecordType, int] | None:
-    """The record a successful GET showed whole: its API read, its record page or its side
-    panel."""
+def _shown_record(request: HttpRequest) -> Shown | None:
+    """The record a successful GET showed: its API read, its record page, its side panel, its
+    edit form (every field, as the page) or one field's inline editor."""
     match = _API_RECORD.match(request.path_info)
     if match is not None:
-        rt = registry.by_api_path(match[1])
-        return (rt, int(match[2])) if rt is not None else None
+        alias = _API_ALIASES.get(match[1])
+        rt = registry.find(alias) if alias else registry.by_api_path(match[1])
+        return (rt, int(match[2]), None, "") if rt is not None else None
     resolved = getattr(request, "resolver_match", None)
     if resolved is None:
         return None
-    if resolved.view_name == "panels:record":
+    if resolved.view_name in ("panels:record", "inline_field"):
         rt = registry.find(str(resolved.kwargs.get("record_type", "")))
         record_id = resolved.kwargs.get("record_id")
-        return (rt, int(record_id)) if rt is not None and record_id else None
+        if rt is None or not record_id:
+            return None
+        if resolved.view_name == "panels:record":
+            return (rt, int(record_id), None, "")
+        return (rt, int(record_id), (str(resolved.kwargs.get("field", "")),), "inline")
     for rt in registry.record_types():
-        if rt.detail_url == resolved.view_name:
+        if resolved.view_name in (rt.detail_url, rt.edit_url):
             ids = [v for v in resolved.kwargs.values() if isinstance(v, int)]
-            return (rt, ids[0]) if len(ids) == 1 else None
+            if len(ids) != 1:
+                return None
+            form = resolved.view_name == rt.edit_url and rt.edit_url != rt.detail_url
+            return (rt, ids[0], None, "form" if form else "")
     return None
 
 
 class SensitiveReadMiddleware:
-    """After a successful GET of a record page, panel or API record, the read of its sensitive
-    fields, once. (In both stacks: settings.MIDDLEWARE and API_MIDDLEWARE.)"""
+    """After a successful GET of a record page, panel, edit form, inline editor or API record,
+    the read of its sensitive fields, once; then the reads the answer noted
+    (core/sensitive.py): one row per other record it showed whole, one per record type for
+    many. (In both stacks: settings.MIDDLEWARE and API_MIDDLEWARE.)"""
 
     def __init__(self, get_response: Any) -> None:
         self.get_response = get_response
@@ -119,14 +148,25 @@ class SensitiveReadMiddleware:
         if user is None or not user.is_authenticated:
             return response
         many = core_sensitive.take_shown(user)
+        records = core_sensitive.take_records(user)
         if request.method == "GET" and response.status_code == 200:
             shown = _shown_record(request)
             if shown is not None:
-                record_sensitive_read(viewer=user, record_type=shown[0].key, record_id=shown[1])
+                rt, record_id, fields, via = shown
+                if fields is None:  # the page's own read covers what it noted of the record
+                    records.pop((rt.key, record_id), None)
+                record_sensitive_read(
+                    viewer=user, record_type=rt.key, record_id=record_id, fields=fields, via=via
+                )
         if response.status_code < 400:
+            # Other records shown whole or in part (a form, the History tab): one row each.
+            for (kind, pk), (names, where) in records.items():
+                record_sensitive_read(
+                    viewer=user, record_type=kind, record_id=pk, fields=names, via=where
+                )
             # Lists and searches: one row per record type for the whole answer.
-            for record_type, (ids, fields, via) in many.items():
+            for kind, (ids, names, where) in many.items():
                 record_sensitive_list_read(
-                    viewer=user, record_type=record_type, ids=ids, fields=fields, via=via
+                    viewer=user, record_type=kind, ids=ids, fields=names, via=where
                 )
         return response

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 from sambandh.accounts import policy
 from sambandh.activities import selectors as activity_selectors
 from sambandh.core.listing import ListQuery
+from sambandh.core.sensitive import note_values
 from sambandh.notifications.selectors import notification_page
 from sambandh.sales import selectors as sales_selectors
 from sambandh.web.http import AuthedRequest, page
@@ -48,6 +49,11 @@ def index(request: AuthedRequest) -> HttpResponse:
         viewer=user,
         query=ListQuery(sort="-occurred", limit=RECENT_LIMIT),
     )
+    deal_access = policy.field_access(user, "deal")
+    # "My open deals" shows each one's amount and expected close date: a read when marked.
+    shown = {"amount": "amount", "expected_close_date": "expected_close_date"}
+    shown = {attr: name for attr, name in shown.items() if deal_access.shows(name)}
+    note_values(user, "deal", my_deals[:MY_DEALS], shown, via="home")
     ctx = {
         "greeting": _greeting(first_name),
         "today": timezone.localdate(),
@@ -60,7 +66,7 @@ def index(request: AuthedRequest) -> HttpResponse:
         "deal_total": open_deals.total,
         "my_deals": my_deals[:MY_DEALS],
         "more_deals": len(my_deals) > MY_DEALS,
-        "deal_show": policy.field_access(user, "deal").show,
+        "deal_show": deal_access.show,
         "recent_records": recent_records(request, RECENT_RECORDS),
         "recent": recent.items,
         "notifications": notification_page(viewer=user, unread=True, limit=NOTIFICATIONS).items,

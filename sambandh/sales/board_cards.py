@@ -17,6 +17,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from sambandh.core import formats
+from sambandh.core.sensitive import note_values
 from sambandh.sales.templatetags.sales import money
 from sambandh.web.templatetags.web import icon, initials
 
@@ -36,6 +37,29 @@ def _move_options(stages: list[Any], here: int) -> str:
     )
 
 
+def csrf_input(request: Any) -> str:
+    """The CSRF field every card's form repeats, written once."""
+    from django.middleware.csrf import get_token
+    from django.utils.html import format_html
+
+    return format_html(
+        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request)
+    )
+
+
+def note_cards(viewer: Any, columns: list[Any], access: Any) -> None:
+    """The cards show the amount, the expected close date and the organization (those the
+    viewer's field ``access`` shows): one read for the board when any is marked sensitive."""
+    shown = {
+        "amount": "amount",
+        "expected_close_date": "expected_close_date",
+        "shown_organization": "organization",
+    }
+    shown = {attr: name for attr, name in shown.items() if access.shows(name)}
+    cards = [deal for column in columns for deal in column.deals]
+    note_values(viewer, "deal", cards, shown, via="board")
+
+
 def prepare_cards(
     columns: list[Any],
     stages: list[Any],
@@ -44,6 +68,7 @@ def prepare_cards(
     csrf_input: str,
     next_url: str,
     show_amount: bool,
+    show_close: bool = True,
 ) -> None:
     """Give every card of the board its markup (``deal.card_html``)."""
     detail = reverse("sales:deal_detail", args=[1]).replace("/1/", "/{}/")
@@ -84,6 +109,7 @@ def prepare_cards(
                 organization=organization,
                 form=form,
                 show_amount=show_amount,
+                show_close=show_close,
             )
 
 
@@ -96,11 +122,12 @@ def card_html(
     organization: str,
     form: str,
     show_amount: bool,
+    show_close: bool = True,
 ) -> SafeString:
     """One card; ``organization`` and ``form`` are markup made by ``prepare_cards``."""
     name = _e(deal.name)
     owner = _e(deal.owner)
-    close = deal.expected_close_date
+    close = deal.expected_close_date if show_close else None
     shown_close = (
         f'<time datetime="{close.isoformat()}">{_e(formats.date(close))}</time>' if close else ""
     )

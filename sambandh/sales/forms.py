@@ -11,11 +11,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from sambandh.accounts import policy
 from sambandh.contacts import selectors as contacts_selectors
 from sambandh.core.errors import ValidationFailed
 from sambandh.core.formats import amount_input
 from sambandh.core.formats_input import parse_localized_amount
 from sambandh.core.inputs import WriteInput
+from sambandh.core.sensitive import sensitive_fields
 from sambandh.customfields.forms import add_custom_fields, custom_form_data
 from sambandh.sales.models import Lead
 from sambandh.sales.schemas import DealFields, DealIn, LeadIn
@@ -468,13 +470,20 @@ class LeadConvertForm(ServiceForm):
     version = VersionField()
 
     def __init__(self, *args: Any, viewer: Any, lead: Any, **kwargs: Any) -> None:
+        # The deal is named after the company, unless the viewer may not see it or it is
+        # marked sensitive: a suggested name needs no value whose every read is audited.
+        company = lead.company
+        if not policy.field_access(viewer, "lead").shows("company") or "company" in (
+            sensitive_fields("lead", viewer)
+        ):
+            company = ""
         kwargs.setdefault(
             "initial",
             {
                 "create_deal": True,
                 "currency": "",
                 "version": lead.version,
-                "deal_name": _("%(name)s deal") % {"name": lead.company or lead.full_name},
+                "deal_name": _("%(name)s deal") % {"name": company or lead.full_name},
             },
         )
         super().__init__(*args, **kwargs)

@@ -23,11 +23,12 @@ from sambandh.contacts.selectors import tag_list
 from sambandh.core.errors import Conflict, NotFound, ValidationFailed
 from sambandh.core.ids import id_or_none
 from sambandh.core.listing import ListQuery
+from sambandh.core.sensitive import note_values
 from sambandh.customfields.forms import record_custom_fields
 from sambandh.customfields.lists import custom_list_context, with_custom_fields
 from sambandh.dedupe.forms import watch_duplicates
 from sambandh.sales import selectors, services
-from sambandh.sales.board_cards import prepare_cards
+from sambandh.sales.board_cards import csrf_input, note_cards, prepare_cards
 from sambandh.sales.forms import DealForm, LeadConvertForm, LeadForm
 from sambandh.sales.models import Deal, Lead
 from sambandh.web.forms import language_choices, record_ref
@@ -70,7 +71,7 @@ DEALS = ListSpec(
 LEADS = ListSpec(
     key="leads",
     columns=(
-        Column("name", gettext_lazy("Name"), sort="name", fixed=True),
+        Column("name", gettext_lazy("Name"), sort="name", fixed=True, also=("job_title",)),
         Column("company", gettext_lazy("Company"), field="company"),
         Column("email", gettext_lazy("Email"), field="email", priority=3),
         Column("phone", gettext_lazy("Phone"), field="phone", priority=3),
@@ -140,14 +141,17 @@ def _board_context(
         columns = selectors.deal_board(viewer=request.user, pipeline=pipeline)
     query = urlencode({"pipeline": pipeline.pk, **filters}) if pipeline else ""
     stages = [c.stage for c in columns]
+    access = policy.field_access(request.user, "deal")
     prepare_cards(
         columns,
         stages,
         query,
-        csrf_input=_csrf_input(request),
+        csrf_input=csrf_input(request),
         next_url=f"{request.path}?{query}",
-        show_amount=policy.field_access(request.user, "deal").shows("amount"),
+        show_amount=access.shows("amount"),
+        show_close=access.shows("expected_close_date"),
     )
+    note_cards(request.user, columns, access)
     return {
         "pipeline": pipeline,
         "columns": columns,
@@ -157,16 +161,6 @@ def _board_context(
         "board_error": error,
         "cards_per_stage": selectors.BOARD_CARDS_PER_STAGE,
     }
-
-
-def _csrf_input(request: AuthedRequest) -> str:
-    """The CSRF field every card's form repeats, written once."""
-    from django.middleware.csrf import get_token
-    from django.utils.html import format_html
-
-    return format_html(
-        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request)
-    )
 
 
 @page
@@ -345,10 +339,15 @@ def deal_detail(request: AuthedRequest, deal_id: int) -> HttpResponse:
     deal = selectors.deal_get(viewer=request.user, deal_id=deal_id)
     remember(request, "deal", deal.pk)
     pipeline = selectors.pipeline_get(pipeline_id=deal.pipeline_id)
+    person_show = policy.field_access(request.user, "person").show
+    # The people card shows their job title and phone number (sales/deal_detail.html).
+    shown = {"job_title": "job_title", "phone": "phones"}
+    shown = {attr: name for attr, name in shown.items() if person_show[name]}
+    note_values(request.user, "person", deal.people.all(), shown, via="related")
     ctx = {
         **policy.record_page(request.user, "deal", deal),
         "custom_fields": record_custom_fields(request.user, "deal", deal),
-        "person_show": policy.field_access(request.user, "person").show,
+        "person_show": person_show,
         "deal": deal,
         "path_stages": pipeline.active_stages,  # type: ignore[attr-defined]
         "stage_history": selectors.deal_stage_history(deal=deal),

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from sambandh.core.errors import ServiceError
+from sambandh.core.sensitive import note_shown
 
 _REF = re.compile(r"^(?P<name>.*?)\s*\(#(?P<id>\d{1,18})\)\s*$")
 
@@ -108,6 +109,8 @@ def record_ref(obj: Any, viewer: Any = None) -> str:
         attr, rule_field = qualifier
         value = getattr(obj, attr, "") or ""
         if value and policy.field_access(viewer, obj.record_type).shows(rule_field):
+            # What tells two namesakes apart is shown: a read when the field is sensitive.
+            note_shown(viewer, obj.record_type, [obj.pk], [rule_field], via="picker")
             return f"{name}{QUALIFIER_SEP}{value}"
     return name
 

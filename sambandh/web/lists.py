@@ -41,6 +41,8 @@ class Column:
     #: The record type's field it shows (core/registry.py), "" when none: a column of a field
     #: hidden from the viewer is not offered.
     field: str = ""
+    #: The fields it shows besides ``field`` (the name column's job title under the name).
+    also: tuple[str, ...] = ()
     #: Which columns give way first when the table is wider than the screen (web/lists.js):
     #: 3 before 2; 1 never (the record's name is always 1).
     priority: int = 2
@@ -327,7 +329,8 @@ def list_page(
     if rt is not None:
         # The columns shown: a sensitive field's values among them is a read, audited once
         # for the page (core/sensitive.py).
-        fields = [c.field for c in map(spec.column, state.shown) if c is not None and c.field]
+        columns = [c for c in map(spec.column, state.shown) if c is not None]
+        fields = [name for c in columns for name in (c.field, *c.also) if name]
         note_shown(request.user, rt.key, [r.pk for r in page.items], fields)
     ctx = {
         "state": state,
