@@ -61,7 +61,10 @@ def test_a_deals_people_and_an_organizations_contact_points_hold_them_before(api
     org = make_organization(owner, emails=[{"email": "a@example.com"}])
     body = {"emails": [], "version": org.version}
     assert client.patch(f"{V1}/organizations/{org.pk}", body).status_code == 200
-    assert _last("organization", org.pk)["emails"] == [1, 0]
+    assert _last("organization", org.pk)["emails"] == [
+        [{"email": "a@example.com", "label": "", "is_primary": True}],
+        [],
+    ]
 
 
 def test_a_lead_conversion_holds_its_links_before(owner):
