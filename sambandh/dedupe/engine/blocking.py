@@ -7,6 +7,7 @@ time and its pairs are rarely true; the scan reports how many it skipped."""
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -31,6 +32,47 @@ def _all(*parts: str) -> list[str]:
     return ["|".join(parts)] if all(parts) else []
 
 
+def _spelling_keys(word: str) -> set[str]:
+    """Keys equal for two spellings of a word one slip apart: its letters sorted (any
+    transposition: "eloilt" / "elliot", "writhg" / "wright") and, for a word of four letters
+    or more, its letters sorted with one left out (a letter added, dropped or mistyped:
+    "oievr" / "oliver", "harleyk" / "harley"), as in SymSpell's deletion neighbourhood."""
+    keys = {"".join(sorted(word))}
+    if len(word) >= 4:
+        for i in range(len(word)):
+            keys.add("".join(sorted(word[:i] + word[i + 1 :])))
+    return keys
+
+
+_LETTERS = re.compile(r"[a-z]{3,}")
+
+
+def _name_words(r: MatchRecord) -> set[str]:
+    """The words a person's name is made of, wherever they were written: the given and family
+    names, the full name's words, the nickname's canonical form and the letters of the email's
+    local part ("isabelleh97" -> "isabelleh", "l.armstrong" -> "armstrong")."""
+    words = {r.given, r.family, r.given_canon, *r.full.split()}
+    words.update(_LETTERS.findall(r.email_local))
+    return {w for w in words if len(w) >= 2}
+
+
+def _name_spellings(r: MatchRecord) -> list[str]:
+    keys: set[str] = set()
+    for word in _name_words(r):
+        keys |= _spelling_keys(word)
+        keys.add("~" + _sound(word))
+    return sorted(keys)
+
+
+def _year_buckets(r: MatchRecord) -> list[str]:
+    """Two overlapping two-year spans holding the year of birth: two years a year apart share
+    one."""
+    if not r.birth:
+        return []
+    year = r.birth.year
+    return [f"{year // 2}", f"{(year + 1) // 2}'"]
+
+
 PEOPLE_RULES: dict[str, Rule] = {
     "email": lambda r: sorted(r.emails),
     "phone": lambda r: sorted(r.phones),
@@ -52,6 +94,10 @@ PEOPLE_RULES: dict[str, Rule] = {
     "city_family_sound": lambda r: _all(r.city, _sound(r.family)),
     "birth_month_given_initial": lambda r: _all(
         r.birth.strftime("%Y%m") if r.birth else "", r.given[:1]
+    ),
+    "name_spelling": _name_spellings,
+    "city_start_birth_years": lambda r: (
+        [f"{r.city[:2]}|{b}" for b in _year_buckets(r)] if r.city else []
     ),
 }
 
