@@ -220,9 +220,15 @@ def _domain(a: MatchRecord, b: MatchRecord) -> int:
 def _employer(a: MatchRecord, b: MatchRecord) -> int:
     if not a.org or not b.org:
         return NULL
-    if a.org == b.org or fuzz.token_set_ratio(a.org, b.org) >= 90:
+    if a.org == b.org:
         return 0
-    return 1
+    return _employer_level(a.org, b.org)
+
+
+@lru_cache(maxsize=1 << 16)
+def _employer_level(a: str, b: str) -> int:
+    # Cached by value: a scan meets the same few thousand employers in millions of pairs.
+    return 0 if fuzz.token_set_ratio(a, b) >= 90 else 1
 
 
 def _levels(*items: tuple[str, float, float]) -> tuple[Level, ...]:

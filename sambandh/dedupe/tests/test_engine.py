@@ -284,3 +284,66 @@ def test_a_place_and_a_year_of_birth_a_year_apart_are_a_candidate():
     assert "city_start_birth_years" in _blocked(a, b)
     c = _p(3, city="Southend on Sea", birth_date=datetime.date(1975, 5, 1))
     assert "city_start_birth_years" not in _blocked(a, c)
+
+
+FAMILIES = [
+    "Allen",
+    "Okafor",
+    "Schmidt",
+    "Tanaka",
+    "Garcia",
+    "Kowalski",
+    "Dubois",
+    "Rossi",
+    "Haddad",
+    "Lindqvist",
+]
+STRANGERS = ["Nair", "Mehta", "Iyer", "Das", "Bose", "Kapoor", "Menon", "Pillai", "Reddy", "Shetty"]
+
+
+def _crowd():
+    """Forty people in ten families, each written three ways, plus strangers."""
+    day = datetime.date(1980, 1, 1)
+    records = []
+    for i in range(10):
+        family = FAMILIES[i]
+        birth = day + datetime.timedelta(days=40 * i)
+        records += [
+            _p(4 * i, given_name="Robert", family_name=family, birth_date=birth),
+            _p(4 * i + 1, given_name="Bob", family_name=family, birth_date=birth),
+            _p(4 * i + 2, given_name="Robrt", family_name=family, emails=[f"r{i}@x.org"]),
+            _p(4 * i + 3, given_name="Priya", family_name=STRANGERS[i], city="Leeds"),
+        ]
+    return records
+
+
+def test_the_shards_together_give_each_candidate_pair_once():
+    records = _crowd()
+    blocks = blocking.all_blocks(records, PEOPLE_RULES)
+    whole = list(blocking.shard_pairs(blocks, len(records), 0, len(records)))
+    parts = [p for lo in range(0, 40, 7) for p in blocking.shard_pairs(blocks, 40, lo, lo + 7)]
+    assert len(parts) == len({(a, b) for a, b, _n in parts})
+    assert {(a, b) for a, b, _n in parts} == {(a, b) for a, b, _n in whole}
+    assert all(a < b for a, b, _n in parts)
+
+
+def test_the_scan_in_several_processes_reports_what_one_process_reports(monkeypatch):
+    monkeypatch.setattr(engine_scan, "PARALLEL_FROM", 0)
+    monkeypatch.setattr(engine_scan, "_can_fork", lambda: True)  # pytest runs threads
+    monkeypatch.setattr(engine_scan, "SHARD", 5)
+    records = _crowd()
+
+    def scan(workers):
+        stats = engine_scan.ScanStats()
+        pairs = [
+            (p.a.id, p.b.id, round(p.probability, 9), p.reasons, p.rule)
+            for p in scan_records("people", records, stats=stats, workers=workers)
+        ]
+        return pairs, stats
+
+    one, one_stats = scan(1)
+    two, two_stats = scan(2)
+    assert two == one
+    assert (one_stats.workers, two_stats.workers) == (1, 2)
+    assert two_stats.blocking.candidate_pairs == one_stats.blocking.candidate_pairs > 0
+    assert {(a, b) for a, b, *_ in one} >= {(0, 1), (4, 5), (36, 37)}
