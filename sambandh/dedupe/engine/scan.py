@@ -174,17 +174,17 @@ def scan_records(
     )
     groups = _Groups(n)
     # A scan reports millions of pairs with a few hundred level patterns.
-    reasons: dict[Pattern, list[str]] = {}
+    reasons_of: dict[Pattern, list[str]] = {}
     try:
         for count, found in _scored_shards(_shards(n, workers), workers):
             stats.blocking.candidate_pairs += count
             for a, b, probability, pattern, number in found:
                 stats.matches += 1
                 groups.join(a, b)
-                if pattern not in reasons:
-                    reasons[pattern] = model.reasons(pattern, weights)
+                if pattern not in reasons_of:
+                    reasons_of[pattern] = model.reasons(pattern, weights)
                 yield ScoredPair(
-                    records[a], records[b], probability, list(reasons[pattern]), names[number]
+                    records[a], records[b], probability, list(reasons_of[pattern]), names[number]
                 )
     finally:
         _WORK.clear()
