@@ -6,9 +6,10 @@ import gc
 import multiprocessing as mp
 import os
 import threading
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Any
 
 from sambandh.dedupe.engine.blocking import (
@@ -130,12 +131,23 @@ def _scored_shards(
     shards: list[tuple[int, int]], workers: int
 ) -> Iterator[tuple[int, list[tuple[int, int, float, Pattern, int]]]]:
     """Each shard's result, in shard order: in ``workers`` forked processes when there are
-    several and the platform can fork, else here."""
+    several and the platform can fork, else here. At most two shards a process are in hand at
+    a time, so results the parent has not written yet do not pile up in its memory."""
     if workers > 1 and len(shards) > 1 and _can_fork():
         gc.freeze()  # the shared records stay shared: the collector does not touch them
         try:
             with mp.get_context("fork").Pool(workers) as pool:
-                yield from pool.imap(_score_shard, shards)
+                waiting = iter(shards)
+                pending = deque(
+                    pool.apply_async(_score_shard, (bounds,))
+                    for bounds in islice(waiting, 2 * workers)
+                )
+                while pending:
+                    result = pending.popleft().get()
+                    following = next(waiting, None)
+                    if following is not None:
+                        pending.append(pool.apply_async(_score_shard, (following,)))
+                    yield result
         finally:
             gc.unfreeze()
     else:
