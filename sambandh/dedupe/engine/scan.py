@@ -33,8 +33,9 @@ MAX_GROUP = 50
 #: Candidate pairs the EM pass compares at most (a fixed sample of them past that).
 EM_PAIRS = 200_000
 U_SAMPLES = 50_000
-#: Records per shard of the candidate pairs (one shard's pairs are remembered at a time).
-SHARD = 50_000
+#: Records per shard of the candidate pairs (one shard's pairs are remembered at a time;
+#: a million records make a hundred shards, enough to keep two processes busy to the end).
+SHARD = 10_000
 #: Fewer records than this are scanned in one process (forking costs more than it saves).
 PARALLEL_FROM = 20_000
 
@@ -118,13 +119,11 @@ def _can_fork() -> bool:
     return "fork" in mp.get_all_start_methods() and threading.active_count() == 1
 
 
-def _shards(n: int, workers: int) -> list[tuple[int, int]]:
-    """Index ranges of the records, so that one range's pairs are held at a time (at most
-    ``SHARD`` records a range) and every process gets several (the pairs are not spread
-    evenly)."""
-    count = max(-(-n // SHARD), 4 * workers if workers > 1 else 1)
-    step = -(-n // count) if n else 1
-    return [(lo, min(lo + step, n)) for lo in range(0, n, step)]
+def _shards(n: int) -> list[tuple[int, int]]:
+    """Index ranges of ``SHARD`` records: one range's pairs are held at a time, and the
+    ranges do not depend on the number of processes, so neither does the order of the
+    pairs."""
+    return [(lo, min(lo + SHARD, n)) for lo in range(0, n, SHARD)]
 
 
 def _scored_shards(
@@ -188,7 +187,7 @@ def scan_records(
     # A scan reports millions of pairs with a few hundred level patterns.
     reasons_of: dict[Pattern, list[str]] = {}
     try:
-        for count, found in _scored_shards(_shards(n, workers), workers):
+        for count, found in _scored_shards(_shards(n), workers):
             stats.blocking.candidate_pairs += count
             for a, b, probability, pattern, number in found:
                 stats.matches += 1
