@@ -142,7 +142,8 @@ def rule_blocks(
     sizes: dict[int, int] = defaultdict(int)
     cap = MAX_BLOCK
     for i, record in enumerate(records):
-        for key in {hash(value) for value in rule(record)}:
+        # In the rule's order (not a set's), so the blocks come in the same order every run.
+        for key in dict.fromkeys(hash(value) for value in rule(record)):
             members = index.get(key, ())
             if members is None:
                 sizes[key] += 1

@@ -14,6 +14,7 @@ from typing import Any
 
 from sambandh.dedupe.engine.blocking import (
     RULES,
+    Blocks,
     BlockStats,
     all_blocks,
     candidate_pairs,
@@ -33,9 +34,10 @@ MAX_GROUP = 50
 #: Candidate pairs the EM pass compares at most (a fixed sample of them past that).
 EM_PAIRS = 200_000
 U_SAMPLES = 50_000
-#: Records per shard of the candidate pairs (one shard's pairs are remembered at a time;
-#: a million records make a hundred shards, enough to keep two processes busy to the end).
+#: Records and candidate pairs (counted with repeats) per shard at most: one shard's pairs
+#: are remembered at a time, and a scan has enough shards to keep every process busy.
 SHARD = 10_000
+SHARD_PAIRS = 500_000
 #: Fewer records than this are scanned in one process (forking costs more than it saves).
 PARALLEL_FROM = 20_000
 
@@ -119,11 +121,31 @@ def _can_fork() -> bool:
     return "fork" in mp.get_all_start_methods() and threading.active_count() == 1
 
 
-def _shards(n: int) -> list[tuple[int, int]]:
-    """Index ranges of ``SHARD`` records: one range's pairs are held at a time, and the
-    ranges do not depend on the number of processes, so neither does the order of the
-    pairs."""
-    return [(lo, min(lo + SHARD, n)) for lo in range(0, n, SHARD)]
+def _shards(n: int, blocks: Blocks) -> list[tuple[int, int]]:
+    """Index ranges of the records holding about the same number of candidate pairs each
+    (a pair belongs to the range of its first record, and early records own more of their
+    blocks' pairs), at most ``SHARD`` records and about ``SHARD_PAIRS`` pairs a range: one
+    range's pairs are held at a time. The ranges depend on the records only, not on the
+    number of processes, so neither does the order of the pairs."""
+    owned = [0] * n
+    for rule_blocks in blocks:
+        for members in rule_blocks:
+            last = len(members) - 1
+            for x in range(last):
+                owned[members[x]] += last - x
+    total = sum(owned)
+    count = max(-(-n // SHARD), -(-total // SHARD_PAIRS), 1)
+    target = total / count
+    bounds: list[tuple[int, int]] = []
+    lo = held = 0
+    for i, pairs in enumerate(owned):
+        held += pairs
+        if held >= target or i + 1 - lo >= SHARD:
+            bounds.append((lo, i + 1))
+            lo, held = i + 1, 0
+    if lo < n:
+        bounds.append((lo, n))
+    return bounds
 
 
 def _scored_shards(
@@ -187,7 +209,7 @@ def scan_records(
     # A scan reports millions of pairs with a few hundred level patterns.
     reasons_of: dict[Pattern, list[str]] = {}
     try:
-        for count, found in _scored_shards(_shards(n), workers):
+        for count, found in _scored_shards(_shards(n, blocks), workers):
             stats.blocking.candidate_pairs += count
             for a, b, probability, pattern, number in found:
                 stats.matches += 1
