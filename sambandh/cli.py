@@ -194,6 +194,8 @@ def cmd_duplicates(args: argparse.Namespace) -> int:
     external_id_b); the review queue gets them too unless --no-store."""
     if not 0 < args.threshold < 1:
         return _fail("--threshold must be between 0 and 1 (a match probability)")
+    if args.workers is not None and args.workers < 1:
+        return _fail("--workers must be 1 or more")
     try:
         out = sys.stdout if args.out == "-" else open(args.out, "w", newline="", encoding="utf-8")  # noqa: SIM115
     except OSError as exc:
@@ -210,6 +212,7 @@ def cmd_duplicates(args: argparse.Namespace) -> int:
             out=out,
             store=args.store,
             threshold=args.threshold,
+            workers=args.workers,
             progress=lambda text: print(
                 f"{time.perf_counter() - started:.0f} s: {text}", file=sys.stderr, flush=True
             ),
@@ -220,7 +223,8 @@ def cmd_duplicates(args: argparse.Namespace) -> int:
     blocking = result.stats.blocking
     print(
         f"{result.stats.records} {args.type} scanned, {blocking.candidate_pairs} candidate pairs "
-        f"compared, {result.pairs} possible duplicates in {time.perf_counter() - started:.0f} s"
+        f"compared ({result.stats.workers} processes), {result.pairs} possible duplicates in "
+        f"{time.perf_counter() - started:.0f} s"
         + (
             f"; {blocking.skipped_blocks} oversized blocks skipped"
             if blocking.skipped_blocks
@@ -408,6 +412,12 @@ def build_parser() -> argparse.ArgumentParser:
         dest="store",
         action="store_false",
         help="write the CSV only; leave the review queue as it is (for a read-only database)",
+    )
+    duplicates.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="processes that score the candidate pairs (default: one per core)",
     )
     duplicates.set_defaults(func=cmd_duplicates)
 

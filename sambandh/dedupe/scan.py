@@ -12,7 +12,13 @@ from typing import IO, Any
 
 from sambandh.contacts.models import EmailAddress, Organization, Person, PhoneNumber, PostalAddress
 from sambandh.dedupe.engine.records import MatchRecord, organization_record, person_record
-from sambandh.dedupe.engine.scan import THRESHOLD, ScanStats, ScoredPair, scan_records
+from sambandh.dedupe.engine.scan import (
+    THRESHOLD,
+    ScanStats,
+    ScoredPair,
+    default_workers,
+    scan_records,
+)
 
 KINDS = {"people": "person", "organizations": "organization"}
 CSV_COLUMNS = ("id_a", "id_b", "score", "external_id_a", "external_id_b")
@@ -126,9 +132,11 @@ def run_scan(
     store: bool = True,
     threshold: float = THRESHOLD,
     progress: Callable[[str], None] | None = None,
+    workers: int | None = None,
 ) -> ScanResult:
     """Scan every record of ``kind`` ("people" or "organizations"); write the pairs as CSV to
-    ``out`` and, when ``store``, replace the open pairs of the review queue with them."""
+    ``out`` and, when ``store``, replace the open pairs of the review queue with them.
+    ``workers`` processes score the candidate pairs (default: one per core)."""
     if kind not in KINDS:
         raise ValueError(kind)
     load = people_records if kind == "people" else organization_records
@@ -141,7 +149,10 @@ def run_scan(
         writer.writerow(CSV_COLUMNS)
     batch: list[ScoredPair] = []
     sink = _QueueSink(KINDS[kind]) if store else None
-    for pair in scan_records(kind, records, threshold=threshold, stats=result.stats):
+    workers = default_workers() if workers is None else max(1, workers)
+    for pair in scan_records(
+        kind, records, threshold=threshold, stats=result.stats, workers=workers
+    ):
         result.pairs += 1
         if progress and result.pairs % 10_000 == 0:
             progress(

@@ -44,6 +44,7 @@ class Model:
         if not self.u:
             self.u = [[lv.u for lv in c.levels] for c in self.comparisons]
         self._compare = [c.compare for c in self.comparisons]
+        self._tf = [c.tf for c in self.comparisons]
 
     def pattern(self, a: MatchRecord, b: MatchRecord) -> Pattern:
         return tuple([compare(a, b) for compare in self._compare])
@@ -96,7 +97,7 @@ class Model:
                 continue
             table = tf[i]
             if level == 0 and table is not None:
-                getter = self.comparisons[i].tf
+                getter = self._tf[i]
                 assert getter is not None
                 value = getter(a)
                 if isinstance(value, str):

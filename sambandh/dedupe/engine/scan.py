@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
-from collections import Counter
+import gc
+import multiprocessing as mp
+import os
+import threading
+from collections import Counter, deque
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import islice
+from typing import Any
 
-from sambandh.dedupe.engine.blocking import RULES, BlockStats, candidate_pairs
+from sambandh.dedupe.engine.blocking import (
+    RULES,
+    Blocks,
+    BlockStats,
+    all_blocks,
+    candidate_pairs,
+    shard_pairs,
+)
 from sambandh.dedupe.engine.compare import COMPARISONS
 from sambandh.dedupe.engine.model import Model, Pattern, to_probability
 from sambandh.dedupe.engine.records import MatchRecord
@@ -21,6 +34,12 @@ MAX_GROUP = 50
 #: Candidate pairs the EM pass compares at most (a fixed sample of them past that).
 EM_PAIRS = 200_000
 U_SAMPLES = 50_000
+#: Records and candidate pairs (counted with repeats) per shard at most: one shard's pairs
+#: are remembered at a time, and a scan has enough shards to keep every process busy.
+SHARD = 10_000
+SHARD_PAIRS = 500_000
+#: Fewer records than this are scanned in one process (forking costs more than it saves).
+PARALLEL_FROM = 20_000
 
 
 @dataclass
@@ -39,6 +58,7 @@ class ScanStats:
     matches: int = 0
     linked: int = 0
     prior: float = 0.0
+    workers: int = 1
 
 
 def fit_model(kind: str, records: Sequence[MatchRecord], *, estimate: bool | str = True) -> Model:
@@ -62,6 +82,100 @@ def fit_model(kind: str, records: Sequence[MatchRecord], *, estimate: bool | str
     return model
 
 
+def default_workers() -> int:
+    """The cores this process may use (the scan runs one scoring process per core)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+#: What the scoring processes read: set in the parent before they are forked, so they share
+#: the records and blocks with it (copy on write) instead of receiving them pickled.
+_WORK: dict[str, Any] = {}
+
+
+def _score_shard(bounds: tuple[int, int]) -> tuple[int, list[tuple[int, int, float, Pattern, int]]]:
+    """Score the candidate pairs whose first record lies in ``bounds``: how many there were,
+    and those at or above the threshold (indexes, probability, level pattern, rule number)."""
+    records: Sequence[MatchRecord] = _WORK["records"]
+    model: Model = _WORK["model"]
+    weights, tf, threshold = _WORK["weights"], _WORK["tf"], _WORK["threshold"]
+    pattern_of, weight_of = model.pattern, model.weight
+    count = 0
+    found = []
+    for a, b, number in shard_pairs(_WORK["blocks"], len(records), *bounds):
+        count += 1
+        ra, rb = records[a], records[b]
+        pattern = pattern_of(ra, rb)
+        probability = to_probability(weight_of(pattern, ra, rb, weights, tf))
+        if probability >= threshold:
+            found.append((a, b, probability, pattern, number))
+    return count, found
+
+
+def _can_fork() -> bool:
+    """Whether the scoring processes can be forked safely: the platform forks, and this
+    process runs no other thread (a thread holding a lock while forking would leave the child
+    waiting on it forever)."""
+    return "fork" in mp.get_all_start_methods() and threading.active_count() == 1
+
+
+def _shards(n: int, blocks: Blocks) -> list[tuple[int, int]]:
+    """Index ranges of the records holding about the same number of candidate pairs each
+    (a pair belongs to the range of its first record, and early records own more of their
+    blocks' pairs), at most ``SHARD`` records and about ``SHARD_PAIRS`` pairs a range: one
+    range's pairs are held at a time. The ranges depend on the records only, not on the
+    number of processes, so neither does the order of the pairs."""
+    owned = [0] * n
+    for rule_blocks in blocks:
+        for members in rule_blocks:
+            last = len(members) - 1
+            for x in range(last):
+                owned[members[x]] += last - x
+    total = sum(owned)
+    count = max(-(-n // SHARD), -(-total // SHARD_PAIRS), 1)
+    target = total / count
+    bounds: list[tuple[int, int]] = []
+    lo = held = 0
+    for i, pairs in enumerate(owned):
+        held += pairs
+        if held >= target or i + 1 - lo >= SHARD:
+            bounds.append((lo, i + 1))
+            lo, held = i + 1, 0
+    if lo < n:
+        bounds.append((lo, n))
+    return bounds
+
+
+def _scored_shards(
+    shards: list[tuple[int, int]], workers: int
+) -> Iterator[tuple[int, list[tuple[int, int, float, Pattern, int]]]]:
+    """Each shard's result, in shard order: in ``workers`` forked processes when there are
+    several and the platform can fork, else here. At most two shards a process are in hand at
+    a time, so results the parent has not written yet do not pile up in its memory."""
+    if workers > 1 and len(shards) > 1 and _can_fork():
+        gc.freeze()  # the shared records stay shared: the collector does not touch them
+        try:
+            with mp.get_context("fork").Pool(workers) as pool:
+                waiting = iter(shards)
+                pending = deque(
+                    pool.apply_async(_score_shard, (bounds,))
+                    for bounds in islice(waiting, 2 * workers)
+                )
+                while pending:
+                    result = pending.popleft().get()
+                    following = next(waiting, None)
+                    if following is not None:
+                        pending.append(pool.apply_async(_score_shard, (following,)))
+                    yield result
+        finally:
+            gc.unfreeze()
+    else:
+        for bounds in shards:
+            yield _score_shard(bounds)
+
+
 def scan_records(
     kind: str,
     records: Sequence[MatchRecord],
@@ -69,24 +183,45 @@ def scan_records(
     model: Model | None = None,
     threshold: float = THRESHOLD,
     stats: ScanStats | None = None,
+    workers: int = 1,
 ) -> Iterator[ScoredPair]:
-    """Every candidate pair at or above ``threshold``, as it is scored (never all kept)."""
+    """Every candidate pair at or above ``threshold``, as it is scored (never all kept), then
+    the pairs the grouping step completes. ``workers`` processes score the candidate pairs
+    (one shard of the records' pairs each at a time); the pairs come out in the same order
+    whatever their number."""
     stats = stats if stats is not None else ScanStats()
     stats.records = len(records)
+    rules = RULES[kind]
+    names = list(rules)
     model = model or fit_model(kind, records)
     stats.prior = model.prior
     weights = model.weights()
     tf = model.tf_weights()
-    groups = _Groups()
-    for a, b, rule in candidate_pairs(records, RULES[kind], stats.blocking):
-        pattern = model.pattern(records[a], records[b])
-        probability = to_probability(model.weight(pattern, records[a], records[b], weights, tf))
-        if probability >= threshold:
-            stats.matches += 1
-            groups.join(a, b)
-            yield ScoredPair(
-                records[a], records[b], probability, model.reasons(pattern, weights), rule
-            )
+    blocks = all_blocks(records, rules, stats.blocking)
+    n = len(records)
+    if workers > 1 and (n < PARALLEL_FROM or not _can_fork()):
+        workers = 1
+    stats.workers = workers
+    _WORK.update(
+        records=records, blocks=blocks, model=model, weights=weights, tf=tf, threshold=threshold
+    )
+    groups = _Groups(n)
+    # A scan reports millions of pairs with a few hundred level patterns.
+    reasons_of: dict[Pattern, list[str]] = {}
+    try:
+        for count, found in _scored_shards(_shards(n, blocks), workers):
+            stats.blocking.candidate_pairs += count
+            for a, b, probability, pattern, number in found:
+                stats.matches += 1
+                groups.join(a, b)
+                if pattern not in reasons_of:
+                    reasons_of[pattern] = model.reasons(pattern, weights)
+                yield ScoredPair(
+                    records[a], records[b], probability, list(reasons_of[pattern]), names[number]
+                )
+    finally:
+        _WORK.clear()
+    del blocks
     # Complete each group: a pair the chain joins but the blocking or the score missed alone.
     for members in groups.members():
         if len(members) > MAX_GROUP:
@@ -107,11 +242,13 @@ def scan_records(
 
 class _Groups:
     """Union-find over the records of the pairs found (only those: memory grows with the
-    duplicates, not with the candidate pairs), remembering which pairs were reported."""
+    duplicates, not with the candidate pairs), remembering which pairs were reported (as
+    integers)."""
 
-    def __init__(self) -> None:
+    def __init__(self, n: int) -> None:
+        self.n = n
         self.parent: dict[int, int] = {}
-        self.pairs: set[tuple[int, int]] = set()
+        self.pairs: set[int] = set()
 
     def _root(self, x: int) -> int:
         parent = self.parent
@@ -121,11 +258,11 @@ class _Groups:
         return x
 
     def join(self, a: int, b: int) -> None:
-        self.pairs.add((min(a, b), max(a, b)))
+        self.pairs.add(min(a, b) * self.n + max(a, b))
         self.parent[self._root(a)] = self._root(b)
 
     def seen(self, a: int, b: int) -> bool:
-        return (min(a, b), max(a, b)) in self.pairs
+        return min(a, b) * self.n + max(a, b) in self.pairs
 
     def members(self) -> list[list[int]]:
         found: dict[int, list[int]] = {}

@@ -10,6 +10,7 @@ import pytest
 
 from sambandh.cli import main
 from sambandh.core.audit import AuditEvent
+from sambandh.dedupe.engine import scan as engine_scan
 from sambandh.dedupe.models import DuplicatePair
 from sambandh.dedupe.scan import run_scan
 from tests import factories
@@ -71,7 +72,29 @@ def test_a_bad_threshold_or_an_unwritable_path_is_refused(owner, tmp_path, capsy
     bad = str(tmp_path / "missing" / "pairs.csv")
     assert main(["duplicates", "scan", "--type", "people", "--out", bad]) == 2
     assert "cannot write" in capsys.readouterr().err
+    code = main(["duplicates", "scan", "--type", "people", "--out", "-", "--workers", "0"])
+    assert code == 2
+    assert "--workers" in capsys.readouterr().err
     assert not DuplicatePair.objects.exists()
+
+
+def test_a_scan_in_two_processes_finds_what_one_finds(owner, monkeypatch, tmp_path):
+    # Given the scan made to fork for three people (it does from 20,000 records otherwise)
+    robert, bob, _priya = _people(owner)
+    monkeypatch.setattr(engine_scan, "PARALLEL_FROM", 0)
+    monkeypatch.setattr(engine_scan, "_can_fork", lambda: True)  # pytest runs threads
+    monkeypatch.setattr(engine_scan, "SHARD", 1)
+    out = tmp_path / "pairs.csv"
+    # When it runs with two scoring processes
+    assert (
+        main(["duplicates", "scan", "--type", "people", "--out", str(out), "--workers", "2"]) == 0
+    )
+    # Then the pair is in the CSV and the queue, as with one
+    with out.open(newline="", encoding="utf-8") as f:
+        rows = list(csv.reader(f))
+    assert [(int(r[0]), int(r[1])) for r in rows[1:]] == [(robert.pk, bob.pk)]
+    pair = DuplicatePair.objects.get()
+    assert (pair.record_a_id, pair.record_b_id) == (robert.pk, bob.pk)
 
 
 def test_organizations_match_without_their_legal_forms(owner, tmp_path):
