@@ -57,7 +57,7 @@ def shares(request: AuthedRequest, record_type: str, record_id: int) -> HttpResp
 def _target(request: AuthedRequest) -> tuple[User | None, Team | None]:
     raw = request.POST.get("with", "")
     kind, _sep, pk = raw.partition(":")
-    if not pk.isdigit() or len(pk) > 18:
+    if not pk.isdecimal() or len(pk) > 18:
         return None, None
     if kind == "user":
         return user_list(viewer=request.user).filter(pk=int(pk)).first(), None

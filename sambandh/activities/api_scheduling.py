@@ -91,7 +91,7 @@ class LocalTimeOut(Schema):
 
 def _ids(text: str, field: str) -> list[int]:
     parts = [p.strip() for p in text.split(",") if p.strip()]
-    if len(parts) > 50 or not all(p.isdigit() and len(p) <= 18 for p in parts):
+    if len(parts) > 50 or not all(p.isdecimal() and len(p) <= 18 for p in parts):
         raise ValidationFailed(fields={field: _("Give up to 50 ids separated by commas.")})
     return list(dict.fromkeys(int(p) for p in parts))
 

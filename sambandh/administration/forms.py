@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from sambandh.accounts.models import Role
+from sambandh.core.ids import id_or_none
 from sambandh.sales.models import Stage
 from sambandh.sales.services import MAX_STAGES, StageIn
 from sambandh.web.forms import (
@@ -171,7 +172,7 @@ def stage_rows_of(pipeline: Any) -> list[StageRow]:
 
 def _int_or_none(raw: str) -> int | None:
     raw = (raw or "").strip()
-    return int(raw) if raw.isdigit() and len(raw) < 19 else None
+    return id_or_none(raw)
 
 
 def parse_stage_rows(data: QueryDict) -> list[StageRow]:
@@ -225,7 +226,7 @@ def stages_for_service(rows: list[StageRow]) -> list[StageIn]:
     stages: list[StageIn] = []
     for row in rows:
         raw = row.probability.strip()
-        number = int(raw) if raw.isdigit() and len(raw) < 6 else NOT_A_NUMBER
+        number = int(raw) if raw.isdecimal() and len(raw) < 6 else NOT_A_NUMBER
         stages.append(StageIn(name=row.name, probability=number, kind=row.kind, id=row.id))
     return stages
 
@@ -235,7 +236,7 @@ def place_stage_errors(rows: list[StageRow], fields: dict[str, str]) -> dict[str
     rest: dict[str, str] = {}
     for key, message in fields.items():
         parts = key.split(".")
-        if len(parts) == 3 and parts[0] == "stages" and parts[1].isdigit():
+        if len(parts) == 3 and parts[0] == "stages" and parts[1].isdecimal():
             index = int(parts[1])
             if index < len(rows):
                 rows[index].errors[parts[2]] = message

@@ -15,13 +15,14 @@ from sambandh.accounts import selectors, services
 from sambandh.administration.forms import MemberForm, TeamForm
 from sambandh.administration.views import admin_page, render_tab
 from sambandh.core.errors import ValidationFailed
+from sambandh.core.ids import id_or_none
 from sambandh.web.forms import apply_service_errors
 from sambandh.web.http import AuthedRequest
 
 
 def _int(raw: Any) -> int | None:
     text = str(raw or "").strip()
-    return int(text) if text.isdigit() and len(text) < 19 else None
+    return id_or_none(text)
 
 
 @admin_page

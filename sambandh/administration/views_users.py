@@ -17,6 +17,7 @@ from sambandh.accounts.models import User
 from sambandh.administration.forms import InviteForm, ReassignForm, UserForm
 from sambandh.administration.views import admin_page, render_tab
 from sambandh.core.errors import ValidationFailed
+from sambandh.core.ids import id_or_none
 from sambandh.web.forms import apply_service_errors
 from sambandh.web.http import AuthedRequest
 
@@ -181,4 +182,4 @@ def _access_message(action: str, user: User) -> str:
 
 def _int(raw: Any) -> int | None:
     text = str(raw or "").strip()
-    return int(text) if text.isdigit() and len(text) < 19 else None
+    return id_or_none(text)

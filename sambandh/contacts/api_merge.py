@@ -22,7 +22,7 @@ from sambandh.contacts.services.merge import record_merge
 from sambandh.contacts.services.merge_undo import merge_undo
 from sambandh.core.api import ErrorOut, StrictSchema
 from sambandh.core.errors import NotFound
-from sambandh.core.ids import RecordId
+from sambandh.core.ids import RecordId, id_or_none
 
 router = Router(tags=["merges"])
 ERRORS: dict[int, Any] = {k: ErrorOut for k in (401, 403, 404, 409, 422)}
@@ -92,8 +92,8 @@ def _merge_out(request: HttpRequest, merge: Any) -> dict[str, Any]:
 def _versions(payload: MergeIn) -> dict[int, int]:
     out = {}
     for key, version in (payload.versions or {}).items():
-        if key.isdigit():
-            out[int(key)] = version
+        if (pk := id_or_none(key)) is not None:
+            out[pk] = version
     return out
 
 

@@ -209,7 +209,7 @@ def _filter_value(cf: CustomField, raw: str, name: str) -> Any:
             raise ValidationFailed(fields={name: _("Enter true or false.")})
         return 1 if raw.lower() in ("true", "1", "yes") else 0
     if cf.type == "lookup":
-        if not raw.isdigit() or len(raw) > 18:
+        if not raw.isdecimal() or len(raw) > 18:
             raise ValidationFailed(fields={name: _("Enter the id of a record.")})
         return int(raw)
     if cf.type == "date":

@@ -16,6 +16,7 @@ from sambandh.accounts import policy
 from sambandh.contacts.models import Person
 from sambandh.core import registry
 from sambandh.core.errors import ServiceError
+from sambandh.core.ids import id_or_none
 from sambandh.privacy import retention, selectors, services
 from sambandh.privacy.forms import CompleteForm, PolicyForm, RequestForm, SettingsForm
 from sambandh.privacy.models import DataSubjectRequest
@@ -88,8 +89,8 @@ def request_new(request: AuthedRequest) -> HttpResponse:
         )
     person = None
     raw = str(form["person_id"].value() or "")
-    if raw.isdigit():
-        person = Person.objects.filter(pk=int(raw)).first()
+    if (pk := id_or_none(raw)) is not None:
+        person = Person.objects.filter(pk=pk).first()
     return _render(
         request, "request_new.html", "requests", {"form": form, "person": person}, status
     )
