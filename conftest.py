@@ -15,6 +15,10 @@ from tests.clients import SambandhClient
 # The ``smtp_server`` fixture: a real SMTP server on 127.0.0.1 (tests/smtp.py).
 pytest_plugins = ["tests.smtp"]
 
+# A worker run inside a test's own process keeps the test run's priority (os.nice cannot be
+# undone); the default of 10 is for deployments (sambandh/cli.py, --nice).
+os.environ.setdefault("WORKER_NICE", "0")
+
 
 def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
     """Tests marked ``postgres`` run only when the database is PostgreSQL."""

@@ -17,12 +17,16 @@ WARM = 5  # the first requests compile the worker's queries and templates
 
 def session_cookie(user: Any) -> dict[str, str]:
     """A signed-in session for ``user``, as logging in makes one."""
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
+    from importlib import import_module
 
-    session = SessionStore()
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+
+    # The configured session store (the security app's, which lists a user's sessions).
+    session = import_module(settings.SESSION_ENGINE).SessionStore()
     session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    # The backend the login page signs in with: a session naming any other is anonymous.
+    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.create()
     return {"Cookie": f"sessionid={session.session_key}"}

@@ -116,6 +116,12 @@ def cmd_worker(args: argparse.Namespace) -> int:
             return _fail("--now needs a time zone offset, e.g. 2026-01-31T02:00:00+00:00")
     if args.interval <= 0:
         return _fail("--interval must be greater than zero")
+    if not 0 <= args.nice <= 19:
+        return _fail("--nice must be from 0 to 19")
+    if args.nice and hasattr(os, "nice"):
+        # Background work yields the CPU to the web server on the same machine: a bulk job or
+        # an import never slows the pages people are waiting for (issue 8).
+        os.nice(args.nice)
     _setup()
     from sambandh.events.worker import run_worker
 
@@ -355,6 +361,13 @@ def build_parser() -> argparse.ArgumentParser:
         type=float,
         default=1.0,
         help="seconds to wait when there is nothing to do (default: 1)",
+    )
+    worker.add_argument(
+        "--nice",
+        type=int,
+        default=os.environ.get("WORKER_NICE", "10"),
+        help="lower the worker's CPU priority by this much, 0 to 19, so that requests served "
+        "on the same machine come first (default: 10, or WORKER_NICE)",
     )
     worker.add_argument(
         "--worker-id", default=None, help="a name for this worker (default: host-pid)"

@@ -20,7 +20,7 @@ def test_the_help_names_the_flags_and_what_the_worker_runs(capsys: Any) -> None:
     assert exited.value.code == 0
     out = capsys.readouterr().out
     assert "background tasks" in out and "scheduled jobs" in out
-    for flag in ("--until-idle", "--interval", "--worker-id", "--now", "--verbose"):
+    for flag in ("--until-idle", "--interval", "--nice", "--worker-id", "--now", "--verbose"):
         assert flag in out
 
 
@@ -30,6 +30,8 @@ def test_the_help_names_the_flags_and_what_the_worker_runs(capsys: Any) -> None:
         (["--now", "yesterday"], "--now: not an ISO 8601 date and time"),
         (["--now", "2031-01-01T02:00:00"], "--now needs a time zone offset"),
         (["--interval", "0"], "--interval must be greater than zero"),
+        (["--nice", "20"], "--nice must be from 0 to 19"),
+        (["--nice", "-1"], "--nice must be from 0 to 19"),
     ],
 )
 def test_a_bad_flag_value_is_refused_with_exit_2(
