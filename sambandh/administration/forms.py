@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from sambandh.accounts.models import Role
-from sambandh.core.ids import id_or_none
 from sambandh.sales.models import Stage
 from sambandh.sales.services import MAX_STAGES, StageIn
 from sambandh.web.forms import (
@@ -171,8 +170,10 @@ def stage_rows_of(pipeline: Any) -> list[StageRow]:
 
 
 def _int_or_none(raw: str) -> int | None:
+    """A stage's id or a row's index (0 counts) from the form, or None. ``isdecimal``, not
+    ``isdigit``: "²" is a digit ``int()`` refuses."""
     raw = (raw or "").strip()
-    return id_or_none(raw)
+    return int(raw) if raw.isdecimal() and len(raw) < 19 else None
 
 
 def parse_stage_rows(data: QueryDict) -> list[StageRow]:
