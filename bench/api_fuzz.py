@@ -9,11 +9,23 @@ of server errors (target: zero) and each one's request as a curl command.
 
 The database is a scratch one (default var/api_fuzz.sqlite3): the run creates, changes and
 deletes records at random.
+
+A full run takes hours on two cores, so it can be split and resumed. ``--log FILE`` appends one
+JSON line per finished operation (its cases and server errors); ``--resume`` skips the
+operations that file already holds; ``--shard K/N`` takes every N-th operation from the K-th
+(1-based), for N runs side by side, each with its own ``--database-url`` and ``--log``.
+``--summary FILE [FILE ...]`` reads logs back and prints the totals, so a run finished over
+several sittings is reported as one:
+
+    .venv/bin/python bench/api_fuzz.py --examples 1000 --log var/fuzz-1.jsonl --resume \
+        --shard 1/2 --database-url sqlite:///var/fuzz-1.sqlite3
+    .venv/bin/python bench/api_fuzz.py --summary var/fuzz-1.jsonl var/fuzz-2.jsonl
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import sys
@@ -38,7 +50,20 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--log", type=Path, help="append one JSON line per finished operation")
+    parser.add_argument("--resume", action="store_true", help="skip what --log already holds")
+    parser.add_argument("--shard", default="1/1", help="K/N: every N-th operation from the K-th")
+    parser.add_argument("--summary", type=Path, nargs="+", help="only report these logs")
     args = parser.parse_args(argv)
+    if args.summary:
+        return summarize(args.summary, args.examples)
+    try:
+        shard, shards = (int(part) for part in args.shard.split("/"))
+        if not 1 <= shard <= shards:
+            raise ValueError
+    except ValueError:
+        parser.error("--shard is K/N with 1 <= K <= N")
+    done = set(read_log(args.log)) if args.resume and args.log else set()
 
     # The run sends thousands of requests a minute with one token, by design.
     os.environ["API_RATE_LIMIT"] = "0"
@@ -52,6 +77,30 @@ def main(argv: list[str] | None = None) -> int:
 
     connections.close_all()
     pattern = re.compile(args.operations) if args.operations else None
+    order: dict[str, int] = {}
+
+    def wanted(op: object) -> bool:
+        label = f"{op.method.upper()} {op.path}"  # type: ignore[attr-defined]
+        index = order.setdefault(label, len(order))
+        if index % shards != shard - 1 or label in done:
+            return False
+        return not pattern or bool(pattern.search(label))
+
+    def finished(label: str, cases: int, errors: list) -> None:  # type: ignore[type-arg]
+        if args.log is None:
+            return
+        args.log.parent.mkdir(parents=True, exist_ok=True)
+        line = {
+            "operation": label,
+            "examples": args.examples,
+            "cases": cases,
+            "errors": [
+                {"status": e.status, "request": e.request, "answer": e.answer} for e in errors
+            ],
+        }
+        with args.log.open("a", encoding="utf-8") as log:
+            log.write(json.dumps(line) + "\n")
+
     env = {"DATABASE_URL": args.database_url, "API_RATE_LIMIT": "0"}
     with server(
         "config.wsgi:application", workers=args.workers, threads=args.threads, env=env
@@ -63,15 +112,46 @@ def main(argv: list[str] | None = None) -> int:
             token=token,
             examples=args.examples,
             call=lambda case, headers: case.call(base_url=base, headers=headers, timeout=60),
-            only=(
-                (lambda op: bool(pattern.search(f"{op.method.upper()} {op.path}")))
-                if pattern
-                else None
-            ),
+            only=wanted,
             progress=lambda line: print(line, flush=True),
+            finished=finished,
         )
     print(describe(report))
     return 1 if any(e.status >= 500 for e in report.errors) else 0
+
+
+def read_log(path: Path) -> dict[str, dict]:  # type: ignore[type-arg]
+    """The operations a log holds, by label (the last line of each wins)."""
+    if not path.exists():
+        return {}
+    found = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            entry = json.loads(line)
+            found[entry["operation"]] = entry
+    return found
+
+
+def summarize(paths: list[Path], examples: int) -> int:
+    """Prints the totals of finished logs; exit 1 when one holds a server error."""
+    entries: dict[str, dict] = {}  # type: ignore[type-arg]
+    for path in paths:
+        entries.update(read_log(path))
+    server = [
+        (label, error)
+        for label, entry in entries.items()
+        for error in entry["errors"]
+        if error["status"] >= 500
+    ]
+    short = sorted(label for label, entry in entries.items() if entry["examples"] < examples)
+    cases = sum(entry["cases"] for entry in entries.values())
+    print(
+        f"{len(entries)} operations, {cases} cases, {len(server)} server errors"
+        + (f"; run with fewer than {examples} examples: {', '.join(short)}" if short else "")
+    )
+    for label, error in server[:50]:
+        print(f"- {error['status']} {label}\n  {error['request']}\n  {error['answer']}")
+    return 1 if server else 0
 
 
 if __name__ == "__main__":

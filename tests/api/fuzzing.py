@@ -195,8 +195,10 @@ def run(
     only: Callable[[Any], bool] | None = None,
     seed: int = 7,
     progress: Callable[[str], None] | None = None,
+    finished: Callable[[str, int, list[ServerError]], None] | None = None,
 ) -> Report:
-    """Sends ``examples`` generated requests per operation and mode; answers the report."""
+    """Sends ``examples`` generated requests per operation and mode; answers the report.
+    ``finished`` hears of each operation when it is done: its label, cases and errors."""
     from schemathesis import GenerationMode
 
     report = Report()
@@ -209,8 +211,11 @@ def run(
         if only is not None and not only(operation):
             continue
         label = f"{operation.method.upper()} {operation.path}"
+        errors_before = len(report.errors)
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
             _one_mode(operation, mode, label, examples, report, rng, send, headers)
+        if finished is not None:
+            finished(label, report.cases.get(label, 0), report.errors[errors_before:])
         if progress is not None:
             progress(f"{label}: {report.cases.get(label, 0)} cases")
     report.seconds = time.monotonic() - started

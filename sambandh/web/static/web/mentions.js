@@ -9,16 +9,19 @@
   var MAX = 8;
   var state = null; // {area, list, items, active, start}
 
-  // The directory's answer for what is typed after @ (asked once per text).
+  // The directory's answer for what is typed after @ (asked once per text; a failed answer is
+  // not kept, and is asked once more).
   var asked = {};
-  function lookup(area, typed, then) {
+  function lookup(area, typed, then, retried) {
     var key = typed.toLowerCase();
     if (asked[key]) { then(asked[key]); return; }
     var url = area.dataset.mentions + "?q=" + encodeURIComponent(key);
     fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
-      .then(function (r) { return r.ok ? r.json() : { users: [] }; })
+      .then(function (r) { if (!r.ok) throw new Error(String(r.status)); return r.json(); })
       .then(function (data) { asked[key] = data.users || []; then(asked[key]); })
-      .catch(function () { then([]); });
+      .catch(function () {
+        if (!retried) window.setTimeout(function () { lookup(area, typed, then, true); }, 300);
+      });
   }
 
   // The "@query" being typed just before the caret, or null.
@@ -106,9 +109,12 @@
   function typed(area) {
     var found = query(area);
     if (!found || !found.text) { close(); return; }
+    var key = found.text.toLowerCase();
     lookup(area, found.text, function (users) {
-      var now = query(area); // the user may have typed on meanwhile
-      if (now && now.text) open(area, now, users);
+      // The user may have typed on meanwhile, and answers may come back out of order: only the
+      // answer for what is typed now is shown (the answer for "o" may not hold "oliv"'s match).
+      var now = query(area);
+      if (now && now.text && now.text.toLowerCase() === key) open(area, now, users);
     });
   }
 
