@@ -5,6 +5,7 @@ not to, to the review queue (DuplicatePair)."""
 from __future__ import annotations
 
 import csv
+import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -25,6 +26,8 @@ CSV_COLUMNS = ("id_a", "id_b", "score", "external_id_a", "external_id_b")
 #: The custom field whose value is a record's id in the system it came from (import sets it).
 EXTERNAL_ID_FIELD = "external_id"
 CHUNK = 5000
+#: The scan says how far it is at most this often (seconds).
+PROGRESS_SECONDS = 5.0
 
 
 def _external(known: dict[int, str], pk: int, custom: Any) -> str:
@@ -150,15 +153,27 @@ def run_scan(
     batch: list[ScoredPair] = []
     sink = _QueueSink(KINDS[kind]) if store else None
     workers = default_workers() if workers is None else max(1, workers)
+    said = [time.monotonic()]
+
+    def shard_done(stats: ScanStats) -> None:
+        # At most every PROGRESS_SECONDS, and for the last shard.
+        now = time.monotonic()
+        if progress and (now - said[0] >= PROGRESS_SECONDS or stats.shards_done == stats.shards):
+            said[0] = now
+            progress(
+                f"{stats.shards_done} of {stats.shards} parts scored: "
+                f"{stats.blocking.candidate_pairs} candidate pairs compared, {result.pairs} found"
+            )
+
     for pair in scan_records(
-        kind, records, threshold=threshold, stats=result.stats, workers=workers
+        kind,
+        records,
+        threshold=threshold,
+        stats=result.stats,
+        workers=workers,
+        on_shard=shard_done,
     ):
         result.pairs += 1
-        if progress and result.pairs % 10_000 == 0:
-            progress(
-                f"{result.stats.blocking.candidate_pairs} candidate pairs compared, "
-                f"{result.pairs} found"
-            )
         a, b = (pair.a, pair.b) if pair.a.id < pair.b.id else (pair.b, pair.a)
         if writer is not None:
             writer.writerow((a.id, b.id, f"{pair.probability:.4f}", a.external_id, b.external_id))

@@ -130,7 +130,10 @@ def _email(a: MatchRecord, b: MatchRecord) -> int:
     if a.emails & b.emails:
         return 0
     if a.email_local and a.email_local == b.email_local:
-        return 1
+        # The same local part at another address, for two people of the same name, is mostly
+        # the name again ("george_wright" at two employers): it says nothing the names have
+        # not said. For different names it is evidence of its own.
+        return NULL if a.full and a.full == b.full else 1
     if Levenshtein.distance(a.email, b.email, score_cutoff=2) <= 2:
         return 2
     if _jw(a.email_local, b.email_local) >= 0.88:
@@ -159,9 +162,17 @@ def _org_phone(a: MatchRecord, b: MatchRecord) -> int:
     return level
 
 
+def _same_street(a: MatchRecord, b: MatchRecord) -> bool:
+    """The same house on the same street: the postcode and the city then follow from it, and
+    weighing them again would count one address three times."""
+    return bool(a.street) and a.street == b.street and a.house == b.house
+
+
 def _city(a: MatchRecord, b: MatchRecord) -> int:
     if not a.city or not b.city:
         return NULL
+    if _same_street(a, b) or (a.postcode and a.postcode == b.postcode):
+        return NULL  # said by the street or the postcode
     if a.city == b.city:
         return 0
     if _jw(a.city, b.city) >= 0.88:
@@ -172,6 +183,8 @@ def _city(a: MatchRecord, b: MatchRecord) -> int:
 def _postcode(a: MatchRecord, b: MatchRecord) -> int:
     if not a.postcode or not b.postcode:
         return NULL
+    if a.postcode == b.postcode and _same_street(a, b):
+        return NULL  # said by the street
     if a.postcode == b.postcode:
         return 0
     if a.postcode[:3] == b.postcode[:3]:

@@ -22,6 +22,8 @@ _FLOOR = 1e-5
 #: The lowest frequency a term-frequency adjustment assumes (a value shared by two records
 #: of a million is not taken as a near-certain match on its own).
 TF_FLOOR = 1e-4
+#: Random pairs with both sides of a comparison needed to estimate its u from them.
+U_MIN_OBSERVED = 200
 
 
 def to_probability(weight: float) -> float:
@@ -148,7 +150,13 @@ class Model:
             for i, level in enumerate(self.pattern(records[a], records[b])):
                 if level != NULL:
                     counts[i][level] += 1
-        self.u = [[x / sum(row) for x in row] for row in counts]
+        # A comparison that random pairs rarely have both sides of (birth dates nobody
+        # entered) keeps its default u: a handful of pairs would make every level equally
+        # likely.
+        self.u = [
+            [x / sum(row) for x in row] if sum(row) - len(row) >= U_MIN_OBSERVED else default
+            for row, default in zip(counts, self.u, strict=True)
+        ]
 
     def estimate(self, patterns: Counter[Pattern], iterations: int = 25) -> None:
         """m and the prior by EM over the candidate pairs' patterns (u held)."""

@@ -7,7 +7,7 @@ import multiprocessing as mp
 import os
 import threading
 from collections import Counter, deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
@@ -40,6 +40,16 @@ SHARD = 10_000
 SHARD_PAIRS = 500_000
 #: Fewer records than this are scanned in one process (forking costs more than it saves).
 PARALLEL_FROM = 20_000
+#: The prior of a scan, the chance that two records taken at random are the same: the true pairs
+#: expected over all pairs. Pairs that share an email address or a phone number (the blocks of
+#: these rules) are taken as about half of the true pairs, and at least one record in a
+#: hundred as having a duplicate. The comparisons' default m and u were set with the scan's
+#: pairs in view, not all pairs, which ``CALIBRATION_BITS`` makes up for (fitted on the two
+#: truth sets of bench/bench_dedupe.py); the prior never exceeds the model's default.
+STRONG_RULES = ("email", "phone")
+STRONG_SHARE = 0.5
+MIN_DUPLICATE_SHARE = 0.01
+CALIBRATION_BITS = 4.0
 
 
 @dataclass
@@ -59,6 +69,8 @@ class ScanStats:
     linked: int = 0
     prior: float = 0.0
     workers: int = 1
+    shards: int = 0
+    shards_done: int = 0
 
 
 def fit_model(kind: str, records: Sequence[MatchRecord], *, estimate: bool | str = True) -> Model:
@@ -80,6 +92,26 @@ def fit_model(kind: str, records: Sequence[MatchRecord], *, estimate: bool | str
             patterns[model.pattern(records[a], records[b])] += 1
     model.estimate(patterns)
     return model
+
+
+def scale_prior(n: int, names: Sequence[str], blocks: Blocks, ceiling: float) -> float:
+    """The prior for a scan of ``n`` records (see ``STRONG_RULES``).
+
+    A fixed prior does not scale: among a million people a common name is shared by dozens of
+    strangers, a few hundred thousand pairs of them, against a few tens of thousands of true
+    pairs. The expected true pairs grow with the records, all pairs with their square: with
+    the prior at their ratio, two records need more than a shared name to be reported in a
+    large set, and no more than before in a small one."""
+    if n < 2:
+        return ceiling
+    strong = sum(
+        len(members) * (len(members) - 1) // 2
+        for name, rule_blocks in zip(names, blocks, strict=True)
+        if name in STRONG_RULES
+        for members in rule_blocks
+    )
+    expected = max(strong / STRONG_SHARE, MIN_DUPLICATE_SHARE * n)
+    return min(expected / (n * (n - 1) / 2) * 2**CALIBRATION_BITS, ceiling)
 
 
 def default_workers() -> int:
@@ -184,20 +216,23 @@ def scan_records(
     threshold: float = THRESHOLD,
     stats: ScanStats | None = None,
     workers: int = 1,
+    on_shard: Callable[[ScanStats], None] | None = None,
 ) -> Iterator[ScoredPair]:
     """Every candidate pair at or above ``threshold``, as it is scored (never all kept), then
     the pairs the grouping step completes. ``workers`` processes score the candidate pairs
     (one shard of the records' pairs each at a time); the pairs come out in the same order
-    whatever their number."""
+    whatever their number. ``on_shard`` hears of each shard scored (``stats`` so far)."""
     stats = stats if stats is not None else ScanStats()
     stats.records = len(records)
     rules = RULES[kind]
     names = list(rules)
-    model = model or fit_model(kind, records)
+    blocks = all_blocks(records, rules, stats.blocking)
+    if model is None:
+        model = fit_model(kind, records)
+        model.prior = scale_prior(len(records), names, blocks, model.prior)
     stats.prior = model.prior
     weights = model.weights()
     tf = model.tf_weights()
-    blocks = all_blocks(records, rules, stats.blocking)
     n = len(records)
     if workers > 1 and (n < PARALLEL_FROM or not _can_fork()):
         workers = 1
@@ -209,8 +244,11 @@ def scan_records(
     # A scan reports millions of pairs with a few hundred level patterns.
     reasons_of: dict[Pattern, list[str]] = {}
     try:
-        for count, found in _scored_shards(_shards(n, blocks), workers):
+        shards = _shards(n, blocks)
+        stats.shards = len(shards)
+        for count, found in _scored_shards(shards, workers):
             stats.blocking.candidate_pairs += count
+            stats.shards_done += 1
             for a, b, probability, pattern, number in found:
                 stats.matches += 1
                 groups.join(a, b)
@@ -219,6 +257,8 @@ def scan_records(
                 yield ScoredPair(
                     records[a], records[b], probability, list(reasons_of[pattern]), names[number]
                 )
+            if on_shard is not None:
+                on_shard(stats)
     finally:
         _WORK.clear()
     del blocks
