@@ -153,8 +153,16 @@
     }
   }
 
+  // A date input (web/date_input.js) sends the ISO value of its hidden input: cleared with it.
+  function dateIso(control) {
+    var box = control.closest ? control.closest("[data-date-input]") : null;
+    return box ? box.querySelector("[data-date-iso]") : null;
+  }
+
   function clearControl(control) {
     if (control.tagName === "SELECT") control.selectedIndex = 0; else control.value = "";
+    var iso = dateIso(control);
+    if (iso) iso.value = "";
   }
 
   function onChipClick(event) {
@@ -181,12 +189,14 @@
       var t = event.target;
       if (t.matches('input[type="search"], input[type="text"], input:not([type])')) {
         renderChips();
-        go(false);
+        // A day half typed is not asked for yet: once its picker reads it, or on change.
+        var iso = dateIso(t);
+        if (!iso || !iso.disabled) go(false);
       }
     });
     form.addEventListener("change", function (event) {
       var t = event.target;
-      if (t.matches("select, input[type=checkbox], input[type=date], input[type=number]")) {
+      if (t.matches("select, input[type=checkbox], input[type=number]") || dateIso(t)) {
         renderChips();
         go(false);
       }
