@@ -122,8 +122,13 @@
     var box = document.getElementById("filter-chips");
     if (!box) return;
     var s = strings();
-    box.textContent = "";
     var controls = chipControls();
+    // Drawn again only when they change: leaving a date input (its "change") as a chip is
+    // pressed must not replace the chip under the pointer, which would lose the click.
+    var drawn = JSON.stringify(controls.map(function (c) { return [c.id || c.name, valueOf(c)]; }));
+    if (box.getAttribute("data-drawn") === drawn) return;
+    box.setAttribute("data-drawn", drawn);
+    box.textContent = "";
     box.hidden = controls.length === 0;
     controls.forEach(function (control) {
       var chip = document.createElement("button");
