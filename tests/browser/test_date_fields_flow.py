@@ -1,17 +1,20 @@
 """The date inputs that replaced the browser's native ones, in a real browser (Debian's Chromium),
 for a user who writes dates the German way: a custom date field's filter on the people list
 filters as the day is typed (not while it is half typed), its chip clears it, and text that is not
-a day is explained; a person's date of birth is typed in the form; the audit log's "Since" reads
-the typed day and explains text that is not one. axe-core finds no serious violation on these
-pages (the filtered list, the person form, the consents form, the audit log with its error)."""
+a day is explained; a person's date of birth and a consent's expiry are typed in their forms; the
+audit log's "Since" reads the typed day and explains text that is not one. axe-core finds no
+serious violation on these pages (the filtered list, the person form, the consent form, the audit
+log with its error)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 from typing import Any
 
 import pytest
 
+from sambandh.consents.models import Consent
 from sambandh.contacts.models import Person
 from sambandh.core.audit import audit_record
 from sambandh.core.audit_context import audit_context
@@ -90,9 +93,19 @@ def test_a_date_of_birth_and_the_audit_logs_since_typed_the_users_way(
     expect(page.get_by_role("heading", name="Asha Rao")).to_be_visible()
     person = Person.objects.get()
     assert person.birth_date == dt.date(1990, 12, 31)
-    page.goto(f"{base}/people/{person.pk}/consents/")
-    expect(page.get_by_label("Expires on")).to_have_value("")
-    violations += axe_check(page, "consents form (a German date format)")
+    page.goto(f"{base}/people/{person.pk}/")
+    section = page.locator("#consents")
+    section.locator("summary:has-text('Record consent or withdrawal')").click()
+    section.get_by_label("Purpose").select_option("newsletter")
+    section.get_by_label("Status").select_option("granted")
+    section.get_by_label("Source").fill("Signed paper form")
+    section.get_by_label("Expires on").fill("31.12.2099")
+    violations += axe_check(page, "person page, consent form open (a German date format)")
+    section.locator("button:has-text('Record')").click()
+    expect(page.locator("body")).to_contain_text("Consent recorded.")
+    berlin = zoneinfo.ZoneInfo("Europe/Berlin")
+    expires = Consent.objects.get().expires_at
+    assert expires == dt.datetime(2099, 12, 31, 23, 59, 59, tzinfo=berlin)
 
     with audit_context(at=dt.datetime(2026, 12, 30, 22, 30, tzinfo=dt.UTC)):
         audit_record(actor=admin_user, action="update", record_type="tag", record_id=1)
