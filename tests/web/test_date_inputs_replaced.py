@@ -1,8 +1,9 @@
-"""The four places that had the browser's native date input now have the product's own (web/
-date_inputs.py): a person's date of birth, a consent's expiry, the audit log's "Since" and a date
-custom field's list filter. Each reads the picker's ISO value, reads a day typed in the user's own
-format (the script off), and refuses text that is not a day with the user's example, in their
-language, showing the text again and changing nothing."""
+"""The places that had the browser's native date input now have the product's own (web/
+date_inputs.py): a person's date of birth, a consent's expiry, the audit log's "Since", a date
+custom field's list filter, and a privacy request's "Received" (a date and time). Each reads the
+picker's ISO value, reads a day typed in the user's own format (the script off), and refuses text
+that is not a day with the user's example, in their language, showing the text again and changing
+nothing."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from sambandh.core.audit import audit_record
 from sambandh.core.audit_context import audit_context
 from sambandh.core.models import AuditEvent, SavedView
 from sambandh.customfields.services import custom_field_create
+from sambandh.privacy.models import DataSubjectRequest
 from tests import factories
 from tests.web.helpers import text
 from tests.web.test_people_pages import person_form
@@ -277,3 +279,51 @@ def test_a_saved_view_keeps_the_day_in_iso(admin_user, owner, browser_for):
     opened = client.get(PEOPLE, {"view": view.pk})
     assert [p.pk for p in opened.context["rows"]] == [due.pk]
     assert 'name="custom.renewal_date" value="31.12.2026"' in text(opened)
+
+
+# --- a privacy request's "Received" (a date and a time) -------------------------------------------
+@pytest.mark.parametrize(
+    ("locale", "sent"),
+    [
+        ("de", {"received_at": "2026-12-01T10:00"}),  # the picker's ISO value
+        ("de", {"received_at_date": "01.12.2026", "received_at_time": "10:00"}),
+        ("en-US", {"received_at_date": "12/1/2026", "received_at_time": "10:00 AM"}),
+    ],
+)
+def test_a_privacy_requests_received_time_is_read_in_the_admins_zone(
+    admin_user, owner, browser_for, locale, sent
+):
+    _prefs(admin_user, format_locale=locale, time_zone="Europe/Berlin")
+    person = factories.make_person(owner, full_name="Asha Rao")
+    client = browser_for(admin_user)
+    form = text(client.get("/privacy/requests/new/", {"person": person.pk}))
+    assert 'name="received_at_date"' in form and "Europe/Berlin (UTC+01:00)" in form
+    assert "datetime-local" not in form
+
+    response = client.post(
+        "/privacy/requests/new/", {"type": "access", "person_id": person.pk, **sent}
+    )
+
+    assert response.status_code == 302, text(response)[:2000]
+    received = DataSubjectRequest.objects.get().received_at
+    assert received == dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC)
+
+
+def test_a_received_day_that_is_not_one_is_refused_and_nothing_is_written(
+    admin_user, owner, browser_for
+):
+    _prefs(admin_user, language="de", format_locale="de")
+    person = factories.make_person(owner, full_name="Asha Rao")
+    response = browser_for(admin_user).post(
+        "/privacy/requests/new/",
+        {
+            "type": "access",
+            "person_id": person.pk,
+            "received_at_date": "31.13.2026",
+            "received_at_time": "10:00",
+        },
+    )
+    assert response.status_code == 422
+    assert response.context["form"].errors["received_at"] == [_german_error("31.13.2026")]
+    assert 'name="received_at_date" value="31.13.2026"' in text(response)
+    assert DataSubjectRequest.objects.count() == 0
