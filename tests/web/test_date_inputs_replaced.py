@@ -327,3 +327,32 @@ def test_a_received_day_that_is_not_one_is_refused_and_nothing_is_written(
     assert response.context["form"].errors["received_at"] == [_german_error("31.13.2026")]
     assert 'name="received_at_date" value="31.13.2026"' in text(response)
     assert DataSubjectRequest.objects.count() == 0
+
+
+# --- digits enough to overflow are an error, not a crash ------------------------------------------
+@pytest.mark.parametrize(
+    ("day", "time", "message"),
+    [
+        ("31/99999999999999999999/2026", "10:00", "“31/99999999999999999999/2026” is not a date."),
+        ("99999999999999999999/1/2026", "10:00", "“99999999999999999999/1/2026” is not a date."),
+        ("01/12/2026", "99999999999999999999:00", "“99999999999999999999:00” is not a time."),
+        ("01/12/2026", "10:" + "9" * 5000, "is not a time."),
+    ],
+)
+def test_a_day_or_time_of_many_digits_is_refused_not_a_crash(
+    admin_user, owner, browser_for, day, time, message
+):
+    _prefs(admin_user, format_locale="en-GB")
+    person = factories.make_person(owner, full_name="Asha Rao")
+    response = browser_for(admin_user).post(
+        "/privacy/requests/new/",
+        {
+            "type": "access",
+            "person_id": person.pk,
+            "received_at_date": day,
+            "received_at_time": time,
+        },
+    )
+    assert response.status_code == 422
+    assert message in response.context["form"].errors["received_at"][0]
+    assert DataSubjectRequest.objects.count() == 0
