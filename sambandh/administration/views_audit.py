@@ -8,16 +8,17 @@ from typing import Any
 
 from django.http import HttpResponse
 from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from sambandh.administration.views import admin_page, render_tab
-from sambandh.core import registry
+from sambandh.core import dates_input, registry
 from sambandh.core.audit import row_changes
 from sambandh.core.errors import ValidationFailed
 from sambandh.core.models import AuditEvent
 from sambandh.history.selectors import audit_search
+from sambandh.web.date_inputs import Typed, posted_day
 from sambandh.web.http import AuthedRequest
 
 
@@ -34,20 +35,26 @@ def _id(raw: str, name: str, errors: dict[str, str]) -> int | None:
     return value
 
 
-def _since(raw: str, errors: dict[str, str]) -> datetime.datetime | None:
-    if not raw:
-        return None
+def _since(text: str, errors: dict[str, str]) -> tuple[datetime.datetime | None, Any]:
+    """The moment ``?since=`` names and what the filter shows: the picker's ISO day, a day
+    typed in the viewer's format (``since_date``), or an ISO date and time (a link); a day is
+    its start in the viewer's time zone."""
+    if not text:
+        return None, ""
     try:
-        day = parse_date(raw)
-        moment = parse_datetime(raw) if day is None else None
+        moment = parse_datetime(text) if ":" in text else None
     except ValueError:
-        day = moment = None
-    if day is not None:
-        moment = datetime.datetime.combine(day, datetime.time.min)
-    if moment is None:
-        errors["since"] = _("Enter a date like 2026-12-31.")
-        return None
-    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+        moment = None
+    if moment is not None:
+        return (timezone.make_aware(moment) if timezone.is_naive(moment) else moment), text
+    try:
+        day = dates_input.parse_date_input(text, field="since")
+    except ValidationFailed as exc:
+        errors["since"] = exc.fields.get("since") or exc.message
+        return None, Typed(text)
+    if day is None:
+        return None, ""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min)), day
 
 
 @admin_page
@@ -61,7 +68,7 @@ def audit_log(request: AuthedRequest) -> HttpResponse:
     action = str(get.get("action") or "")[:20]
     if action and action not in AuditEvent.Action.values:
         errors["action"] = _("Choose an action from the list.")
-    since = _since(str(get.get("since") or "").strip()[:40], errors)
+    since, since_shown = _since(posted_day(get, "since").strip()[:40], errors)
     rows: list[Any] = []
     next_cursor = None
     if not errors:
@@ -96,7 +103,7 @@ def audit_log(request: AuthedRequest) -> HttpResponse:
                 "record_id": get.get("record_id", ""),
                 "actor_id": get.get("actor_id", ""),
                 "action": action,
-                "since": get.get("since", ""),
+                "since": since_shown,
             },
             "actions": AuditEvent.Action.choices,
             "types": sorted(

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sambandh.consents.models import Channel, LawfulBasis, Purpose, Status
 from sambandh.consents.services import ConsentInput
+from sambandh.web.form_fields import LocalDateField
 from sambandh.web.forms import ServiceForm
 
 STATUS_CHOICES = [
@@ -47,11 +48,7 @@ class ConsentForm(ServiceForm):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    expires_on = forms.DateField(
-        label=_("Expires on"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
+    expires_on = LocalDateField(label=_("Expires on"), required=False)
 
     def to_service(self) -> ConsentInput:
         data: dict[str, Any] = self.cleaned_data

@@ -18,6 +18,7 @@ from sambandh.contacts.services import AddressIn, EmailIn, PhoneIn
 from sambandh.core.addresses import address_fields
 from sambandh.core.inputs import WriteInput
 from sambandh.customfields.forms import add_custom_fields, custom_form_data
+from sambandh.web.form_fields import LocalDateField
 from sambandh.web.forms import (
     ServiceForm,
     VersionField,
@@ -404,11 +405,7 @@ class PersonForm(RecordForm):
         ),
     )
     job_title = _text(gettext_lazy("Job title"), 150)
-    birth_date = forms.DateField(
-        label=gettext_lazy("Date of birth"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
+    birth_date = LocalDateField(label=gettext_lazy("Date of birth"), required=False)
     organization = _text(
         gettext_lazy("Organization"),
         300,

@@ -185,7 +185,7 @@ def parse_date_input(
         raise _date_error(AmbiguousDate if len(values["y"]) <= 2 else MalformedDate, message, field)
     try:
         return dt.date(int(values["y"]), month or int(values["m"]), int(values["d"]))
-    except ValueError:
+    except (ValueError, OverflowError):  # a day or month of twenty digits overflows C's long
         raise _date_error(MalformedDate, invalid, field) from None
 
 
@@ -222,6 +222,8 @@ def parse_time_input(
     if len(numbers) == 1 and len(numbers[0]) in (3, 4):
         numbers = [numbers[0][:-2], numbers[0][-2:]]  # "1030"
     if not 1 <= len(numbers) <= 2:
+        raise MalformedTime(message, fields={field: message})
+    if any(len(n.lstrip("0")) > 2 for n in numbers):  # "100:00", or enough to overflow dt.time
         raise MalformedTime(message, fields={field: message})
     hour, minute = int(numbers[0]), int(numbers[1]) if len(numbers) == 2 else 0
     if rest:

@@ -18,7 +18,8 @@ COLUMN_TYPES = frozenset(CustomField.Type.values) - {"lookup", "long_text"}
 
 
 def with_custom_fields(spec: ListSpec, record_type: str) -> ListSpec:
-    """``spec`` with a column, a filter and both sorts per custom field of the type."""
+    """``spec`` with a column, a filter and both sorts per custom field of the type (a date
+    field's filter is a date input: ``ListSpec.date_filters``)."""
     fields = selectors.definitions(record_type)
     if not fields:
         return spec
@@ -31,9 +32,14 @@ def with_custom_fields(spec: ListSpec, record_type: str) -> ListSpec:
         if cf.type in COLUMN_TYPES
     )
     filters = tuple(cf.name for cf in fields)
+    days = tuple(cf.name for cf in fields if cf.type == "date")
     sorts = {**spec.sorts, **{s: () for cf in fields for s in (cf.name, f"-{cf.name}")}}
     return replace(
-        spec, columns=(*spec.columns, *columns), filters=(*spec.filters, *filters), sorts=sorts
+        spec,
+        columns=(*spec.columns, *columns),
+        filters=(*spec.filters, *filters),
+        date_filters=(*spec.date_filters, *days),
+        sorts=sorts,
     )
 
 

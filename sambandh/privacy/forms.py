@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from sambandh.privacy.models import DataSubjectRequest, Regime, RetentionPolicy
+from sambandh.web.form_fields import LocalDateTimeField
 
 
 class RequestForm(forms.Form):
@@ -21,11 +22,8 @@ class RequestForm(forms.Form):
             "Sets the deadline: GDPR one month, CCPA 45 days, LGPD 15 days, DPDP as notified."
         ),
     )
-    received_at = forms.DateTimeField(
-        label=_("Received"),
-        required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
-        help_text=_("Leave empty for now."),
+    received_at = LocalDateTimeField(
+        label=_("Received"), required=False, help_text=_("Leave empty for now.")
     )
     notes = forms.CharField(
         label=_("Notes"),

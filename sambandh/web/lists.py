@@ -19,6 +19,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from sambandh.core import registry
+from sambandh.core.dates_input import parse_date_input
 from sambandh.core.errors import ServiceError, ValidationFailed
 from sambandh.core.ids import id_or_none
 from sambandh.core.listing import ListQuery
@@ -56,6 +57,10 @@ class ListSpec:
     sorts: Mapping[str, Any]  # the selector's sort table (PERSON_SORTS etc.)
     default_sort: str
     page_size: int = 50
+    #: The filters whose value is a day, shown as the date input (web/date_inputs.py): it sends
+    #: the picker's ISO value under the filter's name, or without the script the day as typed
+    #: (``<name>_date``), read here in the viewer's format; links and saved views hold ISO.
+    date_filters: tuple[str, ...] = ()
 
     def column(self, key: str) -> Column | None:
         return next((c for c in self.columns if c.key == key), None)
@@ -91,6 +96,9 @@ class ListState:
     view_id: int | None = None
     #: Rows a page, when the viewer chose one of PAGE_SIZES other than the list's own.
     per_page: int | None = None
+    #: A date filter whose typed day could not be read: its text (shown again) and the error.
+    typed: dict[str, str] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
 
     @property
     def page_size(self) -> int:
@@ -252,12 +260,16 @@ def parse_state(spec: ListSpec, data: QueryDict, saved_views: Iterable[Any] = ()
         view_id = None
     cursor = (data.get("cursor") or "")[:MAX_CURSOR_LENGTH] or None
     per_page = _per_page(spec, data.get("per_page"))
-    own_keys = {*spec.filters, "sort", "cols"}
+    own_keys = {*spec.filters, *(f"{n}_date" for n in spec.date_filters), "sort", "cols"}
     if view is not None and not any(k in data for k in own_keys):
         state = state_from_saved(spec, view)
         state.cursor, state.per_page = cursor, per_page
         return state
     filters = {name: _clean_value(data.get(name)) for name in spec.filters}
+    typed: dict[str, str] = {}
+    errors: dict[str, str] = {}
+    for name in spec.date_filters:
+        filters[name] = _date_filter(data, name, typed, errors)
     return ListState(
         spec=spec,
         filters={k: v for k, v in filters.items() if v},
@@ -266,7 +278,31 @@ def parse_state(spec: ListSpec, data: QueryDict, saved_views: Iterable[Any] = ()
         cursor=cursor,
         view_id=view_id,
         per_page=per_page,
+        typed=typed,
+        errors=errors,
     )
+
+
+def _date_filter(data: QueryDict, name: str, typed: dict[str, str], errors: dict[str, str]) -> str:
+    """A date filter's ISO day: the picker's value as sent (a link's value is checked by the
+    selector, as the API's is), else the day typed in the viewer's format; text that is not a
+    day is kept in ``typed`` with its translated error in ``errors``, and filters nothing."""
+    if name in data:
+        return _clean_value(data.get(name))
+    text = _clean_value(data.get(f"{name}_date"))
+    try:
+        day = parse_date_input(text, field=name)
+    except ValidationFailed as exc:
+        typed[name] = text
+        errors[name] = exc.fields.get(name) or exc.message
+        return ""
+    return day.isoformat() if day is not None else ""
+
+
+def typed_dates(spec: ListSpec, data: QueryDict) -> bool:
+    """Whether ``data`` holds a typed day of a date filter (``<name>_date``), which the list
+    answers with its short link, where the day is ISO whatever the viewer's format."""
+    return any(f"{name}_date" in data for name in spec.date_filters)
 
 
 # --- the list page ------------------------------------------------------------------------------
@@ -314,15 +350,24 @@ def list_page(
     state = parse_state(spec, request.GET, views)
     # A submitted filter form sends every field, empty or not, and one "cols" per box: answer
     # with the short link, so what is in the address bar is worth sharing and saving.
-    if any(not v for v in request.GET.values()) or len(request.GET.getlist("cols")) > 1:
+    # A typed day (the date input without its script) is answered the same way, in ISO.
+    short = any(not v for v in request.GET.values()) or len(request.GET.getlist("cols")) > 1
+    if not state.errors and (short or typed_dates(spec, request.GET)):
         return redirect((request.path + state.querystring()).rstrip("?"))
-    list_error = ""
+    list_error = " ".join(dict.fromkeys(state.errors.values()))
     try:
         page = select(state.query())
     except ValidationFailed as exc:
         # A hand-edited or stale link: say what was wrong and show the list unfiltered.
-        list_error = " ".join(dict.fromkeys([*exc.fields.values(), exc.message]))
-        state = ListState(spec=spec, columns=state.columns, per_page=state.per_page)
+        said = [list_error, *exc.fields.values(), exc.message]
+        list_error = " ".join(dict.fromkeys(filter(None, said)))
+        state = ListState(
+            spec=spec,
+            columns=state.columns,
+            per_page=state.per_page,
+            typed=state.typed,
+            errors=state.errors,
+        )
         page = select(state.query())
     active_view = next((v for v in views if v.pk == state.view_id), None)
     rt = registry.by_list_key(spec.key)

@@ -133,14 +133,22 @@ def _first_letter(word: str) -> str:
 
 @register.simple_tag
 def date_input(
-    name: str, value: object = None, kind: str = "date", id: str = "", error_id: str = ""
+    name: str,
+    value: object = None,
+    kind: str = "date",
+    id: str = "",
+    error_id: str = "",
+    **extra: object,
 ) -> SafeString:
     """A date (or date and time) input in the user's format and zone, outside a Django form:
     {% date_input "due_at" task_form.due_at.value "datetime" "quick-task-due" %}; ``error_id``
-    names the element that says what is wrong with it (marked invalid then)."""
+    names the element that says what is wrong with it (marked invalid then). Keyword arguments
+    are more attributes of the typed input, ``_`` written ``-`` (``data_custom_filter=...``)."""
     from sambandh.web.date_inputs import render_date_input
 
-    attrs = {"aria-invalid": "true", "aria-describedby": error_id} if error_id else None
+    attrs: dict[str, object] = {k.replace("_", "-"): v for k, v in extra.items()}
+    if error_id:
+        attrs.update({"aria-invalid": "true", "aria-describedby": error_id})
     return render_date_input(name=name, value=value, kind=kind, id=id or None, attrs=attrs)
 
 

@@ -122,8 +122,13 @@
     var box = document.getElementById("filter-chips");
     if (!box) return;
     var s = strings();
-    box.textContent = "";
     var controls = chipControls();
+    // Drawn again only when they change: leaving a date input (its "change") as a chip is
+    // pressed must not replace the chip under the pointer, which would lose the click.
+    var drawn = JSON.stringify(controls.map(function (c) { return [c.id || c.name, valueOf(c)]; }));
+    if (box.getAttribute("data-drawn") === drawn) return;
+    box.setAttribute("data-drawn", drawn);
+    box.textContent = "";
     box.hidden = controls.length === 0;
     controls.forEach(function (control) {
       var chip = document.createElement("button");
@@ -153,8 +158,16 @@
     }
   }
 
+  // A date input (web/date_input.js) sends the ISO value of its hidden input: cleared with it.
+  function dateIso(control) {
+    var box = control.closest ? control.closest("[data-date-input]") : null;
+    return box ? box.querySelector("[data-date-iso]") : null;
+  }
+
   function clearControl(control) {
     if (control.tagName === "SELECT") control.selectedIndex = 0; else control.value = "";
+    var iso = dateIso(control);
+    if (iso) iso.value = "";
   }
 
   function onChipClick(event) {
@@ -181,12 +194,14 @@
       var t = event.target;
       if (t.matches('input[type="search"], input[type="text"], input:not([type])')) {
         renderChips();
-        go(false);
+        // A day half typed is not asked for yet: once its picker reads it, or on change.
+        var iso = dateIso(t);
+        if (!iso || !iso.disabled) go(false);
       }
     });
     form.addEventListener("change", function (event) {
       var t = event.target;
-      if (t.matches("select, input[type=checkbox], input[type=date], input[type=number]")) {
+      if (t.matches("select, input[type=checkbox], input[type=number]") || dateIso(t)) {
         renderChips();
         go(false);
       }
