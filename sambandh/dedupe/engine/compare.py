@@ -129,14 +129,18 @@ def _email(a: MatchRecord, b: MatchRecord) -> int:
         return NULL
     if a.emails & b.emails:
         return 0
+    # The same or a close local part at another address, for two people of the same name, is
+    # mostly the name again ("george_wright" at two employers, "georgewright942" and
+    # "georgewright66" at one mail provider): it says nothing the names have not said. For
+    # different names it is evidence of its own.
+    namesakes = bool(a.full) and a.full == b.full
     if a.email_local and a.email_local == b.email_local:
-        # The same local part at another address, for two people of the same name, is mostly
-        # the name again ("george_wright" at two employers): it says nothing the names have
-        # not said. For different names it is evidence of its own.
-        return NULL if a.full and a.full == b.full else 1
+        return NULL if namesakes else 1
     if Levenshtein.distance(a.email, b.email, score_cutoff=2) <= 2:
         return 2
     if _jw(a.email_local, b.email_local) >= 0.88:
+        if namesakes:
+            return NULL
         domain_a, domain_b = a.email.rpartition("@")[2], b.email.rpartition("@")[2]
         return 2 if Levenshtein.distance(domain_a, domain_b, score_cutoff=2) <= 2 else NULL
     return 3

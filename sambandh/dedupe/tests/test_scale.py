@@ -28,6 +28,14 @@ def test_the_same_local_part_for_the_same_name_is_no_evidence():
     assert _email_level(a, c) == "local_part"  # another name: the local part says something
     d = person_record(id=4, full_name="George Wright", emails=["george_wright@albion.co.uk"])
     assert _email_level(a, d) == "exact"
+    # Close local parts at one provider: the name again for namesakes, a typo otherwise.
+    e = person_record(id=5, full_name="George Wright", emails=["georgewright942@gmail.com"])
+    f = person_record(id=6, full_name="George Wright", emails=["georgewright66@gmail.com"])
+    g = person_record(id=7, full_name="Gina Wright", emails=["georgewright66@gmail.com"])
+    assert (_email_level(e, f), _email_level(e, g)) == ("null", "typo")
+    # Unlike addresses still speak against namesakes.
+    h = person_record(id=8, full_name="George Wright", emails=["gw@wright.example"])
+    assert _email_level(a, h) == "different"
 
 
 def test_the_prior_falls_with_the_number_of_records_and_rises_with_shared_addresses():
