@@ -158,12 +158,21 @@ class SensitiveReadMiddleware:
                 record_sensitive_read(
                     viewer=user, record_type=rt.key, record_id=record_id, fields=fields, via=via
                 )
-        if response.status_code < 400:
+        refused = core_sensitive.take_refused(user)
+        for key in refused & records.keys():
+            # A refused form shown again shows the stored values of the fields read-only for
+            # the viewer (what was typed in the others), with its 200 or its 409.
+            access = policy.field_access(user, key[0])
+            names, where = records[key]
+            records[key] = ([n for n in names if not access.can_change(n)], where)
+        if response.status_code < 400 or (refused and response.status_code == 409):
             # Other records shown whole or in part (a form, the History tab): one row each.
             for (kind, pk), (names, where) in records.items():
-                record_sensitive_read(
-                    viewer=user, record_type=kind, record_id=pk, fields=names, via=where
-                )
+                if names:
+                    record_sensitive_read(
+                        viewer=user, record_type=kind, record_id=pk, fields=names, via=where
+                    )
+        if response.status_code < 400:
             # Lists and searches: one row per record type for the whole answer.
             for kind, (ids, names, where) in many.items():
                 record_sensitive_list_read(

@@ -51,8 +51,7 @@ def index(request: AuthedRequest) -> HttpResponse:
     )
     deal_access = policy.field_access(user, "deal")
     # "My open deals" shows each one's amount and expected close date: a read when marked.
-    shown = {"amount": "amount", "expected_close_date": "expected_close_date"}
-    shown = {attr: name for attr, name in shown.items() if deal_access.shows(name)}
+    shown = {k: v for k, v in sales_selectors.DEAL_CARD_VALUES.items() if deal_access.shows(k)}
     note_values(user, "deal", my_deals[:MY_DEALS], shown, via="home")
     ctx = {
         "greeting": _greeting(first_name),

@@ -50,12 +50,16 @@ def csrf_input(request: Any) -> str:
 def note_cards(viewer: Any, columns: list[Any], access: Any) -> None:
     """The cards show the amount, the expected close date and the organization (those the
     viewer's field ``access`` shows): one read for the board when any is marked sensitive."""
-    shown = {
-        "amount": "amount",
+    fields: dict[str, Any] = {
+        "amount": ("amount", "currency"),  # written with its currency
         "expected_close_date": "expected_close_date",
         "shown_organization": "organization",
     }
-    shown = {attr: name for attr, name in shown.items() if access.shows(name)}
+    shown = {
+        attr: names
+        for attr, names in fields.items()
+        if access.shows(names if isinstance(names, str) else names[0])
+    }
     cards = [deal for column in columns for deal in column.deals]
     note_values(viewer, "deal", cards, shown, via="board")
 

@@ -386,6 +386,15 @@ class OpenDeals:
     total: MoneyTotal  # their amounts, in the viewer's reporting currency
 
 
+#: What a deal's line in a card shows (the home page's "My open deals", a record's deals card),
+#: by attribute: the fields read when marked sensitive (core.sensitive.note_values). An amount is
+#: written with its currency.
+DEAL_CARD_VALUES: dict[str, Any] = {
+    "amount": ("amount", "currency"),
+    "expected_close_date": "expected_close_date",
+}
+
+
 def my_open_deal_list(*, viewer: User, limit: int) -> list[Deal]:
     """The viewer's own open deals in every pipeline, last changed first (one query)."""
     return list(

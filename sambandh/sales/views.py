@@ -43,7 +43,9 @@ DEALS = ListSpec(
         Column("name", gettext_lazy("Deal"), sort="name", fixed=True),
         Column("organization", gettext_lazy("Organization"), field="organization", priority=3),
         Column("stage", gettext_lazy("Stage")),
-        Column("amount", gettext_lazy("Amount"), sort="-amount", field="amount"),
+        Column(
+            "amount", gettext_lazy("Amount"), sort="-amount", field="amount", also=("currency",)
+        ),
         Column("status", gettext_lazy("Status"), default=False, priority=3),
         Column("close", gettext_lazy("Close date"), field="expected_close_date", priority=3),
         Column("owner", gettext_lazy("Owner"), priority=3),
@@ -75,7 +77,7 @@ LEADS = ListSpec(
         Column("company", gettext_lazy("Company"), field="company"),
         Column("email", gettext_lazy("Email"), field="email", priority=3),
         Column("phone", gettext_lazy("Phone"), field="phone", priority=3),
-        Column("status", gettext_lazy("Status")),
+        Column("status", gettext_lazy("Status"), field="status"),
         Column("source", gettext_lazy("Source"), default=False, field="source", priority=4),
         Column("owner", gettext_lazy("Owner"), priority=3),
         Column("tags", gettext_lazy("Tags"), default=False, field="tags", priority=4),
