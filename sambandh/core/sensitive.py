@@ -145,13 +145,14 @@ def note_refused_form(viewer: Any, record_type: str, record_id: Any) -> None:
     """An edit form refused a save (a field's error, a version conflict, the record deleted
     meanwhile) and is shown again: the fields read-only for ``viewer`` show their stored values
     (the others what was typed). ``note_record`` of the marked ones; the middleware keeps
-    those the viewer may see but not change, and writes the row even with a 409
-    (``take_refused``)."""
+    those the viewer may see but not change (``take_refused``), and writes the row even with
+    a 409 (``note_answered_anyway``)."""
     if viewer is None or record_id is None or not getattr(viewer, "is_authenticated", False):
         return
     if not sensitive_fields(record_type, viewer):
         return
     note_record(viewer, record_type, record_id, None, via="form")
+    note_answered_anyway(viewer)
     refused = getattr(viewer, REFUSED_ATTR, None)
     if refused is None:
         refused = set()
@@ -167,6 +168,25 @@ def take_refused(viewer: Any) -> set[tuple[str, int]]:
         return set()
     setattr(viewer, REFUSED_ATTR, set())
     return set(refused)
+
+
+ANYWAY_ATTR = "_sambandh_sensitive_anyway"
+
+
+def note_answered_anyway(viewer: Any) -> None:
+    """The request answers with an error status (409, 422) but still shows what it noted: a
+    refused form shown again, the board shown again after a stale card's move. What it noted is
+    written as for a 200 (the middleware otherwise writes nothing for an error)."""
+    if viewer is not None and getattr(viewer, "is_authenticated", False):
+        setattr(viewer, ANYWAY_ATTR, True)
+
+
+def take_answered_anyway(viewer: Any) -> bool:
+    """Whether ``note_answered_anyway`` was called for the request, forgotten once taken."""
+    anyway = bool(getattr(viewer, ANYWAY_ATTR, False)) if viewer is not None else False
+    if anyway:
+        setattr(viewer, ANYWAY_ATTR, False)
+    return anyway
 
 
 def take_records(viewer: Any) -> dict[tuple[str, int], tuple[list[str], str]]:

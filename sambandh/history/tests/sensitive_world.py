@@ -53,7 +53,8 @@ Marker = str | re.Pattern[str]
 
 
 def _json(key: str, value: str) -> re.Pattern[str]:
-    return re.compile(rf'"{key}":\s*"{value}"')
+    """A key's value in JSON, however spaced (PostgreSQL's own JSON writes ``"key" : "v"``)."""
+    return re.compile(rf'"{key}"\s*:\s*"{value}"')
 
 
 def _code(code: str) -> re.Pattern[str]:

@@ -84,3 +84,21 @@ def test_reading_the_totals_costs_no_query(owner, admin_user, browser_for, deals
         unmarked[0] + 1,
         unmarked[1] + 1,
     )
+
+
+def test_the_board_shown_again_after_a_stale_move_records_its_reads(
+    owner, admin_user, browser_for, deals, pipeline
+):
+    _mark_amount(admin_user)
+    looms = deals[0]
+    won = pipeline.stages.get(name="Won")
+    resp = browser_for(owner).post(
+        f"/deals/{looms.pk}/move/",
+        {"stage": won.pk, "version": looms.version + 1},  # not the version it has
+        headers={"HX-Request": "true"},
+    )
+    assert resp.status_code == 409
+    assert "$350.00" in resp.content.decode()
+    [row] = _reads()
+    assert row["via"][1] == "board+total"
+    assert looms.pk in row["ids"][1]
