@@ -28,6 +28,7 @@ from sambandh.activities.models import Activity
 from sambandh.activities.selectors import timeline
 from sambandh.core import registry
 from sambandh.core.errors import Conflict, ServiceError, ValidationFailed
+from sambandh.core.sensitive import note_answered_anyway
 from sambandh.web.forms import apply_service_errors
 from sambandh.web.http import AuthedRequest, is_htmx, page, safe_next
 from sambandh.web.records import posted_version, record_for_edit, save_form
@@ -172,6 +173,7 @@ def task_toggle(request: AuthedRequest, activity_id: int) -> HttpResponse:
     if request.POST.get("view") == "tasks":
         return render(request, "activities/_task_row.html", {"task": task})
     entry = selectors.TimelineEntry(at=task.occurred_at, kind=task.kind, activity=task)
+    selectors.note_activities_shown(request.user, [task], via="timeline")  # as stored
     return render(request, "activities/_entry.html", {"entry": entry})
 
 
@@ -189,6 +191,9 @@ def activity_delete(request: AuthedRequest, activity_id: int) -> HttpResponse:
             entry = selectors.TimelineEntry(
                 at=activity.occurred_at, kind=activity.kind, activity=activity
             )
+            # The entry as it is now, beside the conflict: a read of what it shows.
+            selectors.note_activities_shown(request.user, [activity], via="timeline")
+            note_answered_anyway(request.user)
             return render(
                 request,
                 "activities/_entry.html",

@@ -12,7 +12,7 @@ from sambandh.contacts import services as contacts
 from sambandh.contacts.schemas import PersonPatch
 from sambandh.core.models import AuditEvent
 from sambandh.history.sensitive import sensitive_field_set
-from tests.factories import make_deal, make_person
+from tests.factories import make_activity, make_deal, make_person
 
 pytestmark = pytest.mark.django_db
 
@@ -130,4 +130,36 @@ def test_a_refused_deal_form_records_its_read_only_amount(owner, admin_user, bro
     assert "73519.28" in resp.content.decode() or "73,519.28" in resp.content.decode()
     assert _reads(before) == [
         ("deal", deal.pk, {"fields": [None, ["amount"]], "via": [None, "form"]})
+    ]
+
+
+def test_a_timeline_entry_shown_again_records_what_it_shows(owner, admin_user, browser_for):
+    """A task ticked done, an activity whose delete met a conflict: the entry comes back as it
+    is stored (htmx), a read of its body."""
+    person = make_person(owner, full_name="Asha Rao")
+    task = make_activity(owner, "task", body="Zqtaskbody", person_id=person.pk)
+    sensitive_field_set(actor=admin_user, record_type="activity", field="body", sensitive=True)
+    client = browser_for(owner)
+    htmx = {"HX-Request": "true"}
+    before = _last_id()
+    resp = client.post(
+        f"/activities/{task.pk}/toggle/", {"done": "1", "version": task.version}, headers=htmx
+    )
+    assert resp.status_code == 200 and "Zqtaskbody" in resp.content.decode()
+    before_delete = _last_id()
+    assert _reads(before) == [
+        (
+            "activity",
+            None,
+            {"fields": [None, ["body"]], "ids": [None, [task.pk]], "via": [None, "timeline"]},
+        )
+    ]
+    resp = client.post(f"/activities/{task.pk}/delete/", {"version": 1}, headers=htmx)
+    assert resp.status_code == 409 and "Zqtaskbody" in resp.content.decode()
+    assert _reads(before_delete) == [
+        (
+            "activity",
+            None,
+            {"fields": [None, ["body"]], "ids": [None, [task.pk]], "via": [None, "timeline"]},
+        )
     ]
