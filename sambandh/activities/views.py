@@ -171,6 +171,7 @@ def task_toggle(request: AuthedRequest, activity_id: int) -> HttpResponse:
     if not is_htmx(request):
         return redirect(safe_next(request, reverse("activities:my_tasks")))
     if request.POST.get("view") == "tasks":
+        selectors.note_task_rows(request.user, [task], via="list")
         return render(request, "activities/_task_row.html", {"task": task})
     entry = selectors.TimelineEntry(at=task.occurred_at, kind=task.kind, activity=task)
     selectors.note_activities_shown(request.user, [task], via="timeline")  # as stored
@@ -304,6 +305,9 @@ def _my_tasks_context(request: AuthedRequest, form: ComposerForm | None = None) 
     ]
     if form is None:
         form = composer_form(viewer=request.user, kind=Activity.Kind.TASK)
+    selectors.note_task_rows(
+        request.user, [t for _key, _label, items in sections for t in items], via="list"
+    )
     return {
         "sections": sections,
         "open_count": sum(len(items) for _key, _label, items in sections),

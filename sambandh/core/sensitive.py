@@ -211,13 +211,16 @@ def note_values(
     names_of = {
         attr: (names,) if isinstance(names, str) else tuple(names) for attr, names in fields.items()
     }
-    every = frozenset(name for names in names_of.values() for name in names)
-    if not items or not sensitive_fields(record_type, viewer) & every:
+    if not items:
         return
+    marks = sensitive_fields(record_type, viewer)
     shown: dict[str, set[int]] = {}
     for attr, names in names_of.items():
+        marked = [name for name in names if name in marks]
+        if not marked:
+            continue  # a record is named for the marked fields it shows, not for the others
         pks = {r.pk for r in items if getattr(r, attr, None) not in (None, "")}
-        for name in names:
+        for name in marked:
             shown.setdefault(name, set()).update(pks)
     ids = sorted({pk for pks in shown.values() for pk in pks})
     note_shown(viewer, record_type, ids, [name for name, pks in shown.items() if pks], via=via)

@@ -6,10 +6,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
-
-from django.utils import timezone
 
 from sambandh.accounts import services_access
 from sambandh.core import registry
@@ -35,6 +33,7 @@ CUSTOM_FIELDS: list[tuple[str, str, dict[str, Any]]] = [
     ("site", "url", {}),
     ("backup_email", "email", {}),
     ("desk_phone", "phone", {}),
+    ("checked_at", "datetime", {}),
 ]
 CUSTOM_VALUES = {
     "passport": "ZQPASSPORT",
@@ -46,6 +45,7 @@ CUSTOM_VALUES = {
     "site": "https://zqcustomsite.example/",
     "backup_email": "zqcustom@example.com",
     "desk_phone": "+91 99022 57813",
+    "checked_at": "2033-05-11T09:37:00+00:00",
 }
 
 #: A marker: text found as is, or a pattern (a short code, found only as that key's JSON value).
@@ -172,7 +172,14 @@ def build(owner: Any, admin: Any, pipeline: Any) -> World:
         preferred_language="yo",
         tags=["zqleadtag"],
     )
-    note = make_activity(owner, "note", body="Zqnotebody", person_id=person.pk, deal_id=deal.pk)
+    note = make_activity(
+        owner,
+        "note",
+        body="Zqnotebody",
+        person_id=person.pk,
+        deal_id=deal.pk,
+        occurred_at="2024-02-13T10:15:00+00:00",
+    )
     call = make_activity(
         owner,
         "call",
@@ -187,7 +194,7 @@ def build(owner: Any, admin: Any, pipeline: Any) -> World:
         "task",
         subject="Send the quote",
         body="Zqtaskbody",
-        due_at=timezone.now() + timedelta(hours=2),
+        due_at="2031-08-22T10:00:00+00:00",
         assignee=owner,
         person_id=person.pk,
     )
@@ -224,6 +231,9 @@ def build(owner: Any, admin: Any, pipeline: Any) -> World:
         ("zqcustomsite.example",): ("person", p, "custom.site"),
         ("zqcustom@example.com",): ("person", p, "custom.backup_email"),
         ("9902257813", "99022 57813"): ("person", p, "custom.desk_phone"),
+        **_date_markers("2033-05-11", "person", p, "custom.checked_at"),
+        **_date_markers("2024-02-13", "activity", note.pk, "occurred_at"),
+        **_date_markers("2031-08-22", "activity", task.pk, "due_at"),
         ("Kiribati", _json("country", "KI")): ("person", p, "country"),
         (_code("BTN"), "Bhutanese"): ("person", p, "currency"),
         ("Asia/Kathmandu", "Kathmandu"): ("person", p, "time_zone"),
