@@ -223,7 +223,7 @@ def build(owner: Any, admin: Any, pipeline: Any) -> World:
         ("Zqpersonabout",): ("person", p, "description"),
         ("Zqstreet",): ("person", p, "addresses"),
         ("ZQPASSPORT",): ("person", p, "custom.passport"),
-        ("9182736",): ("person", p, "custom.badge"),
+        ("9182736", "9,182,736", "9.182.736"): ("person", p, "custom.badge"),
         ("4417", "4,417"): ("person", p, "custom.allowance"),
         **_date_markers("2032-03-29", "person", p, "custom.renewal"),
         ("Zqpickone",): ("person", p, "custom.tier"),
