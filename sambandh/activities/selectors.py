@@ -23,7 +23,7 @@ from sambandh.core.expressions import InlineValue
 from sambandh.core.ids import MAX_ID, parse_id
 from sambandh.core.listing import ListQuery, sort_order
 from sambandh.core.pagination import Page, paginate
-from sambandh.core.sensitive import note_shown
+from sambandh.core.sensitive import note_values
 from sambandh.customfields.selectors import custom_list_query, show_custom_links
 from sambandh.sales.models import Deal, Lead, StageChange
 
@@ -208,16 +208,20 @@ def with_visible_links(*, viewer: User, activities: list[Activity]) -> list[Acti
     return activities
 
 
-#: The fields of an activity a timeline entry shows when they hold a value.
-ENTRY_FIELDS = ("body", "outcome", "direction", "duration_seconds")
+#: The fields of an activity a timeline entry shows when they hold a value (its time and a
+#: task's due date too).
+ENTRY_FIELDS = ("body", "outcome", "direction", "duration_seconds", "occurred_at", "due_at")
 
 
 def note_activities_shown(viewer: Any, activities: list[Any], *, via: str) -> None:
     """Tell core.sensitive what ``activities`` showed (their non-empty ``ENTRY_FIELDS``), so
     that a field marked sensitive among them is an audited read: one row for the answer."""
-    fields = {name for a in activities for name in ENTRY_FIELDS if getattr(a, name, None)}
-    ids = [a.pk for a in activities if any(getattr(a, name, None) for name in ENTRY_FIELDS)]
-    note_shown(viewer, "activity", ids, fields, via=via)
+    note_values(viewer, "activity", activities, {name: name for name in ENTRY_FIELDS}, via=via)
+
+
+def note_task_rows(viewer: Any, tasks: list[Any], *, via: str) -> None:
+    """A task's row (activities/_task_row.html) shows its due date: a read when marked."""
+    note_values(viewer, "activity", tasks, {"due_at": "due_at"}, via=via)
 
 
 #: Counts of tasks stop here: a rep with tens of thousands of open tasks is told "100+", and

@@ -28,6 +28,7 @@ from sambandh.activities.models import Activity
 from sambandh.activities.selectors import timeline
 from sambandh.core import registry
 from sambandh.core.errors import Conflict, ServiceError, ValidationFailed
+from sambandh.core.sensitive import note_answered_anyway
 from sambandh.web.forms import apply_service_errors
 from sambandh.web.http import AuthedRequest, is_htmx, page, safe_next
 from sambandh.web.records import posted_version, record_for_edit, save_form
@@ -170,8 +171,10 @@ def task_toggle(request: AuthedRequest, activity_id: int) -> HttpResponse:
     if not is_htmx(request):
         return redirect(safe_next(request, reverse("activities:my_tasks")))
     if request.POST.get("view") == "tasks":
+        selectors.note_task_rows(request.user, [task], via="list")
         return render(request, "activities/_task_row.html", {"task": task})
     entry = selectors.TimelineEntry(at=task.occurred_at, kind=task.kind, activity=task)
+    selectors.note_activities_shown(request.user, [task], via="timeline")  # as stored
     return render(request, "activities/_entry.html", {"entry": entry})
 
 
@@ -189,6 +192,9 @@ def activity_delete(request: AuthedRequest, activity_id: int) -> HttpResponse:
             entry = selectors.TimelineEntry(
                 at=activity.occurred_at, kind=activity.kind, activity=activity
             )
+            # The entry as it is now, beside the conflict: a read of what it shows.
+            selectors.note_activities_shown(request.user, [activity], via="timeline")
+            note_answered_anyway(request.user)
             return render(
                 request,
                 "activities/_entry.html",
@@ -299,6 +305,9 @@ def _my_tasks_context(request: AuthedRequest, form: ComposerForm | None = None) 
     ]
     if form is None:
         form = composer_form(viewer=request.user, kind=Activity.Kind.TASK)
+    selectors.note_task_rows(
+        request.user, [t for _key, _label, items in sections for t in items], via="list"
+    )
     return {
         "sections": sections,
         "open_count": sum(len(items) for _key, _label, items in sections),

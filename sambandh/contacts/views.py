@@ -185,8 +185,7 @@ def _note_deals(request: AuthedRequest, deals: list[Any]) -> None:
     """The deals card (contacts/_deals_card.html) shows each deal's amount and expected close
     date the viewer may see: a read of them when marked sensitive."""
     access = policy.field_access(request.user, "deal")
-    shown = {"amount": "amount", "expected_close_date": "expected_close_date"}
-    shown = {attr: name for attr, name in shown.items() if access.shows(name)}
+    shown = {k: v for k, v in sales_selectors.DEAL_CARD_VALUES.items() if access.shows(k)}
     note_values(request.user, "deal", deals, shown, via="related")
 
 

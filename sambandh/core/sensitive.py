@@ -138,6 +138,57 @@ def note_record(
         seen_via.add(via)
 
 
+REFUSED_ATTR = "_sambandh_sensitive_refused"
+
+
+def note_refused_form(viewer: Any, record_type: str, record_id: Any) -> None:
+    """An edit form refused a save (a field's error, a version conflict, the record deleted
+    meanwhile) and is shown again: the fields read-only for ``viewer`` show their stored values
+    (the others what was typed). ``note_record`` of the marked ones; the middleware keeps
+    those the viewer may see but not change (``take_refused``), and writes the row even with
+    a 409 (``note_answered_anyway``)."""
+    if viewer is None or record_id is None or not getattr(viewer, "is_authenticated", False):
+        return
+    if not sensitive_fields(record_type, viewer):
+        return
+    note_record(viewer, record_type, record_id, None, via="form")
+    note_answered_anyway(viewer)
+    refused = getattr(viewer, REFUSED_ATTR, None)
+    if refused is None:
+        refused = set()
+        setattr(viewer, REFUSED_ATTR, refused)
+    refused.add((record_type, int(record_id)))
+
+
+def take_refused(viewer: Any) -> set[tuple[str, int]]:
+    """The records whose refused form the request showed again (``note_refused_form``),
+    forgotten once taken."""
+    refused = getattr(viewer, REFUSED_ATTR, None) if viewer is not None else None
+    if not refused:
+        return set()
+    setattr(viewer, REFUSED_ATTR, set())
+    return set(refused)
+
+
+ANYWAY_ATTR = "_sambandh_sensitive_anyway"
+
+
+def note_answered_anyway(viewer: Any) -> None:
+    """The request answers with an error status (409, 422) but still shows what it noted: a
+    refused form shown again, the board shown again after a stale card's move. What it noted is
+    written as for a 200 (the middleware otherwise writes nothing for an error)."""
+    if viewer is not None and getattr(viewer, "is_authenticated", False):
+        setattr(viewer, ANYWAY_ATTR, True)
+
+
+def take_answered_anyway(viewer: Any) -> bool:
+    """Whether ``note_answered_anyway`` was called for the request, forgotten once taken."""
+    anyway = bool(getattr(viewer, ANYWAY_ATTR, False)) if viewer is not None else False
+    if anyway:
+        setattr(viewer, ANYWAY_ATTR, False)
+    return anyway
+
+
 def take_records(viewer: Any) -> dict[tuple[str, int], tuple[list[str], str]]:
     """What ``note_record`` remembered for the request ((record type, id): fields, where),
     forgotten once taken."""
@@ -149,18 +200,27 @@ def take_records(viewer: Any) -> dict[tuple[str, int], tuple[list[str], str]]:
 
 
 def note_values(
-    viewer: Any, record_type: str, records: Any, fields: dict[str, str], via: str
+    viewer: Any, record_type: str, records: Any, fields: dict[str, Any], via: str
 ) -> None:
     """``note_shown`` for a card or a line that shows some values of each of ``records``:
-    ``fields`` maps an attribute to the field it shows (``{"phone": "phones"}``); a record is
-    named only for the attributes that hold a value (an empty one shows nothing). The caller
-    has left out what the viewer's field access hides."""
+    ``fields`` maps an attribute to the field it shows (``{"phone": "phones"}``), or to the
+    fields it shows (``{"amount": ("amount", "currency")}``: an amount is written with its
+    currency); a record is named only for the attributes that hold a value (an empty one shows
+    nothing). The caller has left out what the viewer's field access hides."""
     items = [r for r in records or () if r is not None]
-    if not items or not sensitive_fields(record_type, viewer) & frozenset(fields.values()):
-        return
-    shown = {
-        name: [r.pk for r in items if getattr(r, attr, None) not in (None, "")]
-        for attr, name in fields.items()
+    names_of = {
+        attr: (names,) if isinstance(names, str) else tuple(names) for attr, names in fields.items()
     }
+    if not items:
+        return
+    marks = sensitive_fields(record_type, viewer)
+    shown: dict[str, set[int]] = {}
+    for attr, names in names_of.items():
+        marked = [name for name in names if name in marks]
+        if not marked:
+            continue  # a record is named for the marked fields it shows, not for the others
+        pks = {r.pk for r in items if getattr(r, attr, None) not in (None, "")}
+        for name in marked:
+            shown.setdefault(name, set()).update(pks)
     ids = sorted({pk for pks in shown.values() for pk in pks})
     note_shown(viewer, record_type, ids, [name for name, pks in shown.items() if pks], via=via)

@@ -158,15 +158,25 @@ class SensitiveReadMiddleware:
                 record_sensitive_read(
                     viewer=user, record_type=rt.key, record_id=record_id, fields=fields, via=via
                 )
-        if response.status_code < 400:
-            # Other records shown whole or in part (a form, the History tab): one row each.
-            for (kind, pk), (names, where) in records.items():
+        refused = core_sensitive.take_refused(user)
+        anyway = core_sensitive.take_answered_anyway(user)
+        if response.status_code >= 400 and not (anyway and response.status_code < 500):
+            return response  # an error shows nothing it noted, unless it says so
+        for key in refused & records.keys():
+            # A refused form shown again shows the stored values of the fields read-only for
+            # the viewer (what was typed in the others), with its 200 or its 409.
+            access = policy.field_access(user, key[0])
+            names, where = records[key]
+            records[key] = ([n for n in names if not access.can_change(n)], where)
+        # Other records shown whole or in part (a form, the History tab): one row each.
+        for (kind, pk), (names, where) in records.items():
+            if names:
                 record_sensitive_read(
                     viewer=user, record_type=kind, record_id=pk, fields=names, via=where
                 )
-            # Lists and searches: one row per record type for the whole answer.
-            for kind, (ids, names, where) in many.items():
-                record_sensitive_list_read(
-                    viewer=user, record_type=kind, ids=ids, fields=names, via=where
-                )
+        # Lists and searches: one row per record type for the whole answer.
+        for kind, (ids, names, where) in many.items():
+            record_sensitive_list_read(
+                viewer=user, record_type=kind, ids=ids, fields=names, via=where
+            )
         return response

@@ -51,9 +51,12 @@ def index(request: AuthedRequest) -> HttpResponse:
     )
     deal_access = policy.field_access(user, "deal")
     # "My open deals" shows each one's amount and expected close date: a read when marked.
-    shown = {"amount": "amount", "expected_close_date": "expected_close_date"}
-    shown = {attr: name for attr, name in shown.items() if deal_access.shows(name)}
+    shown = {k: v for k, v in sales_selectors.DEAL_CARD_VALUES.items() if deal_access.shows(k)}
     note_values(user, "deal", my_deals[:MY_DEALS], shown, via="home")
+    next_tasks = (tasks.overdue + tasks.today + tasks.upcoming)[:5]
+    # The next tasks' due dates, the recent activities' times.
+    activity_selectors.note_task_rows(user, next_tasks, via="home")
+    note_values(user, "activity", recent.items, {"occurred_at": "occurred_at"}, via="home")
     ctx = {
         "greeting": _greeting(first_name),
         "today": timezone.localdate(),
@@ -61,7 +64,7 @@ def index(request: AuthedRequest) -> HttpResponse:
         "has_overdue": counts.overdue > 0,
         "today_count": counts.shown("today"),
         "open_tasks": counts.shown("open"),
-        "next_tasks": (tasks.overdue + tasks.today + tasks.upcoming)[:5],
+        "next_tasks": next_tasks,
         "open_deals": open_deals.count,
         "deal_total": open_deals.total,
         "my_deals": my_deals[:MY_DEALS],

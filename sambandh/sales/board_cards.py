@@ -13,11 +13,15 @@ from html import escape
 from typing import Any
 
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from sambandh.accounts import policy
 from sambandh.core import formats
+from sambandh.core.errors import ValidationFailed
 from sambandh.core.sensitive import note_values
+from sambandh.sales import selectors
 from sambandh.sales.templatetags.sales import money
 from sambandh.web.templatetags.web import icon, initials
 
@@ -50,12 +54,16 @@ def csrf_input(request: Any) -> str:
 def note_cards(viewer: Any, columns: list[Any], access: Any) -> None:
     """The cards show the amount, the expected close date and the organization (those the
     viewer's field ``access`` shows): one read for the board when any is marked sensitive."""
-    shown = {
-        "amount": "amount",
+    fields: dict[str, Any] = {
+        "amount": ("amount", "currency"),  # written with its currency
         "expected_close_date": "expected_close_date",
         "shown_organization": "organization",
     }
-    shown = {attr: name for attr, name in shown.items() if access.shows(name)}
+    shown = {
+        attr: names
+        for attr, names in fields.items()
+        if access.shows(names if isinstance(names, str) else names[0])
+    }
     cards = [deal for column in columns for deal in column.deals]
     note_values(viewer, "deal", cards, shown, via="board")
 
@@ -148,3 +156,40 @@ def card_html(
         f'{_e(initials(deal.owner))}</span><span class="sr-only">{owner}</span></span></span>'
         f"</div>{form}</article>"
     )
+
+
+def board_context(
+    request: Any, pipeline: Any, filters: dict[str, str], error: str = ""
+) -> dict[str, Any]:
+    """The board of ``pipeline`` (filtered) for its page and for a move's answer: its columns,
+    their cards prepared, the cards' reads noted."""
+    columns = []
+    try:
+        if pipeline is not None:
+            columns = selectors.deal_board(viewer=request.user, pipeline=pipeline, filters=filters)
+    except ValidationFailed as exc:
+        error = error or " ".join([*exc.fields.values()]) or exc.message
+        filters = {}
+        columns = selectors.deal_board(viewer=request.user, pipeline=pipeline)
+    query = urlencode({"pipeline": pipeline.pk, **filters}) if pipeline else ""
+    stages = [c.stage for c in columns]
+    access = policy.field_access(request.user, "deal")
+    prepare_cards(
+        columns,
+        stages,
+        query,
+        csrf_input=csrf_input(request),
+        next_url=f"{request.path}?{query}",
+        show_amount=access.shows("amount"),
+        show_close=access.shows("expected_close_date"),
+    )
+    note_cards(request.user, columns, access)
+    return {
+        "pipeline": pipeline,
+        "columns": columns,
+        "stages": stages,
+        "board_query": query,
+        "board_filters": filters,
+        "board_error": error,
+        "cards_per_stage": selectors.BOARD_CARDS_PER_STAGE,
+    }

@@ -7,15 +7,18 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import (
+    CharField,
     Count,
     DecimalField,
     ExpressionWrapper,
     Prefetch,
     Q,
     QuerySet,
+    StringAgg,
     Sum,
+    Value,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Cast, Coalesce
 from django.utils.translation import gettext as _
 
 from sambandh.accounts import policy
@@ -27,6 +30,7 @@ from sambandh.core.expressions import InlineValue
 from sambandh.core.ids import parse_id
 from sambandh.core.listing import ListQuery, sort_order
 from sambandh.core.pagination import Page, paginate
+from sambandh.core.sensitive import note_shown, sensitive_fields
 from sambandh.customfields.selectors import custom_list_query, show_custom_links
 from sambandh.imports.selectors import records_from_import
 from sambandh.sales.models import AMOUNT_UNKNOWN, Deal, Lead, Pipeline, Stage, StageChange
@@ -238,11 +242,16 @@ def deal_board(
     sums: dict[int, tuple[Decimal, int]] = {}
     # A hidden amount is not summed either: the totals are left out.
     shows_amount = policy.field_access(viewer, "deal").shows("amount")
-    rows = base.order_by().values("stage_id")
-    for row in rows.annotate(n=_SUMS["n"], total=_SUMS["total"], unconverted=_SUMS["unconverted"]):
+    sums_of = _sums_of(viewer) if shows_amount else _SUMS
+    summed: set[int] = set()
+    rows: Any = base.order_by().values("stage_id").annotate(**sums_of)
+    for row in rows:
         counts[row["stage_id"]] = row["n"]
         sums[row["stage_id"]] = (row["total"] or Decimal(0), row["unconverted"])
+        summed.update(_summed_ids(row))
     to_viewer = company_to_viewer(viewer) if shows_amount else None
+    if to_viewer is not None:
+        note_shown(viewer, "deal", summed, ["amount"], via="total")
     columns = []
     for stage in stages:
         cards: list[Deal] = []
@@ -386,6 +395,15 @@ class OpenDeals:
     total: MoneyTotal  # their amounts, in the viewer's reporting currency
 
 
+#: What a deal's line in a card shows (the home page's "My open deals", a record's deals card),
+#: by attribute: the fields read when marked sensitive (core.sensitive.note_values). An amount is
+#: written with its currency.
+DEAL_CARD_VALUES: dict[str, Any] = {
+    "amount": ("amount", "currency"),
+    "expected_close_date": "expected_close_date",
+}
+
+
 def my_open_deal_list(*, viewer: User, limit: int) -> list[Deal]:
     """The viewer's own open deals in every pipeline, last changed first (one query)."""
     return list(
@@ -399,8 +417,9 @@ def my_open_deals(*, viewer: User) -> OpenDeals:
     """How many open deals the viewer owns, in every pipeline, and the sum of their amounts in
     the viewer's reporting currency (one query, and the rate's when that is not the
     company's)."""
-    row = Deal.objects.filter(owner=viewer, status=Deal.Status.OPEN).aggregate(**_SUMS)
+    row = Deal.objects.filter(owner=viewer, status=Deal.Status.OPEN).aggregate(**_sums_of(viewer))
     total = money_total(row["total"] or Decimal(0), row["unconverted"], company_to_viewer(viewer))
+    note_shown(viewer, "deal", _summed_ids(row), ["amount"], via="total")
     return OpenDeals(count=row["n"], total=total)
 
 
@@ -411,3 +430,22 @@ _SUMS = {
     "total": Sum("amount_reporting"),
     "unconverted": Count("id", filter=Q(amount__isnull=False, amount_reporting__isnull=True)),
 }
+
+
+def _sums_of(viewer: User) -> dict[str, Any]:
+    """``_SUMS``, and when the amount is marked sensitive the ids of the deals summed in the
+    same statement: a total shows what its deals' amounts add up to (one deal's amount, in a
+    column of one), so it is a read of them (core/sensitive.py), without a query more. The
+    marks are the request's, read once for the cards and lines shown beside the total."""
+    if "amount" not in sensitive_fields("deal", viewer):
+        return _SUMS
+    ids = StringAgg(
+        Cast("id", output_field=CharField()),
+        delimiter=Value(","),
+        filter=Q(amount_reporting__isnull=False),
+    )
+    return {**_SUMS, "summed": ids}
+
+
+def _summed_ids(row: dict[str, Any]) -> list[int]:
+    return [int(pk) for pk in (row.get("summed") or "").split(",") if pk]

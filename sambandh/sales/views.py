@@ -10,7 +10,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -23,12 +22,12 @@ from sambandh.contacts.selectors import tag_list
 from sambandh.core.errors import Conflict, NotFound, ValidationFailed
 from sambandh.core.ids import id_or_none
 from sambandh.core.listing import ListQuery
-from sambandh.core.sensitive import note_values
+from sambandh.core.sensitive import note_answered_anyway, note_values
 from sambandh.customfields.forms import record_custom_fields
 from sambandh.customfields.lists import custom_list_context, with_custom_fields
 from sambandh.dedupe.forms import watch_duplicates
 from sambandh.sales import selectors, services
-from sambandh.sales.board_cards import csrf_input, note_cards, prepare_cards
+from sambandh.sales.board_cards import board_context
 from sambandh.sales.forms import DealForm, LeadConvertForm, LeadForm
 from sambandh.sales.models import Deal, Lead
 from sambandh.web.forms import language_choices, record_ref
@@ -43,7 +42,9 @@ DEALS = ListSpec(
         Column("name", gettext_lazy("Deal"), sort="name", fixed=True),
         Column("organization", gettext_lazy("Organization"), field="organization", priority=3),
         Column("stage", gettext_lazy("Stage")),
-        Column("amount", gettext_lazy("Amount"), sort="-amount", field="amount"),
+        Column(
+            "amount", gettext_lazy("Amount"), sort="-amount", field="amount", also=("currency",)
+        ),
         Column("status", gettext_lazy("Status"), default=False, priority=3),
         Column("close", gettext_lazy("Close date"), field="expected_close_date", priority=3),
         Column("owner", gettext_lazy("Owner"), priority=3),
@@ -75,7 +76,7 @@ LEADS = ListSpec(
         Column("company", gettext_lazy("Company"), field="company"),
         Column("email", gettext_lazy("Email"), field="email", priority=3),
         Column("phone", gettext_lazy("Phone"), field="phone", priority=3),
-        Column("status", gettext_lazy("Status")),
+        Column("status", gettext_lazy("Status"), field="status"),
         Column("source", gettext_lazy("Source"), default=False, field="source", priority=4),
         Column("owner", gettext_lazy("Owner"), priority=3),
         Column("tags", gettext_lazy("Tags"), default=False, field="tags", priority=4),
@@ -128,41 +129,6 @@ def _pipeline_for(request: AuthedRequest, pipelines: list[Any], pipeline_id: Any
     )
 
 
-def _board_context(
-    request: AuthedRequest, pipeline: Any, filters: dict[str, str], error: str = ""
-) -> dict[str, Any]:
-    columns = []
-    try:
-        if pipeline is not None:
-            columns = selectors.deal_board(viewer=request.user, pipeline=pipeline, filters=filters)
-    except ValidationFailed as exc:
-        error = error or " ".join([*exc.fields.values()]) or exc.message
-        filters = {}
-        columns = selectors.deal_board(viewer=request.user, pipeline=pipeline)
-    query = urlencode({"pipeline": pipeline.pk, **filters}) if pipeline else ""
-    stages = [c.stage for c in columns]
-    access = policy.field_access(request.user, "deal")
-    prepare_cards(
-        columns,
-        stages,
-        query,
-        csrf_input=csrf_input(request),
-        next_url=f"{request.path}?{query}",
-        show_amount=access.shows("amount"),
-        show_close=access.shows("expected_close_date"),
-    )
-    note_cards(request.user, columns, access)
-    return {
-        "pipeline": pipeline,
-        "columns": columns,
-        "stages": stages,
-        "board_query": query,
-        "board_filters": filters,
-        "board_error": error,
-        "cards_per_stage": selectors.BOARD_CARDS_PER_STAGE,
-    }
-
-
 @page
 @require_GET
 def deal_board(request: AuthedRequest) -> HttpResponse:
@@ -172,7 +138,7 @@ def deal_board(request: AuthedRequest) -> HttpResponse:
     ctx = {
         "pipelines": pipelines,
         "users": _users(request),
-        **_board_context(request, pipeline, filters),
+        **board_context(request, pipeline, filters),
     }
     return render(request, "sales/deal_board.html", ctx)
 
@@ -214,7 +180,9 @@ def deal_move(request: AuthedRequest, deal_id: int) -> HttpResponse:
         )
     pipelines = selectors.pipeline_list()
     pipeline = next((p for p in pipelines if p.pk == deal.pipeline_id), None)
-    ctx = _board_context(request, pipeline, _board_filters(request), error)
+    ctx = board_context(request, pipeline, _board_filters(request), error)
+    if status != 200:
+        note_answered_anyway(request.user)  # the board shown again beside the error
     return render(request, "sales/_board.html", ctx, status=status)
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from sambandh.core import registry
 from sambandh.core.errors import Conflict, NotFound, ValidationFailed
+from sambandh.core.sensitive import note_refused_form
 from sambandh.web.forms import apply_service_errors
 
 #: The ``extra_tags`` of a message whose toast carries a button that POSTs somewhere:
@@ -86,20 +87,36 @@ def save_form(form: Any, write: Callable[[Any], Any]) -> tuple[Any, int]:
         form.is_valid()  # the field messages too, beside what was typed
         form.add_error(None, deleted.message)
         form.record_deleted = deleted
-        return None, 409
+        return _refused(form, 409)
     if not form.is_valid():
-        return None, 200
+        return _refused(form, 200)
     try:
         data = form.to_service()
         if data is None:
-            return None, 200
+            return _refused(form, 200)
         return write(data), 200
     except Conflict as exc:
         apply_service_errors(form, exc)
-        return None, 409
+        return _refused(form, 409)
     except ValidationFailed as exc:
         apply_service_errors(form, exc)
-        return None, 200
+        return _refused(form, 200)
+
+
+def _refused(form: Any, status: int) -> tuple[None, int]:
+    """A refused save shows the form again: what the user typed, but the stored value of each
+    field that is read-only for them (Django renders a disabled field's initial value, after a
+    version conflict the record as it is now). A read of those when marked sensitive
+    (core/sensitive.py), written whatever the answer's status."""
+    instance = getattr(form, "instance", None)
+    viewer = getattr(form, "viewer", None)
+    if instance is None or getattr(instance, "pk", None) is None or viewer is None:
+        return None, status
+    label = instance._meta.label
+    rt = next((t for t in registry.record_types() if t.model_label == label), None)
+    if rt is not None:
+        note_refused_form(viewer, rt.key, instance.pk)
+    return None, status
 
 
 def delete_page(

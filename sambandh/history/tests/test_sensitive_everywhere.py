@@ -8,13 +8,27 @@ from __future__ import annotations
 
 import pytest
 
+from sambandh.contacts.views import ORGANIZATIONS, PEOPLE
 from sambandh.core.models import AuditEvent
 from sambandh.history.tests import sensitive_world
+from sambandh.sales.views import DEALS, LEADS
 
 pytestmark = pytest.mark.django_db
 
+
+def _every_column(path, spec, custom=()):
+    """A list page with every column shown (most are off by default), the custom ones too."""
+    return ("owner", path + "?cols=" + ",".join([*(c.key for c in spec.columns), *custom]))
+
+
 #: Web pages, as (who, path); {name} is an id of the world.
 PAGES = [
+    _every_column(
+        "/people/", PEOPLE, [f"custom.{key}" for key, *_ in sensitive_world.CUSTOM_FIELDS]
+    ),
+    _every_column("/organizations/", ORGANIZATIONS),
+    _every_column("/deals/list/", DEALS),
+    _every_column("/leads/", LEADS),
     ("owner", "/"),
     ("owner", "/people/"),
     ("owner", "/people/{person}/"),
@@ -90,7 +104,7 @@ def world(owner, admin_user, pipeline):
     return sensitive_world.build(owner, admin_user, pipeline)
 
 
-def _sweep(fetch, items, world):
+def _sweep(fetch, items, world, seen=None):
     failures = []
     for who, path in items:
         before = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
@@ -100,19 +114,30 @@ def _sweep(fetch, items, world):
         if resp.status_code != 200:
             failures.append(f"{who} {path}: answered {resp.status_code}")
             continue
-        missing = sensitive_world.unrecorded(world, body.decode(errors="replace"), rows)
+        text = body.decode(errors="replace")
+        missing = sensitive_world.unrecorded(world, text, rows)
         if missing:
             failures.append(f"{who} {path} ({resp.status_code}): {', '.join(missing)}")
+        if seen is not None:
+            seen.update(sensitive_world.shown(world, text))
     return failures
 
 
 def test_every_page_that_shows_a_sensitive_value_records_it(owner, admin_user, browser_for, world):
     clients = {"owner": browser_for(owner), "admin": browser_for(admin_user)}
-    failures = _sweep(lambda who, path: clients[who].get(path), PAGES, world)
+    seen: set = set()
+    failures = _sweep(lambda who, path: clients[who].get(path), PAGES, world, seen)
     assert failures == [], "\n".join(failures)
+    # Every marker is found somewhere (on the record's own pages at least): a value written in a
+    # way no marker matches would pass the sweep unseen.
+    unseen = [f"{t}.{name}" for t, _, name in world.markers.values() if (t, name) not in seen]
+    assert unseen == []
 
 
 def test_every_api_answer_that_shows_a_sensitive_value_records_it(owner, admin_user, api, world):
     clients = {"owner": api(owner), "admin": api(admin_user)}
-    failures = _sweep(lambda who, path: clients[who].get("/api/v1" + path), API, world)
+    seen: set = set()
+    failures = _sweep(lambda who, path: clients[who].get("/api/v1" + path), API, world, seen)
     assert failures == [], "\n".join(failures)
+    unseen = [f"{t}.{name}" for t, _, name in world.markers.values() if (t, name) not in seen]
+    assert unseen == []
