@@ -28,6 +28,7 @@ import argparse
 import json
 import os
 import re
+import subprocess
 import sys
 from pathlib import Path
 
@@ -86,6 +87,10 @@ def main(argv: list[str] | None = None) -> int:
             return False
         return not pattern or bool(pattern.search(label))
 
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+    ).stdout.strip()
+
     def finished(label: str, cases: int, errors: list) -> None:  # type: ignore[type-arg]
         if args.log is None:
             return
@@ -93,6 +98,7 @@ def main(argv: list[str] | None = None) -> int:
         line = {
             "operation": label,
             "examples": args.examples,
+            "commit": commit,
             "cases": cases,
             "errors": [
                 {"status": e.status, "request": e.request, "answer": e.answer} for e in errors
