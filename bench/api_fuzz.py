@@ -4,8 +4,11 @@ generated requests per operation in each mode (positive and negative), sent with
 administrator's token, ids grounded in rows that exist (tests/api/fuzzing.py). Prints the count
 of server errors (target: zero) and each one's request as a curl command.
 
-    .venv/bin/python bench/api_fuzz.py --examples 1000
-    .venv/bin/python bench/api_fuzz.py --examples 1000 --operations 'people|deals'
+    .venv/bin/python bench/api_fuzz.py --examples 500     # 1,000 cases an operation
+    .venv/bin/python bench/api_fuzz.py --examples 500 --operations 'people|deals'
+
+Hypothesis stops an operation early when it has tried every input it can make (an operation
+without parameters), so such an operation gets fewer cases.
 
 The database is a scratch one (default var/api_fuzz.sqlite3): the run creates, changes and
 deletes records at random.
@@ -17,9 +20,12 @@ operations that file already holds; ``--shard K/N`` takes every N-th operation f
 ``--summary FILE [FILE ...]`` reads logs back and prints the totals, so a run finished over
 several sittings is reported as one:
 
-    .venv/bin/python bench/api_fuzz.py --examples 1000 --log var/fuzz-1.jsonl --resume \
-        --shard 1/2 --database-url sqlite:///var/fuzz-1.sqlite3
-    .venv/bin/python bench/api_fuzz.py --summary var/fuzz-1.jsonl var/fuzz-2.jsonl
+    .venv/bin/python bench/api_fuzz.py --examples 500 --resume --shard 1/2 \
+        --log bench/results/api_fuzz/shard-1.jsonl --database-url sqlite:///var/fuzz-1.sqlite3
+    .venv/bin/python bench/api_fuzz.py --examples 1000 --summary bench/results/api_fuzz/*.jsonl
+
+The logs of the run under way are kept in the repository (bench/results/api_fuzz/), each line
+with the commit it ran on, so a later sitting resumes where the last one stopped.
 """
 
 from __future__ import annotations
@@ -40,7 +46,12 @@ from bench.common import admin_user, prepare_database, server, token_for  # noqa
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--examples", type=int, default=100, help="cases per operation and mode")
+    parser.add_argument(
+        "--examples",
+        type=int,
+        default=100,
+        help="cases per operation and mode (with --summary: the cases an operation needs)",
+    )
     parser.add_argument(
         "--operations", default="", help="a regular expression: only 'METHOD path' that match"
     )
@@ -149,11 +160,15 @@ def summarize(paths: list[Path], examples: int) -> int:
         for error in entry["errors"]
         if error["status"] >= 500
     ]
-    short = sorted(label for label, entry in entries.items() if entry["examples"] < examples)
+    short = sorted(label for label, entry in entries.items() if entry["cases"] < examples)
     cases = sum(entry["cases"] for entry in entries.values())
     print(
         f"{len(entries)} operations, {cases} cases, {len(server)} server errors"
-        + (f"; run with fewer than {examples} examples: {', '.join(short)}" if short else "")
+        + (
+            f"; fewer than {examples} cases (the space ran out): {', '.join(short)}"
+            if short
+            else ""
+        )
     )
     for label, error in server[:50]:
         print(f"- {error['status']} {label}\n  {error['request']}\n  {error['answer']}")
