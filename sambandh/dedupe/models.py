@@ -49,7 +49,11 @@ class DuplicatePair(TimeStampedModel):
             ),
         ]
         indexes = [
-            models.Index(fields=["record_type", "status", "-score"], name="dedupe_pair_queue_idx")
+            # The queue's order (highest score first, then id): its first page is read
+            # from the index, however many pairs are open.
+            models.Index(
+                fields=["record_type", "status", "-score", "id"], name="dedupe_pair_queue_order"
+            )
         ]
 
     def __str__(self) -> str:

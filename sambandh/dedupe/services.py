@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from sambandh.accounts import policy
@@ -61,10 +61,17 @@ def pairs_record(*, record_type: str, found: list[Found]) -> None:
 
 
 def pairs_scan_finish(*, record_type: str, started: datetime.datetime) -> int:
-    """Drop the open pairs the finished scan did not find again (records changed or gone)."""
+    """Drop the open pairs the finished scan did not find again (records changed or gone).
+
+    A scan rewrites up to hundreds of thousands of rows at once; on PostgreSQL the table's
+    statistics are refreshed at its end, so that the queue's first page is read from its
+    index at once rather than planned for the few rows the table held before."""
     deleted, _ = DuplicatePair.objects.filter(
         record_type=record_type, status=DuplicatePair.Status.OPEN, updated_at__lt=started
     ).delete()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {DuplicatePair._meta.db_table}")
     return deleted
 
 

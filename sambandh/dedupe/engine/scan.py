@@ -98,9 +98,10 @@ def scale_prior(n: int, names: Sequence[str], blocks: Blocks, ceiling: float) ->
     """The prior for a scan of ``n`` records (see ``STRONG_RULES``).
 
     A fixed prior does not scale: among a million people a common name is shared by dozens of
-    strangers, millions of pairs of them in all, against tens of thousands of true pairs. The expected true pairs grow with the records, all pairs with their square: with
-    the prior at their ratio, two records need more than a shared name to be reported in a
-    large set, and no more than before in a small one."""
+    strangers, millions of pairs of them in all, against tens of thousands of true pairs. The
+    expected true pairs grow with the records, all pairs with their square: with the prior at
+    their ratio, two records need more than a shared name to be reported in a large set, and
+    no more than before in a small one."""
     if n < 2:
         return ceiling
     strong = sum(
