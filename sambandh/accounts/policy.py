@@ -319,12 +319,37 @@ _role_rules = CompiledQuery(
 )
 
 
+def _can_hide(record_type: str, field: str) -> bool:
+    """Whether ``field`` of ``record_type`` may be hidden: not one the registry declares always
+    shown (``Field.hideable``: a record's name, an activity's kind, subject, time and due date,
+    its assignee and author). The settings refuse to hide those; a hidden rule on one that got
+    in some other way (written to the table directly) counts as read-only (``_add_rule``): the
+    field is shown, as every page, export and API answer shows it, but not changed."""
+    rt = registry.find(record_type)
+    if rt is None or field.startswith(registry.CUSTOM_PREFIX):
+        return True
+    spec = next((f for f in rt.fields if f.name == field), None)
+    return spec is None or spec.hideable
+
+
+def _add_rule(
+    hidden: dict[str, set[str]],
+    read_only: dict[str, set[str]],
+    record_type: str,
+    field: str,
+    access: str,
+) -> None:
+    if access == FieldRule.Access.HIDDEN and _can_hide(record_type, field):
+        hidden.setdefault(record_type, set()).add(field)
+    else:
+        read_only.setdefault(record_type, set()).add(field)
+
+
 def _rules_by_type(role: str) -> dict[str, FieldAccess]:
     hidden: dict[str, set[str]] = {}
     read_only: dict[str, set[str]] = {}
     for record_type, field, access in _role_rules.rows(role=role):
-        target = hidden if access == FieldRule.Access.HIDDEN else read_only
-        target.setdefault(record_type, set()).add(field)
+        _add_rule(hidden, read_only, record_type, field, access)
     return {
         key: FieldAccess(key, frozenset(hidden.get(key, ())), frozenset(read_only.get(key, ())))
         for key in {*hidden, *read_only}
@@ -386,8 +411,7 @@ def prime_field_access(viewer: Any, rules_text: str | None) -> None:
         if len(parts) != 3:
             continue
         record_type, field, access = parts
-        target = hidden if access == FieldRule.Access.HIDDEN else read_only
-        target.setdefault(record_type, set()).add(field)
+        _add_rule(hidden, read_only, record_type, field, access)
     setattr(
         viewer,
         FIELD_CACHE_ATTR,

@@ -4,10 +4,16 @@ sort, search and API answer follows from the next request."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+from django.utils import timezone
 
 from sambandh.accounts.models import FieldRule
 from sambandh.accounts.services_access import field_permission_set
+from sambandh.core.formats import iso
+from sambandh.exports.columns import iso as export_iso
+from sambandh.exports.tests.conftest import read_csv
 from sambandh.sales import services as sales
 from sambandh.sales.schemas import DealFields
 from sambandh.search.selectors import search
@@ -263,3 +269,114 @@ def test_field_permissions_apply_to_deal_writes_too(api, admin_user, owner, pipe
     sales.deal_update(
         actor=admin_user, deal=deal, data=DealFields.build({"amount": "5"}), version=1
     )
+
+
+# --- an activity's time and a task's due date ------------------------------------------------
+# They place the activity on its timeline and the task in "My tasks" (and order them): the
+# registry declares them always shown (``hideable=False``), like a record's name. The settings
+# refuse to hide them; read-only they may be.
+@pytest.mark.parametrize("field", ["occurred_at", "due_at"])
+def test_an_activitys_time_and_due_date_cannot_be_hidden(api, browser_for, admin_user, field):
+    resp = api(admin_user).put(
+        URL, {"record_type": "activity", "field": field, "hidden_from": ["sales_rep"]}
+    )
+    assert_error(
+        resp,
+        422,
+        "validation_failed",
+        {"hidden_from": "This field identifies the record and cannot be hidden."},
+    )
+    listed = api(admin_user).get(URL, {"record_type": "activity"}).json()["items"]
+    assert next(item for item in listed if item["field"] == field)["hideable"] is False
+    client = browser_for(admin_user)
+    page = client.get("/settings/fields/?type=activity").content.decode()
+    select = page.split(f'name="rule:{field}:sales_rep"', 1)[1].split("</select>", 1)[0]
+    assert 'value="read_only"' in select and 'value="hidden"' not in select
+    client.post("/settings/fields/?type=activity", {f"rule:{field}:sales_rep": "hidden"})
+    assert not FieldRule.objects.filter(access=FieldRule.Access.HIDDEN).exists()
+
+
+@pytest.fixture
+def dated(owner, person):
+    when = dt.datetime(2026, 3, 4, 9, 15, tzinfo=dt.UTC)
+    due = timezone.now().replace(microsecond=0) + dt.timedelta(days=2, hours=3)
+    note = make_activity(owner, "call", person_id=person.pk, occurred_at=when.isoformat())
+    task = make_activity(
+        owner, "task", subject="Send the quote", person_id=person.pk, due_at=due.isoformat()
+    )
+    return note, task, when, due
+
+
+def _due_badge(task):
+    due = task.due_at  # the viewers here read times in UTC
+    return f"Due {due:%b} {due.day}, {due.year}"
+
+
+def _times_shown(api_client, browser, person, note, task, *, assignee=True):
+    """Where the call's time and the task's due date are shown to the viewer (``assignee``: the
+    task's assignee, whose "My tasks" and home page list it)."""
+    record = browser.get(f"/people/{person.pk}/").content.decode()
+    panel = browser.get(f"/panel/person/{person.pk}/").content.decode()
+    tasks = browser.get("/tasks/").content.decode() if assignee else iso(task.due_at)
+    home = browser.get("/").content.decode() if assignee else iso(task.due_at)
+    timeline = api_client.get(f"/api/v1/people/{person.pk}/timeline").json()["items"]
+    by_id = {i["activity"]["id"]: i["activity"] for i in timeline if i.get("activity")}
+    exported = {
+        row["ID"]: row
+        for row in read_csv(api_client.get("/api/v1/activities/export", {"format": "csv"}))
+    }
+    return {
+        "export": exported[str(note.pk)].get("When") == export_iso(note.occurred_at)
+        and exported[str(task.pk)].get("Due") == export_iso(task.due_at),
+        "page": iso(note.occurred_at) in record and _due_badge(task) in record,
+        "panel": iso(note.occurred_at) in panel,
+        "tasks": iso(task.due_at) in tasks,
+        "home": iso(task.due_at) in home,
+        "api": api_client.get(f"/api/v1/activities/{note.pk}").json().get("occurred_at") is not None
+        and api_client.get(f"/api/v1/tasks/{task.pk}").json().get("due_at") is not None
+        and "occurred_at" in by_id[note.pk]
+        and "due_at" in by_id[task.pk],
+    }
+
+
+def test_a_read_only_due_date_is_shown_but_not_changed(api, browser_for, admin_user, owner, dated):
+    note, task, _when, due = dated
+    _hide(admin_user, "activity", "due_at", roles=[], read_only=["sales_rep"])
+    _hide(admin_user, "activity", "occurred_at", roles=[], read_only=["sales_rep"])
+    person = note.person
+    shown = _times_shown(api(owner), browser_for(owner), person, note, task)
+    assert shown == dict.fromkeys(shown, True)
+    assert api(owner).get("/api/v1/tasks", {"sort": "due"}).status_code == 200
+    client = api(owner)
+    before = snapshot(task)
+    resp = client.patch(
+        f"/api/v1/tasks/{task.pk}", {"due_at": "2030-01-01T00:00:00Z", "version": task.version}
+    )
+    assert_error(resp, 403, "forbidden", {"due_at": "You cannot change this field."})
+    assert snapshot(task) == before
+
+
+def test_a_hidden_rule_on_a_time_written_to_the_table_counts_as_read_only(
+    api, browser_for, admin_user, owner, dated
+):
+    """No setting writes one; a row put there some other way (by hand, from an old backup)
+    neither hides the time from some pages and not others nor lets it be changed."""
+    note, task, _when, _due = dated
+    FieldRule.objects.bulk_create(
+        FieldRule(record_type="activity", field=name, role="sales_rep", access="hidden")
+        for name in ("occurred_at", "due_at")
+    )
+    shown = _times_shown(api(owner), browser_for(owner), note.person, note, task)
+    assert shown == dict.fromkeys(shown, True)
+    # sorting by them is no reveal, and stays allowed
+    assert api(owner).get("/api/v1/activities", {"sort": "-occurred"}).status_code == 200
+    assert api(owner).get("/api/v1/tasks", {"sort": "due"}).status_code == 200
+    resp = api(owner).patch(
+        f"/api/v1/activities/{note.pk}",
+        {"occurred_at": "2030-01-01T00:00:00Z", "version": note.version},
+    )
+    assert_error(resp, 403, "forbidden", {"occurred_at": "You cannot change this field."})
+    # an admin sees and changes them as ever
+    admin_api, admin_browser = api(admin_user), browser_for(admin_user)
+    shown = _times_shown(admin_api, admin_browser, note.person, note, task, assignee=False)
+    assert shown == dict.fromkeys(shown, True)
