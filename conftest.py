@@ -39,6 +39,19 @@ def client() -> SambandhClient:
 
 
 @pytest.fixture(autouse=True)
+def site_language() -> Any:
+    """Each test starts in the site's language. A web request leaves its user's language
+    active on its thread (the next request sets its own: LocaleMiddleware); a test that then
+    calls a service directly, on the same thread, would otherwise read its messages in the
+    last request's language."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings: Any) -> None:
     """Named users get passwords; Argon2 at full cost would dominate the suite's time. (Login
     and reset tests still exercise Django's real hashing path.)"""

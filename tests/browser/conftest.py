@@ -4,6 +4,7 @@ a ``browser`` fixture that launches it for one test, or skips (fails under CI) w
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -41,3 +42,38 @@ def browser() -> Iterator[Any]:
         launched = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield launched
         launched.close()
+
+
+@pytest.fixture(scope="session")
+def live_server(live_server: Any) -> Any:
+    """pytest-django's live server, answering one request at a time on SQLite.
+
+    On SQLite the test database lives in memory, and the live server's threads share the test
+    thread's one connection to it (Django's LiveServerThread): two requests at once (a page's
+    fetches, the notification poll, a picker's lookup) would interleave their transactions on
+    it and fail now and then. Requests still arrive on their own threads (a browser's
+    keep-alive connections do not block each other); their work, body included, is done one
+    at a time."""
+    thread = live_server.thread
+    # The connections it shares: those of in-memory SQLite databases, none on PostgreSQL.
+    if thread.connections_override and not getattr(thread.httpd, "_one_at_a_time", False):
+        thread.httpd.set_app(_one_at_a_time(thread.httpd.get_app()))
+        thread.httpd._one_at_a_time = True
+    return live_server
+
+
+def _one_at_a_time(app: Any) -> Any:
+    lock = threading.Lock()
+
+    def serve(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        with lock:
+            result = app(environ, start_response)
+            try:
+                body = b"".join(result)
+            finally:
+                close = getattr(result, "close", None)
+                if close is not None:
+                    close()
+        return [body]
+
+    return serve
