@@ -42,6 +42,7 @@ from sambandh.contacts.services.points import (
 )
 from sambandh.core.audit import audit_records, records_assigned
 from sambandh.core.cleaning import clean_text, phone_digit_forms
+from sambandh.core.copy_insert import insert_many
 from sambandh.core.errors import ServiceError, ValidationFailed
 from sambandh.core.inputs import sent_list
 from sambandh.core.records import FieldErrors
@@ -188,9 +189,9 @@ def _write(actor: User, items: list[_Item]) -> None:
                 )
             )
     for model, rows in points.items():
-        model.objects.bulk_create(rows, batch_size=1000)
-    through.objects.bulk_create(links, batch_size=1000)
-    Affiliation.objects.bulk_create(affiliations, batch_size=1000)
+        insert_many(model, rows)
+    insert_many(through, links)
+    insert_many(Affiliation, affiliations)
     audit_records(
         actor=actor,
         action="create",
