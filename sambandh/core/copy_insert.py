@@ -6,7 +6,8 @@ parameters to build, quote, send and parse); elsewhere by ``bulk_create``.
 The rows are the same either way: each field's value is prepared as ``bulk_create`` prepares it
 (``pre_save`` then ``get_db_prep_save``: the ``auto_now_add`` times, the JSON), constraints and
 triggers fire as for an INSERT (statement-level triggers included), and a failure fails the
-caller's transaction (or savepoint). The objects are not given their ids.
+caller's transaction (or savepoint). The objects are given their ids only when asked
+(``ids=True``: on PostgreSQL they are drawn from the table's sequence in one query first).
 """
 
 from __future__ import annotations
@@ -28,18 +29,35 @@ def _columns(model: type[models.Model], with_pk: bool) -> list[Any]:
     return fields
 
 
+def _draw_ids(model: type[models.Model], rows: list[models.Model]) -> None:
+    pk = model._meta.pk
+    assert pk is not None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [model._meta.db_table, pk.column, len(rows)],
+        )
+        drawn = [row[0] for row in cursor.fetchall()]
+    for obj, pk_value in zip(rows, drawn, strict=True):
+        obj.pk = pk_value
+
+
 def insert_many(
-    model: type[models.Model], objs: Iterable[models.Model], *, batch_size: int = 1000
+    model: type[models.Model],
+    objs: Iterable[models.Model],
+    *,
+    ids: bool = False,
+    batch_size: int = 1000,
 ) -> None:
-    """Insert ``objs`` (new instances of ``model``), without answering their ids."""
+    """Insert ``objs`` (new instances of ``model``); with ``ids``, each is given its id."""
     rows = list(objs)
     if not rows:
         return
     if connection.vendor != "postgresql":
         model._default_manager.bulk_create(rows, batch_size=batch_size)
         return
-    pk = model._meta.pk
-    assert pk is not None
+    if ids and all(o.pk is None for o in rows):
+        _draw_ids(model, rows)
     set_pks = sum(1 for o in rows if o.pk is not None)
     if set_pks not in (0, len(rows)):
         model._default_manager.bulk_create(rows, batch_size=batch_size)
@@ -61,3 +79,6 @@ def insert_many(
         with raw.copy(sql) as copy:
             for values in prepared:
                 copy.write_row(values)
+    for obj in rows:
+        obj._state.adding = False
+        obj._state.db = connection.alias

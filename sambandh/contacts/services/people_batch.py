@@ -47,7 +47,11 @@ from sambandh.core.errors import ServiceError, ValidationFailed
 from sambandh.core.inputs import sent_list
 from sambandh.core.records import FieldErrors
 from sambandh.customfields.selectors import custom_search_fields
-from sambandh.search.services import email_words, search_document_build, search_documents_save
+from sambandh.search.services import (
+    email_words,
+    search_document_build,
+    search_documents_insert,
+)
 
 
 class _Item:
@@ -149,7 +153,7 @@ def _write(actor: User, items: list[_Item]) -> None:
         )
         item.own_tags = own_tags  # type: ignore[attr-defined]
         people.append(item.person)
-    Person.objects.bulk_create(people, batch_size=1000)
+    insert_many(Person, people, ids=True)
     points: dict[type[Any], list[Any]] = defaultdict(list)
     links, affiliations = [], []
     through = Person.tags.through
@@ -207,7 +211,7 @@ def _write(actor: User, items: list[_Item]) -> None:
         by_owner[item.person.owner_id].append(item.person.pk)
     for owner_id, ids in by_owner.items():
         records_assigned(actor=actor, record_type="person", ids=ids, user_id=owner_id)
-    search_documents_save(_document(item) for item in items)
+    search_documents_insert(_document(item) for item in items)
 
 
 def _document(item: _Item) -> Any:
