@@ -89,9 +89,14 @@ def clean_phone(value: str, *, region: str | None = None, field: str = "phone") 
     raw = (value or "").strip()
     if not raw:
         raise ValidationFailed(fields={field: _("Enter a phone number.")})
+    if raw in _valid_e164:  # already the E.164 form of a valid number (a region changes nothing)
+        return raw
     code = (region or "").strip().upper() or None
     outcome, found = _phone_e164(raw, code)
     if outcome == "ok":
+        if len(_valid_e164) >= 8192:
+            _valid_e164.clear()
+        _valid_e164[found] = None
         return found
     if outcome == "no_code":
         raise ValidationFailed(
@@ -118,6 +123,11 @@ def clean_phone(value: str, *, region: str | None = None, field: str = "phone") 
             )
         }
     )
+
+
+#: The E.164 numbers this process recently found valid: a service checking a number an import
+#: already cleaned answers it as it is, without parsing it again.
+_valid_e164: dict[str, None] = {}
 
 
 @lru_cache(maxsize=8192)
