@@ -12,10 +12,45 @@ caller's transaction (or savepoint). The objects are given their ids only when a
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import datetime
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db import connection, models
+
+_INTEGERS = (
+    models.AutoField,
+    models.BigAutoField,
+    models.BigIntegerField,
+    models.ForeignKey,
+    models.IntegerField,
+    models.PositiveIntegerField,
+    models.PositiveSmallIntegerField,
+    models.SmallIntegerField,
+)
+_TEXTS = (models.CharField, models.EmailField, models.SlugField, models.TextField, models.URLField)
+
+
+def _plain_for(f: Any) -> Callable[[Any], bool] | None:
+    """For a field of one of Django's own classes (never a subclass) whose
+    ``get_db_prep_save`` hands a value of a plain type to the database unchanged: the test that
+    a value is of that type. None for every other field."""
+    kind = type(f)
+    if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+        return None
+    if kind in _TEXTS:
+        return lambda v: type(v) is str
+    if kind in _INTEGERS:
+        if f.is_relation and type(f.target_field) not in _INTEGERS:
+            return None
+        return lambda v: type(v) is int
+    if kind is models.BooleanField:
+        return lambda v: type(v) is bool
+    if kind is models.DateField:
+        return lambda v: type(v) is datetime.date
+    if kind is models.DateTimeField:
+        return lambda v: type(v) is datetime.datetime and v.tzinfo is not None
+    return None
 
 
 def _columns(model: type[models.Model], with_pk: bool) -> list[Any]:
@@ -27,6 +62,28 @@ def _columns(model: type[models.Model], with_pk: bool) -> list[Any]:
             continue
         fields.append(f)
     return fields
+
+
+def _getter(f: Any) -> Callable[[models.Model], Any]:
+    """How a field's value is read for the database: as ``bulk_create`` reads it (``pre_save``
+    then ``get_db_prep_save``), or, for a plain field holding None or a plain value, as it is
+    (the same value, without the calls: they are most of the cost)."""
+
+    def prepared(obj: models.Model) -> Any:
+        return f.get_db_prep_save(f.pre_save(obj, True), connection)
+
+    is_plain = _plain_for(f)
+    if is_plain is None:
+        return prepared
+    attname = f.attname
+
+    def plain(obj: models.Model) -> Any:
+        value = obj.__dict__.get(attname, prepared)
+        if value is None or (value is not prepared and is_plain(value)):
+            return value
+        return prepared(obj)
+
+    return plain
 
 
 def _draw_ids(model: type[models.Model], rows: list[models.Model]) -> None:
@@ -63,9 +120,10 @@ def insert_many(
         model._default_manager.bulk_create(rows, batch_size=batch_size)
         return
     fields = _columns(model, with_pk=set_pks > 0)
+    getters = [_getter(f) for f in fields]
     prepared = []
     for obj in rows:
-        values = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+        values = [get(obj) for get in getters]
         if any(hasattr(v, "as_sql") for v in values):  # a database default, an expression
             model._default_manager.bulk_create(rows, batch_size=batch_size)
             return
