@@ -18,6 +18,7 @@ from typing import Any
 from django.db import models
 
 from sambandh.core.audit_context import current as current_context
+from sambandh.core.copy_insert import insert_many
 from sambandh.core.models import AuditEvent
 
 # The event log is a platform layer beside core (it imports nothing above core): recording the
@@ -183,15 +184,16 @@ def audit_records(
     rows: list[tuple[int, dict[str, Any], str]],
 ) -> None:
     """``audit_record`` for many writes of one kind at once (a bulk change), in the caller's
-    transaction: one audit row and one event per record, written by one INSERT each. ``rows``:
-    each record's id, its changes and its summary."""
+    transaction: one audit row and one event per record, written by one statement each (the
+    audit rows by COPY on PostgreSQL). ``rows``: each record's id, its changes and its summary."""
     if not rows:
         return
     for _record_id, changes, _summary in rows:
         check_update_pairs(action, changes)
     actor = actor if getattr(actor, "pk", None) else None
     context = _context_fields()
-    AuditEvent.objects.bulk_create(
+    insert_many(
+        AuditEvent,
         [
             AuditEvent(
                 actor=actor,
@@ -204,7 +206,6 @@ def audit_records(
             )
             for record_id, changes, summary in rows
         ],
-        batch_size=1000,
     )
     record_events(
         type=event_type_for(record_type, action),

@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 
+from sambandh.core.copy_insert import insert_many
 from sambandh.events.handlers import handlers_for
 from sambandh.events.models import Event, HandlerRun
 
@@ -72,9 +73,9 @@ def record_events(
     items: Iterable[tuple[int, Iterable[str]]] = (),
     data: dict[str, Any] | None = None,
 ) -> list[Event]:
-    """``record_event`` for many records at once (a bulk write): one INSERT for the events and
-    one for their handlers' runs, whatever their number. ``items``: each record's id and the
-    fields its write changed."""
+    """``record_event`` for many records at once (a bulk write): one statement for the events
+    and one for their handlers' runs, whatever their number (COPY on PostgreSQL). ``items``:
+    each record's id and the fields its write changed."""
     if not settings.EVENTS_ENABLED:
         return []
     rows = [
@@ -90,14 +91,16 @@ def record_events(
     ]
     if not rows:
         return []
-    events = Event.objects.bulk_create(rows, batch_size=1000)
+    insert_many(Event, rows, ids=True)
+    events = rows
     runs = [
         HandlerRun(event=event, handler=h.name, run_after=event.at)
         for event in events
         for h in handlers_for(type, event.fields)
     ]
     if runs:
-        ids = [run.pk for run in HandlerRun.objects.bulk_create(runs, batch_size=1000)]
+        insert_many(HandlerRun, runs, ids=True)
+        ids = [run.pk for run in runs]
         transaction.on_commit(lambda: _enqueue_after_commit(ids))
     return events
 

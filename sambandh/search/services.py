@@ -119,6 +119,17 @@ def search_documents_save(documents: Iterable[SearchDocument], *, batch_size: in
     return len(docs)
 
 
+def search_documents_insert(documents: Iterable[SearchDocument]) -> int:
+    """Insert the documents of records just created (no document can be theirs yet): by COPY
+    on PostgreSQL, cheaper than ``search_documents_save``'s upsert. A document already there
+    for one of them fails the caller's transaction."""
+    from sambandh.core.copy_insert import insert_many
+
+    docs = list(documents)
+    insert_many(SearchDocument, docs)
+    return len(docs)
+
+
 def search_document_upsert(
     *,
     record_type: str,

@@ -42,11 +42,16 @@ from sambandh.contacts.services.points import (
 )
 from sambandh.core.audit import audit_records, records_assigned
 from sambandh.core.cleaning import clean_text, phone_digit_forms
+from sambandh.core.copy_insert import insert_many
 from sambandh.core.errors import ServiceError, ValidationFailed
 from sambandh.core.inputs import sent_list
 from sambandh.core.records import FieldErrors
 from sambandh.customfields.selectors import custom_search_fields
-from sambandh.search.services import email_words, search_document_build, search_documents_save
+from sambandh.search.services import (
+    email_words,
+    search_document_build,
+    search_documents_insert,
+)
 
 
 class _Item:
@@ -148,7 +153,7 @@ def _write(actor: User, items: list[_Item]) -> None:
         )
         item.own_tags = own_tags  # type: ignore[attr-defined]
         people.append(item.person)
-    Person.objects.bulk_create(people, batch_size=1000)
+    insert_many(Person, people, ids=True)
     points: dict[type[Any], list[Any]] = defaultdict(list)
     links, affiliations = [], []
     through = Person.tags.through
@@ -188,9 +193,9 @@ def _write(actor: User, items: list[_Item]) -> None:
                 )
             )
     for model, rows in points.items():
-        model.objects.bulk_create(rows, batch_size=1000)
-    through.objects.bulk_create(links, batch_size=1000)
-    Affiliation.objects.bulk_create(affiliations, batch_size=1000)
+        insert_many(model, rows)
+    insert_many(through, links)
+    insert_many(Affiliation, affiliations)
     audit_records(
         actor=actor,
         action="create",
@@ -206,7 +211,7 @@ def _write(actor: User, items: list[_Item]) -> None:
         by_owner[item.person.owner_id].append(item.person.pk)
     for owner_id, ids in by_owner.items():
         records_assigned(actor=actor, record_type="person", ids=ids, user_id=owner_id)
-    search_documents_save(_document(item) for item in items)
+    search_documents_insert(_document(item) for item in items)
 
 
 def _document(item: _Item) -> Any:

@@ -28,6 +28,7 @@ from django.utils import timezone, translation
 from sambandh.accounts.regions import user_region
 from sambandh.core.audit import audit_record
 from sambandh.core.audit_context import audit_context
+from sambandh.core.copy_insert import insert_many
 from sambandh.events import leased
 from sambandh.events.leased import LeaseLost
 from sambandh.imports import selectors, sources
@@ -126,7 +127,7 @@ def context_for(job: ImportJob) -> Context:
 
 
 def _commit_batch(job: ImportJob, token: str, results: list[RowResult], cursor: int) -> None:
-    ImportRow.objects.bulk_create([r.as_row(job.pk) for r in results], batch_size=1000)
+    insert_many(ImportRow, [r.as_row(job.pk) for r in results])
     counts = Counter(COUNTERS[r.outcome] for r in results)
     leased.extend(
         ImportJob,
