@@ -61,7 +61,9 @@ class RequestFilters(Schema):
     overdue: bool = False
     status: Literal["received", "in_progress", "ready", "done", "failed"] | None = None
     limit: int = Field(50, ge=1, le=200)
-    cursor: str | None = Field(None, max_length=20, pattern=r"^\d+$")
+    # An offset: at most nine digits (a larger one names no page, and would overflow the
+    # database's integer).
+    cursor: str | None = Field(None, max_length=9, pattern=r"^\d{1,9}$")
 
 
 class CompleteIn(StrictSchema):

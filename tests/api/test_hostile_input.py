@@ -536,3 +536,13 @@ def test_more_query_parameters_than_django_reads_answers_400(as_owner, records):
 def test_digits_int_refuses_answer_422_naming_the_parameter(as_owner, digits, param):
     resp = as_owner.get("/api/v1/scheduling/working-hours", {param: digits})
     assert_error(resp, 422, "validation_failed", {param: "Give up to 50 ids separated by commas."})
+
+
+# An offset cursor of twenty digits passed the schema and overflowed the database's integer
+# (found by bench/api_fuzz.py on /privacy/requests).
+@pytest.mark.parametrize("cursor", ["97428901966303309494", "9223372036854775808", "1234567890"])
+def test_an_offset_cursor_past_nine_digits_answers_422(as_admin, cursor):
+    resp = as_admin.get("/api/v1/privacy/requests", {"cursor": cursor})
+    assert resp.status_code == 422
+    assert "cursor" in resp.json()["error"]["fields"]
+    assert as_admin.get("/api/v1/privacy/requests", {"cursor": "999999999"}).status_code == 200
