@@ -25,7 +25,9 @@ several sittings is reported as one:
     .venv/bin/python bench/api_fuzz.py --examples 1000 --summary bench/results/api_fuzz/*.jsonl
 
 The logs of the run under way are kept in the repository (bench/results/api_fuzz/), each line
-with the commit it ran on, so a later sitting resumes where the last one stopped.
+with the commit it ran on, so a later sitting resumes where the last one stopped. An operation
+run again (after a fix) is logged again: within a file the later line counts, across files the
+later file given to ``--summary`` (so a re-run's log is named to sort last: ``zz-rerun.jsonl``).
 """
 
 from __future__ import annotations
