@@ -21,10 +21,10 @@ operations that file already holds; ``--shard K/N`` takes every N-th operation f
 several sittings is reported as one:
 
     .venv/bin/python bench/api_fuzz.py --examples 500 --resume --shard 1/2 \
-        --log bench/results/api_fuzz/shard-1.jsonl --database-url sqlite:///var/fuzz-1.sqlite3
-    .venv/bin/python bench/api_fuzz.py --examples 1000 --summary bench/results/api_fuzz/*.jsonl
+        --log bench/api_fuzz_logs/shard-1.jsonl --database-url sqlite:///var/fuzz-1.sqlite3
+    .venv/bin/python bench/api_fuzz.py --examples 1000 --summary bench/api_fuzz_logs/*.jsonl
 
-The logs of the run under way are kept in the repository (bench/results/api_fuzz/), each line
+The logs of the run under way are kept in the repository (bench/api_fuzz_logs/), each line
 with the commit it ran on, so a later sitting resumes where the last one stopped. An operation
 run again (after a fix) is logged again: within a file the later line counts, across files the
 later file given to ``--summary`` (so a re-run's log is named to sort last: ``zz-rerun.jsonl``).
