@@ -80,6 +80,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     def can_write(self) -> bool:
         return self.role != Role.READ_ONLY
 
+    @property
+    def can_review_duplicates(self) -> bool:
+        """For the sidebar's entry; the policy decides (accounts/policy.py)."""
+        from sambandh.accounts.policy import can_review_duplicates
+
+        return can_review_duplicates(self)
+
 
 class Team(models.Model):
     name = models.CharField(_("name"), max_length=120, unique=True)

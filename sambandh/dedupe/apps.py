@@ -6,3 +6,6 @@ class DedupeConfig(AppConfig):
     name = "sambandh.dedupe"
     label = "dedupe"
     verbose_name = _("Duplicates")
+    # Beside the import: the review queue, for administrators and managers (the policy's rule).
+    nav_order = 795
+    nav_items = [("dedupe:review", _("Duplicates"), "copy", "can_review_duplicates")]

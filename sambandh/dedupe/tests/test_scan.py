@@ -157,6 +157,16 @@ def test_only_admins_and_managers_see_the_queue_or_dismiss(
     assert not AuditEvent.objects.filter(action="dismiss_duplicate").exists()
 
 
+def test_the_sidebar_shows_the_queue_to_those_who_may_review_it(
+    owner, readonly, manager, admin_user, browser_for
+):
+    link = 'href="/duplicates/"'
+    for user in (admin_user, manager):
+        assert link in browser_for(user).get("/").content.decode()
+    for user in (owner, readonly):
+        assert link not in browser_for(user).get("/").content.decode()
+
+
 def test_a_manager_sees_no_pair_with_a_record_outside_their_scope(
     owner, outsider, manager, browser_for
 ):

@@ -83,6 +83,8 @@ _ICONS: dict[str, str] = {
     "filter": '<path d="M22 3H2l8 9.5V19l4 2v-8.5z"/>',
     "user": '<circle cx="12" cy="12" r="9"/><circle cx="12" cy="10" r="3"/>'
     '<path d="M6.2 18.6a7 7 0 0 1 11.6 0"/>',
+    "copy": '<rect x="8" y="8" width="13" height="13" rx="2"/>'
+    '<path d="M4 16a2 2 0 0 1-2-2V4a2 2 0 0 1 2-2h10a2 2 0 0 1 2 2"/>',
     "trash": '<path d="M3 6h18"/><path d="M19 6v14a2 2 0 0 1-2 2H7a2 2 0 0 1-2-2V6"/>'
     '<path d="M8 6V4a2 2 0 0 1 2-2h4a2 2 0 0 1 2 2v2"/>',
 }

@@ -97,5 +97,7 @@ def test_apps_may_declare_a_fourth_element():
     assert settings_entry.requires == "is_admin"
     privacy_entry = next(i for i in nav_items() if i.app_label == "privacy")
     assert privacy_entry.requires == "is_admin"
-    only_admins = {"administration", "privacy"}
-    assert all(i.requires == "" for i in nav_items() if i.app_label not in only_admins)
+    duplicates_entry = next(i for i in nav_items() if i.app_label == "dedupe")
+    assert duplicates_entry.requires == "can_review_duplicates"
+    restricted = {"administration", "privacy", "dedupe"}
+    assert all(i.requires == "" for i in nav_items() if i.app_label not in restricted)
