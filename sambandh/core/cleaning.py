@@ -23,6 +23,7 @@ from email_validator import EmailNotValidError, validate_email
 from sambandh.core import names
 from sambandh.core.countries import country_code
 from sambandh.core.errors import ValidationFailed
+from sambandh.core.languages import language_tag
 from sambandh.core.names import tidy
 
 
@@ -286,21 +287,31 @@ def clean_time_zone(value: str | None, *, field: str = "time_zone") -> str:
 
 
 def clean_language(value: str | None, *, field: str = "language") -> str:
-    """A BCP 47 language tag that Babel knows (any language a person may prefer)."""
+    """A BCP 47 language tag that Babel knows (any language a person may prefer), from a tag
+    ("de", "pt_BR") or a language's name as exports write it ("German", "Deutsch",
+    "Portuguese (Brazil)": core/languages.py)."""
     tag = (value or "").strip().replace("_", "-")
     if not tag:
         return ""
     try:
         Locale.parse(tag, sep="-")
     except (UnknownLocaleError, ValueError):
-        raise ValidationFailed(
-            fields={field: _("“%(value)s” is not a known language.") % {"value": tag[:20]}}
-        ) from None
-    return (
-        tag.lower()
-        if "-" not in tag
-        else tag.split("-")[0].lower() + "-" + "-".join(tag.split("-")[1:])
-    )
+        named = language_tag(tag)
+        if named is None:
+            raise ValidationFailed(
+                fields={field: _("“%(value)s” is not a known language.") % {"value": tag[:20]}}
+            ) from None
+        return named
+    return "-".join(_subtag(part, i) for i, part in enumerate(tag.split("-")))
+
+
+def _subtag(part: str, index: int) -> str:
+    """BCP 47's cases: "en", "Hans", "US" (a language, a script, a region); others lower."""
+    if index and len(part) == 4 and part.isalpha():
+        return part.title()
+    if index and len(part) == 2 and part.isalpha():
+        return part.upper()
+    return part.lower()
 
 
 def clean_person_names(values: Mapping[str, str | None]) -> dict[str, str]:

@@ -69,18 +69,26 @@ def job_rows(
 
 
 REPORT_COLUMNS = ("row", "outcome", "record_id", "reasons")
+#: What ends a sentence, in the product's languages (Latin, Devanagari, Japanese, Arabic).
+END_MARKS = (".", "!", "?", "।", "。", "؟")
 
 
 def reasons_text(reasons: Any) -> str:
-    """A row's reasons as one line: "email: not valid; phone: ..."."""
+    """A row's reasons as one line of sentences: "Email: “x” is not a valid email address.
+    Phone: …" (a message without an end mark gets a full stop)."""
     parts = []
     for reason in reasons or []:
         if isinstance(reason, dict):
-            field, message = reason.get("field", ""), reason.get("message", "")
-            parts.append(f"{field}: {message}" if field else str(message))
+            field, message = reason.get("field", ""), str(reason.get("message", ""))
+            part = f"{field}: {message}" if field else message
         else:
-            parts.append(str(reason))
-    return "; ".join(parts)
+            part = str(reason)
+        part = part.strip()
+        if part and not part.endswith(END_MARKS):
+            part += "."
+        if part:
+            parts.append(part)
+    return " ".join(parts)
 
 
 def job_report_lines(*, job: ImportJob) -> Iterator[list[str]]:

@@ -9,6 +9,7 @@ from sambandh.core.addresses import normalized_postal_code, normalized_region
 from sambandh.core.cleaning import (
     clean_country,
     clean_email,
+    clean_language,
     clean_person_names,
     clean_text,
 )
@@ -158,3 +159,43 @@ def test_emails_are_validated_without_the_network_and_normalized():
     for bad in ("asha@", "asha@example", "asha rao@example.in", "@example.in"):
         with pytest.raises(ValidationFailed):
             clean_email(bad)
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("de", "de"),
+        ("pt_BR", "pt-BR"),
+        ("EN-us", "en-US"),
+        ("zh-hans-cn", "zh-Hans-CN"),
+        ("es-419", "es-419"),
+        # names, as HubSpot, Zoho and spreadsheets export them
+        ("German", "de"),
+        ("hindi", "hi"),
+        ("  Telugu ", "te"),
+        ("Français", "fr"),
+        ("francais", "fr"),
+        ("Deutsch", "de"),
+        ("हिन्दी", "hi"),
+        ("ગુજરાતી", "gu"),
+        ("日本語", "ja"),
+        ("British English", "en-GB"),
+        ("Portuguese (Brazil)", "pt-BR"),
+        ("Portuguese - Brazil", "pt-BR"),
+        ("English, United Kingdom", "en-GB"),
+        ("Chinese (Simplified)", "zh-Hans"),
+        ("Deutsch (Schweiz)", "de-CH"),
+        ("", ""),
+    ],
+)
+def test_a_language_is_read_from_its_tag_or_its_name(typed, stored):
+    assert clean_language(typed) == stored
+
+
+@pytest.mark.parametrize(
+    "typed", ["Elvish", "English (Narnia)", "Portuguese (Mars)", "x" * 300, "(("]
+)
+def test_an_unknown_language_is_a_clear_error(typed):
+    with pytest.raises(ValidationFailed) as caught:
+        clean_language(typed, field="preferred_language")
+    assert "is not a known language" in caught.value.fields["preferred_language"]

@@ -273,3 +273,14 @@ def test_google_contacts_labels_become_the_contact_points_labels(owner):
     assert [(e.email, e.label) for e in person.emails.all()] == [("asha@example.in", "Work")]
     phones = {p.e164: p.label for p in person.phones.all()}
     assert phones == {"+919845012345": "Mobile", "+918022223333": "other"}
+
+
+def test_languages_exported_as_names_are_read(owner):
+    """HubSpot's "Preferred language" holds names ("German"), not codes."""
+    text = "Email,Preferred language\nanna@example.de,German\nravi@example.in,Hindi\n"
+    job = run_import(owner, "people", text, preset="hubspot")
+    assert (job.status, job.created, job.rejected) == ("done", 2, 0)
+    assert dict(Person.objects.values_list("email", "preferred_language")) == {
+        "anna@example.de": "de",
+        "ravi@example.in": "hi",
+    }

@@ -307,3 +307,17 @@ def test_each_record_type_reaches_its_mapping(owner, browser_for, record_type, t
     body = client.get("/imports/new/mapping/").content.decode()
     assert re.search(rf'<select name="col_\d"[^>]*>.*?value="{target}" selected', body, re.S)
     assert client.session[SESSION_KEY]["record_type"] == record_type
+
+
+def test_a_rows_reasons_read_as_sentences():
+    from sambandh.imports.selectors import reasons_text
+
+    reasons = [
+        {"field": "Email", "message": "“x” is not a valid email address."},
+        {"field": "Phone", "message": "not a phone number"},
+        {"field": "", "message": "यह पंक्ति खाली है।"},
+    ]
+    assert reasons_text(reasons) == (
+        "Email: “x” is not a valid email address. Phone: not a phone number. यह पंक्ति खाली है।"
+    )
+    assert reasons_text([]) == ""
