@@ -192,6 +192,7 @@ PERSON = Layout(
             _attr("preferred_language"),
         ),
         Column("time_zone", _("Time zone"), "time_zone", _attr("time_zone")),
+        Column("birth_date", _("Date of birth"), "birth_date", lambda r, b: iso(r.birth_date)),
         Column("currency", _("Currency"), "currency", _attr("currency")),
         Column("country", _("Country"), "country", _attr("country")),
         Column("source", _("Source"), "source", _attr("source")),

@@ -48,6 +48,10 @@ def _card(person: Any, shows: Any) -> str:
                 code=entry.get("postal_code") or "",
                 country=entry.get("country") or "",
             )
+    if shows("birth_date") and person.birth_date:
+        card.add("bday").value = person.birth_date.isoformat()
+    if shows("preferred_language") and person.preferred_language:
+        card.add("lang").value = person.preferred_language
     if shows("description") and person.description:
         card.add("note").value = person.description
     if shows("tags") and person.tag_names:

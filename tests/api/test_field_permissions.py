@@ -380,3 +380,42 @@ def test_a_hidden_rule_on_a_time_written_to_the_table_counts_as_read_only(
     admin_api, admin_browser = api(admin_user), browser_for(admin_user)
     shown = _times_shown(admin_api, admin_browser, note.person, note, task, assignee=False)
     assert shown == dict.fromkeys(shown, True)
+
+
+def test_a_hidden_date_of_birth_leaves_every_answer_and_form_keeps_it(
+    api, browser_for, admin_user, owner
+):
+    asha = make_person(owner, full_name="Asha Rao", birth_date=dt.date(1987, 11, 23))
+    client = api(owner)
+    assert client.get(f"/api/v1/people/{asha.pk}").json()["birth_date"] == "1987-11-23"
+    page = browser_for(owner).get(f"/people/{asha.pk}/").content.decode()
+    assert "Date of birth" in page and "Nov 23, 1987" in page
+    form = browser_for(owner).get(f"/people/{asha.pk}/edit/").content.decode()
+    assert 'name="birth_date"' in form
+    # when the date of birth is hidden from sales reps
+    _hide(admin_user, "person", "birth_date")
+    record = client.get(f"/api/v1/people/{asha.pk}")
+    assert record.status_code == 200 and "birth_date" not in record.json()
+    listed = client.get("/api/v1/people").json()["items"][0]
+    assert "1987-11-23" not in record.content.decode() + str(listed)
+    for url in (f"/people/{asha.pk}/", f"/people/{asha.pk}/edit/"):
+        page = browser_for(owner).get(url).content.decode()
+        assert "Date of birth" not in page and 'name="birth_date"' not in page, url
+        assert "1987-11-23" not in page and "Nov 23, 1987" not in page, url
+    # a change to it through the API is refused, and the form saved without it keeps it
+    refused = client.patch(f"/api/v1/people/{asha.pk}", {"birth_date": "1990-01-01", "version": 1})
+    assert_error(refused, 403, "forbidden", {"birth_date": "You cannot change this field."})
+    saved = browser_for(owner).post(
+        f"/people/{asha.pk}/edit/",
+        {"full_name": "Asha R. Rao", "owner": owner.pk, "organization": "", "version": "1"},
+    )
+    assert saved.status_code == 302
+    asha.refresh_from_db()
+    assert (asha.full_name, asha.birth_date) == ("Asha R. Rao", dt.date(1987, 11, 23))
+    # the export leaves the column out for the rep, and has it for an admin
+    rep_rows = read_csv(client.get("/api/v1/people/export", {"format": "csv"}))
+    admin_rows = read_csv(api(admin_user).get("/api/v1/people/export", {"format": "csv"}))
+    assert "Date of birth" not in rep_rows[0]
+    assert admin_rows[0]["Date of birth"] == "1987-11-23"
+    # an admin still sees it
+    assert api(admin_user).get(f"/api/v1/people/{asha.pk}").json()["birth_date"] == "1987-11-23"

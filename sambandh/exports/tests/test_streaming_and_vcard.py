@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -99,6 +101,8 @@ def test_people_as_vcards_parse_back(api, owner, outsider):
         organization_id=org.pk,
         description="Likes commas, semicolons; and a very long note " + "x" * 200,
         tags=["vip"],
+        birth_date=datetime.date(1987, 11, 23),
+        preferred_language="kn",
         addresses=[
             {
                 "street": "12 MG Road",
@@ -131,6 +135,8 @@ def test_people_as_vcards_parse_back(api, owner, outsider):
     assert asha.note.value.startswith("Likes commas, semicolons; and")
     assert asha.note.value.endswith("x" * 200)
     assert asha.categories.value == ["vip"]
+    assert asha.bday.value == "1987-11-23" and asha.lang.value == "kn"
+    assert "bday" not in cards[1].contents and "lang" not in cards[1].contents
     assert values_after(AuditEvent.objects.get(action="export"))["format"] == "vcf"
 
 
@@ -139,13 +145,21 @@ def test_a_vcard_leaves_out_hidden_fields(api, admin_user, owner):
 
     from sambandh.accounts.services_access import field_permission_set
 
-    make_person(owner, full_name="Asha", email="asha@example.com", phone="+91 98765 43210")
-    field_permission_set(
-        actor=admin_user, record_type="person", field="phones", hidden_from=["sales_rep"]
+    make_person(
+        owner,
+        full_name="Asha",
+        email="asha@example.com",
+        phone="+91 98765 43210",
+        birth_date=datetime.date(1987, 11, 23),
     )
+    for field in ("phones", "birth_date"):
+        field_permission_set(
+            actor=admin_user, record_type="person", field=field, hidden_from=["sales_rep"]
+        )
     text = b"".join(api(owner).get("/api/v1/people/export", {"format": "vcf"}).streaming_content)
     card = next(vobject.readComponents(text.decode()))
     assert "tel" not in card.contents and card.email.value == "asha@example.com"
+    assert "bday" not in card.contents and "1987" not in text.decode()
 
 
 def test_a_csv_export_of_no_records_is_the_header_alone(api, owner):
