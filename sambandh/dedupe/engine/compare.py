@@ -7,6 +7,7 @@ different records do) probabilities; ``model`` may re-estimate them from the dat
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -18,6 +19,10 @@ from sambandh.dedupe.engine.normalize import phonetic, sound_key
 from sambandh.dedupe.engine.records import MatchRecord
 
 NULL = -1
+#: ``_name_level``'s last level: the two names have nothing in common.
+DIFFERENT = 5
+#: The words of an email's local part (letters; digits and separators split them).
+_WORDS = re.compile(r"[^\W\d_]+")
 
 
 @dataclass(frozen=True)
@@ -62,7 +67,7 @@ def _name_level(a: str, b: str, canon_a: str = "", canon_b: str = "") -> int:
         return 3
     if jw >= 0.8 or (len(a) > 1 and len(b) > 1 and (a in b or b in a)):
         return 4
-    return 5
+    return DIFFERENT
 
 
 def swapped(a: MatchRecord, b: MatchRecord) -> bool:
@@ -137,13 +142,40 @@ def _email(a: MatchRecord, b: MatchRecord) -> int:
     if a.email_local and a.email_local == b.email_local:
         return NULL if namesakes else 1
     if Levenshtein.distance(a.email, b.email, score_cutoff=2) <= 2:
-        return 2
+        return NULL if _names_apart(a, b) else 2
     if _jw(a.email_local, b.email_local) >= 0.88:
-        if namesakes:
+        if namesakes or _names_apart(a, b):
             return NULL
         domain_a, domain_b = a.email.rpartition("@")[2], b.email.rpartition("@")[2]
         return 2 if Levenshtein.distance(domain_a, domain_b, score_cutoff=2) <= 2 else NULL
     return 3
+
+
+def _names_apart(a: MatchRecord, b: MatchRecord) -> bool:
+    """Whether two local parts are one pattern over two different names, which makes them
+    look a typo apart: "daisuke_kobayashi" and "daisuke_sato" (a word of one that is nowhere
+    in the other and nothing like its counterpart), or "srao" and "rrao" for Subbalakshmi and
+    Ravi Rao (each begins with its own given name's initial, and the given names differ).
+    Such addresses say nothing either way: the names already said it."""
+    la, lb = a.email_local, b.email_local
+    words_a, words_b = _WORDS.findall(la), _WORDS.findall(lb)
+    if len(words_a) == len(words_b) > 1:
+        for x, y in zip(words_a, words_b, strict=True):
+            if (
+                min(len(x), len(y)) >= 3
+                and x not in words_b
+                and y not in words_a
+                and _name_level(x, y) == DIFFERENT
+            ):
+                return True
+    return (
+        len(la) > 1
+        and la[1:] == lb[1:]
+        and la[:1] == a.given[:1]
+        and lb[:1] == b.given[:1]
+        and la[:1] != lb[:1]
+        and _given(a, b) == DIFFERENT
+    )
 
 
 def _phone(a: MatchRecord, b: MatchRecord) -> int:

@@ -128,6 +128,23 @@ def test_alike_local_parts_at_unrelated_domains_are_no_evidence():
     assert _level("email", a, _p(2, emails=["isaac.jones54@bradford.net"])) == "null"
 
 
+def test_one_employers_pattern_over_two_names_is_no_evidence():
+    # Two colleagues' addresses look a typo apart because the pattern is the same.
+    kobayashi = _p(1, given_name="大輔", family_name="小林", emails=["daisuke_kobayashi@sakura.jp"])
+    sato = _p(2, given_name="大輔", family_name="佐藤", emails=["daisuke_sato@sakura.jp"])
+    assert _level("email", kobayashi, sato) == "null"
+    subbalakshmi = _p(3, given_name="సుబ్బలక్ష్మి", family_name="రావు", emails=["srao@charminar.in"])
+    ravi = _p(4, given_name="Ravi", family_name="Rao", emails=["rrao@charminar.in"])
+    assert _level("email", subbalakshmi, ravi) == "null"
+    # while a typo in a word of the address, or one person's initial, still counts
+    ferguson = _p(5, given_name="Logan", family_name="Ferguson", emails=["l.ferguson46@shah.com"])
+    fergson = _p(6, given_name="Logn", family_name="Feeruson", emails=["l.fergson46@shah.com"])
+    assert _level("email", ferguson, fergson) == "typo"
+    sam = _p(7, given_name="Sam", family_name="Rao", emails=["srao@charminar.in"])
+    samuel = _p(8, given_name="Samuel", family_name="Rao", emails=["srao1@charminar.in"])
+    assert _level("email", sam, samuel) == "typo"
+
+
 def test_a_common_value_weighs_less_than_a_rare_one():
     records = [_p(i, given_name="George") for i in range(40)]
     records += [_p(100, given_name="Theodora"), _p(101, given_name="Theodora")]
