@@ -45,12 +45,13 @@ LEVEL_LABELS = {
     "other_house": _("another house number"),
     "house_typo": _("house number a typo apart"),
     "chain": _("through records that match both"),
+    "different": _("different"),
 }
 MODELS: dict[str, Any] = {"person": Person, "organization": Organization}
 
 
 def reason_text(code: str) -> str:
-    key, _sep, level = code.partition(":")
+    key, _sep, level = code.lstrip("-").partition(":")
     return f"{COMPARISON_LABELS.get(key, key)}: {LEVEL_LABELS.get(level, level)}"
 
 
@@ -59,7 +60,9 @@ class ReviewRow:
     pair: DuplicatePair
     record_a: Any
     record_b: Any
+    #: What spoke for the match, then what spoke against it (the scan's "-" codes).
     reasons: list[str]
+    against: list[str]
 
 
 def review_queue(*, viewer: Any, record_type: str, limit: int = 100) -> list[ReviewRow]:
@@ -83,7 +86,16 @@ def review_queue(*, viewer: Any, record_type: str, limit: int = 100) -> list[Rev
         for pair in chunk:
             a, b = seen.get(pair.record_a_id), seen.get(pair.record_b_id)
             if a is not None and b is not None:
-                rows.append(ReviewRow(pair, a, b, [reason_text(c) for c in pair.reasons]))
+                codes = pair.reasons or []
+                rows.append(
+                    ReviewRow(
+                        pair,
+                        a,
+                        b,
+                        [reason_text(c) for c in codes if not c.startswith("-")],
+                        [reason_text(c) for c in codes if c.startswith("-")],
+                    )
+                )
                 if len(rows) >= limit:
                     break
     return rows

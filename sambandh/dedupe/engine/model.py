@@ -139,6 +139,20 @@ class Model:
         ]
         return [code for _w, code in sorted(found, reverse=True)]
 
+    def against(self, pattern: Pattern, weights: list[list[float]] | None = None) -> list[str]:
+        """``-comparison:level`` for every comparison that spoke against the match, strongest
+        first (what a reviewer weighs before a merge: "the given names differ")."""
+        weights = weights or self.weights()
+        found = [
+            (
+                weights[i][level],
+                f"-{self.comparisons[i].key}:{self.comparisons[i].levels[level].code}",
+            )
+            for i, level in enumerate(pattern)
+            if level != NULL and weights[i][level] < 0
+        ]
+        return [code for _w, code in sorted(found)]
+
     def estimate_u(self, records: Sequence[MatchRecord], samples: int, seed: int = 7) -> None:
         """u from random pairs, nearly all of them different records."""
         if len(records) < 2:

@@ -253,7 +253,10 @@ def scan_records(
                 stats.matches += 1
                 groups.join(a, b)
                 if pattern not in reasons_of:
-                    reasons_of[pattern] = model.reasons(pattern, weights)
+                    reasons_of[pattern] = [
+                        *model.reasons(pattern, weights),
+                        *model.against(pattern, weights),
+                    ]
                 yield ScoredPair(
                     records[a], records[b], probability, list(reasons_of[pattern]), names[number]
                 )
@@ -276,7 +279,11 @@ def scan_records(
                 )
                 if probability >= LINKED_THRESHOLD:
                     stats.linked += 1
-                    reasons = [*model.reasons(pattern, weights), "linked:chain"]
+                    reasons = [
+                        *model.reasons(pattern, weights),
+                        "linked:chain",
+                        *model.against(pattern, weights),
+                    ]
                     yield ScoredPair(records[a], records[b], probability, reasons, "linked")
 
 

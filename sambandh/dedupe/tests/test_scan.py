@@ -9,6 +9,7 @@ import datetime
 import pytest
 
 from sambandh.cli import main
+from sambandh.contacts.models import Person
 from sambandh.core.audit import AuditEvent
 from sambandh.dedupe.engine import scan as engine_scan
 from sambandh.dedupe.models import DuplicatePair
@@ -155,6 +156,19 @@ def test_only_admins_and_managers_see_the_queue_or_dismiss(
     pair.refresh_from_db()
     assert pair.status == "open"
     assert not AuditEvent.objects.filter(action="dismiss_duplicate").exists()
+
+
+def test_the_queue_shows_what_spoke_against_a_pair(owner, admin_user, browser_for):
+    robert, bob, _priya = _people(owner)
+    Person.objects.filter(pk=bob.pk).update(birth_date=datetime.date(1994, 2, 11))
+    run_scan("people")
+    pair = DuplicatePair.objects.get()
+    assert "email:exact" in pair.reasons and "-birth_date:different" in pair.reasons
+    page = browser_for(admin_user).get("/duplicates/").content.decode()
+    why = page.split(f'href="/people/{bob.pk}/"')[1].split("</tr>")[0]
+    assert "Email: same" in why
+    assert "Against:</strong> Date of birth: different" in why
+    assert "Email: same" not in why.split("Against:")[1]
 
 
 def test_the_sidebar_shows_the_queue_to_those_who_may_review_it(
