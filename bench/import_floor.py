@@ -110,6 +110,7 @@ class Floor:
     people_rows: int = 0
     people_seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
+    same: str = ""  # the indexes and checks counted on the real tables and on the clones
 
     @property
     def seconds(self) -> float:
@@ -279,7 +280,33 @@ def prepare(conn: Any, written: list[Written], lo: int, hi: int) -> Floor:
             )
             conn.execute(f"ALTER TABLE {SCHEMA}.{q(table)} ADD CONSTRAINT {q(name)} {definition}")
             keys.append(f"{table} -> {where}.{parent}")
-    return Floor(written, keys, trigger_notes, storage, commit_seconds=0.0)
+    floor = Floor(written, keys, trigger_notes, storage, commit_seconds=0.0)
+    floor.same = _compare(conn, sorted(cloned), floor.notes)
+    return floor
+
+
+def _compare(conn: Any, tables: list[str], notes: list[str]) -> str:
+    """The indexes and constraints of each clone against its table's (by kind and count)."""
+    totals, before = [0, 0], len(notes)
+    for table in tables:
+        counts = []
+        for schema in ("public", SCHEMA):
+            counts.append(
+                conn.execute(
+                    "SELECT (SELECT count(*) FROM pg_index WHERE indrelid = %s::regclass),"
+                    " (SELECT string_agg(contype::text, '' ORDER BY contype::text)"
+                    "  FROM pg_constraint WHERE conrelid = %s::regclass)",
+                    [f"{schema}.{q(table)}"] * 2,
+                ).fetchone()
+            )
+        if counts[0] != counts[1]:
+            notes.append(
+                f"{table}: indexes, constraints {counts[0]} on it, {counts[1]} on its clone"
+            )
+        totals[0] += counts[0][0]
+        totals[1] += len(counts[0][1] or "")
+    same = "the same on the clones" if len(notes) == before else "NOT the same on the clones"
+    return f"{totals[0]} indexes and {totals[1]} constraints on the tables, {same}"
 
 
 def _load(cursor: Any, w: Written) -> None:
@@ -374,7 +401,7 @@ def report(floor: Floor, imported: int, copy_rate: float) -> list[str]:
         f"  reproduced on the clones: {len(floor.foreign_keys)} foreign keys "
         f"({'; '.join(floor.foreign_keys) or 'none'}); {len(floor.triggers)} triggers "
         f"({'; '.join(floor.triggers) or 'none'}); storage parameters "
-        f"({'; '.join(floor.storage) or 'none'})",
+        f"({'; '.join(floor.storage) or 'none'}); {floor.same}",
         *[f"  MISMATCH: {note}" for note in floor.notes],
     ]
     target = 0.25 * copy_rate
