@@ -13,10 +13,26 @@ title, one of 200 companies), then:
    duplicate checks, the suppression list, each person through the contacts service with its
    audit row, event and search document, one ImportRow per row);
 
-and prints both rates, their ratio, the peak resident memory during the import (sampled every
-0.2 s: flat means the peak of the last tenth of the run is not above the first tenth's), and the
-longest time the job's ``processed_rows`` went without moving (what a progress bar shows).
-PostgreSQL only (COPY).
+3. measures the database's own floor for what the import wrote (bench/import_floor.py): every
+   row the import's transactions wrote, in every table (found by ``xmin``: the person, its
+   email, phone, address and affiliation rows, its audit row, its event, its search document
+   and the text and phone rows its trigger makes, its ImportRow, its external id, the job), is
+   dumped with ``COPY (SELECT ...) TO STDOUT`` and loaded with ``COPY ... FROM STDIN`` into
+   empty logged clones of those tables (``LIKE ... INCLUDING ALL``: the same columns, indexes
+   and checks; the foreign keys, triggers and storage parameters added, which LIKE does not
+   copy) in one transaction, the commit timed with it; then the person rows alone into a
+   people clone. Both ``--floor-runs`` times (3), on fresh clones, the fastest kept (the
+   machine is shared). The floor rate is the imported rows over those seconds: what the import
+   would reach with no Python cost at all (a bound from below on its time: the clones start
+   empty, there is one commit, and none of the import's reads are made).
+
+It prints the first two rates and their ratio, the peak resident memory during the import
+(sampled every 0.2 s: flat means the peak of the last tenth of the run is not above the first
+tenth's), the longest time the job's ``processed_rows`` went without moving (what a progress bar
+shows), the load average, then the floor: rows and seconds per table, the floor rate, its ratio
+to the staging COPY, whether 0.25 of the staging COPY rate is above the floor, and the COPY
+rate of the people rows alone. (The CSV itself cannot be COPYed into the people table: its
+columns are not the table's.) PostgreSQL only (COPY).
 """
 
 from __future__ import annotations
@@ -144,10 +160,14 @@ def main(argv: list[str] | None = None) -> int:
         default=os.environ.get("BENCH_DATABASE_URL", ""),
         help="postgres://... (a database of your own: it gets the demo data and the people)",
     )
+    parser.add_argument(
+        "--floor-runs", type=int, default=3, help="times the floor is measured (the best kept)"
+    )
     args = parser.parse_args(argv)
     if not args.database_url.startswith(("postgres://", "postgresql://")):
         parser.error("--database-url must be a PostgreSQL URL (the baseline is COPY)")
     sys.path.insert(0, str(ROOT))
+    from bench import import_floor
     from bench.common import admin_user, prepare_database
 
     prepare_database(args.database_url, "small")
@@ -163,6 +183,9 @@ def main(argv: list[str] | None = None) -> int:
         actor = admin_user()
         watch = Watch()
         thread = threading.Thread(target=watch.run, daemon=True)
+        with import_floor.connect(args.database_url) as conn:
+            before_ids = import_floor.max_ids(conn)
+            xid_before = import_floor.xid_now(conn)
         rss_before = _rss_mb()
         thread.start()
         started = time.perf_counter()
@@ -180,6 +203,8 @@ def main(argv: list[str] | None = None) -> int:
         import_seconds = time.perf_counter() - started
         watch.stop.set()
         thread.join()
+        with import_floor.connect(args.database_url) as conn:
+            xid_after = import_floor.xid_now(conn)
     copy_rate = args.rows / copy_seconds
     import_rate = args.rows / import_seconds
     samples = [mb for _t, mb in watch.rss]
@@ -201,6 +226,12 @@ def main(argv: list[str] | None = None) -> int:
             f"progress: {len(watch.moves)} moves seen, the longest wait between two "
             f"{max(gaps):.2f} s (sampled every 0.2 s)"
         )
+    print("load average after the import: {:.2f}, {:.2f}, {:.2f}".format(*os.getloadavg()))
+    floor = import_floor.measure(
+        args.database_url, xid_before, xid_after, before_ids, runs=args.floor_runs
+    )
+    for line in import_floor.report(floor, args.rows, copy_rate):
+        print(line)
     return 0
 
 
