@@ -19,8 +19,8 @@ from sambandh.dedupe.engine.normalize import phonetic, sound_key
 from sambandh.dedupe.engine.records import MatchRecord
 
 NULL = -1
-#: ``_name_level``'s last level: the two names have nothing in common.
-DIFFERENT = 5
+#: ``_name_level``'s levels from "sounds alike" on, and its last: nothing in common.
+PHONETIC, DIFFERENT = 3, 5
 #: The words of an email's local part (letters; digits and separators split them).
 _WORDS = re.compile(r"[^\W\d_]+")
 
@@ -160,13 +160,14 @@ def _names_apart(a: MatchRecord, b: MatchRecord) -> bool:
     la, lb = a.email_local, b.email_local
     words_a, words_b = _WORDS.findall(la), _WORDS.findall(lb)
     if len(words_a) == len(words_b) > 1:
+        # With names that differ outright, a word merely close to its counterpart is enough
+        # ("omar.alhashimi" / "omar.alnuaimi" for الهاشمي and النعيمي).
+        names_differ = DIFFERENT in (_given(a, b), _family(a, b))
         for x, y in zip(words_a, words_b, strict=True):
-            if (
-                min(len(x), len(y)) >= 3
-                and x not in words_b
-                and y not in words_a
-                and _name_level(x, y) == DIFFERENT
-            ):
+            if min(len(x), len(y)) < 3 or x in words_b or y in words_a:
+                continue
+            level = _name_level(x, y)
+            if level == DIFFERENT or (names_differ and level >= PHONETIC):
                 return True
     return (
         len(la) > 1

@@ -136,6 +136,10 @@ def test_one_employers_pattern_over_two_names_is_no_evidence():
     subbalakshmi = _p(3, given_name="సుబ్బలక్ష్మి", family_name="రావు", emails=["srao@charminar.in"])
     ravi = _p(4, given_name="Ravi", family_name="Rao", emails=["rrao@charminar.in"])
     assert _level("email", subbalakshmi, ravi) == "null"
+    # names that differ outright: a word merely close to its counterpart is enough
+    hashimi = _p(9, given_name="عمر", family_name="الهاشمي", emails=["omar.alhashimi@gulf.ae"])
+    nuaimi = _p(10, given_name="عمر", family_name="النعيمي", emails=["omar.alnuaimi@gulf.ae"])
+    assert _level("email", hashimi, nuaimi) == "null"
     # while a typo in a word of the address, or one person's initial, still counts
     ferguson = _p(5, given_name="Logan", family_name="Ferguson", emails=["l.ferguson46@shah.com"])
     fergson = _p(6, given_name="Logn", family_name="Feeruson", emails=["l.fergson46@shah.com"])
