@@ -73,7 +73,9 @@ def is_unspaced_script(char: str) -> bool:
 
 
 def fold(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text or "").casefold()
+    if not text or text.isascii():  # NFKC leaves ASCII as it is
+        return (text or "").casefold()
+    text = unicodedata.normalize("NFKC", text).casefold()
     if text.isascii():
         return text
     out: list[str] = []
