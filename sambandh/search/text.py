@@ -163,7 +163,9 @@ def field_terms(words: tuple[str, ...]) -> str:
     return index_terms("", "", words)
 
 
-@functools.lru_cache(maxsize=65536)
+# Smaller than ``_tokens``' cache: most texts that repeat are names, titles and cities, and a
+# unique one (an email address, a phone's digits) is only worth its tokens.
+@functools.lru_cache(maxsize=16384)
 def _text_terms(text: str) -> tuple[str, ...]:
     """What one text adds to a document's terms, in order, repeats kept: each token, and after
     a token of a script written without spaces, its suffixes."""
