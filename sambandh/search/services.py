@@ -60,14 +60,10 @@ def document_content(
     terms = index_terms(title, subtitle, every)
     parts: dict[str, Any] = {}
     if fields:
-
-        def field_terms(words: tuple[str, ...]) -> str:
-            if index_terms is text.index_terms and all(type(w) is str for w in words):
-                return text.field_terms(words)  # the same, kept per distinct field
-            return index_terms("", "", words)
-
         tokens = {
-            f.name: field_terms((*f.words, f.subtitle)) for f in fields if f.words or f.subtitle
+            f.name: index_terms("", "", [*f.words, f.subtitle])
+            for f in fields
+            if f.words or f.subtitle
         }
         parts = {
             "fields": {name: found for name, found in tokens.items() if found},

@@ -73,9 +73,7 @@ def is_unspaced_script(char: str) -> bool:
 
 
 def fold(text: str) -> str:
-    if not text or text.isascii():  # NFKC leaves ASCII as it is
-        return (text or "").casefold()
-    text = unicodedata.normalize("NFKC", text).casefold()
+    text = unicodedata.normalize("NFKC", text or "").casefold()
     if text.isascii():
         return text
     out: list[str] = []
@@ -149,36 +147,18 @@ def index_terms(title: str, subtitle: str, words: Iterable[str]) -> str:
     phone number among them (see ``phone_end_tokens``)."""
     seen: dict[str, None] = {}
     for text in (title, subtitle, *words):
-        for term in _text_terms(text or ""):
-            seen[term] = None
+        for token in tokens(text or ""):
+            seen[token] = None
+            if (
+                1 < len(token) <= MAX_SUFFIXED_LENGTH
+                and not token.isascii()
+                and any(map(is_unspaced_script, token))
+            ):
+                for start in range(1, len(token)):
+                    seen[token[start:]] = None
     for token in phone_end_tokens(seen):
         seen[token] = None
     return " ".join(seen)
-
-
-@functools.lru_cache(maxsize=16384)
-def field_terms(words: tuple[str, ...]) -> str:
-    """``index_terms("", "", words)``, kept for the process's recent fields: a document's
-    fields (a job title, an organization's name) repeat from record to record."""
-    return index_terms("", "", words)
-
-
-# Smaller than ``_tokens``' cache: most texts that repeat are names, titles and cities, and a
-# unique one (an email address, a phone's digits) is only worth its tokens.
-@functools.lru_cache(maxsize=16384)
-def _text_terms(text: str) -> tuple[str, ...]:
-    """What one text adds to a document's terms, in order, repeats kept: each token, and after
-    a token of a script written without spaces, its suffixes."""
-    found: list[str] = []
-    for token in _tokens(text):
-        found.append(token)
-        if (
-            1 < len(token) <= MAX_SUFFIXED_LENGTH
-            and not token.isascii()
-            and any(map(is_unspaced_script, token))
-        ):
-            found.extend(token[start:] for start in range(1, len(token)))
-    return tuple(found)
 
 
 # Phone digits are matched from this many on: fewer start too many numbers (a country code and
