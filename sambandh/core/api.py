@@ -2,22 +2,57 @@
 
 from __future__ import annotations
 
+import datetime
+import decimal
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from ninja import Schema
-from pydantic import ConfigDict
+from pydantic import ConfigDict, ValidationInfo, model_validator
 
 from sambandh.core.errors import Conflict, ServiceError
 from sambandh.core.pagination import Page
+
+#: Values that django-ninja's attribute reader hands to pydantic as they are (no manager,
+#: queryset, file or callable among them).
+_PLAIN_VALUES = (
+    str,
+    int,
+    float,
+    bool,
+    type(None),
+    list,
+    tuple,
+    dict,
+    datetime.date,
+    datetime.datetime,
+    datetime.time,
+    decimal.Decimal,
+)
 
 
 class StrictSchema(Schema):
     """Input schema: unknown fields are refused, not silently dropped."""
 
     model_config = ConfigDict(extra="forbid", str_max_length=100_000)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _run_root_validator(cls, values: Any, handler: Any, info: ValidationInfo) -> Any:
+        """django-ninja's root validator validates a forbid-extra schema twice: the input as
+        given (to refuse unknown fields), then read through its attribute reader (for ORM
+        objects and resolvers). For a dict of plain values and a schema without resolvers the
+        reader answers each field's value as it is, so the second answer is the first: it is
+        returned without validating again (an import validates thousands of inputs)."""
+        if (
+            type(values) is dict
+            and not cls._ninja_resolvers
+            and all(type(v) in _PLAIN_VALUES for v in values.values())
+        ):
+            return handler(values)
+        return super()._run_root_validator(values, handler, info)  # type: ignore[operator]
 
 
 class ErrorBody(Schema):

@@ -18,7 +18,7 @@ from typing import Any
 from django.db import models
 
 from sambandh.core.audit_context import current as current_context
-from sambandh.core.copy_insert import insert_many
+from sambandh.core.copy_insert import insert_rows
 from sambandh.core.models import AuditEvent
 
 # The event log is a platform layer beside core (it imports nothing above core): recording the
@@ -192,17 +192,20 @@ def audit_records(
         check_update_pairs(action, changes)
     actor = actor if getattr(actor, "pk", None) else None
     context = _context_fields()
-    insert_many(
+    # Rows of values (core/copy_insert.py, insert_rows): the audit rows are not read back.
+    columns = ("actor_id", "action", "record_type", "record_id", "changes", "summary")
+    insert_rows(
         AuditEvent,
+        (*columns, *context),
         [
-            AuditEvent(
-                actor=actor,
-                action=action,
-                record_type=record_type,
-                record_id=record_id,
-                changes=change_pairs(action, changes),
-                summary=summary[:300],
-                **context,
+            (
+                actor.pk if actor is not None else None,
+                action,
+                record_type,
+                record_id,
+                change_pairs(action, changes),
+                summary[:300],
+                *context.values(),
             )
             for record_id, changes, summary in rows
         ],

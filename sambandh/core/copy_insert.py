@@ -13,10 +13,12 @@ caller's transaction (or savepoint). The objects are given their ids only when a
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
+from functools import lru_cache
 from typing import Any
 
 from django.db import connection, models
+from django.db.models.expressions import DatabaseDefault, Value
 
 _INTEGERS = (
     models.AutoField,
@@ -86,17 +88,51 @@ def _getter(f: Any) -> Callable[[models.Model], Any]:
     return plain
 
 
-def _draw_ids(model: type[models.Model], rows: list[models.Model]) -> None:
+def _draw_pks(model: type[models.Model], count: int) -> list[int]:
     pk = model._meta.pk
     assert pk is not None
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [model._meta.db_table, pk.column, len(rows)],
+            [model._meta.db_table, pk.column, count],
         )
-        drawn = [row[0] for row in cursor.fetchall()]
-    for obj, pk_value in zip(rows, drawn, strict=True):
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _draw_ids(model: type[models.Model], rows: list[models.Model]) -> None:
+    for obj, pk_value in zip(rows, _draw_pks(model, len(rows)), strict=True):
         obj.pk = pk_value
+
+
+def _constant_db_default(f: Any) -> Value | None:
+    """A field's database default when it is a constant that the database answers as it is
+    (text for a text field, an int for an integer field, a bool for a boolean), else None."""
+    if not f.has_db_default():
+        return None
+    default = f._db_default_expression
+    if type(default) is not Value:
+        return None
+    kind = type(f)
+    value = default.value
+    if (
+        (kind in _TEXTS and type(value) is str)
+        or (kind in _INTEGERS and not f.is_relation and type(value) is int)
+        or (kind is models.BooleanField and type(value) is bool)
+    ):
+        return default
+    return None
+
+
+def _copy(model: type[models.Model], fields: list[Any], prepared: Iterable[Sequence[Any]]) -> None:
+    qn = connection.ops.quote_name
+    names = ", ".join(qn(f.column) for f in fields)
+    sql = f"COPY {qn(model._meta.db_table)} ({names}) FROM STDIN"
+    connection.ensure_connection()
+    with connection.cursor() as cursor:
+        raw = cursor.cursor  # the psycopg cursor under Django's wrapper
+        with raw.copy(sql) as copy:
+            for values in prepared:
+                copy.write_row(values)
 
 
 def insert_many(
@@ -120,6 +156,16 @@ def insert_many(
         model._default_manager.bulk_create(rows, batch_size=batch_size)
         return
     fields = _columns(model, with_pk=set_pks > 0)
+    # A field left to its database default (a constant) in every row is left out of the COPY:
+    # the database fills it in, as bulk_create's DEFAULT does, and the objects then hold the
+    # constant, as bulk_create's RETURNING leaves them.
+    defaulted = [
+        f
+        for f in fields
+        if _constant_db_default(f) is not None
+        and all(isinstance(o.__dict__.get(f.attname), DatabaseDefault) for o in rows)
+    ]
+    fields = [f for f in fields if f not in defaulted]
     getters = [_getter(f) for f in fields]
     prepared = []
     for obj in rows:
@@ -128,15 +174,101 @@ def insert_many(
             model._default_manager.bulk_create(rows, batch_size=batch_size)
             return
         prepared.append(values)
-    qn = connection.ops.quote_name
-    names = ", ".join(qn(f.column) for f in fields)
-    sql = f"COPY {qn(model._meta.db_table)} ({names}) FROM STDIN"
-    connection.ensure_connection()
-    with connection.cursor() as cursor:
-        raw = cursor.cursor  # the psycopg cursor under Django's wrapper
-        with raw.copy(sql) as copy:
-            for values in prepared:
-                copy.write_row(values)
+    _copy(model, fields, prepared)
+    for f in defaulted:
+        constant = _constant_db_default(f)
+        assert constant is not None
+        for obj in rows:
+            obj.__dict__[f.attname] = constant.value
     for obj in rows:
         obj._state.adding = False
         obj._state.db = connection.alias
+
+
+#: ``pre_save`` methods that only read the attribute (a date field's, without auto_now).
+_READING_PRE_SAVE = (
+    models.Field.pre_save,
+    models.DateField.pre_save,
+    models.DateTimeField.pre_save,
+)
+_Plan = list[tuple[Any, int, Callable[[Any], bool] | None]]
+
+
+@lru_cache(maxsize=256)
+def _row_plan(model: type[models.Model], columns: tuple[str, ...], with_pk: bool) -> _Plan | None:
+    """How each COPY column of ``model`` is made from a row of ``columns`` (attnames): its
+    field, the row's index holding its value (-1: the field's default, as ``Model()`` gives
+    it), and the test that a value needs no preparing (``_plain_for``). None when a value
+    would not be a plain read of the attribute (auto_now, a file, a field class with its own
+    ``pre_save``), a default is the database's, or a column is not a field: the rows are then
+    made into objects first."""
+    by_attname = {f.attname: f for f in model._meta.concrete_fields}
+    if any(c not in by_attname for c in columns) or len(set(columns)) != len(columns):
+        return None
+    plan: _Plan = []
+    for f in _columns(model, with_pk=with_pk):
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+            return None
+        if type(f).pre_save not in _READING_PRE_SAVE:
+            return None
+        index = columns.index(f.attname) if f.attname in columns else -1
+        if index < 0 and not f.primary_key and f.has_db_default():
+            return None
+        plan.append((f, index, _plain_for(f)))
+    return plan
+
+
+def _as_objects(
+    model: type[models.Model], names: tuple[str, ...], rows: list[Sequence[Any]]
+) -> list[models.Model]:
+    return [model(**dict(zip(names, row, strict=True))) for row in rows]
+
+
+def insert_rows(
+    model: type[models.Model],
+    columns: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    ids: bool = False,
+    batch_size: int = 1000,
+) -> list[int]:
+    """``insert_many`` for a writer that needs no object back: each row holds the values of
+    ``columns`` (the fields' attnames: ``person_id``, not ``person``) in that order, and every
+    other field gets its default, as ``model(**dict(zip(columns, row)))`` would hold them. The
+    rows written are those ``insert_many`` writes of those objects; on PostgreSQL without
+    making the objects (most of the cost of a small row). Answers the new ids with ``ids``."""
+    values = list(rows)
+    if not values:
+        return []
+    names = tuple(columns)
+    plan = _row_plan(model, names, ids) if connection.vendor == "postgresql" else None
+    if plan is None:
+        objs = _as_objects(model, names, values)
+        insert_many(model, objs, ids=ids, batch_size=batch_size)
+        return [o.pk for o in objs] if ids else []
+    drawn = _draw_pks(model, len(values)) if ids else []
+    prepared = []
+    for n, row in enumerate(values):
+        if len(row) != len(names):
+            raise ValueError(f"a row of {len(row)} values for the {len(names)} columns")
+        out = []
+        for f, index, is_plain in plan:
+            if index >= 0:
+                value = row[index]
+            elif f.primary_key:
+                value = drawn[n]
+            else:
+                value = f.get_default()
+            # As ``_getter`` reads it: prepared unless plain (None in a plain field is).
+            if is_plain is None or not (value is None or is_plain(value)):
+                value = f.get_db_prep_save(value, connection)
+                if hasattr(value, "as_sql"):  # an expression: written the objects' way
+                    objs = _as_objects(model, names, values)
+                    for obj, pk in zip(objs, drawn, strict=False):
+                        obj.pk = pk
+                    insert_many(model, objs, batch_size=batch_size)
+                    return drawn
+            out.append(value)
+        prepared.append(out)
+    _copy(model, [f for f, _index, _plain in plan], prepared)
+    return drawn

@@ -8,8 +8,9 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
-from sambandh.core.copy_insert import insert_many
+from sambandh.core.copy_insert import insert_rows
 from sambandh.events.handlers import handlers_for
 from sambandh.events.models import Event, HandlerRun
 
@@ -72,37 +73,39 @@ def record_events(
     actor: Any = None,
     items: Iterable[tuple[int, Iterable[str]]] = (),
     data: dict[str, Any] | None = None,
-) -> list[Event]:
+) -> list[int]:
     """``record_event`` for many records at once (a bulk write): one statement for the events
     and one for their handlers' runs, whatever their number (COPY on PostgreSQL). ``items``:
-    each record's id and the fields its write changed."""
+    each record's id and the fields its write changed. Answers the events' ids."""
     if not settings.EVENTS_ENABLED:
         return []
-    rows = [
-        Event(
-            type=type,
-            record_type=record_type,
-            record_id=record_id,
-            actor_id=getattr(actor, "pk", None),
-            fields=sorted(fields),
-            data=data or {},
+    actor_id = getattr(actor, "pk", None)
+    # Rows of values, not objects (core/copy_insert.py, insert_rows): each event's time is
+    # taken as its object's default would take it, and its runs start then.
+    rows = []
+    for record_id, fields in items:
+        rows.append(
+            (type, record_type, record_id, actor_id, sorted(fields), data or {}, timezone.now())
         )
-        for record_id, fields in items
-    ]
     if not rows:
         return []
-    insert_many(Event, rows, ids=True)
-    events = rows
-    runs = [
-        HandlerRun(event=event, handler=h.name, run_after=event.at)
-        for event in events
-        for h in handlers_for(type, event.fields)
-    ]
+    ids = insert_rows(
+        Event,
+        ("type", "record_type", "record_id", "actor_id", "fields", "data", "at"),
+        rows,
+        ids=True,
+    )
+    listening: dict[tuple[str, ...], list[Any]] = {}
+    runs = []
+    for event_id, row in zip(ids, rows, strict=True):
+        changed = tuple(row[4])
+        if changed not in listening:
+            listening[changed] = handlers_for(type, changed)
+        runs += [(event_id, h.name, row[6]) for h in listening[changed]]
     if runs:
-        insert_many(HandlerRun, runs, ids=True)
-        ids = [run.pk for run in runs]
-        transaction.on_commit(lambda: _enqueue_after_commit(ids))
-    return events
+        run_ids = insert_rows(HandlerRun, ("event_id", "handler", "run_after"), runs, ids=True)
+        transaction.on_commit(lambda: _enqueue_after_commit(run_ids))
+    return ids
 
 
 def _enqueue_after_commit(run_ids: list[int]) -> None:

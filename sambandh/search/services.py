@@ -79,6 +79,47 @@ def email_words(email: str) -> list[str]:
     return [email, local, domain]
 
 
+#: The columns of ``search_document_row``'s rows, in order.
+ROW_COLUMNS = (
+    "record_type",
+    "record_id",
+    "owner_id",
+    "title",
+    "subtitle",
+    "title_key",
+    "terms",
+    "parts",
+    "updated_at",
+)
+
+
+def search_document_row(
+    *,
+    record_type: str,
+    record_id: int,
+    owner_id: int,
+    title: str,
+    subtitle: str = "",
+    words: Iterable[str] = (),
+    fields: Sequence[SearchField] = (),
+) -> tuple[Any, ...]:
+    """The document for a record as a row of values (``ROW_COLUMNS``), for a writer that
+    inserts many and reads none back (``search_rows_insert``)."""
+    title = title[:300]
+    subtitle, terms, parts = document_content(title, subtitle=subtitle, words=words, fields=fields)
+    return (
+        record_type,
+        record_id,
+        owner_id,
+        title,
+        subtitle,
+        text.title_key(title),
+        terms,
+        parts,
+        timezone.now(),
+    )
+
+
 def search_document_build(
     *,
     record_type: str,
@@ -90,19 +131,16 @@ def search_document_build(
     fields: Sequence[SearchField] = (),
 ) -> SearchDocument:
     """The document for a record, not saved: for writers that save many at once."""
-    title = title[:300]
-    subtitle, terms, parts = document_content(title, subtitle=subtitle, words=words, fields=fields)
-    return SearchDocument(
+    row = search_document_row(
         record_type=record_type,
         record_id=record_id,
         owner_id=owner_id,
         title=title,
         subtitle=subtitle,
-        title_key=text.title_key(title),
-        terms=terms,
-        parts=parts,
-        updated_at=timezone.now(),
+        words=words,
+        fields=fields,
     )
+    return SearchDocument(**dict(zip(ROW_COLUMNS, row, strict=True)))
 
 
 def search_documents_save(documents: Iterable[SearchDocument], *, batch_size: int = 1000) -> int:
@@ -128,6 +166,15 @@ def search_documents_insert(documents: Iterable[SearchDocument]) -> int:
     docs = list(documents)
     insert_many(SearchDocument, docs)
     return len(docs)
+
+
+def search_rows_insert(rows: Iterable[tuple[Any, ...]]) -> int:
+    """``search_documents_insert`` for documents given as ``search_document_row`` rows."""
+    from sambandh.core.copy_insert import insert_rows
+
+    found = list(rows)
+    insert_rows(SearchDocument, ROW_COLUMNS, found)
+    return len(found)
 
 
 def search_document_upsert(

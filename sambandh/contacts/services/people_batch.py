@@ -42,15 +42,15 @@ from sambandh.contacts.services.points import (
 )
 from sambandh.core.audit import audit_records, records_assigned
 from sambandh.core.cleaning import clean_text, phone_digit_forms
-from sambandh.core.copy_insert import insert_many
+from sambandh.core.copy_insert import insert_many, insert_rows
 from sambandh.core.errors import ServiceError, ValidationFailed
 from sambandh.core.inputs import sent_list
 from sambandh.core.records import FieldErrors
 from sambandh.customfields.selectors import custom_search_fields
 from sambandh.search.services import (
     email_words,
-    search_document_build,
-    search_documents_insert,
+    search_document_row,
+    search_rows_insert,
 )
 
 
@@ -154,48 +154,55 @@ def _write(actor: User, items: list[_Item]) -> None:
         item.own_tags = own_tags  # type: ignore[attr-defined]
         people.append(item.person)
     insert_many(Person, people, ids=True)
-    points: dict[type[Any], list[Any]] = defaultdict(list)
-    links, affiliations = [], []
-    through = Person.tags.through
+    # The contact points, tag links and affiliations are only written, never read back: rows
+    # of values, not objects (core/copy_insert.py, insert_rows).
+    emails, phones, addresses, links, affiliations = [], [], [], [], []
     for item in items:
         person = item.person
         assert person is not None and person.pk is not None
-        for e in item.emails:
-            points[EmailAddress].append(
-                EmailAddress(person=person, email=e.email, label=e.label, is_primary=e.is_primary)
+        pk = person.pk
+        emails += [(pk, e.email, e.label, e.is_primary) for e in item.emails]
+        phones += [(pk, p.number, p.label, p.is_primary) for p in item.phones]
+        addresses += [
+            (
+                pk,
+                a.street,
+                a.city,
+                a.region,
+                a.postal_code,
+                a.country,
+                a.label,
+                a.is_primary,
             )
-        for p in item.phones:
-            points[PhoneNumber].append(
-                PhoneNumber(person=person, e164=p.number, label=p.label, is_primary=p.is_primary)
-            )
-        for a in item.addresses:
-            points[PostalAddress].append(
-                PostalAddress(
-                    person=person,
-                    street=a.street,
-                    city=a.city,
-                    region=a.region,
-                    postal_code=a.postal_code,
-                    country=a.country,
-                    label=a.label,
-                    is_primary=a.is_primary,
-                )
-            )
-        links += [through(person_id=person.pk, tag_id=t.pk) for t in item.own_tags]  # type: ignore[attr-defined]
+            for a in item.addresses
+        ]
+        links += [(pk, t.pk) for t in item.own_tags]  # type: ignore[attr-defined]
         if person.organization_id:
             affiliations.append(
-                Affiliation(
-                    person=person,
-                    organization_id=person.organization_id,
-                    title=person.job_title,
-                    is_primary=True,
-                    started_on=person.created_at.date(),
-                )
+                (pk, person.organization_id, person.job_title, True, person.created_at.date())
             )
-    for model, rows in points.items():
-        insert_many(model, rows)
-    insert_many(through, links)
-    insert_many(Affiliation, affiliations)
+    insert_rows(EmailAddress, ("person_id", "email", "label", "is_primary"), emails)
+    insert_rows(PhoneNumber, ("person_id", "e164", "label", "is_primary"), phones)
+    insert_rows(
+        PostalAddress,
+        (
+            "person_id",
+            "street",
+            "city",
+            "region",
+            "postal_code",
+            "country",
+            "label",
+            "is_primary",
+        ),
+        addresses,
+    )
+    insert_rows(Person.tags.through, ("person_id", "tag_id"), links)
+    insert_rows(
+        Affiliation,
+        ("person_id", "organization_id", "title", "is_primary", "started_on"),
+        affiliations,
+    )
     audit_records(
         actor=actor,
         action="create",
@@ -211,14 +218,14 @@ def _write(actor: User, items: list[_Item]) -> None:
         by_owner[item.person.owner_id].append(item.person.pk)
     for owner_id, ids in by_owner.items():
         records_assigned(actor=actor, record_type="person", ids=ids, user_id=owner_id)
-    search_documents_insert(_document(item) for item in items)
+    search_rows_insert(_document(item) for item in items)
 
 
 def _document(item: _Item) -> Any:
     person = item.person
     assert person is not None
     organization = item.fields.get("organization")
-    return search_document_build(
+    return search_document_row(
         record_type="person",
         record_id=person.pk,
         owner_id=person.owner_id,

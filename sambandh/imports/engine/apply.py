@@ -44,6 +44,19 @@ FIELD_TARGETS = {
 }
 
 
+#: The ImportRow fields of ``RowResult.as_values``, in order.
+ROW_COLUMNS = (
+    "job_id",
+    "number",
+    "outcome",
+    "record_id",
+    "reasons",
+    "before",
+    "version",
+    "also_created",
+)
+
+
 @dataclass
 class RowResult:
     number: int
@@ -53,6 +66,19 @@ class RowResult:
     before: dict[str, Any] | None = None
     version: int | None = None
     also_created: list[list[Any]] = field(default_factory=list)
+
+    def as_values(self, job_id: int) -> tuple[Any, ...]:
+        """``as_row``'s values, by ``ROW_COLUMNS``."""
+        return (
+            job_id,
+            self.number,
+            self.outcome,
+            self.record_id,
+            self.reasons,
+            self.before,
+            self.version,
+            self.also_created,
+        )
 
     def as_row(self, job_id: int) -> ImportRow:
         return ImportRow(

@@ -28,11 +28,11 @@ from django.utils import timezone, translation
 from sambandh.accounts.regions import user_region
 from sambandh.core.audit import audit_record
 from sambandh.core.audit_context import audit_context
-from sambandh.core.copy_insert import insert_many
+from sambandh.core.copy_insert import insert_rows
 from sambandh.events import leased
 from sambandh.events.leased import LeaseLost
 from sambandh.imports import selectors, sources
-from sambandh.imports.engine.apply import Applier, RowResult
+from sambandh.imports.engine.apply import ROW_COLUMNS, Applier, RowResult
 from sambandh.imports.engine.kinds import KINDS
 from sambandh.imports.engine.payloads import Context
 from sambandh.imports.engine.plan import Planner
@@ -127,7 +127,8 @@ def context_for(job: ImportJob) -> Context:
 
 
 def _commit_batch(job: ImportJob, token: str, results: list[RowResult], cursor: int) -> None:
-    insert_many(ImportRow, [r.as_row(job.pk) for r in results])
+    # Rows of values, not objects: the report rows are not read back (core/copy_insert.py).
+    insert_rows(ImportRow, ROW_COLUMNS, [r.as_values(job.pk) for r in results])
     counts = Counter(COUNTERS[r.outcome] for r in results)
     leased.extend(
         ImportJob,
