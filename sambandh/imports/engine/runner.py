@@ -41,7 +41,7 @@ from sambandh.imports.models import ImportJob, ImportRow
 logger = logging.getLogger("sambandh.imports")
 
 MAX_ATTEMPTS = leased.MAX_ATTEMPTS
-TARGET_SECONDS = 0.5
+TARGET_SECONDS = 0.3
 FIRST_BATCH = 20
 MIN_BATCH, MAX_BATCH = 5, 2000
 Outcome = ImportRow.Outcome
