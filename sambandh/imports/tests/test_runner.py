@@ -109,7 +109,8 @@ def test_the_sweep_puts_a_lost_import_back_on_the_queue(owner):
     assert ImportJob.objects.get(pk=job.pk).nudged_at == now
 
 
-def test_batches_are_sized_to_take_about_half_a_second():
-    assert runner._next_size(20, 0.1, 20) == 80  # at most four times larger at once
-    assert runner._next_size(400, 2.0, 400) == 100
+def test_batches_are_sized_to_take_about_a_third_of_a_second():
+    assert runner._next_size(20, 0.1, 20) == 60  # 0.3 s at this pace
+    assert runner._next_size(20, 0.01, 20) == 80  # at most four times larger at once
+    assert runner._next_size(400, 2.0, 400) == 60
     assert runner._next_size(10, 30.0, 10) == runner.MIN_BATCH
