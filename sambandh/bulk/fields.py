@@ -57,7 +57,9 @@ class BulkField:
 
 
 def _offered(rt: registry.RecordType, field: registry.Field) -> bool:
-    if field.kind not in BULK_KINDS or field.name.startswith(registry.CUSTOM_PREFIX):
+    if not field.bulk or field.kind not in BULK_KINDS:
+        return False
+    if field.name.startswith(registry.CUSTOM_PREFIX):
         return False
     if not field.hideable and field.kind in ("text", "long_text"):
         return False  # what names the record

@@ -104,6 +104,8 @@ def _bulk_editable(rt: registry.RecordType, key: str, value: Any) -> bool:
         return rt.tag_names is not None
     if key == "custom":
         return isinstance(value, dict)
+    if any(f.name == key and not f.bulk for f in rt.fields):
+        return False  # one record's own value (a date of birth)
     fields = {f.attname for f in rt.model._meta.concrete_fields if not f.primary_key}
     return key in fields - {"version", "created_at", "updated_at"}
 

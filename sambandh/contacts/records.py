@@ -216,7 +216,7 @@ PERSON = RecordType(
         ADDRESSES,
         Field("preferred_language", _("Preferred language"), kind="language"),
         Field("time_zone", _("Time zone"), kind="time_zone"),
-        Field("birth_date", _("Date of birth"), kind="date"),
+        Field("birth_date", _("Date of birth"), kind="date", bulk=False),
         CURRENCY,
         COUNTRY,
         RESIDENCY,

@@ -50,6 +50,9 @@ class Field:
     sorts: tuple[str, ...] = ()
     #: The record type this field links to ("organization"), if any.
     link: str = ""
+    #: False for a value that belongs to one record alone (a date of birth): a bulk edit never
+    #: sets it on many at once.
+    bulk: bool = True
 
     @property
     def output_keys(self) -> tuple[str, ...]:

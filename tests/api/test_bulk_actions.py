@@ -334,6 +334,10 @@ def test_a_filter_on_a_field_hidden_from_the_actor_is_refused(api, owner):
             {"values.emails": "This field cannot be changed in bulk."},
         ),
         (
+            {"action": "update", "values": {"birth_date": "1990-01-01"}},
+            {"values.birth_date": "This field cannot be changed in bulk."},
+        ),
+        (
             {"action": "update", "values": {"country": "X1"}},
             {
                 "values.country": "“X1” is not a country: write its name or its ISO code "

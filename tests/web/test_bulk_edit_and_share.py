@@ -52,6 +52,8 @@ def test_the_bar_offers_the_fields_the_role_may_change_with_a_plain_value_input(
         "source",
         "description",
     ]
+    # (never a date of birth: one person's own)
+    assert "birth_date" not in _offered(body)
     # without the script, the value is a plain text input; the script asks for the right one
     assert '<input id="bulk-value" name="value"' in body
     assert 'data-input-url="/bulk/people/field/"' in body
