@@ -320,6 +320,18 @@ def audit_search(
     return page
 
 
+def _shown_field(rt: registry.RecordType, key: str) -> str | None:
+    """The field an audit key's value belongs to; a custom field's key names its field even
+    when its definition is not (or no longer) known here: whether it is marked is read fresh
+    (``note_shown``), so a value shown is never left unrecorded for want of a definition."""
+    spec = field_spec(rt, key)
+    if spec is not None:
+        return spec.name
+    if key.startswith(registry.CUSTOM_PREFIX):
+        return ".".join(key.split(".")[:2])
+    return None
+
+
 def _note_trail_values(viewer: Any, rows: list[AuditEvent]) -> None:
     """The trail shows the values before and after of each change: a sensitive one among them
     is a read, one row per record type for the answer (``via`` "audit")."""
@@ -329,11 +341,11 @@ def _note_trail_values(viewer: Any, rows: list[AuditEvent]) -> None:
         if rt is None or row.action == AuditEvent.Action.READ:
             continue
         for key, (old, new) in expanded_changes(row).items():
-            spec = field_spec(rt, key)
-            if spec is None or (old is None and new is None):
+            name = _shown_field(rt, key)
+            if name is None or (old is None and new is None):
                 continue
             ids, names = seen.setdefault(rt.key, (set(), set()))
             ids.add(int(row.record_id))  # type: ignore[arg-type]
-            names.add(spec.name)
+            names.add(name)
     for kind, (ids, names) in seen.items():
         note_shown(viewer, kind, sorted(ids), names, via="audit")

@@ -38,7 +38,9 @@ CUSTOM_FIELDS: list[tuple[str, str, dict[str, Any]]] = [
 CUSTOM_VALUES = {
     "passport": "ZQPASSPORT",
     "badge": 9182736,
-    "allowance": {"amount": "4417.00", "currency": "EUR"},
+    # Six digits and a decimal part: a four-digit marker turned up by chance in a CSRF token
+    # or a timestamp's microseconds.
+    "allowance": {"amount": "741852.93", "currency": "EUR"},
     "renewal": "2032-03-29",
     "tier": "Zqpickone",
     "skills": ["Zqmultione"],
@@ -224,7 +226,7 @@ def build(owner: Any, admin: Any, pipeline: Any) -> World:
         ("Zqstreet",): ("person", p, "addresses"),
         ("ZQPASSPORT",): ("person", p, "custom.passport"),
         ("9182736", "9,182,736", "9.182.736"): ("person", p, "custom.badge"),
-        ("4417", "4,417"): ("person", p, "custom.allowance"),
+        ("741852.93", "741,852.93", "741.852,93"): ("person", p, "custom.allowance"),
         **_date_markers("2032-03-29", "person", p, "custom.renewal"),
         ("Zqpickone",): ("person", p, "custom.tier"),
         ("Zqmultione",): ("person", p, "custom.skills"),
