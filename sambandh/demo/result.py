@@ -23,6 +23,26 @@ class DemoResult:
     activities: int = 0
     seconds: float = 0.0
 
+    @classmethod
+    def counted(cls, size: str) -> DemoResult:
+        """What the database holds now, as the demo of ``size`` reports it."""
+        from sambandh.accounts.models import Team, User
+        from sambandh.activities.models import Activity
+        from sambandh.contacts.models import Organization, Person
+        from sambandh.sales.models import Deal, Lead, Pipeline
+
+        return cls(
+            size=size,
+            users=User.objects.count(),
+            teams=Team.objects.count(),
+            pipelines=Pipeline.objects.count(),
+            organizations=Organization.objects.count(),
+            people=Person.objects.count(),
+            deals=Deal.objects.count(),
+            leads=Lead.objects.count(),
+            activities=Activity.objects.count(),
+        )
+
     def summary(self) -> str:
         parts = [f"{k}={v}" for k, v in asdict(self).items() if k not in ("size", "seconds")]
         return f"demo {self.size}: {', '.join(parts)} in {self.seconds:.1f} s"

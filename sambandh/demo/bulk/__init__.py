@@ -22,15 +22,12 @@ from __future__ import annotations
 from typing import Any
 
 from sambandh.accounts.models import User
-from sambandh.activities.models import Activity
-from sambandh.contacts.models import Organization, Person
 from sambandh.demo.bulk.activities import ActivityRows
 from sambandh.demo.bulk.columns import check_columns
 from sambandh.demo.bulk.contacts import ContactRows
 from sambandh.demo.bulk.database import LOADED_MODELS
 from sambandh.demo.bulk.sales import SalesRows
 from sambandh.demo.result import DemoResult
-from sambandh.sales.models import Deal, Lead, Pipeline
 
 __all__ = ["LARGE", "LOADED_MODELS", "LargeDemo", "check_columns", "load_large"]
 
@@ -73,16 +70,4 @@ def load_large(*, admin: User, stdout: Any = None, **sizes: Any) -> DemoResult:
     demo.say("ANALYZE")
     demo.db.analyze()
     demo.say("done")
-    from sambandh.accounts.models import Team
-
-    return DemoResult(
-        size="large",
-        users=User.objects.count(),
-        teams=Team.objects.count(),
-        pipelines=Pipeline.objects.count(),
-        organizations=Organization.objects.count(),
-        people=Person.objects.count(),
-        deals=Deal.objects.count(),
-        leads=Lead.objects.count(),
-        activities=Activity.objects.count(),
-    )
+    return DemoResult.counted("large")

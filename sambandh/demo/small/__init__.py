@@ -8,14 +8,12 @@ from typing import Any
 
 from django.db import transaction
 
-from sambandh.accounts.models import Team, User
-from sambandh.activities.models import Activity
-from sambandh.contacts.models import Organization, Person
+from sambandh.accounts.models import User
 from sambandh.demo.result import DemoAlreadyLoaded, DemoResult, write_line
 from sambandh.demo.small.activities import SmallActivities
 from sambandh.demo.small.cast import MANAGER
 from sambandh.demo.small.records import SmallRecords
-from sambandh.sales.models import Deal, Lead, Pipeline
+from sambandh.sales.models import Pipeline
 
 SMALL = {
     "organizations": 57,
@@ -48,14 +46,4 @@ def load_small(*, admin: User, stdout: Any = None) -> DemoResult:
         demo.lead_step(SMALL["leads"], SMALL["converted_leads"])
         demo.activity_step(SMALL["activities"], SMALL["admin_tasks"])
         demo.backdate_records()
-    return DemoResult(
-        size="small",
-        users=User.objects.count(),
-        teams=Team.objects.count(),
-        pipelines=Pipeline.objects.count(),
-        organizations=Organization.objects.count(),
-        people=Person.objects.count(),
-        deals=Deal.objects.count(),
-        leads=Lead.objects.count(),
-        activities=Activity.objects.count(),
-    )
+    return DemoResult.counted("small")
